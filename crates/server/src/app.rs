@@ -1,0 +1,97 @@
+//! Building the application from config and serving it on a listener it is given.
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use pam_store::{ConnectOptions, Db};
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::http::{idempotency, middleware, openapi::ApiDoc};
+use crate::state::AppState;
+use crate::{auth, health, profiles};
+
+/// Largest HTTP body accepted (SPEC §7); JSON bodies have their own, smaller limit.
+pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
+
+/// Every route with its OpenAPI description.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::router())
+        .merge(auth::routes::router())
+        .merge(profiles::routes::router())
+}
+
+/// The OpenAPI document, as served at `/openapi.json` and printed by `pam-backend openapi`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().split_for_parts().1
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api().split_for_parts();
+    Router::new()
+        .merge(api)
+        .merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
+        .fallback(|| async { AppError::NotFound("Not Found".into()) })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::new())
+        .layer(middleware::cors(&state.config))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::edge))
+        .with_state(state)
+}
+
+/// Opens the database (creating the SQLite file and applying migrations) and builds the state.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    if config.db_kind() == pam_store::DbKind::Sqlite {
+        std::fs::create_dir_all(&config.data_dir)?;
+    }
+    let mut options = ConnectOptions::new(&config.database_url);
+    options.max_connections = config.database_max_connections;
+    let db = Db::connect(&options).await?;
+    db.migrate().await?;
+    AppState::new(config, db)
+}
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state);
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received: finishing in-flight requests");
+}

@@ -1,0 +1,143 @@
+//! Built-in account credentials: email and password parsed once at the edge, Argon2id hashing off the
+//! async runtime.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::AppError;
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// A syntactically plausible, lower-cased email address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, String> {
+        let email = raw.trim().to_ascii_lowercase();
+        let valid = email.len() <= 254
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && !domain.contains('@')
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+            });
+        if valid { Ok(Email(email)) } else { Err("value is not a valid email address".into()) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A password that meets the requirements; never printed.
+pub struct Password(String);
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Password, String> {
+        let chars = raw.chars().count();
+        if chars < MIN_PASSWORD_CHARS {
+            Err(format!("Password must be at least {MIN_PASSWORD_CHARS} characters"))
+        } else if chars > MAX_PASSWORD_CHARS {
+            Err(format!("Password must be at most {MAX_PASSWORD_CHARS} characters"))
+        } else {
+            Ok(Password(raw.to_string()))
+        }
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PasswordRequirements {
+    pub min_length: usize,
+    pub max_length: usize,
+    pub requires_uppercase: bool,
+    pub requires_lowercase: bool,
+    pub requires_digit: bool,
+    pub requires_symbol: bool,
+    pub hashing: &'static str,
+    pub description: &'static str,
+}
+
+pub fn requirements() -> PasswordRequirements {
+    PasswordRequirements {
+        min_length: MIN_PASSWORD_CHARS,
+        max_length: MAX_PASSWORD_CHARS,
+        requires_uppercase: false,
+        requires_lowercase: false,
+        requires_digit: false,
+        requires_symbol: false,
+        hashing: "argon2id",
+        description: "8 to 128 characters. A long passphrase is stronger than a short complex password.",
+    }
+}
+
+/// Hashes with Argon2id on a blocking thread (it is deliberately slow).
+pub async fn hash(password: Password) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default().hash_password(password.0.as_bytes()).map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.into()))?
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))
+}
+
+/// A hash of a random password, checked against when no account matches, so a login for an unknown
+/// email takes as long as one with a wrong password (no user enumeration by timing).
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Argon2::default().hash_password(crate::config::random_token(24).as_bytes()).map(|h| h.to_string()).unwrap_or_default()
+});
+
+/// True when `password` matches `stored` (or, with no stored hash, after spending the same time).
+pub async fn verify(password: String, stored: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
+        let matches = PasswordHash::new(&stored)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false);
+        matches && stored != *DUMMY_HASH
+    })
+    .await
+    .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_parsed_and_lowercased() {
+        assert_eq!(Email::parse("  Ann@Example.COM ").unwrap().as_str(), "ann@example.com");
+        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "ann@@example.com"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn password_length_is_counted_in_characters() {
+        assert!(Password::parse("1234567").is_err());
+        assert!(Password::parse("12345678").is_ok());
+        assert!(Password::parse(&"é".repeat(128)).is_ok());
+        assert!(Password::parse(&"x".repeat(129)).is_err());
+    }
+
+    #[tokio::test]
+    async fn hashes_verify_only_their_password() {
+        let hashed = hash(Password::parse("correct horse").unwrap()).await.unwrap();
+        assert!(hashed.starts_with("$argon2id$"));
+        assert!(verify("correct horse".into(), Some(hashed.clone())).await);
+        assert!(!verify("wrong horse!".into(), Some(hashed)).await);
+        assert!(!verify("anything".into(), None).await);
+    }
+}

@@ -1,0 +1,430 @@
+//! Typed configuration, read once at startup from the environment (and `.env`), validated, with secrets
+//! wrapped so `Debug` and logs never show them. A bad value stops startup with a message naming the variable.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use pam_store::{DbKind, kind_of_url};
+
+/// A secret value: usable by the code, printed as `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Staging,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Development => "development",
+            Environment::Staging => "staging",
+            Environment::Production => "production",
+        }
+    }
+}
+
+/// A configuration value that could not be used; names the variable.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error in {variable}: {reason}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub reason: String,
+}
+
+fn bad(variable: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError { variable, reason: reason.into() }
+}
+
+/// Base URLs of every external HTTP service, so tests can point each at a local fake.
+#[derive(Clone, Debug)]
+pub struct ExternalUrls {
+    pub anthropic: String,
+    pub gemini: String,
+    pub openai: Option<String>,
+    pub weather: String,
+    pub geocoding: Option<String>,
+    pub routing: Option<String>,
+    pub fuel_prices: Option<String>,
+    pub web_search: Option<String>,
+    pub tts: Option<String>,
+    pub stt: Option<String>,
+    pub elevenlabs: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub host: IpAddr,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub redis_url: Option<Secret>,
+    /// None only before [`Config::ensure_secret_key`] has run in development.
+    pub secret_key: Option<Secret>,
+    pub supabase_url: Option<String>,
+    pub supabase_jwt_secret: Option<Secret>,
+    pub supabase_service_role_key: Option<Secret>,
+    pub anthropic_api_key: Option<Secret>,
+    pub gemini_api_key: Option<Secret>,
+    pub openai_api_key: Option<Secret>,
+    pub elevenlabs_api_key: Option<Secret>,
+    pub primary_model: String,
+    pub fallback_models: Vec<String>,
+    pub environment: Environment,
+    pub debug: bool,
+    pub cors_allowed_origins: Vec<String>,
+    pub sentry_dsn: Option<Secret>,
+    pub urls: ExternalUrls,
+    /// How long an access token issued by the built-in auth lives.
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// How long before an unknown `kid` may trigger another JWKS download.
+    pub jwks_refresh_interval: Duration,
+}
+
+type Vars = HashMap<String, String>;
+
+fn get<'a>(vars: &'a Vars, name: &str) -> Option<&'a str> {
+    vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+fn secret(vars: &Vars, name: &str) -> Option<Secret> {
+    get(vars, name).map(Secret::new)
+}
+
+fn parse_bool(vars: &Vars, name: &'static str) -> Result<bool, ConfigError> {
+    match get(vars, name).map(|v| v.to_ascii_lowercase()) {
+        None => Ok(false),
+        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
+        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
+        Some(v) => Err(bad(name, format!("expected true or false, got {v:?}"))),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(vars: &Vars, name: &'static str, default: T) -> Result<T, ConfigError> {
+    match get(vars, name) {
+        None => Ok(default),
+        Some(v) => v.parse().map_err(|_| bad(name, format!("expected a number, got {v:?}"))),
+    }
+}
+
+fn parse_http_url(vars: &Vars, name: &'static str) -> Result<Option<String>, ConfigError> {
+    match get(vars, name) {
+        None => Ok(None),
+        Some(v) if v.starts_with("http://") || v.starts_with("https://") => {
+            Ok(Some(v.trim_end_matches('/').to_string()))
+        }
+        Some(v) => Err(bad(name, format!("expected an http(s) URL, got {v:?}"))),
+    }
+}
+
+fn list(vars: &Vars, name: &str) -> Vec<String> {
+    get(vars, name)
+        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+        .unwrap_or_default()
+}
+
+impl Config {
+    /// Reads `.env` (if present) and the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        // A missing .env is normal; a malformed one is not silently ignored.
+        if let Err(e) = dotenvy::dotenv()
+            && !e.not_found()
+        {
+            return Err(bad(".env", e.to_string()));
+        }
+        Config::from_vars(std::env::vars().collect())
+    }
+
+    /// Builds the config from a map of variables (the environment, or a test's own map).
+    pub fn from_vars(vars: Vars) -> Result<Config, ConfigError> {
+        let host: IpAddr = match get(&vars, "HOST") {
+            None => IpAddr::from([127, 0, 0, 1]),
+            Some("localhost") => IpAddr::from([127, 0, 0, 1]),
+            Some(v) => v.parse().map_err(|_| bad("HOST", format!("expected an IP address, got {v:?}")))?,
+        };
+        let port = parse_num(&vars, "PORT", 8000u16)?;
+        let data_dir = PathBuf::from(get(&vars, "DATA_DIR").unwrap_or("./data"));
+        let database_url = match get(&vars, "DATABASE_URL") {
+            Some(url) => {
+                kind_of_url(url).map_err(|e| bad("DATABASE_URL", e.to_string()))?;
+                url.to_string()
+            }
+            None => format!("sqlite://{}", data_dir.join("pam.db").display()),
+        };
+        let environment = match get(&vars, "ENVIRONMENT").or_else(|| get(&vars, "NODE_ENV")) {
+            None => Environment::Development,
+            Some(v) => match v.to_ascii_lowercase().as_str() {
+                "development" | "dev" | "local" | "test" => Environment::Development,
+                "staging" => Environment::Staging,
+                "production" | "prod" => Environment::Production,
+                other => {
+                    return Err(bad("ENVIRONMENT", format!("expected development, staging or production, got {other:?}")));
+                }
+            },
+        };
+        let secret_key = secret(&vars, "SECRET_KEY");
+        if let Some(key) = &secret_key
+            && key.expose().len() < 32
+        {
+            return Err(bad("SECRET_KEY", "must be at least 32 characters"));
+        }
+        if secret_key.is_none() && environment == Environment::Production {
+            return Err(bad("SECRET_KEY", "is required in production (it signs the tokens the built-in auth issues)"));
+        }
+        let redis_url = match get(&vars, "REDIS_URL") {
+            None => None,
+            Some(v) if v.starts_with("redis://") || v.starts_with("rediss://") => Some(Secret::new(v)),
+            Some(_) => return Err(bad("REDIS_URL", "expected a redis:// or rediss:// URL")),
+        };
+        let primary_model = get(&vars, "PAM_PRIMARY_MODEL").unwrap_or("claude-sonnet-4-5-20250929").to_string();
+        let fallback_models = if vars.contains_key("PAM_FALLBACK_MODELS") {
+            list(&vars, "PAM_FALLBACK_MODELS")
+        } else {
+            vec!["gemini-3.0-flash".to_string()]
+        };
+        let urls = ExternalUrls {
+            anthropic: parse_http_url(&vars, "ANTHROPIC_BASE_URL")?.unwrap_or_else(|| "https://api.anthropic.com".into()),
+            gemini: parse_http_url(&vars, "GEMINI_BASE_URL")?
+                .unwrap_or_else(|| "https://generativelanguage.googleapis.com".into()),
+            openai: parse_http_url(&vars, "OPENAI_BASE_URL")?,
+            weather: parse_http_url(&vars, "WEATHER_BASE_URL")?.unwrap_or_else(|| "https://api.open-meteo.com".into()),
+            geocoding: parse_http_url(&vars, "GEOCODING_BASE_URL")?,
+            routing: parse_http_url(&vars, "ROUTING_BASE_URL")?,
+            fuel_prices: parse_http_url(&vars, "FUEL_PRICES_BASE_URL")?,
+            web_search: parse_http_url(&vars, "WEB_SEARCH_BASE_URL")?,
+            tts: parse_http_url(&vars, "TTS_BASE_URL")?,
+            stt: parse_http_url(&vars, "STT_BASE_URL")?,
+            elevenlabs: parse_http_url(&vars, "ELEVENLABS_BASE_URL")?
+                .unwrap_or_else(|| "https://api.elevenlabs.io".into()),
+        };
+        let supabase_url = parse_http_url(&vars, "SUPABASE_URL")?;
+        let cors_allowed_origins = list(&vars, "CORS_ALLOWED_ORIGINS");
+        for origin in &cors_allowed_origins {
+            if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
+                return Err(bad("CORS_ALLOWED_ORIGINS", format!("{origin:?} is not an origin like https://example.com")));
+            }
+        }
+        let max_conn = parse_num(&vars, "DATABASE_MAX_CONNECTIONS", 16u32)?;
+        if max_conn == 0 {
+            return Err(bad("DATABASE_MAX_CONNECTIONS", "must be at least 1"));
+        }
+        Ok(Config {
+            host,
+            port,
+            data_dir,
+            database_url,
+            database_max_connections: max_conn,
+            redis_url,
+            secret_key,
+            supabase_url,
+            supabase_jwt_secret: secret(&vars, "SUPABASE_JWT_SECRET"),
+            supabase_service_role_key: secret(&vars, "SUPABASE_SERVICE_ROLE_KEY"),
+            anthropic_api_key: secret(&vars, "ANTHROPIC_API_KEY"),
+            gemini_api_key: secret(&vars, "GEMINI_API_KEY"),
+            openai_api_key: secret(&vars, "OPENAI_API_KEY"),
+            elevenlabs_api_key: secret(&vars, "ELEVENLABS_API_KEY"),
+            primary_model,
+            fallback_models,
+            environment,
+            debug: parse_bool(&vars, "DEBUG")?,
+            cors_allowed_origins,
+            sentry_dsn: secret(&vars, "SENTRY_DSN"),
+            urls,
+            access_token_ttl: Duration::from_secs(parse_num(&vars, "ACCESS_TOKEN_TTL_SECONDS", 3600u64)?),
+            refresh_token_ttl: Duration::from_secs(parse_num(&vars, "REFRESH_TOKEN_TTL_DAYS", 30u64)? * 86_400),
+            jwks_refresh_interval: Duration::from_secs(parse_num(&vars, "JWKS_REFRESH_INTERVAL_SECONDS", 2u64)?),
+        })
+    }
+
+    /// In development a missing SECRET_KEY is generated once into `DATA_DIR/secret_key` and reused
+    /// on later starts, so tokens survive restarts. Returns true when one was generated.
+    pub fn ensure_secret_key(&mut self) -> std::io::Result<bool> {
+        if self.secret_key.is_some() {
+            return Ok(false);
+        }
+        let path = self.data_dir.join("secret_key");
+        if let Ok(existing) = std::fs::read_to_string(&path)
+            && existing.trim().len() >= 32
+        {
+            self.secret_key = Some(Secret::new(existing.trim()));
+            return Ok(false);
+        }
+        std::fs::create_dir_all(&self.data_dir)?;
+        let key = random_token(48);
+        write_private(&path, &key)?;
+        self.secret_key = Some(Secret::new(key));
+        Ok(true)
+    }
+
+    pub fn secret_key(&self) -> &Secret {
+        self.secret_key.as_ref().expect("secret key resolved at startup")
+    }
+
+    pub fn db_kind(&self) -> DbKind {
+        kind_of_url(&self.database_url).expect("validated when the config was read")
+    }
+
+    pub fn uploads_dir(&self) -> PathBuf {
+        self.data_dir.join("uploads")
+    }
+
+    /// One line per startup choice, for the startup log.
+    pub fn describe(&self) -> Vec<String> {
+        let db = match self.db_kind() {
+            DbKind::Sqlite => format!("database: sqlite ({})", self.database_url.trim_start_matches("sqlite://")),
+            DbKind::Postgres => "database: postgres (DATABASE_URL)".to_string(),
+        };
+        let cache = if self.redis_url.is_some() { "cache: redis (REDIS_URL)" } else { "cache: in-process" };
+        let mut auth = vec!["built-in accounts"];
+        if self.supabase_jwt_secret.is_some() {
+            auth.push("supabase HS256 (SUPABASE_JWT_SECRET)");
+        }
+        if self.supabase_url.is_some() {
+            auth.push("supabase JWKS (SUPABASE_URL)");
+        }
+        let mut brain = Vec::new();
+        if self.anthropic_api_key.is_some() {
+            brain.push("anthropic");
+        }
+        if self.gemini_api_key.is_some() {
+            brain.push("gemini");
+        }
+        if self.openai_api_key.is_some() || self.urls.openai.is_some() {
+            brain.push("openai-compatible");
+        }
+        brain.push("offline");
+        let mut speech = vec!["espeak-ng"];
+        if self.openai_api_key.is_some() || self.urls.tts.is_some() {
+            speech.push("openai-compatible");
+        }
+        if self.elevenlabs_api_key.is_some() {
+            speech.push("elevenlabs");
+        }
+        vec![
+            format!("environment: {}", self.environment.as_str()),
+            format!("listen: {}:{}", self.host, self.port),
+            db,
+            cache.to_string(),
+            format!("auth: {}", auth.join(", ")),
+            format!(
+                "brain chain: {} (primary model {}, fallbacks {})",
+                brain.join(" -> "),
+                self.primary_model,
+                if self.fallback_models.is_empty() { "none".to_string() } else { self.fallback_models.join(", ") }
+            ),
+            format!("speech engines: {}", speech.join(" -> ")),
+        ]
+    }
+}
+
+/// A random URL-safe token of `bytes` bytes of entropy.
+pub fn random_token(bytes: usize) -> String {
+    use base64::Engine;
+    let mut buf = vec![0u8; bytes];
+    rand::fill(&mut buf[..]);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vars {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() {
+        let config = Config::from_vars(Vars::new()).unwrap();
+        assert_eq!(config.port, 8000);
+        assert_eq!(config.host.to_string(), "127.0.0.1");
+        assert_eq!(config.database_url, "sqlite://./data/pam.db");
+        assert_eq!(config.environment, Environment::Development);
+        assert_eq!(config.fallback_models, vec!["gemini-3.0-flash"]);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        for (name, value) in [
+            ("PORT", "eighty"),
+            ("HOST", "not-an-ip"),
+            ("DATABASE_URL", "mysql://x"),
+            ("ENVIRONMENT", "prodd"),
+            ("DEBUG", "maybe"),
+            ("SUPABASE_URL", "ftp://x"),
+            ("REDIS_URL", "http://x"),
+            ("SECRET_KEY", "short"),
+        ] {
+            let err = Config::from_vars(vars(&[(name, value)])).unwrap_err();
+            assert_eq!(err.variable, name, "{name}={value} gave {err}");
+        }
+    }
+
+    #[test]
+    fn production_without_secret_key_stops() {
+        let err = Config::from_vars(vars(&[("ENVIRONMENT", "production")])).unwrap_err();
+        assert_eq!(err.variable, "SECRET_KEY");
+        let err = Config::from_vars(vars(&[("NODE_ENV", "production")])).unwrap_err();
+        assert_eq!(err.variable, "SECRET_KEY");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let config = Config::from_vars(vars(&[
+            ("SECRET_KEY", "0123456789abcdef0123456789abcdef-very-secret"),
+            ("ANTHROPIC_API_KEY", "sk-ant-topsecret"),
+        ]))
+        .unwrap();
+        let printed = format!("{config:?}");
+        assert!(!printed.contains("very-secret"));
+        assert!(!printed.contains("topsecret"));
+        assert!(printed.contains("[redacted]"));
+    }
+
+    #[test]
+    fn development_secret_is_generated_once_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().to_str().unwrap();
+        let mut first = Config::from_vars(vars(&[("DATA_DIR", data_dir)])).unwrap();
+        assert!(first.ensure_secret_key().unwrap());
+        let mut second = Config::from_vars(vars(&[("DATA_DIR", data_dir)])).unwrap();
+        assert!(!second.ensure_secret_key().unwrap());
+        assert_eq!(first.secret_key(), second.secret_key());
+    }
+}

@@ -1,0 +1,185 @@
+//! `Idempotency-Key` on unsafe POSTs (SPEC §2): a repeat with the same key by the same user returns the
+//! first response (status and body) and changes nothing. One layer for the whole app, so every domain's
+//! POST routes get it without code of their own.
+//!
+//! The key is claimed by inserting a row before the handler runs (the primary key makes the claim
+//! atomic across instances); the response is stored when it is known. A 5xx releases the claim so the
+//! client may retry.
+
+use std::time::Duration;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use pam_store::with_db;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::auth::extract::{authenticate, bearer_token_from_headers};
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub const HEADER: &str = "idempotency-key";
+/// Bodies above this are not buffered for replay (uploads); the key is then refused.
+const MAX_BODY: usize = 10 * 1024 * 1024;
+/// A stored response is replayed for this long.
+const KEY_TTL_HOURS: i64 = 24;
+/// How long a repeat waits for the first request to finish before answering 409.
+const WAIT_FOR_FIRST: Duration = Duration::from_secs(15);
+
+type StoredRow = (String, Option<i32>, Option<String>, Option<String>);
+
+pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    let Some(key) = req.headers().get(HEADER).map(|v| v.to_str().map(str::to_string)) else {
+        return next.run(req).await;
+    };
+    match handle(state, key.ok(), req, next).await {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn handle(state: AppState, key: Option<String>, req: Request, next: Next) -> Result<Response, AppError> {
+    let key = key
+        .filter(|k| !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_graphic()))
+        .ok_or_else(|| AppError::invalid(&["header", "Idempotency-Key"], "must be 1 to 255 visible ASCII characters"))?;
+    // Without a user there is nobody to scope the key to; the route decides whether it needs one.
+    let Some(token) = bearer_token_from_headers(req.headers()).map(str::to_string) else {
+        return Ok(next.run(req).await);
+    };
+    let user = authenticate(&state, &token).await?;
+    let (mut parts, body) = req.into_parts();
+    parts.extensions.insert(user.clone());
+    let bytes = to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge("Request body is too large".into()))?;
+    let mut hasher = Sha256::new();
+    hasher.update(parts.method.as_str());
+    hasher.update(b" ");
+    hasher.update(parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));
+    hasher.update(b"\n");
+    hasher.update(&bytes);
+    let request_hash = hex::encode(hasher.finalize());
+    let path = parts.uri.path().to_string();
+
+    // A claim released by a failed first request (5xx) may be taken by the repeat.
+    let mut attempts = 0;
+    while !claim(&state, user.id, &key, &path, &request_hash).await? {
+        if let Some(stored) = replay(&state, user.id, &key, &request_hash).await? {
+            return Ok(stored);
+        }
+        attempts += 1;
+        if attempts >= 3 {
+            return Err(AppError::Conflict("This Idempotency-Key is in use; retry".into()));
+        }
+    }
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let (res_parts, res_body) = response.into_parts();
+    let res_bytes = to_bytes(res_body, MAX_BODY).await.unwrap_or_default();
+    let storable = res_parts.status.as_u16() < 500 && std::str::from_utf8(&res_bytes).is_ok();
+    let content_type = res_parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let db = &state.db;
+    if storable {
+        with_db!(db, |pool| {
+            sqlx::query(
+                "UPDATE idempotency_keys SET status_code = $3, response_body = $4, content_type = $5 \
+                 WHERE user_id = $1 AND idem_key = $2",
+            )
+            .bind(user.id)
+            .bind(&key)
+            .bind(res_parts.status.as_u16() as i32)
+            .bind(String::from_utf8_lossy(&res_bytes).into_owned())
+            .bind(content_type)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+    } else {
+        release(&state, user.id, &key).await?;
+    }
+    Ok(Response::from_parts(res_parts, Body::from(res_bytes)))
+}
+
+/// Claims the key for this request; false when an earlier request holds it.
+async fn claim(state: &AppState, user_id: Uuid, key: &str, path: &str, request_hash: &str) -> Result<bool, AppError> {
+    let now = Utc::now();
+    let expired_before = now - chrono::Duration::hours(KEY_TTL_HOURS);
+    let inserted = with_db!(&state.db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND created_at < $3")
+            .bind(user_id)
+            .bind(key)
+            .bind(expired_before)
+            .execute(&mut *tx)
+            .await?;
+        let result = sqlx::query(
+            "INSERT INTO idempotency_keys (user_id, idem_key, method, path, request_hash, created_at) \
+             VALUES ($1, $2, 'POST', $3, $4, $5) ON CONFLICT (user_id, idem_key) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(key)
+        .bind(path)
+        .bind(request_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(result.rows_affected() == 1)
+    })?;
+    Ok(inserted)
+}
+
+async fn release(state: &AppState, user_id: Uuid, key: &str) -> Result<(), AppError> {
+    with_db!(&state.db, |pool| {
+        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
+            .bind(user_id)
+            .bind(key)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Answers a repeat: the stored response, or (while the first is still running) after it finishes.
+/// None when the first request released its claim.
+async fn replay(state: &AppState, user_id: Uuid, key: &str, request_hash: &str) -> Result<Option<Response>, AppError> {
+    let deadline = tokio::time::Instant::now() + WAIT_FOR_FIRST;
+    loop {
+        let row: Option<StoredRow> = with_db!(&state.db, |pool| {
+            sqlx::query_as(
+                "SELECT request_hash, status_code, response_body, content_type FROM idempotency_keys \
+                 WHERE user_id = $1 AND idem_key = $2",
+            )
+            .bind(user_id)
+            .bind(key)
+            .fetch_optional(pool)
+            .await
+        })?;
+        match row {
+            Some((hash, _, _, _)) if hash != request_hash => {
+                return Err(AppError::Conflict("This Idempotency-Key was already used for a different request".into()));
+            }
+            Some((_, Some(status), body, content_type)) => {
+                let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
+                let mut response = (status, body.unwrap_or_default()).into_response();
+                if let Some(ct) = content_type.and_then(|ct| HeaderValue::from_str(&ct).ok()) {
+                    response.headers_mut().insert(header::CONTENT_TYPE, ct);
+                }
+                response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+                return Ok(Some(response));
+            }
+            None => return Ok(None),
+            Some(_) if tokio::time::Instant::now() >= deadline => {
+                return Err(AppError::Conflict("A request with this Idempotency-Key is still in progress".into()));
+            }
+            Some(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! The HTTP edge: extractors, middleware, idempotency and the OpenAPI document.
+
+pub mod extract;
+pub mod idempotency;
+pub mod middleware;
+pub mod openapi;

@@ -1,0 +1,38 @@
+//! The OpenAPI 3.1 document: paths come from the routers (utoipa-axum), schemas from the request and
+//! response types themselves, so the document cannot drift from the code.
+
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::{ErrorBody, FieldError, ValidationErrorBody};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "PAM backend",
+        description = "The server behind Wheels & Wins: PAM, the AI companion for people who live and travel in RVs. \
+Errors use FastAPI's shape: `{detail, code}`, and 422 validation errors `{detail: [{loc, msg, type}], code}`. \
+Unsafe POSTs accept an `Idempotency-Key` header.",
+        license(name = "MIT")
+    ),
+    components(schemas(ErrorBody, ValidationErrorBody, FieldError)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "auth", description = "Built-in accounts; Supabase tokens are accepted everywhere too"),
+        (name = "profiles", description = "Profiles, settings, privacy, export and account deletion"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.bearer_format = Some("JWT".into());
+        scheme.description = Some("A Supabase access token, or one issued by /api/auth/login".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}

@@ -1,0 +1,106 @@
+//! `pam-backend`: serve (default), migrate, openapi.
+
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use pam_server::app;
+use pam_server::config::{Config, Environment};
+
+#[derive(Parser)]
+#[command(name = "pam-backend", version, about = "PAM, the AI travel-and-money companion behind Wheels & Wins")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the HTTP and WebSocket API (the default). Configuration comes from the environment and .env.
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI 3.1 document as JSON and exit.
+    Openapi,
+}
+
+fn init_tracing(config: Option<&Config>) {
+    use tracing_subscriber::EnvFilter;
+    let default = if config.is_some_and(|c| c.debug) { "debug,sqlx=info,hyper=info" } else { "info,sqlx=warn" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.is_some_and(|c| c.environment == Environment::Production) {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        match serde_json::to_string_pretty(&app::openapi()) {
+            Ok(json) => {
+                println!("{json}");
+                return std::process::ExitCode::SUCCESS;
+            }
+            Err(e) => {
+                eprintln!("cannot render the OpenAPI document: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+    }
+    let started = Instant::now();
+    let mut config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            init_tracing(None);
+            tracing::error!("{e}");
+            eprintln!("{e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    init_tracing(Some(&config));
+    match run(cli.command.unwrap_or(Command::Serve), &mut config, started).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: &mut Config, started: Instant) -> anyhow::Result<()> {
+    if config.ensure_secret_key()? {
+        tracing::warn!(
+            "SECRET_KEY is not set: generated one into {} (development only; set SECRET_KEY in production)",
+            config.data_dir.join("secret_key").display()
+        );
+    }
+    for line in config.describe() {
+        tracing::info!("{line}");
+    }
+    match command {
+        Command::Migrate => {
+            app::build_state(config.clone()).await?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Serve => {
+            let state = app::build_state(config.clone()).await?;
+            let addr = std::net::SocketAddr::new(config.host, config.port);
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on {addr} (HOST/PORT): {e}"))?;
+            tracing::info!(
+                "ready: listening on http://{addr} (docs at /docs) after {} ms",
+                started.elapsed().as_millis()
+            );
+            app::serve(listener, state, app::shutdown_signal()).await?;
+            tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Openapi => unreachable!("handled before configuration is read"),
+    }
+}

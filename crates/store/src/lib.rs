@@ -1,0 +1,193 @@
+//! Storage: one `Db` type over a SQLite or a Postgres pool.
+//!
+//! Each query is written once in a portable SQL subset (`$1` placeholders, `RETURNING`, `ON CONFLICT`)
+//! and compiled for both pools through [`with_db!`]. Dates, "this month" and similar are computed in Rust
+//! and passed as parameters, so no dialect-specific function appears in the SQL.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+pub use sqlx::{PgPool, SqlitePool};
+
+/// The application's database: exactly one of the two supported engines.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Which engine a [`Db`] runs on; printed at startup and used by tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+impl std::fmt::Display for DbKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DbKind::Sqlite => "sqlite",
+            DbKind::Postgres => "postgres",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("DATABASE_URL must start with sqlite:// or postgres:// (got scheme {0:?})")]
+    UnknownScheme(String),
+    #[error("cannot open the database: {0}")]
+    Open(#[from] sqlx::Error),
+    #[error("cannot apply migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Connection settings read from the application's config.
+#[derive(Clone, Debug)]
+pub struct ConnectOptions {
+    pub url: String,
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl ConnectOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into(), max_connections: 16, acquire_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// The engine a database URL names, or the scheme it has when it names neither.
+pub fn kind_of_url(url: &str) -> Result<DbKind, ConnectError> {
+    let scheme = url.split(':').next().unwrap_or_default();
+    match scheme {
+        "sqlite" => Ok(DbKind::Sqlite),
+        "postgres" | "postgresql" => Ok(DbKind::Postgres),
+        other => Err(ConnectError::UnknownScheme(other.to_string())),
+    }
+}
+
+impl Db {
+    /// Opens the pool. SQLite files are created when missing and run in WAL mode with a busy timeout,
+    /// so concurrent writers wait instead of failing with SQLITE_BUSY.
+    pub async fn connect(opts: &ConnectOptions) -> Result<Db, ConnectError> {
+        match kind_of_url(&opts.url)? {
+            DbKind::Sqlite => {
+                let options = SqliteConnectOptions::from_str(&opts.url)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(opts.max_connections)
+                    .acquire_timeout(opts.acquire_timeout)
+                    .connect_with(options)
+                    .await?;
+                Ok(Db::Sqlite(pool))
+            }
+            DbKind::Postgres => {
+                let options = PgConnectOptions::from_str(&opts.url)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(opts.max_connections)
+                    .acquire_timeout(opts.acquire_timeout)
+                    .connect_with(options)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn kind(&self) -> DbKind {
+        match self {
+            Db::Sqlite(_) => DbKind::Sqlite,
+            Db::Postgres(_) => DbKind::Postgres,
+        }
+    }
+
+    /// Applies the embedded migrations for this engine.
+    pub async fn migrate(&self) -> Result<(), ConnectError> {
+        match self {
+            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A cheap round trip, used by readiness checks.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        with_db!(self, |pool| sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+    }
+
+    /// Closes the pool; later queries fail. Used on shutdown (and by tests that need a dead database).
+    pub async fn close(&self) {
+        with_db!(self, |pool| pool.close().await)
+    }
+
+    /// Names and columns of every table, sorted, for the test that keeps the two migration folders in step.
+    pub async fn schema_outline(&self) -> Result<Vec<(String, Vec<String>)>, sqlx::Error> {
+        let rows: Vec<(String, String)> = match self {
+            Db::Sqlite(pool) => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+            Db::Postgres(pool) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        let mut tables: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (table, column) in rows {
+            tables.entry(table).or_default().push(column);
+        }
+        Ok(tables
+            .into_iter()
+            .map(|(t, mut cols)| {
+                cols.sort();
+                (t, cols)
+            })
+            .collect())
+    }
+}
+
+/// Runs one expression against whichever pool a [`Db`] holds. The body is compiled twice, once per
+/// engine, so a query written once is type-checked for both.
+///
+/// ```ignore
+/// let n: i64 = with_db!(db, |pool| sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(pool).await)?;
+/// ```
+#[macro_export]
+macro_rules! with_db {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// True when a database error is a unique-constraint violation (the portable way to turn a duplicate
+/// into 409 without a check-then-insert race).
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.is_unique_violation(),
+        _ => false,
+    }
+}
+
+/// True when a database error is a foreign-key violation.
+pub fn is_foreign_key_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.is_foreign_key_violation(),
+        _ => false,
+    }
+}
