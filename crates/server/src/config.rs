@@ -181,7 +181,10 @@ impl Config {
                 "staging" => Environment::Staging,
                 "production" | "prod" => Environment::Production,
                 other => {
-                    return Err(bad("ENVIRONMENT", format!("expected development, staging or production, got {other:?}")));
+                    return Err(bad(
+                        "ENVIRONMENT",
+                        format!("expected development, staging or production, got {other:?}"),
+                    ));
                 }
             },
         };
@@ -206,7 +209,8 @@ impl Config {
             vec!["gemini-3.0-flash".to_string()]
         };
         let urls = ExternalUrls {
-            anthropic: parse_http_url(&vars, "ANTHROPIC_BASE_URL")?.unwrap_or_else(|| "https://api.anthropic.com".into()),
+            anthropic: parse_http_url(&vars, "ANTHROPIC_BASE_URL")?
+                .unwrap_or_else(|| "https://api.anthropic.com".into()),
             gemini: parse_http_url(&vars, "GEMINI_BASE_URL")?
                 .unwrap_or_else(|| "https://generativelanguage.googleapis.com".into()),
             openai: parse_http_url(&vars, "OPENAI_BASE_URL")?,
@@ -224,7 +228,10 @@ impl Config {
         let cors_allowed_origins = list(&vars, "CORS_ALLOWED_ORIGINS");
         for origin in &cors_allowed_origins {
             if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
-                return Err(bad("CORS_ALLOWED_ORIGINS", format!("{origin:?} is not an origin like https://example.com")));
+                return Err(bad(
+                    "CORS_ALLOWED_ORIGINS",
+                    format!("{origin:?} is not an origin like https://example.com"),
+                ));
             }
         }
         let max_conn = parse_num(&vars, "DATABASE_MAX_CONNECTIONS", 16u32)?;

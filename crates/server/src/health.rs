@@ -92,7 +92,8 @@ async fn readiness(state: &AppState) -> (StatusCode, Json<Readiness>) {
             detail: Some("the database did not answer".into()),
         },
     };
-    let cache = DependencyStatus { name: "cache", status: "ok", kind: "in-process".into(), latency_ms: None, detail: None };
+    let cache =
+        DependencyStatus { name: "cache", status: "ok", kind: "in-process".into(), latency_ms: None, detail: None };
     let ready = db.status == "ok";
     let body = Readiness {
         status: if ready { "ready" } else { "not_ready" },

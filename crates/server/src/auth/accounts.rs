@@ -70,9 +70,10 @@ fn bad_credentials() -> AppError {
 
 pub async fn register(state: &AppState, req: RegisterRequest) -> Result<TokenResponse, AppError> {
     let mut errors = Vec::new();
-    let email = Email::parse(&req.email).map_err(|m| errors.push(FieldError::new(&["body", "email"], m, "value_error")));
-    let password =
-        Password::parse(&req.password).map_err(|m| errors.push(FieldError::new(&["body", "password"], m, "value_error")));
+    let email =
+        Email::parse(&req.email).map_err(|m| errors.push(FieldError::new(&["body", "email"], m, "value_error")));
+    let password = Password::parse(&req.password)
+        .map_err(|m| errors.push(FieldError::new(&["body", "password"], m, "value_error")));
     let full_name = profiles::fields::optional_text(req.full_name, 200)
         .map_err(|m| errors.push(FieldError::new(&["body", "full_name"], m, "value_error")));
     let region = profiles::fields::optional_text(req.region, 100)

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::Algorithm;
-use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet};
 use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet};
 use tokio::sync::Mutex;
 
 /// How long a downloaded key set is trusted before a routine re-download.
@@ -58,15 +58,8 @@ impl JwksCache {
     }
 
     async fn fetch(&self) -> anyhow::Result<HashMap<String, (Algorithm, DecodingKey)>> {
-        let set: JwkSet = self
-            .http
-            .get(&self.url)
-            .timeout(Duration::from_secs(5))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
+        let set: JwkSet =
+            self.http.get(&self.url).timeout(Duration::from_secs(5)).send().await?.error_for_status()?.json().await?;
         let mut keys = HashMap::new();
         for jwk in &set.keys {
             let Some(kid) = jwk.common.key_id.clone() else { continue };

@@ -85,18 +85,19 @@ pub fn requirements() -> PasswordRequirements {
 
 /// Hashes with Argon2id on a blocking thread (it is deliberately slow).
 pub async fn hash(password: Password) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default().hash_password(password.0.as_bytes()).map(|h| h.to_string())
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))
+    tokio::task::spawn_blocking(move || Argon2::default().hash_password(password.0.as_bytes()).map(|h| h.to_string()))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))
 }
 
 /// A hash of a random password, checked against when no account matches, so a login for an unknown
 /// email takes as long as one with a wrong password (no user enumeration by timing).
 static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    Argon2::default().hash_password(crate::config::random_token(24).as_bytes()).map(|h| h.to_string()).unwrap_or_default()
+    Argon2::default()
+        .hash_password(crate::config::random_token(24).as_bytes())
+        .map(|h| h.to_string())
+        .unwrap_or_default()
 });
 
 /// True when `password` matches `stored` (or, with no stored hash, after spending the same time).

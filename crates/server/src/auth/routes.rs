@@ -44,7 +44,10 @@ async fn login(State(state): State<AppState>, Json(req): Json<LoginRequest>) -> 
 /// Exchange a refresh token for a new pair; the old one is spent.
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
-async fn refresh(State(state): State<AppState>, Json(req): Json<RefreshRequest>) -> Result<Json<TokenResponse>, AppError> {
+async fn refresh(
+    State(state): State<AppState>,
+    Json(req): Json<RefreshRequest>,
+) -> Result<Json<TokenResponse>, AppError> {
     Ok(Json(accounts::refresh(&state, req).await?))
 }
 

@@ -77,11 +77,11 @@ impl TokenService {
         TokenService {
             builtin_encoding: EncodingKey::from_secret(secret),
             builtin_decoding: DecodingKey::from_secret(secret),
-            supabase_secret: config.supabase_jwt_secret.as_ref().map(|s| DecodingKey::from_secret(s.expose().as_bytes())),
-            jwks: config
-                .supabase_url
+            supabase_secret: config
+                .supabase_jwt_secret
                 .as_ref()
-                .map(|url| JwksCache::new(url, http, config.jwks_refresh_interval)),
+                .map(|s| DecodingKey::from_secret(s.expose().as_bytes())),
+            jwks: config.supabase_url.as_ref().map(|url| JwksCache::new(url, http, config.jwks_refresh_interval)),
             access_ttl: config.access_token_ttl,
         }
     }
@@ -125,7 +125,8 @@ impl TokenService {
             alg @ (Algorithm::ES256 | Algorithm::RS256) => {
                 let jwks = self.jwks.as_ref().ok_or_else(|| unauthorized("Invalid token"))?;
                 let kid = header.kid.as_deref().ok_or_else(|| unauthorized("Token has no key id"))?;
-                let key = jwks.key_for(kid, alg).await.ok_or_else(|| unauthorized("Token signed with an unknown key"))?;
+                let key =
+                    jwks.key_for(kid, alg).await.ok_or_else(|| unauthorized("Token signed with an unknown key"))?;
                 (check(token, &key, alg)?, TokenSource::Supabase)
             }
             _ => return Err(unauthorized("Unsupported token algorithm")),

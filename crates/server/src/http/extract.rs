@@ -59,7 +59,11 @@ pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError>
     let value = serde_path_to_error::deserialize::<_, T>(&mut de)
         .map_err(|err| AppError::Validation(vec![json_field_error(err)]))?;
     de.end().map_err(|e| {
-        AppError::Validation(vec![FieldError::new(&["body"], format!("Invalid JSON: {}", strip_position(&e.to_string())), "json_invalid")])
+        AppError::Validation(vec![FieldError::new(
+            &["body"],
+            format!("Invalid JSON: {}", strip_position(&e.to_string())),
+            "json_invalid",
+        )])
     })?;
     Ok(value)
 }
@@ -79,7 +83,11 @@ fn json_field_error(err: serde_path_to_error::Error<serde_json::Error>) -> Field
     let message = strip_position(&inner.to_string());
     let kind = match inner.classify() {
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => {
-            return FieldError { loc: vec![Value::from("body")], msg: format!("Invalid JSON: {message}"), kind: "json_invalid".into() };
+            return FieldError {
+                loc: vec![Value::from("body")],
+                msg: format!("Invalid JSON: {message}"),
+                kind: "json_invalid".into(),
+            };
         }
         serde_json::error::Category::Data => classify_data_error(&message, &mut loc),
     };
@@ -161,16 +169,36 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(value)) => Ok(Path(value)),
             Err(PathRejection::FailedToDeserializePathParams(err)) => {
+                use axum::extract::path::ErrorKind;
                 let kind = err.kind();
                 let name = match kind {
-                    axum::extract::path::ErrorKind::ParseErrorAtKey { key, .. }
-                    | axum::extract::path::ErrorKind::InvalidUtf8InPathParam { key } => key.clone(),
-                    _ => "path".to_string(),
+                    ErrorKind::ParseErrorAtKey { key, .. } | ErrorKind::InvalidUtf8InPathParam { key } => key.clone(),
+                    // A single-value path names no key: take it from the raw params.
+                    other => {
+                        let value = match other {
+                            ErrorKind::ParseError { value, .. } | ErrorKind::ParseErrorAtIndex { value, .. } => {
+                                Some(value.clone())
+                            }
+                            _ => None,
+                        };
+                        let raw = axum::extract::RawPathParams::from_request_parts(parts, state).await.ok();
+                        let params: Vec<(String, String)> = raw
+                            .map(|r| r.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+                            .unwrap_or_default();
+                        let by_value =
+                            value.and_then(|v| params.iter().find(|(_, pv)| *pv == v).map(|(k, _)| k.clone()));
+                        match (by_value, params.as_slice()) {
+                            (Some(k), _) => k,
+                            (None, [(k, _)]) => k.clone(),
+                            _ => "path".to_string(),
+                        }
+                    }
                 };
                 let msg = match kind {
-                    axum::extract::path::ErrorKind::ParseErrorAtKey { expected_type, .. } => {
+                    ErrorKind::ParseErrorAtKey { expected_type, .. } | ErrorKind::ParseError { expected_type, .. } => {
                         format!("Input should be a valid {}", friendly_type(expected_type))
                     }
+                    ErrorKind::DeserializeError { message, .. } => message.clone(),
                     other => other.to_string(),
                 };
                 Err(AppError::Validation(vec![FieldError::new(&["path", &name], msg, "type_error")]))

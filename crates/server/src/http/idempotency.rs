@@ -46,9 +46,9 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
 }
 
 async fn handle(state: AppState, key: Option<String>, req: Request, next: Next) -> Result<Response, AppError> {
-    let key = key
-        .filter(|k| !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_graphic()))
-        .ok_or_else(|| AppError::invalid(&["header", "Idempotency-Key"], "must be 1 to 255 visible ASCII characters"))?;
+    let key = key.filter(|k| !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_graphic())).ok_or_else(
+        || AppError::invalid(&["header", "Idempotency-Key"], "must be 1 to 255 visible ASCII characters"),
+    )?;
     // Without a user there is nobody to scope the key to; the route decides whether it needs one.
     let Some(token) = bearer_token_from_headers(req.headers()).map(str::to_string) else {
         return Ok(next.run(req).await);
@@ -56,9 +56,8 @@ async fn handle(state: AppState, key: Option<String>, req: Request, next: Next) 
     let user = authenticate(&state, &token).await?;
     let (mut parts, body) = req.into_parts();
     parts.extensions.insert(user.clone());
-    let bytes = to_bytes(body, MAX_BODY)
-        .await
-        .map_err(|_| AppError::PayloadTooLarge("Request body is too large".into()))?;
+    let bytes =
+        to_bytes(body, MAX_BODY).await.map_err(|_| AppError::PayloadTooLarge("Request body is too large".into()))?;
     let mut hasher = Sha256::new();
     hasher.update(parts.method.as_str());
     hasher.update(b" ");

@@ -36,7 +36,8 @@ pub async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Re
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let is_preflight = method == Method::OPTIONS && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    let span = tracing::info_span!("http", %method, path = %path, request_id = %request_id, user.id = tracing::field::Empty);
+    let span =
+        tracing::info_span!("http", %method, path = %path, request_id = %request_id, user.id = tracing::field::Empty);
 
     let mut response = REQUEST_ID
         .scope(request_id.clone(), async {

@@ -122,9 +122,8 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
         }
     }
     let bytes = file.ok_or_else(|| AppError::invalid(&["body", "file"], "Field required"))?;
-    let kind = ImageKind::sniff(&bytes).ok_or_else(|| {
-        AppError::UnsupportedMediaType("The file is not a PNG, JPEG, GIF or WebP image".into())
-    })?;
+    let kind = ImageKind::sniff(&bytes)
+        .ok_or_else(|| AppError::UnsupportedMediaType("The file is not a PNG, JPEG, GIF or WebP image".into()))?;
     Ok(Upload { field, kind, bytes })
 }
 

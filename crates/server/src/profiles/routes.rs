@@ -134,10 +134,7 @@ async fn serve_upload(
     let kind = avatar::parse_stored_name(&file_name).ok_or_else(|| AppError::not_found("File"))?;
     let path = state.config.uploads_dir().join(user_id.to_string()).join(&file_name);
     let bytes = tokio::fs::read(&path).await.map_err(|_| AppError::not_found("File"))?;
-    Ok((
-        [(header::CONTENT_TYPE, kind.mime()), (header::CACHE_CONTROL, "public, max-age=86400, immutable")],
-        bytes,
-    ))
+    Ok(([(header::CONTENT_TYPE, kind.mime()), (header::CACHE_CONTROL, "public, max-age=86400, immutable")], bytes))
 }
 
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/settings", tag = "profiles", security(("bearer" = [])),

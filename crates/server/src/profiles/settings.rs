@@ -101,7 +101,11 @@ pub struct RegionalSettings {
 
 impl Default for RegionalSettings {
     fn default() -> Self {
-        RegionalSettings { date_format: DateFormat::DayFirst, time_format: TimeFormat::Twelve, first_day_of_week: Weekday::Monday }
+        RegionalSettings {
+            date_format: DateFormat::DayFirst,
+            time_format: TimeFormat::Twelve,
+            first_day_of_week: Weekday::Monday,
+        }
     }
 }
 
@@ -199,7 +203,11 @@ fn merge_section<T: Serialize + serde::de::DeserializeOwned>(
             if field != "." {
                 loc.push(Value::from(field));
             }
-            errors.push(FieldError { loc, msg: err.into_inner().to_string().replace('`', "'"), kind: "value_error".into() });
+            errors.push(FieldError {
+                loc,
+                msg: err.into_inner().to_string().replace('`', "'"),
+                kind: "value_error".into(),
+            });
             None
         }
     }

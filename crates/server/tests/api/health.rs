@@ -1,0 +1,74 @@
+use serde_json::Value;
+
+use crate::helpers::{Backend, spawn_app};
+use crate::on_both_databases;
+
+on_both_databases!(health_and_readiness_report_dependencies);
+
+async fn health_and_readiness_report_dependencies(backend: Backend) {
+    let app = spawn_app(backend.clone()).await;
+    let health: Value = app.client.get(app.url("/health")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(health["status"], "healthy");
+    assert_eq!(health["service"], "pam-backend");
+    assert_eq!(health["environment"], "development");
+    assert!(health["timestamp"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(app.client.get(app.url("/health/live")).send().await.unwrap().status(), 200);
+
+    for path in ["/health/ready", "/api/health"] {
+        let res = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "ready");
+        assert_eq!(body["dependencies"][0]["name"], "database");
+        assert_eq!(body["dependencies"][0]["status"], "ok");
+    }
+
+    app.db().close().await;
+    let res = app.client.get(app.url("/health/ready")).send().await.unwrap();
+    assert_eq!(res.status(), 503);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "not_ready");
+    assert_eq!(body["dependencies"][0]["status"], "unavailable");
+    assert_eq!(app.client.get(app.url("/health")).send().await.unwrap().status(), 200, "liveness is unaffected");
+}
+
+#[tokio::test]
+async fn openapi_describes_every_route_and_docs_are_served() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let doc: Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/health",
+        "/health/ready",
+        "/api/health",
+        "/api/auth/register",
+        "/api/auth/login",
+        "/api/auth/refresh",
+        "/api/auth/logout",
+        "/api/auth/me",
+        "/api/auth/password-requirements",
+        "/api/v1/users/{user_id}/profile",
+        "/api/v1/users/{user_id}/profile/upload",
+        "/api/v1/users/{user_id}/settings",
+        "/api/v1/users/{user_id}/privacy",
+        "/api/v1/users/{user_id}/stats",
+        "/api/v1/users/{user_id}/export",
+        "/api/v1/users/{user_id}",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing from OpenAPI");
+    }
+    let profile_ops = &paths["/api/v1/users/{user_id}/profile"];
+    for m in ["get", "put", "patch"] {
+        assert!(profile_ops.get(m).is_some(), "profile {m}");
+    }
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    for schema in ["ErrorBody", "ValidationErrorBody", "Profile", "TokenResponse", "ProfileUpdate"] {
+        assert!(doc["components"]["schemas"].get(schema).is_some(), "schema {schema}");
+    }
+
+    let docs = app.client.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(docs.status(), 200);
+    let html = docs.text().await.unwrap();
+    assert!(html.to_lowercase().contains("swagger"), "docs page is Swagger UI");
+}

@@ -1,0 +1,217 @@
+//! `spawn_app`: the real application on 127.0.0.1:0 against a fresh database (a SQLite file in a temp
+//! dir, or a new Postgres database per test), with typed helpers for the calls tests make.
+
+use std::collections::HashMap;
+use std::sync::Once;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use pam_server::app;
+use pam_server::config::Config;
+use pam_server::state::AppState;
+use pam_store::{Db, with_db};
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub const TEST_SECRET: &str = "test-secret-key-that-is-long-enough-0123456789";
+
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    /// The Postgres backend when `PAM_TEST_POSTGRES_URL` is set. In CI a missing URL is a failure;
+    /// locally the test is skipped with a printed reason.
+    pub fn postgres() -> Option<Backend> {
+        match std::env::var("PAM_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
+            _ if std::env::var("CI").is_ok() => panic!("PAM_TEST_POSTGRES_URL must be set in CI"),
+            _ => {
+                eprintln!("skipping the Postgres variant: PAM_TEST_POSTGRES_URL is not set");
+                None
+            }
+        }
+    }
+}
+
+/// Generates `sqlite` and `postgres` tests that run one async test body against each backend.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+                #[tokio::test]
+                async fn postgres() {
+                    if let Some(backend) = $crate::helpers::Backend::postgres() {
+                        super::$name(backend).await
+                    }
+                }
+            }
+        )*
+    };
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub _data_dir: tempfile::TempDir,
+}
+
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    pub id: Uuid,
+    pub email: String,
+    pub password: String,
+    pub token: String,
+    pub refresh_token: String,
+}
+
+static PG_COUNTER: AtomicU32 = AtomicU32::new(0);
+static CLEANUP: Once = Once::new();
+
+/// A fresh, empty Postgres database for one test. Databases left by earlier runs (whose process is gone)
+/// are dropped the first time this runs.
+async fn fresh_postgres_database(base_url: &str) -> String {
+    let admin = sqlx::PgPool::connect(base_url).await.expect("connect to PAM_TEST_POSTGRES_URL");
+    let mut stale = Vec::new();
+    CLEANUP.call_once(|| stale.push(()));
+    if !stale.is_empty() {
+        let names: Vec<String> =
+            sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'pam_t_%'")
+                .fetch_all(&admin)
+                .await
+                .unwrap_or_default();
+        for name in names {
+            let pid: Option<u32> = name.split('_').nth(2).and_then(|p| p.parse().ok());
+            if pid.is_some_and(|p| p != std::process::id() && !std::path::Path::new(&format!("/proc/{p}")).exists()) {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
+                    .execute(&admin)
+                    .await;
+            }
+        }
+    }
+    let name = format!("pam_t_{}_{}", std::process::id(), PG_COUNTER.fetch_add(1, Ordering::SeqCst));
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&admin)
+        .await
+        .expect("create a test database");
+    admin.close().await;
+    let (prefix, _) = base_url.rsplit_once('/').expect("PAM_TEST_POSTGRES_URL ends with /database");
+    format!("{prefix}/{name}")
+}
+
+pub fn init_test_process() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        if std::env::var("TEST_LOG").is_ok() {
+            let _ = tracing_subscriber::fmt().with_env_filter("debug,sqlx=warn").with_test_writer().try_init();
+        }
+    });
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Spawns the app with extra configuration variables (e.g. `SUPABASE_URL` pointing at a fake).
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
+    init_test_process();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let database_url = match &backend {
+        Backend::Sqlite => format!("sqlite://{}", data_dir.path().join("pam.db").display()),
+        Backend::Postgres(base) => fresh_postgres_database(base).await,
+    };
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("DATA_DIR".to_string(), data_dir.path().display().to_string()),
+        ("DATABASE_URL".to_string(), database_url),
+        ("SECRET_KEY".to_string(), TEST_SECRET.to_string()),
+        ("DATABASE_MAX_CONNECTIONS".to_string(), "5".to_string()),
+    ]);
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let config = Config::from_vars(vars).expect("test config");
+    let state = app::build_state(config).await.expect("build app state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let served = state.clone();
+    tokio::spawn(async move { app::serve(listener, served, std::future::pending()).await });
+    TestApp { address, client: reqwest::Client::new(), state, _data_dir: data_dir }
+}
+
+impl TestApp {
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let builder = self.client.request(method, self.url(path));
+        match token {
+            Some(t) => builder.bearer_auth(t),
+            None => builder,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path, Some(token)).send().await.expect("request")
+    }
+
+    pub async fn send_json(&self, method: Method, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(method, path, token).json(body).send().await.expect("request")
+    }
+
+    pub async fn register(&self, email: &str) -> TestUser {
+        let password = "correct horse battery".to_string();
+        let res = self
+            .send_json(
+                Method::POST,
+                "/api/auth/register",
+                None,
+                &json!({"email": email, "password": password, "region": "AU"}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "register {email}");
+        let body: Value = res.json().await.unwrap();
+        TestUser {
+            id: body["user"]["id"].as_str().unwrap().parse().unwrap(),
+            email: email.to_string(),
+            password,
+            token: body["access_token"].as_str().unwrap().to_string(),
+            refresh_token: body["refresh_token"].as_str().unwrap().to_string(),
+        }
+    }
+
+    /// Makes a user an admin directly in the store (as `pam-backend admin grant` will).
+    pub async fn make_admin(&self, user_id: Uuid) {
+        with_db!(self.db(), |pool| {
+            sqlx::query("UPDATE profiles SET role = 'admin' WHERE id = $1")
+                .bind(user_id)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })
+        .unwrap();
+    }
+}
+
+/// Asserts a response is an error in SPEC §2's shape with the given status and code; returns the body.
+pub async fn assert_error(res: Response, status: u16, code: &str) -> Value {
+    let got = res.status().as_u16();
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    assert_eq!(got, status, "unexpected status; body: {body}");
+    assert_eq!(body["code"], code, "unexpected code; body: {body}");
+    assert!(body.get("detail").is_some(), "no detail in {body}");
+    body
+}

@@ -1,0 +1,57 @@
+//! `Idempotency-Key` on unsafe POSTs: a repeat returns the first response and changes nothing.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app};
+use crate::on_both_databases;
+use crate::profiles::PNG;
+
+on_both_databases!(a_repeated_key_replays_the_first_response);
+
+fn upload_body(field_type: &str) -> Vec<u8> {
+    let mut body = Vec::new();
+    body.extend_from_slice(b"--XBOUNDARY\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n");
+    body.extend_from_slice(PNG);
+    body.extend_from_slice(format!("\r\n--XBOUNDARY\r\nContent-Disposition: form-data; name=\"field_type\"\r\n\r\n{field_type}\r\n--XBOUNDARY--\r\n").as_bytes());
+    body
+}
+
+async fn upload(app: &TestApp, user: &TestUser, key: &str, body: Vec<u8>) -> reqwest::Response {
+    app.request(Method::POST, &format!("/api/v1/users/{}/profile/upload", user.id), Some(&user.token))
+        .header("content-type", "multipart/form-data; boundary=XBOUNDARY")
+        .header("idempotency-key", key)
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn stored_files(app: &TestApp, user: &TestUser) -> usize {
+    let dir = app.state.config.uploads_dir().join(user.id.to_string());
+    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
+async fn a_repeated_key_replays_the_first_response(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("pia@example.com").await;
+    let first = upload(&app, &user, "key-1", upload_body("profile_image")).await;
+    assert_eq!(first.status(), 201);
+    let first_body: Value = first.json().await.unwrap();
+    let repeat = upload(&app, &user, "key-1", upload_body("profile_image")).await;
+    assert_eq!(repeat.status(), 201);
+    assert_eq!(repeat.headers()["idempotent-replayed"], "true");
+    let repeat_body: Value = repeat.json().await.unwrap();
+    assert_eq!(first_body, repeat_body, "the stored body, not a second upload");
+    assert_eq!(stored_files(&app, &user), 1, "the repeat stored nothing");
+
+    // The same key with a different request is refused rather than silently replayed.
+    let other = upload(&app, &user, "key-1", upload_body("partner_profile_image")).await;
+    assert_error(other, 409, "conflict").await;
+    // Keys are per user: another user's identical key is independent.
+    let someone = app.register("quinn@example.com").await;
+    assert_eq!(upload(&app, &someone, "key-1", upload_body("profile_image")).await.status(), 201);
+    // A new key makes a new upload.
+    assert_eq!(upload(&app, &user, "key-2", upload_body("profile_image")).await.status(), 201);
+    assert_eq!(stored_files(&app, &user), 2);
+}

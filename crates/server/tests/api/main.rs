@@ -1,0 +1,12 @@
+//! Black-box API tests: the real app on a random port, against fresh SQLite and Postgres databases.
+
+mod helpers;
+mod tokens;
+
+mod auth;
+mod errors;
+mod health;
+mod idempotency;
+mod jwks;
+mod migrations;
+mod profiles;
