@@ -7,14 +7,13 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use pam_store::{ConnectOptions, Db};
 use tokio::net::TcpListener;
-use tower_http::catch_panic::CatchPanicLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
 use crate::error::AppError;
-use crate::http::{idempotency, middleware, openapi::ApiDoc};
+use crate::http::{middleware, openapi::ApiDoc};
 use crate::state::AppState;
 use crate::{auth, health, profiles};
 
@@ -41,10 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
         .fallback(|| async { AppError::NotFound("Not Found".into()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), idempotency::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CatchPanicLayer::new())
-        .layer(middleware::cors(&state.config))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::edge))
         .with_state(state)
 }

@@ -57,7 +57,7 @@ impl FromRequestParts<AppState> for AuthUser {
 /// Verifies a token and resolves it to a live account (used by the extractor and the WebSocket handshake).
 pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, AppError> {
     let verified = state.tokens.verify(token).await?;
-    identity::resolve(&state.db, &verified).await
+    identity::resolve_cached(state, &verified).await
 }
 
 /// An admin (profile role `admin`, or Supabase `app_metadata.role == "admin"`).

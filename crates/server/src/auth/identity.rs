@@ -8,10 +8,40 @@ use super::extract::AuthUser;
 use super::token::{TokenSource, VerifiedToken};
 use crate::error::AppError;
 use crate::profiles;
+use crate::state::AppState;
 
 type IdentityRow = (String, Option<DateTime<Utc>>, Option<String>);
 
-pub async fn resolve(db: &Db, token: &VerifiedToken) -> Result<AuthUser, AppError> {
+/// What the cache keeps of a live account.
+#[derive(Clone, Debug)]
+pub struct CachedIdentity {
+    source: TokenSource,
+    role_admin: bool,
+}
+
+/// Resolves a verified token to a live account, through the short-lived identity cache.
+pub async fn resolve_cached(state: &AppState, token: &VerifiedToken) -> Result<AuthUser, AppError> {
+    if let Some(hit) = state.identities.get(&token.user_id)
+        && hit.source == token.source
+    {
+        return Ok(AuthUser {
+            id: token.user_id,
+            email: token.email.clone(),
+            is_admin: token.claims_admin || hit.role_admin,
+        });
+    }
+    let (user, role_admin) = resolve(&state.db, token).await?;
+    state.identities.insert(token.user_id, CachedIdentity { source: token.source, role_admin });
+    Ok(user)
+}
+
+/// Forgets a cached identity (after deletion or a role change).
+pub fn forget(state: &AppState, user_id: uuid::Uuid) {
+    state.identities.invalidate(&user_id);
+}
+
+/// Returns the user and whether their profile role is admin.
+pub async fn resolve(db: &Db, token: &VerifiedToken) -> Result<(AuthUser, bool), AppError> {
     let row: Option<IdentityRow> = with_db!(db, |pool| {
         sqlx::query_as(
             "SELECT u.auth_source, u.deleted_at, p.role FROM users u LEFT JOIN profiles p ON p.id = u.id WHERE u.id = $1",
@@ -52,11 +82,11 @@ pub async fn resolve(db: &Db, token: &VerifiedToken) -> Result<AuthUser, AppErro
         }
         Some((_, None, role)) => role,
     };
-    Ok(AuthUser {
-        id: token.user_id,
-        email: token.email.clone(),
-        is_admin: token.claims_admin || role.as_deref() == Some("admin"),
-    })
+    let role_admin = role.as_deref() == Some("admin");
+    Ok((
+        AuthUser { id: token.user_id, email: token.email.clone(), is_admin: token.claims_admin || role_admin },
+        role_admin,
+    ))
 }
 
 async fn first_seen(db: &Db, token: &VerifiedToken) -> Result<(), AppError> {

@@ -1,6 +1,6 @@
 //! `Idempotency-Key` on unsafe POSTs (SPEC §2): a repeat with the same key by the same user returns the
-//! first response (status and body) and changes nothing. One layer for the whole app, so every domain's
-//! POST routes get it without code of their own.
+//! first response (status and body) and changes nothing. Applied by the edge middleware to every POST,
+//! so every domain's routes get it without code of their own.
 //!
 //! The key is claimed by inserting a row before the handler runs (the primary key makes the claim
 //! atomic across instances); the response is stored when it is known. A 5xx releases the claim so the
@@ -9,8 +9,8 @@
 use std::time::Duration;
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -32,20 +32,16 @@ const WAIT_FOR_FIRST: Duration = Duration::from_secs(15);
 
 type StoredRow = (String, Option<i32>, Option<String>, Option<String>);
 
-pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if req.method() != Method::POST {
-        return next.run(req).await;
-    }
-    let Some(key) = req.headers().get(HEADER).map(|v| v.to_str().map(str::to_string)) else {
-        return next.run(req).await;
-    };
-    match handle(state, key.ok(), req, next).await {
+/// Runs a POST that carries an `Idempotency-Key` (called by the edge middleware).
+pub async fn handle(state: AppState, req: Request, next: Next) -> Response {
+    let key = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+    match run(state, key, req, next).await {
         Ok(response) => response,
         Err(err) => err.into_response(),
     }
 }
 
-async fn handle(state: AppState, key: Option<String>, req: Request, next: Next) -> Result<Response, AppError> {
+async fn run(state: AppState, key: Option<String>, req: Request, next: Next) -> Result<Response, AppError> {
     let key = key.filter(|k| !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_graphic())).ok_or_else(
         || AppError::invalid(&["header", "Idempotency-Key"], "must be 1 to 255 visible ASCII characters"),
     )?;

@@ -226,5 +226,6 @@ async fn delete_account(
 ) -> Result<StatusCode, AppError> {
     user.ensure_may_act_for(user_id)?;
     account::delete(&state.db, &state.config.uploads_dir(), user_id, user.id).await?;
+    crate::auth::identity::forget(&state, user_id);
     Ok(StatusCode::NO_CONTENT)
 }

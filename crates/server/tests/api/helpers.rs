@@ -203,6 +203,7 @@ impl TestApp {
                 .map(|_| ())
         })
         .unwrap();
+        pam_server::auth::identity::forget(&self.state, user_id);
     }
 }
 
