@@ -102,6 +102,10 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     /// How long before an unknown `kid` may trigger another JWKS download.
     pub jwks_refresh_interval: Duration,
+    /// Register/login attempts per minute per client IP.
+    pub auth_rate_per_minute: u32,
+    /// Failed logins per account and IP within five minutes before further attempts wait.
+    pub login_failures_per_5_min: u32,
 }
 
 type Vars = HashMap<String, String>;
@@ -127,6 +131,13 @@ fn parse_num<T: std::str::FromStr>(vars: &Vars, name: &'static str, default: T) 
     match get(vars, name) {
         None => Ok(default),
         Some(v) => v.parse().map_err(|_| bad(name, format!("expected a number, got {v:?}"))),
+    }
+}
+
+fn positive(vars: &Vars, name: &'static str, default: u32) -> Result<u32, ConfigError> {
+    match parse_num(vars, name, default)? {
+        0 => Err(bad(name, "must be at least 1")),
+        n => Ok(n),
     }
 }
 
@@ -263,6 +274,8 @@ impl Config {
             access_token_ttl: Duration::from_secs(parse_num(&vars, "ACCESS_TOKEN_TTL_SECONDS", 3600u64)?),
             refresh_token_ttl: Duration::from_secs(parse_num(&vars, "REFRESH_TOKEN_TTL_DAYS", 30u64)? * 86_400),
             jwks_refresh_interval: Duration::from_secs(parse_num(&vars, "JWKS_REFRESH_INTERVAL_SECONDS", 2u64)?),
+            auth_rate_per_minute: positive(&vars, "AUTH_RATE_LIMIT_PER_MINUTE", 10)?,
+            login_failures_per_5_min: positive(&vars, "LOGIN_FAILURE_LIMIT", 5)?,
         })
     }
 

@@ -70,7 +70,7 @@ pub enum AppError {
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     #[error("rate limited")]
-    RateLimited { retry_after_secs: u64 },
+    RateLimited { retry_after_secs: u64, limit: u32 },
     #[error("{0}")]
     Unavailable(String),
     #[error(transparent)]
@@ -151,11 +151,13 @@ impl IntoResponse for AppError {
                 (status, Json(error_body(status, ""))).into_response()
             }
             AppError::MethodNotAllowed => (status, Json(error_body(status, "Method Not Allowed"))).into_response(),
-            AppError::RateLimited { retry_after_secs } => {
+            AppError::RateLimited { retry_after_secs, limit } => {
                 let mut r = (status, Json(error_body(status, "Too many requests, slow down"))).into_response();
-                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                    r.headers_mut().insert(header::RETRY_AFTER, v);
-                }
+                let h = r.headers_mut();
+                h.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+                h.insert("x-ratelimit-limit", HeaderValue::from(*limit));
+                h.insert("x-ratelimit-remaining", HeaderValue::from(0u32));
+                h.insert("x-ratelimit-reset", HeaderValue::from(*retry_after_secs));
                 r
             }
             other => (status, Json(error_body(status, &other.to_string()))).into_response(),

@@ -8,5 +8,6 @@ pub mod config;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod platform;
 pub mod profiles;
 pub mod state;

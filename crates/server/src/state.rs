@@ -12,6 +12,7 @@ use crate::auth::identity::CachedIdentity;
 use crate::auth::token::TokenService;
 use crate::config::Config;
 use crate::http::middleware::CorsPolicy;
+use crate::platform::rate_limit::RateLimiter;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Services>);
@@ -23,6 +24,7 @@ pub struct Services {
     pub http: reqwest::Client,
     pub started_at: Instant,
     pub cors: CorsPolicy,
+    pub limiter: RateLimiter,
     /// Live accounts seen recently, so an authenticated request costs no identity query. Entries are
     /// dropped on deletion and role changes here; other instances see those within the time to live.
     pub identities: moka::sync::Cache<Uuid, CachedIdentity>,
@@ -47,6 +49,15 @@ impl AppState {
         let tokens = TokenService::new(&config, http.clone());
         let identities = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(IDENTITY_TTL).build();
         let cors = CorsPolicy::new(&config);
-        Ok(AppState(Arc::new(Services { config, db, tokens, http, started_at: Instant::now(), cors, identities })))
+        Ok(AppState(Arc::new(Services {
+            config,
+            db,
+            tokens,
+            http,
+            started_at: Instant::now(),
+            cors,
+            limiter: RateLimiter::default(),
+            identities,
+        })))
     }
 }

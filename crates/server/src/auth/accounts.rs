@@ -1,5 +1,7 @@
 //! Built-in accounts: register, login, refresh with rotation and reuse detection, logout.
 
+use std::net::IpAddr;
+
 use chrono::{DateTime, Duration, Utc};
 use pam_store::{Db, is_unique_violation, with_db};
 use serde::{Deserialize, Serialize};
@@ -9,6 +11,7 @@ use uuid::Uuid;
 
 use super::password::{self, Email, Password};
 use crate::error::{AppError, FieldError};
+use crate::platform::rate_limit::Quota;
 use crate::profiles;
 use crate::state::AppState;
 
@@ -68,7 +71,17 @@ fn bad_credentials() -> AppError {
     AppError::Unauthorized("Incorrect email or password".into())
 }
 
-pub async fn register(state: &AppState, req: RegisterRequest) -> Result<TokenResponse, AppError> {
+/// Register and login share a per-IP budget (SPEC §7: auth 10/min per IP).
+fn check_ip_budget(state: &AppState, ip: IpAddr) -> Result<(), AppError> {
+    state.limiter.check(&format!("auth:{ip}"), Quota::per_minute(state.config.auth_rate_per_minute)).into_result()
+}
+
+fn login_failure_quota(state: &AppState) -> Quota {
+    Quota { limit: state.config.login_failures_per_5_min, period: std::time::Duration::from_secs(300) }
+}
+
+pub async fn register(state: &AppState, ip: IpAddr, req: RegisterRequest) -> Result<TokenResponse, AppError> {
+    check_ip_budget(state, ip)?;
     let mut errors = Vec::new();
     let email =
         Email::parse(&req.email).map_err(|m| errors.push(FieldError::new(&["body", "email"], m, "value_error")));
@@ -110,9 +123,13 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> Result<TokenRes
     issue_session(state, id, Uuid::now_v7()).await
 }
 
-pub async fn login(state: &AppState, req: LoginRequest) -> Result<TokenResponse, AppError> {
+pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> Result<TokenResponse, AppError> {
+    check_ip_budget(state, ip)?;
     // A malformed email cannot match an account; answer exactly as for a wrong password.
     let email = Email::parse(&req.email).ok();
+    // Repeated failures for one account from one address wait (guessing), whatever the next password is.
+    let failures_key = format!("login-fail:{}:{ip}", email.as_ref().map_or(req.email.as_str(), |e| e.as_str()));
+    state.limiter.peek(&failures_key, login_failure_quota(state)).into_result()?;
     let row: Option<(Uuid, Option<String>)> = match &email {
         Some(email) => with_db!(&state.db, |pool| {
             sqlx::query_as(
@@ -129,6 +146,7 @@ pub async fn login(state: &AppState, req: LoginRequest) -> Result<TokenResponse,
         None => (None, None),
     };
     if !password::verify(req.password, stored).await {
+        state.limiter.check(&failures_key, login_failure_quota(state));
         return Err(bad_credentials());
     }
     let id = id.ok_or_else(bad_credentials)?;

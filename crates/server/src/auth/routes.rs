@@ -1,6 +1,8 @@
 //! `/api/auth/*`: the built-in accounts' HTTP face.
 
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -28,17 +30,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Json(req): Json<RegisterRequest>,
 ) -> Result<(StatusCode, Json<TokenResponse>), AppError> {
-    Ok((StatusCode::CREATED, Json(accounts::register(&state, req).await?)))
+    Ok((StatusCode::CREATED, Json(accounts::register(&state, peer.ip(), req).await?)))
 }
 
 /// Sign in with email and password.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 401, description = "Incorrect email or password", body = ErrorBody),
         (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody)))]
-async fn login(State(state): State<AppState>, Json(req): Json<LoginRequest>) -> Result<Json<TokenResponse>, AppError> {
-    Ok(Json(accounts::login(&state, req).await?))
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(req): Json<LoginRequest>,
+) -> Result<Json<TokenResponse>, AppError> {
+    Ok(Json(accounts::login(&state, peer.ip(), req).await?))
 }
 
 /// Exchange a refresh token for a new pair; the old one is spent.

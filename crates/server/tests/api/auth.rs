@@ -18,6 +18,7 @@ on_both_databases!(
     forged_and_broken_tokens_are_refused,
     supabase_user_gets_a_profile_on_first_sight,
     deleted_account_tokens_stop_working,
+    auth_is_rate_limited_per_ip_and_failed_logins_per_account,
 );
 
 async fn register_login_and_me(backend: Backend) {
@@ -248,4 +249,34 @@ async fn deleted_account_tokens_stop_working(backend: Backend) {
     let res = app.request(Method::DELETE, &format!("/api/v1/users/{sub}"), Some(&token)).send().await.unwrap();
     assert_eq!(res.status(), 204);
     assert_error(app.get("/api/auth/me", &token).await, 401, "unauthorized").await;
+}
+
+async fn auth_is_rate_limited_per_ip_and_failed_logins_per_account(backend: Backend) {
+    let app = spawn_app_with(backend, &[("AUTH_RATE_LIMIT_PER_MINUTE", "4"), ("LOGIN_FAILURE_LIMIT", "2")]).await;
+    let user = app.register("rita@example.com").await;
+    let attempt = async |password: &str| {
+        app.send_json(Method::POST, "/api/auth/login", None, &json!({"email": user.email, "password": password})).await
+    };
+    assert_eq!(attempt("wrong one").await.status(), 401);
+    assert_eq!(attempt("wrong two").await.status(), 401);
+    // Two failures for this account: even the right password now waits.
+    let res = attempt(&user.password).await;
+    let retry_after: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(retry_after >= 1);
+    assert_eq!(res.headers()["x-ratelimit-limit"], "2");
+    assert_error(res, 429, "rate_limited").await;
+
+    // The per-IP budget (4/min) is spent by now: register + 3 logins (the refused one counted too).
+    let res = app
+        .send_json(
+            Method::POST,
+            "/api/auth/register",
+            None,
+            &json!({"email": "sam@example.com", "password": "long enough"}),
+        )
+        .await;
+    assert_eq!(res.headers()["x-ratelimit-limit"], "4");
+    assert_error(res, 429, "rate_limited").await;
+    // Health is never limited.
+    assert_eq!(app.client.get(app.url("/health")).send().await.unwrap().status(), 200);
 }
