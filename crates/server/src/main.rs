@@ -21,6 +21,18 @@ enum Command {
     Migrate,
     /// Print the OpenAPI 3.1 document as JSON and exit.
     Openapi,
+    /// Grant or revoke the admin role of an account, by email.
+    Admin {
+        #[arg(value_enum)]
+        action: AdminAction,
+        email: String,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum AdminAction {
+    Grant,
+    Revoke,
 }
 
 fn init_tracing(config: Option<&Config>) {
@@ -99,6 +111,15 @@ async fn run(command: Command, config: &mut Config, started: Instant) -> anyhow:
             );
             app::serve(listener, state, app::shutdown_signal()).await?;
             tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Admin { action, email } => {
+            let state = app::build_state(config.clone()).await?;
+            let grant = matches!(action, AdminAction::Grant);
+            let id = pam_server::profiles::service::set_admin_by_email(&state.db, &email, grant)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{} admin role for {email} ({id})", if grant { "granted" } else { "revoked" });
             Ok(())
         }
         Command::Openapi => unreachable!("handled before configuration is read"),

@@ -13,6 +13,7 @@ use crate::auth::token::TokenService;
 use crate::config::Config;
 use crate::http::middleware::CorsPolicy;
 use crate::platform::rate_limit::RateLimiter;
+use crate::profiles::service::Profile;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Services>);
@@ -28,10 +29,14 @@ pub struct Services {
     /// Live accounts seen recently, so an authenticated request costs no identity query. Entries are
     /// dropped on deletion and role changes here; other instances see those within the time to live.
     pub identities: moka::sync::Cache<Uuid, CachedIdentity>,
+    /// Profiles read recently; invalidated by every profile write on this instance.
+    pub profiles: moka::sync::Cache<Uuid, Arc<Profile>>,
 }
 
 /// How long a resolved identity is trusted without asking the database again.
 pub const IDENTITY_TTL: Duration = Duration::from_secs(30);
+/// Bounds how stale a profile read can be when another instance wrote it (single instance: never).
+pub const PROFILE_TTL: Duration = Duration::from_secs(30);
 
 impl Deref for AppState {
     type Target = Services;
@@ -48,6 +53,7 @@ impl AppState {
             .build()?;
         let tokens = TokenService::new(&config, http.clone());
         let identities = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(IDENTITY_TTL).build();
+        let profiles = moka::sync::Cache::builder().max_capacity(20_000).time_to_live(PROFILE_TTL).build();
         let cors = CorsPolicy::new(&config);
         Ok(AppState(Arc::new(Services {
             config,
@@ -58,6 +64,7 @@ impl AppState {
             cors,
             limiter: RateLimiter::default(),
             identities,
+            profiles,
         })))
     }
 }

@@ -48,9 +48,9 @@ async fn get_profile(
     State(state): State<AppState>,
     user: AuthUser,
     Path(user_id): Path<Uuid>,
-) -> Result<Json<Profile>, AppError> {
+) -> Result<Json<std::sync::Arc<Profile>>, AppError> {
     user.ensure_may_act_for(user_id)?;
-    Ok(Json(service::get(&state.db, user_id).await?))
+    Ok(Json(service::get_cached(&state, user_id).await?))
 }
 
 /// Replace the profile (fields left out return to their defaults).
@@ -65,7 +65,7 @@ async fn put_profile(
     Json(body): Json<ProfileUpdate>,
 ) -> Result<Json<Profile>, AppError> {
     let id = target(&state, &user, user_id).await?;
-    Ok(Json(service::update(&state.db, id, body, true).await?))
+    Ok(Json(service::update(&state, id, body, true).await?))
 }
 
 /// Change some profile fields (`null` clears one).
@@ -80,7 +80,7 @@ async fn patch_profile(
     Json(body): Json<ProfileUpdate>,
 ) -> Result<Json<Profile>, AppError> {
     let id = target(&state, &user, user_id).await?;
-    Ok(Json(service::update(&state.db, id, body, false).await?))
+    Ok(Json(service::update(&state, id, body, false).await?))
 }
 
 #[derive(ToSchema)]
@@ -115,7 +115,7 @@ async fn upload_image(
     let upload = avatar::read_upload(multipart).await?;
     let name = avatar::store(&state.config.uploads_dir(), id, &upload).await?;
     let url = format!("/api/v1/uploads/{id}/{name}");
-    let profile = service::set_image_url(&state.db, id, upload.field, &url).await?;
+    let profile = service::set_image_url(&state, id, upload.field, &url).await?;
     let field_type = match upload.field {
         avatar::ImageField::Profile => "profile_image",
         avatar::ImageField::Partner => "partner_profile_image",
@@ -227,5 +227,6 @@ async fn delete_account(
     user.ensure_may_act_for(user_id)?;
     account::delete(&state.db, &state.config.uploads_dir(), user_id, user.id).await?;
     crate::auth::identity::forget(&state, user_id);
+    service::forget(&state, user_id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,5 +1,7 @@
 //! Profiles: the rows every user has from first sight, and their reads and updates.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use pam_store::{Db, with_db};
 use serde::{Deserialize, Serialize};
@@ -11,6 +13,7 @@ use uuid::Uuid;
 use super::fields::{self, Currency, Patch, Units};
 use super::settings::{PrivacySettings, UserSettings};
 use crate::error::{AppError, FieldError};
+use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Profile {
@@ -156,6 +159,21 @@ pub async fn ensure_defaults(
     Ok(())
 }
 
+/// A profile through the in-process cache (SPEC §7: profiles cached, invalidated on write). Every write
+/// below goes through [`forget`], so this instance never serves a stale profile.
+pub async fn get_cached(state: &AppState, user_id: Uuid) -> Result<Arc<Profile>, AppError> {
+    if let Some(hit) = state.profiles.get(&user_id) {
+        return Ok(hit);
+    }
+    let profile = Arc::new(get(&state.db, user_id).await?);
+    state.profiles.insert(user_id, profile.clone());
+    Ok(profile)
+}
+
+pub fn forget(state: &AppState, user_id: Uuid) {
+    state.profiles.invalidate(&user_id);
+}
+
 pub async fn get(db: &Db, user_id: Uuid) -> Result<Profile, AppError> {
     let profile: Option<Profile> = with_db!(db, |pool| {
         sqlx::query_as("SELECT * FROM profiles WHERE id = $1").bind(user_id).fetch_optional(pool).await
@@ -165,7 +183,13 @@ pub async fn get(db: &Db, user_id: Uuid) -> Result<Profile, AppError> {
 
 /// Applies an update (PATCH, or PUT with `replace`) after checking every field; all problems are
 /// reported together.
-pub async fn update(db: &Db, user_id: Uuid, update: ProfileUpdate, replace: bool) -> Result<Profile, AppError> {
+pub async fn update(
+    state: &AppState,
+    user_id: Uuid,
+    update: ProfileUpdate,
+    replace: bool,
+) -> Result<Profile, AppError> {
+    let db = &state.db;
     let current = get(db, user_id).await?;
     let next = apply(current, update, replace)?;
     let saved: Profile = with_db!(db, |pool| {
@@ -194,6 +218,7 @@ pub async fn update(db: &Db, user_id: Uuid, update: ProfileUpdate, replace: bool
         .fetch_one(pool)
         .await
     })?;
+    forget(state, user_id);
     Ok(saved)
 }
 
@@ -289,14 +314,14 @@ fn apply(mut p: Profile, u: ProfileUpdate, replace: bool) -> Result<Profile, App
 
 /// Points the profile (or partner) picture at a newly stored upload.
 pub async fn set_image_url(
-    db: &Db,
+    state: &AppState,
     user_id: Uuid,
     field: super::avatar::ImageField,
     url: &str,
 ) -> Result<Profile, AppError> {
     // The column name comes from a closed enum, never from input.
     let sql = format!("UPDATE profiles SET {} = $2, updated_at = $3 WHERE id = $1 RETURNING *", field.column());
-    let saved: Option<Profile> = with_db!(db, |pool| {
+    let saved: Option<Profile> = with_db!(&state.db, |pool| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
             .bind(user_id)
             .bind(url)
@@ -304,5 +329,31 @@ pub async fn set_image_url(
             .fetch_optional(pool)
             .await
     })?;
+    forget(state, user_id);
     saved.ok_or_else(|| AppError::not_found("Profile"))
+}
+
+/// Grants or revokes the admin role by email (the `pam-backend admin` command). Returns the user id.
+/// A running server notices within its identity cache's time to live.
+pub async fn set_admin_by_email(db: &Db, email: &str, admin: bool) -> Result<Uuid, AppError> {
+    let email = email.trim().to_ascii_lowercase();
+    let role = if admin { "admin" } else { "user" };
+    let id: Option<Uuid> = with_db!(db, |pool| {
+        sqlx::query_scalar("UPDATE profiles SET role = $2, updated_at = $3 WHERE email = $1 RETURNING id")
+            .bind(&email)
+            .bind(role)
+            .bind(Utc::now())
+            .fetch_optional(pool)
+            .await
+    })?;
+    let id = id.ok_or_else(|| AppError::NotFound(format!("No account with email {email}")))?;
+    crate::audit::record(
+        db,
+        None,
+        if admin { "admin.grant" } else { "admin.revoke" },
+        Some(("user", id.to_string())),
+        serde_json::json!({}),
+    )
+    .await?;
+    Ok(id)
 }
