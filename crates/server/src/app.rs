@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::http::{middleware, openapi::ApiDoc};
 use crate::state::AppState;
-use crate::{auth, health, profiles};
+use crate::{auth, health, profiles, wins};
 
 /// Largest HTTP body accepted (SPEC §7); JSON bodies have their own, smaller limit.
 pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
@@ -26,6 +26,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(health::router())
         .merge(auth::routes::router())
         .merge(profiles::routes::router())
+        .merge(wins::router())
 }
 
 /// The OpenAPI document, as served at `/openapi.json` and printed by `pam-backend openapi`.

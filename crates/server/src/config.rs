@@ -106,6 +106,8 @@ pub struct Config {
     pub auth_rate_per_minute: u32,
     /// Failed logins per account and IP within five minutes before further attempts wait.
     pub login_failures_per_5_min: u32,
+    /// The subscription cost PAM's savings guarantee is measured against, in cents of the user's currency.
+    pub subscription_cost_cents: i64,
 }
 
 type Vars = HashMap<String, String>;
@@ -276,6 +278,10 @@ impl Config {
             jwks_refresh_interval: Duration::from_secs(parse_num(&vars, "JWKS_REFRESH_INTERVAL_SECONDS", 2u64)?),
             auth_rate_per_minute: positive(&vars, "AUTH_RATE_LIMIT_PER_MINUTE", 10)?,
             login_failures_per_5_min: positive(&vars, "LOGIN_FAILURE_LIMIT", 5)?,
+            subscription_cost_cents: match get(&vars, "SUBSCRIPTION_COST") {
+                None => 1400,
+                Some(v) => crate::wins::money::Money::parse(v).map_err(|m| bad("SUBSCRIPTION_COST", m))?.cents(),
+            },
         })
     }
 

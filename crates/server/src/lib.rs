@@ -11,3 +11,5 @@ pub mod http;
 pub mod platform;
 pub mod profiles;
 pub mod state;
+pub mod tools;
+pub mod wins;

@@ -21,6 +21,9 @@ Unsafe POSTs accept an `Idempotency-Key` header.",
         (name = "health", description = "Liveness and readiness"),
         (name = "auth", description = "Built-in accounts; Supabase tokens are accepted everywhere too"),
         (name = "profiles", description = "Profiles, settings, privacy, export and account deletion"),
+        (name = "wins", description = "Money: expenses, budgets, income and reports"),
+        (name = "savings", description = "Savings PAM found, and the savings guarantee"),
+        (name = "wins (seed-compatible)", description = "The seed design's routes, over the same services"),
     )
 )]
 pub struct ApiDoc;

@@ -357,3 +357,23 @@ pub async fn set_admin_by_email(db: &Db, email: &str, admin: bool) -> Result<Uui
     .await?;
     Ok(id)
 }
+
+/// What money and dates need to know about a user: their zone (UTC until set) and currency.
+#[derive(Clone, Debug)]
+pub struct Locale {
+    pub tz: chrono_tz::Tz,
+    pub currency: String,
+}
+
+impl Locale {
+    /// Today's date in the user's zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        Utc::now().with_timezone(&self.tz).date_naive()
+    }
+}
+
+pub async fn locale(state: &AppState, user_id: Uuid) -> Result<Locale, AppError> {
+    let profile = get_cached(state, user_id).await?;
+    let tz = profile.timezone.as_deref().and_then(|t| t.parse().ok()).unwrap_or(chrono_tz::UTC);
+    Ok(Locale { tz, currency: profile.currency.clone() })
+}

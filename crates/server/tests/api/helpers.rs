@@ -216,3 +216,29 @@ pub async fn assert_error(res: Response, status: u16, code: &str) -> Value {
     assert!(body.get("detail").is_some(), "no detail in {body}");
     body
 }
+
+/// Inserts expenses straight into the store (bulk fixtures for sums and benchmarks).
+pub async fn insert_expenses(app: &TestApp, user_id: Uuid, amounts: &[Value]) {
+    let now = chrono::Utc::now();
+    let today = now.date_naive();
+    with_db!(app.db(), |pool| {
+        let mut tx = pool.begin().await.unwrap();
+        for amount in amounts {
+            let cents = (amount.as_f64().unwrap() * 100.0).round() as i64;
+            sqlx::query(
+                "INSERT INTO expenses (id, user_id, amount_cents, currency, category, description, expense_date, location, \
+                 tags, receipt_url, created_at, updated_at) VALUES ($1, $2, $3, 'AUD', 'other', NULL, $4, NULL, $5, NULL, $6, $6)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(user_id)
+            .bind(cents)
+            .bind(today)
+            .bind(sqlx::types::Json(Vec::<String>::new()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+    });
+}

@@ -10,3 +10,5 @@ mod idempotency;
 mod jwks;
 mod migrations;
 mod profiles;
+mod wins;
+mod wins_reports;

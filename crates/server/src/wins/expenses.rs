@@ -1,0 +1,361 @@
+//! Expenses: the service both the REST routes and PAM's tools call.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pam_store::with_db;
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json as SqlJson;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::money::Money;
+use super::{alerts, category, text};
+use crate::error::{AppError, FieldError};
+use crate::http::pagination::Page;
+use crate::profiles::fields::Patch;
+use crate::profiles::service::locale;
+use crate::state::AppState;
+
+/// A new expense. `date` defaults to today in the user's time zone.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewExpense {
+    pub amount: Money,
+    /// Free text; synonyms (diesel, servo, caravan park, rego…) are mapped to the canonical set.
+    #[schema(example = "fuel")]
+    pub category: String,
+    pub description: Option<String>,
+    /// `YYYY-MM-DD`; today in the user's zone when left out.
+    pub date: Option<NaiveDate>,
+    pub location: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub receipt_url: Option<String>,
+}
+
+/// Partial update: fields present replace, `null` clears an optional one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ExpenseUpdate {
+    #[serde(default)]
+    #[schema(value_type = Option<Money>)]
+    pub amount: Patch<Money>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub category: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub description: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub date: Patch<NaiveDate>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub location: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub tags: Patch<Vec<String>>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub receipt_url: Patch<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Expense {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub amount: Money,
+    pub currency: String,
+    pub category: String,
+    pub description: Option<String>,
+    pub date: NaiveDate,
+    pub location: Option<String>,
+    pub tags: Vec<String>,
+    pub receipt_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ExpenseRow {
+    id: Uuid,
+    user_id: Uuid,
+    amount_cents: i64,
+    currency: String,
+    category: String,
+    description: Option<String>,
+    expense_date: NaiveDate,
+    location: Option<String>,
+    tags: SqlJson<Vec<String>>,
+    receipt_url: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<ExpenseRow> for Expense {
+    fn from(r: ExpenseRow) -> Expense {
+        Expense {
+            id: r.id,
+            user_id: r.user_id,
+            amount: Money::from_cents(r.amount_cents),
+            currency: r.currency,
+            category: r.category,
+            description: r.description,
+            date: r.expense_date,
+            location: r.location,
+            tags: r.tags.0,
+            receipt_url: r.receipt_url,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExpenseFilter {
+    /// A category or any of its synonyms.
+    pub category: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    /// 1–1000, default 50.
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpenseList {
+    pub expenses: Vec<Expense>,
+    pub total: i64,
+    pub total_amount: Money,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The checked fields of an expense, ready to store.
+struct Checked {
+    amount: Money,
+    category: String,
+    description: Option<String>,
+    date: NaiveDate,
+    location: Option<String>,
+    tags: Vec<String>,
+    receipt_url: Option<String>,
+}
+
+fn check(
+    amount: Money,
+    category_text: &str,
+    description: Option<String>,
+    date: NaiveDate,
+    location: Option<String>,
+    tags: Vec<String>,
+    receipt_url: Option<String>,
+) -> Result<Checked, AppError> {
+    let mut errors = Vec::new();
+    let mut field = |name: &str, r: Result<(), String>| {
+        if let Err(m) = r {
+            errors.push(FieldError::new(&["body", name], m, "value_error"));
+        }
+    };
+    let category = category::parse(category_text);
+    field("category", category.as_ref().map(|_| ()).map_err(Clone::clone));
+    let description = text::optional(description, 500);
+    field("description", description.as_ref().map(|_| ()).map_err(Clone::clone));
+    let location = text::optional(location, 200);
+    field("location", location.as_ref().map(|_| ()).map_err(Clone::clone));
+    let tags = text::tags(tags);
+    field("tags", tags.as_ref().map(|_| ()).map_err(Clone::clone));
+    let receipt_url = text::url(receipt_url);
+    field("receipt_url", receipt_url.as_ref().map(|_| ()).map_err(Clone::clone));
+    field("date", text::plausible_date(date));
+    match (category, description, location, tags, receipt_url) {
+        (Ok(category), Ok(description), Ok(location), Ok(tags), Ok(receipt_url)) if errors.is_empty() => {
+            Ok(Checked { amount, category, description, date, location, tags, receipt_url })
+        }
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+pub async fn create(state: &AppState, user_id: Uuid, input: NewExpense) -> Result<Expense, AppError> {
+    let locale = locale(state, user_id).await?;
+    let date = input.date.unwrap_or_else(|| locale.today());
+    let c =
+        check(input.amount, &input.category, input.description, date, input.location, input.tags, input.receipt_url)?;
+    let now = Utc::now();
+    let row: ExpenseRow = with_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "INSERT INTO expenses (id, user_id, amount_cents, currency, category, description, expense_date, location, \
+             tags, receipt_url, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+             RETURNING *",
+        )
+        .bind(Uuid::now_v7())
+        .bind(user_id)
+        .bind(c.amount.cents())
+        .bind(&locale.currency)
+        .bind(&c.category)
+        .bind(&c.description)
+        .bind(c.date)
+        .bind(&c.location)
+        .bind(SqlJson(&c.tags))
+        .bind(&c.receipt_url)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+    })?;
+    let expense = Expense::from(row);
+    alerts::check_after_spending(state, user_id, &expense.category, expense.date).await?;
+    tracing::info!(user.id = %user_id, expense.id = %expense.id, "expense recorded");
+    Ok(expense)
+}
+
+pub async fn get(state: &AppState, user_id: Uuid, id: Uuid) -> Result<Expense, AppError> {
+    let row: Option<ExpenseRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as("SELECT * FROM expenses WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    row.map(Expense::from).ok_or_else(|| AppError::not_found("Expense"))
+}
+
+pub async fn update(state: &AppState, user_id: Uuid, id: Uuid, u: ExpenseUpdate) -> Result<Expense, AppError> {
+    let current = get(state, user_id, id).await?;
+    let amount = match u.amount {
+        Patch::Value(m) => m,
+        Patch::Null => return Err(AppError::invalid(&["body", "amount"], "must not be null")),
+        Patch::Absent => current.amount,
+    };
+    let category_text = match u.category {
+        Patch::Value(c) => c,
+        Patch::Null => return Err(AppError::invalid(&["body", "category"], "must not be null")),
+        Patch::Absent => current.category.clone(),
+    };
+    let date = match u.date {
+        Patch::Value(d) => d,
+        Patch::Null => return Err(AppError::invalid(&["body", "date"], "must not be null")),
+        Patch::Absent => current.date,
+    };
+    let c = check(
+        amount,
+        &category_text,
+        u.description.apply(current.description),
+        date,
+        u.location.apply(current.location),
+        u.tags.apply(Some(current.tags)).unwrap_or_default(),
+        u.receipt_url.apply(current.receipt_url),
+    )?;
+    let row: Option<ExpenseRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "UPDATE expenses SET amount_cents = $3, category = $4, description = $5, expense_date = $6, location = $7, \
+             tags = $8, receipt_url = $9, updated_at = $10 WHERE id = $1 AND user_id = $2 RETURNING *",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(c.amount.cents())
+        .bind(&c.category)
+        .bind(&c.description)
+        .bind(c.date)
+        .bind(&c.location)
+        .bind(SqlJson(&c.tags))
+        .bind(&c.receipt_url)
+        .bind(Utc::now())
+        .fetch_optional(pool)
+        .await
+    })?;
+    let expense = row.map(Expense::from).ok_or_else(|| AppError::not_found("Expense"))?;
+    alerts::check_after_spending(state, user_id, &expense.category, expense.date).await?;
+    Ok(expense)
+}
+
+pub async fn delete(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(), AppError> {
+    let deleted = with_db!(&state.db, |pool| {
+        sqlx::query("DELETE FROM expenses WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if deleted == 0 { Err(AppError::not_found("Expense")) } else { Ok(()) }
+}
+
+/// A checked filter: category as stored, date range in order.
+pub struct Filter {
+    pub category: Option<String>,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+}
+
+impl Filter {
+    pub fn parse(
+        category_text: Option<&str>,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+    ) -> Result<Filter, AppError> {
+        let category =
+            category_text.map(category::parse).transpose().map_err(|m| AppError::invalid(&["query", "category"], m))?;
+        if let (Some(s), Some(e)) = (start, end)
+            && s > e
+        {
+            return Err(AppError::invalid(&["query", "start_date"], "must not be after end_date"));
+        }
+        Ok(Filter { category, start, end })
+    }
+}
+
+const FILTER_SQL: &str = "user_id = $1 AND ($2 IS NULL OR category = $2) \
+     AND ($3 IS NULL OR expense_date >= $3) AND ($4 IS NULL OR expense_date <= $4)";
+
+pub async fn list(state: &AppState, user_id: Uuid, filter: &Filter, page: Page) -> Result<ExpenseList, AppError> {
+    let rows_sql = format!(
+        "SELECT * FROM expenses WHERE {FILTER_SQL} ORDER BY expense_date DESC, created_at DESC LIMIT $5 OFFSET $6"
+    );
+    let totals_sql =
+        format!("SELECT count(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM expenses WHERE {FILTER_SQL}");
+    let (rows, (total, total_cents)): (Vec<ExpenseRow>, (i64, i64)) = with_db!(&state.db, |pool| {
+        let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+            .bind(user_id)
+            .bind(&filter.category)
+            .bind(filter.start)
+            .bind(filter.end)
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(pool)
+            .await?;
+        let totals = sqlx::query_as(sqlx::AssertSqlSafe(totals_sql))
+            .bind(user_id)
+            .bind(&filter.category)
+            .bind(filter.start)
+            .bind(filter.end)
+            .fetch_one(pool)
+            .await?;
+        Ok::<_, sqlx::Error>((rows, totals))
+    })?;
+    Ok(ExpenseList {
+        expenses: rows.into_iter().map(Expense::from).collect(),
+        total,
+        total_amount: Money::from_cents(total_cents),
+        limit: page.limit,
+        offset: page.offset,
+    })
+}
+
+/// Every expense of a user in a date range (inclusive), oldest first: the input of reports.
+pub async fn in_range(
+    state: &AppState,
+    user_id: Uuid,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<Expense>, AppError> {
+    let rows: Vec<ExpenseRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "SELECT * FROM expenses WHERE user_id = $1 AND expense_date >= $2 AND expense_date <= $3 \
+             ORDER BY expense_date, created_at",
+        )
+        .bind(user_id)
+        .bind(start)
+        .bind(end)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows.into_iter().map(Expense::from).collect())
+}

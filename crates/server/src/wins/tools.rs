@@ -1,0 +1,191 @@
+//! Wins' PAM tools: each a typed input and a thin call into the same services the REST routes use.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::budgets::{self, NewBudget};
+use super::expenses::{self, NewExpense};
+use super::income::{self, NewIncome};
+use super::money::Money;
+use super::routes_reports::ReportFormat;
+use super::savings::{self, NewSavings};
+use super::{category, chart, reports};
+use crate::tools::{Tool, ToolOutput, UiAction};
+
+/// A tool that takes no arguments.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct NoArguments {}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SpendingSummaryInput {
+    /// Days back from today, inclusive (default 30; "this month" is the day of the month).
+    pub days: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AnalyzeBudgetInput {
+    /// Months to look back over, including this one (default 3, at most 24).
+    pub months: Option<u32>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CategorizeInput {
+    /// What the transaction was, in the user's words ("diesel at the Dubbo servo").
+    pub description: String,
+    pub amount: Option<Money>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ExportReportInput {
+    /// `json` (default) or `csv`.
+    pub format: Option<ReportFormat>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize)]
+struct CategoryTrend {
+    category: &'static str,
+    monthly: Vec<Money>,
+    average: Money,
+    /// `rising`, `falling` or `steady` (this month's pace against the earlier months' average).
+    trend: &'static str,
+}
+
+pub fn tools() -> Vec<Tool> {
+    vec![
+        Tool::new(
+            "create_expense",
+            "Log an expense for the user. Categories: fuel, campground, groceries, dining, \
+            maintenance, repairs, insurance, registration, utilities, internet, phone, entertainment, shopping, health, \
+            transport, other (synonyms like diesel, servo, caravan park, rego are understood). Date defaults to today.",
+            true,
+            |ctx, input: NewExpense| async move {
+                let e = expenses::create(&ctx.state, ctx.user_id, input).await?;
+                let title =
+                    e.description.clone().unwrap_or_else(|| format!("{} {}", e.category, e.amount.to_decimal_string()));
+                let id = e.id;
+                ToolOutput::changed(e, UiAction::reload_expenses().about("expense", id, title))
+            },
+        ),
+        Tool::new(
+            "get_spending_summary",
+            "Income, expenses, net and spending per category over the last N days.",
+            false,
+            |ctx, input: SpendingSummaryInput| async move {
+                ToolOutput::data(reports::summary(&ctx.state, ctx.user_id, input.days.unwrap_or(30)).await?)
+            },
+        ),
+        Tool::new(
+            "analyze_budget",
+            "Spending patterns: per-category monthly amounts over recent months, averages and trends.",
+            false,
+            |ctx, input: AnalyzeBudgetInput| async move {
+                let months = input.months.unwrap_or(3);
+                let data = chart::monthly_spending(&ctx.state, ctx.user_id, months).await?;
+                let trends: Vec<CategoryTrend> = data
+                    .series
+                    .into_iter()
+                    .map(|(category, monthly)| {
+                        let total: Money = monthly.iter().copied().sum();
+                        let average = Money::from_cents(total.cents() / monthly.len() as i64);
+                        let earlier = &monthly[..monthly.len() - 1];
+                        let earlier_avg = if earlier.is_empty() {
+                            0
+                        } else {
+                            earlier.iter().map(|m| m.cents()).sum::<i64>() / earlier.len() as i64
+                        };
+                        let last = monthly.last().map(|m| m.cents()).unwrap_or(0);
+                        let trend = if earlier.is_empty() || earlier_avg == 0 {
+                            "steady"
+                        } else if last * 10 > earlier_avg * 12 {
+                            "rising"
+                        } else if last * 10 < earlier_avg * 8 {
+                            "falling"
+                        } else {
+                            "steady"
+                        };
+                        CategoryTrend { category, monthly, average, trend }
+                    })
+                    .collect();
+                ToolOutput::data(json!({"months": data.months, "currency": data.currency, "categories": trends,
+                    "note": "The latest month is still in progress."}))
+            },
+        ),
+        Tool::new(
+            "update_budget",
+            "Set or change the monthly budget for a category (creates it if missing).",
+            true,
+            |ctx, input: NewBudget| async move {
+                let b = budgets::upsert(&ctx.state, ctx.user_id, input).await?;
+                let (id, title) = (b.id, format!("{} budget", b.category));
+                ToolOutput::changed(b, UiAction::reload_expenses().about("budget", id, title))
+            },
+        ),
+        Tool::new(
+            "compare_vs_budget",
+            "This month's spending against each budget: spent, remaining, percent, over/under.",
+            false,
+            |ctx, _: NoArguments| async move { ToolOutput::data(reports::budget_status(&ctx.state, ctx.user_id).await?) },
+        ),
+        Tool::new(
+            "predict_end_of_month",
+            "Project this month's total spending from the month so far.",
+            false,
+            |ctx, _: NoArguments| async move { ToolOutput::data(reports::forecast(&ctx.state, ctx.user_id).await?) },
+        ),
+        Tool::new(
+            "find_savings_opportunities",
+            "Categories where the user is over budget or above their usual spending, with amounts.",
+            false,
+            |ctx, _: NoArguments| async move {
+                ToolOutput::data(reports::savings_opportunities(&ctx.state, ctx.user_id).await?)
+            },
+        ),
+        Tool::new(
+            "categorize_transaction",
+            "Suggest the expense category for a described transaction.",
+            false,
+            |_ctx, input: CategorizeInput| async move {
+                let guess = category::guess_from_description(&input.description);
+                ToolOutput::data(json!({"description": input.description, "amount": input.amount,
+                    "category": guess.unwrap_or("other"), "recognised": guess.is_some()}))
+            },
+        ),
+        Tool::new(
+            "export_budget_report",
+            "Export the user's expenses for a period (default this month) as JSON or CSV text.",
+            false,
+            |ctx, input: ExportReportInput| async move {
+                let report = reports::report(&ctx.state, ctx.user_id, input.start_date, input.end_date).await?;
+                match input.format.unwrap_or_default() {
+                    ReportFormat::Json => ToolOutput::data(report),
+                    ReportFormat::Csv => ToolOutput::data(json!({"format": "csv", "start_date": report.start_date,
+                        "end_date": report.end_date, "csv": reports::report_csv(&report)?})),
+                }
+            },
+        ),
+        Tool::new(
+            "track_savings",
+            "Record money PAM saved the user (baseline cost vs what they paid).",
+            true,
+            |ctx, input: NewSavings| async move {
+                let e = savings::record(&ctx.state, ctx.user_id, input).await?;
+                let (id, title) = (e.id, e.description.clone());
+                ToolOutput::changed(e, UiAction::reload_expenses().about("savings", id, title))
+            },
+        ),
+        Tool::new(
+            "record_income",
+            "Record income (salary, pension, investment, side_hustle, other).",
+            true,
+            |ctx, input: NewIncome| async move {
+                let i = income::create(&ctx.state, ctx.user_id, input).await?;
+                let (id, title) = (i.id, i.source.clone());
+                ToolOutput::changed(i, UiAction::reload_expenses().about("income", id, title))
+            },
+        ),
+    ]
+}
