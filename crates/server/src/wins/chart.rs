@@ -82,7 +82,8 @@ pub fn render_svg(data: &MonthlySpending) -> Result<String, AppError> {
                 .margin(16)
                 .x_label_area_size(40)
                 .y_label_area_size(80)
-                .build_cartesian_2d((0..n).into_segmented(), 0f64..max * 1.1)?;
+                // A segmented range a..b has b − a + 1 segments: one per month.
+                .build_cartesian_2d((0..n.max(1) - 1).into_segmented(), 0f64..max * 1.1)?;
             let months = data.months.clone();
             let currency = data.currency.clone();
             chart
