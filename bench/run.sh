@@ -13,6 +13,7 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk 
 
 cargo build --release --locked --bin pam-backend >/dev/null
 (cd bench/hello && CARGO_TARGET_DIR=../../target/bench cargo build --release --locked >/dev/null)
+(cd bench/bare && CARGO_TARGET_DIR=../../target/bench cargo build --release --locked >/dev/null)
 BIN=target/release/pam-backend
 WORK=$(mktemp -d)
 PIDS=()
@@ -46,16 +47,17 @@ wait_ready() { # port → ms until /health/ready answered 200
 }
 
 # start_pam NAME PORT DATABASE_URL → pid; also measures start-to-ready on the (now existing) database.
+SECRET=bench-secret-key-0123456789abcdef0123456789
 start_pam() {
   local port=$2 url=$3 dir="$WORK/$1" start pid
   mkdir -p "$dir"
   # First start creates and migrates the database; the measured start is the second one.
-  DATA_DIR=$dir DATABASE_URL=$url PORT=$port SECRET_KEY=bench-secret-key-0123456789abcdef0123456789 RUST_LOG=warn "$BIN" serve >"$dir/log" 2>&1 &
+  DATA_DIR=$dir DATABASE_URL=$url PORT=$port SECRET_KEY=$SECRET RUST_LOG=warn "$BIN" serve >"$dir/log" 2>&1 &
   pid=$!
   wait_ready "$(date +%s%N)" "$port" >/dev/null
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
   start=$(date +%s%N)
-  DATA_DIR=$dir DATABASE_URL=$url PORT=$port SECRET_KEY=bench-secret-key-0123456789abcdef0123456789 RUST_LOG=warn "$BIN" serve >>"$dir/log" 2>&1 &
+  DATA_DIR=$dir DATABASE_URL=$url PORT=$port SECRET_KEY=$SECRET RUST_LOG=warn "$BIN" serve >>"$dir/log" 2>&1 &
   pid=$!
   READY_MS=$(wait_ready "$start" "$port")
   PIDS+=("$pid")
@@ -88,7 +90,19 @@ for db in sqlite postgres; do
   read -r uid token < <(register "$port")
   wrk_row "pam GET own profile, authenticated ($db)" "http://127.0.0.1:$port/api/v1/users/$uid/profile" \
     "Authorization: Bearer $token" "$PAM_PID"
+
+  # Wins: one of 1,000 seeded users, 50 rows, against a bare axum + sqlx handler on the same database.
+  read -r wuid wtoken < <(python3 bench/seed_wins.py "$url" "$SECRET")
+  wrk_row "pam GET /api/expenses/{user_id}, 50 rows ($db)" "http://127.0.0.1:$port/api/expenses/$wuid" \
+    "Authorization: Bearer $wtoken" "$PAM_PID"
+  PAM_RPS=$RPS
   kill -TERM "$PAM_PID"
+  target/bench/release/bench-bare $((port + 100)) "$url" & BARE=$!; PIDS+=("$BARE")
+  until curl -sf "http://127.0.0.1:$((port + 100))/api/expenses/$wuid" >/dev/null; do sleep 0.05; done
+  wrk_row "bare axum + sqlx, same query and JSON ($db)" "http://127.0.0.1:$((port + 100))/api/expenses/$wuid" "" "$BARE"
+  share=$(python3 -c "print(f'{$PAM_RPS/$RPS*100:.0f}%')")
+  echo "| ↳ expenses route as share of bare handler | $share | | | | |" >>"$ROWS"
+  kill "$BARE"
 done
 
 {

@@ -4,7 +4,6 @@ use std::future::Future;
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use pam_store::{ConnectOptions, Db};
 use tokio::net::TcpListener;
 use utoipa::OpenApi;
@@ -16,9 +15,6 @@ use crate::error::AppError;
 use crate::http::{middleware, openapi::ApiDoc};
 use crate::state::AppState;
 use crate::{auth, health, profiles, wins};
-
-/// Largest HTTP body accepted (SPEC §7); JSON bodies have their own, smaller limit.
-pub const BODY_LIMIT: usize = 10 * 1024 * 1024;
 
 /// Every route with its OpenAPI description.
 fn api() -> OpenApiRouter<AppState> {
@@ -41,7 +37,6 @@ pub fn router(state: AppState) -> Router {
         .merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
         .fallback(|| async { AppError::NotFound("Not Found".into()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::edge))
         .with_state(state)
 }

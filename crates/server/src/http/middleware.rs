@@ -47,15 +47,30 @@ const HSTS: (HeaderName, HeaderValue) = (
 );
 
 /// An incoming request id is echoed only when it is short and plain; otherwise we make one.
-fn request_id_from(headers: &HeaderMap) -> String {
-    headers
-        .get(&REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c))
-        })
-        .map(str::to_string)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+fn request_id_from(headers: &HeaderMap) -> HeaderValue {
+    let sane = |v: &&HeaderValue| {
+        let b = v.as_bytes();
+        !b.is_empty() && b.len() <= 128 && b.iter().all(|c| c.is_ascii_alphanumeric() || b"-_.:".contains(c))
+    };
+    match headers.get(&REQUEST_ID_HEADER).filter(sane) {
+        Some(v) => v.clone(),
+        None => {
+            let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+            let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+            HeaderValue::from_str(text).expect("a UUID is a valid header value")
+        }
+    }
+}
+
+/// Milliseconds with three decimals, formatted without a heap string.
+fn process_time(elapsed: std::time::Duration) -> HeaderValue {
+    use std::io::Write;
+    let micros = elapsed.as_micros();
+    let mut buf = [0u8; 32];
+    let mut cursor = std::io::Cursor::new(&mut buf[..]);
+    let _ = write!(cursor, "{}.{:03}", micros / 1000, micros % 1000);
+    let len = cursor.position() as usize;
+    HeaderValue::from_bytes(&buf[..len]).unwrap_or(HeaderValue::from_static("0"))
 }
 
 /// The whole edge in one middleware (request id, tracing, CORS, panics, idempotency, error mapping,
@@ -72,8 +87,8 @@ pub async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Re
     let mut response = if is_preflight {
         preflight(allowed_origin.is_some())
     } else {
-        let span = tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %request_id,
-            user.id = tracing::field::Empty);
+        let span = tracing::info_span!("http", method = %req.method(), path = %req.uri().path(),
+            request_id = request_id.to_str().unwrap_or_default(), user.id = tracing::field::Empty);
         let work = async {
             let handled = if req.method() == Method::POST && req.headers().contains_key(idempotency::HEADER) {
                 AssertUnwindSafe(idempotency::handle(state.clone(), req, next)).catch_unwind().await
@@ -92,7 +107,7 @@ pub async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Re
         REQUEST_ID.scope(request_id.clone(), work.instrument(span)).await
     };
 
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let elapsed = started.elapsed();
     let headers = response.headers_mut();
     if let Some(origin) = allowed_origin {
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
@@ -100,16 +115,18 @@ pub async fn edge(State(state): State<AppState>, req: Request, next: Next) -> Re
         headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, CORS_EXPOSE);
     }
     headers.append(header::VARY, HeaderValue::from_static("origin"));
-    if let Ok(v) = HeaderValue::from_str(&request_id) {
-        headers.insert(REQUEST_ID_HEADER, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&format!("{elapsed_ms:.3}")) {
-        headers.insert(PROCESS_TIME, v);
-    }
+    headers.insert(PROCESS_TIME, process_time(elapsed));
     security_headers(headers, docs, state.config.environment);
     if response.status().is_server_error() {
-        tracing::warn!(status = response.status().as_u16(), elapsed_ms, request_id, "request failed");
+        let id = request_id.to_str().unwrap_or_default();
+        tracing::warn!(
+            status = response.status().as_u16(),
+            elapsed_ms = elapsed.as_secs_f64() * 1000.0,
+            request_id = id,
+            "request failed"
+        );
     }
+    response.headers_mut().insert(REQUEST_ID_HEADER, request_id);
     response
 }
 
@@ -211,7 +228,7 @@ mod tests {
             "boom: db password=x",
         )
             .into_response();
-        let mapped = REQUEST_ID.scope("req-1".into(), async { to_json_error(raw) }).await;
+        let mapped = REQUEST_ID.scope(HeaderValue::from_static("req-1"), async { to_json_error(raw) }).await;
         assert_eq!(mapped.status(), 500);
         assert_eq!(mapped.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "http://localhost:3000", "headers kept");
         let body = axum::body::to_bytes(mapped.into_body(), 1024).await.unwrap();
