@@ -23,29 +23,32 @@ struct Row {
     updated_at: DateTime<Utc>,
 }
 
+#[derive(sqlx::FromRow)]
+struct Listed {
+    #[sqlx(flatten)]
+    row: Row,
+    total_count: i64,
+    total_cents: i64,
+}
+
 #[derive(Clone)]
 enum Db {
     Sqlite(sqlx::SqlitePool),
     Postgres(sqlx::PgPool),
 }
 
-const ROWS: &str = "SELECT * FROM expenses WHERE user_id = $1 ORDER BY expense_date DESC, created_at DESC LIMIT 50 OFFSET 0";
-const TOTALS: &str = "SELECT count(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM expenses WHERE user_id = $1";
+const ROWS: &str = "SELECT *, count(*) OVER () AS total_count, CAST(SUM(amount_cents) OVER () AS BIGINT) AS total_cents \
+    FROM expenses WHERE user_id = $1 ORDER BY expense_date DESC, created_at DESC LIMIT 50 OFFSET 0";
 
 async fn expenses(State(db): State<Db>, Path(user_id): Path<Uuid>) -> Json<Value> {
-    let (rows, (total, cents)): (Vec<Row>, (i64, i64)) = match &db {
-        Db::Sqlite(p) => (
-            sqlx::query_as(ROWS).bind(user_id).fetch_all(p).await.unwrap(),
-            sqlx::query_as(TOTALS).bind(user_id).fetch_one(p).await.unwrap(),
-        ),
-        Db::Postgres(p) => (
-            sqlx::query_as(ROWS).bind(user_id).fetch_all(p).await.unwrap(),
-            sqlx::query_as(TOTALS).bind(user_id).fetch_one(p).await.unwrap(),
-        ),
+    let rows: Vec<Listed> = match &db {
+        Db::Sqlite(p) => sqlx::query_as(ROWS).bind(user_id).fetch_all(p).await.unwrap(),
+        Db::Postgres(p) => sqlx::query_as(ROWS).bind(user_id).fetch_all(p).await.unwrap(),
     };
+    let (total, cents) = rows.first().map_or((0, 0), |r| (r.total_count, r.total_cents));
     let expenses: Vec<Value> = rows
         .into_iter()
-        .map(|r| {
+        .map(|Listed { row: r, .. }| {
             json!({"id": r.id, "user_id": r.user_id, "amount": r.amount_cents as f64 / 100.0, "currency": r.currency,
                    "category": r.category, "description": r.description, "date": r.expense_date, "location": r.location,
                    "tags": r.tags.0, "receipt_url": r.receipt_url, "created_at": r.created_at, "updated_at": r.updated_at})

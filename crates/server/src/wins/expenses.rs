@@ -305,14 +305,23 @@ impl Filter {
 const FILTER_SQL: &str = "user_id = $1 AND ($2 IS NULL OR category = $2) \
      AND ($3 IS NULL OR expense_date >= $3) AND ($4 IS NULL OR expense_date <= $4)";
 
+/// A page of rows with the totals of all matches, computed in the same query (window functions run
+/// before LIMIT), so a list costs one round trip.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    row: ExpenseRow,
+    total_count: i64,
+    total_cents: i64,
+}
+
 pub async fn list(state: &AppState, user_id: Uuid, filter: &Filter, page: Page) -> Result<ExpenseList, AppError> {
     let rows_sql = format!(
-        "SELECT * FROM expenses WHERE {FILTER_SQL} ORDER BY expense_date DESC, created_at DESC LIMIT $5 OFFSET $6"
+        "SELECT *, count(*) OVER () AS total_count, CAST(SUM(amount_cents) OVER () AS BIGINT) AS total_cents \
+         FROM expenses WHERE {FILTER_SQL} ORDER BY expense_date DESC, created_at DESC LIMIT $5 OFFSET $6"
     );
-    let totals_sql =
-        format!("SELECT count(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM expenses WHERE {FILTER_SQL}");
-    let (rows, (total, total_cents)): (Vec<ExpenseRow>, (i64, i64)) = with_db!(&state.db, |pool| {
-        let rows = sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
+    let rows: Vec<ListedRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
             .bind(user_id)
             .bind(&filter.category)
             .bind(filter.start)
@@ -320,18 +329,28 @@ pub async fn list(state: &AppState, user_id: Uuid, filter: &Filter, page: Page) 
             .bind(page.limit)
             .bind(page.offset)
             .fetch_all(pool)
-            .await?;
-        let totals = sqlx::query_as(sqlx::AssertSqlSafe(totals_sql))
-            .bind(user_id)
-            .bind(&filter.category)
-            .bind(filter.start)
-            .bind(filter.end)
-            .fetch_one(pool)
-            .await?;
-        Ok::<_, sqlx::Error>((rows, totals))
+            .await
     })?;
+    let (total, total_cents) = match rows.first() {
+        Some(first) => (first.total_count, first.total_cents),
+        // An empty page (no matches, or an offset past the end) still reports the totals.
+        None => {
+            let totals_sql = format!(
+                "SELECT count(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM expenses WHERE {FILTER_SQL}"
+            );
+            with_db!(&state.db, |pool| {
+                sqlx::query_as(sqlx::AssertSqlSafe(totals_sql))
+                    .bind(user_id)
+                    .bind(&filter.category)
+                    .bind(filter.start)
+                    .bind(filter.end)
+                    .fetch_one(pool)
+                    .await
+            })?
+        }
+    };
     Ok(ExpenseList {
-        expenses: rows.into_iter().map(Expense::from).collect(),
+        expenses: rows.into_iter().map(|r| Expense::from(r.row)).collect(),
         total,
         total_amount: Money::from_cents(total_cents),
         limit: page.limit,

@@ -1,0 +1,197 @@
+//! The agent loop: ask the model, run the tools it calls (concurrently, bounded), give back all results
+//! in one message in the original order, repeat — at most `max_steps` model calls, the last with tool
+//! use forbidden so a turn always ends in text.
+
+use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
+use futures::stream::{self, StreamExt};
+use serde_json::Value;
+
+use crate::provider::{FallbackChain, ModelRequest, ProviderError, StopReason, ToolChoice, ToolSpec};
+use crate::registry::Registry;
+use crate::transcript::{Block, Message, Role, trim_to_budget};
+use crate::usage::{UsageRecord, cost_micro_usd};
+
+/// What a tool call produced, as the brain passes it back to the model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolCallResult {
+    /// The result (usually JSON text) or a readable reason for an error.
+    pub content: String,
+    pub is_error: bool,
+    /// UI actions the app gathered from the tool (opaque to the brain).
+    pub ui_actions: Vec<Value>,
+    /// `ok`, `error` or `confirmation_required` (opaque to the brain).
+    pub status: String,
+}
+
+/// The tools of one turn, for one user. The brain sees nothing else of the app.
+pub trait Toolbox: Send + Sync {
+    fn definitions(&self) -> Vec<ToolSpec>;
+    fn execute<'a>(&'a self, id: &'a str, name: &'a str, input: Value) -> BoxFuture<'a, ToolCallResult>;
+}
+
+#[derive(Clone, Debug)]
+pub struct TurnOptions {
+    pub max_steps: usize,
+    pub max_parallel_tools: usize,
+    pub max_tokens: u32,
+    pub history_token_budget: usize,
+    pub turn_deadline: Duration,
+    pub today: Option<chrono::NaiveDate>,
+}
+
+impl Default for TurnOptions {
+    fn default() -> Self {
+        TurnOptions {
+            max_steps: 8,
+            max_parallel_tools: 4,
+            max_tokens: 2048,
+            history_token_budget: 24_000,
+            turn_deadline: Duration::from_secs(25),
+            today: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolCallSummary {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct TurnOutcome {
+    pub text: String,
+    /// The messages this turn added (user message first), for persistence.
+    pub new_messages: Vec<Message>,
+    pub ui_actions: Vec<Value>,
+    pub tool_calls: Vec<ToolCallSummary>,
+    pub usage: Vec<UsageRecord>,
+    /// The model that gave the final answer.
+    pub model: String,
+    /// True when the turn ended early (deadline, step limit, provider failure after tools ran).
+    pub incomplete: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TurnError {
+    #[error("no model could answer: {0}")]
+    NoModel(String),
+}
+
+pub async fn run_turn(
+    chain: &FallbackChain,
+    registry: &Registry,
+    toolbox: &dyn Toolbox,
+    system: &str,
+    history: &[Message],
+    user_message: Message,
+    options: &TurnOptions,
+) -> Result<TurnOutcome, TurnError> {
+    let started = Instant::now();
+    let tools = toolbox.definitions();
+    let mut new_messages = vec![user_message];
+    let mut outcome = TurnOutcome {
+        text: String::new(),
+        new_messages: Vec::new(),
+        ui_actions: Vec::new(),
+        tool_calls: Vec::new(),
+        usage: Vec::new(),
+        model: String::new(),
+        incomplete: false,
+    };
+    for step in 0..options.max_steps {
+        let last_step = step + 1 == options.max_steps;
+        let mut messages = trim_to_budget(history, options.history_token_budget).to_vec();
+        messages.extend(new_messages.iter().cloned());
+        let request = ModelRequest {
+            system: system.to_string(),
+            messages,
+            tools: tools.clone(),
+            tool_choice: if last_step { ToolChoice::None } else { ToolChoice::Auto },
+            max_tokens: options.max_tokens,
+            today: options.today,
+        };
+        let remaining = options.turn_deadline.saturating_sub(started.elapsed());
+        let answer = match tokio::time::timeout(remaining, chain.complete(&request)).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(failures)) => {
+                for (model, err) in &failures {
+                    outcome.usage.push(record(registry, model, Default::default(), 0, &format!("error: {err}")));
+                }
+                if step == 0 {
+                    let reasons: Vec<String> = failures.iter().map(|(m, e)| format!("{m}: {e}")).collect();
+                    return Err(TurnError::NoModel(reasons.join("; ")));
+                }
+                outcome.incomplete = true;
+                break;
+            }
+            Err(_) => {
+                outcome.incomplete = true;
+                break;
+            }
+        };
+        for (model, err) in &answer.failed {
+            outcome.usage.push(record(registry, model, Default::default(), 0, &format!("fallback: {err}")));
+        }
+        outcome.usage.push(record(registry, &answer.model, answer.response.usage, answer.latency.as_millis() as u64, "ok"));
+        outcome.model = answer.model.clone();
+        let message = answer.response.message;
+        let calls: Vec<(String, String, Value)> =
+            message.tool_uses().map(|(id, name, input)| (id.to_string(), name.to_string(), input.clone())).collect();
+        new_messages.push(message.clone());
+        if calls.is_empty() || answer.response.stop != StopReason::ToolUse && calls.is_empty() {
+            outcome.text = message.text();
+            break;
+        }
+        // Run the calls concurrently (bounded); results keep the model's order.
+        let results: Vec<ToolCallResult> = stream::iter(calls.iter())
+            .map(|(id, name, input)| toolbox.execute(id, name, input.clone()))
+            .buffered(options.max_parallel_tools.max(1))
+            .collect()
+            .await;
+        let mut blocks = Vec::with_capacity(results.len());
+        for ((id, name, _), result) in calls.iter().zip(results) {
+            outcome.ui_actions.extend(result.ui_actions.iter().cloned());
+            outcome.tool_calls.push(ToolCallSummary { id: id.clone(), name: name.clone(), status: result.status.clone() });
+            blocks.push(Block::ToolResult { tool_use_id: id.clone(), content: result.content, is_error: result.is_error });
+        }
+        new_messages.push(Message { role: Role::User, blocks });
+        if last_step {
+            outcome.incomplete = true;
+        }
+    }
+    if outcome.text.trim().is_empty() {
+        outcome.incomplete = true;
+        outcome.text = fallback_text(&outcome.tool_calls);
+        new_messages.push(Message::assistant_text(outcome.text.clone()));
+    }
+    outcome.new_messages = new_messages;
+    Ok(outcome)
+}
+
+/// Never a blank reply: say what was done when the model could not finish.
+fn fallback_text(calls: &[ToolCallSummary]) -> String {
+    if calls.is_empty() {
+        "Sorry, I couldn't finish that just now. Please try again.".into()
+    } else {
+        let done: Vec<&str> = calls.iter().filter(|c| c.status == "ok").map(|c| c.name.as_str()).collect();
+        format!(
+            "I ran out of time before I could finish. Completed: {}. Please ask again if something is missing.",
+            if done.is_empty() { "nothing".to_string() } else { done.join(", ") }
+        )
+    }
+}
+
+fn record(registry: &Registry, model: &str, usage: crate::usage::Usage, latency_ms: u64, outcome: &str) -> UsageRecord {
+    let cost = registry.get(model).map(|m| cost_micro_usd(m, &usage)).unwrap_or(0);
+    UsageRecord { model: model.to_string(), usage, cost_micro_usd: cost, latency_ms, outcome: outcome.to_string() }
+}
+
+impl From<ProviderError> for TurnError {
+    fn from(e: ProviderError) -> Self {
+        TurnError::NoModel(e.to_string())
+    }
+}

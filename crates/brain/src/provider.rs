@@ -1,0 +1,148 @@
+//! The provider trait every model backend implements, and the fallback chain over them.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use futures::future::BoxFuture;
+use serde_json::Value;
+
+use crate::transcript::Message;
+use crate::usage::Usage;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ToolSpec {
+    pub name: String,
+    pub description: String,
+    /// JSON Schema of the arguments.
+    pub parameters: Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ToolChoice {
+    Auto,
+    /// Tools stay defined (Anthropic requires it once history holds tool blocks) but may not be called.
+    None,
+}
+
+#[derive(Clone, Debug)]
+pub struct ModelRequest {
+    pub system: String,
+    pub messages: Vec<Message>,
+    pub tools: Vec<ToolSpec>,
+    pub tool_choice: ToolChoice,
+    pub max_tokens: u32,
+    /// Today in the user's zone (the offline brain resolves "yesterday" with it).
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StopReason {
+    EndTurn,
+    ToolUse,
+    MaxTokens,
+    Refusal,
+    Other(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct ModelResponse {
+    pub message: Message,
+    pub stop: StopReason,
+    pub usage: Usage,
+}
+
+#[derive(Clone, Debug, thiserror::Error, PartialEq)]
+pub enum ProviderError {
+    /// Connect errors, 429, 5xx, 529, timeouts before the first token: another model may answer.
+    #[error("{message}")]
+    Retryable { message: String, retry_after: Option<Duration> },
+    /// The request itself is wrong (400, 401…): another try changes nothing.
+    #[error("{0}")]
+    Fatal(String),
+}
+
+pub trait LlmProvider: Send + Sync {
+    fn model(&self) -> &str;
+    fn complete<'a>(&'a self, request: &'a ModelRequest) -> BoxFuture<'a, Result<ModelResponse, ProviderError>>;
+}
+
+/// A provider that failed this many times in a row is skipped for the cool-down.
+const BREAKER_THRESHOLD: u32 = 3;
+
+struct Breaker {
+    failures: u32,
+    open_until: Option<Instant>,
+}
+
+/// Models in order of preference. A retryable failure moves to the next model; a model that keeps
+/// failing is skipped for a cool-down (circuit breaker).
+pub struct FallbackChain {
+    providers: Vec<(Box<dyn LlmProvider>, Mutex<Breaker>)>,
+    cool_down: Duration,
+}
+
+pub struct Answer {
+    pub response: ModelResponse,
+    pub model: String,
+    pub latency: Duration,
+    /// Models that failed before this one answered.
+    pub failed: Vec<(String, ProviderError)>,
+}
+
+impl FallbackChain {
+    pub fn new(providers: Vec<Box<dyn LlmProvider>>, cool_down: Duration) -> FallbackChain {
+        FallbackChain {
+            providers: providers.into_iter().map(|p| (p, Mutex::new(Breaker { failures: 0, open_until: None }))).collect(),
+            cool_down,
+        }
+    }
+
+    pub fn models(&self) -> Vec<String> {
+        self.providers.iter().map(|(p, _)| p.model().to_string()).collect()
+    }
+
+    /// Whether a model's breaker is closed (it is tried).
+    pub fn is_healthy(&self, model: &str) -> bool {
+        self.providers.iter().find(|(p, _)| p.model() == model).is_some_and(|(_, b)| {
+            b.lock().map(|b| b.open_until.is_none_or(|t| Instant::now() >= t)).unwrap_or(true)
+        })
+    }
+
+    pub async fn complete(&self, request: &ModelRequest) -> Result<Answer, Vec<(String, ProviderError)>> {
+        let mut failed = Vec::new();
+        let last = self.providers.len().saturating_sub(1);
+        for (i, (provider, breaker)) in self.providers.iter().enumerate() {
+            let open = breaker.lock().map(|b| b.open_until.is_some_and(|t| Instant::now() < t)).unwrap_or(false);
+            // The last model is always tried: better a slow answer than none.
+            if open && i != last {
+                continue;
+            }
+            let started = Instant::now();
+            match provider.complete(request).await {
+                Ok(response) => {
+                    if let Ok(mut b) = breaker.lock() {
+                        b.failures = 0;
+                        b.open_until = None;
+                    }
+                    return Ok(Answer { response, model: provider.model().to_string(), latency: started.elapsed(), failed });
+                }
+                Err(err) => {
+                    tracing::warn!(model = provider.model(), error = %err, "model call failed");
+                    let retryable = matches!(err, ProviderError::Retryable { .. });
+                    if let Ok(mut b) = breaker.lock() {
+                        b.failures += 1;
+                        if b.failures >= BREAKER_THRESHOLD {
+                            b.open_until = Some(Instant::now() + self.cool_down);
+                        }
+                    }
+                    failed.push((provider.model().to_string(), err));
+                    if !retryable {
+                        break;
+                    }
+                }
+            }
+        }
+        Err(failed)
+    }
+}
