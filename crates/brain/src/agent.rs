@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
 use serde_json::Value;
 
-use crate::provider::{FallbackChain, ModelRequest, ProviderError, StopReason, ToolChoice, ToolSpec};
+use crate::provider::{FallbackChain, ModelRequest, ProviderError, ToolChoice, ToolSpec};
 use crate::registry::Registry;
 use crate::transcript::{Block, Message, Role, trim_to_budget};
 use crate::usage::{UsageRecord, cost_micro_usd};
@@ -136,13 +136,19 @@ pub async fn run_turn(
         for (model, err) in &answer.failed {
             outcome.usage.push(record(registry, model, Default::default(), 0, &format!("fallback: {err}")));
         }
-        outcome.usage.push(record(registry, &answer.model, answer.response.usage, answer.latency.as_millis() as u64, "ok"));
+        outcome.usage.push(record(
+            registry,
+            &answer.model,
+            answer.response.usage,
+            answer.latency.as_millis() as u64,
+            "ok",
+        ));
         outcome.model = answer.model.clone();
         let message = answer.response.message;
         let calls: Vec<(String, String, Value)> =
             message.tool_uses().map(|(id, name, input)| (id.to_string(), name.to_string(), input.clone())).collect();
         new_messages.push(message.clone());
-        if calls.is_empty() || answer.response.stop != StopReason::ToolUse && calls.is_empty() {
+        if calls.is_empty() {
             outcome.text = message.text();
             break;
         }
@@ -155,8 +161,16 @@ pub async fn run_turn(
         let mut blocks = Vec::with_capacity(results.len());
         for ((id, name, _), result) in calls.iter().zip(results) {
             outcome.ui_actions.extend(result.ui_actions.iter().cloned());
-            outcome.tool_calls.push(ToolCallSummary { id: id.clone(), name: name.clone(), status: result.status.clone() });
-            blocks.push(Block::ToolResult { tool_use_id: id.clone(), content: result.content, is_error: result.is_error });
+            outcome.tool_calls.push(ToolCallSummary {
+                id: id.clone(),
+                name: name.clone(),
+                status: result.status.clone(),
+            });
+            blocks.push(Block::ToolResult {
+                tool_use_id: id.clone(),
+                content: result.content,
+                is_error: result.is_error,
+            });
         }
         new_messages.push(Message { role: Role::User, blocks });
         if last_step {

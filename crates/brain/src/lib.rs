@@ -1,1 +1,11 @@
-//! placeholder
+//! PAM's brain: model registry, provider-neutral transcript, providers behind one trait, the fallback
+//! chain, the agent loop over a `Toolbox`, usage and cost, and the offline brain. It knows nothing of
+//! expenses or trips beyond the words of the offline brain: the app gives it tools through `Toolbox`.
+
+pub mod agent;
+pub mod offline;
+pub mod provider;
+pub mod registry;
+pub mod transcript;
+pub mod usage;
+pub mod vocabulary;

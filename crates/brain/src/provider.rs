@@ -93,7 +93,10 @@ pub struct Answer {
 impl FallbackChain {
     pub fn new(providers: Vec<Box<dyn LlmProvider>>, cool_down: Duration) -> FallbackChain {
         FallbackChain {
-            providers: providers.into_iter().map(|p| (p, Mutex::new(Breaker { failures: 0, open_until: None }))).collect(),
+            providers: providers
+                .into_iter()
+                .map(|p| (p, Mutex::new(Breaker { failures: 0, open_until: None })))
+                .collect(),
             cool_down,
         }
     }
@@ -104,9 +107,10 @@ impl FallbackChain {
 
     /// Whether a model's breaker is closed (it is tried).
     pub fn is_healthy(&self, model: &str) -> bool {
-        self.providers.iter().find(|(p, _)| p.model() == model).is_some_and(|(_, b)| {
-            b.lock().map(|b| b.open_until.is_none_or(|t| Instant::now() >= t)).unwrap_or(true)
-        })
+        self.providers
+            .iter()
+            .find(|(p, _)| p.model() == model)
+            .is_some_and(|(_, b)| b.lock().map(|b| b.open_until.is_none_or(|t| Instant::now() >= t)).unwrap_or(true))
     }
 
     pub async fn complete(&self, request: &ModelRequest) -> Result<Answer, Vec<(String, ProviderError)>> {
@@ -125,7 +129,12 @@ impl FallbackChain {
                         b.failures = 0;
                         b.open_until = None;
                     }
-                    return Ok(Answer { response, model: provider.model().to_string(), latency: started.elapsed(), failed });
+                    return Ok(Answer {
+                        response,
+                        model: provider.model().to_string(),
+                        latency: started.elapsed(),
+                        failed,
+                    });
                 }
                 Err(err) => {
                     tracing::warn!(model = provider.model(), error = %err, "model call failed");

@@ -46,7 +46,15 @@ impl ModelInfo {
     }
 
     /// Gemini and OpenAI: implicit caching, reads at a quarter (Gemini) or half (OpenAI) of input, no write charge.
-    fn other(id: &str, provider: ProviderKind, input: f64, output: f64, read_share: f64, context: u32, max_output: u32) -> ModelInfo {
+    fn other(
+        id: &str,
+        provider: ProviderKind,
+        input: f64,
+        output: f64,
+        read_share: f64,
+        context: u32,
+        max_output: u32,
+    ) -> ModelInfo {
         ModelInfo {
             id: id.into(),
             provider,
@@ -116,7 +124,9 @@ impl Default for Registry {
 
 impl Registry {
     pub fn get(&self, id: &str) -> Result<&ModelInfo, UnknownModel> {
-        self.models.get(id).ok_or_else(|| UnknownModel(id.to_string(), self.models.keys().cloned().collect::<Vec<_>>().join(", ")))
+        self.models
+            .get(id)
+            .ok_or_else(|| UnknownModel(id.to_string(), self.models.keys().cloned().collect::<Vec<_>>().join(", ")))
     }
 
     /// Adds or replaces a model (from configuration).

@@ -129,11 +129,20 @@ mod tests {
         [
             Message {
                 role: Role::Assistant,
-                blocks: vec![Block::ToolUse { id: format!("t{n}"), name: "x".into(), input: json!({"n": n}), signature: None }],
+                blocks: vec![Block::ToolUse {
+                    id: format!("t{n}"),
+                    name: "x".into(),
+                    input: json!({"n": n}),
+                    signature: None,
+                }],
             },
             Message {
                 role: Role::User,
-                blocks: vec![Block::ToolResult { tool_use_id: format!("t{n}"), content: "ok".repeat(50), is_error: false }],
+                blocks: vec![Block::ToolResult {
+                    tool_use_id: format!("t{n}"),
+                    content: "ok".repeat(50),
+                    is_error: false,
+                }],
             },
         ]
     }
@@ -144,7 +153,12 @@ mod tests {
             role: Role::Assistant,
             blocks: vec![
                 Block::Thinking { text: "hmm".into(), signature: Some("sig".into()) },
-                Block::ToolUse { id: "a".into(), name: "create_expense".into(), input: json!({}), signature: Some("g".into()) },
+                Block::ToolUse {
+                    id: "a".into(),
+                    name: "create_expense".into(),
+                    input: json!({}),
+                    signature: Some("g".into()),
+                },
             ],
         };
         let v = serde_json::to_value(&m).unwrap();

@@ -41,7 +41,8 @@ mod tests {
     fn cost_includes_cache_multipliers_exactly() {
         let r = Registry::default();
         let sonnet = r.get("claude-sonnet-4-5-20250929").unwrap();
-        let usage = Usage { input_tokens: 1000, output_tokens: 500, cache_write_tokens: 2000, cache_read_tokens: 10_000 };
+        let usage =
+            Usage { input_tokens: 1000, output_tokens: 500, cache_write_tokens: 2000, cache_read_tokens: 10_000 };
         // 1000×3 + 500×15 + 2000×3.75 + 10000×0.3 = 3000 + 7500 + 7500 + 3000
         assert_eq!(cost_micro_usd(sonnet, &usage), 21_000);
         let flash = r.get("gemini-3.0-flash").unwrap();
