@@ -9,3 +9,4 @@ pub mod registry;
 pub mod transcript;
 pub mod usage;
 pub mod vocabulary;
+pub mod wire;

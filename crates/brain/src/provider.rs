@@ -80,6 +80,8 @@ struct Breaker {
 pub struct FallbackChain {
     providers: Vec<(Box<dyn LlmProvider>, Mutex<Breaker>)>,
     cool_down: Duration,
+    /// A 429/529 asking to retry within this long is retried on the same model (once) before moving on.
+    pub max_retry_wait: Duration,
 }
 
 pub struct Answer {
@@ -98,6 +100,7 @@ impl FallbackChain {
                 .map(|p| (p, Mutex::new(Breaker { failures: 0, open_until: None })))
                 .collect(),
             cool_down,
+            max_retry_wait: Duration::from_secs(3),
         }
     }
 
@@ -123,7 +126,21 @@ impl FallbackChain {
                 continue;
             }
             let started = Instant::now();
-            match provider.complete(request).await {
+            let mut result = provider.complete(request).await;
+            if let Err(ProviderError::Retryable { retry_after: Some(wait), .. }) = &result
+                && *wait <= self.max_retry_wait
+            {
+                // Jitter spreads the retries of many turns that were refused together.
+                let jitter = Duration::from_millis(rand::random_range(0..250));
+                tracing::info!(
+                    model = provider.model(),
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying after retry-after"
+                );
+                tokio::time::sleep(*wait + jitter).await;
+                result = provider.complete(request).await;
+            }
+            match result {
                 Ok(response) => {
                     if let Ok(mut b) = breaker.lock() {
                         b.failures = 0;

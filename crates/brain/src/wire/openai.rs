@@ -1,0 +1,125 @@
+//! OpenAI-compatible chat completions (OpenAI, Ollama, vLLM, llama.cpp through the base URL, which
+//! includes the `/v1` part).
+
+use futures::future::BoxFuture;
+use serde_json::{Value, json};
+
+use super::{HttpSettings, post_json};
+use crate::provider::{LlmProvider, ModelRequest, ModelResponse, ProviderError, StopReason, ToolChoice};
+use crate::transcript::{Block, Message, Role};
+use crate::usage::Usage;
+
+pub struct OpenAiCompatible {
+    settings: HttpSettings,
+    client: reqwest::Client,
+}
+
+impl OpenAiCompatible {
+    pub fn new(settings: HttpSettings, client: reqwest::Client) -> OpenAiCompatible {
+        OpenAiCompatible { settings, client }
+    }
+}
+
+/// The request body exactly as sent: tool results become one `tool` message each, in order.
+pub fn body(model: &str, request: &ModelRequest) -> Value {
+    let mut messages = vec![json!({"role": "system", "content": request.system})];
+    for m in &request.messages {
+        match m.role {
+            Role::User => {
+                let text = m.text();
+                for b in &m.blocks {
+                    if let Block::ToolResult { tool_use_id, content, is_error } = b {
+                        let content = if *is_error { format!("Error: {content}") } else { content.clone() };
+                        messages.push(json!({"role": "tool", "tool_call_id": tool_use_id, "content": content}));
+                    }
+                }
+                if !text.is_empty() {
+                    messages.push(json!({"role": "user", "content": text}));
+                }
+            }
+            Role::Assistant => {
+                let calls: Vec<Value> = m
+                    .tool_uses()
+                    .map(|(id, name, input)| json!({"id": id, "type": "function", "function": {"name": name, "arguments": input.to_string()}}))
+                    .collect();
+                let text = m.text();
+                let mut msg =
+                    json!({"role": "assistant", "content": if text.is_empty() { Value::Null } else { json!(text) }});
+                if !calls.is_empty() {
+                    msg["tool_calls"] = Value::Array(calls);
+                }
+                messages.push(msg);
+            }
+        }
+    }
+    let mut body = json!({"model": model, "messages": messages, "max_tokens": request.max_tokens});
+    if !request.tools.is_empty() {
+        body["tools"] = Value::Array(
+            request
+                .tools
+                .iter()
+                .map(|t| json!({"type": "function", "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}))
+                .collect(),
+        );
+        body["tool_choice"] = json!(match request.tool_choice {
+            ToolChoice::Auto => "auto",
+            ToolChoice::None => "none",
+        });
+    }
+    body
+}
+
+pub fn parse(json: &Value) -> Result<ModelResponse, ProviderError> {
+    let choice = &json["choices"][0];
+    let message = &choice["message"];
+    let mut blocks = Vec::new();
+    if let Some(text) = message["content"].as_str().filter(|t| !t.is_empty()) {
+        blocks.push(Block::text(text));
+    }
+    for call in message["tool_calls"].as_array().cloned().unwrap_or_default() {
+        let arguments = call["function"]["arguments"].as_str().unwrap_or("{}");
+        // Malformed arguments are passed on as they are: the tool answers with a readable error.
+        let input = serde_json::from_str::<Value>(if arguments.trim().is_empty() { "{}" } else { arguments })
+            .unwrap_or_else(|_| json!({"_unparsable_arguments": arguments}));
+        blocks.push(Block::ToolUse {
+            id: call["id"].as_str().unwrap_or_default().to_string(),
+            name: call["function"]["name"].as_str().unwrap_or_default().to_string(),
+            input,
+            signature: None,
+        });
+    }
+    let stop = match choice["finish_reason"].as_str() {
+        _ if blocks.iter().any(|b| matches!(b, Block::ToolUse { .. })) => StopReason::ToolUse,
+        Some("stop") => StopReason::EndTurn,
+        Some("length") => StopReason::MaxTokens,
+        Some("content_filter") => StopReason::Refusal,
+        other => StopReason::Other(other.unwrap_or("unknown").to_string()),
+    };
+    let u = &json["usage"];
+    let cached = u["prompt_tokens_details"]["cached_tokens"].as_u64().unwrap_or(0);
+    let usage = Usage {
+        input_tokens: u["prompt_tokens"].as_u64().unwrap_or(0).saturating_sub(cached),
+        output_tokens: u["completion_tokens"].as_u64().unwrap_or(0),
+        cache_write_tokens: 0,
+        cache_read_tokens: cached,
+    };
+    Ok(ModelResponse { message: Message { role: Role::Assistant, blocks }, stop, usage })
+}
+
+impl LlmProvider for OpenAiCompatible {
+    fn model(&self) -> &str {
+        &self.settings.model
+    }
+
+    fn complete<'a>(&'a self, request: &'a ModelRequest) -> BoxFuture<'a, Result<ModelResponse, ProviderError>> {
+        Box::pin(async move {
+            let url = format!("{}/chat/completions", self.settings.base_url.trim_end_matches('/'));
+            let mut builder = self.client.post(url).json(&body(&self.settings.model, request));
+            if !self.settings.api_key.is_empty() {
+                builder = builder.bearer_auth(&self.settings.api_key);
+            }
+            let json = post_json(&self.client, builder, self.settings.timeout).await?;
+            parse(&json)
+        })
+    }
+}
