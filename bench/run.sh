@@ -21,9 +21,12 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 ROWS="$WORK/rows"; : >"$ROWS"
-# wrk_row NAME URL HEADER PID: one load run → a table row (req/s, p50, p99, peak RSS); sets RPS.
+# wrk_row NAME URL HEADER PID: one load run → a table row (req/s, p50, p99, peak RSS during it); sets RPS.
 wrk_row() {
   local name=$1 url=$2 header=${3:-} pid=$4 out
+  # Reset the peak-RSS mark so the figure is this load's, not set-up work before it (Argon2 hashing at
+  # registration alone touches 19 MB).
+  echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true
   if [ -n "$header" ]; then
     out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "$header" "$url")
   else

@@ -153,11 +153,10 @@ pub async fn run_turn(
             break;
         }
         // Run the calls concurrently (bounded); results keep the model's order.
-        let results: Vec<ToolCallResult> = stream::iter(calls.iter())
-            .map(|(id, name, input)| toolbox.execute(id, name, input.clone()))
-            .buffered(options.max_parallel_tools.max(1))
-            .collect()
-            .await;
+        // The futures are made first (cheap: nothing runs until polled) so the turn stays `Send`.
+        let pending: Vec<_> = calls.iter().map(|(id, name, input)| toolbox.execute(id, name, input.clone())).collect();
+        let results: Vec<ToolCallResult> =
+            stream::iter(pending).buffered(options.max_parallel_tools.max(1)).collect().await;
         let mut blocks = Vec::with_capacity(results.len());
         for ((id, name, _), result) in calls.iter().zip(results) {
             outcome.ui_actions.extend(result.ui_actions.iter().cloned());
