@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
+
+use crate::stream::{Deadlines, StreamEvent};
 use serde_json::Value;
 
 use crate::provider::{FallbackChain, ModelRequest, ProviderError, ToolChoice, ToolSpec};
@@ -31,8 +33,17 @@ pub trait Toolbox: Send + Sync {
     fn execute<'a>(&'a self, id: &'a str, name: &'a str, input: Value) -> BoxFuture<'a, ToolCallResult>;
 }
 
+/// What a turn tells its caller while it runs (for streamed replies).
+#[derive(Clone, Debug, PartialEq)]
+pub enum TurnEvent {
+    Text(String),
+    ToolStarted { id: String, name: String },
+    ToolFinished { id: String, name: String, status: String },
+}
+
 #[derive(Clone, Debug)]
 pub struct TurnOptions {
+    pub deadlines: Deadlines,
     pub max_steps: usize,
     pub max_parallel_tools: usize,
     pub max_tokens: u32,
@@ -44,6 +55,7 @@ pub struct TurnOptions {
 impl Default for TurnOptions {
     fn default() -> Self {
         TurnOptions {
+            deadlines: Deadlines::default(),
             max_steps: 8,
             max_parallel_tools: 4,
             max_tokens: 2048,
@@ -73,6 +85,10 @@ pub struct TurnOutcome {
     pub model: String,
     /// True when the turn ended early (deadline, step limit, provider failure after tools ran).
     pub incomplete: bool,
+    /// A failure after the answer had begun streaming: reported, never silently re-answered.
+    pub error: Option<String>,
+    /// Whether asking again may work (always true for stream failures).
+    pub retryable: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +106,21 @@ pub async fn run_turn(
     user_message: Message,
     options: &TurnOptions,
 ) -> Result<TurnOutcome, TurnError> {
+    run_turn_with(chain, registry, toolbox, system, history, user_message, options, &|_| {}).await
+}
+
+/// A turn that reports text deltas and tool progress to `sink` as they happen.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_turn_with(
+    chain: &FallbackChain,
+    registry: &Registry,
+    toolbox: &dyn Toolbox,
+    system: &str,
+    history: &[Message],
+    user_message: Message,
+    options: &TurnOptions,
+    sink: &(dyn Fn(TurnEvent) + Send + Sync),
+) -> Result<TurnOutcome, TurnError> {
     let started = Instant::now();
     let tools = toolbox.definitions();
     let mut new_messages = vec![user_message];
@@ -101,6 +132,8 @@ pub async fn run_turn(
         usage: Vec::new(),
         model: String::new(),
         incomplete: false,
+        error: None,
+        retryable: false,
     };
     for step in 0..options.max_steps {
         let last_step = step + 1 == options.max_steps;
@@ -115,8 +148,8 @@ pub async fn run_turn(
             today: options.today,
         };
         let remaining = options.turn_deadline.saturating_sub(started.elapsed());
-        let answer = match tokio::time::timeout(remaining, chain.complete(&request)).await {
-            Ok(Ok(answer)) => answer,
+        let open = match tokio::time::timeout(remaining, chain.stream(&request, options.deadlines)).await {
+            Ok(Ok(open)) => open,
             Ok(Err(failures)) => {
                 for (model, err) in &failures {
                     outcome.usage.push(record(registry, model, Default::default(), 0, &format!("error: {err}")));
@@ -133,18 +166,57 @@ pub async fn run_turn(
                 break;
             }
         };
-        for (model, err) in &answer.failed {
+        for (model, err) in &open.failed {
             outcome.usage.push(record(registry, model, Default::default(), 0, &format!("fallback: {err}")));
         }
-        outcome.usage.push(record(
-            registry,
-            &answer.model,
-            answer.response.usage,
-            answer.latency.as_millis() as u64,
-            "ok",
-        ));
-        outcome.model = answer.model.clone();
-        let message = answer.response.message;
+        let mut events = open.events;
+        let mut response = None;
+        let mut partial = String::new();
+        let mut failure = None;
+        loop {
+            let remaining = options.turn_deadline.saturating_sub(started.elapsed());
+            match tokio::time::timeout(remaining, events.next()).await {
+                Err(_) => {
+                    failure = Some("The answer took too long.".to_string());
+                    break;
+                }
+                Ok(None) => break,
+                Ok(Some(StreamEvent::TextDelta(text))) => {
+                    partial.push_str(&text);
+                    sink(TurnEvent::Text(text));
+                }
+                Ok(Some(StreamEvent::Done(r))) => response = Some(r),
+                Ok(Some(StreamEvent::Error { message, .. })) => {
+                    failure = Some(message);
+                    break;
+                }
+                Ok(Some(_)) => {}
+            }
+        }
+        drop(events);
+        let latency = open.started.elapsed().as_millis() as u64;
+        let Some(response) = response else {
+            let message = failure.unwrap_or_else(|| "The answer ended before it was complete.".into());
+            outcome.usage.push(record(
+                registry,
+                &open.model,
+                Default::default(),
+                latency,
+                &format!("error: {message}"),
+            ));
+            outcome.model = open.model;
+            outcome.incomplete = true;
+            outcome.retryable = true;
+            outcome.error = Some(message);
+            if !partial.is_empty() {
+                outcome.text = partial.clone();
+                new_messages.push(Message::assistant_text(partial));
+            }
+            break;
+        };
+        outcome.usage.push(record(registry, &open.model, response.usage, latency, "ok"));
+        outcome.model = open.model;
+        let message = response.message;
         let calls: Vec<(String, String, Value)> =
             message.tool_uses().map(|(id, name, input)| (id.to_string(), name.to_string(), input.clone())).collect();
         new_messages.push(message.clone());
@@ -153,6 +225,9 @@ pub async fn run_turn(
             break;
         }
         // Run the calls concurrently (bounded); results keep the model's order.
+        for (id, name, _) in &calls {
+            sink(TurnEvent::ToolStarted { id: id.clone(), name: name.clone() });
+        }
         // The futures are made first (cheap: nothing runs until polled) so the turn stays `Send`.
         let pending: Vec<_> = calls.iter().map(|(id, name, input)| toolbox.execute(id, name, input.clone())).collect();
         let results: Vec<ToolCallResult> =
@@ -176,7 +251,7 @@ pub async fn run_turn(
             outcome.incomplete = true;
         }
     }
-    if outcome.text.trim().is_empty() {
+    if outcome.text.trim().is_empty() && outcome.error.is_none() {
         outcome.incomplete = true;
         outcome.text = fallback_text(&outcome.tool_calls);
         new_messages.push(Message::assistant_text(outcome.text.clone()));

@@ -6,6 +6,7 @@ pub mod agent;
 pub mod offline;
 pub mod provider;
 pub mod registry;
+pub mod stream;
 pub mod transcript;
 pub mod usage;
 pub mod vocabulary;

@@ -7,7 +7,10 @@ use chrono::NaiveDate;
 use futures::future::BoxFuture;
 use serde_json::Value;
 
-use crate::transcript::Message;
+use futures::StreamExt;
+
+use crate::stream::{Deadlines, EventStream, StreamEvent};
+use crate::transcript::{Block, Message};
 use crate::usage::Usage;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,7 +48,7 @@ pub enum StopReason {
     Other(String),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ModelResponse {
     pub message: Message,
     pub stop: StopReason,
@@ -65,6 +68,44 @@ pub enum ProviderError {
 pub trait LlmProvider: Send + Sync {
     fn model(&self) -> &str;
     fn complete<'a>(&'a self, request: &'a ModelRequest) -> BoxFuture<'a, Result<ModelResponse, ProviderError>>;
+
+    /// A streamed call. Providers without a streaming wire format answer whole and replay it as events.
+    fn stream<'a>(
+        &'a self,
+        request: &'a ModelRequest,
+        deadlines: Deadlines,
+    ) -> BoxFuture<'a, Result<EventStream<'a>, ProviderError>> {
+        Box::pin(async move {
+            let response = match tokio::time::timeout(deadlines.first_token, self.complete(request)).await {
+                Ok(r) => r?,
+                Err(_) => {
+                    return Err(ProviderError::Retryable {
+                        message: "no answer before the first-token deadline".into(),
+                        retry_after: None,
+                    });
+                }
+            };
+            Ok(futures::stream::iter(events_of(response)).boxed())
+        })
+    }
+}
+
+/// The events a whole response would have streamed.
+pub fn events_of(response: ModelResponse) -> Vec<StreamEvent> {
+    let mut events = Vec::new();
+    for block in &response.message.blocks {
+        match block {
+            Block::Text { text } => events.push(StreamEvent::TextDelta(text.clone())),
+            Block::ToolUse { id, name, input, .. } => {
+                events.push(StreamEvent::ToolCallStarted { id: id.clone(), name: name.clone() });
+                events.push(StreamEvent::ToolCallFinished { id: id.clone(), name: name.clone(), input: input.clone() });
+            }
+            _ => {}
+        }
+    }
+    events.push(StreamEvent::Usage(response.usage));
+    events.push(StreamEvent::Done(response));
+    events
 }
 
 /// A provider that failed this many times in a row is skipped for the cool-down.
@@ -82,6 +123,13 @@ pub struct FallbackChain {
     cool_down: Duration,
     /// A 429/529 asking to retry within this long is retried on the same model (once) before moving on.
     pub max_retry_wait: Duration,
+}
+
+pub struct OpenStream<'a> {
+    pub events: EventStream<'a>,
+    pub model: String,
+    pub started: Instant,
+    pub failed: Vec<(String, ProviderError)>,
 }
 
 pub struct Answer {
@@ -114,6 +162,56 @@ impl FallbackChain {
             .iter()
             .find(|(p, _)| p.model() == model)
             .is_some_and(|(_, b)| b.lock().map(|b| b.open_until.is_none_or(|t| Instant::now() >= t)).unwrap_or(true))
+    }
+
+    /// Opens a stream on the first model that starts answering. Failures before the first event move to
+    /// the next model; once a stream is open, its errors are the caller's (no silent second answer).
+    pub async fn stream<'a>(
+        &'a self,
+        request: &'a ModelRequest,
+        deadlines: Deadlines,
+    ) -> Result<OpenStream<'a>, Vec<(String, ProviderError)>> {
+        let mut failed = Vec::new();
+        let last = self.providers.len().saturating_sub(1);
+        for (i, (provider, breaker)) in self.providers.iter().enumerate() {
+            let open = breaker.lock().map(|b| b.open_until.is_some_and(|t| Instant::now() < t)).unwrap_or(false);
+            if open && i != last {
+                continue;
+            }
+            let started = Instant::now();
+            let mut result = provider.stream(request, deadlines).await;
+            if let Err(ProviderError::Retryable { retry_after: Some(wait), .. }) = &result
+                && *wait <= self.max_retry_wait
+            {
+                let jitter = Duration::from_millis(rand::random_range(0..250));
+                tokio::time::sleep(*wait + jitter).await;
+                result = provider.stream(request, deadlines).await;
+            }
+            match result {
+                Ok(events) => {
+                    if let Ok(mut b) = breaker.lock() {
+                        b.failures = 0;
+                        b.open_until = None;
+                    }
+                    return Ok(OpenStream { events, model: provider.model().to_string(), started, failed });
+                }
+                Err(err) => {
+                    tracing::warn!(model = provider.model(), error = %err, "model call failed");
+                    let retryable = matches!(err, ProviderError::Retryable { .. });
+                    if let Ok(mut b) = breaker.lock() {
+                        b.failures += 1;
+                        if b.failures >= BREAKER_THRESHOLD {
+                            b.open_until = Some(Instant::now() + self.cool_down);
+                        }
+                    }
+                    failed.push((provider.model().to_string(), err));
+                    if !retryable {
+                        break;
+                    }
+                }
+            }
+        }
+        Err(failed)
     }
 
     pub async fn complete(&self, request: &ModelRequest) -> Result<Answer, Vec<(String, ProviderError)>> {

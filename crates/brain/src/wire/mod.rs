@@ -6,6 +6,7 @@
 pub mod anthropic;
 pub mod gemini;
 pub mod openai;
+pub mod sse;
 
 use std::time::Duration;
 
