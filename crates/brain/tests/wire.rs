@@ -49,8 +49,90 @@ fn a_calls(calls: &[(&str, &str, Value)]) -> Value {
            "usage": {"input_tokens": 20, "output_tokens": 8}})
 }
 
-/// Mounts responses that are served in order, one each.
-async fn script(server: &MockServer, url_path: &str, responses: Vec<ResponseTemplate>) {
+/// A scripted reply. Anthropic messages are served as JSON, or as the SSE events of the real streaming
+/// API when the request asked for `stream: true` (tool input in three `partial_json` pieces).
+enum Reply {
+    Template(ResponseTemplate),
+    Anthropic(Value),
+}
+
+impl Respond for Reply {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        match self {
+            Reply::Template(t) => t.clone(),
+            Reply::Anthropic(message) => {
+                let streamed =
+                    serde_json::from_slice::<Value>(&request.body).map(|b| b["stream"] == true).unwrap_or(false);
+                if streamed {
+                    ResponseTemplate::new(200)
+                        .insert_header("content-type", "text/event-stream")
+                        .set_body_string(anthropic_sse(message))
+                } else {
+                    ResponseTemplate::new(200).set_body_json(message.clone())
+                }
+            }
+        }
+    }
+}
+
+fn sse_event(name: &str, data: Value) -> String {
+    format!("event: {name}\ndata: {data}\n\n")
+}
+
+/// The SSE events Anthropic streams for a message.
+fn anthropic_sse(message: &Value) -> String {
+    let mut out = String::new();
+    let mut start = message.clone();
+    start["content"] = json!([]);
+    start["usage"]["output_tokens"] = json!(1);
+    out += &sse_event("message_start", json!({"type": "message_start", "message": start}));
+    out += &sse_event("ping", json!({"type": "ping"}));
+    for (i, block) in message["content"].as_array().unwrap().iter().enumerate() {
+        match block["type"].as_str().unwrap() {
+            "text" => {
+                out += &sse_event(
+                    "content_block_start",
+                    json!({"type": "content_block_start", "index": i, "content_block": {"type": "text", "text": ""}}),
+                );
+                let text = block["text"].as_str().unwrap();
+                let mid = text.len() / 2;
+                for piece in [&text[..mid], &text[mid..]] {
+                    out += &sse_event(
+                        "content_block_delta",
+                        json!({"type": "content_block_delta", "index": i, "delta": {"type": "text_delta", "text": piece}}),
+                    );
+                }
+            }
+            "tool_use" => {
+                out += &sse_event(
+                    "content_block_start",
+                    json!({"type": "content_block_start", "index": i,
+                    "content_block": {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}}),
+                );
+                let input = block["input"].to_string();
+                let input = if input == "{}" { String::new() } else { input };
+                let (a, b) = (input.len() / 3, 2 * input.len() / 3);
+                for piece in [&input[..a], &input[a..b], &input[b..]] {
+                    out += &sse_event(
+                        "content_block_delta",
+                        json!({"type": "content_block_delta", "index": i, "delta": {"type": "input_json_delta", "partial_json": piece}}),
+                    );
+                }
+            }
+            _ => {}
+        }
+        out += &sse_event("content_block_stop", json!({"type": "content_block_stop", "index": i}));
+    }
+    out += &sse_event(
+        "message_delta",
+        json!({"type": "message_delta", "delta": {"stop_reason": message["stop_reason"]}, "usage": {"output_tokens": message["usage"]["output_tokens"]}}),
+    );
+    out += &sse_event("message_stop", json!({"type": "message_stop"}));
+    out
+}
+
+/// Mounts replies that are served in order, one each.
+async fn script(server: &MockServer, url_path: &str, responses: Vec<Reply>) {
     for (i, r) in responses.into_iter().enumerate() {
         Mock::given(method("POST"))
             .and(path(url_path))
@@ -62,7 +144,12 @@ async fn script(server: &MockServer, url_path: &str, responses: Vec<ResponseTemp
     }
 }
 
-fn ok(body: Value) -> ResponseTemplate {
+/// An Anthropic message reply.
+fn ok(body: Value) -> Reply {
+    Reply::Anthropic(body)
+}
+
+fn json_reply(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(body)
 }
 
@@ -194,9 +281,9 @@ async fn anthropic_429_with_retry_after_is_retried_on_the_same_model() {
         &server,
         "/v1/messages",
         vec![
-            ResponseTemplate::new(429)
-                .insert_header("retry-after", "1")
-                .set_body_json(json!({"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}})),
+            Reply::Template(ResponseTemplate::new(429).insert_header("retry-after", "1").set_body_json(
+                json!({"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}),
+            )),
             ok(a_text("After the wait.")),
         ],
     )
@@ -221,7 +308,7 @@ async fn anthropic_529_falls_back_to_gemini() {
         .await;
     let google = MockServer::start().await;
     Mock::given(method("POST")).and(path(format!("/v1beta/models/{FLASH}:generateContent"))).and(header("x-goog-api-key", "test-key"))
-        .respond_with(ok(json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Gemini answering."}]}, "finishReason": "STOP"}],
+        .respond_with(json_reply(json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Gemini answering."}]}, "finishReason": "STOP"}],
             "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 3}}))).mount(&google).await;
     let out = turn(&chain(vec![anthropic(&claude), gemini(&google)]), "hi").await;
     assert_eq!(out.text, "Gemini answering.");
@@ -270,7 +357,10 @@ async fn anthropic_max_tokens_bad_request_and_slow_first_byte() {
     assert!(matches!(err, ProviderError::Fatal(m) if m.contains("400")));
 
     let slow = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ok(a_text("late")).set_delay(Duration::from_secs(3))).mount(&slow).await;
+    Mock::given(method("POST"))
+        .respond_with(json_reply(a_text("late")).set_delay(Duration::from_secs(3)))
+        .mount(&slow)
+        .await;
     let err = Anthropic::new(settings(&slow, SONNET), reqwest::Client::new()).complete(&request).await.unwrap_err();
     assert!(matches!(err, ProviderError::Retryable { ref message, .. } if message.contains("no answer")), "{err:?}");
 }
@@ -288,14 +378,14 @@ impl Respond for StrictGemini {
             .filter(|p| p.get("functionCall").is_some())
             .collect();
         if calls.is_empty() {
-            return ok(json!({"candidates": [{"content": {"role": "model", "parts": [
+            return json_reply(json!({"candidates": [{"content": {"role": "model", "parts": [
                 {"functionCall": {"name": "create_expense", "args": {"amount": 42.5}}, "thoughtSignature": "sig-abc"}]}, "finishReason": "STOP"}],
                 "usageMetadata": {"promptTokenCount": 30, "candidatesTokenCount": 10, "cachedContentTokenCount": 12}}));
         }
         if calls.iter().any(|c| c["thoughtSignature"] != "sig-abc") {
             return ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400, "message": "Function call is missing a thought_signature", "status": "INVALID_ARGUMENT"}}));
         }
-        ok(
+        json_reply(
             json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Logged via Gemini."}]}, "finishReason": "STOP"}]}),
         )
     }
@@ -394,11 +484,11 @@ fn gemini_schema_compiler_handles_nested_and_nullable_shapes() {
 async fn openai_compatible_tools_round_trip() {
     let server = MockServer::start().await;
     script(&server, "/v1/chat/completions", vec![
-        ok(json!({"choices": [{"message": {"role": "assistant", "content": null, "tool_calls": [
+        Reply::Template(json_reply(json!({"choices": [{"message": {"role": "assistant", "content": null, "tool_calls": [
             {"id": "call_1", "type": "function", "function": {"name": "create_expense", "arguments": "{\"amount\": 12}"}},
             {"id": "call_2", "type": "function", "function": {"name": "get_spending_summary", "arguments": ""}}]}, "finish_reason": "tool_calls"}],
-            "usage": {"prompt_tokens": 50, "completion_tokens": 9, "prompt_tokens_details": {"cached_tokens": 20}}})),
-        ok(json!({"choices": [{"message": {"role": "assistant", "content": "All done."}, "finish_reason": "stop"}]})),
+            "usage": {"prompt_tokens": 50, "completion_tokens": 9, "prompt_tokens_details": {"cached_tokens": 20}}}))),
+        Reply::Template(json_reply(json!({"choices": [{"message": {"role": "assistant", "content": "All done."}, "finish_reason": "stop"}]}))),
     ]).await;
     let mut s = settings(&server, "gpt-4o-mini");
     s.base_url = format!("{}/v1", server.uri());
@@ -415,4 +505,168 @@ async fn openai_compatible_tools_round_trip() {
     assert!(msgs[4]["content"].as_str().unwrap().contains("\"got\":{}"), "empty arguments became {{}}");
     assert_eq!(out.usage[0].usage.cache_read_tokens, 20);
     assert_eq!(out.usage[0].usage.input_tokens, 30);
+}
+
+async fn turn_with_deadlines(
+    chain: &FallbackChain,
+    said: &str,
+    first: u64,
+    idle: u64,
+) -> (pam_brain::agent::TurnOutcome, Vec<pam_brain::agent::TurnEvent>) {
+    let events = std::sync::Mutex::new(Vec::new());
+    let options = TurnOptions {
+        deadlines: pam_brain::stream::Deadlines {
+            first_token: Duration::from_millis(first),
+            idle: Duration::from_millis(idle),
+        },
+        ..Default::default()
+    };
+    let sink = |e: pam_brain::agent::TurnEvent| events.lock().unwrap().push(e);
+    let out = pam_brain::agent::run_turn_with(
+        chain,
+        &Registry::default(),
+        &Tools,
+        "You are PAM.",
+        &[],
+        Message::user_text(said),
+        &options,
+        &sink,
+    )
+    .await
+    .unwrap();
+    (out, events.into_inner().unwrap())
+}
+
+#[tokio::test]
+async fn streamed_text_reaches_the_sink_in_pieces() {
+    let server = MockServer::start().await;
+    script(
+        &server,
+        "/v1/messages",
+        vec![
+            ok(a_calls(&[("t1", "create_expense", json!({"amount": 42.5, "description": "diesel"}))])),
+            ok(a_text("Logged your diesel.")),
+        ],
+    )
+    .await;
+    let (out, events) = turn_with_deadlines(&chain(vec![anthropic(&server)]), "diesel 42.50", 2000, 2000).await;
+    assert_eq!(out.text, "Logged your diesel.");
+    let texts: Vec<&pam_brain::agent::TurnEvent> =
+        events.iter().filter(|e| matches!(e, pam_brain::agent::TurnEvent::Text(_))).collect();
+    assert_eq!(texts.len(), 2, "two deltas");
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, pam_brain::agent::TurnEvent::ToolStarted { name, .. } if name == "create_expense"))
+    );
+    let sent = bodies(&server).await;
+    assert_eq!(sent[0]["stream"], true);
+    // The tool input arrived in three partial_json pieces and was assembled before the tool ran.
+    assert_eq!(sent[1]["messages"][1]["content"][0]["input"], json!({"amount": 42.5, "description": "diesel"}));
+}
+
+#[tokio::test]
+async fn an_error_mid_stream_is_a_retryable_error_not_a_second_answer() {
+    let claude = MockServer::start().await;
+    let body = format!(
+        "{}{}{}{}",
+        sse_event(
+            "message_start",
+            json!({"type": "message_start", "message": {"usage": {"input_tokens": 5, "output_tokens": 1}}})
+        ),
+        sse_event(
+            "content_block_start",
+            json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
+        ),
+        sse_event(
+            "content_block_delta",
+            json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Your fuel spend is "}})
+        ),
+        sse_event("error", json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})),
+    );
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).insert_header("content-type", "text/event-stream").set_body_string(body),
+        )
+        .mount(&claude)
+        .await;
+    let google = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(json_reply(
+            json!({"candidates": [{"content": {"parts": [{"text": "second answer"}]}, "finishReason": "STOP"}]}),
+        ))
+        .mount(&google)
+        .await;
+    let (out, _) = turn_with_deadlines(&chain(vec![anthropic(&claude), gemini(&google)]), "fuel?", 2000, 2000).await;
+    assert!(out.error.as_deref().unwrap().contains("Overloaded"), "{:?}", out.error);
+    assert!(out.retryable);
+    assert_eq!(out.text, "Your fuel spend is ");
+    assert!(google.received_requests().await.unwrap().is_empty(), "no silent second answer");
+}
+
+#[tokio::test]
+async fn a_slow_first_byte_moves_to_the_next_model() {
+    let claude = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string(anthropic_sse(&a_text("late")))
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&claude)
+        .await;
+    let google = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(json_reply(
+            json!({"candidates": [{"content": {"parts": [{"text": "Gemini on time."}]}, "finishReason": "STOP"}]}),
+        ))
+        .mount(&google)
+        .await;
+    let started = std::time::Instant::now();
+    let (out, _) = turn_with_deadlines(&chain(vec![anthropic(&claude), gemini(&google)]), "hi", 300, 2000).await;
+    assert_eq!(out.text, "Gemini on time.");
+    assert!(started.elapsed() < Duration::from_secs(2), "the first-token deadline cut the wait");
+}
+
+#[tokio::test]
+async fn a_stalled_stream_hits_the_idle_deadline() {
+    // A raw server: headers and the first events, then silence.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 65536];
+        let _ = socket.read(&mut buf).await;
+        let events = format!(
+            "{}{}{}",
+            sse_event("message_start", json!({"type": "message_start", "message": {"usage": {"input_tokens": 5}}})),
+            sse_event(
+                "content_block_start",
+                json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
+            ),
+            sse_event(
+                "content_block_delta",
+                json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Half an "}})
+            ),
+        );
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n";
+        let chunk = format!("{:x}\r\n{events}\r\n", events.len());
+        socket.write_all(head.as_bytes()).await.unwrap();
+        socket.write_all(chunk.as_bytes()).await.unwrap();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    });
+    let settings = HttpSettings {
+        base_url: format!("http://{address}"),
+        api_key: "k".into(),
+        model: SONNET.into(),
+        timeout: Duration::from_secs(5),
+    };
+    let provider: Box<dyn LlmProvider> = Box::new(Anthropic::new(settings, reqwest::Client::new()));
+    let started = std::time::Instant::now();
+    let (out, _) = turn_with_deadlines(&chain(vec![provider]), "hi", 2000, 300).await;
+    assert!(out.error.as_deref().unwrap().contains("stalled"), "{:?}", out.error);
+    assert_eq!(out.text, "Half an ");
+    assert!(started.elapsed() < Duration::from_secs(2));
 }
