@@ -54,12 +54,63 @@ fn a_calls(calls: &[(&str, &str, Value)]) -> Value {
 enum Reply {
     Template(ResponseTemplate),
     Anthropic(Value),
+    /// A generateContent response; streamed as one SSE chunk when the request is streamGenerateContent.
+    Gemini(Value),
+    /// A chat completion; streamed as deltas (tool arguments in pieces) when the request says `stream`.
+    OpenAi(Value),
+}
+
+fn sse_response(body: String) -> ResponseTemplate {
+    ResponseTemplate::new(200).insert_header("content-type", "text/event-stream").set_body_string(body)
+}
+
+fn gemini_body(request: &Request, response: &Value) -> ResponseTemplate {
+    if request.url.path().contains("streamGenerateContent") {
+        sse_response(format!("data: {response}\n\n"))
+    } else {
+        json_reply(response.clone())
+    }
+}
+
+/// The chunks OpenAI streams for a completion.
+fn openai_sse(completion: &Value) -> String {
+    let message = &completion["choices"][0]["message"];
+    let mut out = String::new();
+    let chunk = |delta: Value, finish: Value| {
+        format!("data: {}\n\n", json!({"choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}))
+    };
+    if let Some(text) = message["content"].as_str() {
+        let mid = text.len() / 2;
+        out += &chunk(json!({"role": "assistant", "content": &text[..mid]}), Value::Null);
+        out += &chunk(json!({"content": &text[mid..]}), Value::Null);
+    }
+    for (i, call) in message["tool_calls"].as_array().cloned().unwrap_or_default().iter().enumerate() {
+        let args = call["function"]["arguments"].as_str().unwrap_or_default();
+        let mid = args.len() / 2;
+        out += &chunk(
+            json!({"tool_calls": [{"index": i, "id": call["id"], "type": "function", "function": {"name": call["function"]["name"], "arguments": &args[..mid]}}]}),
+            Value::Null,
+        );
+        out += &chunk(json!({"tool_calls": [{"index": i, "function": {"arguments": &args[mid..]}}]}), Value::Null);
+    }
+    out += &chunk(json!({}), completion["choices"][0]["finish_reason"].clone());
+    if completion.get("usage").is_some() {
+        out += &format!("data: {}\n\n", json!({"choices": [], "usage": completion["usage"]}));
+    }
+    out += "data: [DONE]\n\n";
+    out
 }
 
 impl Respond for Reply {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         match self {
             Reply::Template(t) => t.clone(),
+            Reply::Gemini(response) => gemini_body(request, response),
+            Reply::OpenAi(completion) => {
+                let streamed =
+                    serde_json::from_slice::<Value>(&request.body).map(|b| b["stream"] == true).unwrap_or(false);
+                if streamed { sse_response(openai_sse(completion)) } else { json_reply(completion.clone()) }
+            }
             Reply::Anthropic(message) => {
                 let streamed =
                     serde_json::from_slice::<Value>(&request.body).map(|b| b["stream"] == true).unwrap_or(false);
@@ -307,8 +358,8 @@ async fn anthropic_529_falls_back_to_gemini() {
         .mount(&claude)
         .await;
     let google = MockServer::start().await;
-    Mock::given(method("POST")).and(path(format!("/v1beta/models/{FLASH}:generateContent"))).and(header("x-goog-api-key", "test-key"))
-        .respond_with(json_reply(json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Gemini answering."}]}, "finishReason": "STOP"}],
+    Mock::given(method("POST")).and(path(format!("/v1beta/models/{FLASH}:streamGenerateContent"))).and(header("x-goog-api-key", "test-key"))
+        .respond_with(Reply::Gemini(json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Gemini answering."}]}, "finishReason": "STOP"}],
             "usageMetadata": {"promptTokenCount": 10, "candidatesTokenCount": 3}}))).mount(&google).await;
     let out = turn(&chain(vec![anthropic(&claude), gemini(&google)]), "hi").await;
     assert_eq!(out.text, "Gemini answering.");
@@ -378,15 +429,19 @@ impl Respond for StrictGemini {
             .filter(|p| p.get("functionCall").is_some())
             .collect();
         if calls.is_empty() {
-            return json_reply(json!({"candidates": [{"content": {"role": "model", "parts": [
+            return gemini_body(
+                request,
+                &json!({"candidates": [{"content": {"role": "model", "parts": [
                 {"functionCall": {"name": "create_expense", "args": {"amount": 42.5}}, "thoughtSignature": "sig-abc"}]}, "finishReason": "STOP"}],
-                "usageMetadata": {"promptTokenCount": 30, "candidatesTokenCount": 10, "cachedContentTokenCount": 12}}));
+                "usageMetadata": {"promptTokenCount": 30, "candidatesTokenCount": 10, "cachedContentTokenCount": 12}}),
+            );
         }
         if calls.iter().any(|c| c["thoughtSignature"] != "sig-abc") {
             return ResponseTemplate::new(400).set_body_json(json!({"error": {"code": 400, "message": "Function call is missing a thought_signature", "status": "INVALID_ARGUMENT"}}));
         }
-        json_reply(
-            json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Logged via Gemini."}]}, "finishReason": "STOP"}]}),
+        gemini_body(
+            request,
+            &json!({"candidates": [{"content": {"role": "model", "parts": [{"text": "Logged via Gemini."}]}, "finishReason": "STOP"}]}),
         )
     }
 }
@@ -484,11 +539,11 @@ fn gemini_schema_compiler_handles_nested_and_nullable_shapes() {
 async fn openai_compatible_tools_round_trip() {
     let server = MockServer::start().await;
     script(&server, "/v1/chat/completions", vec![
-        Reply::Template(json_reply(json!({"choices": [{"message": {"role": "assistant", "content": null, "tool_calls": [
+        Reply::OpenAi(json!({"choices": [{"message": {"role": "assistant", "content": null, "tool_calls": [
             {"id": "call_1", "type": "function", "function": {"name": "create_expense", "arguments": "{\"amount\": 12}"}},
             {"id": "call_2", "type": "function", "function": {"name": "get_spending_summary", "arguments": ""}}]}, "finish_reason": "tool_calls"}],
-            "usage": {"prompt_tokens": 50, "completion_tokens": 9, "prompt_tokens_details": {"cached_tokens": 20}}}))),
-        Reply::Template(json_reply(json!({"choices": [{"message": {"role": "assistant", "content": "All done."}, "finish_reason": "stop"}]}))),
+            "usage": {"prompt_tokens": 50, "completion_tokens": 9, "prompt_tokens_details": {"cached_tokens": 20}}})),
+        Reply::OpenAi(json!({"choices": [{"message": {"role": "assistant", "content": "All done."}, "finish_reason": "stop"}]})),
     ]).await;
     let mut s = settings(&server, "gpt-4o-mini");
     s.base_url = format!("{}/v1", server.uri());
@@ -592,7 +647,7 @@ async fn an_error_mid_stream_is_a_retryable_error_not_a_second_answer() {
         .await;
     let google = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(json_reply(
+        .respond_with(Reply::Gemini(
             json!({"candidates": [{"content": {"parts": [{"text": "second answer"}]}, "finishReason": "STOP"}]}),
         ))
         .mount(&google)
@@ -618,7 +673,7 @@ async fn a_slow_first_byte_moves_to_the_next_model() {
         .await;
     let google = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(json_reply(
+        .respond_with(Reply::Gemini(
             json!({"candidates": [{"content": {"parts": [{"text": "Gemini on time."}]}, "finishReason": "STOP"}]}),
         ))
         .mount(&google)

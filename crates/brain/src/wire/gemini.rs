@@ -227,4 +227,102 @@ impl LlmProvider for Gemini {
             parse(&json, &format!("gemini_{}", request.messages.len()))
         })
     }
+
+    fn stream<'a>(
+        &'a self,
+        request: &'a ModelRequest,
+        deadlines: crate::stream::Deadlines,
+    ) -> BoxFuture<'a, Result<crate::stream::EventStream<'a>, ProviderError>> {
+        self.stream_content(request, deadlines)
+    }
+}
+
+impl Gemini {
+    /// `streamGenerateContent?alt=sse`: each event is a whole response chunk; text parts are deltas and
+    /// function calls arrive whole.
+    pub fn stream_content<'a>(
+        &'a self,
+        request: &'a ModelRequest,
+        deadlines: crate::stream::Deadlines,
+    ) -> BoxFuture<'a, Result<crate::stream::EventStream<'a>, ProviderError>> {
+        use crate::stream::StreamEvent;
+        use futures::StreamExt;
+        Box::pin(async move {
+            let url = format!(
+                "{}/v1beta/models/{}:streamGenerateContent?alt=sse",
+                self.settings.base_url.trim_end_matches('/'),
+                self.settings.model
+            );
+            let builder = self.client.post(url).header("x-goog-api-key", &self.settings.api_key).json(&body(request));
+            let sse = super::sse::open(builder, deadlines.first_token, deadlines.idle).await?;
+            let prefix = format!("gemini_{}", request.messages.len());
+            let mut blocks: Vec<Block> = Vec::new();
+            let mut usage = Usage::default();
+            let mut finished = false;
+            let events = sse
+                .map(Some)
+                .chain(futures::stream::iter([None]))
+                .flat_map(move |item| {
+                    let mut out = Vec::new();
+                    match item {
+                        Some(Ok(ev)) => {
+                            let chunk: Value = serde_json::from_str(&ev.data).unwrap_or(Value::Null);
+                            match parse(&chunk, &format!("{prefix}_{}", blocks.len())) {
+                                Ok(part) => {
+                                    for b in part.message.blocks {
+                                        match &b {
+                                            Block::Text { text } => {
+                                                out.push(StreamEvent::TextDelta(text.clone()));
+                                                if let Some(Block::Text { text: last }) = blocks.last_mut() {
+                                                    last.push_str(text);
+                                                    continue;
+                                                }
+                                            }
+                                            Block::ToolUse { id, name, input, .. } => {
+                                                out.push(StreamEvent::ToolCallStarted {
+                                                    id: id.clone(),
+                                                    name: name.clone(),
+                                                });
+                                                out.push(StreamEvent::ToolCallFinished {
+                                                    id: id.clone(),
+                                                    name: name.clone(),
+                                                    input: input.clone(),
+                                                });
+                                            }
+                                            _ => {}
+                                        }
+                                        blocks.push(b);
+                                    }
+                                    if chunk.get("usageMetadata").is_some() {
+                                        usage = part.usage;
+                                    }
+                                }
+                                Err(e) => {
+                                    finished = true;
+                                    out.push(StreamEvent::Error { message: e.to_string(), retryable: true });
+                                }
+                            }
+                        }
+                        Some(Err(message)) => {
+                            finished = true;
+                            out.push(StreamEvent::Error { message, retryable: true });
+                        }
+                        None if !finished => {
+                            let has_calls = blocks.iter().any(|b| matches!(b, Block::ToolUse { .. }));
+                            let response = ModelResponse {
+                                message: Message { role: Role::Assistant, blocks: std::mem::take(&mut blocks) },
+                                stop: if has_calls { StopReason::ToolUse } else { StopReason::EndTurn },
+                                usage,
+                            };
+                            out.push(StreamEvent::Usage(usage));
+                            out.push(StreamEvent::Done(response));
+                        }
+                        None => {}
+                    }
+                    futures::stream::iter(out)
+                })
+                .boxed();
+            Ok(events)
+        })
+    }
 }

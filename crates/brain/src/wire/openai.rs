@@ -122,4 +122,130 @@ impl LlmProvider for OpenAiCompatible {
             parse(&json)
         })
     }
+
+    fn stream<'a>(
+        &'a self,
+        request: &'a ModelRequest,
+        deadlines: crate::stream::Deadlines,
+    ) -> BoxFuture<'a, Result<crate::stream::EventStream<'a>, ProviderError>> {
+        self.stream_chat(request, deadlines)
+    }
+}
+
+impl OpenAiCompatible {
+    /// Streamed chat completions: content deltas, and tool calls assembled from their per-index deltas.
+    pub fn stream_chat<'a>(
+        &'a self,
+        request: &'a ModelRequest,
+        deadlines: crate::stream::Deadlines,
+    ) -> BoxFuture<'a, Result<crate::stream::EventStream<'a>, ProviderError>> {
+        use crate::stream::StreamEvent;
+        use futures::StreamExt;
+        Box::pin(async move {
+            let url = format!("{}/chat/completions", self.settings.base_url.trim_end_matches('/'));
+            let mut body = body(&self.settings.model, request);
+            body["stream"] = json!(true);
+            body["stream_options"] = json!({"include_usage": true});
+            let mut builder = self.client.post(url).json(&body);
+            if !self.settings.api_key.is_empty() {
+                builder = builder.bearer_auth(&self.settings.api_key);
+            }
+            let sse = super::sse::open(builder, deadlines.first_token, deadlines.idle).await?;
+            let mut text = String::new();
+            // (id, name, arguments) per tool-call index.
+            let mut calls: Vec<(String, String, String)> = Vec::new();
+            let mut usage = Usage::default();
+            let mut finish: Option<String> = None;
+            let mut ended = false;
+            let events = sse
+                .flat_map(move |item| {
+                    let mut out = Vec::new();
+                    match item {
+                        Ok(ev) if ev.data.trim() == "[DONE]" => {
+                            ended = true;
+                            let mut blocks = Vec::new();
+                            if !text.is_empty() {
+                                blocks.push(Block::text(std::mem::take(&mut text)));
+                            }
+                            for (id, name, args) in calls.drain(..) {
+                                let input = if args.trim().is_empty() {
+                                    json!({})
+                                } else {
+                                    serde_json::from_str(&args)
+                                        .unwrap_or_else(|_| json!({"_unparsable_arguments": args}))
+                                };
+                                out.push(StreamEvent::ToolCallFinished {
+                                    id: id.clone(),
+                                    name: name.clone(),
+                                    input: input.clone(),
+                                });
+                                blocks.push(Block::ToolUse { id, name, input, signature: None });
+                            }
+                            let stop = if blocks.iter().any(|b| matches!(b, Block::ToolUse { .. })) {
+                                StopReason::ToolUse
+                            } else {
+                                match finish.as_deref() {
+                                    Some("length") => StopReason::MaxTokens,
+                                    Some("content_filter") => StopReason::Refusal,
+                                    _ => StopReason::EndTurn,
+                                }
+                            };
+                            out.push(StreamEvent::Usage(usage));
+                            out.push(StreamEvent::Done(ModelResponse {
+                                message: Message { role: Role::Assistant, blocks },
+                                stop,
+                                usage,
+                            }));
+                        }
+                        Ok(ev) => {
+                            let chunk: Value = serde_json::from_str(&ev.data).unwrap_or(Value::Null);
+                            if let Some(message) = chunk["error"]["message"].as_str() {
+                                out.push(StreamEvent::Error {
+                                    message: format!("the model stopped mid-answer: {message}"),
+                                    retryable: true,
+                                });
+                            }
+                            let choice = &chunk["choices"][0];
+                            if let Some(piece) = choice["delta"]["content"].as_str().filter(|p| !p.is_empty()) {
+                                text.push_str(piece);
+                                out.push(StreamEvent::TextDelta(piece.to_string()));
+                            }
+                            for call in choice["delta"]["tool_calls"].as_array().cloned().unwrap_or_default() {
+                                let index = call["index"].as_u64().unwrap_or(0) as usize;
+                                while calls.len() <= index {
+                                    calls.push(Default::default());
+                                }
+                                let slot = &mut calls[index];
+                                if let Some(id) = call["id"].as_str() {
+                                    slot.0 = id.to_string();
+                                }
+                                if let Some(name) = call["function"]["name"].as_str() {
+                                    slot.1 = name.to_string();
+                                    out.push(StreamEvent::ToolCallStarted { id: slot.0.clone(), name: slot.1.clone() });
+                                }
+                                slot.2.push_str(call["function"]["arguments"].as_str().unwrap_or_default());
+                            }
+                            if let Some(f) = choice["finish_reason"].as_str() {
+                                finish = Some(f.to_string());
+                            }
+                            if chunk["usage"].is_object() {
+                                let u = &chunk["usage"];
+                                let cached = u["prompt_tokens_details"]["cached_tokens"].as_u64().unwrap_or(0);
+                                usage = Usage {
+                                    input_tokens: u["prompt_tokens"].as_u64().unwrap_or(0).saturating_sub(cached),
+                                    output_tokens: u["completion_tokens"].as_u64().unwrap_or(0),
+                                    cache_write_tokens: 0,
+                                    cache_read_tokens: cached,
+                                };
+                            }
+                        }
+                        Err(message) if !ended => out.push(StreamEvent::Error { message, retryable: true }),
+                        Err(_) => {}
+                    }
+                    futures::stream::iter(out)
+                })
+                .boxed();
+            Ok(events)
+        })
+    }
 }
