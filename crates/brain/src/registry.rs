@@ -88,7 +88,10 @@ impl Default for Registry {
             // The seed's two models.
             ModelInfo::anthropic("claude-sonnet-4-5-20250929", 3.0, 15.0, 200_000, 64_000),
             ModelInfo::other("gemini-3.0-flash", ProviderKind::Gemini, 0.10, 0.40, 0.25, 1_048_576, 65_536),
-            // Current Claude models.
+            // Current Claude models (ids as listed in providers' model tables).
+            ModelInfo::anthropic("claude-opus-4-6", 5.0, 25.0, 1_000_000, 64_000),
+            ModelInfo::anthropic("claude-opus-4-5-20251101", 5.0, 25.0, 200_000, 64_000),
+            ModelInfo::anthropic("claude-sonnet-4-6", 3.0, 15.0, 200_000, 64_000),
             ModelInfo::anthropic("claude-opus-4-1-20250805", 15.0, 75.0, 200_000, 32_000),
             ModelInfo::anthropic("claude-sonnet-4-20250514", 3.0, 15.0, 200_000, 64_000),
             ModelInfo::anthropic("claude-haiku-4-5-20251001", 1.0, 5.0, 200_000, 64_000),

@@ -323,6 +323,8 @@ async fn anthropic_parallel_calls_results_in_one_message_in_order_and_empty_inpu
     assert_eq!(results.len(), 2);
     assert_eq!(results[0]["tool_use_id"], "a");
     assert_eq!(results[1]["tool_use_id"], "b");
+    assert!(results[0]["content"].as_str().unwrap().contains("\"got\":{}"), "empty streamed input became {{}}");
+    assert_eq!(sent[1]["messages"][1]["content"][0]["input"], json!({}));
 }
 
 #[tokio::test]
@@ -365,6 +367,27 @@ async fn anthropic_529_falls_back_to_gemini() {
     assert_eq!(out.text, "Gemini answering.");
     assert_eq!(out.model, FLASH);
     assert!(out.usage.iter().any(|u| u.model == SONNET && u.outcome.contains("529")));
+}
+
+#[tokio::test]
+async fn anthropic_refusal_is_a_refusal() {
+    let server = MockServer::start().await;
+    let mut body = a_text("I can't help with that.");
+    body["stop_reason"] = json!("refusal");
+    Mock::given(method("POST")).respond_with(ok(body)).mount(&server).await;
+    let provider = Anthropic::new(settings(&server, SONNET), reqwest::Client::new());
+    let request = ModelRequest {
+        system: "s".into(),
+        messages: vec![Message::user_text("x")],
+        tools: vec![],
+        tool_choice: ToolChoice::Auto,
+        max_tokens: 50,
+        today: None,
+    };
+    let answer = provider.complete(&request).await.unwrap();
+    assert_eq!(answer.stop, StopReason::Refusal);
+    let out = turn(&chain(vec![anthropic(&server)]), "x").await;
+    assert_eq!(out.text, "I can't help with that.");
 }
 
 #[tokio::test]

@@ -92,6 +92,8 @@ pub struct Config {
     pub elevenlabs_api_key: Option<Secret>,
     pub primary_model: String,
     pub fallback_models: Vec<String>,
+    /// Models added to the registry from `PAM_EXTRA_MODELS` (a JSON array of model descriptions).
+    pub extra_models: Vec<pam_brain::registry::ModelInfo>,
     pub environment: Environment,
     pub debug: bool,
     pub cors_allowed_origins: Vec<String>,
@@ -221,6 +223,19 @@ impl Config {
         } else {
             vec!["gemini-3.0-flash".to_string()]
         };
+        let extra_models: Vec<pam_brain::registry::ModelInfo> = match get(&vars, "PAM_EXTRA_MODELS") {
+            None => Vec::new(),
+            Some(v) => serde_json::from_str(v)
+                .map_err(|e| bad("PAM_EXTRA_MODELS", format!("expected a JSON array of models: {e}")))?,
+        };
+        let mut registry = pam_brain::registry::Registry::default();
+        for m in &extra_models {
+            registry.extend(m.clone());
+        }
+        registry.get(&primary_model).map_err(|e| bad("PAM_PRIMARY_MODEL", e.to_string()))?;
+        for m in &fallback_models {
+            registry.get(m).map_err(|e| bad("PAM_FALLBACK_MODELS", e.to_string()))?;
+        }
         let urls = ExternalUrls {
             anthropic: parse_http_url(&vars, "ANTHROPIC_BASE_URL")?
                 .unwrap_or_else(|| "https://api.anthropic.com".into()),
@@ -268,6 +283,7 @@ impl Config {
             elevenlabs_api_key: secret(&vars, "ELEVENLABS_API_KEY"),
             primary_model,
             fallback_models,
+            extra_models,
             environment,
             debug: parse_bool(&vars, "DEBUG")?,
             cors_allowed_origins,
@@ -416,10 +432,25 @@ mod tests {
             ("SUPABASE_URL", "ftp://x"),
             ("REDIS_URL", "http://x"),
             ("SECRET_KEY", "short"),
+            ("PAM_PRIMARY_MODEL", "gpt-17-ultra"),
+            ("PAM_FALLBACK_MODELS", "gemini-3.0-flash, claude-9"),
+            ("PAM_EXTRA_MODELS", "not json"),
         ] {
             let err = Config::from_vars(vars(&[(name, value)])).unwrap_err();
             assert_eq!(err.variable, name, "{name}={value} gave {err}");
         }
+    }
+
+    #[test]
+    fn the_model_registry_can_be_extended_from_config() {
+        let extra = r#"[{"id": "llama3.1:8b", "provider": "open_ai", "input_per_mtok": 0, "output_per_mtok": 0,
+            "cache_write_per_mtok": 0, "cache_read_per_mtok": 0, "context_window": 131072, "max_output": 4096,
+            "supports_tools": true, "supports_streaming": true}]"#;
+        let config =
+            Config::from_vars(vars(&[("PAM_EXTRA_MODELS", extra), ("PAM_FALLBACK_MODELS", "llama3.1:8b")])).unwrap();
+        assert_eq!(config.fallback_models, vec!["llama3.1:8b"]);
+        let err = Config::from_vars(vars(&[("PAM_FALLBACK_MODELS", "llama3.1:8b")])).unwrap_err();
+        assert!(err.reason.contains("llama3.1:8b"), "{err}");
     }
 
     #[test]
