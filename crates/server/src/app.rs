@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::http::{middleware, openapi::ApiDoc};
 use crate::state::AppState;
-use crate::{auth, health, profiles, wins};
+use crate::{auth, health, pam, profiles, wins};
 
 /// Every route with its OpenAPI description.
 fn api() -> OpenApiRouter<AppState> {
@@ -23,6 +23,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(auth::routes::router())
         .merge(profiles::routes::router())
         .merge(wins::router())
+        .merge(pam::routes::router())
 }
 
 /// The OpenAPI document, as served at `/openapi.json` and printed by `pam-backend openapi`.

@@ -26,6 +26,7 @@ pub struct Services {
     pub started_at: Instant,
     pub cors: CorsPolicy,
     pub limiter: RateLimiter,
+    pub pam: Arc<crate::pam::Pam>,
     /// Live accounts seen recently, so an authenticated request costs no identity query. Entries are
     /// dropped on deletion and role changes here; other instances see those within the time to live.
     pub identities: moka::sync::Cache<Uuid, CachedIdentity>,
@@ -55,6 +56,7 @@ impl AppState {
         let identities = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(IDENTITY_TTL).build();
         let profiles = moka::sync::Cache::builder().max_capacity(20_000).time_to_live(PROFILE_TTL).build();
         let cors = CorsPolicy::new(&config);
+        let pam = Arc::new(crate::pam::Pam::new(&config, &http));
         Ok(AppState(Arc::new(Services {
             config,
             db,
@@ -63,6 +65,7 @@ impl AppState {
             started_at: Instant::now(),
             cors,
             limiter: RateLimiter::default(),
+            pam,
             identities,
             profiles,
         })))

@@ -15,6 +15,10 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::state::AppState;
 
+/// A tool that takes no arguments.
+#[derive(Debug, Default, serde::Deserialize, ToSchema)]
+pub struct NoArguments {}
+
 /// Who a tool acts for, and the turn it belongs to.
 #[derive(Clone)]
 pub struct ToolContext {

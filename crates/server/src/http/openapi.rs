@@ -22,6 +22,7 @@ Unsafe POSTs accept an `Idempotency-Key` header.",
         (name = "auth", description = "Built-in accounts; Supabase tokens are accepted everywhere too"),
         (name = "profiles", description = "Profiles, settings, privacy, export and account deletion"),
         (name = "wins", description = "Money: expenses, budgets, income and reports"),
+        (name = "pam", description = "PAM: chat, conversations, tools"),
         (name = "savings", description = "Savings PAM found, and the savings guarantee"),
         (name = "wins (seed-compatible)", description = "The seed design's routes, over the same services"),
     )

@@ -6,3 +6,4 @@ pub mod fields;
 pub mod routes;
 pub mod service;
 pub mod settings;
+pub mod tools;

@@ -12,11 +12,7 @@ use super::money::Money;
 use super::routes_reports::ReportFormat;
 use super::savings::{self, NewSavings};
 use super::{category, chart, reports};
-use crate::tools::{Tool, ToolOutput, UiAction};
-
-/// A tool that takes no arguments.
-#[derive(Debug, Default, Deserialize, ToSchema)]
-pub struct NoArguments {}
+use crate::tools::{NoArguments, Tool, ToolOutput, UiAction};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SpendingSummaryInput {

@@ -9,6 +9,7 @@ mod health;
 mod idempotency;
 mod jwks;
 mod migrations;
+mod pam;
 mod profiles;
 mod wins;
 mod wins_reports;

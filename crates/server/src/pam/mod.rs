@@ -1,0 +1,29 @@
+//! PAM in the app (SPEC §5): the turn pipeline, the tool registry, REST chat and history, the WebSocket.
+
+pub mod brain;
+pub mod context;
+pub mod registry;
+pub mod routes;
+pub mod store;
+pub mod turn;
+pub mod ws;
+
+use pam_brain::provider::FallbackChain;
+use pam_brain::registry::Registry;
+
+use crate::config::Config;
+
+/// PAM's long-lived parts, built once at startup.
+pub struct Pam {
+    pub tools: registry::ToolRegistry,
+    pub models: Registry,
+    pub chain: FallbackChain,
+}
+
+impl Pam {
+    pub fn new(config: &Config, http: &reqwest::Client) -> Pam {
+        let models = brain::registry(config);
+        let chain = brain::chain(config, &models, http);
+        Pam { tools: registry::ToolRegistry::new(), models, chain }
+    }
+}

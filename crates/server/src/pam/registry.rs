@@ -1,0 +1,155 @@
+//! The one tool registry, and the `Toolbox` it gives the brain for one user and one turn: executions
+//! are recorded and keyed by (turn, tool_use_id), so a replayed turn returns results instead of acting twice.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use chrono::Utc;
+use futures::future::BoxFuture;
+use pam_brain::agent::{ToolCallResult, Toolbox};
+use pam_brain::provider::ToolSpec;
+use pam_store::with_db;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use sqlx::types::Json as SqlJson;
+use uuid::Uuid;
+
+use crate::state::AppState;
+use crate::tools::{Tool, ToolContext, ToolError};
+
+pub struct ToolRegistry {
+    tools: BTreeMap<&'static str, Tool>,
+}
+
+impl ToolRegistry {
+    /// Every domain's tools, gathered once at startup.
+    pub fn new() -> ToolRegistry {
+        let mut tools = BTreeMap::new();
+        for tool in crate::wins::tools::tools().into_iter().chain(crate::profiles::tools::tools()) {
+            tools.insert(tool.name, tool);
+        }
+        ToolRegistry { tools }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Tool> {
+        self.tools.get(name)
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &Tool> {
+        self.tools.values()
+    }
+
+    pub fn specs(&self) -> Vec<ToolSpec> {
+        self.tools
+            .values()
+            .map(|t| ToolSpec {
+                name: t.name.to_string(),
+                description: t.description.to_string(),
+                parameters: t.parameters.clone(),
+            })
+            .collect()
+    }
+}
+
+impl Default for ToolRegistry {
+    fn default() -> Self {
+        ToolRegistry::new()
+    }
+}
+
+/// The tools of one turn, acting as one user.
+pub struct TurnToolbox {
+    pub state: AppState,
+    pub user_id: Uuid,
+    pub conversation_id: Option<Uuid>,
+    pub turn_id: Uuid,
+}
+
+fn hash_arguments(input: &Value) -> String {
+    hex::encode(Sha256::digest(input.to_string().as_bytes()))
+}
+
+impl TurnToolbox {
+    async fn recorded(&self, tool_use_id: &str) -> Option<(String, Value)> {
+        let row: Option<(String, SqlJson<Value>)> = with_db!(&self.state.db, |pool| {
+            sqlx::query_as("SELECT outcome, result FROM tool_executions WHERE turn_id = $1 AND tool_use_id = $2")
+                .bind(self.turn_id)
+                .bind(tool_use_id)
+                .fetch_optional(pool)
+                .await
+        })
+        .ok()
+        .flatten();
+        row.map(|(o, r)| (o, r.0))
+    }
+
+    async fn record(&self, tool_use_id: &str, name: &str, input: &Value, outcome: &str, result: &Value, ms: u64) {
+        let saved = with_db!(&self.state.db, |pool| {
+            sqlx::query(
+                "INSERT INTO tool_executions (id, user_id, conversation_id, turn_id, tool_use_id, tool_name, arguments_hash, \
+                 outcome, result, duration_ms, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (turn_id, tool_use_id) DO NOTHING",
+            )
+            .bind(Uuid::now_v7())
+            .bind(self.user_id)
+            .bind(self.conversation_id)
+            .bind(self.turn_id)
+            .bind(tool_use_id)
+            .bind(name)
+            .bind(hash_arguments(input))
+            .bind(outcome)
+            .bind(SqlJson(result))
+            .bind(ms as i64)
+            .bind(Utc::now())
+            .execute(pool)
+            .await
+            .map(|_| ())
+        });
+        if let Err(e) = saved {
+            tracing::warn!(error = %e, tool.name = name, "could not record a tool execution");
+        }
+    }
+
+    fn to_result(outcome: &str, result: &Value) -> ToolCallResult {
+        let ui_actions = result["ui_actions"].as_array().cloned().unwrap_or_default();
+        let content = if outcome == "ok" {
+            result["data"].to_string()
+        } else {
+            result["error"].as_str().unwrap_or("failed").to_string()
+        };
+        ToolCallResult { content, is_error: outcome == "error", ui_actions, status: outcome.to_string() }
+    }
+}
+
+impl Toolbox for TurnToolbox {
+    fn definitions(&self) -> Vec<ToolSpec> {
+        self.state.pam.tools.specs()
+    }
+
+    fn execute<'a>(&'a self, id: &'a str, name: &'a str, input: Value) -> BoxFuture<'a, ToolCallResult> {
+        Box::pin(async move {
+            if let Some((outcome, result)) = self.recorded(id).await {
+                return Self::to_result(&outcome, &result);
+            }
+            let Some(tool) = self.state.pam.tools.get(name) else {
+                return ToolCallResult {
+                    content: format!("There is no tool called {name}"),
+                    is_error: true,
+                    ui_actions: vec![],
+                    status: "error".into(),
+                };
+            };
+            let started = Instant::now();
+            let span = tracing::info_span!("tool", tool.name = name, user.id = %self.user_id);
+            let ctx = ToolContext { state: self.state.clone(), user_id: self.user_id, turn_id: Some(self.turn_id) };
+            let outcome = tracing::Instrument::instrument(tool.run(ctx, input.clone()), span).await;
+            let (label, result) = match outcome {
+                Ok(out) => ("ok", json!({"data": out.data, "ui_actions": out.ui_actions})),
+                Err(ToolError::InvalidArguments(m)) => ("error", json!({"error": format!("Invalid arguments: {m}")})),
+                Err(ToolError::Failed(m)) => ("error", json!({"error": m})),
+            };
+            self.record(id, name, &input, label, &result, started.elapsed().as_millis() as u64).await;
+            Self::to_result(label, &result)
+        })
+    }
+}

@@ -1,0 +1,386 @@
+//! PAM's persistence: conversations, transcript messages, turn claims (re-send de-duplication) and the
+//! usage ledger.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use pam_brain::transcript::{Block, Message, Role};
+use pam_brain::usage::UsageRecord;
+use pam_store::{Db, is_unique_violation, with_db};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::types::Json as SqlJson;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::error::AppError;
+
+/// A chat without a conversation id continues the latest one unless it has been idle this long.
+const CONVERSATION_IDLE: chrono::Duration = chrono::Duration::hours(6);
+/// A message with no id, equal to one sent this recently, is that message re-sent.
+pub const RESEND_WINDOW: chrono::Duration = chrono::Duration::seconds(45);
+
+pub async fn resolve_conversation(
+    db: &Db,
+    user_id: Uuid,
+    requested: Option<Uuid>,
+    first_text: &str,
+) -> Result<Uuid, AppError> {
+    if let Some(id) = requested {
+        let owned: Option<Uuid> = with_db!(db, |pool| {
+            sqlx::query_scalar("SELECT id FROM pam_conversations WHERE id = $1 AND user_id = $2")
+                .bind(id)
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await
+        })?;
+        return owned.ok_or_else(|| AppError::not_found("Conversation"));
+    }
+    let recent: Option<Uuid> = with_db!(db, |pool| {
+        sqlx::query_scalar(
+            "SELECT id FROM pam_conversations WHERE user_id = $1 AND updated_at > $2 ORDER BY updated_at DESC LIMIT 1",
+        )
+        .bind(user_id)
+        .bind(Utc::now() - CONVERSATION_IDLE)
+        .fetch_optional(pool)
+        .await
+    })?;
+    if let Some(id) = recent {
+        return Ok(id);
+    }
+    let id = Uuid::now_v7();
+    let title: String = first_text.chars().take(60).collect();
+    let now = Utc::now();
+    with_db!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO pam_conversations (id, user_id, title, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(&title)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(id)
+}
+
+pub async fn history(db: &Db, conversation_id: Uuid, limit: i64) -> Result<Vec<Message>, AppError> {
+    let rows: Vec<(String, SqlJson<Vec<Block>>)> = with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT role, blocks FROM (SELECT role, blocks, created_at, id FROM pam_messages WHERE conversation_id = $1 \
+             ORDER BY created_at DESC, id DESC LIMIT $2) recent ORDER BY created_at, id",
+        )
+        .bind(conversation_id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|(role, blocks)| Message {
+            role: if role == "user" { Role::User } else { Role::Assistant },
+            blocks: blocks.0,
+        })
+        .collect())
+}
+
+pub async fn append(db: &Db, conversation_id: Uuid, user_id: Uuid, messages: &[Message]) -> Result<(), AppError> {
+    let now = Utc::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        for (i, m) in messages.iter().enumerate() {
+            sqlx::query("INSERT INTO pam_messages (id, conversation_id, user_id, role, blocks, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(Uuid::now_v7())
+                .bind(conversation_id)
+                .bind(user_id)
+                .bind(if m.role == Role::User { "user" } else { "assistant" })
+                .bind(SqlJson(&m.blocks))
+                .bind(now + chrono::Duration::microseconds(i as i64))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE pam_conversations SET updated_at = $2 WHERE id = $1")
+            .bind(conversation_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    })?;
+    Ok(())
+}
+
+pub fn text_hash(text: &str, conversation_id: Uuid) -> String {
+    hex::encode(Sha256::digest(format!("{conversation_id}\n{}", text.trim()).as_bytes()))
+}
+
+/// The outcome of claiming a turn.
+pub enum Claim {
+    /// This request runs the turn.
+    Run { turn_id: Uuid, message_id: String },
+    /// An earlier request ran (or is running) it: here is its reply.
+    Replay(Value),
+}
+
+/// Claims a turn by its message id (or, without one, by its text within the re-send window); a repeat
+/// waits for the first to finish and gets its reply.
+pub async fn claim_turn(
+    db: &Db,
+    user_id: Uuid,
+    conversation_id: Uuid,
+    message_id: Option<&str>,
+    text: &str,
+) -> Result<Claim, AppError> {
+    let hash = text_hash(text, conversation_id);
+    let message_id = match message_id {
+        Some(id) => id.to_string(),
+        None => {
+            let recent: Option<String> = with_db!(db, |pool| {
+                sqlx::query_scalar(
+                    "SELECT message_id FROM pam_turns WHERE user_id = $1 AND text_hash = $2 AND created_at > $3 ORDER BY created_at DESC LIMIT 1",
+                )
+                .bind(user_id)
+                .bind(&hash)
+                .bind(Utc::now() - RESEND_WINDOW)
+                .fetch_optional(pool)
+                .await
+            })?;
+            match recent {
+                Some(id) => return wait_for_reply(db, user_id, &id).await.map(Claim::Replay),
+                None => format!("auto-{}", Uuid::now_v7()),
+            }
+        }
+    };
+    let turn_id = Uuid::now_v7();
+    let inserted = with_db!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO pam_turns (id, user_id, conversation_id, message_id, text_hash, status, created_at) VALUES ($1, $2, $3, $4, $5, 'running', $6)",
+        )
+        .bind(turn_id)
+        .bind(user_id)
+        .bind(conversation_id)
+        .bind(&message_id)
+        .bind(&hash)
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|_| ())
+    });
+    match inserted {
+        Ok(_) => Ok(Claim::Run { turn_id, message_id }),
+        Err(e) if is_unique_violation(&e) => wait_for_reply(db, user_id, &message_id).await.map(Claim::Replay),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn wait_for_reply(db: &Db, user_id: Uuid, message_id: &str) -> Result<Value, AppError> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        let row: Option<(String, Option<SqlJson<Value>>)> = with_db!(db, |pool| {
+            sqlx::query_as("SELECT status, reply FROM pam_turns WHERE user_id = $1 AND message_id = $2")
+                .bind(user_id)
+                .bind(message_id)
+                .fetch_optional(pool)
+                .await
+        })?;
+        match row {
+            Some((status, Some(reply))) if status == "done" => return Ok(reply.0),
+            None => return Err(AppError::Conflict("That message is no longer available; send it again".into())),
+            _ if tokio::time::Instant::now() >= deadline => {
+                return Err(AppError::Conflict("That message is still being answered".into()));
+            }
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+}
+
+pub async fn finish_turn(db: &Db, turn_id: Uuid, reply: &Value) -> Result<(), AppError> {
+    with_db!(db, |pool| {
+        sqlx::query("UPDATE pam_turns SET status = 'done', reply = $2 WHERE id = $1")
+            .bind(turn_id)
+            .bind(SqlJson(reply))
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// A turn that failed before it had a reply is released so the client may send it again.
+pub async fn release_turn(db: &Db, turn_id: Uuid) {
+    let _ = with_db!(db, |pool| sqlx::query("DELETE FROM pam_turns WHERE id = $1")
+        .bind(turn_id)
+        .execute(pool)
+        .await
+        .map(|_| ()));
+}
+
+pub async fn record_usage(
+    db: &Db,
+    user_id: Uuid,
+    conversation_id: Uuid,
+    turn_id: Uuid,
+    records: &[UsageRecord],
+) -> Result<(), AppError> {
+    let now = Utc::now();
+    with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        for r in records {
+            sqlx::query(
+                "INSERT INTO llm_usage (id, user_id, conversation_id, turn_id, model, input_tokens, output_tokens, cache_write_tokens, \
+                 cache_read_tokens, cost_micro_usd, latency_ms, outcome, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(user_id)
+            .bind(conversation_id)
+            .bind(turn_id)
+            .bind(&r.model)
+            .bind(r.usage.input_tokens as i64)
+            .bind(r.usage.output_tokens as i64)
+            .bind(r.usage.cache_write_tokens as i64)
+            .bind(r.usage.cache_read_tokens as i64)
+            .bind(r.cost_micro_usd as i64)
+            .bind(r.latency_ms as i64)
+            .bind(&r.outcome)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    })?;
+    Ok(())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationSummary {
+    pub id: Uuid,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChatMessage {
+    pub id: Uuid,
+    pub role: String,
+    pub content: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub tool_calls: Option<Vec<Value>>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Conversation {
+    pub id: Uuid,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+    pub messages: Vec<ChatMessage>,
+}
+
+pub async fn list_conversations(
+    db: &Db,
+    user_id: Uuid,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ConversationSummary>, i64), AppError> {
+    type Row = (Uuid, String, DateTime<Utc>, DateTime<Utc>);
+    let (rows, total): (Vec<Row>, i64) = with_db!(db, |pool| {
+        let rows = sqlx::query_as(
+            "SELECT id, title, created_at, updated_at FROM pam_conversations WHERE user_id = $1 ORDER BY updated_at DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
+        let total = sqlx::query_scalar("SELECT count(*) FROM pam_conversations WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(pool)
+            .await?;
+        Ok::<_, sqlx::Error>((rows, total))
+    })?;
+    Ok((
+        rows.into_iter()
+            .map(|(id, title, created_at, updated_at)| ConversationSummary { id, title, created_at, updated_at })
+            .collect(),
+        total,
+    ))
+}
+
+/// A conversation with its messages as the front end shows them (text, with tool calls listed).
+pub async fn conversation(db: &Db, user_id: Uuid, id: Uuid) -> Result<Conversation, AppError> {
+    let head: Option<(String, DateTime<Utc>)> = with_db!(db, |pool| {
+        sqlx::query_as("SELECT title, created_at FROM pam_conversations WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    let (title, created_at) = head.ok_or_else(|| AppError::not_found("Conversation"))?;
+    type Row = (Uuid, String, SqlJson<Vec<Block>>, DateTime<Utc>);
+    let rows: Vec<Row> = with_db!(db, |pool| {
+        sqlx::query_as(
+            "SELECT id, role, blocks, created_at FROM pam_messages WHERE conversation_id = $1 ORDER BY created_at, id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let messages = rows
+        .into_iter()
+        .filter_map(|(mid, role, blocks, at)| {
+            let m = Message { role: if role == "user" { Role::User } else { Role::Assistant }, blocks: blocks.0 };
+            let calls: Vec<Value> = m
+                .tool_uses()
+                .map(|(id, name, input)| serde_json::json!({"id": id, "name": name, "input": input}))
+                .collect();
+            let text = m.text();
+            // Tool-result messages are plumbing, not something the user said.
+            if text.is_empty() && calls.is_empty() {
+                return None;
+            }
+            Some(ChatMessage {
+                id: mid,
+                role,
+                content: text,
+                tool_calls: (!calls.is_empty()).then_some(calls),
+                created_at: at,
+            })
+        })
+        .collect();
+    Ok(Conversation { id, title, created_at, messages })
+}
+
+pub async fn delete_conversation(db: &Db, user_id: Uuid, id: Uuid) -> Result<(), AppError> {
+    let n = with_db!(db, |pool| {
+        sqlx::query("DELETE FROM pam_conversations WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?;
+    if n == 0 { Err(AppError::not_found("Conversation")) } else { Ok(()) }
+}
+
+pub async fn latest_conversation(db: &Db, user_id: Uuid) -> Result<Option<Uuid>, AppError> {
+    Ok(with_db!(db, |pool| {
+        sqlx::query_scalar("SELECT id FROM pam_conversations WHERE user_id = $1 ORDER BY updated_at DESC LIMIT 1")
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await
+    })?)
+}
+
+pub async fn delete_all_conversations(db: &Db, user_id: Uuid) -> Result<u64, AppError> {
+    Ok(with_db!(db, |pool| {
+        sqlx::query("DELETE FROM pam_conversations WHERE user_id = $1")
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })?)
+}
