@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
     let (api, doc) = api().split_for_parts();
     Router::new()
         .merge(api)
+        .merge(pam::ws::router())
         .merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
         .fallback(|| async { AppError::NotFound("Not Found".into()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })

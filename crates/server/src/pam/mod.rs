@@ -15,6 +15,7 @@ use crate::config::Config;
 
 /// PAM's long-lived parts, built once at startup.
 pub struct Pam {
+    pub hub: ws::Hub,
     pub tools: registry::ToolRegistry,
     pub models: Registry,
     pub chain: FallbackChain,
@@ -24,6 +25,6 @@ impl Pam {
     pub fn new(config: &Config, http: &reqwest::Client) -> Pam {
         let models = brain::registry(config);
         let chain = brain::chain(config, &models, http);
-        Pam { tools: registry::ToolRegistry::new(), models, chain }
+        Pam { hub: ws::Hub::default(), tools: registry::ToolRegistry::new(), models, chain }
     }
 }

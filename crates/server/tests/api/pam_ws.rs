@@ -1,0 +1,190 @@
+//! PAM over the WebSocket, with tokio-tungstenite against the real server.
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::helpers::{Backend, TestApp, TestUser, spawn_app};
+use crate::on_both_databases;
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(app: &TestApp, path_user: &str, token: &str) -> Ws {
+    let url = format!("{}/api/v1/pam/ws/{path_user}?token={token}", app.address.replace("http://", "ws://"));
+    tokio_tungstenite::connect_async(url).await.expect("websocket handshake").0
+}
+
+/// The next JSON frame (pings are skipped).
+async fn next(ws: &mut Ws) -> Value {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a frame in time")
+            .expect("open")
+            .expect("ok");
+        match msg {
+            Message::Text(t) => return serde_json::from_str(&t).unwrap(),
+            Message::Close(frame) => return json!({"closed": frame.map(|f| u16::from(f.code))}),
+            _ => continue,
+        }
+    }
+}
+
+async fn send(ws: &mut Ws, frame: Value) {
+    ws.send(Message::Text(frame.to_string().into())).await.unwrap();
+}
+
+async fn open(app: &TestApp, user: &TestUser) -> Ws {
+    let mut ws = connect(app, &user.id.to_string(), &user.token).await;
+    let hello = next(&mut ws).await;
+    assert_eq!(hello["type"], "connection");
+    assert_eq!(hello["status"], "connected");
+    ws
+}
+
+on_both_databases!(
+    websocket_chat_acts_and_replies,
+    websocket_refuses_bad_tokens_and_bad_frames,
+    websocket_and_rest_share_message_ids,
+    pushes_wait_for_the_reply_in_flight
+);
+
+async fn websocket_chat_acts_and_replies(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("ws1@example.com").await;
+    let mut ws = open(&app, &user).await;
+    send(&mut ws, json!({"type": "ping"})).await;
+    assert_eq!(next(&mut ws).await["type"], "pong");
+    send(&mut ws, json!({"type": "chat", "message": "I spent $42.50 on diesel yesterday", "user_id": user.id, "timestamp": 1764000000000u64})).await;
+    let reply = next(&mut ws).await;
+    assert_eq!(reply["type"], "chat_response");
+    assert_eq!(reply["error"], false);
+    assert!(reply["message"].as_str().unwrap().contains("$42.50"), "{reply}");
+    assert_eq!(reply["content"], reply["message"]);
+    assert_eq!(reply["ui_actions"][0]["type"], "reload_expenses");
+    assert_eq!(reply["tool_calls"][0]["status"], "ok");
+    let list: Value = app.get("/api/v1/expenses", &user.token).await.json().await.unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["expenses"][0]["category"], "fuel");
+
+    // Streamed: start, chunks, then the same final reply.
+    send(
+        &mut ws,
+        json!({"type": "chat", "content": "How much have I spent this week?", "stream": true, "message_id": "s-1"}),
+    )
+    .await;
+    let start = next(&mut ws).await;
+    assert_eq!(start["type"], "chat_response_start");
+    assert_eq!(start["message_id"], "s-1");
+    let mut frames = Vec::new();
+    loop {
+        let f = next(&mut ws).await;
+        let done = f["type"] == "chat_response";
+        frames.push(f);
+        if done {
+            break;
+        }
+    }
+    assert!(
+        frames
+            .iter()
+            .any(|f| f["type"] == "tool_call" && f["name"] == "get_spending_summary" && f["status"] == "started")
+    );
+    assert!(frames.iter().any(|f| f["type"] == "chunk"));
+    assert!(frames.last().unwrap()["message"].as_str().unwrap().starts_with("You've spent"));
+
+    send(&mut ws, json!({"type": "context_update", "context": {"timezone": "Australia/Perth"}})).await;
+    assert_eq!(next(&mut ws).await["type"], "context_updated");
+}
+
+async fn websocket_refuses_bad_tokens_and_bad_frames(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("ws2@example.com").await;
+    let other = app.register("ws3@example.com").await;
+    let mut ws = connect(&app, &user.id.to_string(), "not-a-token").await;
+    assert_eq!(next(&mut ws).await["closed"], 4001);
+    let mut ws = connect(&app, &other.id.to_string(), &user.token).await;
+    assert_eq!(next(&mut ws).await["closed"], 4001, "another user's socket");
+
+    let mut ws = open(&app, &user).await;
+    ws.send(Message::Text("{not json".into())).await.unwrap();
+    assert_eq!(next(&mut ws).await["error_code"], "FORMAT_ERROR");
+    send(&mut ws, json!({"type": "dance"})).await;
+    let err = next(&mut ws).await;
+    assert_eq!(err["error_code"], "UNKNOWN_TYPE");
+    assert_eq!(err["error"], err["message"]);
+    send(&mut ws, json!({"type": "chat", "message": "x".repeat(2001)})).await;
+    assert_eq!(next(&mut ws).await["error_code"], "MESSAGE_TOO_LARGE");
+    ws.send(Message::Text("x".repeat(1024 * 1024 + 10).into())).await.unwrap();
+    assert_eq!(next(&mut ws).await["closed"], 4009);
+}
+
+async fn websocket_and_rest_share_message_ids(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("ws4@example.com").await;
+    let mut ws = open(&app, &user).await;
+    send(&mut ws, json!({"type": "chat", "message": "I spent $12 on groceries", "message_id": "shared-1"})).await;
+    let over_ws = next(&mut ws).await;
+    let over_rest: Value = app
+        .send_json(
+            Method::POST,
+            "/api/v1/pam/chat",
+            Some(&user.token),
+            &json!({"message": "I spent $12 on groceries", "message_id": "shared-1"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(over_ws["message"], over_rest["response"]);
+    let list: Value = app.get("/api/v1/expenses", &user.token).await.json().await.unwrap();
+    assert_eq!(list["total"], 1, "one expense for one message id");
+}
+
+async fn pushes_wait_for_the_reply_in_flight(backend: Backend) {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    // A Claude that takes half a second to answer keeps the turn in flight long enough to push into it.
+    let claude = MockServer::start().await;
+    let message = json!({"type": "message", "role": "assistant", "content": [], "usage": {"input_tokens": 5, "output_tokens": 1}});
+    let sse = format!(
+        "event: message_start\ndata: {}\n\nevent: content_block_start\ndata: {}\n\nevent: content_block_delta\ndata: {}\n\n\
+         event: content_block_stop\ndata: {}\n\nevent: message_delta\ndata: {}\n\nevent: message_stop\ndata: {{}}\n\n",
+        json!({"type": "message_start", "message": message}),
+        json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Here you go."}}),
+        json!({"type": "content_block_stop", "index": 0}),
+        json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 3}}),
+    );
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/event-stream")
+                .set_body_string(sse)
+                .set_delay(Duration::from_millis(500)),
+        )
+        .mount(&claude)
+        .await;
+    let url = claude.uri();
+    let app = crate::helpers::spawn_app_with(
+        backend,
+        &[("ANTHROPIC_API_KEY", "k"), ("ANTHROPIC_BASE_URL", &url), ("PAM_FALLBACK_MODELS", "")],
+    )
+    .await;
+    let user = app.register("ws5@example.com").await;
+    let mut ws = open(&app, &user).await;
+    // No turn in flight: a push is delivered at once.
+    assert_eq!(app.state.pam.hub.push(user.id, json!({"type": "proactive_alert", "id": "a1"})), 1);
+    assert_eq!(next(&mut ws).await["id"], "a1");
+    send(&mut ws, json!({"type": "chat", "message": "what's my plan today?"})).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.state.pam.hub.push(user.id, json!({"type": "timer_expired", "timer_id": "t1", "message": "Tea is ready"}));
+    let first = next(&mut ws).await;
+    assert_eq!(first["type"], "chat_response", "the reply comes first: {first}");
+    assert_eq!(first["message"], "Here you go.");
+    let second = next(&mut ws).await;
+    assert_eq!(second["type"], "timer_expired", "then the held push");
+}
