@@ -66,7 +66,13 @@ impl Toolbox for Noop {
     }
     fn execute<'a>(&'a self, _: &'a str, _: &'a str, input: Value) -> BoxFuture<'a, ToolCallResult> {
         Box::pin(async move {
-            ToolCallResult { content: input.to_string(), is_error: false, ui_actions: vec![], status: "ok".into() }
+            ToolCallResult {
+                content: input.to_string(),
+                is_error: false,
+                ui_actions: vec![],
+                status: "ok".into(),
+                detail: None,
+            }
         })
     }
 }

@@ -25,6 +25,8 @@ pub struct ToolCallResult {
     pub ui_actions: Vec<Value>,
     /// `ok`, `error` or `confirmation_required` (opaque to the brain).
     pub status: String,
+    /// Anything the app wants carried to its reply with this call (opaque to the brain).
+    pub detail: Option<Value>,
 }
 
 /// The tools of one turn, for one user. The brain sees nothing else of the app.
@@ -71,6 +73,7 @@ pub struct ToolCallSummary {
     pub id: String,
     pub name: String,
     pub status: String,
+    pub detail: Option<Value>,
 }
 
 #[derive(Clone, Debug)]
@@ -239,6 +242,7 @@ pub async fn run_turn_with(
                 id: id.clone(),
                 name: name.clone(),
                 status: result.status.clone(),
+                detail: result.detail.clone(),
             });
             blocks.push(Block::ToolResult {
                 tool_use_id: id.clone(),

@@ -105,6 +105,7 @@ impl Toolbox for Recorder {
                     is_error: true,
                     ui_actions: vec![],
                     status: "error".into(),
+                    detail: None,
                 };
             }
             let content = match name {
@@ -121,6 +122,7 @@ impl Toolbox for Recorder {
                 is_error: false,
                 ui_actions: vec![json!({"type": "reload_expenses"})],
                 status: "ok".into(),
+                detail: None,
             }
         })
     }

@@ -241,6 +241,7 @@ impl Toolbox for Tools {
                 is_error: false,
                 ui_actions: vec![],
                 status: "ok".into(),
+                detail: None,
             }
         })
     }

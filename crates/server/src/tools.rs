@@ -28,7 +28,7 @@ pub struct ToolContext {
 }
 
 /// An instruction the front end already understands (SPEC §5.5).
-#[derive(Debug, Clone, Serialize, PartialEq, ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, ToSchema)]
 pub struct UiAction {
     #[serde(rename = "type")]
     pub kind: String,
@@ -128,6 +128,7 @@ impl From<AppError> for ToolError {
 }
 
 type Runner = Arc<dyn Fn(ToolContext, Value) -> BoxFuture<'static, Result<ToolOutput, ToolError>> + Send + Sync>;
+type Checker = Arc<dyn Fn(&Value) -> Result<(), ToolError> + Send + Sync>;
 
 #[derive(Clone)]
 pub struct Tool {
@@ -140,6 +141,7 @@ pub struct Tool {
     /// JSON Schema of the arguments, generated from the input type, with no `$ref`s.
     pub parameters: Value,
     run: Runner,
+    check: Checker,
 }
 
 impl std::fmt::Debug for Tool {
@@ -163,6 +165,7 @@ impl Tool {
             changes_data,
             needs_confirmation: false,
             parameters: schema_of::<I>(),
+            check: Arc::new(|args| parse_arguments::<I>(args.clone()).map(|_| ())),
             run: Arc::new(move |ctx, args| {
                 let f = f.clone();
                 Box::pin(async move {
@@ -176,6 +179,11 @@ impl Tool {
     pub fn confirmed_first(mut self) -> Tool {
         self.needs_confirmation = true;
         self
+    }
+
+    /// Whether the arguments parse, without running anything (a proposal must be runnable as shown).
+    pub fn check(&self, args: &Value) -> Result<(), ToolError> {
+        (self.check)(args)
     }
 
     pub async fn run(&self, ctx: ToolContext, args: Value) -> Result<ToolOutput, ToolError> {

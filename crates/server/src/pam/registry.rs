@@ -112,12 +112,12 @@ impl TurnToolbox {
 
     fn to_result(outcome: &str, result: &Value) -> ToolCallResult {
         let ui_actions = result["ui_actions"].as_array().cloned().unwrap_or_default();
-        let content = if outcome == "ok" {
-            result["data"].to_string()
-        } else {
-            result["error"].as_str().unwrap_or("failed").to_string()
+        let content = match outcome {
+            "ok" | "confirmation_required" => result["data"].to_string(),
+            _ => result["error"].as_str().unwrap_or("failed").to_string(),
         };
-        ToolCallResult { content, is_error: outcome == "error", ui_actions, status: outcome.to_string() }
+        let detail = (outcome == "confirmation_required").then(|| result["data"].clone());
+        ToolCallResult { content, is_error: outcome == "error", ui_actions, status: outcome.to_string(), detail }
     }
 }
 
@@ -137,8 +137,24 @@ impl Toolbox for TurnToolbox {
                     is_error: true,
                     ui_actions: vec![],
                     status: "error".into(),
+                    detail: None,
                 };
             };
+            if tool.needs_confirmation {
+                // Proposed, not run: the user's yes runs it later with exactly these arguments.
+                let proposed = match tool.check(&input) {
+                    Ok(()) => {
+                        super::confirm::propose(&self.state, self.user_id, self.conversation_id, tool, &input).await
+                    }
+                    Err(e) => Err(crate::error::AppError::invalid(&["arguments"], e.to_string())),
+                };
+                let (label, result) = match proposed {
+                    Ok(proposal) => ("confirmation_required", json!({"data": proposal, "ui_actions": []})),
+                    Err(e) => ("error", json!({"error": ToolError::from(e).to_string()})),
+                };
+                self.record(id, name, &input, label, &result, 0).await;
+                return Self::to_result(label, &result);
+            }
             let started = Instant::now();
             let span = tracing::info_span!("tool", tool.name = name, user.id = %self.user_id);
             let ctx = ToolContext { state: self.state.clone(), user_id: self.user_id, turn_id: Some(self.turn_id) };

@@ -30,6 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(feedback))
         .routes(routes!(list_tools))
         .routes(routes!(execute_tool))
+        .routes(routes!(confirm_tool))
         .routes(routes!(pam_health))
 }
 
@@ -204,6 +205,14 @@ async fn execute_tool(
 ) -> Result<Json<Value>, AppError> {
     let tool =
         state.pam.tools.get(&tool_name).ok_or_else(|| AppError::NotFound(format!("No tool called {tool_name}")))?;
+    if tool.needs_confirmation {
+        tool.check(&arguments).map_err(|e| AppError::invalid(&["body"], e.to_string()))?;
+        let proposal = super::confirm::propose(&state, user.id, None, tool, &arguments).await?;
+        return Ok(Json(
+            json!({"success": false, "confirmation_required": true, "confirmation_id": proposal["confirmation_id"],
+            "summary": proposal["summary"], "tool_name": tool_name}),
+        ));
+    }
     let ctx = ToolContext { state: state.clone(), user_id: user.id, turn_id: None };
     match tool.run(ctx, arguments).await {
         Ok(out) => {
@@ -243,4 +252,17 @@ async fn pam_health(State(state): State<AppState>) -> Json<Value> {
         "unhealthy"
     };
     Json(json!({"status": status, "service": "PAM", "providers": providers, "timestamp": Utc::now()}))
+}
+
+/// Carry out an action PAM proposed (with exactly the arguments it showed).
+#[utoipa::path(post, path = "/api/v1/pam/tools/confirm/{confirmation_id}", tag = "pam", security(("bearer" = [])),
+    params(("confirmation_id" = Uuid, Path)),
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn confirm_tool(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Value>, AppError> {
+    let (tool_name, out) = super::confirm::confirm(&state, user.id, id).await?;
+    Ok(Json(json!({"success": true, "data": out.data, "tool_name": tool_name, "ui_actions": out.ui_actions})))
 }

@@ -118,6 +118,29 @@ pub async fn run(
             }
             Claim::Run { turn_id, message_id } => (turn_id, message_id),
         };
+    // A yes or no to PAM's pending proposal is answered here, without the model.
+    if let Some(yes) = super::confirm::answer(&input.text)
+        && let Some(pending) = super::confirm::pending_in(state, user.id, conversation_id).await?
+    {
+        let (text, ui_actions) = if yes {
+            match super::confirm::confirm(state, user.id, pending).await {
+                Ok((name, out)) => (format!("Done — {}.", name.replace('_', " ")), out.ui_actions),
+                Err(e) => (format!("I couldn't do that: {e}"), Vec::new()),
+            }
+        } else {
+            super::confirm::cancel(state, pending).await?;
+            ("OK, I won't do that.".to_string(), Vec::new())
+        };
+        let messages = [Message::user_text(input.text.clone()), Message::assistant_text(text.clone())];
+        store::append(&state.db, conversation_id, user.id, &messages).await?;
+        let mut reply = json!({"response": text, "message": text, "content": text, "ui_actions": ui_actions, "actions": ui_actions,
+            "tool_calls": [], "map_action": null, "conversation_id": conversation_id, "session_id": conversation_id,
+            "message_id": message_id, "source": "pam", "model": null, "error": false});
+        store::finish_turn(&state.db, turn_id, &reply).await?;
+        reply["processing_time_ms"] = json!(started.elapsed().as_millis() as u64);
+        reply["timestamp"] = json!(Utc::now());
+        return Ok(reply);
+    }
     let result = async {
         let history = store::history(&state.db, conversation_id, 40).await?;
         let toolbox =
@@ -163,7 +186,14 @@ pub async fn run(
             json!({
                 "response": text, "message": text, "content": text,
                 "ui_actions": outcome.ui_actions, "actions": outcome.ui_actions,
-                "tool_calls": outcome.tool_calls.iter().map(|c| json!({"id": c.id, "name": c.name, "status": c.status})).collect::<Vec<_>>(),
+                "tool_calls": outcome.tool_calls.iter().map(|c| {
+                    let mut call = json!({"id": c.id, "name": c.name, "status": c.status});
+                    if let Some(d) = &c.detail {
+                        call["confirmation_id"] = d["confirmation_id"].clone();
+                        call["summary"] = d["summary"].clone();
+                    }
+                    call
+                }).collect::<Vec<_>>(),
                 "map_action": map_action,
                 "conversation_id": conversation_id, "session_id": conversation_id, "message_id": message_id,
                 "source": source_of(state, &outcome.model), "model": outcome.model,

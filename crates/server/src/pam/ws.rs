@@ -279,6 +279,24 @@ fn handle_frame(state: &AppState, user: &AuthUser, socket: &Socket, context: &mu
                 socket.turn_finished(reply);
             });
         }
+        "confirm" => {
+            let Some(id) = frame["confirmation_id"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else {
+                socket.send(error_frame("FORMAT_ERROR", "confirm needs a confirmation_id"));
+                return;
+            };
+            socket.turn_started();
+            let (state, user, socket) = (state.clone(), user.clone(), socket.clone());
+            tokio::spawn(async move {
+                let (text, ui_actions, error) = match super::confirm::confirm(&state, user.id, id).await {
+                    Ok((name, out)) => (format!("Done — {}.", name.replace('_', " ")), out.ui_actions, json!(false)),
+                    Err(e) => (format!("I couldn't do that: {e}"), Vec::new(), json!(e.to_string())),
+                };
+                socket.turn_finished(
+                    json!({"type": "chat_response", "message": text, "content": text, "ui_actions": ui_actions,
+                    "tool_calls": [], "confirmation_id": id, "source": "pam", "error": error, "timestamp": Utc::now()}),
+                );
+            });
+        }
         other => socket.send(error_frame("UNKNOWN_TYPE", &format!("Unknown message type {other:?}"))),
     }
 }

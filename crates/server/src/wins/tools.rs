@@ -15,6 +15,11 @@ use super::{category, chart, reports};
 use crate::tools::{NoArguments, Tool, ToolOutput, UiAction};
 
 #[derive(Debug, Deserialize, ToSchema)]
+pub struct DeleteExpenseInput {
+    pub expense_id: uuid::Uuid,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct SpendingSummaryInput {
     /// Days back from today, inclusive (default 30; "this month" is the day of the month).
     pub days: Option<i64>,
@@ -66,6 +71,17 @@ pub fn tools() -> Vec<Tool> {
                 ToolOutput::changed(e, UiAction::reload_expenses().about("expense", id, title))
             },
         ),
+        Tool::new(
+            "delete_expense",
+            "Delete one of the user's expenses (the user confirms first).",
+            true,
+            |ctx, input: DeleteExpenseInput| async move {
+                expenses::delete(&ctx.state, ctx.user_id, input.expense_id).await?;
+                let action = UiAction::reload_expenses().about("expense", input.expense_id, "deleted expense");
+                ToolOutput::changed(json!({"deleted": input.expense_id}), action)
+            },
+        )
+        .confirmed_first(),
         Tool::new(
             "get_spending_summary",
             "Income, expenses, net and spending per category over the last N days.",

@@ -316,3 +316,112 @@ async fn a_fake_claude_runs_tools_and_falls_back_to_gemini(backend: Backend) {
     assert_eq!(reply["response"], "Gemini here.");
     assert_eq!(reply["source"], "gemini");
 }
+
+on_both_databases!(deletions_wait_for_confirmation);
+
+/// A Claude fake that proposes deleting one expense, then asks.
+struct DeletingClaude(String);
+
+impl Respond for DeletingClaude {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        let last = body["messages"].as_array().unwrap().last().unwrap().clone();
+        let (content, stop) = if last["content"][0]["type"] == "tool_result" {
+            (json!([{"type": "text", "text": "Shall I delete that expense?"}]), "end_turn")
+        } else {
+            (
+                json!([{"type": "tool_use", "id": "toolu_del", "name": "delete_expense", "input": {"expense_id": self.0}}]),
+                "tool_use",
+            )
+        };
+        let mut sse = format!(
+            "event: message_start\ndata: {}\n\n",
+            json!({"type": "message_start", "message": {"usage": {"input_tokens": 9}}})
+        );
+        let block = &content[0];
+        let (start, delta) = if block["type"] == "text" {
+            (json!({"type": "text", "text": ""}), json!({"type": "text_delta", "text": block["text"]}))
+        } else {
+            (
+                json!({"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}),
+                json!({"type": "input_json_delta", "partial_json": block["input"].to_string()}),
+            )
+        };
+        sse += &format!(
+            "event: content_block_start\ndata: {}\n\n",
+            json!({"type": "content_block_start", "index": 0, "content_block": start})
+        );
+        sse += &format!(
+            "event: content_block_delta\ndata: {}\n\n",
+            json!({"type": "content_block_delta", "index": 0, "delta": delta})
+        );
+        sse += &format!("event: content_block_stop\ndata: {}\n\n", json!({"type": "content_block_stop", "index": 0}));
+        sse += &format!(
+            "event: message_delta\ndata: {}\n\n",
+            json!({"type": "message_delta", "delta": {"stop_reason": stop}, "usage": {"output_tokens": 5}})
+        );
+        sse += "event: message_stop\ndata: {}\n\n";
+        ResponseTemplate::new(200).insert_header("content-type", "text/event-stream").set_body_string(sse)
+    }
+}
+
+async fn deletions_wait_for_confirmation(backend: Backend) {
+    let claude = MockServer::start().await;
+    let url = claude.uri();
+    let app = spawn_app_with(
+        backend,
+        &[("ANTHROPIC_API_KEY", "k"), ("ANTHROPIC_BASE_URL", &url), ("PAM_FALLBACK_MODELS", "")],
+    )
+    .await;
+    let user = brisbane(&app, "pam6@example.com").await;
+    let make = async || -> String {
+        let res = app
+            .send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &json!({"amount": 5, "category": "fuel"}))
+            .await;
+        res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string()
+    };
+    let count = async || {
+        app.get("/api/v1/expenses", &user.token).await.json::<Value>().await.unwrap()["total"].as_i64().unwrap()
+    };
+
+    // REST: the first call only proposes.
+    let id = make().await;
+    let proposal: Value = app
+        .send_json(
+            Method::POST,
+            "/api/v1/pam/tools/execute/delete_expense",
+            Some(&user.token),
+            &json!({"expense_id": id}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(proposal["success"], false);
+    assert_eq!(proposal["confirmation_required"], true);
+    assert!(proposal["summary"].as_str().unwrap().contains(&id));
+    assert_eq!(count().await, 1, "nothing deleted before confirmation");
+    let confirm_path = format!("/api/v1/pam/tools/confirm/{}", proposal["confirmation_id"].as_str().unwrap());
+    let done: Value =
+        app.send_json(Method::POST, &confirm_path, Some(&user.token), &json!({})).await.json().await.unwrap();
+    assert_eq!(done["success"], true);
+    assert_eq!(count().await, 0);
+    let again: Value =
+        app.send_json(Method::POST, &confirm_path, Some(&user.token), &json!({})).await.json().await.unwrap();
+    assert_eq!(again["data"], done["data"], "a second confirm replays, it does not act again");
+    let other = app.register("pam6b@example.com").await;
+    let res = app.send_json(Method::POST, &confirm_path, Some(&other.token), &json!({})).await;
+    assert_error(res, 404, "not_found").await;
+
+    // Chat: the model's delete is proposed; the user's "yes" carries it out.
+    let id = make().await;
+    Mock::given(method("POST")).respond_with(DeletingClaude(id.clone())).mount(&claude).await;
+    let reply = chat(&app, &user, json!({"message": "delete that fuel expense"})).await;
+    assert_eq!(reply["tool_calls"][0]["status"], "confirmation_required");
+    assert!(reply["tool_calls"][0]["confirmation_id"].is_string());
+    assert!(reply["tool_calls"][0]["summary"].is_string());
+    assert_eq!(count().await, 1, "not deleted before the user says yes");
+    let yes = chat(&app, &user, json!({"message": "Yes please"})).await;
+    assert!(yes["response"].as_str().unwrap().starts_with("Done"), "{yes}");
+    assert_eq!(count().await, 0);
+}
