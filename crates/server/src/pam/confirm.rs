@@ -45,16 +45,14 @@ pub async fn propose(
 
 /// Runs a pending confirmation of this user; a second confirm of the same id returns the first result.
 pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(String, ToolOutput), AppError> {
-    let row: Option<(String, SqlJson<Value>, String, Option<SqlJson<Value>>, chrono::DateTime<Utc>)> = with_db!(
-        &state.db,
-        |pool| {
-            sqlx::query_as("SELECT tool_name, arguments, status, result, created_at FROM pam_confirmations WHERE id = $1 AND user_id = $2")
+    type Row = (String, SqlJson<Value>, String, Option<SqlJson<Value>>, chrono::DateTime<Utc>);
+    let row: Option<Row> = with_db!(&state.db, |pool| {
+        sqlx::query_as("SELECT tool_name, arguments, status, result, created_at FROM pam_confirmations WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user_id)
             .fetch_optional(pool)
             .await
-        }
-    )?;
+    })?;
     let (tool_name, arguments, status, result, created_at) = row.ok_or_else(|| AppError::not_found("Confirmation"))?;
     if status == "done"
         && let Some(result) = result
