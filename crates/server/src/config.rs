@@ -110,6 +110,9 @@ pub struct Config {
     pub login_failures_per_5_min: u32,
     /// The subscription cost PAM's savings guarantee is measured against, in cents of the user's currency.
     pub subscription_cost_cents: i64,
+    /// Per-user LLM spend caps in micro-USD; past one, PAM answers with the offline brain.
+    pub daily_spend_cap_micro_usd: u64,
+    pub monthly_spend_cap_micro_usd: u64,
 }
 
 type Vars = HashMap<String, String>;
@@ -142,6 +145,16 @@ fn positive(vars: &Vars, name: &'static str, default: u32) -> Result<u32, Config
     match parse_num(vars, name, default)? {
         0 => Err(bad(name, "must be at least 1")),
         n => Ok(n),
+    }
+}
+
+fn usd_micro(vars: &Vars, name: &'static str, default: u64) -> Result<u64, ConfigError> {
+    match get(vars, name) {
+        None => Ok(default),
+        Some(v) => match v.parse::<f64>() {
+            Ok(usd) if usd.is_finite() && usd >= 0.0 => Ok((usd * 1_000_000.0).round() as u64),
+            _ => Err(bad(name, format!("expected an amount of US dollars, got {v:?}"))),
+        },
     }
 }
 
@@ -294,6 +307,8 @@ impl Config {
             jwks_refresh_interval: Duration::from_secs(parse_num(&vars, "JWKS_REFRESH_INTERVAL_SECONDS", 2u64)?),
             auth_rate_per_minute: positive(&vars, "AUTH_RATE_LIMIT_PER_MINUTE", 10)?,
             login_failures_per_5_min: positive(&vars, "LOGIN_FAILURE_LIMIT", 5)?,
+            daily_spend_cap_micro_usd: usd_micro(&vars, "PAM_DAILY_SPEND_CAP_USD", 1_000_000)?,
+            monthly_spend_cap_micro_usd: usd_micro(&vars, "PAM_MONTHLY_SPEND_CAP_USD", 10_000_000)?,
             subscription_cost_cents: match get(&vars, "SUBSCRIPTION_COST") {
                 None => 1400,
                 Some(v) => crate::wins::money::Money::parse(v).map_err(|m| bad("SUBSCRIPTION_COST", m))?.cents(),

@@ -21,6 +21,11 @@ enum Command {
     Migrate,
     /// Print the OpenAPI 3.1 document as JSON and exit.
     Openapi,
+    /// Talk to PAM from the terminal as the account with this email (same pipeline as the app).
+    Chat {
+        #[arg(long)]
+        user: String,
+    },
     /// Grant or revoke the admin role of an account, by email.
     Admin {
         #[arg(value_enum)]
@@ -120,6 +125,14 @@ async fn run(command: Command, config: &mut Config, started: Instant) -> anyhow:
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} admin role for {email} ({id})", if grant { "granted" } else { "revoked" });
+            Ok(())
+        }
+        Command::Chat { user } => {
+            let state = app::build_state(config.clone()).await?;
+            let who =
+                pam_server::pam::terminal::user_by_email(&state, &user).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let stdin = tokio::io::BufReader::new(tokio::io::stdin());
+            pam_server::pam::terminal::run(&state, &who, stdin, tokio::io::stdout()).await?;
             Ok(())
         }
         Command::Openapi => unreachable!("handled before configuration is read"),

@@ -5,7 +5,9 @@ pub mod confirm;
 pub mod context;
 pub mod registry;
 pub mod routes;
+pub mod spend;
 pub mod store;
+pub mod terminal;
 pub mod turn;
 pub mod ws;
 
@@ -20,12 +22,16 @@ pub struct Pam {
     pub tools: registry::ToolRegistry,
     pub models: Registry,
     pub chain: FallbackChain,
+    /// The offline brain alone: for users past their spend cap.
+    pub offline: FallbackChain,
 }
 
 impl Pam {
     pub fn new(config: &Config, http: &reqwest::Client) -> Pam {
         let models = brain::registry(config);
         let chain = brain::chain(config, &models, http);
-        Pam { hub: ws::Hub::default(), tools: registry::ToolRegistry::new(), models, chain }
+        let offline =
+            FallbackChain::new(vec![Box::new(pam_brain::offline::OfflineBrain)], std::time::Duration::from_secs(60));
+        Pam { hub: ws::Hub::default(), tools: registry::ToolRegistry::new(), models, chain, offline }
     }
 }

@@ -141,6 +141,9 @@ pub async fn run(
         reply["timestamp"] = json!(Utc::now());
         return Ok(reply);
     }
+    let allowance = super::spend::allowance(state, user.id).await?;
+    let chain =
+        if matches!(allowance, super::spend::Allowance::Capped(_)) { &state.pam.offline } else { &state.pam.chain };
     let result = async {
         let history = store::history(&state.db, conversation_id, 40).await?;
         let toolbox =
@@ -150,7 +153,7 @@ pub async fn run(
         let span = tracing::info_span!("turn", user.id = %user.id, conversation.id = %conversation_id);
         let outcome = tracing::Instrument::instrument(
             run_turn_with(
-                &state.pam.chain,
+                chain,
                 &state.pam.models,
                 &toolbox,
                 &system,
@@ -181,8 +184,15 @@ pub async fn run(
                 .iter()
                 .find(|a| a["type"] == "open_map")
                 .and_then(|a| a["metadata"].get("map_action").cloned());
-            let text =
+            let mut text =
                 if outcome.text.is_empty() { outcome.error.clone().unwrap_or_default() } else { outcome.text.clone() };
+            let notice = match &allowance {
+                super::spend::Allowance::Ok => None,
+                super::spend::Allowance::Warn(n) | super::spend::Allowance::Capped(n) => Some(n.clone()),
+            };
+            if let Some(n) = &notice {
+                text = format!("{n}\n\n{text}");
+            }
             json!({
                 "response": text, "message": text, "content": text,
                 "ui_actions": outcome.ui_actions, "actions": outcome.ui_actions,
@@ -199,6 +209,7 @@ pub async fn run(
                 "source": source_of(state, &outcome.model), "model": outcome.model,
                 "error": match &outcome.error { Some(e) => json!(format!("{e} Please try again.")), None => json!(false) },
                 "retryable": outcome.retryable,
+                "notice": notice,
                 "usage": {"input_tokens": outcome.usage.iter().map(|u| u.usage.input_tokens).sum::<u64>(),
                           "output_tokens": outcome.usage.iter().map(|u| u.usage.output_tokens).sum::<u64>()},
             })

@@ -425,3 +425,55 @@ async fn deletions_wait_for_confirmation(backend: Backend) {
     assert!(yes["response"].as_str().unwrap().starts_with("Done"), "{yes}");
     assert_eq!(count().await, 0);
 }
+
+on_both_databases!(spend_caps_switch_to_the_offline_brain);
+
+async fn spend_caps_switch_to_the_offline_brain(backend: Backend) {
+    let claude = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(FakeClaude).mount(&claude).await;
+    let url = claude.uri();
+    let app = spawn_app_with(
+        backend,
+        &[
+            ("ANTHROPIC_API_KEY", "k"),
+            ("ANTHROPIC_BASE_URL", &url),
+            ("PAM_FALLBACK_MODELS", ""),
+            ("PAM_DAILY_SPEND_CAP_USD", "0.0005"),
+        ],
+    )
+    .await;
+    let user = brisbane(&app, "pam7@example.com").await;
+    let first = chat(&app, &user, json!({"message": "I spent $42.50 on diesel"})).await;
+    assert_eq!(first["source"], "claude");
+    // That turn cost 0.0006 USD (40×3 + 12×15 + 50×3 + 10×15 micro-USD), past the 0.0005 cap.
+    let second = chat(&app, &user, json!({"message": "I spent $5 on coffee"})).await;
+    assert_eq!(second["source"], "offline");
+    assert!(second["response"].as_str().unwrap().contains("limit"), "{second}");
+    assert!(second["response"].as_str().unwrap().contains("Logged $5.00"), "the offline brain still logs: {second}");
+    assert_eq!(claude.received_requests().await.unwrap().len(), 2, "Claude was not called past the cap");
+    let list: Value = app.get("/api/v1/expenses", &user.token).await.json().await.unwrap();
+    assert_eq!(list["total"], 2);
+}
+
+on_both_databases!(terminal_chat_and_restarts_keep_the_conversation);
+
+async fn terminal_chat_and_restarts_keep_the_conversation(backend: Backend) {
+    let app = spawn_app(backend.clone()).await;
+    let user = brisbane(&app, "pam8@example.com").await;
+    let who = pam_server::pam::terminal::user_by_email(&app.state, "PAM8@example.com").await.unwrap();
+    assert_eq!(who.id, user.id);
+    let input = tokio::io::BufReader::new(&b"I spent $9 on coffee\nhow much have I spent today?\n\n"[..]);
+    let mut output = Vec::new();
+    pam_server::pam::terminal::run(&app.state, &who, input, &mut output).await.unwrap();
+    let printed = String::from_utf8(output).unwrap();
+    assert!(printed.contains("Logged $9.00 for dining"), "{printed}");
+    assert!(printed.contains("You've spent $9.00 over the last 1 day"), "{printed}");
+
+    // A second server on the same database sees the conversation (nothing lived only in memory).
+    let database_url = app.state.config.database_url.clone();
+    let again = spawn_app_with(backend, &[("DATABASE_URL", &database_url)]).await;
+    let history: Value = again.get("/api/v1/pam/history", &user.token).await.json().await.unwrap();
+    let texts: Vec<&str> =
+        history["messages"].as_array().unwrap().iter().filter_map(|m| m["content"].as_str()).collect();
+    assert!(texts.contains(&"I spent $9 on coffee"), "{history}");
+}

@@ -1,0 +1,57 @@
+//! Per-user LLM spend caps from the usage ledger (SPEC §5.4): a soft warning past 80 % of a cap, then
+//! the offline brain only — which still logs expenses and checks budgets.
+
+use chrono::{Datelike, TimeZone, Utc};
+use pam_store::with_db;
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Allowance {
+    Ok,
+    /// Close to a cap: the reply says so.
+    Warn(String),
+    /// Past a cap: the model is not called.
+    Capped(String),
+}
+
+async fn spent_since(state: &AppState, user_id: Uuid, since: chrono::DateTime<Utc>) -> Result<u64, AppError> {
+    let micro: i64 = with_db!(&state.db, |pool| {
+        sqlx::query_scalar("SELECT CAST(COALESCE(SUM(cost_micro_usd), 0) AS BIGINT) FROM llm_usage WHERE user_id = $1 AND created_at >= $2")
+            .bind(user_id)
+            .bind(since)
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(micro.max(0) as u64)
+}
+
+fn usd(micro: u64) -> String {
+    format!("US${:.2}", micro as f64 / 1_000_000.0)
+}
+
+pub async fn allowance(state: &AppState, user_id: Uuid) -> Result<Allowance, AppError> {
+    let now = Utc::now();
+    let day_start = Utc.with_ymd_and_hms(now.year(), now.month(), now.day(), 0, 0, 0).single().unwrap_or(now);
+    let month_start = Utc.with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0).single().unwrap_or(now);
+    let (day_cap, month_cap) = (state.config.daily_spend_cap_micro_usd, state.config.monthly_spend_cap_micro_usd);
+    let today = spent_since(state, user_id, day_start).await?;
+    let month = spent_since(state, user_id, month_start).await?;
+    if today >= day_cap || month >= month_cap {
+        let which = if today >= day_cap {
+            format!("today's limit of {}", usd(day_cap))
+        } else {
+            format!("this month's limit of {}", usd(month_cap))
+        };
+        return Ok(Allowance::Capped(format!(
+            "You've reached {which} for PAM's online brain, so I'm answering offline: I can still log expenses, \
+             check budgets and spending, and set timers."
+        )));
+    }
+    if today * 10 >= day_cap * 8 || month * 10 >= month_cap * 8 {
+        return Ok(Allowance::Warn("Heads up: you're close to your PAM usage limit.".into()));
+    }
+    Ok(Allowance::Ok)
+}
