@@ -42,7 +42,12 @@ async fn upgrade(
 ) -> Response {
     let token = query.get("token").cloned();
     // Frames up to twice the hard limit reach us so an oversized one gets 4009, not a protocol error.
-    ws.max_message_size(2 * MAX_FRAME).on_upgrade(move |socket| session(state, socket, user_id, token))
+    // Small starting buffers (they grow for large frames): most sockets sit idle, and the defaults
+    // (128 KiB each way) would dominate the memory of an idle connection.
+    ws.max_message_size(2 * MAX_FRAME)
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .on_upgrade(move |socket| session(state, socket, user_id, token))
 }
 
 /// One socket's handle in the hub: its outgoing queue and whether a turn from it is in flight.
