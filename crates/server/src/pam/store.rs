@@ -149,7 +149,9 @@ pub async fn claim_turn(
             })?;
             match recent {
                 Some(id) => return wait_for_reply(db, user_id, &id).await.map(Claim::Replay),
-                None => format!("auto-{}", Uuid::now_v7()),
+                // Two copies arriving together both miss the lookup; a id derived from the text and the
+                // 45-second slot makes the second collide with the first on the unique index.
+                None => format!("auto-{}-{}", &hash[..16], Utc::now().timestamp() / RESEND_WINDOW.num_seconds()),
             }
         }
     };

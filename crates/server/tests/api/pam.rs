@@ -477,3 +477,41 @@ async fn terminal_chat_and_restarts_keep_the_conversation(backend: Backend) {
         history["messages"].as_array().unwrap().iter().filter_map(|m| m["content"].as_str()).collect();
     assert!(texts.contains(&"I spent $9 on coffee"), "{history}");
 }
+
+on_both_databases!(a_resend_while_the_first_turn_runs_gets_its_reply);
+
+/// Delays another responder's answers.
+struct Slow<R>(R, std::time::Duration);
+
+impl<R: Respond> Respond for Slow<R> {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        self.0.respond(request).set_delay(self.1)
+    }
+}
+
+async fn a_resend_while_the_first_turn_runs_gets_its_reply(backend: Backend) {
+    let claude = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(Slow(FakeClaude, std::time::Duration::from_millis(300)))
+        .mount(&claude)
+        .await;
+    let url = claude.uri();
+    let app = spawn_app_with(
+        backend,
+        &[("ANTHROPIC_API_KEY", "k"), ("ANTHROPIC_BASE_URL", &url), ("PAM_FALLBACK_MODELS", "")],
+    )
+    .await;
+    let user = brisbane(&app, "pam9@example.com").await;
+    let body = json!({"message": "I spent $42.50 on diesel"});
+    let send = || app.send_json(Method::POST, "/api/v1/pam/chat", Some(&user.token), &body);
+    let (a, b) = futures::join!(send(), async {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        send().await
+    });
+    let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    assert_eq!(a["message_id"], b["message_id"], "the re-send is the same turn");
+    assert_eq!(a["response"], b["response"]);
+    let list: Value = app.get("/api/v1/expenses", &user.token).await.json().await.unwrap();
+    assert_eq!(list["total"], 1, "one expense, however many copies");
+    assert_eq!(claude.received_requests().await.unwrap().len(), 2, "one turn's two model calls");
+}
