@@ -125,18 +125,11 @@ pub struct FallbackChain {
     pub max_retry_wait: Duration,
 }
 
+/// A model that began answering, with the models that failed before it.
 pub struct OpenStream<'a> {
     pub events: EventStream<'a>,
     pub model: String,
     pub started: Instant,
-    pub failed: Vec<(String, ProviderError)>,
-}
-
-pub struct Answer {
-    pub response: ModelResponse,
-    pub model: String,
-    pub latency: Duration,
-    /// Models that failed before this one answered.
     pub failed: Vec<(String, ProviderError)>,
 }
 
@@ -194,62 +187,6 @@ impl FallbackChain {
                         b.open_until = None;
                     }
                     return Ok(OpenStream { events, model: provider.model().to_string(), started, failed });
-                }
-                Err(err) => {
-                    tracing::warn!(model = provider.model(), error = %err, "model call failed");
-                    let retryable = matches!(err, ProviderError::Retryable { .. });
-                    if let Ok(mut b) = breaker.lock() {
-                        b.failures += 1;
-                        if b.failures >= BREAKER_THRESHOLD {
-                            b.open_until = Some(Instant::now() + self.cool_down);
-                        }
-                    }
-                    failed.push((provider.model().to_string(), err));
-                    if !retryable {
-                        break;
-                    }
-                }
-            }
-        }
-        Err(failed)
-    }
-
-    pub async fn complete(&self, request: &ModelRequest) -> Result<Answer, Vec<(String, ProviderError)>> {
-        let mut failed = Vec::new();
-        let last = self.providers.len().saturating_sub(1);
-        for (i, (provider, breaker)) in self.providers.iter().enumerate() {
-            let open = breaker.lock().map(|b| b.open_until.is_some_and(|t| Instant::now() < t)).unwrap_or(false);
-            // The last model is always tried: better a slow answer than none.
-            if open && i != last {
-                continue;
-            }
-            let started = Instant::now();
-            let mut result = provider.complete(request).await;
-            if let Err(ProviderError::Retryable { retry_after: Some(wait), .. }) = &result
-                && *wait <= self.max_retry_wait
-            {
-                // Jitter spreads the retries of many turns that were refused together.
-                let jitter = Duration::from_millis(rand::random_range(0..250));
-                tracing::info!(
-                    model = provider.model(),
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying after retry-after"
-                );
-                tokio::time::sleep(*wait + jitter).await;
-                result = provider.complete(request).await;
-            }
-            match result {
-                Ok(response) => {
-                    if let Ok(mut b) = breaker.lock() {
-                        b.failures = 0;
-                        b.open_until = None;
-                    }
-                    return Ok(Answer {
-                        response,
-                        model: provider.model().to_string(),
-                        latency: started.elapsed(),
-                        failed,
-                    });
                 }
                 Err(err) => {
                     tracing::warn!(model = provider.model(), error = %err, "model call failed");

@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod owned;
 pub mod pam;
 pub mod platform;
 pub mod profiles;

@@ -357,15 +357,7 @@ pub async fn conversation(db: &Db, user_id: Uuid, id: Uuid) -> Result<Conversati
 }
 
 pub async fn delete_conversation(db: &Db, user_id: Uuid, id: Uuid) -> Result<(), AppError> {
-    let n = with_db!(db, |pool| {
-        sqlx::query("DELETE FROM pam_conversations WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    if n == 0 { Err(AppError::not_found("Conversation")) } else { Ok(()) }
+    crate::owned::delete(db, "pam_conversations", id, user_id, "Conversation").await
 }
 
 pub async fn latest_conversation(db: &Db, user_id: Uuid) -> Result<Option<Uuid>, AppError> {

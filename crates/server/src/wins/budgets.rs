@@ -162,15 +162,7 @@ pub async fn update(state: &AppState, user_id: Uuid, id: Uuid, u: BudgetUpdate) 
 }
 
 pub async fn delete(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(), AppError> {
-    let n = with_db!(&state.db, |pool| {
-        sqlx::query("DELETE FROM budgets WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    if n == 0 { Err(AppError::not_found("Budget")) } else { Ok(()) }
+    crate::owned::delete(&state.db, "budgets", id, user_id, "Budget").await
 }
 
 pub async fn list(state: &AppState, user_id: Uuid, page: Page) -> Result<BudgetList, AppError> {

@@ -267,15 +267,7 @@ pub async fn update(state: &AppState, user_id: Uuid, id: Uuid, u: ExpenseUpdate)
 }
 
 pub async fn delete(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(), AppError> {
-    let deleted = with_db!(&state.db, |pool| {
-        sqlx::query("DELETE FROM expenses WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    if deleted == 0 { Err(AppError::not_found("Expense")) } else { Ok(()) }
+    crate::owned::delete(&state.db, "expenses", id, user_id, "Expense").await
 }
 
 /// A checked filter: category as stored, date range in order.

@@ -203,15 +203,7 @@ pub async fn update(state: &AppState, user_id: Uuid, id: Uuid, u: IncomeUpdate) 
 }
 
 pub async fn delete(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(), AppError> {
-    let n = with_db!(&state.db, |pool| {
-        sqlx::query("DELETE FROM income_entries WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-    })?;
-    if n == 0 { Err(AppError::not_found("Income entry")) } else { Ok(()) }
+    crate::owned::delete(&state.db, "income_entries", id, user_id, "Income entry").await
 }
 
 pub async fn list(state: &AppState, user_id: Uuid, filter: &IncomeFilter, page: Page) -> Result<IncomeList, AppError> {
