@@ -4,6 +4,7 @@
 pub mod amount;
 pub mod dates;
 pub mod intent;
+pub mod phrases;
 mod reply;
 
 use futures::future::BoxFuture;

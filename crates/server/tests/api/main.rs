@@ -10,6 +10,7 @@ mod idempotency;
 mod jwks;
 mod migrations;
 mod pam;
+mod pam_guards;
 mod pam_ws;
 mod profiles;
 mod wins;

@@ -1,7 +1,6 @@
 //! Typed configuration, read once at startup from the environment (and `.env`), validated, with secrets
 //! wrapped so `Debug` and logs never show them. A bad value stops startup with a message naming the variable.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -115,64 +114,7 @@ pub struct Config {
     pub monthly_spend_cap_micro_usd: u64,
 }
 
-type Vars = HashMap<String, String>;
-
-fn get<'a>(vars: &'a Vars, name: &str) -> Option<&'a str> {
-    vars.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
-}
-
-fn secret(vars: &Vars, name: &str) -> Option<Secret> {
-    get(vars, name).map(Secret::new)
-}
-
-fn parse_bool(vars: &Vars, name: &'static str) -> Result<bool, ConfigError> {
-    match get(vars, name).map(|v| v.to_ascii_lowercase()) {
-        None => Ok(false),
-        Some(v) if ["1", "true", "yes", "on"].contains(&v.as_str()) => Ok(true),
-        Some(v) if ["0", "false", "no", "off"].contains(&v.as_str()) => Ok(false),
-        Some(v) => Err(bad(name, format!("expected true or false, got {v:?}"))),
-    }
-}
-
-fn parse_num<T: std::str::FromStr>(vars: &Vars, name: &'static str, default: T) -> Result<T, ConfigError> {
-    match get(vars, name) {
-        None => Ok(default),
-        Some(v) => v.parse().map_err(|_| bad(name, format!("expected a number, got {v:?}"))),
-    }
-}
-
-fn positive(vars: &Vars, name: &'static str, default: u32) -> Result<u32, ConfigError> {
-    match parse_num(vars, name, default)? {
-        0 => Err(bad(name, "must be at least 1")),
-        n => Ok(n),
-    }
-}
-
-fn usd_micro(vars: &Vars, name: &'static str, default: u64) -> Result<u64, ConfigError> {
-    match get(vars, name) {
-        None => Ok(default),
-        Some(v) => match v.parse::<f64>() {
-            Ok(usd) if usd.is_finite() && usd >= 0.0 => Ok((usd * 1_000_000.0).round() as u64),
-            _ => Err(bad(name, format!("expected an amount of US dollars, got {v:?}"))),
-        },
-    }
-}
-
-fn parse_http_url(vars: &Vars, name: &'static str) -> Result<Option<String>, ConfigError> {
-    match get(vars, name) {
-        None => Ok(None),
-        Some(v) if v.starts_with("http://") || v.starts_with("https://") => {
-            Ok(Some(v.trim_end_matches('/').to_string()))
-        }
-        Some(v) => Err(bad(name, format!("expected an http(s) URL, got {v:?}"))),
-    }
-}
-
-fn list(vars: &Vars, name: &str) -> Vec<String> {
-    get(vars, name)
-        .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
-        .unwrap_or_default()
-}
+use vars::{Vars, get, list, parse_bool, parse_http_url, parse_num, positive, secret, usd_micro};
 
 impl Config {
     /// Reads `.env` (if present) and the process environment.
@@ -418,85 +360,7 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     file.write_all(contents.as_bytes())
 }
 
+mod vars;
+
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vars(pairs: &[(&str, &str)]) -> Vars {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-    }
-
-    #[test]
-    fn defaults_need_no_configuration() {
-        let config = Config::from_vars(Vars::new()).unwrap();
-        assert_eq!(config.port, 8000);
-        assert_eq!(config.host.to_string(), "127.0.0.1");
-        assert_eq!(config.database_url, "sqlite://./data/pam.db");
-        assert_eq!(config.environment, Environment::Development);
-        assert_eq!(config.fallback_models, vec!["gemini-3.0-flash"]);
-    }
-
-    #[test]
-    fn a_bad_value_names_its_variable() {
-        for (name, value) in [
-            ("PORT", "eighty"),
-            ("HOST", "not-an-ip"),
-            ("DATABASE_URL", "mysql://x"),
-            ("ENVIRONMENT", "prodd"),
-            ("DEBUG", "maybe"),
-            ("SUPABASE_URL", "ftp://x"),
-            ("REDIS_URL", "http://x"),
-            ("SECRET_KEY", "short"),
-            ("PAM_PRIMARY_MODEL", "gpt-17-ultra"),
-            ("PAM_FALLBACK_MODELS", "gemini-3.0-flash, claude-9"),
-            ("PAM_EXTRA_MODELS", "not json"),
-        ] {
-            let err = Config::from_vars(vars(&[(name, value)])).unwrap_err();
-            assert_eq!(err.variable, name, "{name}={value} gave {err}");
-        }
-    }
-
-    #[test]
-    fn the_model_registry_can_be_extended_from_config() {
-        let extra = r#"[{"id": "llama3.1:8b", "provider": "open_ai", "input_per_mtok": 0, "output_per_mtok": 0,
-            "cache_write_per_mtok": 0, "cache_read_per_mtok": 0, "context_window": 131072, "max_output": 4096,
-            "supports_tools": true, "supports_streaming": true}]"#;
-        let config =
-            Config::from_vars(vars(&[("PAM_EXTRA_MODELS", extra), ("PAM_FALLBACK_MODELS", "llama3.1:8b")])).unwrap();
-        assert_eq!(config.fallback_models, vec!["llama3.1:8b"]);
-        let err = Config::from_vars(vars(&[("PAM_FALLBACK_MODELS", "llama3.1:8b")])).unwrap_err();
-        assert!(err.reason.contains("llama3.1:8b"), "{err}");
-    }
-
-    #[test]
-    fn production_without_secret_key_stops() {
-        let err = Config::from_vars(vars(&[("ENVIRONMENT", "production")])).unwrap_err();
-        assert_eq!(err.variable, "SECRET_KEY");
-        let err = Config::from_vars(vars(&[("NODE_ENV", "production")])).unwrap_err();
-        assert_eq!(err.variable, "SECRET_KEY");
-    }
-
-    #[test]
-    fn secrets_are_redacted_in_debug() {
-        let config = Config::from_vars(vars(&[
-            ("SECRET_KEY", "0123456789abcdef0123456789abcdef-very-secret"),
-            ("ANTHROPIC_API_KEY", "sk-ant-topsecret"),
-        ]))
-        .unwrap();
-        let printed = format!("{config:?}");
-        assert!(!printed.contains("very-secret"));
-        assert!(!printed.contains("topsecret"));
-        assert!(printed.contains("[redacted]"));
-    }
-
-    #[test]
-    fn development_secret_is_generated_once_and_reused() {
-        let dir = tempfile::tempdir().unwrap();
-        let data_dir = dir.path().to_str().unwrap();
-        let mut first = Config::from_vars(vars(&[("DATA_DIR", data_dir)])).unwrap();
-        assert!(first.ensure_secret_key().unwrap());
-        let mut second = Config::from_vars(vars(&[("DATA_DIR", data_dir)])).unwrap();
-        assert!(!second.ensure_secret_key().unwrap());
-        assert_eq!(first.secret_key(), second.secret_key());
-    }
-}
+mod tests;
