@@ -294,8 +294,42 @@ impl Filter {
     }
 }
 
-const FILTER_SQL: &str = "user_id = $1 AND ($2 IS NULL OR category = $2) \
-     AND ($3 IS NULL OR expense_date >= $3) AND ($4 IS NULL OR expense_date <= $4)";
+impl Filter {
+    /// The WHERE clause with only the filters given (so the common, unfiltered list is the plainest query
+    /// for the planner), and the next free placeholder number.
+    fn clause(&self) -> (String, usize) {
+        let mut sql = String::from("user_id = $1");
+        let mut n = 2;
+        for (present, condition) in [
+            (self.category.is_some(), "category = "),
+            (self.start.is_some(), "expense_date >= "),
+            (self.end.is_some(), "expense_date <= "),
+        ] {
+            if present {
+                sql.push_str(&format!(" AND {condition}${n}"));
+                n += 1;
+            }
+        }
+        (sql, n)
+    }
+}
+
+/// Binds a filter's present values in the order `Filter::clause` numbered them.
+macro_rules! bind_filter {
+    ($query:expr, $user_id:expr, $filter:expr) => {{
+        let mut q = $query.bind($user_id);
+        if let Some(c) = &$filter.category {
+            q = q.bind(c);
+        }
+        if let Some(s) = $filter.start {
+            q = q.bind(s);
+        }
+        if let Some(e) = $filter.end {
+            q = q.bind(e);
+        }
+        q
+    }};
+}
 
 /// A page of rows with the totals of all matches, computed in the same query (window functions run
 /// before LIMIT), so a list costs one round trip.
@@ -308,16 +342,14 @@ struct ListedRow {
 }
 
 pub async fn list(state: &AppState, user_id: Uuid, filter: &Filter, page: Page) -> Result<ExpenseList, AppError> {
+    let (clause, n) = filter.clause();
     let rows_sql = format!(
         "SELECT *, count(*) OVER () AS total_count, CAST(SUM(amount_cents) OVER () AS BIGINT) AS total_cents \
-         FROM expenses WHERE {FILTER_SQL} ORDER BY expense_date DESC, created_at DESC LIMIT $5 OFFSET $6"
+         FROM expenses WHERE {clause} ORDER BY expense_date DESC, created_at DESC LIMIT ${n} OFFSET ${}",
+        n + 1
     );
     let rows: Vec<ListedRow> = with_db!(&state.db, |pool| {
-        sqlx::query_as(sqlx::AssertSqlSafe(rows_sql))
-            .bind(user_id)
-            .bind(&filter.category)
-            .bind(filter.start)
-            .bind(filter.end)
+        bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(rows_sql)), user_id, filter)
             .bind(page.limit)
             .bind(page.offset)
             .fetch_all(pool)
@@ -327,17 +359,10 @@ pub async fn list(state: &AppState, user_id: Uuid, filter: &Filter, page: Page) 
         Some(first) => (first.total_count, first.total_cents),
         // An empty page (no matches, or an offset past the end) still reports the totals.
         None => {
-            let totals_sql = format!(
-                "SELECT count(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM expenses WHERE {FILTER_SQL}"
-            );
+            let totals_sql =
+                format!("SELECT count(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM expenses WHERE {clause}");
             with_db!(&state.db, |pool| {
-                sqlx::query_as(sqlx::AssertSqlSafe(totals_sql))
-                    .bind(user_id)
-                    .bind(&filter.category)
-                    .bind(filter.start)
-                    .bind(filter.end)
-                    .fetch_one(pool)
-                    .await
+                bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(totals_sql)), user_id, filter).fetch_one(pool).await
             })?
         }
     };
