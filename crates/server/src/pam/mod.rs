@@ -3,6 +3,7 @@
 pub mod brain;
 pub mod confirm;
 pub mod context;
+pub mod guardrails;
 pub mod registry;
 pub mod routes;
 pub mod spend;

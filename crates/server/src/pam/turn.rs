@@ -141,6 +141,10 @@ pub async fn run(
         reply["timestamp"] = json!(Utc::now());
         return Ok(reply);
     }
+    if super::guardrails::suspicious(&input.text) {
+        // Flag only: the message still gets an ordinary answer, and tool data never acts as instructions.
+        tracing::warn!(user.id = %user.id, "message looks like a prompt-injection attempt");
+    }
     let allowance = super::spend::allowance(state, user.id).await?;
     let chain =
         if matches!(allowance, super::spend::Allowance::Capped(_)) { &state.pam.offline } else { &state.pam.chain };
@@ -148,7 +152,10 @@ pub async fn run(
         let history = store::history(&state.db, conversation_id, 40).await?;
         let toolbox =
             TurnToolbox { state: state.clone(), user_id: user.id, conversation_id: Some(conversation_id), turn_id };
-        let system = context::system_prompt(&profile, &input.context, tz);
+        let budgets = crate::wins::budgets::all(state, user.id).await?;
+        let budget_lines: Vec<String> =
+            budgets.iter().map(|b| format!("{} {}/month", b.category, b.monthly_limit.to_decimal_string())).collect();
+        let system = context::system_prompt(&profile, &input.context, tz, &budget_lines);
         let options = TurnOptions { today: Some(Utc::now().with_timezone(&tz).date_naive()), ..Default::default() };
         let span = tracing::info_span!("turn", user.id = %user.id, conversation.id = %conversation_id);
         let outcome = tracing::Instrument::instrument(

@@ -207,3 +207,68 @@ async fn a_resend_while_the_first_turn_runs_gets_its_reply(backend: Backend) {
     assert_eq!(list["total"], 1, "one expense, however many copies");
     assert_eq!(claude.received_requests().await.unwrap().len(), 2, "one turn's two model calls");
 }
+
+on_both_databases!(bad_tool_input_goes_back_as_an_error_and_the_reply_is_not_empty);
+
+/// A Claude that first logs an impossible amount, then answers whatever came back.
+struct CarelessClaude;
+
+impl Respond for CarelessClaude {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&request.body).unwrap();
+        let last = body["messages"].as_array().unwrap().last().unwrap().clone();
+        let (block, stop) = if last["content"][0]["type"] == "tool_result" {
+            (json!({"type": "text", "text": "That amount didn't work — how much was it?"}), "end_turn")
+        } else {
+            (
+                json!({"type": "tool_use", "id": "toolu_bad", "name": "create_expense", "input": {"amount": -5, "category": "fuel"}}),
+                "tool_use",
+            )
+        };
+        let (start, delta) = if block["type"] == "text" {
+            (json!({"type": "text", "text": ""}), json!({"type": "text_delta", "text": block["text"]}))
+        } else {
+            (
+                json!({"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}),
+                json!({"type": "input_json_delta", "partial_json": block["input"].to_string()}),
+            )
+        };
+        let sse = [
+            ("message_start", json!({"type": "message_start", "message": {"usage": {"input_tokens": 3}}})),
+            ("content_block_start", json!({"type": "content_block_start", "index": 0, "content_block": start})),
+            ("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": delta})),
+            ("content_block_stop", json!({"type": "content_block_stop", "index": 0})),
+            (
+                "message_delta",
+                json!({"type": "message_delta", "delta": {"stop_reason": stop}, "usage": {"output_tokens": 2}}),
+            ),
+            ("message_stop", json!({"type": "message_stop"})),
+        ]
+        .iter()
+        .map(|(e, d)| format!("event: {e}\ndata: {d}\n\n"))
+        .collect::<String>();
+        ResponseTemplate::new(200).insert_header("content-type", "text/event-stream").set_body_string(sse)
+    }
+}
+
+async fn bad_tool_input_goes_back_as_an_error_and_the_reply_is_not_empty(backend: Backend) {
+    let claude = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(CarelessClaude).mount(&claude).await;
+    let url = claude.uri();
+    let app = spawn_app_with(
+        backend,
+        &[("ANTHROPIC_API_KEY", "k"), ("ANTHROPIC_BASE_URL", &url), ("PAM_FALLBACK_MODELS", "")],
+    )
+    .await;
+    let user = brisbane(&app, "pam10@example.com").await;
+    let reply = chat(&app, &user, json!({"message": "log minus five for fuel"})).await;
+    assert_eq!(reply["response"], "That amount didn't work — how much was it?");
+    assert_eq!(reply["tool_calls"][0]["status"], "error");
+    let sent: Vec<Value> =
+        claude.received_requests().await.unwrap().iter().map(|r| serde_json::from_slice(&r.body).unwrap()).collect();
+    let result = &sent[1]["messages"].as_array().unwrap().last().unwrap()["content"][0];
+    assert_eq!(result["is_error"], true);
+    assert!(result["content"].as_str().unwrap().contains("amount"), "a readable reason: {result}");
+    let list: Value = app.get("/api/v1/expenses", &user.token).await.json().await.unwrap();
+    assert_eq!(list["total"], 0);
+}

@@ -188,3 +188,29 @@ async fn pushes_wait_for_the_reply_in_flight(backend: Backend) {
     let second = next(&mut ws).await;
     assert_eq!(second["type"], "timer_expired", "then the held push");
 }
+
+on_both_databases!(chat_frames_are_rate_limited_per_user);
+
+async fn chat_frames_are_rate_limited_per_user(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("ws6@example.com").await;
+    let mut ws = open(&app, &user).await;
+    // Pings do not count; 60 chat messages a minute do.
+    for _ in 0..5 {
+        send(&mut ws, json!({"type": "ping"})).await;
+        assert_eq!(next(&mut ws).await["type"], "pong");
+    }
+    for i in 0..61 {
+        send(&mut ws, json!({"type": "chat", "message": format!("hello {i}"), "message_id": format!("r-{i}")})).await;
+    }
+    let mut limited = None;
+    for _ in 0..61 {
+        let f = next(&mut ws).await;
+        if f["type"] == "error" {
+            limited = Some(f);
+        }
+    }
+    let limited = limited.expect("the 61st message is refused");
+    assert_eq!(limited["error_code"], "RATE_LIMIT_EXCEEDED");
+    assert!(limited["retry_after"].as_u64().unwrap() >= 1);
+}
