@@ -112,6 +112,9 @@ pub struct Config {
     /// Per-user LLM spend caps in micro-USD; past one, PAM answers with the offline brain.
     pub daily_spend_cap_micro_usd: u64,
     pub monthly_spend_cap_micro_usd: u64,
+    /// WebSocket keepalive: a ping this often, and a close (1001) after this long without hearing back.
+    pub ws_ping_every: Duration,
+    pub ws_silent_limit: Duration,
 }
 
 use vars::{Vars, get, list, parse_bool, parse_http_url, parse_num, positive, secret, usd_micro};
@@ -249,6 +252,8 @@ impl Config {
             jwks_refresh_interval: Duration::from_secs(parse_num(&vars, "JWKS_REFRESH_INTERVAL_SECONDS", 2u64)?),
             auth_rate_per_minute: positive(&vars, "AUTH_RATE_LIMIT_PER_MINUTE", 10)?,
             login_failures_per_5_min: positive(&vars, "LOGIN_FAILURE_LIMIT", 5)?,
+            ws_ping_every: Duration::from_secs(positive(&vars, "WS_PING_SECONDS", 20)? as u64),
+            ws_silent_limit: Duration::from_secs(positive(&vars, "WS_SILENT_CLOSE_SECONDS", 60)? as u64),
             daily_spend_cap_micro_usd: usd_micro(&vars, "PAM_DAILY_SPEND_CAP_USD", 1_000_000)?,
             monthly_spend_cap_micro_usd: usd_micro(&vars, "PAM_MONTHLY_SPEND_CAP_USD", 10_000_000)?,
             subscription_cost_cents: match get(&vars, "SUBSCRIPTION_COST") {

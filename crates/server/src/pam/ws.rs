@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::Router;
 use axum::extract::ws::{CloseFrame, Message as WsMessage, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -24,8 +24,6 @@ use crate::auth::extract::authenticate;
 use crate::platform::rate_limit::Quota;
 use crate::state::AppState;
 
-const PING_EVERY: Duration = Duration::from_secs(20);
-const SILENT_LIMIT: Duration = Duration::from_secs(60);
 const MAX_FRAME: usize = 1024 * 1024;
 const MAX_CHAT_FRAME: usize = 128 * 1024;
 const CHAT_RATE: Quota = Quota::per_minute(60);
@@ -166,7 +164,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
 
     let mut context: Option<Value> = None;
     let mut last_heard = Instant::now();
-    let mut ticker = tokio::time::interval(PING_EVERY);
+    let mut ticker = tokio::time::interval(state.config.ws_ping_every);
     ticker.tick().await;
     loop {
         tokio::select! {
@@ -191,7 +189,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
                 }
             }
             _ = ticker.tick() => {
-                if last_heard.elapsed() > SILENT_LIMIT {
+                if last_heard.elapsed() > state.config.ws_silent_limit {
                     let _ = tx.send(close(1001, "no pong"));
                     break;
                 }

@@ -214,3 +214,25 @@ async fn chat_frames_are_rate_limited_per_user(backend: Backend) {
     assert_eq!(limited["error_code"], "RATE_LIMIT_EXCEEDED");
     assert!(limited["retry_after"].as_u64().unwrap() >= 1);
 }
+
+#[tokio::test]
+async fn a_silent_socket_is_pinged_then_closed_with_1001() {
+    let app =
+        crate::helpers::spawn_app_with(Backend::Sqlite, &[("WS_PING_SECONDS", "1"), ("WS_SILENT_CLOSE_SECONDS", "2")])
+            .await;
+    let user = app.register("ws7@example.com").await;
+    let mut ws = open(&app, &user).await;
+    // Say nothing (and read nothing, so no automatic pong goes back) for longer than the silence limit.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let mut pings = 0;
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("frames").expect("open").expect("ok")
+        {
+            Message::Ping(_) => pings += 1,
+            Message::Close(frame) => break frame.map(|f| u16::from(f.code)),
+            _ => {}
+        }
+    };
+    assert!(pings >= 1, "the server pinged");
+    assert_eq!(close, Some(1001));
+}
