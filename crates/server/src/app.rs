@@ -61,7 +61,13 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state);
+    let app = router(state.clone());
+    let pam = state.pam.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // WebSockets are detached from the HTTP connections axum drains: close them with 1001 ourselves.
+        pam.hub.close_all(std::time::Duration::from_secs(5)).await;
+    };
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

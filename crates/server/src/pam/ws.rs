@@ -95,9 +95,16 @@ impl Socket {
 }
 
 /// Every open socket by user, so any part of the app can push to a user (timers, budget alerts).
-#[derive(Default)]
 pub struct Hub {
     sockets: Mutex<HashMap<Uuid, Vec<Socket>>>,
+    /// Flipped once on shutdown: every session closes with 1001.
+    closing: tokio::sync::watch::Sender<bool>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub { sockets: Mutex::default(), closing: tokio::sync::watch::channel(false).0 }
+    }
 }
 
 impl Hub {
@@ -124,6 +131,15 @@ impl Hub {
             s.push(frame.clone());
         }
         list.len()
+    }
+
+    /// Asks every session to close with 1001 (server going away) and waits, briefly, until they have.
+    pub async fn close_all(&self, wait: std::time::Duration) {
+        self.closing.send_replace(true);
+        let deadline = tokio::time::Instant::now() + wait;
+        while self.connections() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
     }
 
     pub fn connections(&self) -> usize {
@@ -162,6 +178,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
     state.pam.hub.add(user.id, socket.clone());
     socket.send(json!({"type": "connection", "status": "connected", "message": "Connected to PAM", "user_id": user.id, "timestamp": Utc::now()}));
 
+    let mut closing = state.pam.hub.closing.subscribe();
     let mut context: Option<Value> = None;
     let mut last_heard = Instant::now();
     let mut ticker = tokio::time::interval(state.config.ws_ping_every);
@@ -187,6 +204,10 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
                     WsMessage::Close(_) => break,
                     WsMessage::Ping(_) | WsMessage::Pong(_) => {}
                 }
+            }
+            _ = closing.changed() => {
+                let _ = tx.send(close(1001, "server shutting down"));
+                break;
             }
             _ = ticker.tick() => {
                 if last_heard.elapsed() > state.config.ws_silent_limit {

@@ -236,3 +236,26 @@ async fn a_silent_socket_is_pinged_then_closed_with_1001() {
     assert!(pings >= 1, "the server pinged");
     assert_eq!(close, Some(1001));
 }
+
+#[tokio::test]
+async fn shutdown_closes_websockets_with_1001() {
+    crate::helpers::init_test_process();
+    let dir = tempfile::tempdir().unwrap();
+    let vars = std::collections::HashMap::from([
+        ("DATA_DIR".to_string(), dir.path().display().to_string()),
+        ("SECRET_KEY".to_string(), crate::helpers::TEST_SECRET.to_string()),
+    ]);
+    let state = pam_server::app::build_state(pam_server::config::Config::from_vars(vars).unwrap()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(pam_server::app::serve(listener, state.clone(), async move {
+        let _ = stopped.await;
+    }));
+    let app = TestApp { address, client: reqwest::Client::new(), state, _data_dir: dir };
+    let user = app.register("ws8@example.com").await;
+    let mut ws = open(&app, &user).await;
+    stop.send(()).unwrap();
+    assert_eq!(next(&mut ws).await["closed"], 1001);
+    tokio::time::timeout(Duration::from_secs(10), served).await.expect("server stopped").unwrap().unwrap();
+}
