@@ -57,6 +57,50 @@ impl Default for ToolRegistry {
     }
 }
 
+/// Which call an execution record belongs to.
+pub struct Execution<'a> {
+    pub conversation_id: Option<Uuid>,
+    pub turn_id: Uuid,
+    pub tool_use_id: &'a str,
+    pub name: &'a str,
+    pub input: &'a Value,
+}
+
+/// Writes one `tool_executions` row (a repeat of the same turn and call id is ignored).
+pub async fn record_execution(
+    state: &AppState,
+    user_id: Uuid,
+    e: &Execution<'_>,
+    outcome: &str,
+    result: &Value,
+    ms: u64,
+) {
+    let saved = with_db!(&state.db, |pool| {
+        sqlx::query(
+            "INSERT INTO tool_executions (id, user_id, conversation_id, turn_id, tool_use_id, tool_name, arguments_hash, \
+             outcome, result, duration_ms, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (turn_id, tool_use_id) DO NOTHING",
+        )
+        .bind(Uuid::now_v7())
+        .bind(user_id)
+        .bind(e.conversation_id)
+        .bind(e.turn_id)
+        .bind(e.tool_use_id)
+        .bind(e.name)
+        .bind(hash_arguments(e.input))
+        .bind(outcome)
+        .bind(SqlJson(result))
+        .bind(ms as i64)
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|_| ())
+    });
+    if let Err(err) = saved {
+        tracing::warn!(error = %err, tool.name = e.name, "could not record a tool execution");
+    }
+}
+
 /// The tools of one turn, acting as one user.
 pub struct TurnToolbox {
     pub state: AppState,
@@ -84,30 +128,9 @@ impl TurnToolbox {
     }
 
     async fn record(&self, tool_use_id: &str, name: &str, input: &Value, outcome: &str, result: &Value, ms: u64) {
-        let saved = with_db!(&self.state.db, |pool| {
-            sqlx::query(
-                "INSERT INTO tool_executions (id, user_id, conversation_id, turn_id, tool_use_id, tool_name, arguments_hash, \
-                 outcome, result, duration_ms, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-                 ON CONFLICT (turn_id, tool_use_id) DO NOTHING",
-            )
-            .bind(Uuid::now_v7())
-            .bind(self.user_id)
-            .bind(self.conversation_id)
-            .bind(self.turn_id)
-            .bind(tool_use_id)
-            .bind(name)
-            .bind(hash_arguments(input))
-            .bind(outcome)
-            .bind(SqlJson(result))
-            .bind(ms as i64)
-            .bind(Utc::now())
-            .execute(pool)
-            .await
-            .map(|_| ())
-        });
-        if let Err(e) = saved {
-            tracing::warn!(error = %e, tool.name = name, "could not record a tool execution");
-        }
+        let execution =
+            Execution { conversation_id: self.conversation_id, turn_id: self.turn_id, tool_use_id, name, input };
+        record_execution(&self.state, self.user_id, &execution, outcome, result, ms).await;
     }
 
     fn to_result(outcome: &str, result: &Value) -> ToolCallResult {

@@ -214,7 +214,29 @@ async fn execute_tool(
         ));
     }
     let ctx = ToolContext { state: state.clone(), user_id: user.id, turn_id: None };
-    match tool.run(ctx, arguments).await {
+    let started = std::time::Instant::now();
+    let outcome = tool.run(ctx, arguments.clone()).await;
+    let (label, stored) = match &outcome {
+        Ok(out) => ("ok", json!({"data": out.data, "ui_actions": out.ui_actions})),
+        Err(e) => ("error", json!({"error": e.to_string()})),
+    };
+    let execution = super::registry::Execution {
+        conversation_id: None,
+        turn_id: Uuid::now_v7(),
+        tool_use_id: "rest",
+        name: tool.name,
+        input: &arguments,
+    };
+    super::registry::record_execution(
+        &state,
+        user.id,
+        &execution,
+        label,
+        &stored,
+        started.elapsed().as_millis() as u64,
+    )
+    .await;
+    match outcome {
         Ok(out) => {
             Ok(Json(json!({"success": true, "data": out.data, "tool_name": tool_name, "ui_actions": out.ui_actions})))
         }

@@ -187,6 +187,14 @@ async fn tools_can_be_listed_and_run(backend: Backend) {
     assert_eq!(body["success"], true);
     assert_eq!(body["data"]["category"], "dining");
     assert_eq!(body["ui_actions"][0]["type"], "reload_expenses");
+    let recorded: i64 = pam_store::with_db!(app.db(), |pool| {
+        sqlx::query_scalar("SELECT count(*) FROM tool_executions WHERE user_id = $1 AND tool_name = 'create_expense' AND outcome = 'ok'")
+            .bind(user.id)
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap();
+    assert_eq!(recorded, 1, "REST executions are recorded too");
     let res = app
         .send_json(
             Method::POST,
