@@ -184,6 +184,25 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any amounts written as the client would (JSON numbers with up to two decimals) sum exactly.
+        #[test]
+        fn sums_are_exact(cents in proptest::collection::vec(1i64..=100_000_000, 1..400)) {
+            let parsed: Vec<Money> = cents
+                .iter()
+                .map(|c| serde_json::from_str::<Money>(&format!("{}.{:02}", c / 100, c % 100)).unwrap())
+                .collect();
+            let total: Money = parsed.iter().copied().sum();
+            proptest::prop_assert_eq!(total.cents(), cents.iter().sum::<i64>());
+            for (m, c) in parsed.iter().zip(&cents) {
+                proptest::prop_assert_eq!(m.cents(), *c);
+                // What goes out on the wire parses back to the same cents.
+                let back: Money = serde_json::from_str(&serde_json::to_string(m).unwrap()).unwrap();
+                proptest::prop_assert_eq!(back, *m);
+            }
+        }
+    }
+
     #[test]
     fn three_dimes_make_exactly_thirty_cents() {
         let dime = parse_json("0.10").unwrap();
