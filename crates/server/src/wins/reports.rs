@@ -52,6 +52,14 @@ fn by_category(expenses: &[Expense]) -> Vec<(&'static str, Money, usize)> {
     out
 }
 
+/// Spending per canonical category with each one's share of `total`.
+fn category_totals(expenses: &[Expense], total: Money) -> Vec<CategoryTotal> {
+    by_category(expenses)
+        .into_iter()
+        .map(|(c, amount, count)| CategoryTotal { category: c.into(), amount, count, percent: percent(amount, total) })
+        .collect()
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryTotal {
     pub category: String,
@@ -100,15 +108,7 @@ pub async fn summary(state: &AppState, user_id: Uuid, days: i64) -> Result<Summa
         net: (income - total).as_f64(),
         expense_count: spent.len(),
         daily_average: Money::from_cents(total.cents() / days),
-        categories: by_category(&spent)
-            .into_iter()
-            .map(|(c, amount, count)| CategoryTotal {
-                category: c.into(),
-                amount,
-                count,
-                percent: percent(amount, total),
-            })
-            .collect(),
+        categories: category_totals(&spent, total),
     })
 }
 
@@ -344,15 +344,7 @@ pub async fn report(
         start_date: start,
         end_date: end,
         currency: locale.currency,
-        categories: by_category(&spent)
-            .into_iter()
-            .map(|(c, amount, count)| CategoryTotal {
-                category: c.into(),
-                amount,
-                count,
-                percent: percent(amount, total),
-            })
-            .collect(),
+        categories: category_totals(&spent, total),
         total,
         expenses: spent,
     })
