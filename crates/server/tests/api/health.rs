@@ -55,6 +55,29 @@ async fn openapi_describes_every_route_and_docs_are_served() {
         "/api/v1/users/{user_id}/stats",
         "/api/v1/users/{user_id}/export",
         "/api/v1/users/{user_id}",
+        "/api/v1/expenses",
+        "/api/v1/expenses/{id}",
+        "/api/v1/budgets",
+        "/api/v1/income",
+        "/api/v1/wins/summary",
+        "/api/v1/wins/budget-status",
+        "/api/v1/wins/forecast",
+        "/api/v1/wins/savings-opportunities",
+        "/api/v1/wins/report",
+        "/api/v1/wins/charts/spending.svg",
+        "/api/v1/pam/savings/record",
+        "/api/v1/pam/monthly-savings",
+        "/api/expenses/{user_id}",
+        "/api/financial-summary/{user_id}",
+        "/api/v1/pam/chat",
+        "/api/v1/pam-simple/chat",
+        "/api/v1/pam/conversations",
+        "/api/v1/pam/history",
+        "/api/v1/pam/feedback",
+        "/api/v1/pam/tools/list",
+        "/api/v1/pam/tools/execute/{tool_name}",
+        "/api/v1/pam/tools/confirm/{confirmation_id}",
+        "/api/v1/pam/health",
     ] {
         assert!(paths.contains_key(path), "{path} missing from OpenAPI");
     }
@@ -63,7 +86,17 @@ async fn openapi_describes_every_route_and_docs_are_served() {
         assert!(profile_ops.get(m).is_some(), "profile {m}");
     }
     assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
-    for schema in ["ErrorBody", "ValidationErrorBody", "Profile", "TokenResponse", "ProfileUpdate"] {
+    for schema in [
+        "ErrorBody",
+        "ValidationErrorBody",
+        "Profile",
+        "TokenResponse",
+        "ProfileUpdate",
+        "NewExpense",
+        "Expense",
+        "Money",
+        "ChatRequest",
+    ] {
         assert!(doc["components"]["schemas"].get(schema).is_some(), "schema {schema}");
     }
 
