@@ -10,7 +10,7 @@ use futures::stream::{self, StreamExt};
 use crate::stream::{Deadlines, StreamEvent};
 use serde_json::Value;
 
-use crate::provider::{FallbackChain, ModelRequest, ProviderError, ToolChoice, ToolSpec};
+use crate::provider::{FallbackChain, ModelRequest, ToolChoice, ToolSpec};
 use crate::registry::Registry;
 use crate::transcript::{Block, Message, Role, trim_to_budget};
 use crate::usage::{UsageRecord, cost_micro_usd};
@@ -280,10 +280,4 @@ fn fallback_text(calls: &[ToolCallSummary]) -> String {
 fn record(registry: &Registry, model: &str, usage: crate::usage::Usage, latency_ms: u64, outcome: &str) -> UsageRecord {
     let cost = registry.get(model).map(|m| cost_micro_usd(m, &usage)).unwrap_or(0);
     UsageRecord { model: model.to_string(), usage, cost_micro_usd: cost, latency_ms, outcome: outcome.to_string() }
-}
-
-impl From<ProviderError> for TurnError {
-    fn from(e: ProviderError) -> Self {
-        TurnError::NoModel(e.to_string())
-    }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use futures::stream::BoxStream;
 use serde_json::Value;
 
-use crate::provider::{ModelResponse, ProviderError};
+use crate::provider::ModelResponse;
 use crate::usage::Usage;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -45,9 +45,4 @@ impl Default for Deadlines {
     fn default() -> Self {
         Deadlines { first_token: Duration::from_secs(15), idle: Duration::from_secs(10) }
     }
-}
-
-/// Whether a stream error happened before anything reached the user (then another model may answer).
-pub fn before_first_token(err: &ProviderError) -> bool {
-    matches!(err, ProviderError::Retryable { .. })
 }

@@ -183,11 +183,3 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
         _ => false,
     }
 }
-
-/// True when a database error is a foreign-key violation.
-pub fn is_foreign_key_violation(err: &sqlx::Error) -> bool {
-    match err {
-        sqlx::Error::Database(db) => db.is_foreign_key_violation(),
-        _ => false,
-    }
-}

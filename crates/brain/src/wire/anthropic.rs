@@ -4,7 +4,7 @@
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
-use super::{HttpSettings, post_json};
+use super::{HttpSettings, post_json, tool_input};
 use crate::provider::{LlmProvider, ModelRequest, ModelResponse, ProviderError, StopReason, ToolChoice};
 use crate::transcript::{Block, Message, Role};
 use crate::usage::Usage;
@@ -89,13 +89,7 @@ pub fn parse(json: &Value) -> Result<ModelResponse, ProviderError> {
             _ => None,
         })
         .collect();
-    let stop = match json["stop_reason"].as_str() {
-        Some("end_turn") | Some("stop_sequence") => StopReason::EndTurn,
-        Some("tool_use") => StopReason::ToolUse,
-        Some("max_tokens") => StopReason::MaxTokens,
-        Some("refusal") => StopReason::Refusal,
-        other => StopReason::Other(other.unwrap_or("unknown").to_string()),
-    };
+    let stop = stop_reason(json["stop_reason"].as_str());
     let u = &json["usage"];
     let usage = Usage {
         input_tokens: u["input_tokens"].as_u64().unwrap_or(0),
@@ -120,7 +114,7 @@ impl LlmProvider for Anthropic {
                 .header("x-api-key", &self.settings.api_key)
                 .header("anthropic-version", API_VERSION)
                 .json(&body(&self.settings.model, request));
-            let json = post_json(&self.client, builder, self.settings.timeout).await?;
+            let json = post_json(builder, self.settings.timeout).await?;
             parse(&json)
         })
     }
@@ -244,23 +238,19 @@ impl StreamAssembler {
                 Partial::Other => None,
             })
             .collect();
-        let stop = match self.stop.as_deref() {
-            Some("end_turn") | Some("stop_sequence") => StopReason::EndTurn,
-            Some("tool_use") => StopReason::ToolUse,
-            Some("max_tokens") => StopReason::MaxTokens,
-            Some("refusal") => StopReason::Refusal,
-            other => StopReason::Other(other.unwrap_or("unknown").to_string()),
-        };
+        let stop = stop_reason(self.stop.as_deref());
         ModelResponse { message: Message { role: Role::Assistant, blocks }, stop, usage: self.usage }
     }
 }
 
-/// Tool input from streamed JSON pieces: empty is `{}`; broken JSON is passed on for the tool to refuse.
-fn tool_input(json: &str) -> Value {
-    if json.trim().is_empty() {
-        return json!({});
+fn stop_reason(reason: Option<&str>) -> StopReason {
+    match reason {
+        Some("end_turn") | Some("stop_sequence") => StopReason::EndTurn,
+        Some("tool_use") => StopReason::ToolUse,
+        Some("max_tokens") => StopReason::MaxTokens,
+        Some("refusal") => StopReason::Refusal,
+        other => StopReason::Other(other.unwrap_or("unknown").to_string()),
     }
-    serde_json::from_str(json).unwrap_or_else(|_| json!({"_unparsable_arguments": json}))
 }
 
 impl Anthropic {

@@ -223,7 +223,7 @@ impl LlmProvider for Gemini {
                 self.settings.model
             );
             let builder = self.client.post(url).header("x-goog-api-key", &self.settings.api_key).json(&body(request));
-            let json = post_json(&self.client, builder, self.settings.timeout).await?;
+            let json = post_json(builder, self.settings.timeout).await?;
             parse(&json, &format!("gemini_{}", request.messages.len()))
         })
     }

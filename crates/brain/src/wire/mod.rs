@@ -24,23 +24,16 @@ pub struct HttpSettings {
 
 /// Sends a JSON request and classifies the failure modes providers share.
 pub(crate) async fn post_json(
-    client: &reqwest::Client,
     request: reqwest::RequestBuilder,
     timeout: Duration,
 ) -> Result<serde_json::Value, ProviderError> {
-    let _ = client;
     let response = match tokio::time::timeout(timeout, request.send()).await {
         Err(_) => return Err(retryable(format!("no answer within {} s", timeout.as_secs_f32()), None)),
         Ok(Err(e)) => return Err(retryable(format!("could not reach the provider: {e}"), None)),
         Ok(Ok(r)) => r,
     };
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .map(Duration::from_secs_f64);
+    let retry_after = retry_after(response.headers());
     let body = match tokio::time::timeout(timeout, response.bytes()).await {
         Err(_) => return Err(retryable("the answer stalled".into(), None)),
         Ok(Err(e)) => return Err(retryable(format!("the answer broke off: {e}"), None)),
@@ -50,16 +43,43 @@ pub(crate) async fn post_json(
     if status.is_success() {
         return Ok(json);
     }
-    let message = json["error"]["message"]
+    Err(refusal(status, retry_after, &json))
+}
+
+/// The `retry-after` header in seconds, if any.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map(Duration::from_secs_f64)
+}
+
+/// A provider's non-success answer: 408/409/425/429/5xx (529 included) may succeed elsewhere or later;
+/// anything else is the request's own fault.
+pub(crate) fn refusal(
+    status: reqwest::StatusCode,
+    retry_after: Option<Duration>,
+    body: &serde_json::Value,
+) -> ProviderError {
+    let detail = body["error"]["message"]
         .as_str()
-        .or_else(|| json["message"].as_str())
-        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error"))
-        .to_string();
-    let message = format!("{} {message}", status.as_u16());
+        .or_else(|| body["message"].as_str())
+        .unwrap_or_else(|| status.canonical_reason().unwrap_or("error"));
+    let message = format!("{} {detail}", status.as_u16());
     match status.as_u16() {
-        408 | 409 | 425 | 429 | 500..=599 => Err(retryable(message, retry_after)),
-        _ => Err(ProviderError::Fatal(message)),
+        408 | 409 | 425 | 429 | 500..=599 => retryable(message, retry_after),
+        _ => ProviderError::Fatal(message),
     }
+}
+
+/// A tool call's arguments as text (streamed or whole): empty is `{}`; broken JSON is passed on as it
+/// is, for the tool to refuse with a readable reason.
+pub(crate) fn tool_input(arguments: &str) -> serde_json::Value {
+    if arguments.trim().is_empty() {
+        return serde_json::json!({});
+    }
+    serde_json::from_str(arguments).unwrap_or_else(|_| serde_json::json!({"_unparsable_arguments": arguments}))
 }
 
 fn retryable(message: String, retry_after: Option<Duration>) -> ProviderError {

@@ -4,7 +4,7 @@
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
 
-use super::{HttpSettings, post_json};
+use super::{HttpSettings, post_json, tool_input};
 use crate::provider::{LlmProvider, ModelRequest, ModelResponse, ProviderError, StopReason, ToolChoice};
 use crate::transcript::{Block, Message, Role};
 use crate::usage::Usage;
@@ -69,6 +69,17 @@ pub fn body(model: &str, request: &ModelRequest) -> Value {
     body
 }
 
+/// Usage as OpenAI reports it: cached prompt tokens are part of `prompt_tokens`, so they are taken out.
+fn usage_of(u: &Value) -> Usage {
+    let cached = u["prompt_tokens_details"]["cached_tokens"].as_u64().unwrap_or(0);
+    Usage {
+        input_tokens: u["prompt_tokens"].as_u64().unwrap_or(0).saturating_sub(cached),
+        output_tokens: u["completion_tokens"].as_u64().unwrap_or(0),
+        cache_write_tokens: 0,
+        cache_read_tokens: cached,
+    }
+}
+
 pub fn parse(json: &Value) -> Result<ModelResponse, ProviderError> {
     let choice = &json["choices"][0];
     let message = &choice["message"];
@@ -77,10 +88,7 @@ pub fn parse(json: &Value) -> Result<ModelResponse, ProviderError> {
         blocks.push(Block::text(text));
     }
     for call in message["tool_calls"].as_array().cloned().unwrap_or_default() {
-        let arguments = call["function"]["arguments"].as_str().unwrap_or("{}");
-        // Malformed arguments are passed on as they are: the tool answers with a readable error.
-        let input = serde_json::from_str::<Value>(if arguments.trim().is_empty() { "{}" } else { arguments })
-            .unwrap_or_else(|_| json!({"_unparsable_arguments": arguments}));
+        let input = tool_input(call["function"]["arguments"].as_str().unwrap_or_default());
         blocks.push(Block::ToolUse {
             id: call["id"].as_str().unwrap_or_default().to_string(),
             name: call["function"]["name"].as_str().unwrap_or_default().to_string(),
@@ -95,14 +103,7 @@ pub fn parse(json: &Value) -> Result<ModelResponse, ProviderError> {
         Some("content_filter") => StopReason::Refusal,
         other => StopReason::Other(other.unwrap_or("unknown").to_string()),
     };
-    let u = &json["usage"];
-    let cached = u["prompt_tokens_details"]["cached_tokens"].as_u64().unwrap_or(0);
-    let usage = Usage {
-        input_tokens: u["prompt_tokens"].as_u64().unwrap_or(0).saturating_sub(cached),
-        output_tokens: u["completion_tokens"].as_u64().unwrap_or(0),
-        cache_write_tokens: 0,
-        cache_read_tokens: cached,
-    };
+    let usage = usage_of(&json["usage"]);
     Ok(ModelResponse { message: Message { role: Role::Assistant, blocks }, stop, usage })
 }
 
@@ -118,7 +119,7 @@ impl LlmProvider for OpenAiCompatible {
             if !self.settings.api_key.is_empty() {
                 builder = builder.bearer_auth(&self.settings.api_key);
             }
-            let json = post_json(&self.client, builder, self.settings.timeout).await?;
+            let json = post_json(builder, self.settings.timeout).await?;
             parse(&json)
         })
     }
@@ -168,12 +169,7 @@ impl OpenAiCompatible {
                                 blocks.push(Block::text(std::mem::take(&mut text)));
                             }
                             for (id, name, args) in calls.drain(..) {
-                                let input = if args.trim().is_empty() {
-                                    json!({})
-                                } else {
-                                    serde_json::from_str(&args)
-                                        .unwrap_or_else(|_| json!({"_unparsable_arguments": args}))
-                                };
+                                let input = tool_input(&args);
                                 out.push(StreamEvent::ToolCallFinished {
                                     id: id.clone(),
                                     name: name.clone(),
@@ -229,14 +225,7 @@ impl OpenAiCompatible {
                                 finish = Some(f.to_string());
                             }
                             if chunk["usage"].is_object() {
-                                let u = &chunk["usage"];
-                                let cached = u["prompt_tokens_details"]["cached_tokens"].as_u64().unwrap_or(0);
-                                usage = Usage {
-                                    input_tokens: u["prompt_tokens"].as_u64().unwrap_or(0).saturating_sub(cached),
-                                    output_tokens: u["completion_tokens"].as_u64().unwrap_or(0),
-                                    cache_write_tokens: 0,
-                                    cache_read_tokens: cached,
-                                };
+                                usage = usage_of(&chunk["usage"]);
                             }
                         }
                         Err(message) if !ended => out.push(StreamEvent::Error { message, retryable: true }),

@@ -55,18 +55,9 @@ pub async fn open(
     };
     let status = response.status();
     if !status.is_success() {
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<f64>().ok())
-            .map(Duration::from_secs_f64);
+        let retry_after = super::retry_after(response.headers());
         let body: serde_json::Value = response.json().await.unwrap_or_default();
-        let message = format!("{} {}", status.as_u16(), body["error"]["message"].as_str().unwrap_or("error"));
-        return Err(match status.as_u16() {
-            408 | 409 | 425 | 429 | 500..=599 => retryable(message, retry_after),
-            _ => ProviderError::Fatal(message),
-        });
+        return Err(super::refusal(status, retry_after, &body));
     }
     let mut bytes = response.bytes_stream();
     // The first chunk must arrive within the first-token deadline.
