@@ -99,6 +99,25 @@ pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(Strin
     }
 }
 
+/// What the user is told after confirming: the sentence, the UI actions, and the error (if any).
+pub struct Confirmed {
+    pub text: String,
+    pub ui_actions: Vec<crate::tools::UiAction>,
+    pub error: Option<String>,
+}
+
+/// Confirms and words the outcome for the user (chat "yes" and the WebSocket `confirm` frame alike).
+pub async fn carry_out(state: &AppState, user_id: Uuid, id: Uuid) -> Confirmed {
+    match confirm(state, user_id, id).await {
+        Ok((name, out)) => {
+            Confirmed { text: format!("Done — {}.", name.replace('_', " ")), ui_actions: out.ui_actions, error: None }
+        }
+        Err(e) => {
+            Confirmed { text: format!("I couldn't do that: {e}"), ui_actions: Vec::new(), error: Some(e.to_string()) }
+        }
+    }
+}
+
 /// The newest open proposal in a conversation.
 pub async fn pending_in(state: &AppState, user_id: Uuid, conversation_id: Uuid) -> Result<Option<Uuid>, AppError> {
     Ok(with_db!(&state.db, |pool| {

@@ -123,10 +123,8 @@ pub async fn run(
         && let Some(pending) = super::confirm::pending_in(state, user.id, conversation_id).await?
     {
         let (text, ui_actions) = if yes {
-            match super::confirm::confirm(state, user.id, pending).await {
-                Ok((name, out)) => (format!("Done — {}.", name.replace('_', " ")), out.ui_actions),
-                Err(e) => (format!("I couldn't do that: {e}"), Vec::new()),
-            }
+            let done = super::confirm::carry_out(state, user.id, pending).await;
+            (done.text, done.ui_actions)
         } else {
             super::confirm::cancel(state, pending).await?;
             ("OK, I won't do that.".to_string(), Vec::new())

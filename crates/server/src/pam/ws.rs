@@ -311,10 +311,9 @@ fn handle_frame(state: &AppState, user: &AuthUser, socket: &Socket, context: &mu
             socket.turn_started();
             let (state, user, socket) = (state.clone(), user.clone(), socket.clone());
             tokio::spawn(async move {
-                let (text, ui_actions, error) = match super::confirm::confirm(&state, user.id, id).await {
-                    Ok((name, out)) => (format!("Done — {}.", name.replace('_', " ")), out.ui_actions, json!(false)),
-                    Err(e) => (format!("I couldn't do that: {e}"), Vec::new(), json!(e.to_string())),
-                };
+                let done = super::confirm::carry_out(&state, user.id, id).await;
+                let (text, ui_actions) = (done.text, done.ui_actions);
+                let error = done.error.map_or(json!(false), |e| json!(e));
                 socket.turn_finished(
                     json!({"type": "chat_response", "message": text, "content": text, "ui_actions": ui_actions,
                     "tool_calls": [], "confirmation_id": id, "source": "pam", "error": error, "timestamp": Utc::now()}),
