@@ -101,6 +101,26 @@ pub async fn record_execution(
     }
 }
 
+/// Runs a tool as the user and records the execution (the turn path and the REST route alike). Returns
+/// the outcome label, what was stored, and the outcome itself.
+pub async fn run_recorded(
+    state: &AppState,
+    user_id: Uuid,
+    tool: &Tool,
+    execution: &Execution<'_>,
+) -> (&'static str, Value, Result<crate::tools::ToolOutput, ToolError>) {
+    let started = Instant::now();
+    let span = tracing::info_span!("tool", tool.name = execution.name, user.id = %user_id);
+    let ctx = ToolContext { state: state.clone(), user_id, turn_id: Some(execution.turn_id) };
+    let outcome = tracing::Instrument::instrument(tool.run(ctx, execution.input.clone()), span).await;
+    let (label, stored) = match &outcome {
+        Ok(out) => ("ok", json!({"data": out.data, "ui_actions": out.ui_actions})),
+        Err(e) => ("error", json!({"error": e.to_string()})),
+    };
+    record_execution(state, user_id, execution, label, &stored, started.elapsed().as_millis() as u64).await;
+    (label, stored, outcome)
+}
+
 /// The tools of one turn, acting as one user.
 pub struct TurnToolbox {
     pub state: AppState,
@@ -178,16 +198,14 @@ impl Toolbox for TurnToolbox {
                 self.record(id, name, &input, label, &result, 0).await;
                 return Self::to_result(label, &result);
             }
-            let started = Instant::now();
-            let span = tracing::info_span!("tool", tool.name = name, user.id = %self.user_id);
-            let ctx = ToolContext { state: self.state.clone(), user_id: self.user_id, turn_id: Some(self.turn_id) };
-            let outcome = tracing::Instrument::instrument(tool.run(ctx, input.clone()), span).await;
-            let (label, result) = match outcome {
-                Ok(out) => ("ok", json!({"data": out.data, "ui_actions": out.ui_actions})),
-                Err(ToolError::InvalidArguments(m)) => ("error", json!({"error": format!("Invalid arguments: {m}")})),
-                Err(ToolError::Failed(m)) => ("error", json!({"error": m})),
+            let execution = Execution {
+                conversation_id: self.conversation_id,
+                turn_id: self.turn_id,
+                tool_use_id: id,
+                name,
+                input: &input,
             };
-            self.record(id, name, &input, label, &result, started.elapsed().as_millis() as u64).await;
+            let (label, result, _) = run_recorded(&self.state, self.user_id, tool, &execution).await;
             Self::to_result(label, &result)
         })
     }

@@ -18,7 +18,7 @@ use crate::error::{AppError, ErrorBody, ValidationErrorBody};
 use crate::http::extract::{Json, Path, Query};
 use crate::http::pagination::Page;
 use crate::state::AppState;
-use crate::tools::{ToolContext, ToolError};
+use crate::tools::ToolError;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -213,13 +213,6 @@ async fn execute_tool(
             "summary": proposal["summary"], "tool_name": tool_name}),
         ));
     }
-    let ctx = ToolContext { state: state.clone(), user_id: user.id, turn_id: None };
-    let started = std::time::Instant::now();
-    let outcome = tool.run(ctx, arguments.clone()).await;
-    let (label, stored) = match &outcome {
-        Ok(out) => ("ok", json!({"data": out.data, "ui_actions": out.ui_actions})),
-        Err(e) => ("error", json!({"error": e.to_string()})),
-    };
     let execution = super::registry::Execution {
         conversation_id: None,
         turn_id: Uuid::now_v7(),
@@ -227,15 +220,7 @@ async fn execute_tool(
         name: tool.name,
         input: &arguments,
     };
-    super::registry::record_execution(
-        &state,
-        user.id,
-        &execution,
-        label,
-        &stored,
-        started.elapsed().as_millis() as u64,
-    )
-    .await;
+    let (_, _, outcome) = super::registry::run_recorded(&state, user.id, tool, &execution).await;
     match outcome {
         Ok(out) => {
             Ok(Json(json!({"success": true, "data": out.data, "tool_name": tool_name, "ui_actions": out.ui_actions})))
