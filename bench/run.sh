@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Load benchmarks for the figures the issues name. Usage: bench/run.sh [seconds] [connections]
-# Needs wrk (installed here with apt-get when missing) and, for the Postgres rows, a local Postgres
-# (PAM_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test). Results are printed as a
-# Markdown table and appended to bench/RESULTS.md with the date.
+# Load benchmarks for the figures the issues name. Usage: bench/run.sh [seconds] [connections] [rounds]
+# (defaults 10 s, 64 connections, 5 rounds). Needs wrk (installed here with apt-get when missing) and, for
+# the Postgres rows, a local Postgres (PAM_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test).
+# Results are printed as a Markdown table and appended to bench/RESULTS.md with the date.
+#
+# The /health comparison runs in interleaved rounds (hello-world, contract floor, pam on SQLite, pam on
+# Postgres, then again) and reports each one's median run: on a shared 2-core machine the speed of the
+# whole machine drifts by ±15% from one run to the next, so a single run each says little about a ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 DURATION=${1:-10}
 CONNS=${2:-64}
+ROUNDS=${3:-5}
 PG_BASE=${PAM_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 
@@ -20,41 +25,59 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
+RUNS="$WORK/runs"; : >"$RUNS"
 ROWS="$WORK/rows"; : >"$ROWS"
-# wrk_row NAME URL HEADER PID: one load run → a table row (req/s, p50, p99, peak RSS during it); sets RPS.
-wrk_row() {
-  local name=$1 url=$2 header=${3:-} pid=$4 out
-  # Reset the peak-RSS mark so the figure is this load's, not set-up work before it (Argon2 hashing at
-  # registration alone touches 19 MB).
-  echo 5 >"/proc/$pid/clear_refs" 2>/dev/null || true
+
+# load NAME URL [HEADER]: one wrk run, appended to $RUNS as "NAME<TAB>req/s<TAB>p50<TAB>p99<TAB>non-2xx".
+load() {
+  local name=$1 url=$2 header=${3:-} out
   if [ -n "$header" ]; then
     out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency -H "$header" "$url")
   else
     out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$url")
   fi
-  local rps p50 p99 non2xx rss
+  local rps p50 p99 non2xx
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); non2xx=${non2xx:-0}
-  rss=$(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' "/proc/$pid/status")
-  echo "| $name | $rps | $p50 | $p99 | $non2xx | $rss |" >>"$ROWS"
-  echo "$name: $rps req/s, p50 $p50, p99 $p99, non-2xx $non2xx, peak RSS $rss" >&2
-  RPS=$rps
+  printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$rps" "$p50" "$p99" "$non2xx" >>"$RUNS"
+  echo "$name: $rps req/s, p50 $p50, p99 $p99, non-2xx $non2xx" >&2
 }
 
-wait_ready() { # port → ms until /health/ready answered 200
+# Peak RSS is the kernel's high-water mark (VmHWM), reset before a load so the figure is that load's,
+# not set-up work before it (Argon2 hashing at registration alone touches 19 MB).
+reset_rss() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
+peak_rss() { awk '/VmHWM/ {printf "%.1f MB", $2/1024}' "/proc/$1/status"; }
+
+# row NAME PID: the table row of NAME's median run (by req/s), with PID's peak RSS; sets RPS to that median.
+row() {
+  local line
+  line=$(python3 - "$RUNS" "$1" <<'PY'
+import sys
+runs = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.split("\t")[0] == sys.argv[2]]
+runs.sort(key=lambda r: float(r[1]))
+name, rps, p50, p99, non2xx = runs[len(runs) // 2]
+print(f"{rps}\t| {name} | {rps} | {p50} | {p99} | {non2xx} |")
+PY
+)
+  RPS=${line%%$'\t'*}
+  echo "${line#*$'\t'} $(peak_rss "$2") | ${3:-1} |" >>"$ROWS"
+}
+share() { python3 -c "print(f'{$1/$2*100:.0f}%')"; }
+
+wait_ready() { # start-ns port → ms until /health/ready answered 200
   local start=$1 port=$2
   until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; do sleep 0.005; done
   echo $(( ($(date +%s%N) - start) / 1000000 ))
 }
 
-# start_pam NAME PORT DATABASE_URL → pid; also measures start-to-ready on the (now existing) database.
+# start_pam NAME PORT DATABASE_URL: sets PAM_PID and READY_MS (start-to-ready on the now existing database).
 SECRET=bench-secret-key-0123456789abcdef0123456789
 start_pam() {
   local port=$2 url=$3 dir="$WORK/$1" start pid
   mkdir -p "$dir"
-  # First start creates and migrates the database; the measured start is the second one.
+  # The first start creates and migrates the database; the measured start is the second one.
   DATA_DIR=$dir DATABASE_URL=$url PORT=$port SECRET_KEY=$SECRET RUST_LOG=warn "$BIN" serve >"$dir/log" 2>&1 &
   pid=$!
   wait_ready "$(date +%s%N)" "$port" >/dev/null
@@ -74,46 +97,67 @@ register() { # port → "user_id token"
 }
 
 target/bench/release/bench-hello 18080 & HELLO=$!; PIDS+=("$HELLO")
-until curl -sf http://127.0.0.1:18080/health >/dev/null; do sleep 0.01; done
-wrk_row "bare axum hello-world /health" http://127.0.0.1:18080/health "" "$HELLO"
-HELLO_RPS=$RPS
-kill "$HELLO"
+target/bench/release/bench-hello 18081 contract & FLOOR=$!; PIDS+=("$FLOOR")
+until curl -sf http://127.0.0.1:18080/health >/dev/null && curl -sf http://127.0.0.1:18081/health >/dev/null; do
+  sleep 0.01
+done
 
-declare -A READY
+declare -A READY PAM URL PORT
+psql "$PG_BASE" -qc 'DROP DATABASE IF EXISTS pam_bench WITH (FORCE)' -c 'CREATE DATABASE pam_bench' >/dev/null
+URL[sqlite]="sqlite://$WORK/sqlite/pam.db"; PORT[sqlite]=18001
+URL[postgres]="${PG_BASE%/*}/pam_bench"; PORT[postgres]=18002
 for db in sqlite postgres; do
-  if [ "$db" = sqlite ]; then url="sqlite://$WORK/sqlite/pam.db"; port=18001; else
-    psql "$PG_BASE" -qc 'DROP DATABASE IF EXISTS pam_bench WITH (FORCE)' -c 'CREATE DATABASE pam_bench' >/dev/null
-    url="${PG_BASE%/*}/pam_bench"; port=18002; fi
-  start_pam "$db" "$port" "$url"
-  READY[$db]=$READY_MS
-  wrk_row "pam /health ($db)" "http://127.0.0.1:$port/health" "" "$PAM_PID"
-  share=$(python3 -c "print(f'{$RPS/$HELLO_RPS*100:.0f}%')")
-  echo "  /health vs hello-world: $share" >&2
-  echo "| ↳ /health as share of hello-world | $share | | | | |" >>"$ROWS"
+  start_pam "$db" "${PORT[$db]}" "${URL[$db]}"
+  READY[$db]=$READY_MS; PAM[$db]=$PAM_PID
+done
+
+# GET /health, interleaved rounds.
+for pid in "$HELLO" "$FLOOR" "${PAM[sqlite]}" "${PAM[postgres]}"; do reset_rss "$pid"; done
+for _ in $(seq "$ROUNDS"); do
+  load "bare axum hello-world /health" http://127.0.0.1:18080/health
+  load "bare axum sending pam's /health bytes (contract floor)" http://127.0.0.1:18081/health
+  for db in sqlite postgres; do load "pam /health ($db)" "http://127.0.0.1:${PORT[$db]}/health"; done
+done
+row "bare axum hello-world /health" "$HELLO" "$ROUNDS"; HELLO_RPS=$RPS
+row "bare axum sending pam's /health bytes (contract floor)" "$FLOOR" "$ROUNDS"; FLOOR_RPS=$RPS
+echo "| ↳ contract floor as share of hello-world | $(share "$FLOOR_RPS" "$HELLO_RPS") | | | | | |" >>"$ROWS"
+for db in sqlite postgres; do
+  row "pam /health ($db)" "${PAM[$db]}" "$ROUNDS"
+  echo "| ↳ pam /health ($db) as share of hello-world / of the contract floor |" \
+    "$(share "$RPS" "$HELLO_RPS") / $(share "$RPS" "$FLOOR_RPS") | | | | | |" >>"$ROWS"
+done
+kill "$HELLO" "$FLOOR"
+
+for db in sqlite postgres; do
+  port=${PORT[$db]}; pid=${PAM[$db]}
   read -r uid token < <(register "$port")
-  wrk_row "pam GET own profile, authenticated ($db)" "http://127.0.0.1:$port/api/v1/users/$uid/profile" \
-    "Authorization: Bearer $token" "$PAM_PID"
+  reset_rss "$pid"
+  load "pam GET own profile, authenticated ($db)" "http://127.0.0.1:$port/api/v1/users/$uid/profile" \
+    "Authorization: Bearer $token"
+  row "pam GET own profile, authenticated ($db)" "$pid"
 
   # Wins: one of 1,000 seeded users, 50 rows, against a bare axum + sqlx handler on the same database.
-  read -r wuid wtoken < <(python3 bench/seed_wins.py "$url" "$SECRET")
-  wrk_row "pam GET /api/expenses/{user_id}, 50 rows ($db)" "http://127.0.0.1:$port/api/expenses/$wuid" \
-    "Authorization: Bearer $wtoken" "$PAM_PID"
-  PAM_RPS=$RPS
-  kill -TERM "$PAM_PID"
-  target/bench/release/bench-bare $((port + 100)) "$url" & BARE=$!; PIDS+=("$BARE")
+  read -r wuid wtoken < <(python3 bench/seed_wins.py "${URL[$db]}" "$SECRET")
+  reset_rss "$pid"
+  load "pam GET /api/expenses/{user_id}, 50 rows ($db)" "http://127.0.0.1:$port/api/expenses/$wuid" \
+    "Authorization: Bearer $wtoken"
+  row "pam GET /api/expenses/{user_id}, 50 rows ($db)" "$pid"; PAM_RPS=$RPS
+  kill -TERM "$pid"; wait "$pid" 2>/dev/null || true
+  target/bench/release/bench-bare $((port + 100)) "${URL[$db]}" & BARE=$!; PIDS+=("$BARE")
   until curl -sf "http://127.0.0.1:$((port + 100))/api/expenses/$wuid" >/dev/null; do sleep 0.05; done
-  wrk_row "bare axum + sqlx, same query and JSON ($db)" "http://127.0.0.1:$((port + 100))/api/expenses/$wuid" "" "$BARE"
-  share=$(python3 -c "print(f'{$PAM_RPS/$RPS*100:.0f}%')")
-  echo "| ↳ expenses route as share of bare handler | $share | | | | |" >>"$ROWS"
+  reset_rss "$BARE"
+  load "bare axum + sqlx, same query and JSON ($db)" "http://127.0.0.1:$((port + 100))/api/expenses/$wuid"
+  row "bare axum + sqlx, same query and JSON ($db)" "$BARE"
+  echo "| ↳ expenses route as share of bare handler | $(share "$PAM_RPS" "$RPS") | | | | | |" >>"$ROWS"
   kill "$BARE"
 done
 
 {
   echo
-  echo "### $(date -u +%Y-%m-%d) — ${CONNS} connections, ${DURATION}s, wrk -t2, $(nproc) cores"
+  echo "### $(date -u +%Y-%m-%d) — ${CONNS} connections, ${DURATION}s per run, wrk -t2, $(nproc) cores"
   echo
-  echo "| run | req/s | p50 | p99 | non-2xx | server peak RSS |"
-  echo "|---|---|---|---|---|---|"
+  echo "| run | req/s (median run) | p50 | p99 | non-2xx | server peak RSS | runs |"
+  echo "|---|---|---|---|---|---|---|"
   cat "$ROWS"
   echo
   echo "Start to ready on an existing database: SQLite ${READY[sqlite]} ms, Postgres ${READY[postgres]} ms."

@@ -1,7 +1,6 @@
 //! Building the application from config and serving it on a listener it is given.
 
 use std::future::Future;
-use std::net::SocketAddr;
 
 use axum::Router;
 use pam_store::{ConnectOptions, Db};
@@ -31,7 +30,12 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api().split_for_parts().1
 }
 
-pub fn router(state: AppState) -> Router {
+/// The routes with the edge around them: what `serve` answers every request with.
+pub fn service(state: AppState) -> middleware::Edge {
+    middleware::Edge::new(router(state.clone()), state)
+}
+
+fn router(state: AppState) -> Router {
     let (api, doc) = api().split_for_parts();
     Router::new()
         .merge(api)
@@ -39,7 +43,6 @@ pub fn router(state: AppState) -> Router {
         .merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
         .fallback(|| async { AppError::NotFound("Not Found".into()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::edge))
         .with_state(state)
 }
 
@@ -61,16 +64,14 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state.clone());
+    let app = service(state.clone());
     let pam = state.pam.clone();
     let shutdown = async move {
         shutdown.await;
         // WebSockets are detached from the HTTP connections axum drains: close them with 1001 ourselves.
         pam.hub.close_all(std::time::Duration::from_secs(5)).await;
     };
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app.per_connection()).with_graceful_shutdown(shutdown).await
 }
 
 /// Resolves on SIGINT or SIGTERM.

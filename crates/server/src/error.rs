@@ -7,15 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-tokio::task_local! {
-    /// The current request's id, set by the edge middleware so any error body can carry it. Kept as the
-    /// header value itself: cloning it is a reference-count increment, not a copy.
-    pub static REQUEST_ID: axum::http::HeaderValue;
-}
-
-pub fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(|id| id.to_str().unwrap_or_default().to_string()).ok()
-}
+use crate::http::context::current_request_id;
 
 /// One problem with one input field, in FastAPI's `detail` list shape.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::auth::identity::CachedIdentity;
 use crate::auth::token::TokenService;
 use crate::config::Config;
-use crate::http::middleware::CorsPolicy;
+use crate::http::cors::CorsPolicy;
 use crate::platform::rate_limit::RateLimiter;
 use crate::profiles::service::Profile;
 

@@ -1,8 +1,6 @@
 //! `/api/auth/*`: the built-in accounts' HTTP face.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -11,6 +9,7 @@ use super::accounts::{self, LoginRequest, LogoutRequest, RefreshRequest, Registe
 use super::extract::AuthUser;
 use super::password::{self, PasswordRequirements};
 use crate::error::{AppError, ErrorBody, ValidationErrorBody};
+use crate::http::context::ClientAddr;
 use crate::http::extract::{Json, OptionalJson};
 use crate::state::AppState;
 
@@ -30,7 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Json(req): Json<RegisterRequest>,
 ) -> Result<(StatusCode, Json<TokenResponse>), AppError> {
     Ok((StatusCode::CREATED, Json(accounts::register(&state, peer.ip(), req).await?)))
@@ -42,7 +41,7 @@ async fn register(
         (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
     Ok(Json(accounts::login(&state, peer.ip(), req).await?))

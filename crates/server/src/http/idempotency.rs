@@ -8,10 +8,10 @@
 
 use std::time::Duration;
 
+use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use pam_store::with_db;
@@ -30,24 +30,30 @@ const KEY_TTL_HOURS: i64 = 24;
 /// How long a repeat waits for the first request to finish before answering 409.
 const WAIT_FOR_FIRST: Duration = Duration::from_secs(15);
 
+/// Hands the request to the router (which never fails: errors are responses).
+async fn route(router: Router, req: Request) -> Response {
+    use tower::ServiceExt;
+    router.oneshot(req).await.unwrap_or_else(|never| match never {})
+}
+
 type StoredRow = (String, Option<i32>, Option<String>, Option<String>);
 
 /// Runs a POST that carries an `Idempotency-Key` (called by the edge middleware).
-pub async fn handle(state: AppState, req: Request, next: Next) -> Response {
+pub async fn handle(state: AppState, req: Request, router: Router) -> Response {
     let key = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
-    match run(state, key, req, next).await {
+    match run(state, key, req, router).await {
         Ok(response) => response,
         Err(err) => err.into_response(),
     }
 }
 
-async fn run(state: AppState, key: Option<String>, req: Request, next: Next) -> Result<Response, AppError> {
+async fn run(state: AppState, key: Option<String>, req: Request, router: Router) -> Result<Response, AppError> {
     let key = key.filter(|k| !k.is_empty() && k.len() <= 255 && k.chars().all(|c| c.is_ascii_graphic())).ok_or_else(
         || AppError::invalid(&["header", "Idempotency-Key"], "must be 1 to 255 visible ASCII characters"),
     )?;
     // Without a user there is nobody to scope the key to; the route decides whether it needs one.
     let Some(token) = bearer_token_from_headers(req.headers()).map(str::to_string) else {
-        return Ok(next.run(req).await);
+        return Ok(route(router, req).await);
     };
     let user = authenticate(&state, &token).await?;
     let (mut parts, body) = req.into_parts();
@@ -74,7 +80,7 @@ async fn run(state: AppState, key: Option<String>, req: Request, next: Next) -> 
             return Err(AppError::Conflict("This Idempotency-Key is in use; retry".into()));
         }
     }
-    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let response = route(router, Request::from_parts(parts, Body::from(bytes))).await;
     let (res_parts, res_body) = response.into_parts();
     let res_bytes = to_bytes(res_body, MAX_BODY).await.unwrap_or_default();
     let storable = res_parts.status.as_u16() < 500 && std::str::from_utf8(&res_bytes).is_ok();

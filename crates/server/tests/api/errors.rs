@@ -77,6 +77,7 @@ async fn every_response_carries_edge_headers(backend: Backend) {
     assert_eq!(res.headers()["referrer-policy"], "strict-origin-when-cross-origin");
     assert!(res.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
     assert!(res.headers().get("strict-transport-security").is_none(), "HSTS only in production");
+    assert_eq!(res.headers()["vary"], "origin", "CORS grants depend on the origin, so caches must know");
 
     let res = app.client.get(app.url("/health")).header("x-request-id", "bad id with spaces\t").send().await.unwrap();
     let id = res.headers()["x-request-id"].to_str().unwrap();

@@ -7,7 +7,9 @@ on_both_databases!(health_and_readiness_report_dependencies);
 
 async fn health_and_readiness_report_dependencies(backend: Backend) {
     let app = spawn_app(backend.clone()).await;
-    let health: Value = app.client.get(app.url("/health")).send().await.unwrap().json().await.unwrap();
+    let res = app.client.get(app.url("/health")).send().await.unwrap();
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let health: Value = res.json().await.unwrap();
     assert_eq!(health["status"], "healthy");
     assert_eq!(health["service"], "pam-backend");
     assert_eq!(health["environment"], "development");

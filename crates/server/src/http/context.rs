@@ -1,0 +1,48 @@
+//! What the edge knows about the request in flight (its id, the client's address), for code that has
+//! no `Request` at hand: error bodies carry the id, rate limits key on the address.
+//!
+//! A task-local rather than request extensions: the edge sets it once around the whole request, and
+//! inserting into the extensions map on every request (as `ConnectInfo` does) costs a map insert and a
+//! rehash that most requests never read.
+
+use std::net::SocketAddr;
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderValue;
+use axum::http::request::Parts;
+
+use crate::error::AppError;
+
+#[derive(Clone)]
+pub struct RequestContext {
+    /// The `X-Request-ID` of this request, kept as the header value: cloning it is a reference-count
+    /// increment, not a copy.
+    pub id: HeaderValue,
+    /// The peer of the connection the request came on (absent only when the app is driven without a
+    /// socket).
+    pub client: Option<SocketAddr>,
+}
+
+tokio::task_local! {
+    pub static REQUEST: RequestContext;
+}
+
+pub fn current_request_id() -> Option<String> {
+    REQUEST.try_with(|r| r.id.to_str().unwrap_or_default().to_string()).ok()
+}
+
+/// The client's socket address, as an extractor.
+pub struct ClientAddr(pub SocketAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = AppError;
+
+    async fn from_request_parts(_parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        REQUEST
+            .try_with(|r| r.client)
+            .ok()
+            .flatten()
+            .map(ClientAddr)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the client address is unknown outside the edge")))
+    }
+}
