@@ -6,11 +6,6 @@ use clap::{Parser, Subcommand};
 use pam_server::app;
 use pam_server::config::{Config, Environment};
 
-// A server allocates and frees small buffers on every request (headers, bodies, futures); mimalloc's
-// thread-local free lists make that markedly cheaper than glibc's malloc (measured in bench/RESULTS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(name = "pam-backend", version, about = "PAM, the AI travel-and-money companion behind Wheels & Wins")]
 struct Cli {
