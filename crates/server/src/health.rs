@@ -72,8 +72,7 @@ impl Health {
     /// `/health` is what load balancers and uptime checks poll, and every field but the timestamp is
     /// one of our constants, which need no escaping.
     fn to_json(&self) -> Vec<u8> {
-        let mut json = Vec::with_capacity(160);
-        for piece in [
+        let pieces = [
             r#"{"status":""#,
             self.status,
             r#"","service":""#,
@@ -83,11 +82,16 @@ impl Health {
             r#"","environment":""#,
             self.environment,
             r#"","timestamp":""#,
-        ] {
+        ];
+        let timestamp = rfc3339_millis_text(&self.timestamp);
+        let end = br#""}"#;
+        // Exactly sized: a full vector becomes the response body without another allocation.
+        let mut json = Vec::with_capacity(pieces.iter().map(|p| p.len()).sum::<usize>() + timestamp.len() + end.len());
+        for piece in pieces {
             json.extend_from_slice(piece.as_bytes());
         }
-        json.extend_from_slice(&rfc3339_millis_text(&self.timestamp));
-        json.extend_from_slice(br#""}"#);
+        json.extend_from_slice(&timestamp);
+        json.extend_from_slice(end);
         json
     }
 }

@@ -90,6 +90,10 @@ impl EdgeHeaders {
                 headers.insert(HSTS.0, HSTS.1);
             }
             headers.insert(header::VARY, HeaderValue::from_static("origin"));
+            // Placeholders, replaced in place for each response: inserting them new would grow the
+            // cloned map's entries on every response.
+            headers.insert(PROCESS_TIME, HeaderValue::from_static("0"));
+            headers.insert(REQUEST_ID_HEADER, HeaderValue::from_static("-"));
             headers
         };
         EdgeHeaders { api: fixed(CSP_API), docs: fixed(CSP_DOCS) }
