@@ -5,7 +5,6 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
@@ -24,7 +23,7 @@ use tracing::Instrument;
 use super::context::{REQUEST, RequestContext};
 use super::cors::preflight;
 use super::idempotency;
-use super::response_headers::{EdgeHeaders, finish, request_id_from};
+use super::response_headers::{finish, request_id_from};
 use crate::error::{AppError, error_body};
 use crate::state::AppState;
 
@@ -39,14 +38,12 @@ use crate::state::AppState;
 pub struct Edge {
     router: Router,
     state: AppState,
-    headers: Arc<EdgeHeaders>,
     client: Option<SocketAddr>,
 }
 
 impl Edge {
     pub fn new(router: Router, state: AppState) -> Edge {
-        let headers = Arc::new(EdgeHeaders::new(state.config.environment));
-        Edge { router, state, headers, client: None }
+        Edge { router, state, client: None }
     }
 
     /// What `axum::serve` calls for each accepted connection.
@@ -88,11 +85,13 @@ impl Service<Request> for Edge {
         let started = Instant::now();
         let request_id = request_id_from(req.headers());
         let docs = req.uri().path() == "/docs" || req.uri().path().starts_with("/docs/");
-        let fixed = if docs { self.headers.docs.clone() } else { self.headers.api.clone() };
+        let environment = self.state.config.environment;
         let allowed_origin = req.headers().get(header::ORIGIN).filter(|o| self.state.cors.allows(o)).cloned();
         if req.method() == Method::OPTIONS && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD) {
             let response = preflight(allowed_origin.is_some());
-            return Box::pin(async move { Ok(finish(response, started, request_id, allowed_origin, fixed)) });
+            return Box::pin(
+                async move { Ok(finish(response, started, request_id, allowed_origin, docs, environment)) },
+            );
         }
         let span = tracing::info_span!("http", method = %req.method(), path = %req.uri().path(),
             request_id = request_id.to_str().unwrap_or_default(), user.id = tracing::field::Empty);
@@ -117,7 +116,7 @@ impl Service<Request> for Edge {
                 to_json_error(response)
             };
             let response = REQUEST.scope(context, work.instrument(span)).await;
-            Ok(finish(response, started, request_id, allowed_origin, fixed))
+            Ok(finish(response, started, request_id, allowed_origin, docs, environment))
         })
     }
 }
