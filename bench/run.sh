@@ -4,8 +4,8 @@
 # the Postgres rows, a local Postgres (PAM_BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/test).
 # Results are printed as a Markdown table and appended to bench/RESULTS.md with the date.
 #
-# The /health comparison runs in interleaved rounds (hello-world, contract floor, pam on SQLite, pam on
-# Postgres, then again) and reports each one's median run: on a shared 2-core machine the speed of the
+# The /health comparison runs in rounds (hello-world, contract floor, pam on SQLite, pam on Postgres, in
+# a shuffled order each round) and reports each one's median run: on a shared 2-core machine the speed of the
 # whole machine drifts by ±15% from one run to the next, so a single run each says little about a ratio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -113,10 +113,13 @@ done
 
 # GET /health, interleaved rounds.
 for pid in "$HELLO" "$FLOOR" "${PAM[sqlite]}" "${PAM[postgres]}"; do reset_rss "$pid"; done
+HEALTH_TARGETS=("bare axum hello-world /health|18080" "bare axum sending pam's /health bytes (contract floor)|18081"
+  "pam /health (sqlite)|${PORT[sqlite]}" "pam /health (postgres)|${PORT[postgres]}")
 for _ in $(seq "$ROUNDS"); do
-  load "bare axum hello-world /health" http://127.0.0.1:18080/health
-  load "bare axum sending pam's /health bytes (contract floor)" http://127.0.0.1:18081/health
-  for db in sqlite postgres; do load "pam /health ($db)" "http://127.0.0.1:${PORT[$db]}/health"; done
+  # A fresh order each round, so no server always runs right after the same other one.
+  while IFS= read -r target; do
+    load "${target%|*}" "http://127.0.0.1:${target##*|}/health"
+  done < <(printf '%s\n' "${HEALTH_TARGETS[@]}" | shuf)
 done
 row "bare axum hello-world /health" "$HELLO" "$ROUNDS"; HELLO_RPS=$RPS
 row "bare axum sending pam's /health bytes (contract floor)" "$FLOOR" "$ROUNDS"; FLOOR_RPS=$RPS

@@ -1,6 +1,6 @@
 //! What every response carries (SPEC §2 and §7): `X-Request-ID`, `X-Process-Time`, the security
 //! headers and `Vary: origin`, with the CORS grant when the origin is allowed. Written for the hot
-//! path: fixed headers are cloned from a prepared map, numbers are written digit by digit.
+//! path: static header values, the map grown once, numbers written digit by digit.
 
 use std::time::Instant;
 
