@@ -96,7 +96,9 @@ impl Service<Request> for Edge {
         let span = tracing::info_span!("http", method = %req.method(), path = %req.uri().path(),
             request_id = request_id.to_str().unwrap_or_default(), user.id = tracing::field::Empty);
         // The routed future is held inline (one allocation per request); only the rare idempotent
-        // POST, whose database work makes a large future, gets a box of its own.
+        // POST, whose database work makes a large future, gets a box of its own. Calling the router
+        // only matches the path: handlers and extractors run when the future is polled, inside the
+        // panic guard below.
         let handled = if req.method() == Method::POST && req.headers().contains_key(idempotency::HEADER) {
             Either::Left(Box::pin(idempotency::handle(self.state.clone(), req, self.router.clone())))
         } else {
