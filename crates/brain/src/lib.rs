@@ -9,5 +9,4 @@ pub mod registry;
 pub mod stream;
 pub mod transcript;
 pub mod usage;
-pub mod vocabulary;
 pub mod wire;

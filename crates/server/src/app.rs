@@ -10,19 +10,20 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
-use crate::error::AppError;
+use crate::domains::DOMAINS;
 use crate::http::{middleware, openapi::ApiDoc};
 use crate::state::AppState;
-use crate::{auth, health, pam, profiles, wins};
+use crate::{account, auth, health, pam};
+use pam_web::AppError;
 
-/// Every route with its OpenAPI description.
+/// Every route with its OpenAPI description: the server's own and each domain's.
 fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let server = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::routes::router())
-        .merge(profiles::routes::router())
-        .merge(wins::router())
-        .merge(pam::routes::router())
+        .merge(account::router())
+        .merge(pam::routes::router());
+    DOMAINS.iter().fold(server, |api, domain| api.merge((domain.router)()))
 }
 
 /// The OpenAPI document, as served at `/openapi.json` and printed by `pam-backend openapi`.

@@ -10,8 +10,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::config::Environment;
-use crate::http::extract::Json;
 use crate::state::AppState;
+use pam_web::extract::Json;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -121,7 +121,7 @@ async fn run(command: Command, config: &mut Config, started: Instant) -> anyhow:
         Command::Admin { action, email } => {
             let state = app::build_state(config.clone()).await?;
             let grant = matches!(action, AdminAction::Grant);
-            let id = pam_server::profiles::service::set_admin_by_email(&state.db, &email, grant)
+            let id = pam_profiles::service::set_admin_by_email(&state.db, &email, grant)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} admin role for {email} ({id})", if grant { "granted" } else { "revoked" });

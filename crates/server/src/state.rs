@@ -1,19 +1,26 @@
-//! The one application state. Cloned per request by every extractor and middleware, so it is a single
-//! `Arc`: one atomic increment per clone however many services it grows to hold.
+//! The one application state, assembled here and nowhere else. Each domain gets its own slice through
+//! `FromRef` (so no domain crate knows this type), and the whole is a single `Arc`: cloning it per request
+//! is one atomic increment however many services it grows to hold.
 
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::extract::FromRef;
+use pam_kernel::Locales;
+use pam_platform::cache::{Cache, Invalidations, LocalInvalidations};
+use pam_platform::push::{LocalPushBus, PushBus};
+use pam_platform::rate_limit::{LocalRateLimiter, RateLimiter};
+use pam_profiles::ProfilesState;
 use pam_store::Db;
-use uuid::Uuid;
+use pam_web::Authn;
+use pam_wins::WinsState;
 
-use crate::auth::identity::CachedIdentity;
+use crate::auth::authn::AuthService;
 use crate::auth::token::TokenService;
 use crate::config::Config;
+use crate::domains::DomainStates;
 use crate::http::cors::CorsPolicy;
-use crate::platform::rate_limit::RateLimiter;
-use crate::profiles::service::Profile;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Services>);
@@ -21,22 +28,18 @@ pub struct AppState(Arc<Services>);
 pub struct Services {
     pub config: Config,
     pub db: Db,
-    pub tokens: TokenService,
+    /// Token verification and the identity cache.
+    pub auth: Arc<AuthService>,
     pub http: reqwest::Client,
     pub started_at: Instant,
     pub cors: CorsPolicy,
-    pub limiter: RateLimiter,
+    pub limiter: Arc<dyn RateLimiter>,
+    pub pushes: Arc<dyn PushBus>,
     pub pam: Arc<crate::pam::Pam>,
-    /// Live accounts seen recently, so an authenticated request costs no identity query. Entries are
-    /// dropped on deletion and role changes here; other instances see those within the time to live.
-    pub identities: moka::sync::Cache<Uuid, CachedIdentity>,
-    /// Profiles read recently; invalidated by every profile write on this instance.
-    pub profiles: moka::sync::Cache<Uuid, Arc<Profile>>,
+    pub domains: DomainStates,
 }
 
-/// How long a resolved identity is trusted without asking the database again.
-pub const IDENTITY_TTL: Duration = Duration::from_secs(30);
-/// Bounds how stale a profile read can be when another instance wrote it (single instance: never).
+/// Bounds how stale a profile read can be if an invalidation from another instance is lost.
 pub const PROFILE_TTL: Duration = Duration::from_secs(30);
 
 impl Deref for AppState {
@@ -52,22 +55,53 @@ impl AppState {
             .user_agent(concat!("pam-backend/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(5))
             .build()?;
+        let invalidations: Arc<dyn Invalidations> = Arc::new(LocalInvalidations::default());
         let tokens = TokenService::new(&config, http.clone());
-        let identities = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(IDENTITY_TTL).build();
-        let profiles = moka::sync::Cache::builder().max_capacity(20_000).time_to_live(PROFILE_TTL).build();
+        let auth = Arc::new(AuthService::new(db.clone(), tokens, invalidations.clone()));
+        let profiles = ProfilesState {
+            db: db.clone(),
+            cache: Cache::new("profile", 20_000, PROFILE_TTL, invalidations),
+            uploads_dir: Arc::new(config.uploads_dir()),
+        };
+        let wins = WinsState {
+            db: db.clone(),
+            locales: Locales::new(Arc::new(profiles.clone())),
+            subscription_cost: pam_kernel::Money::from_cents(config.subscription_cost_cents),
+        };
         let cors = CorsPolicy::new(&config);
-        let pam = Arc::new(crate::pam::Pam::new(&config, &http));
+        let domains = DomainStates { profiles, wins };
+        let pam = Arc::new(crate::pam::Pam::new(&config, &http, &domains));
+        let pushes: Arc<dyn PushBus> = Arc::new(LocalPushBus::default());
+        pushes.attach(pam.hub.clone());
         Ok(AppState(Arc::new(Services {
             config,
             db,
-            tokens,
+            auth,
             http,
             started_at: Instant::now(),
             cors,
-            limiter: RateLimiter::default(),
+            limiter: Arc::new(LocalRateLimiter::default()),
+            pushes,
             pam,
-            identities,
-            profiles,
+            domains,
         })))
+    }
+}
+
+impl FromRef<AppState> for Authn {
+    fn from_ref(state: &AppState) -> Authn {
+        Authn(state.auth.clone())
+    }
+}
+
+impl FromRef<AppState> for ProfilesState {
+    fn from_ref(state: &AppState) -> ProfilesState {
+        state.domains.profiles.clone()
+    }
+}
+
+impl FromRef<AppState> for WinsState {
+    fn from_ref(state: &AppState) -> WinsState {
+        state.domains.wins.clone()
     }
 }

@@ -1,10 +1,6 @@
 //! The offline brain (SPEC §5.6): a deterministic provider that understands the common requests, calls
 //! the same tools through the same loop, and composes its reply from the tool results.
 
-pub mod amount;
-pub mod dates;
-pub mod intent;
-pub mod phrases;
 mod reply;
 
 use futures::future::BoxFuture;
@@ -13,7 +9,7 @@ use crate::provider::{LlmProvider, ModelRequest, ModelResponse, ProviderError, S
 use crate::registry::OFFLINE_MODEL;
 use crate::transcript::{Block, Message, Role};
 use crate::usage::Usage;
-use intent::Intent;
+use pam_nlu::intent::{self, Intent};
 
 #[derive(Default)]
 pub struct OfflineBrain;

@@ -10,10 +10,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::password::{self, Email, Password};
-use crate::error::{AppError, FieldError};
-use crate::platform::rate_limit::Quota;
-use crate::profiles;
 use crate::state::AppState;
+use pam_platform::rate_limit::Quota;
+use pam_web::error::{AppError, FieldError};
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {
@@ -72,8 +71,9 @@ fn bad_credentials() -> AppError {
 }
 
 /// Register and login share a per-IP budget (SPEC §7: auth 10/min per IP).
-fn check_ip_budget(state: &AppState, ip: IpAddr) -> Result<(), AppError> {
-    state.limiter.check(&format!("auth:{ip}"), Quota::per_minute(state.config.auth_rate_per_minute)).into_result()
+async fn check_ip_budget(state: &AppState, ip: IpAddr) -> Result<(), AppError> {
+    let quota = Quota::per_minute(state.config.auth_rate_per_minute);
+    Ok(state.limiter.check(&format!("auth:{ip}"), quota).await.into_result()?)
 }
 
 fn login_failure_quota(state: &AppState) -> Quota {
@@ -81,15 +81,15 @@ fn login_failure_quota(state: &AppState) -> Quota {
 }
 
 pub async fn register(state: &AppState, ip: IpAddr, req: RegisterRequest) -> Result<TokenResponse, AppError> {
-    check_ip_budget(state, ip)?;
+    check_ip_budget(state, ip).await?;
     let mut errors = Vec::new();
     let email =
         Email::parse(&req.email).map_err(|m| errors.push(FieldError::new(&["body", "email"], m, "value_error")));
     let password = Password::parse(&req.password)
         .map_err(|m| errors.push(FieldError::new(&["body", "password"], m, "value_error")));
-    let full_name = profiles::fields::optional_text(req.full_name, 200)
+    let full_name = pam_kernel::text::optional_text(req.full_name, 200)
         .map_err(|m| errors.push(FieldError::new(&["body", "full_name"], m, "value_error")));
-    let region = profiles::fields::optional_text(req.region, 100)
+    let region = pam_kernel::text::optional_text(req.region, 100)
         .map_err(|m| errors.push(FieldError::new(&["body", "region"], m, "value_error")));
     let (Ok(email), Ok(password), Ok(full_name), Ok(region)) = (email, password, full_name, region) else {
         return Err(AppError::Validation(errors));
@@ -117,19 +117,25 @@ pub async fn register(state: &AppState, ip: IpAddr, req: RegisterRequest) -> Res
         }
         Err(e) => return Err(e.into()),
     }
-    profiles::service::ensure_defaults(&state.db, id, Some(email.as_str()), full_name.as_deref(), region.as_deref())
-        .await?;
+    pam_profiles::service::ensure_defaults(
+        &state.db,
+        id,
+        Some(email.as_str()),
+        full_name.as_deref(),
+        region.as_deref(),
+    )
+    .await?;
     tracing::info!(user.id = %id, "registered a built-in account");
     issue_session(state, id, Uuid::now_v7()).await
 }
 
 pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> Result<TokenResponse, AppError> {
-    check_ip_budget(state, ip)?;
+    check_ip_budget(state, ip).await?;
     // A malformed email cannot match an account; answer exactly as for a wrong password.
     let email = Email::parse(&req.email).ok();
     // Repeated failures for one account from one address wait (guessing), whatever the next password is.
     let failures_key = format!("login-fail:{}:{ip}", email.as_ref().map_or(req.email.as_str(), |e| e.as_str()));
-    state.limiter.peek(&failures_key, login_failure_quota(state)).into_result()?;
+    state.limiter.peek(&failures_key, login_failure_quota(state)).await.into_result()?;
     let row: Option<(Uuid, Option<String>)> = match &email {
         Some(email) => with_db!(&state.db, |pool| {
             sqlx::query_as(
@@ -146,7 +152,7 @@ pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> Result<To
         None => (None, None),
     };
     if !password::verify(req.password, stored).await {
-        state.limiter.check(&failures_key, login_failure_quota(state));
+        state.limiter.check(&failures_key, login_failure_quota(state)).await;
         return Err(bad_credentials());
     }
     let id = id.ok_or_else(bad_credentials)?;
@@ -236,7 +242,7 @@ pub async fn me(db: &Db, user_id: Uuid) -> Result<UserInfo, AppError> {
 
 async fn issue_session(state: &AppState, user_id: Uuid, family_id: Uuid) -> Result<TokenResponse, AppError> {
     let user = me(&state.db, user_id).await?;
-    let access_token = state.tokens.issue(user_id, user.email.as_deref().unwrap_or_default())?;
+    let access_token = state.auth.tokens.issue(user_id, user.email.as_deref().unwrap_or_default())?;
     let refresh_token = crate::config::random_token(32);
     let now = Utc::now();
     let ttl = Duration::from_std(state.config.refresh_token_ttl).unwrap_or(Duration::days(30));
@@ -260,6 +266,6 @@ async fn issue_session(state: &AppState, user_id: Uuid, family_id: Uuid) -> Resu
         access_token,
         refresh_token,
         token_type: "bearer",
-        expires_in: state.tokens.access_ttl().as_secs(),
+        expires_in: state.auth.tokens.access_ttl().as_secs(),
     })
 }

@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 use pam_store::{Db, with_db};
 
-use super::extract::AuthUser;
+use pam_kernel::Caller;
+use pam_web::AppError;
+
+use super::authn::AuthService;
 use super::token::{TokenSource, VerifiedToken};
-use crate::error::AppError;
-use crate::profiles;
-use crate::state::AppState;
 
 type IdentityRow = (String, Option<DateTime<Utc>>, Option<String>);
 
@@ -20,28 +20,23 @@ pub struct CachedIdentity {
 }
 
 /// Resolves a verified token to a live account, through the short-lived identity cache.
-pub async fn resolve_cached(state: &AppState, token: &VerifiedToken) -> Result<AuthUser, AppError> {
-    if let Some(hit) = state.identities.get(&token.user_id)
+pub async fn resolve_cached(auth: &AuthService, token: &VerifiedToken) -> Result<Caller, AppError> {
+    if let Some(hit) = auth.identities.get(&token.user_id)
         && hit.source == token.source
     {
-        return Ok(AuthUser {
+        return Ok(Caller {
             id: token.user_id,
             email: token.email.clone(),
             is_admin: token.claims_admin || hit.role_admin,
         });
     }
-    let (user, role_admin) = resolve(&state.db, token).await?;
-    state.identities.insert(token.user_id, CachedIdentity { source: token.source, role_admin });
+    let (user, role_admin) = resolve(&auth.db, token).await?;
+    auth.identities.insert(token.user_id, CachedIdentity { source: token.source, role_admin });
     Ok(user)
 }
 
-/// Forgets a cached identity (after deletion or a role change).
-pub fn forget(state: &AppState, user_id: uuid::Uuid) {
-    state.identities.invalidate(&user_id);
-}
-
 /// Returns the user and whether their profile role is admin.
-pub async fn resolve(db: &Db, token: &VerifiedToken) -> Result<(AuthUser, bool), AppError> {
+pub async fn resolve(db: &Db, token: &VerifiedToken) -> Result<(Caller, bool), AppError> {
     let row: Option<IdentityRow> = with_db!(db, |pool| {
         sqlx::query_as(
             "SELECT u.auth_source, u.deleted_at, p.role FROM users u LEFT JOIN profiles p ON p.id = u.id WHERE u.id = $1",
@@ -77,14 +72,14 @@ pub async fn resolve(db: &Db, token: &VerifiedToken) -> Result<(AuthUser, bool),
         }
         Some((_, None, None)) => {
             // The account exists but its profile rows were never completed: heal it.
-            profiles::service::ensure_defaults(db, token.user_id, token.email.as_deref(), None, None).await?;
+            pam_profiles::service::ensure_defaults(db, token.user_id, token.email.as_deref(), None, None).await?;
             None
         }
         Some((_, None, role)) => role,
     };
     let role_admin = role.as_deref() == Some("admin");
     Ok((
-        AuthUser { id: token.user_id, email: token.email.clone(), is_admin: token.claims_admin || role_admin },
+        Caller { id: token.user_id, email: token.email.clone(), is_admin: token.claims_admin || role_admin },
         role_admin,
     ))
 }
@@ -105,5 +100,5 @@ async fn first_seen(db: &Db, token: &VerifiedToken) -> Result<(), AppError> {
         .map(|r| r.rows_affected())
     })?;
     tracing::info!(user.id = %token.user_id, source = token.source.as_str(), "first sight of a user");
-    profiles::service::ensure_defaults(db, token.user_id, token.email.as_deref(), None, None).await
+    Ok(pam_profiles::service::ensure_defaults(db, token.user_id, token.email.as_deref(), None, None).await?)
 }

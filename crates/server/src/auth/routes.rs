@@ -6,12 +6,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::accounts::{self, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, TokenResponse, UserInfo};
-use super::extract::AuthUser;
 use super::password::{self, PasswordRequirements};
-use crate::error::{AppError, ErrorBody, ValidationErrorBody};
-use crate::http::context::ClientAddr;
-use crate::http::extract::{Json, OptionalJson};
 use crate::state::AppState;
+use pam_web::AuthUser;
+use pam_web::context::ClientAddr;
+use pam_web::error::{AppError, ErrorBody, ValidationErrorBody};
+use pam_web::extract::{Json, OptionalJson};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

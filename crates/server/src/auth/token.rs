@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::jwks::JwksCache;
 use crate::config::Config;
-use crate::error::AppError;
+use pam_web::error::AppError;
 
 /// Tolerance for clock skew on `exp`/`nbf` (SPEC: at most 30 s).
 const LEEWAY_SECS: u64 = 30;

@@ -258,7 +258,7 @@ impl Config {
             monthly_spend_cap_micro_usd: usd_micro(&vars, "PAM_MONTHLY_SPEND_CAP_USD", 10_000_000)?,
             subscription_cost_cents: match get(&vars, "SUBSCRIPTION_COST") {
                 None => 1400,
-                Some(v) => crate::wins::money::Money::parse(v).map_err(|m| bad("SUBSCRIPTION_COST", m))?.cents(),
+                Some(v) => pam_kernel::Money::parse(v).map_err(|m| bad("SUBSCRIPTION_COST", m))?.cents(),
             },
         })
     }

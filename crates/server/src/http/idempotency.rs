@@ -18,9 +18,10 @@ use pam_store::with_db;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::auth::extract::{authenticate, bearer_token_from_headers};
-use crate::error::AppError;
 use crate::state::AppState;
+use pam_web::AuthUser;
+use pam_web::auth::bearer_token_from_headers;
+use pam_web::error::AppError;
 
 pub const HEADER: &str = "idempotency-key";
 /// Bodies above this are not buffered for replay (uploads); the key is then refused.
@@ -55,9 +56,9 @@ async fn run(state: AppState, key: Option<String>, req: Request, router: Router)
     let Some(token) = bearer_token_from_headers(req.headers()).map(str::to_string) else {
         return Ok(route(router, req).await);
     };
-    let user = authenticate(&state, &token).await?;
+    let user = state.auth.caller(&token).await?;
     let (mut parts, body) = req.into_parts();
-    parts.extensions.insert(user.clone());
+    parts.extensions.insert(AuthUser(user.clone()));
     let bytes =
         to_bytes(body, MAX_BODY).await.map_err(|_| AppError::PayloadTooLarge("Request body is too large".into()))?;
     let mut hasher = Sha256::new();

@@ -20,12 +20,12 @@ use tokio::net::TcpListener;
 use tower::Service;
 use tracing::Instrument;
 
-use super::context::{REQUEST, RequestContext};
 use super::cors::preflight;
 use super::idempotency;
 use super::response_headers::{finish, request_id_from};
-use crate::error::{AppError, error_body};
 use crate::state::AppState;
+use pam_web::context::{REQUEST, RequestContext};
+use pam_web::error::{AppError, error_body};
 
 /// The whole edge (request id, tracing, CORS, panics, idempotency, error mapping, security headers,
 /// timing) as one service around the whole router. Written as a service rather than a `from_fn` layer

@@ -1,10 +1,8 @@
-//! The HTTP edge: extractors, middleware, idempotency and the OpenAPI document.
+//! The HTTP edge: middleware, CORS, idempotency, response headers and the OpenAPI document (the error
+//! type and extractors every crate shares are in `pam_web`).
 
-pub mod context;
 pub mod cors;
-pub mod extract;
 pub mod idempotency;
 pub mod middleware;
 pub mod openapi;
-pub mod pagination;
 pub mod response_headers;

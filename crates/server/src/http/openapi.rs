@@ -4,7 +4,7 @@
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::error::{ErrorBody, FieldError, ValidationErrorBody};
+use pam_web::error::{ErrorBody, FieldError, ValidationErrorBody};
 
 #[derive(OpenApi)]
 #[openapi(

@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 use sqlx::types::Json as SqlJson;
 use uuid::Uuid;
 
-use crate::error::AppError;
 use crate::state::AppState;
-use crate::tools::{Tool, ToolContext, ToolError, ToolOutput};
+use pam_kernel::DomainError;
+use pam_kernel::tool::{Tool, ToolError, ToolOutput};
 
 /// How long a proposal stays open.
 const OPEN_FOR: chrono::Duration = chrono::Duration::minutes(15);
@@ -21,7 +21,7 @@ pub async fn propose(
     conversation_id: Option<Uuid>,
     tool: &Tool,
     arguments: &Value,
-) -> Result<Value, AppError> {
+) -> Result<Value, DomainError> {
     let id = Uuid::now_v7();
     let summary = format!("I'd like to {} with {}. Please confirm.", tool.name.replace('_', " "), arguments);
     with_db!(&state.db, |pool| {
@@ -44,7 +44,7 @@ pub async fn propose(
 }
 
 /// Runs a pending confirmation of this user; a second confirm of the same id returns the first result.
-pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(String, ToolOutput), AppError> {
+pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(String, ToolOutput), DomainError> {
     type Row = (String, SqlJson<Value>, String, Option<SqlJson<Value>>, chrono::DateTime<Utc>);
     let row: Option<Row> = with_db!(&state.db, |pool| {
         sqlx::query_as("SELECT tool_name, arguments, status, result, created_at FROM pam_confirmations WHERE id = $1 AND user_id = $2")
@@ -53,7 +53,8 @@ pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(Strin
             .fetch_optional(pool)
             .await
     })?;
-    let (tool_name, arguments, status, result, created_at) = row.ok_or_else(|| AppError::not_found("Confirmation"))?;
+    let (tool_name, arguments, status, result, created_at) =
+        row.ok_or_else(|| DomainError::not_found("Confirmation"))?;
     if status == "done"
         && let Some(result) = result
     {
@@ -64,7 +65,7 @@ pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(Strin
         return Ok((tool_name, out));
     }
     if status != "pending" || Utc::now() - created_at > OPEN_FOR {
-        return Err(AppError::Conflict("That confirmation has expired or was cancelled; ask again".into()));
+        return Err(DomainError::Conflict("That confirmation has expired or was cancelled; ask again".into()));
     }
     // Claim it so two confirms cannot both run the action.
     let claimed = with_db!(&state.db, |pool| {
@@ -75,10 +76,10 @@ pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(Strin
             .map(|r| r.rows_affected())
     })?;
     if claimed == 0 {
-        return Err(AppError::Conflict("That confirmation is already being carried out".into()));
+        return Err(DomainError::Conflict("That confirmation is already being carried out".into()));
     }
-    let tool = state.pam.tools.get(&tool_name).ok_or_else(|| AppError::not_found("Tool"))?;
-    let ctx = ToolContext { state: state.clone(), user_id, turn_id: None };
+    let tool = state.pam.tools.get(&tool_name).ok_or_else(|| DomainError::not_found("Tool"))?;
+    let ctx = super::registry::tool_context(state, user_id, None, None).await?;
     let outcome = tool.run(ctx, arguments.0).await;
     let (status, stored, result) = match outcome {
         Ok(out) => ("done", json!({"data": out.data, "ui_actions": out.ui_actions}), Ok(out)),
@@ -95,14 +96,14 @@ pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(Strin
     })?;
     match result {
         Ok(out) => Ok((tool_name, out)),
-        Err(ToolError::InvalidArguments(m)) | Err(ToolError::Failed(m)) => Err(AppError::Conflict(m)),
+        Err(ToolError::InvalidArguments(m)) | Err(ToolError::Failed(m)) => Err(DomainError::Conflict(m)),
     }
 }
 
 /// What the user is told after confirming: the sentence, the UI actions, and the error (if any).
 pub struct Confirmed {
     pub text: String,
-    pub ui_actions: Vec<crate::tools::UiAction>,
+    pub ui_actions: Vec<pam_kernel::tool::UiAction>,
     pub error: Option<String>,
 }
 
@@ -119,7 +120,7 @@ pub async fn carry_out(state: &AppState, user_id: Uuid, id: Uuid) -> Confirmed {
 }
 
 /// The newest open proposal in a conversation.
-pub async fn pending_in(state: &AppState, user_id: Uuid, conversation_id: Uuid) -> Result<Option<Uuid>, AppError> {
+pub async fn pending_in(state: &AppState, user_id: Uuid, conversation_id: Uuid) -> Result<Option<Uuid>, DomainError> {
     Ok(with_db!(&state.db, |pool| {
         sqlx::query_scalar(
             "SELECT id FROM pam_confirmations WHERE user_id = $1 AND conversation_id = $2 AND status = 'pending' AND created_at > $3 \
@@ -133,7 +134,7 @@ pub async fn pending_in(state: &AppState, user_id: Uuid, conversation_id: Uuid) 
     })?)
 }
 
-pub async fn cancel(state: &AppState, id: Uuid) -> Result<(), AppError> {
+pub async fn cancel(state: &AppState, id: Uuid) -> Result<(), DomainError> {
     with_db!(&state.db, |pool| {
         sqlx::query("UPDATE pam_confirmations SET status = 'cancelled' WHERE id = $1 AND status = 'pending'")
             .bind(id)

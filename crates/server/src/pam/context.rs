@@ -4,7 +4,7 @@ use chrono::Utc;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::profiles::service::Profile;
+use pam_profiles::service::Profile;
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct Location {

@@ -3,6 +3,7 @@
 pub mod brain;
 pub mod confirm;
 pub mod context;
+pub mod export;
 pub mod guardrails;
 pub mod registry;
 pub mod routes;
@@ -19,7 +20,8 @@ use crate::config::Config;
 
 /// PAM's long-lived parts, built once at startup.
 pub struct Pam {
-    pub hub: ws::Hub,
+    /// This instance's sockets; pushes reach it through the platform's push bus.
+    pub hub: std::sync::Arc<ws::Hub>,
     pub tools: registry::ToolRegistry,
     pub models: Registry,
     pub chain: FallbackChain,
@@ -28,11 +30,12 @@ pub struct Pam {
 }
 
 impl Pam {
-    pub fn new(config: &Config, http: &reqwest::Client) -> Pam {
+    pub fn new(config: &Config, http: &reqwest::Client, domains: &crate::domains::DomainStates) -> Pam {
         let models = brain::registry(config);
         let chain = brain::chain(config, &models, http);
         let offline =
             FallbackChain::new(vec![Box::new(pam_brain::offline::OfflineBrain)], std::time::Duration::from_secs(60));
-        Pam { hub: ws::Hub::default(), tools: registry::ToolRegistry::new(), models, chain, offline }
+        let tools = registry::ToolRegistry::new(domains);
+        Pam { hub: std::sync::Arc::new(ws::Hub::default()), tools, models, chain, offline }
     }
 }

@@ -14,18 +14,22 @@ use sha2::{Digest, Sha256};
 use sqlx::types::Json as SqlJson;
 use uuid::Uuid;
 
+use pam_kernel::tool::{Tool, ToolContext, ToolError};
+use pam_kernel::{Clock, Locale};
+
+use crate::domains::{DOMAINS, DomainStates};
 use crate::state::AppState;
-use crate::tools::{Tool, ToolContext, ToolError};
 
 pub struct ToolRegistry {
     tools: BTreeMap<&'static str, Tool>,
 }
 
 impl ToolRegistry {
-    /// Every domain's tools, gathered once at startup.
-    pub fn new() -> ToolRegistry {
+    /// Every domain's tools, and the server's own, gathered once at startup.
+    pub fn new(domains: &DomainStates) -> ToolRegistry {
         let mut tools = BTreeMap::new();
-        for tool in crate::wins::tools::tools().into_iter().chain(crate::profiles::tools::tools()) {
+        let all = DOMAINS.iter().flat_map(|d| (d.tools)(domains)).chain(crate::account::tools(domains));
+        for tool in all {
             tools.insert(tool.name, tool);
         }
         ToolRegistry { tools }
@@ -48,12 +52,6 @@ impl ToolRegistry {
                 parameters: t.parameters.clone(),
             })
             .collect()
-    }
-}
-
-impl Default for ToolRegistry {
-    fn default() -> Self {
-        ToolRegistry::new()
     }
 }
 
@@ -101,18 +99,32 @@ pub async fn record_execution(
     }
 }
 
+/// The context a tool runs in for this user: the turn's locale when a turn has one, else the profile's.
+pub async fn tool_context(
+    state: &AppState,
+    user_id: Uuid,
+    turn_id: Option<Uuid>,
+    zone: Option<chrono_tz::Tz>,
+) -> Result<ToolContext, pam_kernel::DomainError> {
+    let mut locale: Locale = pam_profiles::service::locale(&state.domains.profiles, user_id).await?;
+    if let Some(tz) = zone {
+        locale.tz = tz;
+    }
+    Ok(ToolContext { db: state.db.clone(), user_id, turn_id, locale, clock: Clock::system() })
+}
+
 /// Runs a tool as the user and records the execution (the turn path and the REST route alike). Returns
 /// the outcome label, what was stored, and the outcome itself.
 pub async fn run_recorded(
     state: &AppState,
-    user_id: Uuid,
+    ctx: &ToolContext,
     tool: &Tool,
     execution: &Execution<'_>,
-) -> (&'static str, Value, Result<crate::tools::ToolOutput, ToolError>) {
+) -> (&'static str, Value, Result<pam_kernel::tool::ToolOutput, ToolError>) {
     let started = Instant::now();
+    let user_id = ctx.user_id;
     let span = tracing::info_span!("tool", tool.name = execution.name, user.id = %user_id);
-    let ctx = ToolContext { state: state.clone(), user_id, turn_id: Some(execution.turn_id) };
-    let outcome = tracing::Instrument::instrument(tool.run(ctx, execution.input.clone()), span).await;
+    let outcome = tracing::Instrument::instrument(tool.run(ctx.clone(), execution.input.clone()), span).await;
     let (label, stored) = match &outcome {
         Ok(out) => ("ok", json!({"data": out.data, "ui_actions": out.ui_actions})),
         Err(e) => ("error", json!({"error": e.to_string()})),
@@ -124,6 +136,7 @@ pub async fn run_recorded(
 /// The tools of one turn, acting as one user.
 pub struct TurnToolbox {
     pub state: AppState,
+    pub ctx: ToolContext,
     pub user_id: Uuid,
     pub conversation_id: Option<Uuid>,
     pub turn_id: Uuid,
@@ -189,7 +202,7 @@ impl Toolbox for TurnToolbox {
                     Ok(()) => {
                         super::confirm::propose(&self.state, self.user_id, self.conversation_id, tool, &input).await
                     }
-                    Err(e) => Err(crate::error::AppError::invalid(&["arguments"], e.to_string())),
+                    Err(e) => Err(pam_kernel::DomainError::invalid(&["arguments"], e.to_string())),
                 };
                 let (label, result) = match proposed {
                     Ok(proposal) => ("confirmation_required", json!({"data": proposal, "ui_actions": []})),
@@ -205,7 +218,7 @@ impl Toolbox for TurnToolbox {
                 name,
                 input: &input,
             };
-            let (label, result, _) = run_recorded(&self.state, self.user_id, tool, &execution).await;
+            let (label, result, _) = run_recorded(&self.state, &self.ctx, tool, &execution).await;
             Self::to_result(label, &result)
         })
     }

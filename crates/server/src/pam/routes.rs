@@ -13,12 +13,12 @@ use uuid::Uuid;
 
 use super::store::{self, Conversation, ConversationSummary};
 use super::turn::{self, ChatRequest};
-use crate::auth::AuthUser;
-use crate::error::{AppError, ErrorBody, ValidationErrorBody};
-use crate::http::extract::{Json, Path, Query};
-use crate::http::pagination::Page;
 use crate::state::AppState;
-use crate::tools::ToolError;
+use pam_kernel::Page;
+use pam_kernel::tool::ToolError;
+use pam_web::AuthUser;
+use pam_web::error::{AppError, ErrorBody, ValidationErrorBody};
+use pam_web::extract::{Json, Path, Query};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -154,7 +154,7 @@ async fn feedback(
     {
         return Err(AppError::invalid(&["body", "rating"], "must be between 1 and 5"));
     }
-    let text = crate::profiles::fields::optional_text(body.feedback_text, 2000)
+    let text = pam_kernel::text::optional_text(body.feedback_text, 2000)
         .map_err(|m| AppError::invalid(&["body", "feedback_text"], m))?;
     let message_id = body.message_id.trim().chars().take(128).collect::<String>();
     if message_id.is_empty() {
@@ -220,7 +220,8 @@ async fn execute_tool(
         name: tool.name,
         input: &arguments,
     };
-    let (_, _, outcome) = super::registry::run_recorded(&state, user.id, tool, &execution).await;
+    let ctx = super::registry::tool_context(&state, user.id, Some(execution.turn_id), None).await?;
+    let (_, _, outcome) = super::registry::run_recorded(&state, &ctx, tool, &execution).await;
     match outcome {
         Ok(out) => {
             Ok(Json(json!({"success": true, "data": out.data, "tool_name": tool_name, "ui_actions": out.ui_actions})))

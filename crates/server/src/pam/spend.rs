@@ -5,8 +5,8 @@ use chrono::{Datelike, TimeZone, Utc};
 use pam_store::with_db;
 use uuid::Uuid;
 
-use crate::error::AppError;
 use crate::state::AppState;
+use pam_web::error::AppError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Allowance {

@@ -14,7 +14,7 @@ use sqlx::types::Json as SqlJson;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::AppError;
+use pam_web::error::AppError;
 
 /// A chat without a conversation id continues the latest one unless it has been idle this long.
 const CONVERSATION_IDLE: chrono::Duration = chrono::Duration::hours(6);
@@ -357,7 +357,7 @@ pub async fn conversation(db: &Db, user_id: Uuid, id: Uuid) -> Result<Conversati
 }
 
 pub async fn delete_conversation(db: &Db, user_id: Uuid, id: Uuid) -> Result<(), AppError> {
-    crate::owned::delete(db, "pam_conversations", id, user_id, "Conversation").await
+    Ok(pam_kernel::owned::delete(db, "pam_conversations", id, user_id, "Conversation").await?)
 }
 
 pub async fn latest_conversation(db: &Db, user_id: Uuid) -> Result<Option<Uuid>, AppError> {

@@ -5,23 +5,23 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use uuid::Uuid;
 
 use super::turn::{self, ChatRequest};
-use crate::auth::AuthUser;
-use crate::error::AppError;
 use crate::state::AppState;
+use pam_kernel::Caller;
+use pam_web::error::AppError;
 
-pub async fn user_by_email(state: &AppState, email: &str) -> Result<AuthUser, AppError> {
+pub async fn user_by_email(state: &AppState, email: &str) -> Result<Caller, AppError> {
     let email = email.trim().to_ascii_lowercase();
     let row: Option<(Uuid, String)> = with_db!(&state.db, |pool| {
         sqlx::query_as("SELECT id, role FROM profiles WHERE email = $1").bind(&email).fetch_optional(pool).await
     })?;
     let (id, role) = row.ok_or_else(|| AppError::NotFound(format!("No account with email {email}")))?;
-    Ok(AuthUser { id, email: Some(email), is_admin: role == "admin" })
+    Ok(Caller { id, email: Some(email), is_admin: role == "admin" })
 }
 
 /// Reads lines, answers each; an empty line or end of input ends the session.
 pub async fn run(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     input: impl AsyncBufRead + Unpin,
     mut output: impl AsyncWrite + Unpin,
 ) -> std::io::Result<()> {

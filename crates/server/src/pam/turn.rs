@@ -15,10 +15,10 @@ use uuid::Uuid;
 use super::context::{self, ChatContext};
 use super::registry::TurnToolbox;
 use super::store::{self, Claim};
-use crate::auth::AuthUser;
-use crate::error::AppError;
-use crate::profiles::service;
 use crate::state::AppState;
+use pam_kernel::Caller;
+use pam_profiles::service;
+use pam_web::error::AppError;
 
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 
@@ -101,12 +101,12 @@ fn source_of(state: &AppState, model: &str) -> &'static str {
 /// Runs one turn and returns the reply body (REST shape; the WebSocket adds `type`).
 pub async fn run(
     state: &AppState,
-    user: &AuthUser,
+    user: &Caller,
     input: ChatInput,
     sink: &(dyn Fn(TurnEvent) + Send + Sync),
 ) -> Result<Value, AppError> {
     let started = Instant::now();
-    let profile = service::get_cached(state, user.id).await?;
+    let profile = service::get_cached(&state.domains.profiles, user.id).await?;
     let tz = context::zone(&input.context, &profile);
     let conversation_id = store::resolve_conversation(&state.db, user.id, input.conversation_id, &input.text).await?;
     let (turn_id, message_id) =
@@ -148,9 +148,15 @@ pub async fn run(
         if matches!(allowance, super::spend::Allowance::Capped(_)) { &state.pam.offline } else { &state.pam.chain };
     let result = async {
         let history = store::history(&state.db, conversation_id, 40).await?;
-        let toolbox =
-            TurnToolbox { state: state.clone(), user_id: user.id, conversation_id: Some(conversation_id), turn_id };
-        let budgets = crate::wins::budgets::all(state, user.id).await?;
+        let ctx = super::registry::tool_context(state, user.id, Some(turn_id), Some(tz)).await?;
+        let toolbox = TurnToolbox {
+            state: state.clone(),
+            ctx,
+            user_id: user.id,
+            conversation_id: Some(conversation_id),
+            turn_id,
+        };
+        let budgets = pam_wins::budgets::all(&state.domains.wins, user.id).await?;
         let budget_lines: Vec<String> =
             budgets.iter().map(|b| format!("{} {}/month", b.category, b.monthly_limit.to_decimal_string())).collect();
         let system = context::system_prompt(&profile, &input.context, tz, &budget_lines);

@@ -19,10 +19,9 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::turn::{self, ChatRequest, Refusal};
-use crate::auth::AuthUser;
-use crate::auth::extract::authenticate;
-use crate::platform::rate_limit::Quota;
 use crate::state::AppState;
+use pam_kernel::Caller;
+use pam_platform::rate_limit::Quota;
 
 const MAX_FRAME: usize = 1024 * 1024;
 const MAX_CHAT_FRAME: usize = 128 * 1024;
@@ -147,6 +146,12 @@ impl Hub {
     }
 }
 
+impl pam_platform::push::PushSink for Hub {
+    fn deliver(&self, user_id: Uuid, frame: &Value) -> usize {
+        self.push(user_id, frame.clone())
+    }
+}
+
 fn error_frame(code: &str, message: &str) -> Value {
     json!({"type": "error", "error_code": code, "message": message, "error": message, "timestamp": Utc::now()})
 }
@@ -158,7 +163,7 @@ fn close(code: u16, reason: &'static str) -> WsMessage {
 async fn session(state: AppState, socket: WebSocket, path_user: String, token: Option<String>) {
     let (mut sink, mut stream) = socket.split();
     let user = match token {
-        Some(t) => authenticate(&state, &t).await.ok(),
+        Some(t) => state.auth.caller(&t).await.ok(),
         None => None,
     };
     let Some(user) = user.filter(|u| Uuid::parse_str(&path_user).is_ok_and(|p| p == u.id) || u.is_admin) else {
@@ -194,7 +199,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
                             let _ = tx.send(close(4009, "message too large"));
                             break;
                         }
-                        handle_frame(&state, &user, &socket, &mut context, text.as_str());
+                        handle_frame(&state, &user, &socket, &mut context, text.as_str()).await;
                     }
                     WsMessage::Binary(bytes) if bytes.len() > MAX_FRAME => {
                         let _ = tx.send(close(4009, "message too large"));
@@ -224,7 +229,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
     let _ = writer.await;
 }
 
-fn handle_frame(state: &AppState, user: &AuthUser, socket: &Socket, context: &mut Option<Value>, text: &str) {
+async fn handle_frame(state: &AppState, user: &Caller, socket: &Socket, context: &mut Option<Value>, text: &str) {
     let Ok(frame) = serde_json::from_str::<Value>(text) else {
         socket.send(error_frame("FORMAT_ERROR", "That wasn't valid JSON"));
         return;
@@ -241,7 +246,7 @@ fn handle_frame(state: &AppState, user: &AuthUser, socket: &Socket, context: &mu
                 socket.send(error_frame("MESSAGE_TOO_LARGE", "That message is too large"));
                 return;
             }
-            let decision = state.limiter.check(&format!("ws-chat:{}", user.id), CHAT_RATE);
+            let decision = state.limiter.check(&format!("ws-chat:{}", user.id), CHAT_RATE).await;
             if !decision.allowed {
                 let mut f =
                     error_frame("RATE_LIMIT_EXCEEDED", "You're sending messages too quickly; please wait a moment.");
@@ -290,7 +295,7 @@ fn handle_frame(state: &AppState, user: &AuthUser, socket: &Socket, context: &mu
                     Ok(reply) => reply,
                     Err(e) => {
                         let message = match &e {
-                            crate::error::AppError::Internal(_) => {
+                            pam_web::error::AppError::Internal(_) => {
                                 "Something went wrong on our side; please try again.".to_string()
                             }
                             other => other.to_string(),

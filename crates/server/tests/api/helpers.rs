@@ -203,7 +203,7 @@ impl TestApp {
                 .map(|_| ())
         })
         .unwrap();
-        pam_server::auth::identity::forget(&self.state, user_id);
+        self.state.auth.forget(user_id);
     }
 }
 

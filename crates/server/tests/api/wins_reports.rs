@@ -1,7 +1,7 @@
 //! Wins reports, savings, the chart and the PAM tools, on SQLite and Postgres.
 
 use chrono::{Datelike, NaiveDate};
-use pam_server::tools::{ToolContext, ToolError};
+use pam_kernel::{Clock, Locale, ToolContext, ToolError};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -253,7 +253,7 @@ async fn savings_contract(backend: Backend) {
 async fn tools_call_the_same_services(backend: Backend) {
     let app = spawn_app(backend).await;
     let user = brisbane_user(&app, "ned@example.com").await;
-    let tools = pam_server::wins::tools::tools();
+    let tools = pam_wins::tools::tools(&app.state.domains.wins);
     let names: Vec<&str> = tools.iter().map(|t| t.name).collect();
     for name in [
         "create_expense",
@@ -271,7 +271,13 @@ async fn tools_call_the_same_services(backend: Backend) {
         assert!(names.contains(&name), "{name}");
     }
     let tool = |name: &str| tools.iter().find(|t| t.name == name).unwrap().clone();
-    let ctx = ToolContext { state: app.state.clone(), user_id: user.id, turn_id: None };
+    let ctx = ToolContext {
+        db: app.state.db.clone(),
+        user_id: user.id,
+        turn_id: None,
+        locale: Locale { tz: chrono_tz::Australia::Brisbane, ..Locale::default() },
+        clock: Clock::system(),
+    };
 
     let create = tool("create_expense");
     assert!(create.changes_data);

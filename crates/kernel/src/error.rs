@@ -1,0 +1,112 @@
+//! The domain error: what a service, a tool or a job reports when it cannot do what was asked. It
+//! knows nothing of HTTP; the web crate maps each kind to SPEC §2's status and body, in one place.
+
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// One problem with one input field, in FastAPI's `detail` list shape.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq)]
+pub struct FieldError {
+    /// Where the problem is: `["body", "amount"]`, `["query", "limit"]`, `["path", "id"]`.
+    #[schema(value_type = Vec<Object>)]
+    pub loc: Vec<Value>,
+    pub msg: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+impl FieldError {
+    pub fn new(loc: &[&str], msg: impl Into<String>, kind: &str) -> Self {
+        FieldError { loc: loc.iter().map(|s| Value::from(*s)).collect(), msg: msg.into(), kind: kind.to_string() }
+    }
+
+    /// The field's path without its first segment (`body`, `query`…): how a tool names an argument.
+    pub fn field_path(&self) -> String {
+        let parts: Vec<String> =
+            self.loc.iter().skip(1).map(|p| p.as_str().map(str::to_string).unwrap_or_else(|| p.to_string())).collect();
+        parts.join(".")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// The input was wrong; every problem found is listed.
+    #[error("validation failed")]
+    Invalid(Vec<FieldError>),
+    /// The thing does not exist for this caller (another user's row is "not found" too).
+    #[error("{0}")]
+    NotFound(String),
+    /// It clashes with what is stored (a duplicate, a state that does not allow it).
+    #[error("{0}")]
+    Conflict(String),
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts: come back after `retry_after_secs`.
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64, limit: u32 },
+    /// A service it needs is not configured or not answering.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Our fault; the cause is logged, never shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type DomainResult<T> = Result<T, DomainError>;
+
+impl DomainError {
+    /// A single-field validation failure.
+    pub fn invalid(loc: &[&str], msg: impl Into<String>) -> DomainError {
+        DomainError::Invalid(vec![FieldError::new(loc, msg, "value_error")])
+    }
+
+    pub fn not_found(what: &str) -> DomainError {
+        DomainError::NotFound(format!("{what} not found"))
+    }
+
+    pub fn internal(context: &'static str, err: impl std::error::Error + Send + Sync + 'static) -> DomainError {
+        DomainError::Internal(anyhow::Error::new(err).context(context))
+    }
+}
+
+impl From<sqlx::Error> for DomainError {
+    fn from(err: sqlx::Error) -> Self {
+        DomainError::Internal(anyhow::Error::new(err).context("database"))
+    }
+}
+
+/// Collects the problems of several fields so all of them are reported together.
+#[derive(Default)]
+pub struct FieldErrors(Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        FieldErrors(Vec::new())
+    }
+
+    /// Keeps the value, or records why `field` (a `["body", name]` location) was refused.
+    pub fn check<T>(&mut self, loc: &[&str], result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(m) => {
+                self.0.push(FieldError::new(loc, m, "value_error"));
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, loc: &[&str], msg: impl Into<String>) {
+        self.0.push(FieldError::new(loc, msg, "value_error"));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(())` when nothing was refused.
+    pub fn finish(self) -> DomainResult<()> {
+        if self.0.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self.0)) }
+    }
+}

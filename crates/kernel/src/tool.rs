@@ -1,0 +1,249 @@
+//! The tool machinery: a typed input (the same type the REST API takes), its JSON Schema generated from
+//! it, and a thin async function into the domain service. Each domain crate exposes its tools; the PAM
+//! registry in the server gathers them. Tools always act as the authenticated user: the model never
+//! supplies a user id.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use futures::future::BoxFuture;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use pam_store::Db;
+
+use crate::error::DomainError;
+use crate::locale::{Clock, Locale};
+
+/// A tool that takes no arguments.
+#[derive(Debug, Default, serde::Deserialize, ToSchema)]
+pub struct NoArguments {}
+
+/// Who a tool acts for, the turn it belongs to, and what it may use. Narrow on purpose: a tool gets its
+/// domain's own state from the domain's `tools(state)`, not the whole application.
+#[derive(Clone)]
+pub struct ToolContext {
+    pub db: Db,
+    pub user_id: Uuid,
+    pub turn_id: Option<Uuid>,
+    /// The turn's locale: the chat context's zone when it gave one, else the profile's.
+    pub locale: Locale,
+    pub clock: Clock,
+}
+
+/// An instruction the front end already understands (SPEC §5.5).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, ToSchema)]
+pub struct UiAction {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity_title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+impl UiAction {
+    pub fn new(kind: &str) -> UiAction {
+        UiAction { kind: kind.into(), entity_id: None, entity_type: None, entity_title: None, metadata: None }
+    }
+
+    pub fn reload_expenses() -> UiAction {
+        UiAction::new("reload_expenses")
+    }
+
+    pub fn about(mut self, entity_type: &str, id: impl ToString, title: impl Into<String>) -> UiAction {
+        self.entity_type = Some(entity_type.into());
+        self.entity_id = Some(id.to_string());
+        self.entity_title = Some(title.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolOutput {
+    pub data: Value,
+    pub ui_actions: Vec<UiAction>,
+}
+
+impl ToolOutput {
+    pub fn data(value: impl Serialize) -> Result<ToolOutput, DomainError> {
+        Ok(ToolOutput { data: to_value(value)?, ui_actions: Vec::new() })
+    }
+
+    pub fn changed(value: impl Serialize, action: UiAction) -> Result<ToolOutput, DomainError> {
+        Ok(ToolOutput { data: to_value(value)?, ui_actions: vec![action] })
+    }
+}
+
+fn to_value(value: impl Serialize) -> Result<Value, DomainError> {
+    serde_json::to_value(value).map_err(|e| DomainError::internal("tool output", e))
+}
+
+/// Why a tool call did not succeed, in words the model (and the user) can act on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ToolError {
+    /// The arguments were wrong: the model should fix them and retry.
+    InvalidArguments(String),
+    /// The call was understood but refused or failed (not found, conflict, unavailable…).
+    Failed(String),
+}
+
+impl std::fmt::Display for ToolError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ToolError::InvalidArguments(m) => write!(f, "invalid arguments: {m}"),
+            ToolError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+impl From<DomainError> for ToolError {
+    fn from(err: DomainError) -> ToolError {
+        match err {
+            DomainError::Invalid(errors) => ToolError::InvalidArguments(
+                errors.iter().map(|e| format!("{}: {}", e.field_path(), e.msg)).collect::<Vec<_>>().join("; "),
+            ),
+            DomainError::Internal(e) => {
+                tracing::error!(error = ?e, "tool failed");
+                ToolError::Failed("Something went wrong on our side; please try again".into())
+            }
+            other => ToolError::Failed(other.to_string()),
+        }
+    }
+}
+
+type Runner = Arc<dyn Fn(ToolContext, Value) -> BoxFuture<'static, Result<ToolOutput, ToolError>> + Send + Sync>;
+type Checker = Arc<dyn Fn(&Value) -> Result<(), ToolError> + Send + Sync>;
+
+#[derive(Clone)]
+pub struct Tool {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// Whether a call changes the user's data (replays of a turn must not run it twice).
+    pub changes_data: bool,
+    /// Whether it speaks for the user or deletes, and so needs their confirmation first.
+    pub needs_confirmation: bool,
+    /// JSON Schema of the arguments, generated from the input type, with no `$ref`s.
+    pub parameters: Value,
+    run: Runner,
+    check: Checker,
+}
+
+impl std::fmt::Debug for Tool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tool").field("name", &self.name).finish()
+    }
+}
+
+impl Tool {
+    /// A tool from a typed input and a function into the service.
+    pub fn new<I, F, Fut>(name: &'static str, description: &'static str, changes_data: bool, f: F) -> Tool
+    where
+        I: DeserializeOwned + ToSchema + Send + 'static,
+        F: Fn(ToolContext, I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<ToolOutput, DomainError>> + Send + 'static,
+    {
+        let f = Arc::new(f);
+        Tool {
+            name,
+            description,
+            changes_data,
+            needs_confirmation: false,
+            parameters: schema_of::<I>(),
+            check: Arc::new(|args| parse_arguments::<I>(args.clone()).map(|_| ())),
+            run: Arc::new(move |ctx, args| {
+                let f = f.clone();
+                Box::pin(async move {
+                    let input = parse_arguments::<I>(args)?;
+                    f(ctx, input).await.map_err(ToolError::from)
+                })
+            }),
+        }
+    }
+
+    /// A tool whose function also takes the domain's state (cloned per call: states are handles).
+    pub fn with_state<S, I, F, Fut>(
+        state: S,
+        name: &'static str,
+        description: &'static str,
+        changes_data: bool,
+        f: F,
+    ) -> Tool
+    where
+        S: Clone + Send + Sync + 'static,
+        I: DeserializeOwned + ToSchema + Send + 'static,
+        F: Fn(S, ToolContext, I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<ToolOutput, DomainError>> + Send + 'static,
+    {
+        Tool::new(name, description, changes_data, move |ctx, input: I| f(state.clone(), ctx, input))
+    }
+
+    pub fn confirmed_first(mut self) -> Tool {
+        self.needs_confirmation = true;
+        self
+    }
+
+    /// Whether the arguments parse, without running anything (a proposal must be runnable as shown).
+    pub fn check(&self, args: &Value) -> Result<(), ToolError> {
+        (self.check)(args)
+    }
+
+    pub async fn run(&self, ctx: ToolContext, args: Value) -> Result<ToolOutput, ToolError> {
+        (self.run)(ctx, args).await
+    }
+}
+
+/// Parses a model's arguments. A `user_id` is dropped: tools act only as the authenticated user.
+pub fn parse_arguments<I: DeserializeOwned>(args: Value) -> Result<I, ToolError> {
+    let args = match args {
+        Value::Null => Value::Object(Map::new()),
+        Value::Object(mut map) => {
+            map.remove("user_id");
+            Value::Object(map)
+        }
+        other => return Err(ToolError::InvalidArguments(format!("arguments must be a JSON object, got {other}"))),
+    };
+    serde_path_to_error::deserialize::<_, I>(args).map_err(|err| {
+        let path = err.path().to_string();
+        let msg = err.into_inner().to_string().replace('`', "'");
+        ToolError::InvalidArguments(if path == "." { msg } else { format!("{path}: {msg}") })
+    })
+}
+
+/// The JSON Schema of a type with every `$ref` inlined (providers want self-contained schemas).
+pub fn schema_of<T: ToSchema>() -> Value {
+    let mut components = Vec::new();
+    T::schemas(&mut components);
+    let named: Map<String, Value> = components
+        .into_iter()
+        .filter_map(|(name, schema)| serde_json::to_value(schema).ok().map(|v| (name, v)))
+        .collect();
+    let root = serde_json::to_value(T::schema()).unwrap_or(Value::Null);
+    inline_refs(root, &named, 0)
+}
+
+fn inline_refs(value: Value, named: &Map<String, Value>, depth: usize) -> Value {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref")
+                && depth < 16
+            {
+                let name = r.rsplit('/').next().unwrap_or_default();
+                if let Some(target) = named.get(name) {
+                    return inline_refs(target.clone(), named, depth + 1);
+                }
+            }
+            Value::Object(map.into_iter().map(|(k, v)| (k, inline_refs(v, named, depth))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(|v| inline_refs(v, named, depth)).collect()),
+        other => other,
+    }
+}

@@ -1,0 +1,153 @@
+//! Rate limits as GCRA (a token bucket kept as one "theoretical arrival time" per key). The
+//! [`RateLimiter`] trait is what callers hold; [`LocalRateLimiter`] is exact for a single instance, and a
+//! shared implementation (Redis) stands behind the same trait when several instances run.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
+use pam_kernel::DomainError;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Quota {
+    /// Requests allowed per period (also the burst).
+    pub limit: u32,
+    pub period: Duration,
+}
+
+impl Quota {
+    pub const fn per_minute(limit: u32) -> Quota {
+        Quota { limit, period: Duration::from_secs(60) }
+    }
+
+    fn interval(&self) -> Duration {
+        self.period / self.limit.max(1)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub allowed: bool,
+    pub limit: u32,
+    pub remaining: u32,
+    /// When the next request would be allowed (zero when allowed now).
+    pub retry_after: Duration,
+}
+
+impl Decision {
+    /// The "rate limited" error for a refused decision.
+    pub fn into_result(self) -> Result<(), DomainError> {
+        if self.allowed {
+            Ok(())
+        } else {
+            Err(DomainError::RateLimited { retry_after_secs: self.retry_after.as_secs().max(1), limit: self.limit })
+        }
+    }
+}
+
+/// Counts requests per key against a quota.
+pub trait RateLimiter: Send + Sync {
+    /// Takes one unit for `key` if the quota allows it.
+    fn check<'a>(&'a self, key: &'a str, quota: Quota) -> BoxFuture<'a, Decision>;
+    /// Whether one unit would be allowed, without taking it.
+    fn peek<'a>(&'a self, key: &'a str, quota: Quota) -> BoxFuture<'a, Decision>;
+}
+
+/// GCRA in this process's memory.
+#[derive(Default)]
+pub struct LocalRateLimiter {
+    arrivals: Mutex<HashMap<String, Instant>>,
+}
+
+impl RateLimiter for LocalRateLimiter {
+    fn check<'a>(&'a self, key: &'a str, quota: Quota) -> BoxFuture<'a, Decision> {
+        Box::pin(std::future::ready(self.check_now(key, quota)))
+    }
+
+    fn peek<'a>(&'a self, key: &'a str, quota: Quota) -> BoxFuture<'a, Decision> {
+        Box::pin(std::future::ready(self.peek_now(key, quota)))
+    }
+}
+
+/// Past this many keys, expired ones are swept out on the next write.
+const SWEEP_AT: usize = 50_000;
+
+impl LocalRateLimiter {
+    /// Takes one unit for `key` if the quota allows it.
+    pub fn check_now(&self, key: &str, quota: Quota) -> Decision {
+        self.decide(key, quota, true)
+    }
+
+    /// Whether one unit would be allowed, without taking it.
+    pub fn peek_now(&self, key: &str, quota: Quota) -> Decision {
+        self.decide(key, quota, false)
+    }
+
+    fn decide(&self, key: &str, quota: Quota, consume: bool) -> Decision {
+        let now = Instant::now();
+        let interval = quota.interval();
+        let mut arrivals = self.arrivals.lock().unwrap_or_else(|p| p.into_inner());
+        let tat = arrivals.get(key).copied().filter(|t| *t > now).unwrap_or(now);
+        let next = tat + interval;
+        let ahead = next - now;
+        if ahead > quota.period {
+            return Decision { allowed: false, limit: quota.limit, remaining: 0, retry_after: ahead - quota.period };
+        }
+        if consume {
+            if arrivals.len() >= SWEEP_AT {
+                arrivals.retain(|_, t| *t > now);
+            }
+            arrivals.insert(key.to_string(), next);
+        }
+        let used = if consume { ahead } else { tat - now };
+        let remaining = ((quota.period - used).as_nanos() / interval.as_nanos().max(1)) as u32;
+        Decision {
+            allowed: true,
+            limit: quota.limit,
+            remaining: remaining.min(quota.limit),
+            retry_after: Duration::ZERO,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_up_to_the_limit_passes_then_refuses_with_a_wait() {
+        let limiter = LocalRateLimiter::default();
+        let quota = Quota::per_minute(5);
+        for i in 0..5 {
+            let d = limiter.check_now("ip:1", quota);
+            assert!(d.allowed, "request {i}");
+            assert_eq!(d.remaining, 4 - i);
+        }
+        let refused = limiter.check_now("ip:1", quota);
+        assert!(!refused.allowed);
+        assert!(refused.retry_after > Duration::from_secs(10) && refused.retry_after <= Duration::from_secs(12));
+        assert!(limiter.check_now("ip:2", quota).allowed, "keys are independent");
+    }
+
+    #[test]
+    fn peek_does_not_consume() {
+        let limiter = LocalRateLimiter::default();
+        let quota = Quota::per_minute(1);
+        assert!(limiter.peek_now("k", quota).allowed);
+        assert!(limiter.peek_now("k", quota).allowed);
+        assert!(limiter.check_now("k", quota).allowed);
+        assert!(!limiter.peek_now("k", quota).allowed);
+    }
+
+    #[test]
+    fn capacity_returns_as_time_passes() {
+        let limiter = LocalRateLimiter::default();
+        let quota = Quota { limit: 2, period: Duration::from_millis(100) };
+        assert!(limiter.check_now("k", quota).allowed);
+        assert!(limiter.check_now("k", quota).allowed);
+        assert!(!limiter.check_now("k", quota).allowed);
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(limiter.check_now("k", quota).allowed, "one unit back after one interval");
+    }
+}

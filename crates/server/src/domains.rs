@@ -1,0 +1,56 @@
+//! The domains the application is built from: each brings its routes (with their OpenAPI), its PAM
+//! tools, its part of the account export and the tables it keeps user rows in. Adding a domain is a crate
+//! and one entry in [`DOMAINS`] (plus its state in [`DomainStates`]).
+
+use futures::future::BoxFuture;
+use pam_kernel::export::{OwnedTable, Sections};
+use pam_kernel::{DomainError, Tool};
+use pam_profiles::ProfilesState;
+use pam_wins::WinsState;
+use utoipa_axum::router::OpenApiRouter;
+use uuid::Uuid;
+
+use crate::state::AppState;
+
+/// Each domain's own state, built once at startup.
+#[derive(Clone)]
+pub struct DomainStates {
+    pub profiles: ProfilesState,
+    pub wins: WinsState,
+}
+
+type Export = for<'a> fn(&'a DomainStates, Uuid) -> BoxFuture<'a, Result<Sections, DomainError>>;
+
+pub struct Domain {
+    pub name: &'static str,
+    /// Tables holding the user's rows, and the export section of each.
+    pub tables: &'static [OwnedTable],
+    pub router: fn() -> OpenApiRouter<AppState>,
+    pub tools: fn(&DomainStates) -> Vec<Tool>,
+    pub export: Export,
+}
+
+pub const DOMAINS: &[Domain] = &[
+    Domain {
+        name: "profiles",
+        tables: pam_profiles::account::TABLES,
+        router: pam_profiles::routes::router::<AppState>,
+        tools: |d| pam_profiles::tools::tools(&d.profiles),
+        export: export_profiles,
+    },
+    Domain {
+        name: "wins",
+        tables: pam_wins::export::TABLES,
+        router: pam_wins::router::<AppState>,
+        tools: |d| pam_wins::tools::tools(&d.wins),
+        export: export_wins,
+    },
+];
+
+fn export_profiles(d: &DomainStates, user_id: Uuid) -> BoxFuture<'_, Result<Sections, DomainError>> {
+    Box::pin(pam_profiles::account::export(&d.profiles.db, user_id))
+}
+
+fn export_wins(d: &DomainStates, user_id: Uuid) -> BoxFuture<'_, Result<Sections, DomainError>> {
+    Box::pin(pam_wins::export::export(&d.wins, user_id))
+}

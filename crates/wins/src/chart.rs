@@ -1,0 +1,133 @@
+//! The monthly spending chart: stacked bars by category, drawn with plotters into SVG.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use plotters::prelude::*;
+use uuid::Uuid;
+
+use crate::WinsState;
+use crate::category::{self, CANONICAL};
+use crate::expenses;
+use pam_kernel::DomainError;
+use pam_kernel::Money;
+use pam_kernel::locale::{month_bounds, month_key, months_back};
+
+/// One colour per canonical category, in `CANONICAL` order; distinct at a glance.
+const PALETTE: [RGBColor; 16] = [
+    RGBColor(230, 97, 1),
+    RGBColor(27, 120, 55),
+    RGBColor(90, 174, 97),
+    RGBColor(202, 0, 32),
+    RGBColor(64, 64, 160),
+    RGBColor(118, 42, 131),
+    RGBColor(0, 136, 170),
+    RGBColor(153, 112, 171),
+    RGBColor(253, 184, 99),
+    RGBColor(67, 147, 195),
+    RGBColor(146, 197, 222),
+    RGBColor(214, 96, 77),
+    RGBColor(244, 165, 130),
+    RGBColor(191, 129, 45),
+    RGBColor(128, 205, 193),
+    RGBColor(150, 150, 150),
+];
+
+pub struct MonthlySpending {
+    pub currency: String,
+    /// `YYYY-MM` labels, oldest first.
+    pub months: Vec<String>,
+    /// Per canonical category present: amount per month.
+    pub series: Vec<(&'static str, Vec<Money>)>,
+}
+
+pub async fn monthly_spending(state: &WinsState, user_id: Uuid, months: u32) -> Result<MonthlySpending, DomainError> {
+    if !(1..=24).contains(&months) {
+        return Err(DomainError::invalid(&["query", "months"], "must be between 1 and 24"));
+    }
+    let locale = state.locales.of(user_id).await?;
+    let today = locale.today();
+    let first: NaiveDate = months_back(today, months - 1);
+    let (_, last) = month_bounds(today);
+    let labels: Vec<String> = (0..months).rev().map(|n| month_key(months_back(today, n))).collect();
+    let mut totals: BTreeMap<&'static str, Vec<Money>> = BTreeMap::new();
+    for e in expenses::in_range(state, user_id, first, last).await? {
+        let key = month_key(e.date);
+        let Some(index) = labels.iter().position(|l| *l == key) else { continue };
+        let slot = totals.entry(category::bucket(&e.category)).or_insert_with(|| vec![Money::ZERO; labels.len()]);
+        slot[index] = slot[index] + e.amount;
+    }
+    let mut series: Vec<_> = totals.into_iter().collect();
+    series.sort_by_key(|(c, _)| CANONICAL.iter().position(|k| k == c));
+    Ok(MonthlySpending { currency: locale.currency, months: labels, series })
+}
+
+fn colour(category: &str) -> RGBColor {
+    PALETTE[CANONICAL.iter().position(|c| *c == category).unwrap_or(PALETTE.len() - 1) % PALETTE.len()]
+}
+
+/// Renders the SVG document.
+pub fn render_svg(data: &MonthlySpending) -> Result<String, DomainError> {
+    let mut svg = String::new();
+    {
+        let mut draw = || -> Result<(), Box<dyn std::error::Error + '_>> {
+            let root = SVGBackend::with_string(&mut svg, (900, 500)).into_drawing_area();
+            root.fill(&WHITE)?;
+            let n = data.months.len();
+            let month_totals: Vec<i64> = (0..n).map(|i| data.series.iter().map(|(_, v)| v[i].cents()).sum()).collect();
+            let max = month_totals.iter().copied().max().unwrap_or(0).max(100) as f64 / 100.0;
+            let mut chart = ChartBuilder::on(&root)
+                .caption(format!("Monthly spending by category ({})", data.currency), ("sans-serif", 22))
+                .margin(16)
+                .x_label_area_size(40)
+                .y_label_area_size(80)
+                // A segmented range a..b has b − a + 1 segments: one per month.
+                .build_cartesian_2d((0..n.max(1) - 1).into_segmented(), 0f64..max * 1.1)?;
+            let months = data.months.clone();
+            let currency = data.currency.clone();
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_labels(n)
+                .x_label_formatter(&|v| match v {
+                    SegmentValue::CenterOf(i) => months.get(*i).cloned().unwrap_or_default(),
+                    _ => String::new(),
+                })
+                .y_desc(format!("Spent ({currency})"))
+                .y_label_formatter(&|v| format!("{v:.0}"))
+                .draw()?;
+            let mut bottoms = vec![0f64; n];
+            for (category, amounts) in &data.series {
+                let colour = colour(category);
+                let bars: Vec<_> = amounts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, amount)| {
+                        let (lo, hi) = (bottoms[i], bottoms[i] + amount.as_f64());
+                        bottoms[i] = hi;
+                        let mut bar = Rectangle::new(
+                            [(SegmentValue::Exact(i), lo), (SegmentValue::Exact(i + 1), hi)],
+                            colour.filled(),
+                        );
+                        bar.set_margin(0, 0, 12, 12);
+                        bar
+                    })
+                    .collect();
+                chart
+                    .draw_series(bars)?
+                    .label(*category)
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 12, y + 6)], colour.filled()));
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::UpperLeft)
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK)
+                .draw()?;
+            root.present()?;
+            Ok(())
+        };
+        draw().map_err(|e| DomainError::Internal(anyhow::anyhow!("drawing the chart: {e}")))?;
+    }
+    Ok(svg)
+}

@@ -1,0 +1,410 @@
+//! Expenses: the service both the REST routes and PAM's tools call.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pam_store::with_db;
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json as SqlJson;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::WinsState;
+use crate::{alerts, category};
+use pam_kernel::Money;
+use pam_kernel::Page;
+use pam_kernel::Patch;
+use pam_kernel::text;
+use pam_kernel::{DomainError, FieldError};
+
+/// A new expense. `date` defaults to today in the user's time zone.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct NewExpense {
+    pub amount: Money,
+    /// Free text; synonyms (diesel, servo, caravan park, rego…) are mapped to the canonical set.
+    #[schema(example = "fuel")]
+    pub category: String,
+    pub description: Option<String>,
+    /// `YYYY-MM-DD`; today in the user's zone when left out.
+    pub date: Option<NaiveDate>,
+    pub location: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub receipt_url: Option<String>,
+}
+
+/// Partial update: fields present replace, `null` clears an optional one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ExpenseUpdate {
+    #[serde(default)]
+    #[schema(value_type = Option<Money>)]
+    pub amount: Patch<Money>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub category: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub description: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<NaiveDate>)]
+    pub date: Patch<NaiveDate>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub location: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub tags: Patch<Vec<String>>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub receipt_url: Patch<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Expense {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub amount: Money,
+    pub currency: String,
+    pub category: String,
+    pub description: Option<String>,
+    pub date: NaiveDate,
+    pub location: Option<String>,
+    pub tags: Vec<String>,
+    pub receipt_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ExpenseRow {
+    id: Uuid,
+    user_id: Uuid,
+    amount_cents: i64,
+    currency: String,
+    category: String,
+    description: Option<String>,
+    expense_date: NaiveDate,
+    location: Option<String>,
+    tags: SqlJson<Vec<String>>,
+    receipt_url: Option<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<ExpenseRow> for Expense {
+    fn from(r: ExpenseRow) -> Expense {
+        Expense {
+            id: r.id,
+            user_id: r.user_id,
+            amount: Money::from_cents(r.amount_cents),
+            currency: r.currency,
+            category: r.category,
+            description: r.description,
+            date: r.expense_date,
+            location: r.location,
+            tags: r.tags.0,
+            receipt_url: r.receipt_url,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExpenseFilter {
+    /// A category or any of its synonyms.
+    pub category: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    /// 1–1000, default 50.
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpenseList {
+    pub expenses: Vec<Expense>,
+    pub total: i64,
+    pub total_amount: Money,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// The checked fields of an expense, ready to store.
+struct Checked {
+    amount: Money,
+    category: String,
+    description: Option<String>,
+    date: NaiveDate,
+    location: Option<String>,
+    tags: Vec<String>,
+    receipt_url: Option<String>,
+}
+
+fn check(
+    amount: Money,
+    category_text: &str,
+    description: Option<String>,
+    date: NaiveDate,
+    location: Option<String>,
+    tags: Vec<String>,
+    receipt_url: Option<String>,
+) -> Result<Checked, DomainError> {
+    let mut errors = Vec::new();
+    let mut field = |name: &str, r: Result<(), String>| {
+        if let Err(m) = r {
+            errors.push(FieldError::new(&["body", name], m, "value_error"));
+        }
+    };
+    let category = category::parse(category_text);
+    field("category", category.as_ref().map(|_| ()).map_err(Clone::clone));
+    let description = text::optional_text(description, 500);
+    field("description", description.as_ref().map(|_| ()).map_err(Clone::clone));
+    let location = text::optional_text(location, 200);
+    field("location", location.as_ref().map(|_| ()).map_err(Clone::clone));
+    let tags = text::tags(tags);
+    field("tags", tags.as_ref().map(|_| ()).map_err(Clone::clone));
+    let receipt_url = text::url(receipt_url);
+    field("receipt_url", receipt_url.as_ref().map(|_| ()).map_err(Clone::clone));
+    field("date", text::plausible_date(date));
+    match (category, description, location, tags, receipt_url) {
+        (Ok(category), Ok(description), Ok(location), Ok(tags), Ok(receipt_url)) if errors.is_empty() => {
+            Ok(Checked { amount, category, description, date, location, tags, receipt_url })
+        }
+        _ => Err(DomainError::Invalid(errors)),
+    }
+}
+
+pub async fn create(state: &WinsState, user_id: Uuid, input: NewExpense) -> Result<Expense, DomainError> {
+    let locale = state.locales.of(user_id).await?;
+    let date = input.date.unwrap_or_else(|| locale.today());
+    let c =
+        check(input.amount, &input.category, input.description, date, input.location, input.tags, input.receipt_url)?;
+    let now = Utc::now();
+    let row: ExpenseRow = with_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "INSERT INTO expenses (id, user_id, amount_cents, currency, category, description, expense_date, location, \
+             tags, receipt_url, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+             RETURNING *",
+        )
+        .bind(Uuid::now_v7())
+        .bind(user_id)
+        .bind(c.amount.cents())
+        .bind(&locale.currency)
+        .bind(&c.category)
+        .bind(&c.description)
+        .bind(c.date)
+        .bind(&c.location)
+        .bind(SqlJson(&c.tags))
+        .bind(&c.receipt_url)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+    })?;
+    let expense = Expense::from(row);
+    alerts::check_after_spending(state, user_id, &expense.category, expense.date).await?;
+    tracing::info!(user.id = %user_id, expense.id = %expense.id, "expense recorded");
+    Ok(expense)
+}
+
+pub async fn get(state: &WinsState, user_id: Uuid, id: Uuid) -> Result<Expense, DomainError> {
+    let row: Option<ExpenseRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as("SELECT * FROM expenses WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    row.map(Expense::from).ok_or_else(|| DomainError::not_found("Expense"))
+}
+
+pub async fn update(state: &WinsState, user_id: Uuid, id: Uuid, u: ExpenseUpdate) -> Result<Expense, DomainError> {
+    let current = get(state, user_id, id).await?;
+    let amount = match u.amount {
+        Patch::Value(m) => m,
+        Patch::Null => return Err(DomainError::invalid(&["body", "amount"], "must not be null")),
+        Patch::Absent => current.amount,
+    };
+    let category_text = match u.category {
+        Patch::Value(c) => c,
+        Patch::Null => return Err(DomainError::invalid(&["body", "category"], "must not be null")),
+        Patch::Absent => current.category.clone(),
+    };
+    let date = match u.date {
+        Patch::Value(d) => d,
+        Patch::Null => return Err(DomainError::invalid(&["body", "date"], "must not be null")),
+        Patch::Absent => current.date,
+    };
+    let c = check(
+        amount,
+        &category_text,
+        u.description.apply(current.description),
+        date,
+        u.location.apply(current.location),
+        u.tags.apply(Some(current.tags)).unwrap_or_default(),
+        u.receipt_url.apply(current.receipt_url),
+    )?;
+    let row: Option<ExpenseRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "UPDATE expenses SET amount_cents = $3, category = $4, description = $5, expense_date = $6, location = $7, \
+             tags = $8, receipt_url = $9, updated_at = $10 WHERE id = $1 AND user_id = $2 RETURNING *",
+        )
+        .bind(id)
+        .bind(user_id)
+        .bind(c.amount.cents())
+        .bind(&c.category)
+        .bind(&c.description)
+        .bind(c.date)
+        .bind(&c.location)
+        .bind(SqlJson(&c.tags))
+        .bind(&c.receipt_url)
+        .bind(Utc::now())
+        .fetch_optional(pool)
+        .await
+    })?;
+    let expense = row.map(Expense::from).ok_or_else(|| DomainError::not_found("Expense"))?;
+    alerts::check_after_spending(state, user_id, &expense.category, expense.date).await?;
+    Ok(expense)
+}
+
+pub async fn delete(state: &WinsState, user_id: Uuid, id: Uuid) -> Result<(), DomainError> {
+    pam_kernel::owned::delete(&state.db, "expenses", id, user_id, "Expense").await
+}
+
+/// A checked filter: category as stored, date range in order.
+pub struct Filter {
+    pub category: Option<String>,
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+}
+
+impl Filter {
+    pub fn parse(
+        category_text: Option<&str>,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+    ) -> Result<Filter, DomainError> {
+        let category = category_text
+            .map(category::parse)
+            .transpose()
+            .map_err(|m| DomainError::invalid(&["query", "category"], m))?;
+        if let (Some(s), Some(e)) = (start, end)
+            && s > e
+        {
+            return Err(DomainError::invalid(&["query", "start_date"], "must not be after end_date"));
+        }
+        Ok(Filter { category, start, end })
+    }
+}
+
+impl Filter {
+    /// The WHERE clause with only the filters given (so the common, unfiltered list is the plainest query
+    /// for the planner), and the next free placeholder number.
+    fn clause(&self) -> (String, usize) {
+        let mut sql = String::from("user_id = $1");
+        let mut n = 2;
+        for (present, condition) in [
+            (self.category.is_some(), "category = "),
+            (self.start.is_some(), "expense_date >= "),
+            (self.end.is_some(), "expense_date <= "),
+        ] {
+            if present {
+                sql.push_str(&format!(" AND {condition}${n}"));
+                n += 1;
+            }
+        }
+        (sql, n)
+    }
+}
+
+/// Binds a filter's present values in the order `Filter::clause` numbered them.
+macro_rules! bind_filter {
+    ($query:expr, $user_id:expr, $filter:expr) => {{
+        let mut q = $query.bind($user_id);
+        if let Some(c) = &$filter.category {
+            q = q.bind(c);
+        }
+        if let Some(s) = $filter.start {
+            q = q.bind(s);
+        }
+        if let Some(e) = $filter.end {
+            q = q.bind(e);
+        }
+        q
+    }};
+}
+
+/// A page of rows with the totals of all matches, computed in the same query (window functions run
+/// before LIMIT), so a list costs one round trip.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    row: ExpenseRow,
+    total_count: i64,
+    total_cents: i64,
+}
+
+pub async fn list(state: &WinsState, user_id: Uuid, filter: &Filter, page: Page) -> Result<ExpenseList, DomainError> {
+    let (clause, n) = filter.clause();
+    let rows_sql = format!(
+        "SELECT *, count(*) OVER () AS total_count, CAST(SUM(amount_cents) OVER () AS BIGINT) AS total_cents \
+         FROM expenses WHERE {clause} ORDER BY expense_date DESC, created_at DESC LIMIT ${n} OFFSET ${}",
+        n + 1
+    );
+    let rows: Vec<ListedRow> = with_db!(&state.db, |pool| {
+        bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(rows_sql)), user_id, filter)
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(pool)
+            .await
+    })?;
+    let (total, total_cents) = match rows.first() {
+        Some(first) => (first.total_count, first.total_cents),
+        // An empty page (no matches, or an offset past the end) still reports the totals.
+        None => {
+            let totals_sql =
+                format!("SELECT count(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM expenses WHERE {clause}");
+            with_db!(&state.db, |pool| {
+                bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(totals_sql)), user_id, filter).fetch_one(pool).await
+            })?
+        }
+    };
+    Ok(ExpenseList {
+        expenses: rows.into_iter().map(|r| Expense::from(r.row)).collect(),
+        total,
+        total_amount: Money::from_cents(total_cents),
+        limit: page.limit,
+        offset: page.offset,
+    })
+}
+
+/// Every expense of a user in a date range (inclusive), oldest first: the input of reports.
+pub async fn in_range(
+    state: &WinsState,
+    user_id: Uuid,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<Expense>, DomainError> {
+    let rows: Vec<ExpenseRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "SELECT * FROM expenses WHERE user_id = $1 AND expense_date >= $2 AND expense_date <= $3 \
+             ORDER BY expense_date, created_at",
+        )
+        .bind(user_id)
+        .bind(start)
+        .bind(end)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows.into_iter().map(Expense::from).collect())
+}
+
+/// Every expense of a user, oldest first (the account export).
+pub async fn all(state: &WinsState, user_id: Uuid) -> Result<Vec<Expense>, DomainError> {
+    let rows: Vec<ExpenseRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as("SELECT * FROM expenses WHERE user_id = $1 ORDER BY expense_date, created_at")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(rows.into_iter().map(Expense::from).collect())
+}

@@ -1,0 +1,374 @@
+//! Reports over a user's own money data: summary, budget status, forecast, savings opportunities.
+//! Dates are the user's local dates; "this month" is computed in their zone.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Duration, NaiveDate};
+use pam_store::with_db;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::WinsState;
+use crate::expenses::{self, Expense};
+use crate::{alerts, budgets, category, income};
+use pam_kernel::DomainError;
+use pam_kernel::Money;
+use pam_kernel::locale::{month_bounds, month_key, months_back};
+
+pub async fn spent_in_category(
+    state: &WinsState,
+    user_id: Uuid,
+    category: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Money, DomainError> {
+    let cents: i64 = with_db!(&state.db, |pool| {
+        sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM expenses \
+             WHERE user_id = $1 AND category = $2 AND expense_date >= $3 AND expense_date <= $4",
+        )
+        .bind(user_id)
+        .bind(category)
+        .bind(start)
+        .bind(end)
+        .fetch_one(pool)
+        .await
+    })?;
+    Ok(Money::from_cents(cents))
+}
+
+/// Spending per canonical category, largest first.
+fn by_category(expenses: &[Expense]) -> Vec<(&'static str, Money, usize)> {
+    let mut map: BTreeMap<&'static str, (Money, usize)> = BTreeMap::new();
+    for e in expenses {
+        let slot = map.entry(category::bucket(&e.category)).or_insert((Money::ZERO, 0));
+        slot.0 = slot.0 + e.amount;
+        slot.1 += 1;
+    }
+    let mut out: Vec<_> = map.into_iter().map(|(c, (m, n))| (c, m, n)).collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    out
+}
+
+/// Spending per canonical category with each one's share of `total`.
+fn category_totals(expenses: &[Expense], total: Money) -> Vec<CategoryTotal> {
+    by_category(expenses)
+        .into_iter()
+        .map(|(c, amount, count)| CategoryTotal { category: c.into(), amount, count, percent: percent(amount, total) })
+        .collect()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryTotal {
+    pub category: String,
+    pub amount: Money,
+    pub count: usize,
+    /// Share of all expenses in the period, 0–100, one decimal.
+    pub percent: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Summary {
+    pub days: i64,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub currency: String,
+    pub income: Money,
+    pub expenses: Money,
+    /// Income minus expenses (may be negative).
+    pub net: f64,
+    pub expense_count: usize,
+    pub daily_average: Money,
+    pub categories: Vec<CategoryTotal>,
+}
+
+fn percent(part: Money, whole: Money) -> f64 {
+    if whole.cents() == 0 { 0.0 } else { (part.cents() as f64 * 1000.0 / whole.cents() as f64).round() / 10.0 }
+}
+
+pub async fn summary(state: &WinsState, user_id: Uuid, days: i64) -> Result<Summary, DomainError> {
+    if !(1..=3660).contains(&days) {
+        return Err(DomainError::invalid(&["query", "days"], "must be between 1 and 3660"));
+    }
+    let locale = state.locales.of(user_id).await?;
+    let end = locale.today();
+    let start = end - Duration::days(days - 1);
+    let spent = expenses::in_range(state, user_id, start, end).await?;
+    let income = income::total_in_range(state, user_id, start, end).await?;
+    let total: Money = spent.iter().map(|e| e.amount).sum();
+    Ok(Summary {
+        days,
+        start_date: start,
+        end_date: end,
+        currency: locale.currency,
+        income,
+        expenses: total,
+        net: (income - total).as_f64(),
+        expense_count: spent.len(),
+        daily_average: Money::from_cents(total.cents() / days),
+        categories: category_totals(&spent, total),
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BudgetStatusItem {
+    pub category: String,
+    pub monthly_limit: Money,
+    pub spent: Money,
+    /// Limit minus spent; negative when over.
+    pub remaining: f64,
+    pub percent_used: f64,
+    /// `under`, `near` (at or past the alert threshold) or `over` (past the limit).
+    pub status: &'static str,
+    pub alert_threshold: i32,
+    pub alert: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BudgetStatus {
+    /// `YYYY-MM` in the user's zone.
+    pub month: String,
+    pub currency: String,
+    pub items: Vec<BudgetStatusItem>,
+    pub total_budget: Money,
+    pub total_spent: Money,
+    pub alerts: Vec<alerts::BudgetAlert>,
+}
+
+pub async fn budget_status(state: &WinsState, user_id: Uuid) -> Result<BudgetStatus, DomainError> {
+    let locale = state.locales.of(user_id).await?;
+    let today = locale.today();
+    let (first, last) = month_bounds(today);
+    let spent = expenses::in_range(state, user_id, first, last).await?;
+    let mut items = Vec::new();
+    for b in budgets::all(state, user_id).await? {
+        let used: Money = spent.iter().filter(|e| e.category == b.category).map(|e| e.amount).sum();
+        let percent_used = percent(used, b.monthly_limit);
+        let status = if used > b.monthly_limit {
+            "over"
+        } else if percent_used >= b.alert_threshold as f64 {
+            "near"
+        } else {
+            "under"
+        };
+        items.push(BudgetStatusItem {
+            category: b.category,
+            monthly_limit: b.monthly_limit,
+            spent: used,
+            remaining: (b.monthly_limit - used).as_f64(),
+            percent_used,
+            status,
+            alert_threshold: b.alert_threshold,
+            alert: status != "under",
+        });
+    }
+    Ok(BudgetStatus {
+        month: month_key(today),
+        currency: locale.currency,
+        total_budget: items.iter().map(|i| i.monthly_limit).sum(),
+        total_spent: items.iter().map(|i| i.spent).sum(),
+        items,
+        alerts: alerts::for_month(state, user_id, &month_key(today)).await?,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryForecast {
+    pub category: String,
+    pub spent_so_far: Money,
+    pub projected: Money,
+    pub monthly_limit: Option<Money>,
+    pub projected_over_budget: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Forecast {
+    pub month: String,
+    pub currency: String,
+    pub days_elapsed: u32,
+    pub days_in_month: u32,
+    pub spent_so_far: Money,
+    pub projected_total: Money,
+    pub total_budget: Option<Money>,
+    pub categories: Vec<CategoryForecast>,
+    /// How the projection was made.
+    pub method: String,
+}
+
+fn project(spent: Money, elapsed: u32, days: u32) -> Money {
+    Money::from_cents((spent.cents() * days as i64 + elapsed as i64 / 2) / elapsed.max(1) as i64)
+}
+
+pub async fn forecast(state: &WinsState, user_id: Uuid) -> Result<Forecast, DomainError> {
+    let locale = state.locales.of(user_id).await?;
+    let today = locale.today();
+    let (first, last) = month_bounds(today);
+    let (elapsed, days) = (today.day(), last.day());
+    let spent = expenses::in_range(state, user_id, first, today).await?;
+    let budgets = budgets::all(state, user_id).await?;
+    let categories: Vec<CategoryForecast> = by_category(&spent)
+        .into_iter()
+        .map(|(c, amount, _)| {
+            let limit = budgets.iter().find(|b| b.category == c).map(|b| b.monthly_limit);
+            let projected = project(amount, elapsed, days);
+            CategoryForecast {
+                category: c.into(),
+                spent_so_far: amount,
+                projected,
+                monthly_limit: limit,
+                projected_over_budget: limit.is_some_and(|l| projected > l),
+            }
+        })
+        .collect();
+    let total: Money = spent.iter().map(|e| e.amount).sum();
+    Ok(Forecast {
+        month: month_key(today),
+        currency: locale.currency,
+        days_elapsed: elapsed,
+        days_in_month: days,
+        spent_so_far: total,
+        projected_total: project(total, elapsed, days),
+        total_budget: (!budgets.is_empty()).then(|| budgets.iter().map(|b| b.monthly_limit).sum()),
+        categories,
+        method: format!(
+            "Linear projection: spending from the 1st to today ({elapsed} of {days} days) divided by the days elapsed, \
+             times the days in the month. Early in a month the projection swings with each expense."
+        ),
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SavingsOpportunity {
+    pub category: String,
+    /// `over_budget` or `above_average`.
+    pub kind: &'static str,
+    /// What could be saved this month by coming back to the budget or the usual level.
+    pub amount: Money,
+    pub detail: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SavingsOpportunities {
+    pub month: String,
+    pub currency: String,
+    pub opportunities: Vec<SavingsOpportunity>,
+    pub total_potential_savings: Money,
+}
+
+/// Categories this month (projected) above their budget or above their average of the three months
+/// before; amounts from the user's own data only.
+pub async fn savings_opportunities(state: &WinsState, user_id: Uuid) -> Result<SavingsOpportunities, DomainError> {
+    let fc = forecast(state, user_id).await?;
+    let locale = state.locales.of(user_id).await?;
+    let today = locale.today();
+    let history_start = months_back(today, 3);
+    let history_end = months_back(today, 0).pred_opt().expect("a day before the 1st");
+    let history = expenses::in_range(state, user_id, history_start, history_end).await?;
+    let mut opportunities = Vec::new();
+    for c in &fc.categories {
+        if let Some(limit) = c.monthly_limit
+            && c.projected > limit
+        {
+            let over = c.projected - limit;
+            opportunities.push(SavingsOpportunity {
+                category: c.category.clone(),
+                kind: "over_budget",
+                amount: over,
+                detail: format!(
+                    "{} is on track for {} this month against a budget of {}.",
+                    c.category,
+                    c.projected.to_decimal_string(),
+                    limit.to_decimal_string()
+                ),
+            });
+            continue;
+        }
+        let past: Money =
+            history.iter().filter(|e| category::bucket(&e.category) == c.category).map(|e| e.amount).sum();
+        if past.cents() == 0 {
+            continue;
+        }
+        let average = Money::from_cents(past.cents() / 3);
+        // Ten percent of slack: small wobbles are not an opportunity.
+        if c.projected.cents() * 10 > average.cents() * 11 {
+            opportunities.push(SavingsOpportunity {
+                category: c.category.clone(),
+                kind: "above_average",
+                amount: c.projected - average,
+                detail: format!(
+                    "{} is on track for {} this month; the last three months averaged {}.",
+                    c.category,
+                    c.projected.to_decimal_string(),
+                    average.to_decimal_string()
+                ),
+            });
+        }
+    }
+    opportunities.sort_by_key(|o| std::cmp::Reverse(o.amount));
+    Ok(SavingsOpportunities {
+        month: fc.month,
+        currency: fc.currency,
+        total_potential_savings: opportunities.iter().map(|o| o.amount).sum(),
+        opportunities,
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExpenseReport {
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub currency: String,
+    pub expenses: Vec<Expense>,
+    pub categories: Vec<CategoryTotal>,
+    pub total: Money,
+}
+
+/// Expenses of a period (default: this month) with totals, for the JSON and CSV reports.
+pub async fn report(
+    state: &WinsState,
+    user_id: Uuid,
+    start: Option<NaiveDate>,
+    end: Option<NaiveDate>,
+) -> Result<ExpenseReport, DomainError> {
+    let locale = state.locales.of(user_id).await?;
+    let (month_start, _) = month_bounds(locale.today());
+    let (start, end) = (start.unwrap_or(month_start), end.unwrap_or(locale.today()));
+    if start > end {
+        return Err(DomainError::invalid(&["query", "start_date"], "must not be after end_date"));
+    }
+    let spent = expenses::in_range(state, user_id, start, end).await?;
+    let total: Money = spent.iter().map(|e| e.amount).sum();
+    Ok(ExpenseReport {
+        start_date: start,
+        end_date: end,
+        currency: locale.currency,
+        categories: category_totals(&spent, total),
+        total,
+        expenses: spent,
+    })
+}
+
+/// The report as CSV: a header, one row per expense, fields quoted where needed.
+pub fn report_csv(report: &ExpenseReport) -> Result<String, DomainError> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| DomainError::Internal(e.into());
+    writer
+        .write_record(["date", "category", "amount", "currency", "description", "location", "tags"])
+        .map_err(internal)?;
+    for e in &report.expenses {
+        writer
+            .write_record([
+                e.date.to_string(),
+                e.category.clone(),
+                e.amount.to_decimal_string(),
+                e.currency.clone(),
+                e.description.clone().unwrap_or_default(),
+                e.location.clone().unwrap_or_default(),
+                e.tags.join(";"),
+            ])
+            .map_err(internal)?;
+    }
+    let bytes = writer.into_inner().map_err(|e| DomainError::Internal(anyhow::anyhow!("csv: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| DomainError::Internal(e.into()))
+}
