@@ -7,13 +7,12 @@ use std::future::Future;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use pam_store::Db;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-use pam_store::Db;
 
 use crate::error::DomainError;
 use crate::locale::{Clock, Locale};

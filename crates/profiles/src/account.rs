@@ -1,13 +1,12 @@
 //! Account statistics, and this domain's part of the account export.
 
 use chrono::{DateTime, Utc};
+use pam_kernel::DomainError;
+use pam_kernel::export::{OwnedTable, Sections, owned};
 use pam_store::{Db, with_db};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-use pam_kernel::DomainError;
-use pam_kernel::export::{OwnedTable, Sections, owned};
 
 use crate::service::{self, Profile};
 use crate::settings;

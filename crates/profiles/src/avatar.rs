@@ -4,9 +4,8 @@
 use std::path::Path;
 
 use axum::extract::Multipart;
-use uuid::Uuid;
-
 use pam_web::AppError;
+use uuid::Uuid;
 
 pub const MAX_AVATAR_BYTES: usize = 5 * 1024 * 1024;
 

@@ -1,16 +1,15 @@
 //! `/api/v1/users/{user_id}/…`: profile, settings, privacy, stats, export, deletion, pictures.
 
+use axum::extract::FromRef;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use pam_web::{AppError, AuthUser, Authn, ErrorBody, Json, Path, ValidationErrorBody};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-
-use axum::extract::FromRef;
-use pam_web::{AppError, AuthUser, Authn, ErrorBody, Json, Path, ValidationErrorBody};
 
 use crate::ProfilesState;
 use crate::account::{self, UserStats};

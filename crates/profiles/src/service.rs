@@ -3,6 +3,10 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use pam_kernel::money::currency_for_region;
+use pam_kernel::text::{latitude, longitude, optional_text, parse_language, parse_timezone, tag_list};
+use pam_kernel::{Currency, Locale, Patch, Units};
+use pam_kernel::{DomainError, FieldError};
 use pam_store::{Db, with_db};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -12,10 +16,6 @@ use uuid::Uuid;
 
 use crate::ProfilesState;
 use crate::settings::{PrivacySettings, UserSettings};
-use pam_kernel::money::currency_for_region;
-use pam_kernel::text::{latitude, longitude, optional_text, parse_language, parse_timezone, tag_list};
-use pam_kernel::{Currency, Locale, Patch, Units};
-use pam_kernel::{DomainError, FieldError};
 
 #[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct Profile {

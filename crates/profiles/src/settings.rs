@@ -1,14 +1,13 @@
 //! User settings (four typed sections stored as JSON) and privacy settings.
 
 use chrono::Utc;
+use pam_kernel::{DomainError, FieldError};
 use pam_store::{Db, with_db};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sqlx::types::Json as SqlJson;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-use pam_kernel::{DomainError, FieldError};
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
 #[serde(default, deny_unknown_fields)]

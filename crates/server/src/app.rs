@@ -4,6 +4,7 @@ use std::future::Future;
 
 use axum::Router;
 use pam_store::{ConnectOptions, Db};
+use pam_web::AppError;
 use tokio::net::TcpListener;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -14,7 +15,6 @@ use crate::domains::DOMAINS;
 use crate::http::{middleware, openapi::ApiDoc};
 use crate::state::AppState;
 use crate::{account, auth, health, pam};
-use pam_web::AppError;
 
 /// Every route with its OpenAPI description: the server's own and each domain's.
 fn api() -> OpenApiRouter<AppState> {

@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::{DateTime, Datelike, Timelike, Utc};
+use pam_web::extract::Json;
 use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -11,7 +12,6 @@ use utoipa_axum::routes;
 
 use crate::config::Environment;
 use crate::state::AppState;
-use pam_web::extract::Json;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pam_kernel::DomainError;
+
 pub use pam_kernel::FieldError;
 use serde::Serialize;
 use serde_json::{Value, json};

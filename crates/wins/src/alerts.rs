@@ -2,15 +2,15 @@
 //! recorded once per category, month and level. A later wave pushes it to the user's WebSocket.
 
 use chrono::{NaiveDate, Utc};
+use pam_kernel::DomainError;
+use pam_kernel::Money;
+use pam_kernel::locale::{month_bounds, month_key};
 use pam_store::with_db;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::WinsState;
-use pam_kernel::DomainError;
-use pam_kernel::Money;
-use pam_kernel::locale::{month_bounds, month_key};
 
 #[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]
 pub struct BudgetAlert {

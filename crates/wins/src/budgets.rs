@@ -1,6 +1,9 @@
 //! Budgets: one monthly limit per user and category.
 
 use chrono::{DateTime, Utc};
+use pam_kernel::DomainError;
+use pam_kernel::Money;
+use pam_kernel::Page;
 use pam_store::{is_unique_violation, with_db};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -8,9 +11,6 @@ use uuid::Uuid;
 
 use crate::WinsState;
 use crate::category;
-use pam_kernel::DomainError;
-use pam_kernel::Money;
-use pam_kernel::Page;
 
 pub const DEFAULT_ALERT_THRESHOLD: i32 = 80;
 

@@ -3,15 +3,15 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use pam_kernel::DomainError;
+use pam_kernel::Money;
+use pam_kernel::locale::{month_bounds, month_key, months_back};
 use plotters::prelude::*;
 use uuid::Uuid;
 
 use crate::WinsState;
 use crate::category::{self, CANONICAL};
 use crate::expenses;
-use pam_kernel::DomainError;
-use pam_kernel::Money;
-use pam_kernel::locale::{month_bounds, month_key, months_back};
 
 /// One colour per canonical category, in `CANONICAL` order; distinct at a glance.
 const PALETTE: [RGBColor; 16] = [

@@ -1,16 +1,16 @@
 //! Income entries.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use pam_kernel::DomainError;
+use pam_kernel::Money;
+use pam_kernel::Page;
+use pam_kernel::text;
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::WinsState;
-use pam_kernel::DomainError;
-use pam_kernel::Money;
-use pam_kernel::Page;
-use pam_kernel::text;
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

@@ -4,6 +4,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use pam_kernel::DomainError;
+use pam_kernel::Money;
+use pam_kernel::locale::{month_bounds, month_key, months_back};
 use pam_store::with_db;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -12,9 +15,6 @@ use uuid::Uuid;
 use crate::WinsState;
 use crate::expenses::{self, Expense};
 use crate::{alerts, budgets, category, income};
-use pam_kernel::DomainError;
-use pam_kernel::Money;
-use pam_kernel::locale::{month_bounds, month_key, months_back};
 
 pub async fn spent_in_category(
     state: &WinsState,

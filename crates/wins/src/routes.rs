@@ -2,6 +2,9 @@
 
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
+use pam_kernel::Page;
+use pam_web::{AppError, AuthUser, Authn, ErrorBody, ValidationErrorBody};
+use pam_web::{Json, Path, Query};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -10,9 +13,6 @@ use crate::WinsState;
 use crate::budgets::{self, Budget, BudgetList, BudgetUpdate, NewBudget};
 use crate::expenses::{self, Expense, ExpenseFilter, ExpenseList, ExpenseUpdate, Filter, NewExpense};
 use crate::income::{self, Income, IncomeFilter, IncomeList, IncomeUpdate, NewIncome};
-use pam_kernel::Page;
-use pam_web::{AppError, AuthUser, Authn, ErrorBody, ValidationErrorBody};
-use pam_web::{Json, Path, Query};
 
 pub fn router<S>() -> OpenApiRouter<S>
 where

@@ -4,6 +4,8 @@ use axum::extract::{FromRef, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use pam_web::{AppError, AuthUser, Authn, ErrorBody, ValidationErrorBody};
+use pam_web::{Json, Query};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -12,8 +14,6 @@ use utoipa_axum::routes;
 use crate::WinsState;
 use crate::chart;
 use crate::reports::{self, BudgetStatus, ExpenseReport, Forecast, SavingsOpportunities, Summary};
-use pam_web::{AppError, AuthUser, Authn, ErrorBody, ValidationErrorBody};
-use pam_web::{Json, Query};
 
 pub fn router<S>() -> OpenApiRouter<S>
 where

@@ -3,6 +3,9 @@
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use chrono::{Datelike, NaiveDate};
+use pam_kernel::Money;
+use pam_web::{AppError, AuthUser, Authn, ValidationErrorBody};
+use pam_web::{Json, OptionalJson, Query};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -11,9 +14,6 @@ use utoipa_axum::routes;
 
 use crate::WinsState;
 use crate::savings::{self, DetectedSaving, NewSavings, SavingsEvent};
-use pam_kernel::Money;
-use pam_web::{AppError, AuthUser, Authn, ValidationErrorBody};
-use pam_web::{Json, OptionalJson, Query};
 
 pub fn router<S>() -> OpenApiRouter<S>
 where

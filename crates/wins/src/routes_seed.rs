@@ -3,6 +3,10 @@
 
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
+use pam_kernel::Money;
+use pam_kernel::Page;
+use pam_web::{AppError, AuthUser, Authn, ErrorBody, ValidationErrorBody};
+use pam_web::{Json, Path, Query};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -15,10 +19,6 @@ use crate::budgets::{self, Budget, NewBudget};
 use crate::expenses::{self, Expense, ExpenseFilter, Filter, NewExpense};
 use crate::income::{self, Income, NewIncome};
 use crate::reports::{self, Summary};
-use pam_kernel::Money;
-use pam_kernel::Page;
-use pam_web::{AppError, AuthUser, Authn, ErrorBody, ValidationErrorBody};
-use pam_web::{Json, Path, Query};
 
 pub fn router<S>() -> OpenApiRouter<S>
 where

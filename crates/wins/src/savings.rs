@@ -3,6 +3,10 @@
 //! with the subscription cost.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use pam_kernel::DomainError;
+use pam_kernel::Money;
+use pam_kernel::locale::{month_bounds, months_back};
+use pam_kernel::text;
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -10,10 +14,6 @@ use uuid::Uuid;
 
 use crate::WinsState;
 use crate::{category, expenses};
-use pam_kernel::DomainError;
-use pam_kernel::Money;
-use pam_kernel::locale::{month_bounds, months_back};
-use pam_kernel::text;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewSavings {

@@ -1,20 +1,19 @@
 //! Wins' PAM tools: each a typed input and a thin call into the same services the REST routes use.
 
 use chrono::NaiveDate;
+use pam_kernel::Money;
+use pam_kernel::{NoArguments, Tool, ToolOutput, UiAction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
+use crate::WinsState;
 use crate::budgets::{self, NewBudget};
 use crate::expenses::{self, NewExpense};
 use crate::income::{self, NewIncome};
 use crate::routes_reports::ReportFormat;
 use crate::savings::{self, NewSavings};
 use crate::{category, chart, reports};
-use pam_kernel::Money;
-use pam_kernel::{NoArguments, Tool, ToolOutput, UiAction};
-
-use crate::WinsState;
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DeleteExpenseInput {

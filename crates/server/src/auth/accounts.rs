@@ -3,7 +3,9 @@
 use std::net::IpAddr;
 
 use chrono::{DateTime, Duration, Utc};
+use pam_platform::rate_limit::Quota;
 use pam_store::{Db, is_unique_violation, with_db};
+use pam_web::error::{AppError, FieldError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -11,8 +13,6 @@ use uuid::Uuid;
 
 use super::password::{self, Email, Password};
 use crate::state::AppState;
-use pam_platform::rate_limit::Quota;
-use pam_web::error::{AppError, FieldError};
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {

@@ -1,6 +1,7 @@
 //! The application's [`Authenticator`]: a bearer token (built-in or Supabase) verified, then resolved to
 //! a live account through the identity cache. Routes in every crate reach it through `pam_web::Authn`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -8,7 +9,6 @@ use pam_kernel::Caller;
 use pam_platform::cache::{Cache, Invalidations};
 use pam_store::Db;
 use pam_web::{AppError, Authenticator};
-use std::sync::Arc;
 use uuid::Uuid;
 
 use super::identity::{self, CachedIdentity};

@@ -2,9 +2,8 @@
 //! profile, settings and privacy rows are created; a deleted account's tokens stop working.
 
 use chrono::{DateTime, Utc};
-use pam_store::{Db, with_db};
-
 use pam_kernel::Caller;
+use pam_store::{Db, with_db};
 use pam_web::AppError;
 
 use super::authn::AuthService;

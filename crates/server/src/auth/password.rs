@@ -4,10 +4,9 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use pam_web::error::AppError;
 use serde::Serialize;
 use utoipa::ToSchema;
-
-use pam_web::error::AppError;
 
 pub const MIN_PASSWORD_CHARS: usize = 8;
 pub const MAX_PASSWORD_CHARS: usize = 128;

@@ -2,16 +2,16 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use pam_web::AuthUser;
+use pam_web::context::ClientAddr;
+use pam_web::error::{AppError, ErrorBody, ValidationErrorBody};
+use pam_web::extract::{Json, OptionalJson};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::accounts::{self, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, TokenResponse, UserInfo};
 use super::password::{self, PasswordRequirements};
 use crate::state::AppState;
-use pam_web::AuthUser;
-use pam_web::context::ClientAddr;
-use pam_web::error::{AppError, ErrorBody, ValidationErrorBody};
-use pam_web::extract::{Json, OptionalJson};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

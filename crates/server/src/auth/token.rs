@@ -4,12 +4,12 @@
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode};
+use pam_web::error::AppError;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::jwks::JwksCache;
 use crate::config::Config;
-use pam_web::error::AppError;
 
 /// Tolerance for clock skew on `exp`/`nbf` (SPEC: at most 30 s).
 const LEEWAY_SECS: u64 = 30;

@@ -15,13 +15,13 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use pam_store::with_db;
+use pam_web::AuthUser;
+use pam_web::auth::bearer_token_from_headers;
+use pam_web::error::AppError;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::state::AppState;
-use pam_web::AuthUser;
-use pam_web::auth::bearer_token_from_headers;
-use pam_web::error::AppError;
 
 pub const HEADER: &str = "idempotency-key";
 /// Bodies above this are not buffered for replay (uploads); the key is then refused.

@@ -16,6 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::serve::IncomingStream;
 use futures::FutureExt;
 use futures::future::{BoxFuture, Either};
+use pam_web::context::{REQUEST, RequestContext};
+use pam_web::error::{AppError, error_body};
 use tokio::net::TcpListener;
 use tower::Service;
 use tracing::Instrument;
@@ -24,8 +26,6 @@ use super::cors::preflight;
 use super::idempotency;
 use super::response_headers::{finish, request_id_from};
 use crate::state::AppState;
-use pam_web::context::{REQUEST, RequestContext};
-use pam_web::error::{AppError, error_body};
 
 /// The whole edge (request id, tracing, CORS, panics, idempotency, error mapping, security headers,
 /// timing) as one service around the whole router. Written as a service rather than a `from_fn` layer

@@ -1,10 +1,9 @@
 //! The OpenAPI 3.1 document: paths come from the routers (utoipa-axum), schemas from the request and
 //! response types themselves, so the document cannot drift from the code.
 
+use pam_web::error::{ErrorBody, FieldError, ValidationErrorBody};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-
-use pam_web::error::{ErrorBody, FieldError, ValidationErrorBody};
 
 #[derive(OpenApi)]
 #[openapi(

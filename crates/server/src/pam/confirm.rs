@@ -3,14 +3,14 @@
 //! with exactly the arguments that were shown.
 
 use chrono::Utc;
+use pam_kernel::DomainError;
+use pam_kernel::tool::{Tool, ToolError, ToolOutput};
 use pam_store::with_db;
 use serde_json::{Value, json};
 use sqlx::types::Json as SqlJson;
 use uuid::Uuid;
 
 use crate::state::AppState;
-use pam_kernel::DomainError;
-use pam_kernel::tool::{Tool, ToolError, ToolOutput};
 
 /// How long a proposal stays open.
 const OPEN_FOR: chrono::Duration = chrono::Duration::minutes(15);

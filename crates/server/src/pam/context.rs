@@ -1,10 +1,9 @@
 //! The chat context the front end sends (every alias normalised once, here) and the system prompt.
 
 use chrono::Utc;
+use pam_profiles::service::Profile;
 use serde::Serialize;
 use serde_json::Value;
-
-use pam_profiles::service::Profile;
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct Location {

@@ -8,14 +8,13 @@ use chrono::Utc;
 use futures::future::BoxFuture;
 use pam_brain::agent::{ToolCallResult, Toolbox};
 use pam_brain::provider::ToolSpec;
+use pam_kernel::tool::{Tool, ToolContext, ToolError};
+use pam_kernel::{Clock, Locale};
 use pam_store::with_db;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::types::Json as SqlJson;
 use uuid::Uuid;
-
-use pam_kernel::tool::{Tool, ToolContext, ToolError};
-use pam_kernel::{Clock, Locale};
 
 use crate::domains::{DOMAINS, DomainStates};
 use crate::state::AppState;

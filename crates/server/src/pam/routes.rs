@@ -4,6 +4,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
+use pam_kernel::Page;
+use pam_kernel::tool::ToolError;
+use pam_web::AuthUser;
+use pam_web::error::{AppError, ErrorBody, ValidationErrorBody};
+use pam_web::extract::{Json, Path, Query};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::{IntoParams, ToSchema};
@@ -14,11 +19,6 @@ use uuid::Uuid;
 use super::store::{self, Conversation, ConversationSummary};
 use super::turn::{self, ChatRequest};
 use crate::state::AppState;
-use pam_kernel::Page;
-use pam_kernel::tool::ToolError;
-use pam_web::AuthUser;
-use pam_web::error::{AppError, ErrorBody, ValidationErrorBody};
-use pam_web::extract::{Json, Path, Query};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

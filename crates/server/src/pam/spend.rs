@@ -3,10 +3,10 @@
 
 use chrono::{Datelike, TimeZone, Utc};
 use pam_store::with_db;
+use pam_web::error::AppError;
 use uuid::Uuid;
 
 use crate::state::AppState;
-use pam_web::error::AppError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Allowance {

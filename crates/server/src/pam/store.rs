@@ -7,14 +7,13 @@ use chrono::{DateTime, Utc};
 use pam_brain::transcript::{Block, Message, Role};
 use pam_brain::usage::UsageRecord;
 use pam_store::{Db, is_unique_violation, with_db};
+use pam_web::error::AppError;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::types::Json as SqlJson;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-use pam_web::error::AppError;
 
 /// A chat without a conversation id continues the latest one unless it has been idle this long.
 const CONVERSATION_IDLE: chrono::Duration = chrono::Duration::hours(6);

@@ -1,13 +1,13 @@
 //! `pam-backend chat --user EMAIL`: PAM in the terminal, through the same turn pipeline.
 
+use pam_kernel::Caller;
 use pam_store::with_db;
+use pam_web::error::AppError;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 use uuid::Uuid;
 
 use super::turn::{self, ChatRequest};
 use crate::state::AppState;
-use pam_kernel::Caller;
-use pam_web::error::AppError;
 
 pub async fn user_by_email(state: &AppState, email: &str) -> Result<Caller, AppError> {
     let email = email.trim().to_ascii_lowercase();

@@ -7,6 +7,9 @@ use chrono::Utc;
 use pam_brain::agent::{TurnEvent, TurnOptions, run_turn_with};
 use pam_brain::registry::{OFFLINE_MODEL, ProviderKind};
 use pam_brain::transcript::Message;
+use pam_kernel::Caller;
+use pam_profiles::service;
+use pam_web::error::AppError;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -16,9 +19,6 @@ use super::context::{self, ChatContext};
 use super::registry::TurnToolbox;
 use super::store::{self, Claim};
 use crate::state::AppState;
-use pam_kernel::Caller;
-use pam_profiles::service;
-use pam_web::error::AppError;
 
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 

@@ -14,14 +14,14 @@ use axum::routing::get;
 use chrono::Utc;
 use futures::{SinkExt, StreamExt};
 use pam_brain::agent::TurnEvent;
+use pam_kernel::Caller;
+use pam_platform::rate_limit::Quota;
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::turn::{self, ChatRequest, Refusal};
 use crate::state::AppState;
-use pam_kernel::Caller;
-use pam_platform::rate_limit::Quota;
 
 const MAX_FRAME: usize = 1024 * 1024;
 const MAX_CHAT_FRAME: usize = 128 * 1024;

@@ -3,8 +3,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{Backend, assert_error, spawn_app, spawn_app_with};
-use crate::on_both_databases;
 use crate::tokens::{self, claims, hs256, hs256_simple, unsigned};
+use pam_testkit::on_both_databases;
 
 const SUPABASE_SECRET: &str = "supabase-project-jwt-secret-0123456789abcdef";
 

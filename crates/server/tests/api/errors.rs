@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, assert_error, spawn_app};
-use crate::on_both_databases;
+use pam_testkit::on_both_databases;
 
 on_both_databases!(bad_input_is_a_4xx_in_the_contract_shape, every_response_carries_edge_headers);
 

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
 use crate::helpers::{Backend, spawn_app};
-use crate::on_both_databases;
+use pam_testkit::on_both_databases;
 
 on_both_databases!(health_and_readiness_report_dependencies);
 

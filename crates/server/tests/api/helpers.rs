@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 use std::sync::Once;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use pam_server::app;
 use pam_server::config::Config;
@@ -15,47 +14,7 @@ use uuid::Uuid;
 
 pub const TEST_SECRET: &str = "test-secret-key-that-is-long-enough-0123456789";
 
-#[derive(Clone, Debug)]
-pub enum Backend {
-    Sqlite,
-    Postgres(String),
-}
-
-impl Backend {
-    /// The Postgres backend when `PAM_TEST_POSTGRES_URL` is set. In CI a missing URL is a failure;
-    /// locally the test is skipped with a printed reason.
-    pub fn postgres() -> Option<Backend> {
-        match std::env::var("PAM_TEST_POSTGRES_URL") {
-            Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
-            _ if std::env::var("CI").is_ok() => panic!("PAM_TEST_POSTGRES_URL must be set in CI"),
-            _ => {
-                eprintln!("skipping the Postgres variant: PAM_TEST_POSTGRES_URL is not set");
-                None
-            }
-        }
-    }
-}
-
-/// Generates `sqlite` and `postgres` tests that run one async test body against each backend.
-#[macro_export]
-macro_rules! on_both_databases {
-    ($($name:ident),* $(,)?) => {
-        $(
-            mod $name {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$name($crate::helpers::Backend::Sqlite).await
-                }
-                #[tokio::test]
-                async fn postgres() {
-                    if let Some(backend) = $crate::helpers::Backend::postgres() {
-                        super::$name(backend).await
-                    }
-                }
-            }
-        )*
-    };
-}
+pub use pam_testkit::Backend;
 
 pub struct TestApp {
     pub address: String,
@@ -71,40 +30,6 @@ pub struct TestUser {
     pub password: String,
     pub token: String,
     pub refresh_token: String,
-}
-
-static PG_COUNTER: AtomicU32 = AtomicU32::new(0);
-static CLEANUP: Once = Once::new();
-
-/// A fresh, empty Postgres database for one test. Databases left by earlier runs (whose process is gone)
-/// are dropped the first time this runs.
-async fn fresh_postgres_database(base_url: &str) -> String {
-    let admin = sqlx::PgPool::connect(base_url).await.expect("connect to PAM_TEST_POSTGRES_URL");
-    let mut stale = Vec::new();
-    CLEANUP.call_once(|| stale.push(()));
-    if !stale.is_empty() {
-        let names: Vec<String> =
-            sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'pam_t_%'")
-                .fetch_all(&admin)
-                .await
-                .unwrap_or_default();
-        for name in names {
-            let pid: Option<u32> = name.split('_').nth(2).and_then(|p| p.parse().ok());
-            if pid.is_some_and(|p| p != std::process::id() && !std::path::Path::new(&format!("/proc/{p}")).exists()) {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")))
-                    .execute(&admin)
-                    .await;
-            }
-        }
-    }
-    let name = format!("pam_t_{}_{}", std::process::id(), PG_COUNTER.fetch_add(1, Ordering::SeqCst));
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&admin)
-        .await
-        .expect("create a test database");
-    admin.close().await;
-    let (prefix, _) = base_url.rsplit_once('/').expect("PAM_TEST_POSTGRES_URL ends with /database");
-    format!("{prefix}/{name}")
 }
 
 pub fn init_test_process() {
@@ -125,10 +50,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
     init_test_process();
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let database_url = match &backend {
-        Backend::Sqlite => format!("sqlite://{}", data_dir.path().join("pam.db").display()),
-        Backend::Postgres(base) => fresh_postgres_database(base).await,
-    };
+    let database_url = backend.fresh_url(data_dir.path()).await;
     let mut vars: HashMap<String, String> = HashMap::from([
         ("DATA_DIR".to_string(), data_dir.path().display().to_string()),
         ("DATABASE_URL".to_string(), database_url),

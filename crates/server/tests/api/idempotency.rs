@@ -4,8 +4,8 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app};
-use crate::on_both_databases;
 use crate::profiles::PNG;
+use pam_testkit::on_both_databases;
 
 on_both_databases!(a_repeated_key_replays_the_first_response);
 

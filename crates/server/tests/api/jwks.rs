@@ -6,8 +6,8 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::helpers::{Backend, spawn_app_with};
-use crate::on_both_databases;
 use crate::tokens::{EcKey, RsaKey, claims, hs256};
+use pam_testkit::on_both_databases;
 
 const JWKS_PATH: &str = "/auth/v1/.well-known/jwks.json";
 

@@ -8,6 +8,7 @@ mod errors;
 mod health;
 mod idempotency;
 mod jwks;
+mod layout;
 mod migrations;
 mod pam;
 mod pam_guards;

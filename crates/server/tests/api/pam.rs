@@ -8,7 +8,7 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app, spawn_app_with};
-use crate::on_both_databases;
+use pam_testkit::on_both_databases;
 
 on_both_databases!(
     offline_pam_logs_an_expense_and_answers_totals,

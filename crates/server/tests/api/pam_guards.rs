@@ -6,8 +6,8 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::helpers::{Backend, assert_error, spawn_app, spawn_app_with};
-use crate::on_both_databases;
 use crate::pam::{FakeClaude, brisbane, chat};
+use pam_testkit::on_both_databases;
 
 on_both_databases!(deletions_wait_for_confirmation);
 

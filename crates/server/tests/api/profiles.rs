@@ -3,7 +3,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, assert_error, spawn_app};
-use crate::on_both_databases;
+use pam_testkit::on_both_databases;
 
 /// A 1×1 PNG.
 pub const PNG: &[u8] = &[

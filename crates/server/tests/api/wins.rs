@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app};
-use crate::on_both_databases;
+use pam_testkit::on_both_databases;
 
 on_both_databases!(
     expense_crud_and_filters,

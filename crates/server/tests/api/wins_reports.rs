@@ -6,8 +6,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app};
-use crate::on_both_databases;
 use crate::wins::{expense, post};
+use pam_testkit::on_both_databases;
 
 on_both_databases!(
     budget_status_and_alerts_follow_spending,

@@ -1,6 +1,10 @@
 //! Expenses: the service both the REST routes and PAM's tools call.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use pam_kernel::Money;
+use pam_kernel::Patch;
+use pam_kernel::text;
+use pam_kernel::{DomainError, FieldError};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json as SqlJson;
@@ -9,11 +13,9 @@ use uuid::Uuid;
 
 use crate::WinsState;
 use crate::{alerts, category};
-use pam_kernel::Money;
-use pam_kernel::Page;
-use pam_kernel::Patch;
-use pam_kernel::text;
-use pam_kernel::{DomainError, FieldError};
+
+mod query;
+pub use query::{Filter, all, in_range, list};
 
 /// A new expense. `date` defaults to today in the user's time zone.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -268,143 +270,4 @@ pub async fn update(state: &WinsState, user_id: Uuid, id: Uuid, u: ExpenseUpdate
 
 pub async fn delete(state: &WinsState, user_id: Uuid, id: Uuid) -> Result<(), DomainError> {
     pam_kernel::owned::delete(&state.db, "expenses", id, user_id, "Expense").await
-}
-
-/// A checked filter: category as stored, date range in order.
-pub struct Filter {
-    pub category: Option<String>,
-    pub start: Option<NaiveDate>,
-    pub end: Option<NaiveDate>,
-}
-
-impl Filter {
-    pub fn parse(
-        category_text: Option<&str>,
-        start: Option<NaiveDate>,
-        end: Option<NaiveDate>,
-    ) -> Result<Filter, DomainError> {
-        let category = category_text
-            .map(category::parse)
-            .transpose()
-            .map_err(|m| DomainError::invalid(&["query", "category"], m))?;
-        if let (Some(s), Some(e)) = (start, end)
-            && s > e
-        {
-            return Err(DomainError::invalid(&["query", "start_date"], "must not be after end_date"));
-        }
-        Ok(Filter { category, start, end })
-    }
-}
-
-impl Filter {
-    /// The WHERE clause with only the filters given (so the common, unfiltered list is the plainest query
-    /// for the planner), and the next free placeholder number.
-    fn clause(&self) -> (String, usize) {
-        let mut sql = String::from("user_id = $1");
-        let mut n = 2;
-        for (present, condition) in [
-            (self.category.is_some(), "category = "),
-            (self.start.is_some(), "expense_date >= "),
-            (self.end.is_some(), "expense_date <= "),
-        ] {
-            if present {
-                sql.push_str(&format!(" AND {condition}${n}"));
-                n += 1;
-            }
-        }
-        (sql, n)
-    }
-}
-
-/// Binds a filter's present values in the order `Filter::clause` numbered them.
-macro_rules! bind_filter {
-    ($query:expr, $user_id:expr, $filter:expr) => {{
-        let mut q = $query.bind($user_id);
-        if let Some(c) = &$filter.category {
-            q = q.bind(c);
-        }
-        if let Some(s) = $filter.start {
-            q = q.bind(s);
-        }
-        if let Some(e) = $filter.end {
-            q = q.bind(e);
-        }
-        q
-    }};
-}
-
-/// A page of rows with the totals of all matches, computed in the same query (window functions run
-/// before LIMIT), so a list costs one round trip.
-#[derive(sqlx::FromRow)]
-struct ListedRow {
-    #[sqlx(flatten)]
-    row: ExpenseRow,
-    total_count: i64,
-    total_cents: i64,
-}
-
-pub async fn list(state: &WinsState, user_id: Uuid, filter: &Filter, page: Page) -> Result<ExpenseList, DomainError> {
-    let (clause, n) = filter.clause();
-    let rows_sql = format!(
-        "SELECT *, count(*) OVER () AS total_count, CAST(SUM(amount_cents) OVER () AS BIGINT) AS total_cents \
-         FROM expenses WHERE {clause} ORDER BY expense_date DESC, created_at DESC LIMIT ${n} OFFSET ${}",
-        n + 1
-    );
-    let rows: Vec<ListedRow> = with_db!(&state.db, |pool| {
-        bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(rows_sql)), user_id, filter)
-            .bind(page.limit)
-            .bind(page.offset)
-            .fetch_all(pool)
-            .await
-    })?;
-    let (total, total_cents) = match rows.first() {
-        Some(first) => (first.total_count, first.total_cents),
-        // An empty page (no matches, or an offset past the end) still reports the totals.
-        None => {
-            let totals_sql =
-                format!("SELECT count(*), CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM expenses WHERE {clause}");
-            with_db!(&state.db, |pool| {
-                bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(totals_sql)), user_id, filter).fetch_one(pool).await
-            })?
-        }
-    };
-    Ok(ExpenseList {
-        expenses: rows.into_iter().map(|r| Expense::from(r.row)).collect(),
-        total,
-        total_amount: Money::from_cents(total_cents),
-        limit: page.limit,
-        offset: page.offset,
-    })
-}
-
-/// Every expense of a user in a date range (inclusive), oldest first: the input of reports.
-pub async fn in_range(
-    state: &WinsState,
-    user_id: Uuid,
-    start: NaiveDate,
-    end: NaiveDate,
-) -> Result<Vec<Expense>, DomainError> {
-    let rows: Vec<ExpenseRow> = with_db!(&state.db, |pool| {
-        sqlx::query_as(
-            "SELECT * FROM expenses WHERE user_id = $1 AND expense_date >= $2 AND expense_date <= $3 \
-             ORDER BY expense_date, created_at",
-        )
-        .bind(user_id)
-        .bind(start)
-        .bind(end)
-        .fetch_all(pool)
-        .await
-    })?;
-    Ok(rows.into_iter().map(Expense::from).collect())
-}
-
-/// Every expense of a user, oldest first (the account export).
-pub async fn all(state: &WinsState, user_id: Uuid) -> Result<Vec<Expense>, DomainError> {
-    let rows: Vec<ExpenseRow> = with_db!(&state.db, |pool| {
-        sqlx::query_as("SELECT * FROM expenses WHERE user_id = $1 ORDER BY expense_date, created_at")
-            .bind(user_id)
-            .fetch_all(pool)
-            .await
-    })?;
-    Ok(rows.into_iter().map(Expense::from).collect())
 }
