@@ -116,8 +116,9 @@ struct Breaker {
     open_until: Option<Instant>,
 }
 
-/// Models in order of preference. A retryable failure moves to the next model; a model that keeps
-/// failing is skipped for a cool-down (circuit breaker).
+/// Models in order of preference. Any failure before the first token moves to the next model; a model
+/// whose provider keeps failing (connect errors, timeouts, 429, 5xx) is skipped for a cool-down (circuit
+/// breaker).
 pub struct FallbackChain {
     providers: Vec<(Box<dyn LlmProvider>, Mutex<Breaker>)>,
     cool_down: Duration,
@@ -190,17 +191,18 @@ impl FallbackChain {
                 }
                 Err(err) => {
                     tracing::warn!(model = provider.model(), error = %err, "model call failed");
-                    let retryable = matches!(err, ProviderError::Retryable { .. });
-                    if let Ok(mut b) = breaker.lock() {
+                    // Only the provider's own trouble (connect errors, timeouts, 429, 5xx) counts toward
+                    // the breaker all users share. A refusal of this request (400, a bad key) does not,
+                    // and the next model (finally the offline brain) still gets to answer.
+                    if matches!(err, ProviderError::Retryable { .. })
+                        && let Ok(mut b) = breaker.lock()
+                    {
                         b.failures += 1;
                         if b.failures >= BREAKER_THRESHOLD {
                             b.open_until = Some(Instant::now() + self.cool_down);
                         }
                     }
                     failed.push((provider.model().to_string(), err));
-                    if !retryable {
-                        break;
-                    }
                 }
             }
         }

@@ -46,6 +46,9 @@ pub enum DomainError {
     /// Too many attempts: come back after `retry_after_secs`.
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64, limit: u32 },
+    /// Something of the caller's is still in progress (a previous chat turn): try again shortly.
+    #[error("{message}")]
+    Busy { message: String, retry_after_secs: u64 },
     /// A service it needs is not configured or not answering.
     #[error("{0}")]
     Unavailable(String),

@@ -125,6 +125,11 @@ pub fn months_back(date: NaiveDate, n: u32) -> NaiveDate {
     first.checked_sub_months(Months::new(n)).unwrap_or(NaiveDate::MIN)
 }
 
+/// "3 March", or "3 March 2025" when it is not this year: a date as a person says it.
+pub fn human_date(date: NaiveDate, today: NaiveDate) -> String {
+    if date.year() == today.year() { date.format("%-d %B").to_string() } else { date.format("%-d %B %Y").to_string() }
+}
+
 pub fn month_key(date: NaiveDate) -> String {
     format!("{:04}-{:02}", date.year(), date.month())
 }

@@ -43,6 +43,23 @@ impl Money {
         self.0 as f64 / 100.0
     }
 
+    /// `$42.50`, `€9.99`, `CHF 12.00`: the amount as a person reads it in the given currency.
+    pub fn display(self, currency: &str) -> String {
+        let symbol = match currency {
+            "AUD" | "USD" | "CAD" | "NZD" | "SGD" | "MXN" | "HKD" => "$",
+            "GBP" => "£",
+            "EUR" => "€",
+            "JPY" => "¥",
+            "INR" => "₹",
+            _ => return format!("{currency} {}", self.to_decimal_string()),
+        };
+        let text = self.to_decimal_string();
+        match text.strip_prefix('-') {
+            Some(positive) => format!("-{symbol}{positive}"),
+            None => format!("{symbol}{text}"),
+        }
+    }
+
     /// `12.30` — for CSV, text and messages.
     pub fn to_decimal_string(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -50,23 +67,25 @@ impl Money {
     }
 }
 
+// Saturating: sums of stored amounts cannot realistically reach i64's limits, but arithmetic on values
+// from outside never panics.
 impl std::ops::Add for Money {
     type Output = Money;
     fn add(self, rhs: Money) -> Money {
-        Money(self.0 + rhs.0)
+        Money(self.0.saturating_add(rhs.0))
     }
 }
 
 impl std::ops::Sub for Money {
     type Output = Money;
     fn sub(self, rhs: Money) -> Money {
-        Money(self.0 - rhs.0)
+        Money(self.0.saturating_sub(rhs.0))
     }
 }
 
 impl std::iter::Sum for Money {
     fn sum<I: Iterator<Item = Money>>(iter: I) -> Money {
-        Money(iter.map(|m| m.0).sum())
+        iter.fold(Money::ZERO, |a, b| a + b)
     }
 }
 
@@ -277,6 +296,14 @@ mod tests {
                 proptest::prop_assert_eq!(back, *m);
             }
         }
+    }
+
+    #[test]
+    fn amounts_display_with_their_currency() {
+        assert_eq!(Money::from_cents(4250).display("AUD"), "$42.50");
+        assert_eq!(Money::from_cents(999).display("EUR"), "€9.99");
+        assert_eq!(Money::from_cents(1200).display("CHF"), "CHF 12.00");
+        assert_eq!(Money::from_cents(-5).display("USD"), "-$0.05");
     }
 
     #[test]

@@ -121,6 +121,7 @@ impl From<DomainError> for ToolError {
 
 type Runner = Arc<dyn Fn(ToolContext, Value) -> BoxFuture<'static, Result<ToolOutput, ToolError>> + Send + Sync>;
 type Checker = Arc<dyn Fn(&Value) -> Result<(), ToolError> + Send + Sync>;
+type Describer = Arc<dyn Fn(ToolContext, Value) -> BoxFuture<'static, Result<String, ToolError>> + Send + Sync>;
 
 #[derive(Clone)]
 pub struct Tool {
@@ -134,6 +135,8 @@ pub struct Tool {
     pub parameters: Value,
     run: Runner,
     check: Checker,
+    /// The question put to the user before a confirmed tool runs ("Delete the $42.50 fuel expense of 3 March?").
+    describe: Option<Describer>,
 }
 
 impl std::fmt::Debug for Tool {
@@ -156,6 +159,7 @@ impl Tool {
             description,
             changes_data,
             needs_confirmation: false,
+            describe: None,
             parameters: schema_of::<I>(),
             check: Arc::new(|args| parse_arguments::<I>(args.clone()).map(|_| ())),
             run: Arc::new(move |ctx, args| {
@@ -190,6 +194,35 @@ impl Tool {
         self
     }
 
+    /// Needs the user's yes first, asked with the sentence `describe` makes from the arguments.
+    pub fn confirmed_with<S, I, F, Fut>(mut self, state: S, describe: F) -> Tool
+    where
+        S: Clone + Send + Sync + 'static,
+        I: DeserializeOwned + Send + 'static,
+        F: Fn(S, ToolContext, I) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<String, DomainError>> + Send + 'static,
+    {
+        let describe = Arc::new(describe);
+        self.needs_confirmation = true;
+        self.describe = Some(Arc::new(move |ctx, args| {
+            let (describe, state) = (describe.clone(), state.clone());
+            Box::pin(async move {
+                let input = parse_arguments::<I>(args)?;
+                describe(state, ctx, input).await.map_err(ToolError::from)
+            })
+        }));
+        self
+    }
+
+    /// The question to ask before running it: the tool's own sentence, or one built from its name and
+    /// arguments.
+    pub async fn confirmation_question(&self, ctx: ToolContext, args: &Value) -> Result<String, ToolError> {
+        match &self.describe {
+            Some(describe) => describe(ctx, args.clone()).await,
+            None => Ok(generic_question(self.name, args)),
+        }
+    }
+
     /// Whether the arguments parse, without running anything (a proposal must be runnable as shown).
     pub fn check(&self, args: &Value) -> Result<(), ToolError> {
         (self.check)(args)
@@ -198,6 +231,23 @@ impl Tool {
     pub async fn run(&self, ctx: ToolContext, args: Value) -> Result<ToolOutput, ToolError> {
         (self.run)(ctx, args).await
     }
+}
+
+/// "Shall I send message friend: to Jo, text "See you at Bourke"?" — for tools without a sentence of their own.
+fn generic_question(name: &str, args: &Value) -> String {
+    let details: Vec<String> = match args {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(k, v)| k.as_str() != "user_id" && !v.is_null())
+            .map(|(k, v)| match v {
+                Value::String(s) => format!("{} \"{s}\"", k.replace('_', " ")),
+                other => format!("{} {other}", k.replace('_', " ")),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let action = name.replace('_', " ");
+    if details.is_empty() { format!("Shall I {action}?") } else { format!("Shall I {action}: {}?", details.join(", ")) }
 }
 
 /// Parses a model's arguments. A `user_id` is dropped: tools act only as the authenticated user.

@@ -61,14 +61,19 @@ fn recent_day(today: NaiveDate, day: u32) -> Option<NaiveDate> {
         if d.day() == day {
             return Some(d);
         }
-        d -= Duration::days(1);
+        d = d.pred_opt()?;
     }
     None
 }
 
 fn recent_month_day(today: NaiveDate, month: u32, day: u32) -> Option<NaiveDate> {
     let this_year = NaiveDate::from_ymd_opt(today.year(), month, day)?;
-    if this_year <= today { Some(this_year) } else { NaiveDate::from_ymd_opt(today.year() - 1, month, day) }
+    if this_year <= today { Some(this_year) } else { NaiveDate::from_ymd_opt(today.year().checked_sub(1)?, month, day) }
+}
+
+/// `n` days before `today`; None when that is no date (a number from a sentence can be anything).
+fn days_before(today: NaiveDate, n: i64) -> Option<NaiveDate> {
+    today.checked_sub_signed(Duration::try_days(n)?)
 }
 
 pub fn find(text: &str, today: NaiveDate) -> Option<NaiveDate> {
@@ -78,14 +83,16 @@ pub fn find(text: &str, today: NaiveDate) -> Option<NaiveDate> {
         .filter(|w| !w.is_empty())
         .collect();
     if lower.contains("day before yesterday") {
-        return Some(today - Duration::days(2));
+        return days_before(today, 2);
     }
     for (i, w) in words.iter().enumerate() {
         match *w {
-            "yesterday" | "yday" | "arvo-yesterday" => return Some(today - Duration::days(1)),
+            "yesterday" | "yday" | "arvo-yesterday" => return days_before(today, 1),
             "today" | "tonight" | "this-morning" => return Some(today),
             "ago" if i >= 2 => {
-                let n: Option<i64> = words[i - 2].parse().ok().or(match words[i - 2] {
+                let (count, unit) =
+                    (words.get(i - 2).copied().unwrap_or_default(), words.get(i - 1).copied().unwrap_or_default());
+                let n: Option<i64> = count.parse().ok().or(match count {
                     "a" | "one" => Some(1),
                     "two" | "couple" => Some(2),
                     "three" => Some(3),
@@ -93,13 +100,12 @@ pub fn find(text: &str, today: NaiveDate) -> Option<NaiveDate> {
                     "five" => Some(5),
                     _ => None,
                 });
-                let unit = words[i - 1];
                 if let Some(n) = n {
                     if unit.starts_with("day") {
-                        return Some(today - Duration::days(n));
+                        return days_before(today, n);
                     }
                     if unit.starts_with("week") {
-                        return Some(today - Duration::days(7 * n));
+                        return days_before(today, n.checked_mul(7)?);
                     }
                 }
             }
@@ -107,11 +113,7 @@ pub fn find(text: &str, today: NaiveDate) -> Option<NaiveDate> {
         }
         if let Some(weekday) = weekday_of(w) {
             // "last Friday" and "on Friday" both mean the most recent one before today.
-            let mut d = today - Duration::days(1);
-            while d.weekday() != weekday {
-                d -= Duration::days(1);
-            }
-            return Some(d);
+            return (1..=7).filter_map(|back| days_before(today, back)).find(|d| d.weekday() == weekday);
         }
         if let Ok(d) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
             return Some(d);
@@ -122,7 +124,7 @@ pub fn find(text: &str, today: NaiveDate) -> Option<NaiveDate> {
             if let Some(month) = month_of(next).or_else(|| if next == "of" { month_of(next2) } else { None }) {
                 return recent_month_day(today, month, day);
             }
-            let prev = i.checked_sub(1).map(|p| words[p]).unwrap_or_default();
+            let prev = i.checked_sub(1).and_then(|p| words.get(p)).copied().unwrap_or_default();
             if prev == "the" && w.chars().any(|c| c.is_ascii_alphabetic()) {
                 return recent_day(today, day);
             }
@@ -134,7 +136,7 @@ pub fn find(text: &str, today: NaiveDate) -> Option<NaiveDate> {
         }
     }
     if lower.contains("last week") {
-        return Some(today - Duration::days(7));
+        return days_before(today, 7);
     }
     None
 }

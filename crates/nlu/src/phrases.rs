@@ -32,32 +32,36 @@ pub fn place(original: &str) -> Option<String> {
     None
 }
 
+/// Where `needle` (ASCII) first appears in `hay`, ignoring ASCII case, as a byte offset into `hay`
+/// itself. Offsets found in a lower-cased copy are not offsets into the original: lower-casing "İ" or
+/// "ẞ" changes its length.
+pub fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| hay.get(i..i + needle.len()).is_some_and(|s| s.eq_ignore_ascii_case(needle)))
+}
+
 /// "from Sydney to Melbourne", "to Cairns from Brisbane", "Brisbane to Cairns".
 pub fn route(original: &str) -> Option<(Option<String>, String)> {
-    let lower = original.to_lowercase();
     let cut = |s: &str| -> String {
         let stop =
             [" via ", " on ", " next ", " tomorrow", " this ", " in ", " for ", " leaving ", " starting ", "?", "."];
-        let mut end = s.len();
-        for st in stop {
-            if let Some(p) = s.to_lowercase().find(st) {
-                end = end.min(p);
-            }
-        }
-        s[..end].trim().trim_matches(|c: char| !c.is_alphanumeric()).to_string()
+        let end = stop.iter().filter_map(|st| find_ci(s, st)).min().unwrap_or(s.len());
+        s.get(..end).unwrap_or(s).trim().trim_matches(|c: char| !c.is_alphanumeric()).to_string()
     };
-    if let Some(f) = lower.find("from ") {
-        let after = &original[f + 5..];
-        if let Some(t) = after.to_lowercase().find(" to ") {
-            return Some((Some(cut(&after[..t])), cut(&after[t + 4..])));
+    if let Some(f) = find_ci(original, "from ") {
+        let after = original.get(f + 5..).unwrap_or_default();
+        if let Some(t) = find_ci(after, " to ") {
+            return Some((Some(cut(after.get(..t).unwrap_or_default())), cut(after.get(t + 4..).unwrap_or_default())));
         }
     }
-    if let Some(t) = lower.find(" to ") {
-        let dest = cut(&original[t + 4..]);
-        if let Some(f) = lower[t..].find(" from ") {
-            return Some((Some(cut(&original[t + f + 6..])), cut(&original[t + 4..t + f])));
+    if let Some(t) = find_ci(original, " to ") {
+        let rest = original.get(t + 4..).unwrap_or_default();
+        if let Some(f) = find_ci(rest, " from ") {
+            let origin = rest.get(f + 6..).unwrap_or_default();
+            return Some((Some(cut(origin)), cut(rest.get(..f).unwrap_or_default())));
         }
-        return Some((None, dest));
+        return Some((None, cut(rest)));
     }
     None
 }
@@ -79,4 +83,21 @@ pub fn distance_km(lower: &str) -> Option<f64> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_are_cut_from_the_original_text_even_when_case_folding_changes_lengths() {
+        assert_eq!(route("from Sydney to Melbourne"), Some((Some("Sydney".into()), "Melbourne".into())));
+        assert_eq!(route("drive to Cairns from Brisbane"), Some((Some("Brisbane".into()), "Cairns".into())));
+        // "İ" lower-cases to two characters and "ẞ" to "ß": byte offsets of a lower-cased copy would
+        // slice the original in the middle of a character.
+        let (from, to) = route("İİİİ drive FROM İstanbul TO Kẞln").unwrap();
+        assert_eq!((from.as_deref(), to.as_str()), (Some("İstanbul"), "Kẞln"));
+        assert!(route("ẞẞẞẞ to İ").is_some());
+        assert_eq!(find_ci("ẞab", "AB"), Some(3));
+    }
 }

@@ -33,6 +33,8 @@ pub struct Decision {
     pub remaining: u32,
     /// When the next request would be allowed (zero when allowed now).
     pub retry_after: Duration,
+    /// When the whole quota is available again.
+    pub reset: Duration,
 }
 
 impl Decision {
@@ -72,6 +74,9 @@ impl RateLimiter for LocalRateLimiter {
 
 /// Past this many keys, expired ones are swept out on the next write.
 const SWEEP_AT: usize = 50_000;
+/// The most keys kept. Past it (keys arriving faster than they expire: an attack) the half closest to
+/// expiring is dropped, so memory stays bounded; those keys start afresh.
+const MAX_KEYS: usize = 200_000;
 
 impl LocalRateLimiter {
     /// Takes one unit for `key` if the quota allows it.
@@ -92,11 +97,24 @@ impl LocalRateLimiter {
         let next = tat + interval;
         let ahead = next - now;
         if ahead > quota.period {
-            return Decision { allowed: false, limit: quota.limit, remaining: 0, retry_after: ahead - quota.period };
+            return Decision {
+                allowed: false,
+                limit: quota.limit,
+                remaining: 0,
+                retry_after: ahead - quota.period,
+                reset: tat.saturating_duration_since(now),
+            };
         }
         if consume {
-            if arrivals.len() >= SWEEP_AT {
+            if arrivals.len() >= SWEEP_AT && !arrivals.contains_key(key) {
                 arrivals.retain(|_, t| *t > now);
+                if arrivals.len() >= MAX_KEYS {
+                    let mut times: Vec<Instant> = arrivals.values().copied().collect();
+                    let middle = times.len() / 2;
+                    let (_, cut, _) = times.select_nth_unstable(middle);
+                    let cut = *cut;
+                    arrivals.retain(|_, t| *t > cut);
+                }
             }
             arrivals.insert(key.to_string(), next);
         }
@@ -107,6 +125,7 @@ impl LocalRateLimiter {
             limit: quota.limit,
             remaining: remaining.min(quota.limit),
             retry_after: Duration::ZERO,
+            reset: used,
         }
     }
 }

@@ -126,10 +126,24 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
     Ok(Upload { field, kind, bytes })
 }
 
+/// The most files one user's folder may hold. A user has two pictures (the replaced ones are deleted),
+/// so this only stops a folder filling with leftovers.
+pub const MAX_FILES_PER_USER: usize = 8;
+
 /// Writes the image under the user's folder; returns the file name.
 pub async fn store(uploads_dir: &Path, user_id: Uuid, upload: &Upload) -> Result<String, AppError> {
     let dir = uploads_dir.join(user_id.to_string());
     tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
+    let mut entries = tokio::fs::read_dir(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
+    let mut stored = 0;
+    while let Some(entry) = entries.next_entry().await.map_err(|e| AppError::Internal(e.into()))? {
+        if parse_stored_name(&entry.file_name().to_string_lossy()).is_some() {
+            stored += 1;
+        }
+    }
+    if stored >= MAX_FILES_PER_USER {
+        return Err(AppError::Conflict(format!("At most {MAX_FILES_PER_USER} pictures can be stored per account")));
+    }
     let prefix = match upload.field {
         ImageField::Profile => "profile",
         ImageField::Partner => "partner",
@@ -140,6 +154,21 @@ pub async fn store(uploads_dir: &Path, user_id: Uuid, upload: &Upload) -> Result
     tokio::fs::write(&tmp, &upload.bytes).await.map_err(|e| AppError::Internal(e.into()))?;
     tokio::fs::rename(&tmp, dir.join(&name)).await.map_err(|e| AppError::Internal(e.into()))?;
     Ok(name)
+}
+
+/// Deletes the picture a new upload replaced, when it is one of ours (a URL this module made for this user).
+pub async fn remove_replaced(uploads_dir: &Path, user_id: Uuid, old_url: Option<&str>, new_url: &str) {
+    let prefix = format!("/api/v1/uploads/{user_id}/");
+    let Some(name) = old_url.filter(|u| *u != new_url).and_then(|u| u.strip_prefix(prefix.as_str())) else { return };
+    if parse_stored_name(name).is_none() {
+        return;
+    }
+    let path = uploads_dir.join(user_id.to_string()).join(name);
+    if let Err(e) = tokio::fs::remove_file(&path).await
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(user.id = %user_id, error = %e, "could not delete a replaced picture");
+    }
 }
 
 /// A stored file's kind when `name` is one this module could have written (no path tricks).

@@ -123,7 +123,13 @@ async fn upload_image(
     let upload = avatar::read_upload(multipart).await?;
     let name = avatar::store(&state.uploads_dir, id, &upload).await?;
     let url = format!("/api/v1/uploads/{id}/{name}");
+    let before = service::get(&state.db, id).await?;
     let profile = service::set_image_url(&state, id, upload.field, &url).await?;
+    let old = match upload.field {
+        avatar::ImageField::Profile => before.profile_image_url.as_deref(),
+        avatar::ImageField::Partner => before.partner_profile_image_url.as_deref(),
+    };
+    avatar::remove_replaced(&state.uploads_dir, id, old, &url).await;
     let field_type = match upload.field {
         avatar::ImageField::Profile => "profile_image",
         avatar::ImageField::Partner => "partner_profile_image",

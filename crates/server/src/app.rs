@@ -52,7 +52,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     if config.db_kind() == pam_store::DbKind::Sqlite {
         std::fs::create_dir_all(&config.data_dir)?;
     }
-    let mut options = ConnectOptions::new(&config.database_url);
+    let mut options = ConnectOptions::new(config.database_url.expose());
     options.max_connections = config.database_max_connections;
     let db = Db::connect(&options).await?;
     db.migrate().await?;

@@ -36,6 +36,11 @@ impl Deref for AuthUser {
     }
 }
 
+/// Left in a request's extensions by the edge when its bearer token was refused, so the extractor answers
+/// 401 without verifying the same token again (a refused token may have cost a key-set download).
+#[derive(Clone, Debug)]
+pub struct AuthRejected(pub String);
+
 /// The raw bearer token of a request, if it has one.
 pub fn bearer_token(parts: &Parts) -> Option<&str> {
     bearer_token_from_headers(&parts.headers)
@@ -57,6 +62,9 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         if let Some(user) = parts.extensions.get::<AuthUser>() {
             return Ok(user.clone());
+        }
+        if let Some(AuthRejected(why)) = parts.extensions.get::<AuthRejected>() {
+            return Err(AppError::Unauthorized(why.clone()));
         }
         let token = bearer_token(parts).ok_or_else(|| AppError::Unauthorized("Not authenticated".into()))?;
         let caller = Authn::from_ref(state).0.authenticate(token).await?;

@@ -5,7 +5,7 @@
 //! inserting into the extensions map on every request (as `ConnectInfo` does) costs a map insert and a
 //! rehash that most requests never read.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 
 use axum::extract::FromRequestParts;
 use axum::http::HeaderValue;
@@ -18,9 +18,9 @@ pub struct RequestContext {
     /// The `X-Request-ID` of this request, kept as the header value: cloning it is a reference-count
     /// increment, not a copy.
     pub id: HeaderValue,
-    /// The peer of the connection the request came on (absent only when the app is driven without a
-    /// socket).
-    pub client: Option<SocketAddr>,
+    /// The client's address: the connection's peer, or — when that peer is a trusted proxy — the
+    /// address it names in `X-Forwarded-For` (absent only when the app is driven without a socket).
+    pub client: Option<IpAddr>,
 }
 
 tokio::task_local! {
@@ -31,8 +31,8 @@ pub fn current_request_id() -> Option<String> {
     REQUEST.try_with(|r| r.id.to_str().unwrap_or_default().to_string()).ok()
 }
 
-/// The client's socket address, as an extractor.
-pub struct ClientAddr(pub SocketAddr);
+/// The client's address, as an extractor.
+pub struct ClientAddr(pub IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = AppError;

@@ -51,6 +51,8 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64, limit: u32 },
+    #[error("{message}")]
+    Busy { message: String, retry_after_secs: u64 },
     #[error("{0}")]
     Unavailable(String),
     #[error(transparent)]
@@ -80,7 +82,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited { .. } | AppError::Busy { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -140,6 +142,11 @@ impl IntoResponse for AppError {
                 h.insert("x-ratelimit-reset", HeaderValue::from(*retry_after_secs));
                 r
             }
+            AppError::Busy { message, retry_after_secs } => {
+                let mut r = (status, Json(error_body(status, message))).into_response();
+                r.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+                r
+            }
             other => (status, Json(error_body(status, &other.to_string()))).into_response(),
         };
         if status == StatusCode::UNAUTHORIZED {
@@ -158,6 +165,7 @@ impl From<DomainError> for AppError {
             DomainError::Conflict(m) => AppError::Conflict(m),
             DomainError::Forbidden(m) => AppError::Forbidden(m),
             DomainError::RateLimited { retry_after_secs, limit } => AppError::RateLimited { retry_after_secs, limit },
+            DomainError::Busy { message, retry_after_secs } => AppError::Busy { message, retry_after_secs },
             DomainError::Unavailable(m) => AppError::Unavailable(m),
             DomainError::Internal(e) => AppError::Internal(e),
         }

@@ -10,6 +10,6 @@ pub mod context;
 pub mod error;
 pub mod extract;
 
-pub use auth::{AdminUser, AuthUser, Authenticator, Authn, MaybeUser};
+pub use auth::{AdminUser, AuthRejected, AuthUser, Authenticator, Authn, MaybeUser};
 pub use error::{AppError, AppResult, ErrorBody, ValidationErrorBody};
 pub use extract::{Json, OptionalJson, Path, Query};

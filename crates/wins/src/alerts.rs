@@ -31,19 +31,23 @@ pub async fn check_after_spending(
     category: &str,
     date: NaiveDate,
 ) -> Result<(), DomainError> {
-    let budget: Option<(i64, i32)> = with_db!(&state.db, |pool| {
-        sqlx::query_as("SELECT monthly_limit_cents, alert_threshold FROM budgets WHERE user_id = $1 AND category = $2")
-            .bind(user_id)
-            .bind(category)
-            .fetch_optional(pool)
-            .await
+    let budget: Option<(String, i64, i32)> = with_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "SELECT category, monthly_limit_cents, alert_threshold FROM budgets WHERE user_id = $1 AND category_key = $2",
+        )
+        .bind(user_id)
+        .bind(crate::category::key(category))
+        .fetch_optional(pool)
+        .await
     })?;
-    let Some((limit, threshold)) = budget else { return Ok(()) };
+    // Alerts carry the budget's spelling of the category, whichever spelling the expense used.
+    let Some((category, limit, threshold)) = budget else { return Ok(()) };
+    let category = category.as_str();
     let (first, last) = month_bounds(date);
     let spent = super::reports::spent_in_category(state, user_id, category, first, last).await?;
     let level = if spent > Money::from_cents(limit) {
         "over"
-    } else if spent.cents() * 100 >= limit * threshold as i64 {
+    } else if spent.cents().saturating_mul(100) >= limit.saturating_mul(i64::from(threshold)) {
         "near"
     } else {
         return Ok(());

@@ -88,8 +88,8 @@ pub async fn create(state: &WinsState, user_id: Uuid, input: NewBudget) -> Resul
     let currency = state.locales.of(user_id).await?.currency;
     let now = Utc::now();
     let sql = format!(
-        "INSERT INTO budgets (id, user_id, category, monthly_limit_cents, alert_threshold, currency, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {COLUMNS}"
+        "INSERT INTO budgets (id, user_id, category, monthly_limit_cents, alert_threshold, currency, created_at, updated_at, \
+         category_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING {COLUMNS}"
     );
     let inserted: Result<BudgetRow, sqlx::Error> = with_db!(&state.db, |pool| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -100,6 +100,7 @@ pub async fn create(state: &WinsState, user_id: Uuid, input: NewBudget) -> Resul
             .bind(threshold)
             .bind(&currency)
             .bind(now)
+            .bind(category::key(&category))
             .fetch_one(pool)
             .await
     });
@@ -125,10 +126,11 @@ pub async fn upsert(state: &WinsState, user_id: Uuid, input: NewBudget) -> Resul
     }
 }
 
+/// The budget for a category, however the user spells it this time.
 pub async fn find_by_category(state: &WinsState, user_id: Uuid, category: &str) -> Result<Option<Budget>, DomainError> {
-    let sql = format!("SELECT {COLUMNS} FROM budgets WHERE user_id = $1 AND category = $2");
+    let sql = format!("SELECT {COLUMNS} FROM budgets WHERE user_id = $1 AND category_key = $2");
     let row: Option<BudgetRow> = with_db!(&state.db, |pool| {
-        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(category).fetch_optional(pool).await
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(category::key(category)).fetch_optional(pool).await
     })?;
     Ok(row.map(Budget::from))
 }

@@ -10,10 +10,10 @@ use plotters::prelude::*;
 use uuid::Uuid;
 
 use crate::WinsState;
-use crate::category::{self, CANONICAL};
+use crate::category;
 use crate::expenses;
 
-/// One colour per canonical category, in `CANONICAL` order; distinct at a glance.
+/// One colour per series, in order; distinct at a glance.
 const PALETTE: [RGBColor; 16] = [
     RGBColor(230, 97, 1),
     RGBColor(27, 120, 55),
@@ -37,8 +37,9 @@ pub struct MonthlySpending {
     pub currency: String,
     /// `YYYY-MM` labels, oldest first.
     pub months: Vec<String>,
-    /// Per canonical category present: amount per month.
-    pub series: Vec<(&'static str, Vec<Money>)>,
+    /// Per category (the user's own, largest first; past the palette's size the rest as "Other"):
+    /// amount per month.
+    pub series: Vec<(String, Vec<Money>)>,
 }
 
 pub async fn monthly_spending(state: &WinsState, user_id: Uuid, months: u32) -> Result<MonthlySpending, DomainError> {
@@ -50,20 +51,36 @@ pub async fn monthly_spending(state: &WinsState, user_id: Uuid, months: u32) -> 
     let first: NaiveDate = months_back(today, months - 1);
     let (_, last) = month_bounds(today);
     let labels: Vec<String> = (0..months).rev().map(|n| month_key(months_back(today, n))).collect();
-    let mut totals: BTreeMap<&'static str, Vec<Money>> = BTreeMap::new();
+    // Keyed by the folded category, named by its latest spelling.
+    let mut totals: BTreeMap<String, (String, Vec<Money>)> = BTreeMap::new();
     for e in expenses::in_range(state, user_id, first, last).await? {
-        let key = month_key(e.date);
-        let Some(index) = labels.iter().position(|l| *l == key) else { continue };
-        let slot = totals.entry(category::bucket(&e.category)).or_insert_with(|| vec![Money::ZERO; labels.len()]);
-        slot[index] = slot[index] + e.amount;
+        let month = month_key(e.date);
+        let Some(index) = labels.iter().position(|l| *l == month) else { continue };
+        let slot = totals
+            .entry(category::key(&e.category))
+            .or_insert_with(|| (e.category.clone(), vec![Money::ZERO; labels.len()]));
+        slot.0.clone_from(&e.category);
+        if let Some(cell) = slot.1.get_mut(index) {
+            *cell = *cell + e.amount;
+        }
     }
-    let mut series: Vec<_> = totals.into_iter().collect();
-    series.sort_by_key(|(c, _)| CANONICAL.iter().position(|k| k == c));
+    let mut series: Vec<(String, Vec<Money>)> = totals.into_values().collect();
+    series.sort_by_key(|(name, amounts)| (std::cmp::Reverse(amounts.iter().copied().sum::<Money>()), name.clone()));
+    if series.len() > PALETTE.len() {
+        let rest = series.split_off(PALETTE.len() - 1);
+        let mut other = vec![Money::ZERO; labels.len()];
+        for (_, amounts) in rest {
+            for (o, a) in other.iter_mut().zip(amounts) {
+                *o = *o + a;
+            }
+        }
+        series.push(("Other".into(), other));
+    }
     Ok(MonthlySpending { currency: locale.currency, months: labels, series })
 }
 
-fn colour(category: &str) -> RGBColor {
-    PALETTE[CANONICAL.iter().position(|c| *c == category).unwrap_or(PALETTE.len() - 1) % PALETTE.len()]
+fn colour(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
 }
 
 /// Renders the SVG document.
@@ -97,8 +114,8 @@ pub fn render_svg(data: &MonthlySpending) -> Result<String, DomainError> {
                 .y_label_formatter(&|v| format!("{v:.0}"))
                 .draw()?;
             let mut bottoms = vec![0f64; n];
-            for (category, amounts) in &data.series {
-                let colour = colour(category);
+            for (index, (category, amounts)) in data.series.iter().enumerate() {
+                let colour = colour(index);
                 let bars: Vec<_> = amounts
                     .iter()
                     .enumerate()
@@ -115,7 +132,7 @@ pub fn render_svg(data: &MonthlySpending) -> Result<String, DomainError> {
                     .collect();
                 chart
                     .draw_series(bars)?
-                    .label(*category)
+                    .label(category.as_str())
                     .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 12, y + 6)], colour.filled()));
             }
             chart

@@ -26,10 +26,10 @@ pub async fn spent_in_category(
     let cents: i64 = with_db!(&state.db, |pool| {
         sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM expenses \
-             WHERE user_id = $1 AND category = $2 AND expense_date >= $3 AND expense_date <= $4",
+             WHERE user_id = $1 AND category_key = $2 AND expense_date >= $3 AND expense_date <= $4",
         )
         .bind(user_id)
-        .bind(category)
+        .bind(category::key(category))
         .bind(start)
         .bind(end)
         .fetch_one(pool)
@@ -38,16 +38,18 @@ pub async fn spent_in_category(
     Ok(Money::from_cents(cents))
 }
 
-/// Spending per canonical category, largest first.
-fn by_category(expenses: &[Expense]) -> Vec<(&'static str, Money, usize)> {
-    let mut map: BTreeMap<&'static str, (Money, usize)> = BTreeMap::new();
+/// Spending per category (the user's own, matched by key and named by its latest spelling), largest
+/// first.
+pub fn by_category(expenses: &[Expense]) -> Vec<(String, Money, usize)> {
+    let mut map: BTreeMap<String, (String, Money, usize)> = BTreeMap::new();
     for e in expenses {
-        let slot = map.entry(category::bucket(&e.category)).or_insert((Money::ZERO, 0));
-        slot.0 = slot.0 + e.amount;
-        slot.1 += 1;
+        let slot = map.entry(category::key(&e.category)).or_insert((e.category.clone(), Money::ZERO, 0));
+        slot.0.clone_from(&e.category);
+        slot.1 = slot.1 + e.amount;
+        slot.2 += 1;
     }
-    let mut out: Vec<_> = map.into_iter().map(|(c, (m, n))| (c, m, n)).collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut out: Vec<_> = map.into_values().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out
 }
 
@@ -55,7 +57,7 @@ fn by_category(expenses: &[Expense]) -> Vec<(&'static str, Money, usize)> {
 fn category_totals(expenses: &[Expense], total: Money) -> Vec<CategoryTotal> {
     by_category(expenses)
         .into_iter()
-        .map(|(c, amount, count)| CategoryTotal { category: c.into(), amount, count, percent: percent(amount, total) })
+        .map(|(category, amount, count)| CategoryTotal { category, amount, count, percent: percent(amount, total) })
         .collect()
 }
 
@@ -143,7 +145,8 @@ pub async fn budget_status(state: &WinsState, user_id: Uuid) -> Result<BudgetSta
     let spent = expenses::in_range(state, user_id, first, last).await?;
     let mut items = Vec::new();
     for b in budgets::all(state, user_id).await? {
-        let used: Money = spent.iter().filter(|e| e.category == b.category).map(|e| e.amount).sum();
+        let key = category::key(&b.category);
+        let used: Money = spent.iter().filter(|e| category::key(&e.category) == key).map(|e| e.amount).sum();
         let percent_used = percent(used, b.monthly_limit);
         let status = if used > b.monthly_limit {
             "over"
@@ -197,7 +200,8 @@ pub struct Forecast {
 }
 
 fn project(spent: Money, elapsed: u32, days: u32) -> Money {
-    Money::from_cents((spent.cents() * days as i64 + elapsed as i64 / 2) / elapsed.max(1) as i64)
+    let scaled = spent.cents().saturating_mul(i64::from(days)).saturating_add(i64::from(elapsed / 2));
+    Money::from_cents(scaled / i64::from(elapsed.max(1)))
 }
 
 pub async fn forecast(state: &WinsState, user_id: Uuid) -> Result<Forecast, DomainError> {
@@ -210,10 +214,12 @@ pub async fn forecast(state: &WinsState, user_id: Uuid) -> Result<Forecast, Doma
     let categories: Vec<CategoryForecast> = by_category(&spent)
         .into_iter()
         .map(|(c, amount, _)| {
-            let limit = budgets.iter().find(|b| b.category == c).map(|b| b.monthly_limit);
+            let budget = budgets.iter().find(|b| category::key(&b.category) == category::key(&c));
+            let limit = budget.map(|b| b.monthly_limit);
             let projected = project(amount, elapsed, days);
             CategoryForecast {
-                category: c.into(),
+                // The budget's spelling when there is one, so the same category reads the same everywhere.
+                category: budget.map_or(c, |b| b.category.clone()),
                 spent_so_far: amount,
                 projected,
                 monthly_limit: limit,
@@ -263,7 +269,7 @@ pub async fn savings_opportunities(state: &WinsState, user_id: Uuid) -> Result<S
     let locale = state.locales.of(user_id).await?;
     let today = locale.today();
     let history_start = months_back(today, 3);
-    let history_end = months_back(today, 0).pred_opt().expect("a day before the 1st");
+    let history_end = months_back(today, 0).pred_opt().unwrap_or(today);
     let history = expenses::in_range(state, user_id, history_start, history_end).await?;
     let mut opportunities = Vec::new();
     for c in &fc.categories {
@@ -284,14 +290,14 @@ pub async fn savings_opportunities(state: &WinsState, user_id: Uuid) -> Result<S
             });
             continue;
         }
-        let past: Money =
-            history.iter().filter(|e| category::bucket(&e.category) == c.category).map(|e| e.amount).sum();
+        let key = category::key(&c.category);
+        let past: Money = history.iter().filter(|e| category::key(&e.category) == key).map(|e| e.amount).sum();
         if past.cents() == 0 {
             continue;
         }
         let average = Money::from_cents(past.cents() / 3);
         // Ten percent of slack: small wobbles are not an opportunity.
-        if c.projected.cents() * 10 > average.cents() * 11 {
+        if c.projected.cents().saturating_mul(10) > average.cents().saturating_mul(11) {
             opportunities.push(SavingsOpportunity {
                 category: c.category.clone(),
                 kind: "above_average",

@@ -89,6 +89,8 @@ async fn monthly_savings(
 ) -> Result<Json<Value>, AppError> {
     let today = state.locales.of(user.id).await?.today();
     let (year, month) = (q.year.unwrap_or(today.year()), q.month.unwrap_or(today.month()));
+    pam_kernel::text::plausible_date(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN))
+        .map_err(|m| AppError::invalid(&["query", "year"], m))?;
     let start = NaiveDate::from_ymd_opt(year, month, 1)
         .ok_or_else(|| AppError::invalid(&["query", "month"], "must be a month 1–12 of a valid year"))?;
     let g = savings::guarantee(&state, user.id, start).await?;

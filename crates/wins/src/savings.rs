@@ -2,10 +2,10 @@
 //! `actual_savings = baseline_cost − optimized_cost` always; the guarantee compares a month's savings
 //! with the subscription cost.
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pam_kernel::DomainError;
 use pam_kernel::Money;
-use pam_kernel::locale::{month_bounds, months_back};
+use pam_kernel::locale::{month_bounds, month_key, months_back};
 use pam_kernel::text;
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -91,6 +91,17 @@ const COLUMNS: &str = "id, savings_type, baseline_cents, optimized_cents, actual
      description, verification_method, confidence_score, category, location, saved_on, created_at";
 
 pub async fn record(state: &WinsState, user_id: Uuid, input: NewSavings) -> Result<SavingsEvent, DomainError> {
+    insert(state, user_id, input, None).await
+}
+
+/// Stores a saving. With a `dedupe_key`, a second saving under the same key replaces the first instead of
+/// adding to it (detection records one saving per month, type and method, however often it runs).
+async fn insert(
+    state: &WinsState,
+    user_id: Uuid,
+    input: NewSavings,
+    dedupe_key: Option<String>,
+) -> Result<SavingsEvent, DomainError> {
     let baseline = input.baseline_cost;
     let optimized = input.optimized_cost.0;
     if optimized > baseline {
@@ -127,7 +138,10 @@ pub async fn record(state: &WinsState, user_id: Uuid, input: NewSavings) -> Resu
     let sql = format!(
         "INSERT INTO pam_savings_events (id, user_id, savings_type, baseline_cents, optimized_cents, actual_savings_cents, \
          predicted_savings_cents, description, verification_method, confidence_score, category, location, saved_on, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING {COLUMNS}"
+         created_at, dedupe_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         ON CONFLICT (user_id, dedupe_key) DO UPDATE SET baseline_cents = excluded.baseline_cents, \
+         optimized_cents = excluded.optimized_cents, actual_savings_cents = excluded.actual_savings_cents, \
+         description = excluded.description, saved_on = excluded.saved_on RETURNING {COLUMNS}"
     );
     let event: SavingsEvent = with_db!(&state.db, |pool| {
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -145,6 +159,7 @@ pub async fn record(state: &WinsState, user_id: Uuid, input: NewSavings) -> Resu
             .bind(&input.location)
             .bind(today)
             .bind(Utc::now())
+            .bind(&dedupe_key)
             .fetch_one(pool)
             .await
     })?;
@@ -220,7 +235,8 @@ pub fn parse_month(raw: &str) -> Result<NaiveDate, DomainError> {
     let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d"))
         .map_err(|_| DomainError::invalid(&["query", "month"], "must be YYYY-MM or YYYY-MM-DD"))?;
-    Ok(date.with_day(1).expect("day 1"))
+    text::plausible_date(date).map_err(|m| DomainError::invalid(&["query", "month"], m))?;
+    Ok(month_bounds(date).0)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -241,17 +257,18 @@ pub async fn detect(state: &WinsState, user_id: Uuid, record_them: bool) -> Resu
     let (month_start, _) = month_bounds(today);
     let history_start = months_back(today, 3);
     let now = expenses::in_range(state, user_id, month_start, today).await?;
-    let before = expenses::in_range(state, user_id, history_start, month_start.pred_opt().expect("day before")).await?;
+    let before =
+        expenses::in_range(state, user_id, history_start, month_start.pred_opt().unwrap_or(month_start)).await?;
     let mut found = Vec::new();
     for (cat, kind, what) in [("fuel", "fuel", "fill-up"), ("campground", "camping", "campground stay")] {
-        let this: Vec<Money> = now.iter().filter(|e| e.category == cat).map(|e| e.amount).collect();
-        let past: Vec<Money> = before.iter().filter(|e| e.category == cat).map(|e| e.amount).collect();
+        let this: Vec<Money> = now.iter().filter(|e| category::means(&e.category, cat)).map(|e| e.amount).collect();
+        let past: Vec<Money> = before.iter().filter(|e| category::means(&e.category, cat)).map(|e| e.amount).collect();
         if this.is_empty() || past.len() < 2 {
             continue;
         }
-        let avg_past = past.iter().map(|m| m.cents()).sum::<i64>() / past.len() as i64;
+        let avg_past = past.iter().copied().sum::<Money>().cents() / past.len() as i64;
         let spent: Money = this.iter().copied().sum();
-        let baseline = Money::from_cents(avg_past * this.len() as i64);
+        let baseline = Money::from_cents(avg_past.saturating_mul(this.len() as i64));
         if baseline > spent {
             found.push(DetectedSaving {
                 savings_type: kind.into(),
@@ -282,7 +299,8 @@ pub async fn detect(state: &WinsState, user_id: Uuid, record_them: bool) -> Resu
                 location: None,
                 actual_savings: None,
             };
-            record(state, user_id, input).await?;
+            let key = format!("detect:{}:{}:expense_history", month_key(month_start), d.savings_type);
+            insert(state, user_id, input, Some(key)).await?;
         }
     }
     Ok(found)

@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 use pam_kernel::Money;
-use pam_kernel::{NoArguments, Tool, ToolOutput, UiAction};
+use pam_kernel::locale::human_date;
+use pam_kernel::{NoArguments, Tool, ToolContext, ToolOutput, UiAction};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -49,7 +50,7 @@ pub struct ExportReportInput {
 
 #[derive(Debug, Serialize)]
 struct CategoryTrend {
-    category: &'static str,
+    category: String,
     monthly: Vec<Money>,
     average: Money,
     /// `rising`, `falling` or `steady` (this month's pace against the earlier months' average).
@@ -65,7 +66,10 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
             maintenance, repairs, insurance, registration, utilities, internet, phone, entertainment, shopping, health, \
             transport, other (synonyms like diesel, servo, caravan park, rego are understood). Date defaults to today.",
             true,
-            |state, ctx, input: NewExpense| async move {
+            |state, ctx, mut input: NewExpense| async move {
+                // PAM inferred the category from free text: put it in the user's own category for it.
+                let own = expenses::categories(&state, ctx.user_id).await?;
+                input.category = category::resolve_inferred(&input.category, &own);
                 let e = expenses::create(&state, ctx.user_id, input).await?;
                 let title =
                     e.description.clone().unwrap_or_else(|| format!("{} {}", e.category, e.amount.to_decimal_string()));
@@ -84,7 +88,14 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
                 ToolOutput::changed(json!({"deleted": input.expense_id}), action)
             },
         )
-        .confirmed_first(),
+        .confirmed_with(
+            state.clone(),
+            |state: WinsState, ctx: ToolContext, input: DeleteExpenseInput| async move {
+                let e = expenses::get(&state, ctx.user_id, input.expense_id).await?;
+                let when = human_date(e.date, ctx.locale.today_at(&ctx.clock));
+                Ok(format!("Delete the {} {} expense of {when}?", e.amount.display(&e.currency), e.category))
+            },
+        ),
         Tool::with_state(
             state.clone(),
             "get_spending_summary",
@@ -107,8 +118,8 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
                     .into_iter()
                     .map(|(category, monthly)| {
                         let total: Money = monthly.iter().copied().sum();
-                        let average = Money::from_cents(total.cents() / monthly.len() as i64);
-                        let earlier = &monthly[..monthly.len() - 1];
+                        let average = Money::from_cents(total.cents() / (monthly.len().max(1) as i64));
+                        let earlier = monthly.split_last().map(|(_, before)| before).unwrap_or_default();
                         let earlier_avg = if earlier.is_empty() {
                             0
                         } else {
@@ -117,9 +128,9 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
                         let last = monthly.last().map(|m| m.cents()).unwrap_or(0);
                         let trend = if earlier.is_empty() || earlier_avg == 0 {
                             "steady"
-                        } else if last * 10 > earlier_avg * 12 {
+                        } else if last.saturating_mul(10) > earlier_avg.saturating_mul(12) {
                             "rising"
-                        } else if last * 10 < earlier_avg * 8 {
+                        } else if last.saturating_mul(10) < earlier_avg.saturating_mul(8) {
                             "falling"
                         } else {
                             "steady"
@@ -136,7 +147,9 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
             "update_budget",
             "Set or change the monthly budget for a category (creates it if missing).",
             true,
-            |state, ctx, input: NewBudget| async move {
+            |state, ctx, mut input: NewBudget| async move {
+                let own = expenses::categories(&state, ctx.user_id).await?;
+                input.category = category::resolve_inferred(&input.category, &own);
                 let b = budgets::upsert(&state, ctx.user_id, input).await?;
                 let (id, title) = (b.id, format!("{} budget", b.category));
                 ToolOutput::changed(b, UiAction::reload_expenses().about("budget", id, title))

@@ -13,13 +13,24 @@ use std::time::Duration;
 use crate::provider::ProviderError;
 
 /// Settings every HTTP provider shares.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct HttpSettings {
     pub base_url: String,
     pub api_key: String,
     pub model: String,
     /// Deadline for the whole answer of a non-streamed call (and connect + first byte of a streamed one).
     pub timeout: Duration,
+}
+
+impl std::fmt::Debug for HttpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpSettings")
+            .field("base_url", &self.base_url)
+            .field("api_key", &"[redacted]")
+            .field("model", &self.model)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 /// Sends a JSON request and classifies the failure modes providers share.
@@ -46,13 +57,11 @@ pub(crate) async fn post_json(
     Err(refusal(status, retry_after, &json))
 }
 
-/// The `retry-after` header in seconds, if any.
+/// The `retry-after` header in seconds, if it is a sane number (a provider's `-1`, `NaN` or `inf` is
+/// ignored, and a wait is capped at an hour).
 pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    headers
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .map(Duration::from_secs_f64)
+    let seconds = headers.get("retry-after")?.to_str().ok()?.trim().parse::<f64>().ok()?;
+    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds.min(3600.0)))
 }
 
 /// A provider's non-success answer: 408/409/425/429/5xx (529 included) may succeed elsewhere or later;
@@ -84,4 +93,36 @@ pub(crate) fn tool_input(arguments: &str) -> serde_json::Value {
 
 fn retryable(message: String, retry_after: Option<Duration>) -> ProviderError {
     ProviderError::Retryable { message, retry_after }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(value: &str) -> reqwest::header::HeaderMap {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("retry-after", value.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn a_nonsense_retry_after_is_ignored_not_a_panic() {
+        for bad in ["-1", "NaN", "inf", "-inf", "1e400", "soon"] {
+            assert_eq!(retry_after(&header(bad)), None, "{bad}");
+        }
+        assert_eq!(retry_after(&header("2")), Some(Duration::from_secs(2)));
+        assert_eq!(retry_after(&header("0.5")), Some(Duration::from_millis(500)));
+        assert_eq!(retry_after(&header("99999999")), Some(Duration::from_secs(3600)));
+    }
+
+    #[test]
+    fn the_api_key_is_never_printed() {
+        let s = HttpSettings {
+            base_url: "http://x".into(),
+            api_key: "sk-ant-secret".into(),
+            model: "m".into(),
+            timeout: Duration::from_secs(1),
+        };
+        assert!(!format!("{s:?}").contains("sk-ant-secret"));
+    }
 }

@@ -82,11 +82,22 @@ pub fn requirements() -> PasswordRequirements {
     }
 }
 
+/// Argon2 runs are deliberately slow and memory-hungry: at most one per core at a time, the rest wait
+/// their turn instead of filling the blocking pool (a burst of logins cannot starve the server).
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map(usize::from).unwrap_or(2))
+});
+
+/// Runs one Argon2 job on a blocking thread once a hashing slot is free.
+async fn with_hashing_slot<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
+    let _slot = HASHING.acquire().await.map_err(|e| AppError::Internal(e.into()))?;
+    tokio::task::spawn_blocking(job).await.map_err(|e| AppError::Internal(e.into()))
+}
+
 /// Hashes with Argon2id on a blocking thread (it is deliberately slow).
 pub async fn hash(password: Password) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || Argon2::default().hash_password(password.0.as_bytes()).map(|h| h.to_string()))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?
+    with_hashing_slot(move || Argon2::default().hash_password(password.0.as_bytes()).map(|h| h.to_string()))
+        .await?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing a password: {e}")))
 }
 
@@ -99,9 +110,14 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         .unwrap_or_default()
 });
 
-/// True when `password` matches `stored` (or, with no stored hash, after spending the same time).
+/// True when `password` matches `stored` (or, with no stored hash, after spending the same time). A
+/// password longer than any we accept cannot match and is refused before hashing: its cost would be the
+/// caller's to choose.
 pub async fn verify(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return false;
+    }
+    with_hashing_slot(move || {
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let matches = PasswordHash::new(&stored)
             .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
@@ -139,5 +155,31 @@ mod tests {
         assert!(verify("correct horse".into(), Some(hashed.clone())).await);
         assert!(!verify("wrong horse!".into(), Some(hashed)).await);
         assert!(!verify("anything".into(), None).await);
+        let huge = "x".repeat(1_000_000);
+        let started = std::time::Instant::now();
+        assert!(!verify(huge, Some(hash(Password::parse("x".repeat(128).as_str()).unwrap()).await.unwrap())).await);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn hashing_runs_at_most_one_job_per_core_at_a_time() {
+        let peak = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let running = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let jobs: Vec<_> = (0..12)
+            .map(|_| {
+                let (peak, running) = (peak.clone(), running.clone());
+                tokio::spawn(with_hashing_slot(move || {
+                    let now = running.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    peak.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+                }))
+            })
+            .collect();
+        for j in jobs {
+            j.await.unwrap().unwrap();
+        }
+        let cores = std::thread::available_parallelism().map(usize::from).unwrap_or(2);
+        assert!(peak.load(std::sync::atomic::Ordering::SeqCst) <= cores);
     }
 }

@@ -29,10 +29,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody)))]
 async fn register(
     State(state): State<AppState>,
-    ClientAddr(peer): ClientAddr,
     Json(req): Json<RegisterRequest>,
 ) -> Result<(StatusCode, Json<TokenResponse>), AppError> {
-    Ok((StatusCode::CREATED, Json(accounts::register(&state, peer.ip(), req).await?)))
+    Ok((StatusCode::CREATED, Json(accounts::register(&state, req).await?)))
 }
 
 /// Sign in with email and password.
@@ -44,7 +43,7 @@ async fn login(
     ClientAddr(peer): ClientAddr,
     Json(req): Json<LoginRequest>,
 ) -> Result<Json<TokenResponse>, AppError> {
-    Ok(Json(accounts::login(&state, peer.ip(), req).await?))
+    Ok(Json(accounts::login(&state, peer, req).await?))
 }
 
 /// Exchange a refresh token for a new pair; the old one is spent.

@@ -77,7 +77,8 @@ pub struct Config {
     pub host: IpAddr,
     pub port: u16,
     pub data_dir: PathBuf,
-    pub database_url: String,
+    /// May hold a password, so it is a secret.
+    pub database_url: Secret,
     pub database_max_connections: u32,
     pub redis_url: Option<Secret>,
     /// None only before [`Config::ensure_secret_key`] has run in development.
@@ -103,10 +104,8 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     /// How long before an unknown `kid` may trigger another JWKS download.
     pub jwks_refresh_interval: Duration,
-    /// Register/login attempts per minute per client IP.
-    pub auth_rate_per_minute: u32,
-    /// Failed logins per account and IP within five minutes before further attempts wait.
-    pub login_failures_per_5_min: u32,
+    /// Rate limits, and the proxies trusted to name the client.
+    pub limits: Limits,
     /// The subscription cost PAM's savings guarantee is measured against, in cents of the user's currency.
     pub subscription_cost_cents: i64,
     /// Per-user LLM spend caps in micro-USD; past one, PAM answers with the offline brain.
@@ -143,9 +142,9 @@ impl Config {
         let database_url = match get(&vars, "DATABASE_URL") {
             Some(url) => {
                 kind_of_url(url).map_err(|e| bad("DATABASE_URL", e.to_string()))?;
-                url.to_string()
+                Secret::new(url)
             }
-            None => format!("sqlite://{}", data_dir.join("pam.db").display()),
+            None => Secret::new(format!("sqlite://{}", data_dir.join("pam.db").display())),
         };
         let environment = match get(&vars, "ENVIRONMENT").or_else(|| get(&vars, "NODE_ENV")) {
             None => Environment::Development,
@@ -250,8 +249,7 @@ impl Config {
             access_token_ttl: Duration::from_secs(parse_num(&vars, "ACCESS_TOKEN_TTL_SECONDS", 3600u64)?),
             refresh_token_ttl: Duration::from_secs(parse_num(&vars, "REFRESH_TOKEN_TTL_DAYS", 30u64)? * 86_400),
             jwks_refresh_interval: Duration::from_secs(parse_num(&vars, "JWKS_REFRESH_INTERVAL_SECONDS", 2u64)?),
-            auth_rate_per_minute: positive(&vars, "AUTH_RATE_LIMIT_PER_MINUTE", 10)?,
-            login_failures_per_5_min: positive(&vars, "LOGIN_FAILURE_LIMIT", 5)?,
+            limits: Limits::from_vars(&vars)?,
             ws_ping_every: Duration::from_secs(positive(&vars, "WS_PING_SECONDS", 20)? as u64),
             ws_silent_limit: Duration::from_secs(positive(&vars, "WS_SILENT_CLOSE_SECONDS", 60)? as u64),
             daily_spend_cap_micro_usd: usd_micro(&vars, "PAM_DAILY_SPEND_CAP_USD", 1_000_000)?,
@@ -288,7 +286,7 @@ impl Config {
     }
 
     pub fn db_kind(&self) -> DbKind {
-        kind_of_url(&self.database_url).expect("validated when the config was read")
+        kind_of_url(self.database_url.expose()).unwrap_or(DbKind::Sqlite)
     }
 
     pub fn uploads_dir(&self) -> PathBuf {
@@ -298,7 +296,9 @@ impl Config {
     /// One line per startup choice, for the startup log.
     pub fn describe(&self) -> Vec<String> {
         let db = match self.db_kind() {
-            DbKind::Sqlite => format!("database: sqlite ({})", self.database_url.trim_start_matches("sqlite://")),
+            DbKind::Sqlite => {
+                format!("database: sqlite ({})", self.database_url.expose().trim_start_matches("sqlite://"))
+            }
             DbKind::Postgres => "database: postgres (DATABASE_URL)".to_string(),
         };
         let cache = if self.redis_url.is_some() { "cache: redis (REDIS_URL)" } else { "cache: in-process" };
@@ -365,7 +365,10 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     file.write_all(contents.as_bytes())
 }
 
+mod limits;
 mod vars;
+
+pub use limits::{Cidr, Limits};
 
 #[cfg(test)]
 mod tests;

@@ -10,7 +10,7 @@ fn defaults_need_no_configuration() {
     let config = Config::from_vars(Vars::new()).unwrap();
     assert_eq!(config.port, 8000);
     assert_eq!(config.host.to_string(), "127.0.0.1");
-    assert_eq!(config.database_url, "sqlite://./data/pam.db");
+    assert_eq!(config.database_url.expose(), "sqlite://./data/pam.db");
     assert_eq!(config.environment, Environment::Development);
     assert_eq!(config.fallback_models, vec!["gemini-3.0-flash"]);
 }

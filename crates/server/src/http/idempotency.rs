@@ -3,8 +3,11 @@
 //! so every domain's routes get it without code of their own.
 //!
 //! The key is claimed by inserting a row before the handler runs (the primary key makes the claim
-//! atomic across instances); the response is stored when it is known. A 5xx releases the claim so the
-//! client may retry.
+//! atomic across instances); the response is stored when it is known. The claim is a lease: the handler
+//! runs in a task of its own (a client that disconnects does not cut it short, so its response is still
+//! stored), a response that is not final (5xx, 429, a body that could not be read) or a panic releases
+//! the claim so the client may retry, and a claim whose worker vanished is taken over after
+//! [`CLAIM_LEASE`].
 
 use std::time::Duration;
 
@@ -30,6 +33,8 @@ const MAX_BODY: usize = 10 * 1024 * 1024;
 const KEY_TTL_HOURS: i64 = 24;
 /// How long a repeat waits for the first request to finish before answering 409.
 const WAIT_FOR_FIRST: Duration = Duration::from_secs(15);
+/// How long a claim may stay unfinished before a repeat may take it over.
+pub const CLAIM_LEASE: chrono::Duration = chrono::Duration::seconds(60);
 
 /// Hands the request to the router (which never fails: errors are responses).
 async fn route(router: Router, req: Request) -> Response {
@@ -81,31 +86,61 @@ async fn run(state: AppState, key: Option<String>, req: Request, router: Router)
             return Err(AppError::Conflict("This Idempotency-Key is in use; retry".into()));
         }
     }
-    let response = route(router, Request::from_parts(parts, Body::from(bytes))).await;
-    let (res_parts, res_body) = response.into_parts();
-    let res_bytes = to_bytes(res_body, MAX_BODY).await.unwrap_or_default();
-    let storable = res_parts.status.as_u16() < 500 && std::str::from_utf8(&res_bytes).is_ok();
-    let content_type = res_parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let db = &state.db;
-    if storable {
-        with_db!(db, |pool| {
-            sqlx::query(
-                "UPDATE idempotency_keys SET status_code = $3, response_body = $4, content_type = $5 \
-                 WHERE user_id = $1 AND idem_key = $2",
-            )
-            .bind(user.id)
-            .bind(&key)
-            .bind(res_parts.status.as_u16() as i32)
-            .bind(String::from_utf8_lossy(&res_bytes).into_owned())
-            .bind(content_type)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
-        })?;
-    } else {
-        release(&state, user.id, &key).await?;
+    let task_state = state.clone();
+    let user_id = user.id;
+    let task_key = key.clone();
+    let work = tokio::spawn(async move {
+        let response = route(router, Request::from_parts(parts, Body::from(bytes))).await;
+        let (res_parts, res_body) = response.into_parts();
+        let res_bytes = to_bytes(res_body, MAX_BODY).await.ok();
+        let status = res_parts.status;
+        let final_response = status.as_u16() < 500 && status != StatusCode::TOO_MANY_REQUESTS;
+        match res_bytes.as_ref().and_then(|b| std::str::from_utf8(b).ok().map(|text| (b, text))) {
+            Some((_, text)) if final_response => {
+                let content_type =
+                    res_parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
+                store(&task_state, user_id, &task_key, status, text, content_type).await?;
+            }
+            _ => release(&task_state, user_id, &task_key).await?,
+        }
+        let body = res_bytes
+            .map(Body::from)
+            .unwrap_or_else(|| Body::from("{\"detail\":\"Internal server error\",\"code\":\"internal_error\"}"));
+        Ok::<_, AppError>(Response::from_parts(res_parts, body))
+    });
+    match work.await {
+        Ok(result) => result,
+        Err(join) => {
+            // The handler panicked: nothing final was sent, so the key is free for a retry.
+            release(&state, user.id, &key).await?;
+            Err(AppError::Internal(anyhow::anyhow!("an idempotent request did not finish: {join}")))
+        }
     }
-    Ok(Response::from_parts(res_parts, Body::from(res_bytes)))
+}
+
+async fn store(
+    state: &AppState,
+    user_id: Uuid,
+    key: &str,
+    status: StatusCode,
+    body: &str,
+    content_type: Option<String>,
+) -> Result<(), AppError> {
+    with_db!(&state.db, |pool| {
+        sqlx::query(
+            "UPDATE idempotency_keys SET status_code = $3, response_body = $4, content_type = $5 \
+             WHERE user_id = $1 AND idem_key = $2",
+        )
+        .bind(user_id)
+        .bind(key)
+        .bind(status.as_u16() as i32)
+        .bind(body)
+        .bind(content_type)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+    })?;
+    Ok(())
 }
 
 /// Claims the key for this request; false when an earlier request holds it.
@@ -121,8 +156,8 @@ async fn claim(state: &AppState, user_id: Uuid, key: &str, path: &str, request_h
             .execute(&mut *tx)
             .await?;
         let result = sqlx::query(
-            "INSERT INTO idempotency_keys (user_id, idem_key, method, path, request_hash, created_at) \
-             VALUES ($1, $2, 'POST', $3, $4, $5) ON CONFLICT (user_id, idem_key) DO NOTHING",
+            "INSERT INTO idempotency_keys (user_id, idem_key, method, path, request_hash, created_at, claimed_at) \
+             VALUES ($1, $2, 'POST', $3, $4, $5, $5) ON CONFLICT (user_id, idem_key) DO NOTHING",
         )
         .bind(user_id)
         .bind(key)
@@ -131,8 +166,25 @@ async fn claim(state: &AppState, user_id: Uuid, key: &str, path: &str, request_h
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        // A claim for the same request left unfinished past its lease (its worker died) is taken over.
+        let taken = if result.rows_affected() == 1 {
+            0
+        } else {
+            sqlx::query(
+                "UPDATE idempotency_keys SET claimed_at = $4 WHERE user_id = $1 AND idem_key = $2 AND request_hash = $3 \
+                 AND status_code IS NULL AND (claimed_at IS NULL OR claimed_at < $5)",
+            )
+            .bind(user_id)
+            .bind(key)
+            .bind(request_hash)
+            .bind(now)
+            .bind(now - CLAIM_LEASE)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        };
         tx.commit().await?;
-        Ok::<_, sqlx::Error>(result.rows_affected() == 1)
+        Ok::<_, sqlx::Error>(result.rows_affected() == 1 || taken == 1)
     })?;
     Ok(inserted)
 }

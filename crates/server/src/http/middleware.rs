@@ -3,7 +3,7 @@
 //! into SPEC §2's JSON shape without dropping headers set further in (CORS stays on errors).
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::panic::AssertUnwindSafe;
 use std::task::{Context, Poll};
 use std::time::Instant;
@@ -23,12 +23,12 @@ use tower::Service;
 use tracing::Instrument;
 
 use super::cors::preflight;
-use super::idempotency;
+use super::limits;
 use super::response_headers::{finish, request_id_from};
 use crate::state::AppState;
 
-/// The whole edge (request id, tracing, CORS, panics, idempotency, error mapping, security headers,
-/// timing) as one service around the whole router. Written as a service rather than a `from_fn` layer
+/// The whole edge (request id, tracing, CORS, panics, rate limits, idempotency, error mapping, security
+/// headers, timing) as one service around the whole router. Written as a service rather than a `from_fn` layer
 /// on the router: a router layer is cloned into every request (a boxed-service clone) and its future
 /// is boxed twice more; here the router is called in place and the only allocation is our one future.
 ///
@@ -38,12 +38,12 @@ use crate::state::AppState;
 pub struct Edge {
     router: Router,
     state: AppState,
-    client: Option<SocketAddr>,
+    peer: Option<IpAddr>,
 }
 
 impl Edge {
     pub fn new(router: Router, state: AppState) -> Edge {
-        Edge { router, state, client: None }
+        Edge { router, state, peer: None }
     }
 
     /// What `axum::serve` calls for each accepted connection.
@@ -67,7 +67,7 @@ impl<'a> Service<IncomingStream<'a, TcpListener>> for MakeEdge {
 
     fn call(&mut self, connection: IncomingStream<'a, TcpListener>) -> Self::Future {
         let mut edge = self.0.clone();
-        edge.client = Some(*connection.remote_addr());
+        edge.peer = Some(connection.remote_addr().ip());
         std::future::ready(Ok(edge))
     }
 }
@@ -99,12 +99,14 @@ impl Service<Request> for Edge {
         // POST, whose database work makes a large future, gets a box of its own. Calling the router
         // only matches the path: handlers and extractors run when the future is polled, inside the
         // panic guard below.
-        let handled = if req.method() == Method::POST && req.headers().contains_key(idempotency::HEADER) {
-            Either::Left(Box::pin(idempotency::handle(self.state.clone(), req, self.router.clone())))
+        let client = limits::client_ip(self.peer, req.headers(), &self.state.config.limits);
+        let class = limits::Class::of(req.uri().path());
+        let handled = if class != limits::Class::Exempt {
+            Either::Left(Box::pin(limits::run(self.state.clone(), class, req, self.router.clone(), client)))
         } else {
             Either::Right(self.router.call(req).map(|routed| routed.unwrap_or_else(|never| match never {})))
         };
-        let context = RequestContext { id: request_id.clone(), client: self.client };
+        let context = RequestContext { id: request_id.clone(), client };
         Box::pin(async move {
             let work = async {
                 let response = AssertUnwindSafe(handled).catch_unwind().await.unwrap_or_else(|panic| {

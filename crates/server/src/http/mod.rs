@@ -3,6 +3,7 @@
 
 pub mod cors;
 pub mod idempotency;
+pub mod limits;
 pub mod middleware;
 pub mod openapi;
 pub mod response_headers;

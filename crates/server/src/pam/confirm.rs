@@ -4,7 +4,7 @@
 
 use chrono::Utc;
 use pam_kernel::DomainError;
-use pam_kernel::tool::{Tool, ToolError, ToolOutput};
+use pam_kernel::tool::{Tool, ToolContext, ToolError, ToolOutput};
 use pam_store::with_db;
 use serde_json::{Value, json};
 use sqlx::types::Json as SqlJson;
@@ -14,23 +14,29 @@ use crate::state::AppState;
 
 /// How long a proposal stays open.
 const OPEN_FOR: chrono::Duration = chrono::Duration::minutes(15);
+/// How long a confirmed action may run before another confirm may take it over (its worker died).
+const RUN_LEASE: chrono::Duration = chrono::Duration::seconds(60);
 
+/// Records a proposal and returns what the user is asked. The question is a sentence a person reads.
 pub async fn propose(
     state: &AppState,
-    user_id: Uuid,
+    ctx: &ToolContext,
     conversation_id: Option<Uuid>,
     tool: &Tool,
     arguments: &Value,
 ) -> Result<Value, DomainError> {
     let id = Uuid::now_v7();
-    let summary = format!("I'd like to {} with {}. Please confirm.", tool.name.replace('_', " "), arguments);
+    let summary = tool.confirmation_question(ctx.clone(), arguments).await.map_err(|e| match e {
+        ToolError::InvalidArguments(m) => DomainError::invalid(&["arguments"], m),
+        ToolError::Failed(m) => DomainError::Conflict(m),
+    })?;
     with_db!(&state.db, |pool| {
         sqlx::query(
             "INSERT INTO pam_confirmations (id, user_id, conversation_id, tool_name, arguments, summary, status, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",
         )
         .bind(id)
-        .bind(user_id)
+        .bind(ctx.user_id)
         .bind(conversation_id)
         .bind(tool.name)
         .bind(SqlJson(arguments))
@@ -43,65 +49,133 @@ pub async fn propose(
     Ok(json!({"confirmation_required": true, "confirmation_id": id, "summary": summary, "tool_name": tool.name}))
 }
 
-/// Runs a pending confirmation of this user; a second confirm of the same id returns the first result.
-pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<(String, ToolOutput), DomainError> {
-    type Row = (String, SqlJson<Value>, String, Option<SqlJson<Value>>, chrono::DateTime<Utc>);
-    let row: Option<Row> = with_db!(&state.db, |pool| {
-        sqlx::query_as("SELECT tool_name, arguments, status, result, created_at FROM pam_confirmations WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await
+/// A confirmed action that ran.
+pub struct Ran {
+    pub tool_name: String,
+    pub output: ToolOutput,
+    pub conversation_id: Option<Uuid>,
+}
+
+type ConfirmationRow = (
+    String,
+    SqlJson<Value>,
+    String,
+    Option<SqlJson<Value>>,
+    chrono::DateTime<Utc>,
+    Option<chrono::DateTime<Utc>>,
+    Option<Uuid>,
+);
+
+/// Runs a pending confirmation of this user with exactly the arguments shown; a second confirm of the same
+/// id returns the first result. The run is a lease: it happens in a task of its own (a disconnect does
+/// not cut it short), a failure puts the proposal back, and a run whose worker died is taken over.
+pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<Ran, DomainError> {
+    let row: Option<ConfirmationRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as(
+            "SELECT tool_name, arguments, status, result, created_at, claimed_at, conversation_id FROM pam_confirmations \
+             WHERE id = $1 AND user_id = $2",
+        )
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
     })?;
-    let (tool_name, arguments, status, result, created_at) =
+    let (tool_name, arguments, status, result, created_at, _, conversation_id) =
         row.ok_or_else(|| DomainError::not_found("Confirmation"))?;
     if status == "done"
         && let Some(result) = result
     {
-        let out: ToolOutput = ToolOutput {
+        let out = ToolOutput {
             data: result.0["data"].clone(),
             ui_actions: serde_json::from_value(result.0["ui_actions"].clone()).unwrap_or_default(),
         };
-        return Ok((tool_name, out));
+        return Ok(Ran { tool_name, output: out, conversation_id });
     }
-    if status != "pending" || Utc::now() - created_at > OPEN_FOR {
+    let now = Utc::now();
+    if !matches!(status.as_str(), "pending" | "running") || now - created_at > OPEN_FOR + RUN_LEASE {
         return Err(DomainError::Conflict("That confirmation has expired or was cancelled; ask again".into()));
     }
-    // Claim it so two confirms cannot both run the action.
+    // Claim it so two confirms cannot both run the action; a run whose lease ran out is taken over.
     let claimed = with_db!(&state.db, |pool| {
-        sqlx::query("UPDATE pam_confirmations SET status = 'running' WHERE id = $1 AND status = 'pending'")
-            .bind(id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
+        sqlx::query(
+            "UPDATE pam_confirmations SET status = 'running', claimed_at = $2 WHERE id = $1 \
+             AND ((status = 'pending' AND created_at > $3) OR (status = 'running' AND claimed_at < $4))",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(now - OPEN_FOR)
+        .bind(now - RUN_LEASE)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
     })?;
     if claimed == 0 {
-        return Err(DomainError::Conflict("That confirmation is already being carried out".into()));
+        return Err(DomainError::Conflict(if status == "running" {
+            "That confirmation is already being carried out".into()
+        } else {
+            "That confirmation has expired or was cancelled; ask again".into()
+        }));
     }
-    let tool = state.pam.tools.get(&tool_name).ok_or_else(|| DomainError::not_found("Tool"))?;
-    let ctx = super::registry::tool_context(state, user_id, None, None).await?;
-    let outcome = tool.run(ctx, arguments.0).await;
-    let (status, stored, result) = match outcome {
-        Ok(out) => ("done", json!({"data": out.data, "ui_actions": out.ui_actions}), Ok(out)),
-        Err(e) => ("cancelled", json!({"error": e.to_string()}), Err(e)),
-    };
-    with_db!(&state.db, |pool| {
-        sqlx::query("UPDATE pam_confirmations SET status = $2, result = $3 WHERE id = $1")
-            .bind(id)
-            .bind(status)
-            .bind(SqlJson(&stored))
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })?;
-    match result {
-        Ok(out) => Ok((tool_name, out)),
-        Err(ToolError::InvalidArguments(m)) | Err(ToolError::Failed(m)) => Err(DomainError::Conflict(m)),
+    let tool = state.pam.tools.get(&tool_name).ok_or_else(|| DomainError::not_found("Tool"))?.clone();
+    let task_state = state.clone();
+    let run = tokio::spawn(async move {
+        let state = &task_state;
+        let ctx = super::registry::tool_context(state, user_id, Some(id), None).await?;
+        // Recorded like every tool run, under the confirmation's id, so a second run finds the first.
+        let execution = super::registry::Execution {
+            conversation_id,
+            turn_id: id,
+            tool_use_id: "confirmed",
+            name: tool.name,
+            input: &arguments.0,
+        };
+        let (_, stored, outcome) = super::registry::run_recorded(state, &ctx, &tool, &execution).await;
+        let status = if outcome.is_ok() { "done" } else { "cancelled" };
+        with_db!(&state.db, |pool| {
+            sqlx::query("UPDATE pam_confirmations SET status = $2, result = $3 WHERE id = $1")
+                .bind(id)
+                .bind(status)
+                .bind(SqlJson(&stored))
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })?;
+        Ok::<_, DomainError>(outcome)
+    });
+    match run.await {
+        Ok(Ok(Ok(out))) => Ok(Ran { tool_name, output: out, conversation_id }),
+        Ok(Ok(Err(ToolError::InvalidArguments(m) | ToolError::Failed(m)))) => Err(DomainError::Conflict(m)),
+        Ok(Err(e)) => {
+            put_back(state, id).await;
+            Err(e)
+        }
+        Err(join) => {
+            put_back(state, id).await;
+            Err(DomainError::Internal(anyhow::anyhow!("the confirmed action did not finish: {join}")))
+        }
+    }
+}
+
+/// A run that stopped before recording its outcome: the proposal may be confirmed again.
+async fn put_back(state: &AppState, id: Uuid) {
+    let restored = with_db!(&state.db, |pool| {
+        sqlx::query(
+            "UPDATE pam_confirmations SET status = 'pending', claimed_at = NULL WHERE id = $1 AND status = 'running'",
+        )
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    });
+    if let Err(e) = restored {
+        tracing::warn!(confirmation.id = %id, error = %e, "could not put a confirmation back; its lease will expire");
     }
 }
 
 /// What the user is told after confirming: the sentence, the UI actions, and the error (if any).
 pub struct Confirmed {
+    /// The conversation the proposal was made in (none for one made through the REST tool route).
+    pub conversation_id: Option<Uuid>,
     pub text: String,
     pub ui_actions: Vec<pam_kernel::tool::UiAction>,
     pub error: Option<String>,
@@ -110,13 +184,29 @@ pub struct Confirmed {
 /// Confirms and words the outcome for the user (chat "yes" and the WebSocket `confirm` frame alike).
 pub async fn carry_out(state: &AppState, user_id: Uuid, id: Uuid) -> Confirmed {
     match confirm(state, user_id, id).await {
-        Ok((name, out)) => {
-            Confirmed { text: format!("Done — {}.", name.replace('_', " ")), ui_actions: out.ui_actions, error: None }
-        }
+        Ok(ran) => Confirmed {
+            conversation_id: ran.conversation_id,
+            text: format!("Done — {}.", ran.tool_name.replace('_', " ")),
+            ui_actions: ran.output.ui_actions,
+            error: None,
+        },
         Err(e) => {
-            Confirmed { text: format!("I couldn't do that: {e}"), ui_actions: Vec::new(), error: Some(e.to_string()) }
+            let conversation_id = conversation_of(state, user_id, id).await;
+            let text = format!("I couldn't do that: {e}");
+            Confirmed { conversation_id, text, ui_actions: Vec::new(), error: Some(e.to_string()) }
         }
     }
+}
+
+async fn conversation_of(state: &AppState, user_id: Uuid, id: Uuid) -> Option<Uuid> {
+    let found: Result<Option<Option<Uuid>>, sqlx::Error> = with_db!(&state.db, |pool| {
+        sqlx::query_scalar("SELECT conversation_id FROM pam_confirmations WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await
+    });
+    found.ok().flatten().flatten()
 }
 
 /// The newest open proposal in a conversation.

@@ -1,6 +1,7 @@
 //! PAM in the app (SPEC §5): the turn pipeline, the tool registry, REST chat and history, the WebSocket.
 
 pub mod brain;
+pub mod claims;
 pub mod confirm;
 pub mod context;
 pub mod export;

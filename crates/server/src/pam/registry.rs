@@ -1,7 +1,8 @@
 //! The one tool registry, and the `Toolbox` it gives the brain for one user and one turn: executions
 //! are recorded and keyed by (turn, tool_use_id), so a replayed turn returns results instead of acting twice.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use chrono::Utc;
@@ -133,30 +134,59 @@ pub async fn run_recorded(
 }
 
 /// The tools of one turn, acting as one user.
+///
+/// Every execution is recorded against the turn. A turn that is run again (a re-send taking over a turn
+/// whose first run died) finds what its tools already did by tool, arguments and how many times this
+/// run has called them — not by the model's call ids, which a new run of the model does not repeat — and
+/// gets those results back instead of acting twice.
 pub struct TurnToolbox {
-    pub state: AppState,
-    pub ctx: ToolContext,
-    pub user_id: Uuid,
-    pub conversation_id: Option<Uuid>,
-    pub turn_id: Uuid,
+    state: AppState,
+    ctx: ToolContext,
+    user_id: Uuid,
+    conversation_id: Option<Uuid>,
+    turn_id: Uuid,
+    /// How many times this run has called each (tool, arguments).
+    calls: Mutex<HashMap<(String, String), i64>>,
 }
 
-fn hash_arguments(input: &Value) -> String {
+pub fn hash_arguments(input: &Value) -> String {
     hex::encode(Sha256::digest(input.to_string().as_bytes()))
 }
 
 impl TurnToolbox {
-    async fn recorded(&self, tool_use_id: &str) -> Option<(String, Value)> {
+    pub fn new(state: AppState, ctx: ToolContext, conversation_id: Option<Uuid>, turn_id: Uuid) -> TurnToolbox {
+        let user_id = ctx.user_id;
+        TurnToolbox { state, ctx, user_id, conversation_id, turn_id, calls: Mutex::default() }
+    }
+
+    /// This run's n-th call of the tool with these arguments (0 for the first).
+    fn occurrence(&self, name: &str, arguments_hash: &str) -> i64 {
+        let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
+        let n = calls.entry((name.to_string(), arguments_hash.to_string())).or_insert(0);
+        *n += 1;
+        *n - 1
+    }
+
+    /// What an earlier run of this turn recorded for the same call, if it made it.
+    async fn recorded(
+        &self,
+        name: &str,
+        arguments_hash: &str,
+        occurrence: i64,
+    ) -> Result<Option<(String, Value)>, sqlx::Error> {
         let row: Option<(String, SqlJson<Value>)> = with_db!(&self.state.db, |pool| {
-            sqlx::query_as("SELECT outcome, result FROM tool_executions WHERE turn_id = $1 AND tool_use_id = $2")
-                .bind(self.turn_id)
-                .bind(tool_use_id)
-                .fetch_optional(pool)
-                .await
-        })
-        .ok()
-        .flatten();
-        row.map(|(o, r)| (o, r.0))
+            sqlx::query_as(
+                "SELECT outcome, result FROM tool_executions WHERE turn_id = $1 AND tool_name = $2 AND arguments_hash = $3 \
+                 ORDER BY created_at, id LIMIT 1 OFFSET $4",
+            )
+            .bind(self.turn_id)
+            .bind(name)
+            .bind(arguments_hash)
+            .bind(occurrence)
+            .fetch_optional(pool)
+            .await
+        })?;
+        Ok(row.map(|(o, r)| (o, r.0)))
     }
 
     async fn record(&self, tool_use_id: &str, name: &str, input: &Value, outcome: &str, result: &Value, ms: u64) {
@@ -183,8 +213,18 @@ impl Toolbox for TurnToolbox {
 
     fn execute<'a>(&'a self, id: &'a str, name: &'a str, input: Value) -> BoxFuture<'a, ToolCallResult> {
         Box::pin(async move {
-            if let Some((outcome, result)) = self.recorded(id).await {
-                return Self::to_result(&outcome, &result);
+            let occurrence = self.occurrence(name, &hash_arguments(&input));
+            match self.recorded(name, &hash_arguments(&input), occurrence).await {
+                Ok(Some((outcome, result))) => return Self::to_result(&outcome, &result),
+                Ok(None) => {}
+                // Not knowing whether it already ran, it must not run.
+                Err(e) => {
+                    tracing::warn!(error = %e, tool.name = name, "could not check a tool's earlier runs");
+                    return Self::to_result(
+                        "error",
+                        &json!({"error": "I couldn't check my records just now; please try again"}),
+                    );
+                }
             }
             let Some(tool) = self.state.pam.tools.get(name) else {
                 return ToolCallResult {
@@ -198,9 +238,7 @@ impl Toolbox for TurnToolbox {
             if tool.needs_confirmation {
                 // Proposed, not run: the user's yes runs it later with exactly these arguments.
                 let proposed = match tool.check(&input) {
-                    Ok(()) => {
-                        super::confirm::propose(&self.state, self.user_id, self.conversation_id, tool, &input).await
-                    }
+                    Ok(()) => super::confirm::propose(&self.state, &self.ctx, self.conversation_id, tool, &input).await,
                     Err(e) => Err(pam_kernel::DomainError::invalid(&["arguments"], e.to_string())),
                 };
                 let (label, result) = match proposed {

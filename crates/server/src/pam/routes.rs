@@ -36,7 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 async fn chat_turn(state: &AppState, user: &AuthUser, body: ChatRequest) -> Result<Json<Value>, AppError> {
     let input = body.parse(None).map_err(|r| r.into_app_error())?;
-    Ok(Json(turn::run(state, user, input, &|_| {}).await?))
+    Ok(Json(turn::run(state, user, input, turn::no_events()).await?))
 }
 
 /// Talk to PAM. A repeated `message_id` (or the same text re-sent within 45 s) returns the first reply.
@@ -207,7 +207,8 @@ async fn execute_tool(
         state.pam.tools.get(&tool_name).ok_or_else(|| AppError::NotFound(format!("No tool called {tool_name}")))?;
     if tool.needs_confirmation {
         tool.check(&arguments).map_err(|e| AppError::invalid(&["body"], e.to_string()))?;
-        let proposal = super::confirm::propose(&state, user.id, None, tool, &arguments).await?;
+        let ctx = super::registry::tool_context(&state, user.id, None, None).await?;
+        let proposal = super::confirm::propose(&state, &ctx, None, tool, &arguments).await?;
         return Ok(Json(
             json!({"success": false, "confirmation_required": true, "confirmation_id": proposal["confirmation_id"],
             "summary": proposal["summary"], "tool_name": tool_name}),
@@ -271,6 +272,8 @@ async fn confirm_tool(
     user: AuthUser,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Value>, AppError> {
-    let (tool_name, out) = super::confirm::confirm(&state, user.id, id).await?;
-    Ok(Json(json!({"success": true, "data": out.data, "tool_name": tool_name, "ui_actions": out.ui_actions})))
+    let ran = super::confirm::confirm(&state, user.id, id).await?;
+    Ok(Json(
+        json!({"success": true, "data": ran.output.data, "tool_name": ran.tool_name, "ui_actions": ran.output.ui_actions}),
+    ))
 }

@@ -1,31 +1,24 @@
-//! PAM's persistence: conversations, transcript messages, turn claims (re-send de-duplication) and the
-//! usage ledger.
-
-use std::time::Duration;
+//! PAM's persistence: conversations, transcript messages and the usage ledger (turn claims are in
+//! `claims`).
 
 use chrono::{DateTime, Utc};
 use pam_brain::transcript::{Block, Message, Role};
 use pam_brain::usage::UsageRecord;
-use pam_store::{Db, is_unique_violation, with_db};
+use pam_store::{Db, with_db};
 use pam_web::error::AppError;
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use sqlx::types::Json as SqlJson;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// A chat without a conversation id continues the latest one unless it has been idle this long.
 const CONVERSATION_IDLE: chrono::Duration = chrono::Duration::hours(6);
-/// A message with no id, equal to one sent this recently, is that message re-sent.
-pub const RESEND_WINDOW: chrono::Duration = chrono::Duration::seconds(45);
 
-pub async fn resolve_conversation(
-    db: &Db,
-    user_id: Uuid,
-    requested: Option<Uuid>,
-    first_text: &str,
-) -> Result<Uuid, AppError> {
+/// The conversation a message belongs to: the one the client named (it must be the user's), else the
+/// latest unless idle, else a new id. A new conversation's row is written by [`ensure_conversation`] once
+/// the turn is claimed, so two copies of a first message arriving together do not make two conversations.
+pub async fn resolve_conversation(db: &Db, user_id: Uuid, requested: Option<Uuid>) -> Result<Uuid, AppError> {
     if let Some(id) = requested {
         let owned: Option<Uuid> = with_db!(db, |pool| {
             sqlx::query_scalar("SELECT id FROM pam_conversations WHERE id = $1 AND user_id = $2")
@@ -45,25 +38,26 @@ pub async fn resolve_conversation(
         .fetch_optional(pool)
         .await
     })?;
-    if let Some(id) = recent {
-        return Ok(id);
-    }
-    let id = Uuid::now_v7();
-    let title: String = first_text.chars().take(60).collect();
+    Ok(recent.unwrap_or_else(Uuid::now_v7))
+}
+
+/// Writes the conversation's row if it is new (a no-op for one that exists).
+pub async fn ensure_conversation(db: &Db, user_id: Uuid, id: Uuid, title: &str) -> Result<(), AppError> {
     let now = Utc::now();
     with_db!(db, |pool| {
         sqlx::query(
-            "INSERT INTO pam_conversations (id, user_id, title, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+            "INSERT INTO pam_conversations (id, user_id, title, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+             ON CONFLICT (id) DO NOTHING",
         )
         .bind(id)
         .bind(user_id)
-        .bind(&title)
+        .bind(title)
         .bind(now)
         .execute(pool)
         .await
         .map(|_| ())
     })?;
-    Ok(id)
+    Ok(())
 }
 
 pub async fn history(db: &Db, conversation_id: Uuid, limit: i64) -> Result<Vec<Message>, AppError> {
@@ -109,113 +103,6 @@ pub async fn append(db: &Db, conversation_id: Uuid, user_id: Uuid, messages: &[M
         tx.commit().await
     })?;
     Ok(())
-}
-
-pub fn text_hash(text: &str, conversation_id: Uuid) -> String {
-    hex::encode(Sha256::digest(format!("{conversation_id}\n{}", text.trim()).as_bytes()))
-}
-
-/// The outcome of claiming a turn.
-pub enum Claim {
-    /// This request runs the turn.
-    Run { turn_id: Uuid, message_id: String },
-    /// An earlier request ran (or is running) it: here is its reply.
-    Replay(Value),
-}
-
-/// Claims a turn by its message id (or, without one, by its text within the re-send window); a repeat
-/// waits for the first to finish and gets its reply.
-pub async fn claim_turn(
-    db: &Db,
-    user_id: Uuid,
-    conversation_id: Uuid,
-    message_id: Option<&str>,
-    text: &str,
-) -> Result<Claim, AppError> {
-    let hash = text_hash(text, conversation_id);
-    let message_id = match message_id {
-        Some(id) => id.to_string(),
-        None => {
-            let recent: Option<String> = with_db!(db, |pool| {
-                sqlx::query_scalar(
-                    "SELECT message_id FROM pam_turns WHERE user_id = $1 AND text_hash = $2 AND created_at > $3 ORDER BY created_at DESC LIMIT 1",
-                )
-                .bind(user_id)
-                .bind(&hash)
-                .bind(Utc::now() - RESEND_WINDOW)
-                .fetch_optional(pool)
-                .await
-            })?;
-            match recent {
-                Some(id) => return wait_for_reply(db, user_id, &id).await.map(Claim::Replay),
-                // Two copies arriving together both miss the lookup; a id derived from the text and the
-                // 45-second slot makes the second collide with the first on the unique index.
-                None => format!("auto-{}-{}", &hash[..16], Utc::now().timestamp() / RESEND_WINDOW.num_seconds()),
-            }
-        }
-    };
-    let turn_id = Uuid::now_v7();
-    let inserted = with_db!(db, |pool| {
-        sqlx::query(
-            "INSERT INTO pam_turns (id, user_id, conversation_id, message_id, text_hash, status, created_at) VALUES ($1, $2, $3, $4, $5, 'running', $6)",
-        )
-        .bind(turn_id)
-        .bind(user_id)
-        .bind(conversation_id)
-        .bind(&message_id)
-        .bind(&hash)
-        .bind(Utc::now())
-        .execute(pool)
-        .await
-        .map(|_| ())
-    });
-    match inserted {
-        Ok(_) => Ok(Claim::Run { turn_id, message_id }),
-        Err(e) if is_unique_violation(&e) => wait_for_reply(db, user_id, &message_id).await.map(Claim::Replay),
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn wait_for_reply(db: &Db, user_id: Uuid, message_id: &str) -> Result<Value, AppError> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
-    loop {
-        let row: Option<(String, Option<SqlJson<Value>>)> = with_db!(db, |pool| {
-            sqlx::query_as("SELECT status, reply FROM pam_turns WHERE user_id = $1 AND message_id = $2")
-                .bind(user_id)
-                .bind(message_id)
-                .fetch_optional(pool)
-                .await
-        })?;
-        match row {
-            Some((status, Some(reply))) if status == "done" => return Ok(reply.0),
-            None => return Err(AppError::Conflict("That message is no longer available; send it again".into())),
-            _ if tokio::time::Instant::now() >= deadline => {
-                return Err(AppError::Conflict("That message is still being answered".into()));
-            }
-            _ => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-}
-
-pub async fn finish_turn(db: &Db, turn_id: Uuid, reply: &Value) -> Result<(), AppError> {
-    with_db!(db, |pool| {
-        sqlx::query("UPDATE pam_turns SET status = 'done', reply = $2 WHERE id = $1")
-            .bind(turn_id)
-            .bind(SqlJson(reply))
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })?;
-    Ok(())
-}
-
-/// A turn that failed before it had a reply is released so the client may send it again.
-pub async fn release_turn(db: &Db, turn_id: Uuid) {
-    let _ = with_db!(db, |pool| sqlx::query("DELETE FROM pam_turns WHERE id = $1")
-        .bind(turn_id)
-        .execute(pool)
-        .await
-        .map(|_| ()));
 }
 
 pub async fn record_usage(

@@ -34,7 +34,7 @@ pub async fn run(
         }
         let request = ChatRequest { message: Some(line), ..Default::default() };
         let text = match request.parse(None) {
-            Ok(input) => match turn::run(state, user, input, &|_| {}).await {
+            Ok(input) => match turn::run(state, user, input, turn::no_events()).await {
                 Ok(reply) => reply["response"].as_str().unwrap_or_default().to_string(),
                 Err(e) => format!("(error: {e})"),
             },

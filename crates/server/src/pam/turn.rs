@@ -1,10 +1,11 @@
 //! The one turn pipeline (SPEC §5.1) every door uses: WebSocket, REST chat, pam-simple.
 //! normalise context → load the user's context → guardrails → agent loop → persist → reply.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::Utc;
-use pam_brain::agent::{TurnEvent, TurnOptions, run_turn_with};
+use pam_brain::agent::{TurnEvent, TurnOptions, TurnOutcome, run_turn_with};
 use pam_brain::registry::{OFFLINE_MODEL, ProviderKind};
 use pam_brain::transcript::Message;
 use pam_kernel::Caller;
@@ -15,9 +16,10 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::claims::{self, Claim};
 use super::context::{self, ChatContext};
 use super::registry::TurnToolbox;
-use super::store::{self, Claim};
+use super::store;
 use crate::state::AppState;
 
 pub const MAX_MESSAGE_CHARS: usize = 2000;
@@ -98,70 +100,130 @@ fn source_of(state: &AppState, model: &str) -> &'static str {
     }
 }
 
+/// Where a turn's progress goes while it runs (streamed chunks and tool calls on the WebSocket).
+pub type TurnSink = Arc<dyn Fn(TurnEvent) + Send + Sync>;
+
+/// A sink for doors that only want the final reply.
+pub fn no_events() -> TurnSink {
+    Arc::new(|_| {})
+}
+
 /// Runs one turn and returns the reply body (REST shape; the WebSocket adds `type`).
-pub async fn run(
-    state: &AppState,
-    user: &Caller,
-    input: ChatInput,
-    sink: &(dyn Fn(TurnEvent) + Send + Sync),
-) -> Result<Value, AppError> {
+///
+/// The work runs in a task of its own that this call awaits: a client that disconnects (axum then drops
+/// this future) does not cut the turn short, and the reply is stored for the re-send. A panic in the
+/// turn becomes a 500 here and releases the claim (see [`claims::TurnLease`]).
+pub async fn run(state: &AppState, user: &Caller, input: ChatInput, sink: TurnSink) -> Result<Value, AppError> {
+    let task = tokio::spawn(run_claimed(state.clone(), user.clone(), input, sink));
+    match task.await {
+        Ok(result) => result,
+        Err(join) => {
+            tracing::error!(user.id = %user.id, error = %join, "a chat turn panicked or was cancelled");
+            Err(AppError::Internal(anyhow::anyhow!("the turn did not finish: {join}")))
+        }
+    }
+}
+
+fn stamp(reply: &mut Value, started: Instant) {
+    reply["processing_time_ms"] = json!(started.elapsed().as_millis() as u64);
+    reply["timestamp"] = json!(Utc::now());
+}
+
+async fn run_claimed(state: AppState, user: Caller, input: ChatInput, sink: TurnSink) -> Result<Value, AppError> {
     let started = Instant::now();
     let profile = service::get_cached(&state.domains.profiles, user.id).await?;
     let tz = context::zone(&input.context, &profile);
-    let conversation_id = store::resolve_conversation(&state.db, user.id, input.conversation_id, &input.text).await?;
-    let (turn_id, message_id) =
-        match store::claim_turn(&state.db, user.id, conversation_id, input.message_id.as_deref(), &input.text).await? {
-            Claim::Replay(mut reply) => {
-                reply["timestamp"] = json!(Utc::now());
-                reply["processing_time_ms"] = json!(started.elapsed().as_millis() as u64);
-                return Ok(reply);
-            }
-            Claim::Run { turn_id, message_id } => (turn_id, message_id),
-        };
-    // A yes or no to PAM's pending proposal is answered here, without the model.
-    if let Some(yes) = super::confirm::answer(&input.text)
-        && let Some(pending) = super::confirm::pending_in(state, user.id, conversation_id).await?
-    {
-        let (text, ui_actions) = if yes {
-            let done = super::confirm::carry_out(state, user.id, pending).await;
-            (done.text, done.ui_actions)
-        } else {
+    let conversation_id = store::resolve_conversation(&state.db, user.id, input.conversation_id).await?;
+    let claim = claims::claim_turn(
+        &state.db,
+        user.id,
+        conversation_id,
+        input.message_id.as_deref(),
+        &input.text,
+        input.conversation_id.is_some(),
+    )
+    .await?;
+    let (lease, message_id, conversation_id) = match claim {
+        Claim::Replay(mut reply) => {
+            stamp(&mut reply, started);
+            return Ok(reply);
+        }
+        Claim::Run { lease, message_id, conversation_id } => (lease, message_id, conversation_id),
+    };
+    let turn = Turn { state: &state, user: &user, input: &input, profile: &profile, tz, conversation_id, message_id };
+    match turn.answer(lease.turn_id, sink.as_ref()).await {
+        Ok(mut reply) => {
+            lease.finish(&reply).await?;
+            stamp(&mut reply, started);
+            Ok(reply)
+        }
+        Err(e) => {
+            // Nothing was answered: a re-send runs the turn again, replaying any tool that already ran.
+            lease.release().await;
+            Err(e)
+        }
+    }
+}
+
+/// One claimed turn's inputs.
+struct Turn<'a> {
+    state: &'a AppState,
+    user: &'a Caller,
+    input: &'a ChatInput,
+    profile: &'a pam_profiles::Profile,
+    tz: chrono_tz::Tz,
+    conversation_id: Uuid,
+    message_id: String,
+}
+
+impl Turn<'_> {
+    fn reply(&self, text: &str, ui_actions: Value, source: &str, error: Value) -> Value {
+        json!({"response": text, "message": text, "content": text, "ui_actions": ui_actions, "actions": ui_actions,
+            "tool_calls": [], "map_action": null, "conversation_id": self.conversation_id,
+            "session_id": self.conversation_id, "message_id": self.message_id, "source": source, "model": null,
+            "error": error})
+    }
+
+    async fn answer(&self, turn_id: Uuid, sink: &(dyn Fn(TurnEvent) + Send + Sync)) -> Result<Value, AppError> {
+        let (state, user, input) = (self.state, self.user, self.input);
+        let title: String = input.text.chars().take(60).collect();
+        store::ensure_conversation(&state.db, user.id, self.conversation_id, &title).await?;
+        // SPEC §5.5: the answer to a proposal is the next message. A yes or no is handled here, without the
+        // model; any other message lets the proposal lapse.
+        let pending = super::confirm::pending_in(state, user.id, self.conversation_id).await?;
+        if let (Some(yes), Some(pending)) = (super::confirm::answer(&input.text), pending) {
+            let (text, ui_actions, error) = if yes {
+                let done = super::confirm::carry_out(state, user.id, pending).await;
+                (done.text, done.ui_actions, done.error)
+            } else {
+                super::confirm::cancel(state, pending).await?;
+                ("OK, I won't do that.".to_string(), Vec::new(), None)
+            };
+            let messages = [Message::user_text(input.text.clone()), Message::assistant_text(text.clone())];
+            store::append(&state.db, self.conversation_id, user.id, &messages).await?;
+            let error = error.map_or(json!(false), |e| json!(e));
+            return Ok(self.reply(&text, json!(ui_actions), "pam", error));
+        }
+        if let Some(pending) = pending {
             super::confirm::cancel(state, pending).await?;
-            ("OK, I won't do that.".to_string(), Vec::new())
-        };
-        let messages = [Message::user_text(input.text.clone()), Message::assistant_text(text.clone())];
-        store::append(&state.db, conversation_id, user.id, &messages).await?;
-        let mut reply = json!({"response": text, "message": text, "content": text, "ui_actions": ui_actions, "actions": ui_actions,
-            "tool_calls": [], "map_action": null, "conversation_id": conversation_id, "session_id": conversation_id,
-            "message_id": message_id, "source": "pam", "model": null, "error": false});
-        store::finish_turn(&state.db, turn_id, &reply).await?;
-        reply["processing_time_ms"] = json!(started.elapsed().as_millis() as u64);
-        reply["timestamp"] = json!(Utc::now());
-        return Ok(reply);
-    }
-    if super::guardrails::suspicious(&input.text) {
-        // Flag only: the message still gets an ordinary answer, and tool data never acts as instructions.
-        tracing::warn!(user.id = %user.id, "message looks like a prompt-injection attempt");
-    }
-    let allowance = super::spend::allowance(state, user.id).await?;
-    let chain =
-        if matches!(allowance, super::spend::Allowance::Capped(_)) { &state.pam.offline } else { &state.pam.chain };
-    let result = async {
-        let history = store::history(&state.db, conversation_id, 40).await?;
-        let ctx = super::registry::tool_context(state, user.id, Some(turn_id), Some(tz)).await?;
-        let toolbox = TurnToolbox {
-            state: state.clone(),
-            ctx,
-            user_id: user.id,
-            conversation_id: Some(conversation_id),
-            turn_id,
-        };
+        }
+        if super::guardrails::suspicious(&input.text) {
+            // Flag only: the message still gets an ordinary answer, and tool data never acts as instructions.
+            tracing::warn!(user.id = %user.id, "message looks like a prompt-injection attempt");
+        }
+        let allowance = super::spend::allowance(state, user.id).await?;
+        let chain =
+            if matches!(allowance, super::spend::Allowance::Capped(_)) { &state.pam.offline } else { &state.pam.chain };
+        let history = store::history(&state.db, self.conversation_id, 40).await?;
+        let ctx = super::registry::tool_context(state, user.id, Some(turn_id), Some(self.tz)).await?;
+        let toolbox = TurnToolbox::new(state.clone(), ctx, Some(self.conversation_id), turn_id);
         let budgets = pam_wins::budgets::all(&state.domains.wins, user.id).await?;
         let budget_lines: Vec<String> =
             budgets.iter().map(|b| format!("{} {}/month", b.category, b.monthly_limit.to_decimal_string())).collect();
-        let system = context::system_prompt(&profile, &input.context, tz, &budget_lines);
-        let options = TurnOptions { today: Some(Utc::now().with_timezone(&tz).date_naive()), ..Default::default() };
-        let span = tracing::info_span!("turn", user.id = %user.id, conversation.id = %conversation_id);
+        let system = context::system_prompt(self.profile, &input.context, self.tz, &budget_lines);
+        let options =
+            TurnOptions { today: Some(Utc::now().with_timezone(&self.tz).date_naive()), ..Default::default() };
+        let span = tracing::info_span!("turn", user.id = %user.id, conversation.id = %self.conversation_id);
         let outcome = tracing::Instrument::instrument(
             run_turn_with(
                 chain,
@@ -176,66 +238,66 @@ pub async fn run(
             span,
         )
         .await;
-        Ok::<_, AppError>(outcome)
-    }
-    .await;
-    let outcome = match result {
-        Ok(o) => o,
-        Err(e) => {
-            store::release_turn(&state.db, turn_id).await;
-            return Err(e);
-        }
-    };
-    let reply = match outcome {
-        Ok(outcome) => {
-            store::append(&state.db, conversation_id, user.id, &outcome.new_messages).await?;
-            store::record_usage(&state.db, user.id, conversation_id, turn_id, &outcome.usage).await?;
-            let map_action = outcome
-                .ui_actions
-                .iter()
-                .find(|a| a["type"] == "open_map")
-                .and_then(|a| a["metadata"].get("map_action").cloned());
-            let mut text =
-                if outcome.text.is_empty() { outcome.error.clone().unwrap_or_default() } else { outcome.text.clone() };
-            let notice = match &allowance {
-                super::spend::Allowance::Ok => None,
-                super::spend::Allowance::Warn(n) | super::spend::Allowance::Capped(n) => Some(n.clone()),
-            };
-            if let Some(n) = &notice {
-                text = format!("{n}\n\n{text}");
+        let notice = match &allowance {
+            super::spend::Allowance::Ok => None,
+            super::spend::Allowance::Warn(n) | super::spend::Allowance::Capped(n) => Some(n.clone()),
+        };
+        match outcome {
+            Ok(outcome) => {
+                store::append(&state.db, self.conversation_id, user.id, &outcome.new_messages).await?;
+                store::record_usage(&state.db, user.id, self.conversation_id, turn_id, &outcome.usage).await?;
+                Ok(self.model_reply(&outcome, notice))
             }
-            json!({
-                "response": text, "message": text, "content": text,
-                "ui_actions": outcome.ui_actions, "actions": outcome.ui_actions,
-                "tool_calls": outcome.tool_calls.iter().map(|c| {
-                    let mut call = json!({"id": c.id, "name": c.name, "status": c.status});
-                    if let Some(d) = &c.detail {
-                        call["confirmation_id"] = d["confirmation_id"].clone();
-                        call["summary"] = d["summary"].clone();
-                    }
-                    call
-                }).collect::<Vec<_>>(),
-                "map_action": map_action,
-                "conversation_id": conversation_id, "session_id": conversation_id, "message_id": message_id,
-                "source": source_of(state, &outcome.model), "model": outcome.model,
-                "error": match &outcome.error { Some(e) => json!(format!("{e} Please try again.")), None => json!(false) },
-                "retryable": outcome.retryable,
-                "notice": notice,
-                "usage": {"input_tokens": outcome.usage.iter().map(|u| u.usage.input_tokens).sum::<u64>(),
-                          "output_tokens": outcome.usage.iter().map(|u| u.usage.output_tokens).sum::<u64>()},
+            Err(e) => {
+                tracing::warn!(error = %e, "turn failed");
+                let message = "I couldn't reach my brain just now — please try again in a moment.";
+                let mut reply = self.reply(message, json!([]), "none", json!(message));
+                reply["retryable"] = json!(true);
+                Ok(reply)
+            }
+        }
+    }
+
+    fn model_reply(&self, outcome: &TurnOutcome, notice: Option<String>) -> Value {
+        let map_action = outcome
+            .ui_actions
+            .iter()
+            .find(|a| a["type"] == "open_map")
+            .and_then(|a| a["metadata"].get("map_action").cloned());
+        // SPEC §5.2: on a brain failure `error` is the human message and `message`/`content` say the same,
+        // even when some text had already streamed.
+        let human_error = outcome.error.as_ref().map(|e| format!("{e} Please try again."));
+        let mut text = match &human_error {
+            Some(e) => e.clone(),
+            None => outcome.text.clone(),
+        };
+        if let Some(n) = &notice {
+            text = format!("{n}\n\n{text}");
+        }
+        let tool_calls: Vec<Value> = outcome
+            .tool_calls
+            .iter()
+            .map(|c| {
+                let mut call = json!({"id": c.id, "name": c.name, "status": c.status});
+                if let Some(d) = &c.detail {
+                    call["confirmation_id"] = d["confirmation_id"].clone();
+                    call["summary"] = d["summary"].clone();
+                }
+                call
             })
-        }
-        Err(e) => {
-            let message = "I couldn't reach my brain just now — please try again in a moment.";
-            tracing::warn!(error = %e, "turn failed");
-            json!({"response": message, "message": message, "content": message, "ui_actions": [], "actions": [], "tool_calls": [],
-                   "map_action": null, "conversation_id": conversation_id, "session_id": conversation_id, "message_id": message_id,
-                   "source": "none", "model": null, "error": message, "retryable": true})
-        }
-    };
-    let mut reply = reply;
-    store::finish_turn(&state.db, turn_id, &reply).await?;
-    reply["processing_time_ms"] = json!(started.elapsed().as_millis() as u64);
-    reply["timestamp"] = json!(Utc::now());
-    Ok(reply)
+            .collect();
+        let mut reply =
+            self.reply(&text, json!(outcome.ui_actions), source_of(self.state, &outcome.model), json!(false));
+        reply["tool_calls"] = json!(tool_calls);
+        reply["map_action"] = json!(map_action);
+        reply["model"] = json!(outcome.model);
+        reply["error"] = human_error.map_or(json!(false), |e| json!(e));
+        reply["retryable"] = json!(outcome.retryable);
+        reply["notice"] = json!(notice);
+        reply["usage"] = json!({
+            "input_tokens": outcome.usage.iter().map(|u| u.usage.input_tokens).sum::<u64>(),
+            "output_tokens": outcome.usage.iter().map(|u| u.usage.output_tokens).sum::<u64>(),
+        });
+        reply
+    }
 }

@@ -51,7 +51,13 @@ async fn a_repeated_key_replays_the_first_response(backend: Backend) {
     // Keys are per user: another user's identical key is independent.
     let someone = app.register("quinn@example.com").await;
     assert_eq!(upload(&app, &someone, "key-1", upload_body("profile_image")).await.status(), 201);
-    // A new key makes a new upload.
-    assert_eq!(upload(&app, &user, "key-2", upload_body("profile_image")).await.status(), 201);
-    assert_eq!(stored_files(&app, &user), 2);
+    // A new key makes a new upload, and the picture it replaces is deleted.
+    let second = upload(&app, &user, "key-2", upload_body("profile_image")).await;
+    assert_eq!(second.status(), 201);
+    let second_url = second.json::<Value>().await.unwrap()["url"].as_str().unwrap().to_string();
+    assert_ne!(second_url, first_body["url"].as_str().unwrap());
+    assert_eq!(stored_files(&app, &user), 1, "the replaced picture is gone");
+    let old = app.get(first_body["url"].as_str().unwrap(), &user.token).await;
+    assert_eq!(old.status(), 404);
+    assert_eq!(app.get(&second_url, &user.token).await.status(), 200);
 }

@@ -91,7 +91,10 @@ async fn deletions_wait_for_confirmation(backend: Backend) {
         .unwrap();
     assert_eq!(proposal["success"], false);
     assert_eq!(proposal["confirmation_required"], true);
-    assert!(proposal["summary"].as_str().unwrap().contains(&id));
+    // The question is a sentence a person reads, not the arguments.
+    let summary = proposal["summary"].as_str().unwrap();
+    assert!(summary.starts_with("Delete the $5.00 fuel expense of "), "{summary}");
+    assert!(summary.ends_with('?') && !summary.contains(&id), "{summary}");
     assert_eq!(count().await, 1, "nothing deleted before confirmation");
     let confirm_path = format!("/api/v1/pam/tools/confirm/{}", proposal["confirmation_id"].as_str().unwrap());
     let done: Value =
@@ -162,7 +165,7 @@ async fn terminal_chat_and_restarts_keep_the_conversation(backend: Backend) {
     assert!(printed.contains("You've spent $9.00 over the last 1 day"), "{printed}");
 
     // A second server on the same database sees the conversation (nothing lived only in memory).
-    let database_url = app.state.config.database_url.clone();
+    let database_url = app.state.config.database_url.expose().to_string();
     let again = spawn_app_with(backend, &[("DATABASE_URL", &database_url)]).await;
     let history: Value = again.get("/api/v1/pam/history", &user.token).await.json().await.unwrap();
     let texts: Vec<&str> =

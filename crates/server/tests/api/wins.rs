@@ -39,21 +39,25 @@ async fn expense_crud_and_filters(backend: Backend) {
     )
     .await;
     assert_eq!(diesel["amount"], 42.5);
-    assert_eq!(diesel["category"], "fuel", "synonym mapped");
+    assert_eq!(diesel["category"], "Diesel", "the user's own category, as written");
     assert_eq!(diesel["currency"], "AUD", "the user's currency");
     assert_eq!(diesel["tags"], json!(["trip"]));
-    let park = expense(&app, &user, json!({"amount": "35", "category": "caravan park", "date": "2026-03-05"})).await;
-    assert_eq!(park["category"], "campground");
-    let today = expense(&app, &user, json!({"amount": 7, "category": "coffee"})).await;
-    assert_eq!(today["category"], "dining");
+    let park = expense(&app, &user, json!({"amount": "35", "category": " RV  Parks ", "date": "2026-03-05"})).await;
+    assert_eq!(park["category"], "RV Parks", "trimmed, spacing collapsed, case kept");
+    let today = expense(&app, &user, json!({"amount": 7, "category": "Coffee"})).await;
+    assert_eq!(today["category"], "Coffee");
     assert_eq!(today["date"].as_str().unwrap(), chrono::Utc::now().date_naive().to_string(), "UTC until a zone is set");
 
     let list: Value = app.get("/api/v1/expenses", &user.token).await.json().await.unwrap();
     assert_eq!(list["total"], 3);
     assert_eq!(list["total_amount"], 84.5);
     assert_eq!(list["limit"], 50);
-    let fuel: Value = app.get("/api/v1/expenses?category=petrol", &user.token).await.json().await.unwrap();
-    assert_eq!(fuel["total"], 1, "filter by synonym");
+    let fuel: Value = app.get("/api/v1/expenses?category=DIESEL", &user.token).await.json().await.unwrap();
+    assert_eq!(fuel["total"], 1, "filters match without regard to case");
+    let parks: Value = app.get("/api/v1/expenses?category=rv%20parks", &user.token).await.json().await.unwrap();
+    assert_eq!(parks["expenses"][0]["category"], "RV Parks");
+    let other: Value = app.get("/api/v1/expenses?category=petrol", &user.token).await.json().await.unwrap();
+    assert_eq!(other["total"], 0, "a different word is a different category");
     let march: Value =
         app.get("/api/v1/expenses?start_date=2026-03-03&end_date=2026-03-31", &user.token).await.json().await.unwrap();
     assert_eq!(march["expenses"][0]["id"], park["id"]);
@@ -78,7 +82,7 @@ async fn expense_crud_and_filters(backend: Backend) {
         .unwrap();
     assert_eq!(patched["amount"], 40.1);
     assert_eq!(patched["description"], Value::Null);
-    assert_eq!(patched["category"], "fuel");
+    assert_eq!(patched["category"], "Diesel");
     let res = app.request(Method::DELETE, &format!("/api/v1/expenses/{id}"), Some(&user.token)).send().await.unwrap();
     assert_eq!(res.status(), 204);
     assert_error(app.get(&format!("/api/v1/expenses/{id}"), &user.token).await, 404, "not_found").await;
@@ -154,8 +158,9 @@ async fn budgets_are_unique_per_category(backend: Backend) {
     let budget: Value = res.json().await.unwrap();
     assert_eq!(budget["alert_threshold"], 80);
     assert_eq!(budget["currency"], "AUD");
-    let dup = post(&app, &user, "/api/v1/budgets", json!({"category": "diesel", "monthly_limit": 300})).await;
+    let dup = post(&app, &user, "/api/v1/budgets", json!({"category": " fuel ", "monthly_limit": 300})).await;
     assert_error(dup, 409, "conflict").await;
+    assert_eq!(budget["category"], "Fuel", "kept as the user wrote it");
     let res = post(
         &app,
         &user,
@@ -180,7 +185,7 @@ async fn budgets_are_unique_per_category(backend: Backend) {
     assert_eq!(patched["alert_threshold"], 90);
     let list: Value = app.get("/api/v1/budgets", &user.token).await.json().await.unwrap();
     assert_eq!(list["total"], 1);
-    assert_eq!(list["budgets"][0]["category"], "fuel");
+    assert_eq!(list["budgets"][0]["category"], "Fuel");
     // Another user may have the same category.
     let other = app.register("bea@example.com").await;
     assert_eq!(

@@ -15,7 +15,7 @@ use crate::WinsState;
 use crate::{alerts, category};
 
 mod query;
-pub use query::{Filter, all, in_range, list};
+pub use query::{Filter, all, categories, in_range, list};
 
 /// A new expense. `date` defaults to today in the user's time zone.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -185,8 +185,8 @@ pub async fn create(state: &WinsState, user_id: Uuid, input: NewExpense) -> Resu
     let row: ExpenseRow = with_db!(&state.db, |pool| {
         sqlx::query_as(
             "INSERT INTO expenses (id, user_id, amount_cents, currency, category, description, expense_date, location, \
-             tags, receipt_url, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
-             RETURNING *",
+             tags, receipt_url, created_at, updated_at, category_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING *",
         )
         .bind(Uuid::now_v7())
         .bind(user_id)
@@ -199,11 +199,12 @@ pub async fn create(state: &WinsState, user_id: Uuid, input: NewExpense) -> Resu
         .bind(SqlJson(&c.tags))
         .bind(&c.receipt_url)
         .bind(now)
+        .bind(category::key(&c.category))
         .fetch_one(pool)
         .await
     })?;
     let expense = Expense::from(row);
-    alerts::check_after_spending(state, user_id, &expense.category, expense.date).await?;
+    after_spending(state, user_id, &expense).await;
     tracing::info!(user.id = %user_id, expense.id = %expense.id, "expense recorded");
     Ok(expense)
 }
@@ -248,7 +249,7 @@ pub async fn update(state: &WinsState, user_id: Uuid, id: Uuid, u: ExpenseUpdate
     let row: Option<ExpenseRow> = with_db!(&state.db, |pool| {
         sqlx::query_as(
             "UPDATE expenses SET amount_cents = $3, category = $4, description = $5, expense_date = $6, location = $7, \
-             tags = $8, receipt_url = $9, updated_at = $10 WHERE id = $1 AND user_id = $2 RETURNING *",
+             tags = $8, receipt_url = $9, updated_at = $10, category_key = $11 WHERE id = $1 AND user_id = $2 RETURNING *",
         )
         .bind(id)
         .bind(user_id)
@@ -260,12 +261,22 @@ pub async fn update(state: &WinsState, user_id: Uuid, id: Uuid, u: ExpenseUpdate
         .bind(SqlJson(&c.tags))
         .bind(&c.receipt_url)
         .bind(Utc::now())
+        .bind(category::key(&c.category))
         .fetch_optional(pool)
         .await
     })?;
     let expense = row.map(Expense::from).ok_or_else(|| DomainError::not_found("Expense"))?;
-    alerts::check_after_spending(state, user_id, &expense.category, expense.date).await?;
+    after_spending(state, user_id, &expense).await;
     Ok(expense)
+}
+
+/// Budget alerts for the expense's category. The expense is stored whatever happens here: a failure is
+/// logged, never turned into an error (a client retrying that error would store the expense twice), and
+/// the hourly sweep records any alert missed.
+async fn after_spending(state: &WinsState, user_id: Uuid, expense: &Expense) {
+    if let Err(e) = alerts::check_after_spending(state, user_id, &expense.category, expense.date).await {
+        tracing::warn!(user.id = %user_id, expense.id = %expense.id, error = %e, "could not check budget alerts");
+    }
 }
 
 pub async fn delete(state: &WinsState, user_id: Uuid, id: Uuid) -> Result<(), DomainError> {

@@ -10,7 +10,10 @@ use crate::{WinsState, category};
 
 /// A checked filter: category as stored, date range in order.
 pub struct Filter {
+    /// The category as the client wrote it (echoed back).
     pub category: Option<String>,
+    /// What it is matched by: case and spacing folded.
+    key: Option<String>,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
 }
@@ -30,7 +33,8 @@ impl Filter {
         {
             return Err(DomainError::invalid(&["query", "start_date"], "must not be after end_date"));
         }
-        Ok(Filter { category, start, end })
+        let key = category.as_deref().map(category::key);
+        Ok(Filter { category, key, start, end })
     }
 }
 
@@ -41,7 +45,7 @@ impl Filter {
         let mut sql = String::from("user_id = $1");
         let mut n = 2;
         for (present, condition) in [
-            (self.category.is_some(), "category = "),
+            (self.key.is_some(), "category_key = "),
             (self.start.is_some(), "expense_date >= "),
             (self.end.is_some(), "expense_date <= "),
         ] {
@@ -58,8 +62,8 @@ impl Filter {
 macro_rules! bind_filter {
     ($query:expr, $user_id:expr, $filter:expr) => {{
         let mut q = $query.bind($user_id);
-        if let Some(c) = &$filter.category {
-            q = q.bind(c);
+        if let Some(k) = &$filter.key {
+            q = q.bind(k);
         }
         if let Some(s) = $filter.start {
             q = q.bind(s);
@@ -145,4 +149,19 @@ pub async fn all(state: &WinsState, user_id: Uuid) -> Result<Vec<Expense>, Domai
             .await
     })?;
     Ok(rows.into_iter().map(Expense::from).collect())
+}
+
+/// The categories the user has used or budgeted for, as they spell them (budgets first).
+pub async fn categories(state: &WinsState, user_id: Uuid) -> Result<Vec<String>, DomainError> {
+    let rows: Vec<String> = with_db!(&state.db, |pool| {
+        sqlx::query_scalar(
+            "SELECT category FROM budgets WHERE user_id = $1 \
+             UNION ALL SELECT DISTINCT category FROM expenses WHERE user_id = $1",
+        )
+        .bind(user_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows.into_iter().filter(|c| seen.insert(category::key(c))).collect())
 }

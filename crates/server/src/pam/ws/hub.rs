@@ -1,0 +1,68 @@
+//! Every open socket of this instance by user, so pushes (timers, budget alerts) reach each socket of a
+//! user here; the platform's push bus delivers to it.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::socket::Socket;
+
+pub struct Hub {
+    sockets: Mutex<HashMap<Uuid, Vec<Socket>>>,
+    /// Flipped once on shutdown: every session closes with 1001.
+    pub(super) closing: tokio::sync::watch::Sender<bool>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub { sockets: Mutex::default(), closing: tokio::sync::watch::channel(false).0 }
+    }
+}
+
+impl Hub {
+    pub(super) fn add(&self, user_id: Uuid, socket: Socket) {
+        self.sockets.lock().unwrap_or_else(|p| p.into_inner()).entry(user_id).or_default().push(socket);
+    }
+
+    pub(super) fn remove(&self, user_id: Uuid, socket_id: Uuid) {
+        let mut sockets = self.sockets.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(list) = sockets.get_mut(&user_id) {
+            list.retain(|s| s.id != socket_id);
+            if list.is_empty() {
+                sockets.remove(&user_id);
+            }
+        }
+    }
+
+    /// Pushes an unsolicited frame to every socket of a user; returns how many sockets got it.
+    pub fn push(&self, user_id: Uuid, frame: Value) -> usize {
+        let sockets = self.sockets.lock().unwrap_or_else(|p| p.into_inner());
+        let list = sockets.get(&user_id).cloned().unwrap_or_default();
+        drop(sockets);
+        for s in &list {
+            s.push(frame.clone());
+        }
+        list.len()
+    }
+
+    /// Asks every session to close with 1001 (server going away) and waits, briefly, until they have.
+    pub async fn close_all(&self, wait: std::time::Duration) {
+        self.closing.send_replace(true);
+        let deadline = tokio::time::Instant::now() + wait;
+        while self.connections() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    pub fn connections(&self) -> usize {
+        self.sockets.lock().map(|s| s.values().map(Vec::len).sum()).unwrap_or(0)
+    }
+}
+
+impl pam_platform::push::PushSink for Hub {
+    fn deliver(&self, user_id: Uuid, frame: &Value) -> usize {
+        self.push(user_id, frame.clone())
+    }
+}

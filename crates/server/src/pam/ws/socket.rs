@@ -1,0 +1,106 @@
+//! One socket's outgoing side: a bounded queue to its writer, the pushes held while a turn from it is in
+//! flight, and the guard that always ends a turn — with its reply, or with an error frame if the turn's
+//! task died — so held pushes are never stuck behind a reply that will not come.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::ws::{Message as WsMessage, Utf8Bytes};
+use chrono::Utc;
+use serde_json::{Value, json};
+use tokio::sync::{Notify, mpsc};
+use uuid::Uuid;
+
+/// Frames queued for a socket's writer. A client that stops reading fills it and is closed.
+pub const OUTGOING_FRAMES: usize = 256;
+/// Pushes held behind an in-flight turn; past this the oldest is dropped.
+pub const HELD_PUSHES: usize = 64;
+
+#[derive(Clone)]
+pub struct Socket {
+    pub id: Uuid,
+    tx: mpsc::Sender<WsMessage>,
+    held: Arc<Mutex<Held>>,
+    /// Set off when the writer cannot keep up: the session closes the socket.
+    pub stalled: Arc<Notify>,
+}
+
+#[derive(Default)]
+struct Held {
+    turns_in_flight: usize,
+    queued: Vec<Value>,
+}
+
+impl Socket {
+    pub fn new(tx: mpsc::Sender<WsMessage>) -> Socket {
+        Socket { id: Uuid::new_v4(), tx, held: Arc::default(), stalled: Arc::new(Notify::new()) }
+    }
+
+    /// Queues a frame; a full queue means the client is not reading, and the session is told to close.
+    pub fn send(&self, frame: Value) {
+        self.send_message(WsMessage::Text(Utf8Bytes::from(frame.to_string())));
+    }
+
+    pub fn send_message(&self, message: WsMessage) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(message) {
+            self.stalled.notify_one();
+        }
+    }
+
+    /// Sends an unsolicited frame now, or after the in-flight turn's reply.
+    pub fn push(&self, frame: Value) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        if held.turns_in_flight > 0 {
+            if held.queued.len() >= HELD_PUSHES {
+                held.queued.remove(0);
+                tracing::warn!(socket.id = %self.id, "too many pushes held behind a turn; dropped the oldest");
+            }
+            held.queued.push(frame);
+        } else {
+            self.send(frame);
+        }
+    }
+
+    /// Marks a turn from this socket in flight until the returned guard is finished or dropped.
+    pub fn turn_started(&self, message_id: &str) -> InFlight {
+        self.held.lock().unwrap_or_else(|p| p.into_inner()).turns_in_flight += 1;
+        InFlight { socket: self.clone(), message_id: message_id.to_string(), done: false }
+    }
+
+    /// Sends the turn's reply, then whatever pushes waited for it.
+    fn turn_finished(&self, reply: Value) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        self.send(reply);
+        held.turns_in_flight = held.turns_in_flight.saturating_sub(1);
+        if held.turns_in_flight == 0 {
+            for frame in std::mem::take(&mut held.queued) {
+                self.send(frame);
+            }
+        }
+    }
+}
+
+/// A turn in flight on a socket. Dropped without [`InFlight::finish`] (its task panicked or was
+/// cancelled), it sends an error reply so the client stops waiting and held pushes go out.
+pub struct InFlight {
+    socket: Socket,
+    message_id: String,
+    done: bool,
+}
+
+impl InFlight {
+    pub fn finish(mut self, reply: Value) {
+        self.done = true;
+        self.socket.turn_finished(reply);
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if !self.done {
+            let message = "Something went wrong on our side; please send that again.";
+            self.socket.turn_finished(json!({"type": "chat_response", "message": message, "content": message,
+                "ui_actions": [], "tool_calls": [], "message_id": self.message_id, "source": "none", "model": null,
+                "error": message, "timestamp": Utc::now()}));
+        }
+    }
+}
