@@ -57,8 +57,6 @@ pub enum DomainError {
     Internal(#[from] anyhow::Error),
 }
 
-pub type DomainResult<T> = Result<T, DomainError>;
-
 impl DomainError {
     /// A single-field validation failure.
     pub fn invalid(loc: &[&str], msg: impl Into<String>) -> DomainError {
@@ -80,36 +78,50 @@ impl From<sqlx::Error> for DomainError {
     }
 }
 
-/// Collects the problems of several fields so all of them are reported together.
-#[derive(Default)]
-pub struct FieldErrors(Vec<FieldError>);
-
-impl FieldErrors {
-    pub fn new() -> Self {
-        FieldErrors(Vec::new())
-    }
-
-    /// Keeps the value, or records why `field` (a `["body", name]` location) was refused.
-    pub fn check<T>(&mut self, loc: &[&str], result: Result<T, String>) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(m) => {
-                self.0.push(FieldError::new(loc, m, "value_error"));
-                None
+/// A deserialisation failure as FastAPI reports it: `loc` is `root` then the path to the field (serde
+/// reports a missing field on its parent; FastAPI names the field itself), `type` says what went wrong.
+pub fn field_error(root: &str, path: &serde_path_to_error::Path, message: &str) -> FieldError {
+    let mut loc = vec![Value::from(root)];
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => loc.push(Value::from(*index)),
+            serde_path_to_error::Segment::Map { key } | serde_path_to_error::Segment::Enum { variant: key } => {
+                loc.push(Value::from(key.as_str()))
             }
+            serde_path_to_error::Segment::Unknown => {}
         }
     }
+    let kind = classify_data_error(message, &mut loc);
+    FieldError { loc, msg: humanize(message), kind }
+}
 
-    pub fn push(&mut self, loc: &[&str], msg: impl Into<String>) {
-        self.0.push(FieldError::new(loc, msg, "value_error"));
+/// serde reports a missing field on its parent; FastAPI puts the field itself in `loc`.
+fn classify_data_error(message: &str, loc: &mut Vec<Value>) -> String {
+    if let Some(field) = backticked_after(message, "missing field ") {
+        loc.push(Value::from(field));
+        "missing".into()
+    } else if message.starts_with("unknown variant") {
+        "enum".into()
+    } else if message.starts_with("unknown field") {
+        if let Some(field) = backticked_after(message, "unknown field ") {
+            loc.push(Value::from(field));
+        }
+        "extra_forbidden".into()
+    } else if message.starts_with("invalid type") {
+        "type_error".into()
+    } else {
+        "value_error".into()
     }
+}
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
+fn backticked_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = message.strip_prefix(prefix)?.strip_prefix('`')?;
+    rest.split('`').next()
+}
 
-    /// `Ok(())` when nothing was refused.
-    pub fn finish(self) -> DomainResult<()> {
-        if self.0.is_empty() { Ok(()) } else { Err(DomainError::Invalid(self.0)) }
+fn humanize(message: &str) -> String {
+    if let Some(field) = backticked_after(message, "missing field ") {
+        return format!("Field required: {field}");
     }
+    message.replace('`', "'")
 }

@@ -17,7 +17,7 @@ pub mod text;
 pub mod tool;
 
 pub use caller::Caller;
-pub use error::{DomainError, DomainResult, FieldError, FieldErrors};
+pub use error::{DomainError, FieldError};
 pub use locale::{Clock, Locale, Locales, Units};
 pub use money::{Currency, Money};
 pub use page::Page;

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::error::DomainError;
+use crate::error::{DomainError, FieldError};
 use crate::locale::{Clock, Locale};
 
 /// A tool that takes no arguments.
@@ -89,8 +89,9 @@ fn to_value(value: impl Serialize) -> Result<Value, DomainError> {
 /// Why a tool call did not succeed, in words the model (and the user) can act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ToolError {
-    /// The arguments were wrong: the model should fix them and retry.
-    InvalidArguments(String),
+    /// The arguments were wrong (each problem at its field: `["body", "amount"]`): the model should fix
+    /// them and retry.
+    InvalidArguments(Vec<FieldError>),
     /// The call was understood but refused or failed (not found, conflict, unavailable…).
     Failed(String),
 }
@@ -98,7 +99,16 @@ pub enum ToolError {
 impl std::fmt::Display for ToolError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ToolError::InvalidArguments(m) => write!(f, "invalid arguments: {m}"),
+            ToolError::InvalidArguments(errors) => {
+                let problems: Vec<String> = errors
+                    .iter()
+                    .map(|e| match e.field_path() {
+                        path if path.is_empty() => e.msg.clone(),
+                        path => format!("{path}: {}", e.msg),
+                    })
+                    .collect();
+                write!(f, "invalid arguments: {}", problems.join("; "))
+            }
             ToolError::Failed(m) => f.write_str(m),
         }
     }
@@ -107,9 +117,7 @@ impl std::fmt::Display for ToolError {
 impl From<DomainError> for ToolError {
     fn from(err: DomainError) -> ToolError {
         match err {
-            DomainError::Invalid(errors) => ToolError::InvalidArguments(
-                errors.iter().map(|e| format!("{}: {}", e.field_path(), e.msg)).collect::<Vec<_>>().join("; "),
-            ),
+            DomainError::Invalid(errors) => ToolError::InvalidArguments(errors),
             DomainError::Internal(e) => {
                 tracing::error!(error = ?e, "tool failed");
                 ToolError::Failed("Something went wrong on our side; please try again".into())
@@ -258,12 +266,17 @@ pub fn parse_arguments<I: DeserializeOwned>(args: Value) -> Result<I, ToolError>
             map.remove("user_id");
             Value::Object(map)
         }
-        other => return Err(ToolError::InvalidArguments(format!("arguments must be a JSON object, got {other}"))),
+        other => {
+            let msg = format!(
+                "arguments must be a JSON object, got {}",
+                other.to_string().chars().take(80).collect::<String>()
+            );
+            return Err(ToolError::InvalidArguments(vec![FieldError::new(&["body"], msg, "type_error")]));
+        }
     };
     serde_path_to_error::deserialize::<_, I>(args).map_err(|err| {
-        let path = err.path().to_string();
-        let msg = err.into_inner().to_string().replace('`', "'");
-        ToolError::InvalidArguments(if path == "." { msg } else { format!("{path}: {msg}") })
+        let path = err.path().clone();
+        ToolError::InvalidArguments(vec![crate::error::field_error("body", &path, &err.into_inner().to_string())])
     })
 }
 

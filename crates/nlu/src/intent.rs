@@ -8,6 +8,27 @@ use crate::phrases::{distance_km, place, route};
 use crate::vocabulary;
 use crate::{amount, dates};
 
+/// Every tool the offline brain can call. The server's tests hold each to its registry, and the names
+/// `understand` emits to this list.
+pub const TOOLS: &[&str] = &[
+    "add_fuel_entry",
+    "calculate_gas_cost",
+    "compare_vs_budget",
+    "create_calendar_event",
+    "create_expense",
+    "create_post",
+    "estimate_travel_time",
+    "find_savings_opportunities",
+    "get_calendar_events",
+    "get_maintenance_schedule",
+    "get_spending_summary",
+    "plan_trip",
+    "predict_end_of_month",
+    "record_income",
+    "set_timer_or_alarm",
+    "update_budget",
+];
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Intent {
     /// Call one tool.

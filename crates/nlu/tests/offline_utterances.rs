@@ -266,3 +266,19 @@ fn the_offline_brain_understands_at_least_95_percent_of_the_table() {
     }
     assert!(rate >= 0.95, "{} misses:\n{}", failures.len(), failures.join("\n"));
 }
+
+#[test]
+fn every_tool_the_brain_calls_is_in_its_list() {
+    let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let corpus = include_str!("../corpus/utterances.jsonl");
+    let texts = corpus
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|row| row["text"].as_str().map(str::to_string))
+        .chain(table().into_iter().map(|(u, _, _)| u.to_string()));
+    for text in texts {
+        if let Intent::Tool { name, .. } = understand(&text, today) {
+            assert!(pam_nlu::intent::TOOLS.contains(&name), "{text:?} → {name}, which is not in intent::TOOLS");
+        }
+    }
+}

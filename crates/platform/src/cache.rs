@@ -58,6 +58,12 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         self.local.insert(key, value);
     }
 
+    /// How many entries this instance holds now (for readiness and metrics).
+    pub fn entry_count(&self) -> u64 {
+        self.local.run_pending_tasks();
+        self.local.entry_count()
+    }
+
     /// Drops the entry here and on every other instance.
     pub fn invalidate(&self, key: &Uuid) {
         self.local.invalidate(key);

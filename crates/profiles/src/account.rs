@@ -69,3 +69,15 @@ pub async fn export(db: &Db, user_id: Uuid) -> Result<Sections, DomainError> {
     out.add("privacy", settings::get_privacy(db, user_id).await?)?;
     Ok(out)
 }
+
+/// What the account's deletion leaves behind here once its rows are gone: the cached profile (on every
+/// instance) and the uploaded pictures.
+pub async fn deleted(state: &crate::ProfilesState, user_id: Uuid) {
+    service::forget(state, user_id);
+    let dir = state.uploads_dir.join(user_id.to_string());
+    if let Err(err) = tokio::fs::remove_dir_all(&dir).await
+        && err.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(user.id = %user_id, error = %err, "could not remove a deleted user's uploads");
+    }
+}

@@ -1,4 +1,5 @@
-//! `/api/v1/users/{user_id}/…`: profile, settings, privacy, stats, export, deletion, pictures.
+//! `/api/v1/users/{user_id}/…`: profile, settings, privacy, stats and pictures (the account export and
+//! deletion span every domain, so the server serves them).
 
 use axum::extract::FromRef;
 use axum::extract::{DefaultBodyLimit, Multipart, State};

@@ -336,20 +336,54 @@ pub async fn set_image_url(
     saved.ok_or_else(|| DomainError::not_found("Profile"))
 }
 
-/// Grants or revokes the admin role by email (the `pam-backend admin` command). Returns the user id.
-/// A running server notices within its identity cache's time to live.
-pub async fn set_admin_by_email(db: &Db, email: &str, admin: bool) -> Result<Uuid, DomainError> {
-    let email = email.trim().to_ascii_lowercase();
+/// The account a command-line argument names: a user id, or an email that exactly one account has.
+/// Built-in sign-up does not verify addresses, so an email may be shared by several accounts (a Supabase
+/// user and someone who registered the same address); then the ids are listed and nothing is chosen.
+pub async fn find_account(db: &Db, who: &str) -> Result<(Uuid, Option<String>, String), DomainError> {
+    type Row = (Uuid, Option<String>, String);
+    let who = who.trim();
+    let rows: Vec<Row> = match Uuid::parse_str(who) {
+        Ok(id) => with_db!(db, |pool| {
+            sqlx::query_as("SELECT id, email, role FROM profiles WHERE id = $1").bind(id).fetch_all(pool).await
+        })?,
+        Err(_) => {
+            let email = who.to_ascii_lowercase();
+            with_db!(db, |pool| {
+                sqlx::query_as("SELECT id, email, role FROM profiles WHERE email = $1 ORDER BY created_at")
+                    .bind(&email)
+                    .fetch_all(pool)
+                    .await
+            })?
+        }
+    };
+    match rows.as_slice() {
+        [] => Err(DomainError::NotFound(format!("No account is {who}"))),
+        [one] => Ok(one.clone()),
+        many => {
+            let ids: Vec<String> = many.iter().map(|(id, _, _)| id.to_string()).collect();
+            Err(DomainError::Conflict(format!(
+                "{} accounts have the email {who}; name one by its id: {}",
+                many.len(),
+                ids.join(", ")
+            )))
+        }
+    }
+}
+
+/// Grants or revokes the admin role of the account `who` names (the `pam-backend admin` command).
+/// Returns the user id. A running server notices within its identity cache's time to live.
+pub async fn set_admin(db: &Db, who: &str, admin: bool) -> Result<Uuid, DomainError> {
+    let (id, _, _) = find_account(db, who).await?;
     let role = if admin { "admin" } else { "user" };
-    let id: Option<Uuid> = with_db!(db, |pool| {
-        sqlx::query_scalar("UPDATE profiles SET role = $2, updated_at = $3 WHERE email = $1 RETURNING id")
-            .bind(&email)
+    with_db!(db, |pool| {
+        sqlx::query("UPDATE profiles SET role = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
             .bind(role)
             .bind(Utc::now())
-            .fetch_optional(pool)
+            .execute(pool)
             .await
+            .map(|_| ())
     })?;
-    let id = id.ok_or_else(|| DomainError::NotFound(format!("No account with email {email}")))?;
     pam_kernel::audit::record(
         db,
         None,

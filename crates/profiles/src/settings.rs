@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct NotificationSettings {
     pub email_notifications: bool,
     pub push_notifications: bool,
@@ -54,7 +54,7 @@ pub enum FontSize {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq, Default)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct DisplaySettings {
     pub theme: Theme,
     pub font_size: FontSize,
@@ -91,7 +91,7 @@ pub enum Weekday {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct RegionalSettings {
     pub date_format: DateFormat,
     pub time_format: TimeFormat,
@@ -118,7 +118,7 @@ pub enum ResponseStyle {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct PamSettings {
     pub voice_enabled: bool,
     pub auto_speak: bool,
@@ -151,7 +151,6 @@ pub struct UserSettings {
 
 /// PATCH body: any subset of sections, each any subset of its fields.
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct SettingsPatch {
     #[schema(value_type = Option<NotificationSettings>)]
     pub notifications: Option<Map<String, Value>>,
@@ -332,7 +331,6 @@ impl Default for PrivacySettings {
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct PrivacyPatch {
     pub profile_visibility: Option<ProfileVisibility>,
     pub location_sharing: Option<bool>,

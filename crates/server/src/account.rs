@@ -155,25 +155,32 @@ pub async fn delete(state: &AppState, user_id: Uuid, actor_id: Uuid) -> Result<(
         tx.commit().await
     })?;
     state.auth.forget(user_id);
-    pam_profiles::service::forget(&state.domains.profiles, user_id);
-    let dir = state.domains.profiles.uploads_dir.join(user_id.to_string());
-    if let Err(err) = tokio::fs::remove_dir_all(&dir).await
-        && err.kind() != std::io::ErrorKind::NotFound
-    {
-        tracing::warn!(user.id = %user_id, error = %err, "could not remove a deleted user's uploads");
+    for domain in DOMAINS {
+        (domain.deleted)(&state.domains, user_id).await;
     }
     pam_kernel::audit::record(db, Some(actor_id), "account.delete", Some(("user", user_id.to_string())), json!({}))
         .await
 }
 
-/// PAM's `export_data`: the same export as the route.
+/// PAM's `export_data`: what the export holds (how many rows of each kind) and where to download it.
+/// Not the export itself: that would put the user's whole history, chats included, into the model's
+/// context, and each call's result (stored with the turn) would grow the next export.
 pub fn tools(domains: &DomainStates) -> Vec<Tool> {
     vec![Tool::with_state(
         domains.clone(),
         "export_data",
-        "Everything the user's account holds, as JSON.",
+        "Prepare the user's data export: says what it holds and where to download it.",
         false,
-        |domains, ctx, _: NoArguments| async move { ToolOutput::data(export(&ctx.db, &domains, ctx.user_id).await?) },
+        |domains, ctx, _: NoArguments| async move {
+            let export = export(&ctx.db, &domains, ctx.user_id).await?;
+            let counts: Map<String, Value> = export
+                .sections
+                .iter()
+                .map(|(name, v)| (name.clone(), json!(v.as_array().map_or(1, Vec::len))))
+                .collect();
+            ToolOutput::data(json!({"download_url": format!("/api/v1/users/{}/export", ctx.user_id),
+                "sessions": export.sessions.len(), "sections": counts}))
+        },
     )]
 }
 

@@ -41,11 +41,46 @@ fn router(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(pam::ws::router())
-        .merge(SwaggerUi::new("/docs").url("/openapi.json", doc))
+        // The page is served at /docs itself (a client asking for /docs gets it, not a redirect); the
+        // Swagger UI bundle it loads lives under /docs/ui.
+        .merge(SwaggerUi::new("/docs/ui").url("/openapi.json", doc))
+        .route("/docs", axum::routing::get(docs_page))
+        .route("/docs/", axum::routing::get(docs_page))
         .fallback(|| async { AppError::NotFound("Not Found".into()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .with_state(state)
 }
+
+/// The interactive API reference.
+async fn docs_page() -> axum::response::Html<&'static str> {
+    axum::response::Html(DOCS_PAGE)
+}
+
+const DOCS_PAGE: &str = r##"<!DOCTYPE html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8">
+    <title>PAM backend — API reference</title>
+    <link rel="stylesheet" type="text/css" href="/docs/ui/swagger-ui.css" />
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/docs/ui/swagger-ui-bundle.js" charset="UTF-8"></script>
+    <script src="/docs/ui/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
+    <script>
+      window.onload = function () {
+        window.ui = SwaggerUIBundle({
+          url: "/openapi.json",
+          dom_id: "#swagger-ui",
+          deepLinking: true,
+          presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+          layout: "StandaloneLayout",
+        });
+      };
+    </script>
+  </body>
+</html>
+"##;
 
 /// Opens the database (creating the SQLite file and applying migrations) and builds the state.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {

@@ -1,6 +1,7 @@
 //! The domains the application is built from: each brings its routes (with their OpenAPI), its PAM
-//! tools, its part of the account export and the tables it keeps user rows in. Adding a domain is a crate
-//! and one entry in [`DOMAINS`] (plus its state in [`DomainStates`]).
+//! tools, its part of the account export, what it clears when an account is deleted, and the tables it
+//! keeps user rows in. Adding a domain is a crate, its state in [`DomainStates`] (built in
+//! `AppState::new`, handed out by a `FromRef` impl), and one entry in [`DOMAINS`].
 
 use futures::future::BoxFuture;
 use pam_kernel::export::{OwnedTable, Sections};
@@ -20,30 +21,32 @@ pub struct DomainStates {
 }
 
 type Export = for<'a> fn(&'a DomainStates, Uuid) -> BoxFuture<'a, Result<Sections, DomainError>>;
+type Deleted = for<'a> fn(&'a DomainStates, Uuid) -> BoxFuture<'a, ()>;
 
 pub struct Domain {
-    pub name: &'static str,
     /// Tables holding the user's rows, and the export section of each.
     pub tables: &'static [OwnedTable],
     pub router: fn() -> OpenApiRouter<AppState>,
     pub tools: fn(&DomainStates) -> Vec<Tool>,
     pub export: Export,
+    /// After an account's rows are gone (by cascade): what else the domain holds for it (caches, files).
+    pub deleted: Deleted,
 }
 
 pub const DOMAINS: &[Domain] = &[
     Domain {
-        name: "profiles",
         tables: pam_profiles::account::TABLES,
         router: pam_profiles::routes::router::<AppState>,
         tools: |d| pam_profiles::tools::tools(&d.profiles),
         export: export_profiles,
+        deleted: |d, user_id| Box::pin(pam_profiles::account::deleted(&d.profiles, user_id)),
     },
     Domain {
-        name: "wins",
         tables: pam_wins::export::TABLES,
         router: pam_wins::router::<AppState>,
         tools: |d| pam_wins::tools::tools(&d.wins),
         export: export_wins,
+        deleted: |_, _| Box::pin(async {}),
     },
 ];
 

@@ -154,14 +154,34 @@ async fn readiness(state: &AppState) -> (StatusCode, Json<Readiness>) {
             detail: Some("the database did not answer".into()),
         },
     };
-    let cache =
-        DependencyStatus { name: "cache", status: "ok", kind: "in-process".into(), latency_ms: None, detail: None };
+    let cache = DependencyStatus {
+        name: "cache",
+        status: "ok",
+        kind: "in-process".into(),
+        latency_ms: None,
+        detail: Some(format!(
+            "{} profiles and {} identities cached",
+            state.domains.profiles.cache.entry_count(),
+            state.auth.identities.entry_count()
+        )),
+    };
+    let models = state.pam.chain.models();
+    let healthy = models.iter().filter(|m| state.pam.chain.is_healthy(m)).count();
+    let brain = DependencyStatus {
+        name: "brain",
+        // The offline brain always answers, so PAM is never without a brain; the detail says which
+        // models are skipped for now.
+        status: "ok",
+        kind: models.join(" -> "),
+        latency_ms: None,
+        detail: Some(format!("{healthy} of {} models available", models.len())),
+    };
     let ready = db.status == "ok";
     let body = Readiness {
         status: if ready { "ready" } else { "not_ready" },
         timestamp: Utc::now(),
         uptime_seconds: state.started_at.elapsed().as_secs(),
-        dependencies: vec![db, cache],
+        dependencies: vec![db, cache, brain],
     };
     (if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, Json(body))
 }

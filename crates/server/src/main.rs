@@ -21,16 +21,19 @@ enum Command {
     Migrate,
     /// Print the OpenAPI 3.1 document as JSON and exit.
     Openapi,
-    /// Talk to PAM from the terminal as the account with this email (same pipeline as the app).
+    /// Talk to PAM from the terminal as an account (same pipeline as the app).
     Chat {
+        /// The account's user id, or its email when exactly one account has it.
         #[arg(long)]
         user: String,
     },
-    /// Grant or revoke the admin role of an account, by email.
+    /// Grant or revoke the admin role of an account.
     Admin {
         #[arg(value_enum)]
         action: AdminAction,
-        email: String,
+        /// The account's user id, or its email when exactly one account has it (built-in sign-up does not
+        /// verify addresses, so several accounts may share one; then their ids are listed).
+        account: String,
     },
 }
 
@@ -118,19 +121,18 @@ async fn run(command: Command, config: &mut Config, started: Instant) -> anyhow:
             tracing::info!("stopped");
             Ok(())
         }
-        Command::Admin { action, email } => {
+        Command::Admin { action, account } => {
             let state = app::build_state(config.clone()).await?;
             let grant = matches!(action, AdminAction::Grant);
-            let id = pam_profiles::service::set_admin_by_email(&state.db, &email, grant)
+            let id = pam_profiles::service::set_admin(&state.db, &account, grant)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("{} admin role for {email} ({id})", if grant { "granted" } else { "revoked" });
+            println!("{} admin role for {account} ({id})", if grant { "granted" } else { "revoked" });
             Ok(())
         }
         Command::Chat { user } => {
             let state = app::build_state(config.clone()).await?;
-            let who =
-                pam_server::pam::terminal::user_by_email(&state, &user).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let who = pam_server::pam::terminal::user_for(&state, &user).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             let stdin = tokio::io::BufReader::new(tokio::io::stdin());
             pam_server::pam::terminal::run(&state, &who, stdin, tokio::io::stdout()).await?;
             Ok(())

@@ -70,7 +70,7 @@ impl AppState {
         };
         let cors = CorsPolicy::new(&config);
         let domains = DomainStates { profiles, wins };
-        let pam = Arc::new(crate::pam::Pam::new(&config, &http, &domains));
+        let pam = Arc::new(crate::pam::Pam::new(&config, &http, &domains)?);
         let pushes: Arc<dyn PushBus> = Arc::new(LocalPushBus::default());
         pushes.attach(pam.hub.clone());
         Ok(AppState(Arc::new(Services {

@@ -159,6 +159,73 @@ impl Db {
     }
 }
 
+impl Db {
+    /// Every unique index (with whether it is partial) and foreign key (with its `ON DELETE` rule), as
+    /// sorted descriptions: the migration parity test holds the two engines to the same constraints.
+    pub async fn constraint_outline(&self) -> Result<Vec<String>, sqlx::Error> {
+        let mut out: Vec<String> = match self {
+            Db::Sqlite(pool) => {
+                let uniques: Vec<(String, String, i64, String)> = sqlx::query_as(
+                    "SELECT m.name, il.name, il.partial, group_concat(ii.name, ',') FROM sqlite_master m \
+                     JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii \
+                     WHERE m.type = 'table' AND m.name NOT LIKE '_sqlx%' AND il.\"unique\" = 1 AND il.origin != 'pk' \
+                     GROUP BY m.name, il.name, il.partial",
+                )
+                .fetch_all(pool)
+                .await?;
+                let fks: Vec<(String, String, String, String, String)> = sqlx::query_as(
+                    "SELECT m.name, f.\"from\", f.\"table\", f.\"to\", f.on_delete FROM sqlite_master m \
+                     JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'",
+                )
+                .fetch_all(pool)
+                .await?;
+                uniques
+                    .into_iter()
+                    .map(|(t, _, partial, cols)| unique_line(&t, &cols, partial != 0))
+                    .chain(fks.into_iter().map(|(t, from, to_t, to_c, rule)| fk_line(&t, &from, &to_t, &to_c, &rule)))
+                    .collect()
+            }
+            Db::Postgres(pool) => {
+                let uniques: Vec<(String, String, bool)> = sqlx::query_as(
+                    "SELECT t.relname::text, string_agg(a.attname::text, ',' ORDER BY k.n), i.indpred IS NOT NULL \
+                     FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace s ON s.oid = t.relnamespace \
+                     JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON true \
+                     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+                     WHERE s.nspname = current_schema() AND i.indisunique AND NOT i.indisprimary \
+                     AND t.relname NOT LIKE '_sqlx%' GROUP BY t.relname, i.indexrelid, i.indpred",
+                )
+                .fetch_all(pool)
+                .await?;
+                let fks: Vec<(String, String, String, String, String)> = sqlx::query_as(
+                    "SELECT kcu.table_name::text, kcu.column_name::text, ccu.table_name::text, ccu.column_name::text, \
+                     rc.delete_rule::text FROM information_schema.referential_constraints rc \
+                     JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = rc.constraint_name \
+                     AND kcu.constraint_schema = rc.constraint_schema \
+                     JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = rc.constraint_name \
+                     AND ccu.constraint_schema = rc.constraint_schema WHERE rc.constraint_schema = current_schema()",
+                )
+                .fetch_all(pool)
+                .await?;
+                uniques
+                    .into_iter()
+                    .map(|(t, cols, partial)| unique_line(&t, &cols, partial))
+                    .chain(fks.into_iter().map(|(t, from, to_t, to_c, rule)| fk_line(&t, &from, &to_t, &to_c, &rule)))
+                    .collect()
+            }
+        };
+        out.sort();
+        Ok(out)
+    }
+}
+
+fn unique_line(table: &str, columns: &str, partial: bool) -> String {
+    format!("unique {table}({columns}){}", if partial { " partial" } else { "" })
+}
+
+fn fk_line(table: &str, from: &str, to_table: &str, to_column: &str, rule: &str) -> String {
+    format!("fk {table}.{from} -> {to_table}.{to_column} on delete {}", rule.to_ascii_lowercase())
+}
+
 /// Runs one expression against whichever pool a [`Db`] holds. The body is compiled twice, once per
 /// engine, so a query written once is type-checked for both.
 ///

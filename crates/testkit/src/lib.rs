@@ -18,11 +18,16 @@ pub enum Backend {
 impl Backend {
     /// The Postgres backend when `PAM_TEST_POSTGRES_URL` is set.
     pub fn postgres() -> Option<Backend> {
+        Backend::postgres_for("a Postgres test")
+    }
+
+    /// The Postgres backend for the test `name`; without one the skip is reported (see [`skipped`]).
+    pub fn postgres_for(name: &str) -> Option<Backend> {
         match std::env::var("PAM_TEST_POSTGRES_URL") {
             Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
             _ if std::env::var("CI").is_ok() => panic!("PAM_TEST_POSTGRES_URL must be set in CI"),
             _ => {
-                eprintln!("skipping the Postgres variant: PAM_TEST_POSTGRES_URL is not set");
+                skipped(name, "PAM_TEST_POSTGRES_URL is not set");
                 None
             }
         }
@@ -33,6 +38,18 @@ impl Backend {
         match self {
             Backend::Sqlite => format!("sqlite://{}", dir.join("pam.db").display()),
             Backend::Postgres(base) => fresh_postgres_database(base).await,
+        }
+    }
+}
+
+/// Records a test that did not run: on stderr, and in the file `PAM_TEST_SKIP_LOG` names, which the
+/// test script counts and prints after the run (a passing run says how much of it did not run).
+pub fn skipped(name: &str, reason: &str) {
+    eprintln!("SKIPPED {name}: {reason}");
+    if let Ok(path) = std::env::var("PAM_TEST_SKIP_LOG") {
+        use std::io::Write;
+        if let Ok(mut file) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = writeln!(file, "{name}: {reason}");
         }
     }
 }
@@ -60,7 +77,8 @@ macro_rules! on_both_databases {
                 }
                 #[tokio::test]
                 async fn postgres() {
-                    if let Some(backend) = $crate::Backend::postgres() {
+                    let name = concat!(module_path!(), "::", stringify!($name), "::postgres");
+                    if let Some(backend) = $crate::Backend::postgres_for(name) {
                         super::$name(backend).await
                     }
                 }

@@ -7,10 +7,12 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use pam_kernel::FieldError;
+use pam_kernel::error::field_error;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::AuthUser;
 use crate::error::AppError;
 
 /// Largest JSON body accepted (SPEC §7: JSON 1 MB).
@@ -40,6 +42,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         if !is_json_content_type(&req) {
             return Err(AppError::UnsupportedMediaType("Expected Content-Type: application/json".into()));
         }
+        let caller = req.extensions().get::<AuthUser>().filter(|u| !u.is_admin).map(|u| u.id);
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::PayloadTooLarge("Request body is too large".into())
@@ -50,7 +53,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         if bytes.len() > JSON_LIMIT {
             return Err(AppError::PayloadTooLarge(format!("JSON bodies are limited to {JSON_LIMIT} bytes")));
         }
-        parse_json_body(&bytes).map(Json)
+        let value = parse_json_body(&bytes)?;
+        if let Some(caller) = caller {
+            check_body_user(&bytes, caller)?;
+        }
+        Ok(Json(value))
+    }
+}
+
+/// SPEC §2: a body's `user_id` naming someone other than the caller is 403 (admins may act for anyone).
+/// Bodies that carry the caller's own id, or none, pass.
+fn check_body_user(bytes: &[u8], caller: uuid::Uuid) -> Result<(), AppError> {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        user_id: Option<Value>,
+    }
+    let Ok(Named { user_id: Some(named) }) = serde_json::from_slice::<Named>(bytes) else { return Ok(()) };
+    match &named {
+        Value::Null => Ok(()),
+        Value::String(s) => match uuid::Uuid::parse_str(s.trim()) {
+            Ok(id) if id == caller => Ok(()),
+            Ok(_) => Err(AppError::Forbidden("You can only act for your own account".into())),
+            Err(_) => Err(AppError::invalid(&["body", "user_id"], "Input should be a valid UUID")),
+        },
+        _ => Err(AppError::invalid(&["body", "user_id"], "Input should be a valid UUID")),
     }
 }
 
@@ -70,53 +96,21 @@ pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError>
 }
 
 fn json_field_error(err: serde_path_to_error::Error<serde_json::Error>) -> FieldError {
-    let mut loc = vec![Value::from("body")];
-    for segment in err.path().iter() {
-        match segment {
-            serde_path_to_error::Segment::Seq { index } => loc.push(Value::from(*index)),
-            serde_path_to_error::Segment::Map { key } | serde_path_to_error::Segment::Enum { variant: key } => {
-                loc.push(Value::from(key.as_str()))
-            }
-            serde_path_to_error::Segment::Unknown => {}
-        }
+    let syntax = matches!(
+        err.inner().classify(),
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io
+    );
+    if syntax {
+        let message = strip_position(&err.into_inner().to_string());
+        return FieldError {
+            loc: vec![Value::from("body")],
+            msg: format!("Invalid JSON: {message}"),
+            kind: "json_invalid".into(),
+        };
     }
-    let inner = err.into_inner();
-    let message = strip_position(&inner.to_string());
-    let kind = match inner.classify() {
-        serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => {
-            return FieldError {
-                loc: vec![Value::from("body")],
-                msg: format!("Invalid JSON: {message}"),
-                kind: "json_invalid".into(),
-            };
-        }
-        serde_json::error::Category::Data => classify_data_error(&message, &mut loc),
-    };
-    FieldError { loc, msg: humanize(&message), kind }
-}
-
-/// serde reports a missing field on its parent; FastAPI puts the field itself in `loc`.
-fn classify_data_error(message: &str, loc: &mut Vec<Value>) -> String {
-    if let Some(field) = backticked_after(message, "missing field ") {
-        loc.push(Value::from(field));
-        "missing".into()
-    } else if message.starts_with("unknown variant") {
-        "enum".into()
-    } else if message.starts_with("unknown field") {
-        if let Some(field) = backticked_after(message, "unknown field ") {
-            loc.push(Value::from(field));
-        }
-        "extra_forbidden".into()
-    } else if message.starts_with("invalid type") {
-        "type_error".into()
-    } else {
-        "value_error".into()
-    }
-}
-
-fn backticked_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
-    let rest = message.strip_prefix(prefix)?.strip_prefix('`')?;
-    rest.split('`').next()
+    let path = err.path().clone();
+    let message = strip_position(&err.into_inner().to_string());
+    field_error("body", &path, &message)
 }
 
 fn strip_position(message: &str) -> String {
@@ -124,13 +118,6 @@ fn strip_position(message: &str) -> String {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
     }
-}
-
-fn humanize(message: &str) -> String {
-    if let Some(field) = backticked_after(message, "missing field ") {
-        return format!("Field required: {field}");
-    }
-    message.replace('`', "'")
 }
 
 /// Query-string extractor; a bad or missing parameter is a 422 at `["query", name]`.
@@ -148,14 +135,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
 pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
     serde_path_to_error::deserialize::<_, T>(de).map_err(|err| {
-        let mut loc = vec![Value::from("query")];
-        let path = err.path().to_string();
-        if path != "." && !path.is_empty() {
-            loc.push(Value::from(path));
-        }
-        let message = err.into_inner().to_string();
-        let kind = classify_data_error(&message, &mut loc);
-        AppError::Validation(vec![FieldError { loc, msg: humanize(&message), kind }])
+        let path = err.path().clone();
+        AppError::Validation(vec![field_error("query", &path, &err.into_inner().to_string())])
     })
 }
 

@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pam_kernel::DomainError;
-use pam_kernel::Money;
 use pam_kernel::Page;
 use pam_kernel::text;
+use pam_kernel::{Locale, Money};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -145,6 +145,17 @@ fn check_texts(
 
 pub async fn create(state: &WinsState, user_id: Uuid, input: NewIncome) -> Result<Income, DomainError> {
     let locale = state.locales.of(user_id).await?;
+    create_in(state, user_id, &locale, input).await
+}
+
+/// Creates it with a locale the caller already has: a PAM turn's (whose zone may come from the chat
+/// context) decides what "today" is when no date is given.
+pub async fn create_in(
+    state: &WinsState,
+    user_id: Uuid,
+    locale: &Locale,
+    input: NewIncome,
+) -> Result<Income, DomainError> {
     let date = input.date.unwrap_or_else(|| locale.today());
     let (source, description) = check_texts(input.source, input.description, date)?;
     let now = Utc::now();

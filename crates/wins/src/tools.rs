@@ -70,7 +70,7 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
                 // PAM inferred the category from free text: put it in the user's own category for it.
                 let own = expenses::categories(&state, ctx.user_id).await?;
                 input.category = category::resolve_inferred(&input.category, &own);
-                let e = expenses::create(&state, ctx.user_id, input).await?;
+                let e = expenses::create_in(&state, ctx.user_id, &ctx.locale, input).await?;
                 let title =
                     e.description.clone().unwrap_or_else(|| format!("{} {}", e.category, e.amount.to_decimal_string()));
                 let id = e.id;
@@ -219,7 +219,7 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
             "Record income (salary, pension, investment, side_hustle, other).",
             true,
             |state, ctx, input: NewIncome| async move {
-                let i = income::create(&state, ctx.user_id, input).await?;
+                let i = income::create_in(&state, ctx.user_id, &ctx.locale, input).await?;
                 let (id, title) = (i.id, i.source.clone());
                 ToolOutput::changed(i, UiAction::reload_expenses().about("income", id, title))
             },

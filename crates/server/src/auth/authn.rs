@@ -22,7 +22,8 @@ pub struct AuthService {
     pub db: Db,
     pub tokens: TokenService,
     /// Live accounts seen recently, so an authenticated request costs no identity query. Dropped on
-    /// deletion and role changes, on every instance.
+    /// deletion (on every instance); a role changed by the `admin` command is seen within
+    /// [`IDENTITY_TTL`].
     pub identities: Cache<CachedIdentity>,
 }
 

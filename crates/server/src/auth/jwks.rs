@@ -3,26 +3,36 @@
 //! cannot turn into a flood of downloads.
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::Algorithm;
 use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, JwkSet};
-use tokio::sync::Mutex;
 
 /// How long a downloaded key set is trusted before a routine re-download.
 const MAX_AGE: Duration = Duration::from_secs(600);
 
+type Keys = Arc<HashMap<String, (Algorithm, DecodingKey)>>;
+
+#[derive(Default)]
 struct Cached {
-    keys: HashMap<String, (Algorithm, DecodingKey)>,
+    keys: Keys,
+    /// When the keys were last downloaded successfully.
     fetched_at: Option<Instant>,
+    /// When a download was last tried, whatever came of it: while Supabase is unreachable, requests
+    /// naming unknown keys do not each try again.
+    attempted_at: Option<Instant>,
 }
 
 pub struct JwksCache {
     url: String,
     http: reqwest::Client,
     min_refresh_interval: Duration,
-    cached: Mutex<Cached>,
+    /// Held only to read or swap the keys, never across a download.
+    cached: RwLock<Cached>,
+    /// One download at a time; requests that need its result wait here, the others do not.
+    download: tokio::sync::Mutex<()>,
 }
 
 impl JwksCache {
@@ -31,29 +41,55 @@ impl JwksCache {
             url: format!("{}/auth/v1/.well-known/jwks.json", supabase_url.trim_end_matches('/')),
             http,
             min_refresh_interval,
-            cached: Mutex::new(Cached { keys: HashMap::new(), fetched_at: None }),
+            cached: RwLock::new(Cached::default()),
+            download: tokio::sync::Mutex::new(()),
         }
+    }
+
+    fn snapshot(&self) -> (Keys, bool, bool) {
+        let cached = self.cached.read().unwrap_or_else(|p| p.into_inner());
+        let stale = cached.fetched_at.is_none_or(|t| t.elapsed() > MAX_AGE);
+        let may_try = cached.attempted_at.is_none_or(|t| t.elapsed() >= self.min_refresh_interval);
+        (cached.keys.clone(), stale, may_try)
     }
 
     /// The key for `kid`, usable only with `alg`. None when the set (after at most one refresh) has no
     /// such key, or the key is of another family than the token claims (algorithm confusion).
     pub async fn key_for(&self, kid: &str, alg: Algorithm) -> Option<DecodingKey> {
-        let mut cached = self.cached.lock().await;
-        let stale = cached.fetched_at.is_none_or(|t| t.elapsed() > MAX_AGE);
-        let unknown = !cached.keys.contains_key(kid);
-        let may_refresh = cached.fetched_at.is_none_or(|t| t.elapsed() >= self.min_refresh_interval);
-        if stale || (unknown && may_refresh) {
-            match self.fetch().await {
-                Ok(keys) => {
-                    cached.keys = keys;
-                    cached.fetched_at = Some(Instant::now());
-                }
-                Err(err) => tracing::warn!(error = %err, url = %self.url, "JWKS download failed"),
-            }
-        }
-        match cached.keys.get(kid) {
+        let pick = |keys: &Keys| match keys.get(kid) {
             Some((key_alg, key)) if *key_alg == alg => Some(key.clone()),
             _ => None,
+        };
+        let (keys, stale, may_try) = self.snapshot();
+        if keys.contains_key(kid) {
+            // A known key is served at once; a stale set is refreshed by whoever gets the download first.
+            if stale
+                && may_try
+                && let Ok(_download) = self.download.try_lock()
+            {
+                self.refresh().await;
+            }
+            return pick(&self.snapshot().0);
+        }
+        // An unknown key: wait for any download in progress, then try one if the spacing allows.
+        let _download = self.download.lock().await;
+        let (keys, _, may_try) = self.snapshot();
+        if !keys.contains_key(kid) && may_try {
+            self.refresh().await;
+        }
+        pick(&self.snapshot().0)
+    }
+
+    /// Downloads the set (outside the keys' lock) and swaps it in; a failure keeps the keys known.
+    async fn refresh(&self) {
+        self.cached.write().unwrap_or_else(|p| p.into_inner()).attempted_at = Some(Instant::now());
+        match self.fetch().await {
+            Ok(keys) => {
+                let mut cached = self.cached.write().unwrap_or_else(|p| p.into_inner());
+                cached.keys = Arc::new(keys);
+                cached.fetched_at = Some(Instant::now());
+            }
+            Err(err) => tracing::warn!(error = %err, url = %self.url, "JWKS download failed; keeping the keys known"),
         }
     }
 

@@ -8,7 +8,11 @@ use axum::response::{IntoResponse, Response};
 
 use crate::config::{Config, Environment};
 
-const CORS_EXPOSE: HeaderValue = HeaderValue::from_static("x-request-id, x-process-time, retry-after");
+/// Response headers a browser script may read: request tracing, rate-limit state and replays.
+const CORS_EXPOSE: HeaderValue = HeaderValue::from_static(
+    "x-request-id, x-process-time, retry-after, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, \
+     idempotent-replayed, x-engine, x-cache-hit, x-duration",
+);
 
 /// The grant for an allowed origin, on any response (errors included).
 pub fn grant(headers: &mut HeaderMap, origin: HeaderValue) {

@@ -27,7 +27,7 @@ pub async fn propose(
 ) -> Result<Value, DomainError> {
     let id = Uuid::now_v7();
     let summary = tool.confirmation_question(ctx.clone(), arguments).await.map_err(|e| match e {
-        ToolError::InvalidArguments(m) => DomainError::invalid(&["arguments"], m),
+        ToolError::InvalidArguments(fields) => DomainError::Invalid(fields),
         ToolError::Failed(m) => DomainError::Conflict(m),
     })?;
     with_db!(&state.db, |pool| {
@@ -144,7 +144,7 @@ pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<Ran, D
     });
     match run.await {
         Ok(Ok(Ok(out))) => Ok(Ran { tool_name, output: out, conversation_id }),
-        Ok(Ok(Err(ToolError::InvalidArguments(m) | ToolError::Failed(m)))) => Err(DomainError::Conflict(m)),
+        Ok(Ok(Err(e))) => Err(DomainError::Conflict(e.to_string())),
         Ok(Err(e)) => {
             put_back(state, id).await;
             Err(e)

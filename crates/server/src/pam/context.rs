@@ -70,7 +70,7 @@ pub fn normalise(raw: Option<&Value>) -> ChatContext {
 
 /// The turn's zone: the context's, else the profile's, else UTC (SPEC §5.2).
 pub fn zone(context: &ChatContext, profile: &Profile) -> chrono_tz::Tz {
-    context.timezone.or_else(|| profile.timezone.as_deref().and_then(|t| t.parse().ok())).unwrap_or(chrono_tz::UTC)
+    context.timezone.unwrap_or_else(|| pam_profiles::service::locale_of(profile).tz)
 }
 
 /// PAM's role, the user's context and the rules (SPEC §5.3).

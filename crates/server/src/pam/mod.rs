@@ -21,7 +21,7 @@ use crate::config::Config;
 
 /// PAM's long-lived parts, built once at startup.
 pub struct Pam {
-    /// This instance's sockets; pushes reach it through the platform's push bus.
+    /// This instance's sockets; the platform's push bus delivers pushes to it.
     pub hub: std::sync::Arc<ws::Hub>,
     pub tools: registry::ToolRegistry,
     pub models: Registry,
@@ -31,12 +31,12 @@ pub struct Pam {
 }
 
 impl Pam {
-    pub fn new(config: &Config, http: &reqwest::Client, domains: &crate::domains::DomainStates) -> Pam {
+    pub fn new(config: &Config, http: &reqwest::Client, domains: &crate::domains::DomainStates) -> anyhow::Result<Pam> {
         let models = brain::registry(config);
         let chain = brain::chain(config, &models, http);
         let offline =
             FallbackChain::new(vec![Box::new(pam_brain::offline::OfflineBrain)], std::time::Duration::from_secs(60));
-        let tools = registry::ToolRegistry::new(domains);
-        Pam { hub: std::sync::Arc::new(ws::Hub::default()), tools, models, chain, offline }
+        let tools = registry::ToolRegistry::new(domains)?;
+        Ok(Pam { hub: std::sync::Arc::new(ws::Hub::default()), tools, models, chain, offline })
     }
 }

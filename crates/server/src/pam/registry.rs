@@ -25,14 +25,17 @@ pub struct ToolRegistry {
 }
 
 impl ToolRegistry {
-    /// Every domain's tools, and the server's own, gathered once at startup.
-    pub fn new(domains: &DomainStates) -> ToolRegistry {
+    /// Every domain's tools, and the server's own, gathered once at startup. Two tools with one name
+    /// would make one of them unreachable: that stops startup.
+    pub fn new(domains: &DomainStates) -> anyhow::Result<ToolRegistry> {
         let mut tools = BTreeMap::new();
         let all = DOMAINS.iter().flat_map(|d| (d.tools)(domains)).chain(crate::account::tools(domains));
         for tool in all {
-            tools.insert(tool.name, tool);
+            if let Some(earlier) = tools.insert(tool.name, tool) {
+                anyhow::bail!("two tools are called {}", earlier.name);
+            }
         }
-        ToolRegistry { tools }
+        Ok(ToolRegistry { tools })
     }
 
     pub fn get(&self, name: &str) -> Option<&Tool> {
@@ -99,7 +102,8 @@ pub async fn record_execution(
     }
 }
 
-/// The context a tool runs in for this user: the turn's locale when a turn has one, else the profile's.
+/// The context a tool runs in for this user: the turn's zone when a turn has one (the chat context's,
+/// else the profile's), with the profile's currency and units.
 pub async fn tool_context(
     state: &AppState,
     user_id: Uuid,

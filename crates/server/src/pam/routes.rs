@@ -206,7 +206,10 @@ async fn execute_tool(
     let tool =
         state.pam.tools.get(&tool_name).ok_or_else(|| AppError::NotFound(format!("No tool called {tool_name}")))?;
     if tool.needs_confirmation {
-        tool.check(&arguments).map_err(|e| AppError::invalid(&["body"], e.to_string()))?;
+        tool.check(&arguments).map_err(|e| match e {
+            ToolError::InvalidArguments(fields) => AppError::Validation(fields),
+            ToolError::Failed(m) => AppError::invalid(&["body"], m),
+        })?;
         let ctx = super::registry::tool_context(&state, user.id, None, None).await?;
         let proposal = super::confirm::propose(&state, &ctx, None, tool, &arguments).await?;
         return Ok(Json(
@@ -227,7 +230,7 @@ async fn execute_tool(
         Ok(out) => {
             Ok(Json(json!({"success": true, "data": out.data, "tool_name": tool_name, "ui_actions": out.ui_actions})))
         }
-        Err(ToolError::InvalidArguments(m)) => Err(AppError::invalid(&["body"], m)),
+        Err(ToolError::InvalidArguments(fields)) => Err(AppError::Validation(fields)),
         Err(ToolError::Failed(m)) => {
             Ok(Json(json!({"success": false, "error": m, "tool_name": tool_name, "ui_actions": []})))
         }

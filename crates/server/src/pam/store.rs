@@ -242,8 +242,25 @@ pub async fn conversation(db: &Db, user_id: Uuid, id: Uuid) -> Result<Conversati
     Ok(Conversation { id, title, created_at, messages })
 }
 
+/// Deletes a conversation and every copy of it PAM kept: its messages (by cascade), its turns' stored
+/// replies, its tool executions and its proposals.
 pub async fn delete_conversation(db: &Db, user_id: Uuid, id: Uuid) -> Result<(), AppError> {
-    Ok(pam_kernel::owned::delete(db, "pam_conversations", id, user_id, "Conversation").await?)
+    let deleted = with_db!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query("DELETE FROM pam_conversations WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        for table in ["pam_turns", "tool_executions", "pam_confirmations"] {
+            let sql = format!("DELETE FROM {table} WHERE user_id = $1 AND conversation_id = $2");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(n)
+    })?;
+    if deleted == 0 { Err(AppError::not_found("Conversation")) } else { Ok(()) }
 }
 
 pub async fn latest_conversation(db: &Db, user_id: Uuid) -> Result<Option<Uuid>, AppError> {
@@ -255,12 +272,21 @@ pub async fn latest_conversation(db: &Db, user_id: Uuid) -> Result<Option<Uuid>,
     })?)
 }
 
+/// Deletes all of the user's PAM history: conversations, messages, and the copies kept in turns, tool
+/// executions and proposals.
 pub async fn delete_all_conversations(db: &Db, user_id: Uuid) -> Result<u64, AppError> {
     Ok(with_db!(db, |pool| {
-        sqlx::query("DELETE FROM pam_conversations WHERE user_id = $1")
+        let mut tx = pool.begin().await?;
+        let n = sqlx::query("DELETE FROM pam_conversations WHERE user_id = $1")
             .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        for table in ["pam_turns", "tool_executions", "pam_confirmations"] {
+            let sql = format!("DELETE FROM {table} WHERE user_id = $1");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(user_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(n)
     })?)
 }

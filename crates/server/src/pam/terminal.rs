@@ -1,21 +1,16 @@
 //! `pam-backend chat --user EMAIL`: PAM in the terminal, through the same turn pipeline.
 
 use pam_kernel::Caller;
-use pam_store::with_db;
 use pam_web::error::AppError;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
-use uuid::Uuid;
 
 use super::turn::{self, ChatRequest};
 use crate::state::AppState;
 
-pub async fn user_by_email(state: &AppState, email: &str) -> Result<Caller, AppError> {
-    let email = email.trim().to_ascii_lowercase();
-    let row: Option<(Uuid, String)> = with_db!(&state.db, |pool| {
-        sqlx::query_as("SELECT id, role FROM profiles WHERE email = $1").bind(&email).fetch_optional(pool).await
-    })?;
-    let (id, role) = row.ok_or_else(|| AppError::NotFound(format!("No account with email {email}")))?;
-    Ok(Caller { id, email: Some(email), is_admin: role == "admin" })
+/// The account `who` names: a user id, or an email exactly one account has.
+pub async fn user_for(state: &AppState, who: &str) -> Result<Caller, AppError> {
+    let (id, email, role) = pam_profiles::service::find_account(&state.db, who).await?;
+    Ok(Caller { id, email, is_admin: role == "admin" })
 }
 
 /// Reads lines, answers each; an empty line or end of input ends the session.

@@ -8,10 +8,14 @@ use pam_nlu::intent::{Intent, understand};
 use pam_store::{Db, with_db};
 use serde_json::Value;
 
-use crate::helpers::{Backend, spawn_app};
+use reqwest::Method;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::helpers::{Backend, TestApp, TestUser, spawn_app};
 use pam_testkit::on_both_databases;
 
-on_both_databases!(every_table_holding_user_rows_is_in_the_export);
+on_both_databases!(every_table_holding_user_rows_is_exported_and_deleted_with_the_account);
 
 /// Tables whose rows belong to a user: a `user_id` column, or keyed by the user's id (`users`, `profiles`).
 async fn user_tables(db: &Db) -> BTreeSet<String> {
@@ -36,33 +40,92 @@ async fn user_tables(db: &Db) -> BTreeSet<String> {
     tables
 }
 
-async fn every_table_holding_user_rows_is_in_the_export(backend: Backend) {
+async fn rows_of(app: &TestApp, table: &str, user_id: Uuid) -> i64 {
+    let column = if table == "users" || table == "profiles" { "id" } else { "user_id" };
+    let sql = format!("SELECT count(*) FROM {table} WHERE {column} = $1");
+    with_db!(app.db(), |pool| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(user_id).fetch_one(pool).await)
+        .unwrap()
+}
+
+/// Gives the user at least one row in every table that can hold their rows, through the API.
+async fn fill_every_table(app: &TestApp, user: &TestUser) {
+    let post = |path: &'static str, body: Value| async move {
+        let res = app.send_json(Method::POST, path, Some(&user.token), &body).await;
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        res.json::<Value>().await.unwrap_or(Value::Null)
+    };
+    post("/api/v1/budgets", json!({"category": "Fuel", "monthly_limit": 10})).await;
+    // With an Idempotency-Key (its row), over the budget (an alert).
+    let expense = app
+        .request(Method::POST, "/api/v1/expenses", Some(&user.token))
+        .header("idempotency-key", "fill-1")
+        .json(&json!({"amount": 12.5, "category": "fuel"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expense.status(), 201);
+    let expense: Value = expense.json().await.unwrap();
+    post("/api/v1/income", json!({"amount": 100, "source": "Pension", "type": "pension"})).await;
+    post(
+        "/api/v1/pam/savings/record",
+        json!({"savings_type": "fuel", "baseline_cost": 80, "optimized_cost": 70, "description": "Cheaper servo"}),
+    )
+    .await;
+    // A chat turn: conversation, messages, turn, a tool execution, usage.
+    let reply = post("/api/v1/pam/chat", json!({"message": "I spent $5 on coffee"})).await;
+    post("/api/v1/pam/feedback", json!({"message_id": reply["message_id"], "rating": 5})).await;
+    // A proposal waiting for the user's yes.
+    post("/api/v1/pam/tools/execute/delete_expense", json!({"expense_id": expense["id"]})).await;
+}
+
+async fn every_table_holding_user_rows_is_exported_and_deleted_with_the_account(backend: Backend) {
     let app = spawn_app(backend).await;
     let declared: Vec<_> = pam_server::account::owned_tables().collect();
-    for table in user_tables(app.db()).await {
+    let mut sections = BTreeSet::new();
+    for t in &declared {
+        assert!(sections.insert(t.section), "two tables share the export section {:?}", t.section);
+        assert!(
+            !["exported_at", "account", "sessions", "audit_log"].contains(&t.section)
+                || t.table == "users"
+                || t.table == "refresh_tokens",
+            "section {:?} would collide with a fixed field",
+            t.section
+        );
+    }
+    let tables = user_tables(app.db()).await;
+    for table in &tables {
         assert!(
             declared.iter().any(|t| t.table == table),
             "table {table} holds user rows but no domain declares it: add it to that domain's TABLES and export"
         );
     }
     let user = app.register("eve@example.com").await;
+    let keep = app.register("fay@example.com").await;
+    fill_every_table(&app, &user).await;
+    for table in &tables {
+        assert!(rows_of(&app, table, user.id).await > 0, "the fixture left {table} empty");
+    }
     let res = app.get(&format!("/api/v1/users/{}/export", user.id), &user.token).await;
     assert_eq!(res.status(), 200);
     let export: Value = res.json().await.unwrap();
     for t in &declared {
-        assert!(export.get(t.section).is_some(), "the export has no section {:?} for table {}", t.section, t.table);
+        let section = &export[t.section];
+        let filled = match section {
+            Value::Array(rows) => !rows.is_empty(),
+            Value::Object(map) => !map.is_empty(),
+            _ => false,
+        };
+        assert!(filled, "the export's {:?} section shows none of the rows of {}: {section}", t.section, t.table);
     }
-    // A section is the table's rows, not a placeholder: one expense shows up as one row.
-    let expense = serde_json::json!({"amount": 12.5, "category": "fuel"});
-    let created = app.send_json(reqwest::Method::POST, "/api/v1/expenses", Some(&user.token), &expense).await;
-    assert_eq!(created.status(), 201);
-    let export: Value = app.get(&format!("/api/v1/users/{}/export", user.id), &user.token).await.json().await.unwrap();
-    assert_eq!(export["expenses"].as_array().map(Vec::len), Some(1), "{}", export["expenses"]);
-    let rows: i64 = with_db!(app.db(), |pool| {
-        sqlx::query_scalar("SELECT count(*) FROM expenses WHERE user_id = $1").bind(user.id).fetch_one(pool).await
-    })
-    .unwrap();
-    assert_eq!(rows, 1);
+    assert!(!export.to_string().contains("argon2"), "the password hash is never exported");
+
+    let res =
+        app.request(Method::DELETE, &format!("/api/v1/users/{}", user.id), Some(&user.token)).send().await.unwrap();
+    assert_eq!(res.status(), 204);
+    for table in &tables {
+        assert_eq!(rows_of(&app, table, user.id).await, 0, "{table} still holds rows of the deleted user");
+    }
+    assert_eq!(app.get("/api/auth/me", &keep.token).await.status(), 200, "other users are untouched");
 }
 
 /// Tools the offline brain names that arrive with a later domain (wheels, calendar, social). Each must
@@ -103,6 +166,13 @@ async fn every_tool_the_offline_brain_calls_exists_and_its_arguments_parse() {
         assert!(
             app.state.pam.tools.get(pending).is_none(),
             "{pending} is in the registry now: take it off the list of tools still to come"
+        );
+    }
+    // Every name the brain can call, whether or not the corpus happened to reach it.
+    for name in pam_nlu::intent::TOOLS {
+        assert!(
+            app.state.pam.tools.get(name).is_some() || ARRIVING_WITH_LATER_DOMAINS.contains(name),
+            "the offline brain can call {name}, which no domain provides"
         );
     }
     assert!(seen.len() >= 8, "the corpus exercises most of the brain's tools: {seen:?}");

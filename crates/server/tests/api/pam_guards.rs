@@ -155,7 +155,7 @@ on_both_databases!(terminal_chat_and_restarts_keep_the_conversation);
 async fn terminal_chat_and_restarts_keep_the_conversation(backend: Backend) {
     let app = spawn_app(backend.clone()).await;
     let user = brisbane(&app, "pam8@example.com").await;
-    let who = pam_server::pam::terminal::user_by_email(&app.state, "PAM8@example.com").await.unwrap();
+    let who = pam_server::pam::terminal::user_for(&app.state, "PAM8@example.com").await.unwrap();
     assert_eq!(who.id, user.id);
     let input = tokio::io::BufReader::new(&b"I spent $9 on coffee\nhow much have I spent today?\n\n"[..]);
     let mut output = Vec::new();

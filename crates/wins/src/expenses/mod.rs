@@ -1,10 +1,10 @@
 //! Expenses: the service both the REST routes and PAM's tools call.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pam_kernel::Money;
 use pam_kernel::Patch;
 use pam_kernel::text;
 use pam_kernel::{DomainError, FieldError};
+use pam_kernel::{Locale, Money};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json as SqlJson;
@@ -178,6 +178,17 @@ fn check(
 
 pub async fn create(state: &WinsState, user_id: Uuid, input: NewExpense) -> Result<Expense, DomainError> {
     let locale = state.locales.of(user_id).await?;
+    create_in(state, user_id, &locale, input).await
+}
+
+/// Creates it with a locale the caller already has: a PAM turn's (whose zone may come from the chat
+/// context) decides what "today" is when no date is given.
+pub async fn create_in(
+    state: &WinsState,
+    user_id: Uuid,
+    locale: &Locale,
+    input: NewExpense,
+) -> Result<Expense, DomainError> {
     let date = input.date.unwrap_or_else(|| locale.today());
     let c =
         check(input.amount, &input.category, input.description, date, input.location, input.tags, input.receipt_url)?;
