@@ -114,6 +114,8 @@ pub struct Config {
     /// WebSocket keepalive: a ping this often, and a close (1001) after this long without hearing back.
     pub ws_ping_every: Duration,
     pub ws_silent_limit: Duration,
+    /// How long a chat message waits for the same user's previous turn before it is refused (429).
+    pub turn_wait: Duration,
 }
 
 use vars::{Vars, get, list, parse_bool, parse_http_url, parse_num, positive, secret, usd_micro};
@@ -252,6 +254,7 @@ impl Config {
             limits: Limits::from_vars(&vars)?,
             ws_ping_every: Duration::from_secs(positive(&vars, "WS_PING_SECONDS", 20)? as u64),
             ws_silent_limit: Duration::from_secs(positive(&vars, "WS_SILENT_CLOSE_SECONDS", 60)? as u64),
+            turn_wait: Duration::from_secs(parse_num(&vars, "PAM_TURN_WAIT_SECONDS", 15u64)?),
             daily_spend_cap_micro_usd: usd_micro(&vars, "PAM_DAILY_SPEND_CAP_USD", 1_000_000)?,
             monthly_spend_cap_micro_usd: usd_micro(&vars, "PAM_MONTHLY_SPEND_CAP_USD", 10_000_000)?,
             subscription_cost_cents: match get(&vars, "SUBSCRIPTION_COST") {

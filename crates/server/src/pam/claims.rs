@@ -24,8 +24,6 @@ pub const RESEND_WINDOW: chrono::Duration = chrono::Duration::seconds(45);
 pub const TURN_LEASE: chrono::Duration = chrono::Duration::seconds(60);
 /// How long a re-send waits for the first copy's reply before answering 409.
 const WAIT_FOR_SAME: Duration = Duration::from_secs(40);
-/// How long a new message waits for the user's previous turn to finish before answering 429.
-const WAIT_FOR_PREVIOUS: Duration = Duration::from_secs(15);
 
 /// The text's fingerprint for re-send detection. It depends on the conversation only when the client
 /// named one: two copies of a message that named none (a first message, before either copy has a
@@ -59,6 +57,7 @@ pub async fn claim_turn(
     message_id: Option<&str>,
     text: &str,
     named: bool,
+    wait_for_previous: Duration,
 ) -> Result<Claim, DomainError> {
     let hash = text_hash(text, named.then_some(conversation_id));
     let message_id = match message_id {
@@ -84,7 +83,7 @@ pub async fn claim_turn(
         }
     };
     let same_deadline = tokio::time::Instant::now() + WAIT_FOR_SAME;
-    let previous_deadline = tokio::time::Instant::now() + WAIT_FOR_PREVIOUS;
+    let previous_deadline = tokio::time::Instant::now() + wait_for_previous;
     loop {
         let turn_id = Uuid::now_v7();
         let now = Utc::now();
@@ -139,7 +138,7 @@ pub async fn claim_turn(
                     return Err(DomainError::Busy {
                         message: "PAM is still answering your previous message; send this one when it has replied"
                             .into(),
-                        retry_after_secs: 5,
+                        retry_after_secs: wait_for_previous.as_secs().clamp(1, 5),
                     });
                 }
             }

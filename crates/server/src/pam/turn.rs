@@ -141,6 +141,7 @@ async fn run_claimed(state: AppState, user: Caller, input: ChatInput, sink: Turn
         input.message_id.as_deref(),
         &input.text,
         input.conversation_id.is_some(),
+        state.config.turn_wait,
     )
     .await?;
     let (lease, message_id, conversation_id) = match claim {

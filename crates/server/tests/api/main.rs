@@ -1,5 +1,6 @@
 //! Black-box API tests: the real app on a random port, against fresh SQLite and Postgres databases.
 
+mod fakes;
 mod helpers;
 mod tokens;
 
@@ -14,5 +15,6 @@ mod pam;
 mod pam_guards;
 mod pam_ws;
 mod profiles;
+mod reliability;
 mod wins;
 mod wins_reports;

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use crate::fakes::{ScriptedClaude, after_tools, text, tool_use};
 use crate::helpers::{Backend, assert_error, spawn_app, spawn_app_with};
 use crate::pam::{FakeClaude, brisbane, chat};
 use pam_testkit::on_both_databases;
@@ -12,49 +13,14 @@ use pam_testkit::on_both_databases;
 on_both_databases!(deletions_wait_for_confirmation);
 
 /// A Claude fake that proposes deleting one expense, then asks.
-struct DeletingClaude(String);
-
-impl Respond for DeletingClaude {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&request.body).unwrap();
-        let last = body["messages"].as_array().unwrap().last().unwrap().clone();
-        let (content, stop) = if last["content"][0]["type"] == "tool_result" {
-            (json!([{"type": "text", "text": "Shall I delete that expense?"}]), "end_turn")
+fn deleting_claude(id: String) -> ScriptedClaude<impl Fn(&Value) -> (Value, &'static str) + Send + Sync> {
+    ScriptedClaude::new(move |body: &Value| {
+        if after_tools(body) {
+            text("Shall I delete that expense?")
         } else {
-            (
-                json!([{"type": "tool_use", "id": "toolu_del", "name": "delete_expense", "input": {"expense_id": self.0}}]),
-                "tool_use",
-            )
-        };
-        let mut sse = format!(
-            "event: message_start\ndata: {}\n\n",
-            json!({"type": "message_start", "message": {"usage": {"input_tokens": 9}}})
-        );
-        let block = &content[0];
-        let (start, delta) = if block["type"] == "text" {
-            (json!({"type": "text", "text": ""}), json!({"type": "text_delta", "text": block["text"]}))
-        } else {
-            (
-                json!({"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}),
-                json!({"type": "input_json_delta", "partial_json": block["input"].to_string()}),
-            )
-        };
-        sse += &format!(
-            "event: content_block_start\ndata: {}\n\n",
-            json!({"type": "content_block_start", "index": 0, "content_block": start})
-        );
-        sse += &format!(
-            "event: content_block_delta\ndata: {}\n\n",
-            json!({"type": "content_block_delta", "index": 0, "delta": delta})
-        );
-        sse += &format!("event: content_block_stop\ndata: {}\n\n", json!({"type": "content_block_stop", "index": 0}));
-        sse += &format!(
-            "event: message_delta\ndata: {}\n\n",
-            json!({"type": "message_delta", "delta": {"stop_reason": stop}, "usage": {"output_tokens": 5}})
-        );
-        sse += "event: message_stop\ndata: {}\n\n";
-        ResponseTemplate::new(200).insert_header("content-type", "text/event-stream").set_body_string(sse)
-    }
+            tool_use("toolu_del", "delete_expense", json!({"expense_id": id}))
+        }
+    })
 }
 
 async fn deletions_wait_for_confirmation(backend: Backend) {
@@ -110,7 +76,7 @@ async fn deletions_wait_for_confirmation(backend: Backend) {
 
     // Chat: the model's delete is proposed; the user's "yes" carries it out.
     let id = make().await;
-    Mock::given(method("POST")).respond_with(DeletingClaude(id.clone())).mount(&claude).await;
+    Mock::given(method("POST")).respond_with(deleting_claude(id.clone())).mount(&claude).await;
     let reply = chat(&app, &user, json!({"message": "delete that fuel expense"})).await;
     assert_eq!(reply["tool_calls"][0]["status"], "confirmation_required");
     assert!(reply["tool_calls"][0]["confirmation_id"].is_string());
@@ -214,49 +180,19 @@ async fn a_resend_while_the_first_turn_runs_gets_its_reply(backend: Backend) {
 on_both_databases!(bad_tool_input_goes_back_as_an_error_and_the_reply_is_not_empty);
 
 /// A Claude that first logs an impossible amount, then answers whatever came back.
-struct CarelessClaude;
-
-impl Respond for CarelessClaude {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let body: Value = serde_json::from_slice(&request.body).unwrap();
-        let last = body["messages"].as_array().unwrap().last().unwrap().clone();
-        let (block, stop) = if last["content"][0]["type"] == "tool_result" {
-            (json!({"type": "text", "text": "That amount didn't work — how much was it?"}), "end_turn")
+fn careless_claude() -> ScriptedClaude<impl Fn(&Value) -> (Value, &'static str) + Send + Sync> {
+    ScriptedClaude::new(|body: &Value| {
+        if after_tools(body) {
+            text("That amount didn't work — how much was it?")
         } else {
-            (
-                json!({"type": "tool_use", "id": "toolu_bad", "name": "create_expense", "input": {"amount": -5, "category": "fuel"}}),
-                "tool_use",
-            )
-        };
-        let (start, delta) = if block["type"] == "text" {
-            (json!({"type": "text", "text": ""}), json!({"type": "text_delta", "text": block["text"]}))
-        } else {
-            (
-                json!({"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}),
-                json!({"type": "input_json_delta", "partial_json": block["input"].to_string()}),
-            )
-        };
-        let sse = [
-            ("message_start", json!({"type": "message_start", "message": {"usage": {"input_tokens": 3}}})),
-            ("content_block_start", json!({"type": "content_block_start", "index": 0, "content_block": start})),
-            ("content_block_delta", json!({"type": "content_block_delta", "index": 0, "delta": delta})),
-            ("content_block_stop", json!({"type": "content_block_stop", "index": 0})),
-            (
-                "message_delta",
-                json!({"type": "message_delta", "delta": {"stop_reason": stop}, "usage": {"output_tokens": 2}}),
-            ),
-            ("message_stop", json!({"type": "message_stop"})),
-        ]
-        .iter()
-        .map(|(e, d)| format!("event: {e}\ndata: {d}\n\n"))
-        .collect::<String>();
-        ResponseTemplate::new(200).insert_header("content-type", "text/event-stream").set_body_string(sse)
-    }
+            tool_use("toolu_bad", "create_expense", json!({"amount": -5, "category": "fuel"}))
+        }
+    })
 }
 
 async fn bad_tool_input_goes_back_as_an_error_and_the_reply_is_not_empty(backend: Backend) {
     let claude = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(CarelessClaude).mount(&claude).await;
+    Mock::given(method("POST")).respond_with(careless_claude()).mount(&claude).await;
     let url = claude.uri();
     let app = spawn_app_with(
         backend,

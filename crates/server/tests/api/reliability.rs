@@ -1,0 +1,243 @@
+//! Never stuck, never twice: work that stops halfway (a dead worker, a client that disconnects, a turn
+//! released without a reply) is finished or taken over, and copies arriving together act once.
+
+use std::time::Duration;
+
+use pam_store::with_db;
+use reqwest::Method;
+use serde_json::{Value, json};
+use uuid::Uuid;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer};
+
+use crate::fakes::{ScriptedClaude, after_tools, text, tool_use};
+use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app, spawn_app_with};
+use pam_testkit::on_both_databases;
+
+on_both_databases!(
+    a_turn_dropped_by_its_worker_is_released_and_a_resend_runs_it,
+    a_turn_whose_worker_died_is_taken_over_after_its_lease,
+    a_client_that_disconnects_does_not_cut_the_turn_short,
+    an_idempotent_request_abandoned_by_its_client_still_stores_its_response,
+    two_copies_of_a_first_message_make_one_conversation_and_one_expense,
+    a_turn_run_again_replays_its_tools_instead_of_acting_twice,
+    one_turn_at_a_time_per_user_and_a_busy_answer_is_not_stored,
+);
+
+async fn count(app: &TestApp, table: &str, user: &TestUser) -> i64 {
+    let sql = format!("SELECT count(*) FROM {table} WHERE user_id = $1");
+    with_db!(app.db(), |pool| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(user.id).fetch_one(pool).await)
+        .unwrap()
+}
+
+async fn chat(app: &TestApp, user: &TestUser, body: Value) -> reqwest::Response {
+    app.send_json(Method::POST, "/api/v1/pam/chat", Some(&user.token), &body).await
+}
+
+/// A Claude that logs $42.50 of fuel, then says so; `delay` holds each answer back.
+async fn logging_claude(delay: Duration) -> MockServer {
+    let claude = MockServer::start().await;
+    let script = ScriptedClaude::new(|body: &Value| {
+        if after_tools(body) {
+            text("Logged $42.50 of fuel.")
+        } else {
+            tool_use("toolu_log", "create_expense", json!({"amount": 42.5, "category": "fuel"}))
+        }
+    })
+    .slow(delay);
+    Mock::given(method("POST")).respond_with(script).mount(&claude).await;
+    claude
+}
+
+async fn with_claude(backend: Backend, claude: &MockServer, extra: &[(&str, &str)]) -> TestApp {
+    let url = claude.uri();
+    let mut vars = vec![("ANTHROPIC_API_KEY", "k"), ("ANTHROPIC_BASE_URL", url.as_str()), ("PAM_FALLBACK_MODELS", "")];
+    vars.extend_from_slice(extra);
+    spawn_app_with(backend, &vars).await
+}
+
+async fn turn_status(app: &TestApp, message_id: &str) -> String {
+    with_db!(app.db(), |pool| {
+        sqlx::query_scalar("SELECT status FROM pam_turns WHERE message_id = $1").bind(message_id).fetch_one(pool).await
+    })
+    .unwrap()
+}
+
+async fn a_turn_dropped_by_its_worker_is_released_and_a_resend_runs_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("lease1@example.com").await;
+    // A worker claims the turn, then dies without an answer (its task panicked): the guard releases it.
+    let claim = pam_server::pam::claims::claim_turn(
+        app.db(),
+        user.id,
+        Uuid::now_v7(),
+        Some("m-dropped"),
+        "I spent $9 on coffee",
+        false,
+        Duration::from_secs(1),
+    )
+    .await
+    .unwrap();
+    drop(claim);
+    let mut status = String::new();
+    for _ in 0..50 {
+        status = turn_status(&app, "m-dropped").await;
+        if status == "released" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, "released", "a dropped claim is released, not left running");
+    let started = std::time::Instant::now();
+    let res = chat(&app, &user, json!({"message": "I spent $9 on coffee", "message_id": "m-dropped"})).await;
+    assert_eq!(res.status(), 200);
+    assert!(started.elapsed() < Duration::from_secs(5), "the re-send ran at once, not after a 40 s wait");
+    assert_eq!(count(&app, "expenses", &user).await, 1);
+    assert_eq!(turn_status(&app, "m-dropped").await, "done");
+}
+
+async fn a_turn_whose_worker_died_is_taken_over_after_its_lease(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("lease2@example.com").await;
+    let claim = pam_server::pam::claims::claim_turn(
+        app.db(),
+        user.id,
+        Uuid::now_v7(),
+        Some("m-dead"),
+        "I spent $7 on bread",
+        false,
+        Duration::from_secs(1),
+    )
+    .await
+    .unwrap();
+    // The process died: no guard ran. Its claim is as old as a lease.
+    std::mem::forget(claim);
+    let old = chrono::Utc::now() - chrono::Duration::minutes(2);
+    with_db!(app.db(), |pool| {
+        sqlx::query("UPDATE pam_turns SET claimed_at = $1 WHERE message_id = 'm-dead'")
+            .bind(old)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .unwrap();
+    assert_eq!(turn_status(&app, "m-dead").await, "running");
+    let res = chat(&app, &user, json!({"message": "I spent $7 on bread", "message_id": "m-dead"})).await;
+    assert_eq!(res.status(), 200);
+    let reply: Value = res.json().await.unwrap();
+    assert_eq!(reply["message_id"], "m-dead");
+    assert_eq!(count(&app, "expenses", &user).await, 1);
+    // The stale claim blocked nothing else either: a new message runs too.
+    assert_eq!(chat(&app, &user, json!({"message": "how much have I spent?"})).await.status(), 200);
+}
+
+async fn a_client_that_disconnects_does_not_cut_the_turn_short(backend: Backend) {
+    let claude = logging_claude(Duration::from_millis(600)).await;
+    let app = with_claude(backend, &claude, &[]).await;
+    let user = app.register("gone@example.com").await;
+    let body = json!({"message": "put $42.50 of fuel down", "message_id": "m-gone"});
+    let hasty = app
+        .request(Method::POST, "/api/v1/pam/chat", Some(&user.token))
+        .json(&body)
+        .timeout(Duration::from_millis(200))
+        .send()
+        .await;
+    assert!(hasty.is_err(), "the client gave up before the reply");
+    // The turn finishes on its own; the re-send gets its stored reply and runs nothing again.
+    tokio::time::sleep(Duration::from_millis(1800)).await;
+    let res = chat(&app, &user, body).await;
+    assert_eq!(res.status(), 200);
+    let reply: Value = res.json().await.unwrap();
+    assert_eq!(reply["response"], "Logged $42.50 of fuel.");
+    assert_eq!(count(&app, "expenses", &user).await, 1);
+    assert_eq!(claude.received_requests().await.unwrap().len(), 2, "one turn's two model calls, no more");
+}
+
+async fn an_idempotent_request_abandoned_by_its_client_still_stores_its_response(backend: Backend) {
+    let claude = logging_claude(Duration::from_millis(600)).await;
+    let app = with_claude(backend, &claude, &[]).await;
+    let user = app.register("idem-gone@example.com").await;
+    let body = json!({"message": "fuel $42.50"});
+    let send = |timeout: Duration| {
+        app.request(Method::POST, "/api/v1/pam/chat", Some(&user.token))
+            .header("idempotency-key", "abandoned-1")
+            .json(&body)
+            .timeout(timeout)
+            .send()
+    };
+    assert!(send(Duration::from_millis(200)).await.is_err());
+    tokio::time::sleep(Duration::from_millis(1800)).await;
+    let res = send(Duration::from_secs(10)).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["idempotent-replayed"], "true", "the first request's response was stored");
+    assert_eq!(count(&app, "expenses", &user).await, 1);
+}
+
+async fn two_copies_of_a_first_message_make_one_conversation_and_one_expense(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("twins@example.com").await;
+    let body = json!({"message": "I spent $12 on a pie at Bakery Hill"});
+    let replies = futures::future::join_all((0..4).map(|_| chat(&app, &user, body.clone()))).await;
+    let mut ids = Vec::new();
+    for res in replies {
+        assert_eq!(res.status(), 200);
+        let reply: Value = res.json().await.unwrap();
+        ids.push((reply["message_id"].clone(), reply["conversation_id"].clone()));
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "every copy got the one turn's reply: {ids:?}");
+    assert_eq!(count(&app, "expenses", &user).await, 1);
+    assert_eq!(count(&app, "pam_conversations", &user).await, 1);
+}
+
+async fn a_turn_run_again_replays_its_tools_instead_of_acting_twice(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("replay@example.com").await;
+    let body = json!({"message": "I spent $20 on diesel", "message_id": "m-replay"});
+    assert_eq!(chat(&app, &user, body.clone()).await.status(), 200);
+    // The reply was never stored (the worker died after the tools ran): the turn is run again.
+    with_db!(app.db(), |pool| {
+        sqlx::query("UPDATE pam_turns SET status = 'released', reply = NULL WHERE message_id = 'm-replay'")
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .unwrap();
+    let res = chat(&app, &user, body).await;
+    assert_eq!(res.status(), 200);
+    let reply: Value = res.json().await.unwrap();
+    assert_eq!(reply["ui_actions"][0]["type"], "reload_expenses", "the replayed result still reports the change");
+    assert_eq!(count(&app, "expenses", &user).await, 1, "the tool's first result was replayed");
+    assert_eq!(count(&app, "tool_executions", &user).await, 1);
+}
+
+async fn one_turn_at_a_time_per_user_and_a_busy_answer_is_not_stored(backend: Backend) {
+    let claude = logging_claude(Duration::from_millis(1500)).await;
+    let app = with_claude(backend, &claude, &[("PAM_TURN_WAIT_SECONDS", "1")]).await;
+    let user = app.register("busy@example.com").await;
+    let first = chat(&app, &user, json!({"message": "log $42.50 of fuel"}));
+    let second = async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        app.request(Method::POST, "/api/v1/pam/chat", Some(&user.token))
+            .header("idempotency-key", "busy-1")
+            .json(&json!({"message": "and what's my budget?"}))
+            .send()
+            .await
+            .unwrap()
+    };
+    let (first, second) = futures::join!(first, second);
+    assert_eq!(first.status(), 200);
+    assert!(second.headers().contains_key("retry-after"));
+    let body = assert_error(second, 429, "rate_limited").await;
+    assert!(body["detail"].as_str().unwrap().contains("still answering"), "{body}");
+    // The 429 was not stored for the key: once the first turn is done, the same request runs.
+    let again = app
+        .request(Method::POST, "/api/v1/pam/chat", Some(&user.token))
+        .header("idempotency-key", "busy-1")
+        .json(&json!({"message": "and what's my budget?"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    assert!(!again.headers().contains_key("idempotent-replayed"));
+}
