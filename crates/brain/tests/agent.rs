@@ -239,6 +239,23 @@ async fn a_failing_model_is_skipped_after_repeated_failures() {
 }
 
 #[tokio::test]
+async fn a_refused_request_moves_on_to_the_next_model_without_tripping_the_shared_breaker() {
+    // A bad key (401) is this deployment's problem with that provider, not the provider being down:
+    // the next model (finally the offline brain) answers, and the breaker all users share stays closed.
+    let refused = || Err(ProviderError::Fatal("401 invalid x-api-key".into()));
+    let (claude, claude_seen) = Scripted::new("claude-sonnet-4-5-20250929", (0..5).map(|_| refused()).collect());
+    let (backup, _) = Scripted::new("gemini-3.0-flash", (0..5).map(|_| Ok(text("Backup here."))).collect());
+    let chain = chain(vec![Box::new(claude), Box::new(backup)]);
+    let tools = Recorder::default();
+    for _ in 0..5 {
+        let out = turn(&chain, &tools, "hi", TurnOptions::default()).await;
+        assert_eq!(out.text, "Backup here.");
+    }
+    assert_eq!(claude_seen.lock().unwrap().len(), 5, "still tried each turn: a refusal does not open the breaker");
+    assert!(chain.is_healthy("claude-sonnet-4-5-20250929"));
+}
+
+#[tokio::test]
 async fn the_offline_brain_logs_an_expense_through_the_loop() {
     let tools = Recorder::default();
     let chain = chain(vec![Box::new(OfflineBrain)]);

@@ -78,13 +78,13 @@ fn words_number(words: &[&str]) -> Option<(i64, usize)> {
     for w in words {
         let parts: Vec<&str> = w.split('-').collect();
         if parts.iter().all(|p| word_value(p).is_some()) && !w.is_empty() {
-            current += parts.iter().map(|p| word_value(p).unwrap_or(0)).sum::<i64>();
+            current = current.saturating_add(parts.iter().map(|p| word_value(p).unwrap_or(0)).sum::<i64>());
             any = true;
         } else if *w == "hundred" {
-            current = current.max(1) * 100;
+            current = current.max(1).saturating_mul(100);
             any = true;
         } else if *w == "thousand" {
-            total += current.max(1) * 1000;
+            total = total.saturating_add(current.max(1).saturating_mul(1000));
             current = 0;
             any = true;
         } else if (*w == "a" || *w == "an") && !any {
@@ -95,7 +95,7 @@ fn words_number(words: &[&str]) -> Option<(i64, usize)> {
         }
         used += 1;
     }
-    if any { Some((total + current, used)) } else { None }
+    if any { Some((total.saturating_add(current), used)) } else { None }
 }
 
 fn clean(token: &str) -> String {
@@ -135,7 +135,7 @@ pub fn find(text: &str) -> Option<Amount> {
             && words.get(i + used).is_some_and(|w| MONEY_WORDS.contains(w) || CODES.iter().any(|(c, _)| c == w))
         {
             let currency = words.get(i + used).and_then(|w| CODES.iter().find(|(c, _)| c == w)).map(|(_, c)| *c);
-            return Some(Amount { cents: units * 100, currency });
+            return units.checked_mul(100).map(|cents| Amount { cents, currency });
         }
     }
     // A bare number after a spending verb: "spent 80 on diesel".

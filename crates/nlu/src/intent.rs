@@ -102,13 +102,15 @@ pub fn understand(original: &str, today: NaiveDate) -> Intent {
         for (i, w) in ws.iter().enumerate() {
             if let Ok(n) = w.parse::<i64>() {
                 let unit = ws.get(i + 1).copied().unwrap_or_default();
-                seconds = if unit.starts_with("hour") || unit.starts_with("hr") {
-                    Some(n * 3600)
+                let per = if unit.starts_with("hour") || unit.starts_with("hr") {
+                    3600
                 } else if unit.starts_with("sec") {
-                    Some(n)
+                    1
                 } else {
-                    Some(n * 60)
+                    60
                 };
+                // A number too large to be a duration is no timer at all.
+                seconds = n.checked_mul(per).filter(|s| (1..=366 * 86_400).contains(s));
                 break;
             }
         }

@@ -282,3 +282,37 @@ fn every_tool_the_brain_calls_is_in_its_list() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+    /// Whatever a person (or a fuzzer) types, understanding it never panics.
+    #[test]
+    fn any_text_is_understood_without_panicking(text in "\\PC{0,200}") {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let _ = understand(&text, today);
+        let _ = pam_nlu::amount::find(&text);
+        let _ = pam_nlu::dates::find(&text, today);
+        let _ = pam_nlu::phrases::route(&text);
+    }
+
+    /// Sentences shaped like requests, with extreme numbers and case-changing letters in them.
+    #[test]
+    fn request_shaped_text_with_extreme_values_never_panics(
+        amount in proptest::num::i64::ANY,
+        days in proptest::num::i64::ANY,
+        place in "[İẞKıa-zA-Z ]{0,20}",
+        unit in proptest::sample::select(vec!["days", "weeks", "km", "litres", "miles", "minutes", "hours"]),
+    ) {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        for text in [
+            format!("I spent ${amount} on diesel {days} {unit} ago at {place}"),
+            format!("plan a trip FROM {place} TO {place} in {days} {unit}"),
+            format!("set a timer for {days} {unit}"),
+            format!("filled up {amount} {unit} for ${days}"),
+            format!("how much fuel for {amount} {unit} from {place}"),
+        ] {
+            let _ = understand(&text, today);
+        }
+    }
+}

@@ -78,3 +78,20 @@ fn development_secret_is_generated_once_and_reused() {
     assert!(!second.ensure_secret_key().unwrap());
     assert_eq!(first.secret_key(), second.secret_key());
 }
+
+#[test]
+fn a_database_password_and_provider_keys_are_never_printed() {
+    let config = Config::from_vars(vars(&[
+        ("DATABASE_URL", "postgres://pam:hunter2-db-password@db.example.com:5432/pam"),
+        ("GEMINI_API_KEY", "AIza-gemini-secret"),
+        ("OPENAI_API_KEY", "sk-openai-secret"),
+        ("ELEVENLABS_API_KEY", "el-secret"),
+    ]))
+    .unwrap();
+    let printed = format!("{config:?}");
+    for secret in ["hunter2-db-password", "AIza-gemini-secret", "sk-openai-secret", "el-secret"] {
+        assert!(!printed.contains(secret), "{secret} printed");
+    }
+    assert!(config.describe().iter().all(|line| !line.contains("hunter2")), "nor in the startup log");
+    assert_eq!(config.database_url.expose(), "postgres://pam:hunter2-db-password@db.example.com:5432/pam");
+}

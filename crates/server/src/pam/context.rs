@@ -131,4 +131,89 @@ mod tests {
         assert_eq!(c.timezone, None);
         assert_eq!(normalise(Some(&json!("garbage"))), ChatContext::default());
     }
+
+    /// Any JSON at all: what a client (or a fuzzer) may put where a context or a frame belongs.
+    pub fn any_json() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(
+                |f| serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, serde_json::Value::Number)
+            ),
+            any::<i64>().prop_map(serde_json::Value::from),
+            "\\PC{0,30}".prop_map(serde_json::Value::from),
+            prop::sample::select(vec![
+                "lat",
+                "lng",
+                "latitude",
+                "longitude",
+                "timezone",
+                "Australia/Sydney",
+                "ip",
+                "chat"
+            ])
+            .prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(4, 64, 8, |inner| {
+            let keys = prop::sample::select(vec![
+                "user_location",
+                "userLocation",
+                "location",
+                "lat",
+                "lng",
+                "lon",
+                "latitude",
+                "longitude",
+                "city",
+                "region",
+                "state",
+                "address",
+                "source",
+                "timezone",
+                "current_page",
+                "currentPage",
+                "input_mode",
+                "type",
+                "message",
+                "content",
+                "context",
+                "message_id",
+                "stream",
+                "conversation_id",
+                "session_id",
+            ]);
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                prop::collection::btree_map(keys, inner, 0..8)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Whatever the front end (or anyone) sends as a context, reading it never panics, and a position
+        /// that comes out is on the globe.
+        #[test]
+        fn any_context_is_read_without_panicking(raw in any_json()) {
+            let c = normalise(Some(&raw));
+            if let Some(l) = c.location {
+                proptest::prop_assert!(l.lat.is_none_or(|v| (-90.0..=90.0).contains(&v)));
+                proptest::prop_assert!(l.lng.is_none_or(|v| (-180.0..=180.0).contains(&v)));
+            }
+        }
+
+        /// A WebSocket chat frame of any shape becomes a request or a refusal, never a panic.
+        #[test]
+        fn any_chat_frame_decodes_without_panicking(frame in any_json(), text in "\\PC{0,300}") {
+            let request: crate::pam::turn::ChatRequest = serde_json::from_value(frame.clone()).unwrap_or_default();
+            let _ = request.parse(frame.get("context"));
+            let _ = serde_json::from_str::<serde_json::Value>(&text);
+            let request: crate::pam::turn::ChatRequest =
+                serde_json::from_value(serde_json::json!({"message": text})).unwrap_or_default();
+            let _ = request.parse(None);
+        }
+    }
 }

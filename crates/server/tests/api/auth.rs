@@ -6,7 +6,7 @@ use crate::helpers::{Backend, assert_error, spawn_app, spawn_app_with};
 use crate::tokens::{self, claims, hs256, hs256_simple, unsigned};
 use pam_testkit::on_both_databases;
 
-const SUPABASE_SECRET: &str = "supabase-project-jwt-secret-0123456789abcdef";
+pub const SUPABASE_SECRET: &str = "supabase-project-jwt-secret-0123456789abcdef";
 
 on_both_databases!(
     register_login_and_me,

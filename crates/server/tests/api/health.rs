@@ -107,3 +107,37 @@ async fn openapi_describes_every_route_and_docs_are_served() {
     let html = docs.text().await.unwrap();
     assert!(html.to_lowercase().contains("swagger"), "docs page is Swagger UI");
 }
+
+on_both_databases!(docs_readiness_and_cors_tell_the_front_end_what_it_needs);
+
+async fn docs_readiness_and_cors_tell_the_front_end_what_it_needs(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let docs = client.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(docs.status(), 200, "the page itself, not a redirect");
+    assert!(docs.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    let page = docs.text().await.unwrap();
+    for asset in
+        ["/docs/ui/swagger-ui.css", "/docs/ui/swagger-ui-bundle.js", "/docs/ui/swagger-ui-standalone-preset.js"]
+    {
+        assert!(page.contains(asset), "{asset}");
+        assert_eq!(client.get(app.url(asset)).send().await.unwrap().status(), 200, "{asset} is served");
+    }
+    let ready: serde_json::Value = app.client.get(app.url("/health/ready")).send().await.unwrap().json().await.unwrap();
+    let cache = ready["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "cache").unwrap().clone();
+    assert!(cache["detail"].as_str().unwrap().contains("profiles"), "the cache's real state: {cache}");
+    assert!(ready["dependencies"].as_array().unwrap().iter().any(|d| d["name"] == "brain"));
+    let res = app
+        .client
+        .get(app.url("/api/auth/password-requirements"))
+        .header("origin", "http://localhost:5173")
+        .send()
+        .await
+        .unwrap();
+    let exposed = res.headers()["access-control-expose-headers"].to_str().unwrap().to_string();
+    for header in
+        ["x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "idempotent-replayed"]
+    {
+        assert!(exposed.contains(header), "{header} is readable by the browser: {exposed}");
+    }
+}

@@ -61,3 +61,19 @@ async fn a_repeated_key_replays_the_first_response(backend: Backend) {
     assert_eq!(old.status(), 404);
     assert_eq!(app.get(&second_url, &user.token).await.status(), 200);
 }
+
+on_both_databases!(a_users_picture_folder_is_capped);
+
+async fn a_users_picture_folder_is_capped(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("hoarder@example.com").await;
+    // Leftovers a crash could leave: files with names this server writes.
+    let dir = app.state.config.uploads_dir().join(user.id.to_string());
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..8 {
+        std::fs::write(dir.join(format!("partner-{:032x}.png", i)), b"\x89PNG\r\n\x1a\n").unwrap();
+    }
+    let res = upload(&app, &user, "cap-1", upload_body("profile_image")).await;
+    assert_error(res, 409, "conflict").await;
+    assert_eq!(stored_files(&app, &user), 8, "nothing more was written");
+}

@@ -6,6 +6,7 @@ mod tokens;
 
 mod auth;
 mod errors;
+mod guards;
 mod health;
 mod idempotency;
 mod jwks;

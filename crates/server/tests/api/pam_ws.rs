@@ -259,3 +259,123 @@ async fn shutdown_closes_websockets_with_1001() {
     assert_eq!(next(&mut ws).await["closed"], 1001);
     tokio::time::timeout(Duration::from_secs(10), served).await.expect("server stopped").unwrap().unwrap();
 }
+
+on_both_databases!(a_socket_that_floods_frames_is_refused_then_closed, a_stream_that_fails_midway_says_so_in_the_reply);
+
+async fn a_socket_that_floods_frames_is_refused_then_closed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("flood@example.com").await;
+    let mut ws = open(&app, &user).await;
+    // Malformed frames and pings count too: past the per-socket budget they are refused...
+    for i in 0..300 {
+        let frame = if i % 2 == 0 { json!({"type": "ping"}).to_string() } else { "{not json".to_string() };
+        ws.send(Message::Text(frame.into())).await.unwrap();
+    }
+    let mut refused = 0;
+    for _ in 0..300 {
+        if next(&mut ws).await["error_code"] == "RATE_LIMIT_EXCEEDED" {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 60, "the 60 frames past the budget of 240 a minute are refused");
+    // ...and far past it the socket is closed.
+    for _ in 0..300 {
+        if ws.send(Message::Text(json!({"type": "ping"}).to_string().into())).await.is_err() {
+            break;
+        }
+    }
+    // The socket ends: with a 1008 close frame, or — the client still sending — a reset connection.
+    let closed = loop {
+        match tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("the socket ends in time") {
+            Some(Ok(Message::Close(frame))) => break frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => break Some(1008),
+        }
+    };
+    assert_eq!(closed, Some(1008));
+    for _ in 0..50 {
+        if app.state.pam.hub.connections() == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(app.state.pam.hub.connections(), 0, "the server let go of the socket");
+}
+
+async fn a_stream_that_fails_midway_says_so_in_the_reply(backend: Backend) {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let claude = MockServer::start().await;
+    let sse = format!(
+        "event: message_start\ndata: {}\n\nevent: content_block_start\ndata: {}\n\nevent: content_block_delta\ndata: {}\n\n\
+         event: error\ndata: {}\n\n",
+        json!({"type": "message_start", "message": {"usage": {"input_tokens": 5}}}),
+        json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Let me check your "}}),
+        json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+    );
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).insert_header("content-type", "text/event-stream").set_body_string(sse),
+        )
+        .mount(&claude)
+        .await;
+    let url = claude.uri();
+    let app = crate::helpers::spawn_app_with(
+        backend,
+        &[("ANTHROPIC_API_KEY", "k"), ("ANTHROPIC_BASE_URL", &url), ("PAM_FALLBACK_MODELS", "")],
+    )
+    .await;
+    let user = app.register("midway@example.com").await;
+    let mut ws = open(&app, &user).await;
+    send(&mut ws, json!({"type": "chat", "message": "what's my budget?", "stream": true, "message_id": "s-1"})).await;
+    let mut saw_chunk = false;
+    let reply = loop {
+        let f = next(&mut ws).await;
+        if f["type"] == "chunk" {
+            saw_chunk = true;
+        }
+        if f["type"] == "chat_response" {
+            break f;
+        }
+    };
+    assert!(saw_chunk, "text had streamed before the failure");
+    let error = reply["error"].as_str().expect("error is the human message");
+    assert!(!error.is_empty());
+    assert_eq!(reply["message"], error, "message says the same as error: {reply}");
+    assert_eq!(reply["content"], error);
+}
+
+on_both_databases!(a_websocket_confirmation_reply_names_its_conversation_and_message);
+
+async fn a_websocket_confirmation_reply_names_its_conversation_and_message(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("wsconfirm@example.com").await;
+    let e: Value = app
+        .send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &json!({"amount": 3, "category": "tea"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let proposal: Value = app
+        .send_json(
+            Method::POST,
+            "/api/v1/pam/tools/execute/delete_expense",
+            Some(&user.token),
+            &json!({"expense_id": e["id"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut ws = open(&app, &user).await;
+    send(&mut ws, json!({"type": "confirm", "confirmation_id": proposal["confirmation_id"], "message_id": "c-1"}))
+        .await;
+    let reply = next(&mut ws).await;
+    assert_eq!(reply["type"], "chat_response");
+    assert_eq!(reply["message_id"], "c-1");
+    assert!(reply.get("conversation_id").is_some(), "{reply}");
+    assert_eq!(reply["error"], false);
+    let list: Value = app.get("/api/v1/expenses", &user.token).await.json().await.unwrap();
+    assert_eq!(list["total"], 0);
+}

@@ -250,6 +250,18 @@ async fn savings_contract(backend: Backend) {
     assert_eq!(detected["detected"][0]["actual_savings"], 30.0);
     let recent: Value = app.get("/api/v1/pam/savings/recent", &user.token).await.json().await.unwrap();
     assert_eq!(recent["count"], 3, "detected saving recorded");
+    // Detecting again this month records nothing more: the guarantee cannot be inflated by repeating it.
+    let before: Value = app.get("/api/v1/pam/savings/guarantee-status", &user.token).await.json().await.unwrap();
+    for _ in 0..3 {
+        post(&app, &user, "/api/v1/pam/savings/detect", json!({"record": true})).await;
+    }
+    let recent: Value = app.get("/api/v1/pam/savings/recent", &user.token).await.json().await.unwrap();
+    assert_eq!(recent["count"], 3, "one detected saving per month, type and method");
+    let after: Value = app.get("/api/v1/pam/savings/guarantee-status", &user.token).await.json().await.unwrap();
+    assert_eq!(
+        before["guarantee_status"]["total_savings"], after["guarantee_status"]["total_savings"],
+        "repeating detection does not add to the month's savings"
+    );
 }
 
 async fn tools_call_the_same_services(backend: Backend) {

@@ -117,12 +117,25 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
     let mut ticker = tokio::time::interval(state.config.ws_ping_every);
     ticker.tick().await;
     let stalled = socket.stalled.clone();
+    // Whether this side ended the session: the client's frames still in flight are then read and
+    // dropped for a moment, so the close frame reaches it instead of a reset connection.
+    let mut we_closed = true;
     loop {
         tokio::select! {
             incoming = stream.next() => {
-                let Some(Ok(msg)) = incoming else { break };
+                let Some(Ok(msg)) = incoming else {
+                    we_closed = false;
+                    break;
+                };
+                // Read no more than the client reads: wait for room for the replies this frame may need.
+                if !socket.room_for_replies(Duration::from_secs(10)).await {
+                    tracing::info!(user.id = %user.id, "closing a socket whose client stopped reading");
+                    we_closed = false;
+                    break;
+                }
                 last_heard = Instant::now();
                 if matches!(msg, WsMessage::Close(_)) {
+                    we_closed = false;
                     break;
                 }
                 match budget.take() {
@@ -157,6 +170,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
             _ = stalled.notified() => {
                 // The client sends but does not read: nothing more can reach it.
                 tracing::info!(user.id = %user.id, "closing a socket whose client stopped reading");
+                we_closed = false;
                 break;
             }
             _ = closing.changed() => {
@@ -174,6 +188,14 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
     }
     state.pam.hub.remove(user.id, socket.id);
     drop(socket);
+    if we_closed {
+        let drain = async {
+            while let Some(Ok(msg)) = stream.next().await
+                && !matches!(msg, WsMessage::Close(_))
+            {}
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
+    }
     // The writer ends once every sender (the socket and the turns holding it) is gone; a client that
     // does not read cannot hold it past a short wait.
     let abort = writer.abort_handle();

@@ -35,6 +35,21 @@ impl Socket {
         Socket { id: Uuid::new_v4(), tx, held: Arc::default(), stalled: Arc::new(Notify::new()) }
     }
 
+    /// Waits until the outgoing queue has room for a burst of replies, so a client sending faster than it
+    /// reads is slowed down rather than overflowing it. False when no room came within `patience`: the
+    /// client is not reading.
+    pub async fn room_for_replies(&self, patience: std::time::Duration) -> bool {
+        const ROOM: usize = 32;
+        let started = tokio::time::Instant::now();
+        while self.tx.capacity() < ROOM {
+            if started.elapsed() >= patience || self.tx.is_closed() {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        true
+    }
+
     /// Queues a frame; a full queue means the client is not reading, and the session is told to close.
     pub fn send(&self, frame: Value) {
         self.send_message(WsMessage::Text(Utf8Bytes::from(frame.to_string())));
@@ -102,5 +117,66 @@ impl Drop for InFlight {
                 "ui_actions": [], "tool_calls": [], "message_id": self.message_id, "source": "none", "model": null,
                 "error": message, "timestamp": Utc::now()}));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(rx: &mut mpsc::Receiver<WsMessage>) -> Vec<Value> {
+        let mut out = Vec::new();
+        while let Ok(WsMessage::Text(t)) = rx.try_recv() {
+            out.push(serde_json::from_str(t.as_str()).unwrap());
+        }
+        out
+    }
+
+    #[test]
+    fn a_turn_whose_task_died_still_ends_and_releases_the_held_pushes() {
+        let (tx, mut rx) = mpsc::channel(16);
+        let socket = Socket::new(tx);
+        let turn = socket.turn_started("m-1");
+        socket.push(json!({"type": "timer_expired", "timer_id": "t1"}));
+        assert!(frames(&mut rx).is_empty(), "held while the turn is in flight");
+        // The task holding the turn panics: its guard is dropped without a reply.
+        let task = std::thread::spawn(move || {
+            let _turn = turn;
+            panic!("the turn's task died");
+        });
+        assert!(task.join().is_err());
+        let sent = frames(&mut rx);
+        assert_eq!(sent[0]["type"], "chat_response");
+        assert_eq!(sent[0]["message_id"], "m-1");
+        assert!(sent[0]["error"].is_string(), "the client is told, not left waiting");
+        assert_eq!(sent[1]["type"], "timer_expired", "then the held push");
+        socket.push(json!({"type": "proactive_alert"}));
+        assert_eq!(frames(&mut rx)[0]["type"], "proactive_alert", "pushes flow again");
+    }
+
+    #[tokio::test]
+    async fn a_client_that_does_not_read_is_marked_stalled_and_held_pushes_are_bounded() {
+        let (tx, _rx) = mpsc::channel(OUTGOING_FRAMES);
+        let socket = Socket::new(tx);
+        let stalled = socket.stalled.clone();
+        for i in 0..OUTGOING_FRAMES {
+            socket.send(json!({"n": i}));
+        }
+        let noticed = tokio::time::timeout(std::time::Duration::from_millis(50), stalled.notified());
+        assert!(noticed.await.is_err(), "a full queue alone is not a stall");
+        socket.send(json!({"n": "one too many"}));
+        let noticed = tokio::time::timeout(std::time::Duration::from_millis(200), stalled.notified());
+        assert!(noticed.await.is_ok(), "the session is told to close the socket");
+
+        let (tx, mut rx) = mpsc::channel(OUTGOING_FRAMES);
+        let socket = Socket::new(tx);
+        let turn = socket.turn_started("m-2");
+        for i in 0..(HELD_PUSHES + 10) {
+            socket.push(json!({"n": i}));
+        }
+        turn.finish(json!({"type": "chat_response"}));
+        let sent = frames(&mut rx);
+        assert_eq!(sent.len(), 1 + HELD_PUSHES, "the reply and at most {HELD_PUSHES} held pushes");
+        assert_eq!(sent[1]["n"], 10, "the oldest were dropped");
     }
 }
