@@ -237,6 +237,7 @@ pub async fn run_turn_with(
             stream::iter(pending).buffered(options.max_parallel_tools.max(1)).collect().await;
         let mut blocks = Vec::with_capacity(results.len());
         for ((id, name, _), result) in calls.iter().zip(results) {
+            sink(TurnEvent::ToolFinished { id: id.clone(), name: name.clone(), status: result.status.clone() });
             outcome.ui_actions.extend(result.ui_actions.iter().cloned());
             outcome.tool_calls.push(ToolCallSummary {
                 id: id.clone(),

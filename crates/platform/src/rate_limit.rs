@@ -59,7 +59,15 @@ pub trait RateLimiter: Send + Sync {
 /// GCRA in this process's memory.
 #[derive(Default)]
 pub struct LocalRateLimiter {
-    arrivals: Mutex<HashMap<String, Instant>>,
+    arrivals: Mutex<Arrivals>,
+}
+
+#[derive(Default)]
+struct Arrivals {
+    by_key: HashMap<String, Instant>,
+    /// When expired keys were last swept out: at most once a second, so a flood of new keys costs one
+    /// scan a second rather than one per request.
+    swept: Option<Instant>,
 }
 
 impl RateLimiter for LocalRateLimiter {
@@ -92,7 +100,8 @@ impl LocalRateLimiter {
     fn decide(&self, key: &str, quota: Quota, consume: bool) -> Decision {
         let now = Instant::now();
         let interval = quota.interval();
-        let mut arrivals = self.arrivals.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.arrivals.lock().unwrap_or_else(|p| p.into_inner());
+        let Arrivals { by_key: arrivals, swept } = &mut *guard;
         let tat = arrivals.get(key).copied().filter(|t| *t > now).unwrap_or(now);
         let next = tat + interval;
         let ahead = next - now;
@@ -106,7 +115,9 @@ impl LocalRateLimiter {
             };
         }
         if consume {
-            if arrivals.len() >= SWEEP_AT && !arrivals.contains_key(key) {
+            let due = swept.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1));
+            if arrivals.len() >= SWEEP_AT && !arrivals.contains_key(key) && (due || arrivals.len() >= MAX_KEYS) {
+                *swept = Some(now);
                 arrivals.retain(|_, t| *t > now);
                 if arrivals.len() >= MAX_KEYS {
                     let mut times: Vec<Instant> = arrivals.values().copied().collect();

@@ -130,19 +130,33 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, AppError> {
 /// so this only stops a folder filling with leftovers.
 pub const MAX_FILES_PER_USER: usize = 8;
 
-/// Writes the image under the user's folder; returns the file name.
-pub async fn store(uploads_dir: &Path, user_id: Uuid, upload: &Upload) -> Result<String, AppError> {
-    let dir = uploads_dir.join(user_id.to_string());
-    tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
-    let mut entries = tokio::fs::read_dir(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
-    let mut stored = 0;
+/// Our files in the user's folder.
+async fn stored_names(dir: &Path) -> Result<Vec<String>, AppError> {
+    let mut names = Vec::new();
+    let Ok(mut entries) = tokio::fs::read_dir(dir).await else { return Ok(names) };
     while let Some(entry) = entries.next_entry().await.map_err(|e| AppError::Internal(e.into()))? {
-        if parse_stored_name(&entry.file_name().to_string_lossy()).is_some() {
-            stored += 1;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if parse_stored_name(&name).is_some() {
+            names.push(name);
         }
     }
-    if stored >= MAX_FILES_PER_USER {
-        return Err(AppError::Conflict(format!("At most {MAX_FILES_PER_USER} pictures can be stored per account")));
+    Ok(names)
+}
+
+/// Writes the image under the user's folder; returns the file name. `in_use` are the URLs the profile
+/// shows now: when the folder is full, the files it does not show (left by an interrupted upload or a
+/// cleared picture) are removed to make room.
+pub async fn store(uploads_dir: &Path, user_id: Uuid, upload: &Upload, in_use: &[&str]) -> Result<String, AppError> {
+    let dir = uploads_dir.join(user_id.to_string());
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
+    let names = stored_names(&dir).await?;
+    if names.len() >= MAX_FILES_PER_USER {
+        for name in names.iter().filter(|n| !in_use.iter().any(|u| u.ends_with(&format!("/{n}")))) {
+            let _ = tokio::fs::remove_file(dir.join(name)).await;
+        }
+        if stored_names(&dir).await?.len() >= MAX_FILES_PER_USER {
+            return Err(AppError::Conflict(format!("At most {MAX_FILES_PER_USER} pictures can be stored per account")));
+        }
     }
     let prefix = match upload.field {
         ImageField::Profile => "profile",

@@ -122,9 +122,13 @@ async fn upload_image(
 ) -> Result<(StatusCode, Json<ImageUploaded>), AppError> {
     let id = target(&state, &user, user_id).await?;
     let upload = avatar::read_upload(multipart).await?;
-    let name = avatar::store(&state.uploads_dir, id, &upload).await?;
-    let url = format!("/api/v1/uploads/{id}/{name}");
     let before = service::get(&state.db, id).await?;
+    let in_use: Vec<&str> = [before.profile_image_url.as_deref(), before.partner_profile_image_url.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let name = avatar::store(&state.uploads_dir, id, &upload, &in_use).await?;
+    let url = format!("/api/v1/uploads/{id}/{name}");
     let profile = service::set_image_url(&state, id, upload.field, &url).await?;
     let old = match upload.field {
         avatar::ImageField::Profile => before.profile_image_url.as_deref(),

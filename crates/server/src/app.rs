@@ -107,8 +107,18 @@ pub async fn serve(
         // WebSockets are detached from the HTTP connections axum drains: close them with 1001 ourselves.
         pam.hub.close_all(std::time::Duration::from_secs(5)).await;
     };
-    axum::serve(listener, app.per_connection()).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app.per_connection()).with_graceful_shutdown(shutdown).await?;
+    // Turns and other work whose clients have gone still finish (bounded), so nothing is left half-done
+    // or holding a claim until its lease runs out.
+    state.tasks.close();
+    if tokio::time::timeout(SHUTDOWN_GRACE, state.tasks.wait()).await.is_err() {
+        tracing::warn!(running = state.tasks.len(), "work still running at shutdown; its claims will be taken over");
+    }
+    Ok(())
 }
+
+/// How long shutdown waits for detached work (a turn's deadline is 25 s).
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Resolves on SIGINT or SIGTERM.
 pub async fn shutdown_signal() {

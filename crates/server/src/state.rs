@@ -37,6 +37,8 @@ pub struct Services {
     pub pushes: Arc<dyn PushBus>,
     pub pam: Arc<crate::pam::Pam>,
     pub domains: DomainStates,
+    /// Work that outlives its request (turns, idempotent requests, confirmed actions); shutdown waits for it.
+    pub tasks: tokio_util::task::TaskTracker,
 }
 
 /// Bounds how stale a profile read can be if an invalidation from another instance is lost.
@@ -84,6 +86,7 @@ impl AppState {
             pushes,
             pam,
             domains,
+            tasks: tokio_util::task::TaskTracker::new(),
         })))
     }
 }

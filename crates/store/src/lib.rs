@@ -44,12 +44,23 @@ pub enum ConnectError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Connection settings read from the application's config.
-#[derive(Clone, Debug)]
+/// Connection settings read from the application's config. `Debug` leaves the URL out: it may hold a
+/// password.
+#[derive(Clone)]
 pub struct ConnectOptions {
     pub url: String,
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+}
+
+impl std::fmt::Debug for ConnectOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectOptions")
+            .field("url", &"[redacted]")
+            .field("max_connections", &self.max_connections)
+            .field("acquire_timeout", &self.acquire_timeout)
+            .finish()
+    }
 }
 
 impl ConnectOptions {

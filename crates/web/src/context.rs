@@ -46,3 +46,19 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the client address is unknown outside the edge")))
     }
 }
+
+/// Spawns work that must outlive the request's own future (a client may disconnect; the work must not
+/// stop halfway) while keeping what the request knew: its id (for error bodies and logs), the client's
+/// address, and the tracing span. The work is tracked, so shutdown can wait for it to finish.
+pub fn spawn_detached<F>(tasks: &tokio_util::task::TaskTracker, work: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    use tracing::Instrument;
+    let work = work.instrument(tracing::Span::current());
+    match REQUEST.try_with(Clone::clone) {
+        Ok(context) => tasks.spawn(REQUEST.scope(context, work)),
+        Err(_) => tasks.spawn(work),
+    }
+}

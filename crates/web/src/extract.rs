@@ -202,6 +202,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJson<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let json_type = is_json_content_type(&req);
+        let caller = req.extensions().get::<AuthUser>().filter(|u| !u.is_admin).map(|u| u.id);
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| AppError::PayloadTooLarge("Request body is too large".into()))?;
@@ -214,6 +215,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJson<T> {
         if bytes.len() > JSON_LIMIT {
             return Err(AppError::PayloadTooLarge(format!("JSON bodies are limited to {JSON_LIMIT} bytes")));
         }
-        parse_json_body(&bytes).map(|v| OptionalJson(Some(v)))
+        let value = parse_json_body(&bytes)?;
+        if let Some(caller) = caller {
+            check_body_user(&bytes, caller)?;
+        }
+        Ok(OptionalJson(Some(value)))
     }
 }

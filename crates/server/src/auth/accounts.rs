@@ -72,13 +72,22 @@ fn bad_credentials() -> AppError {
 
 /// The key failed logins are counted under: the account's normalised email, hashed (so the limiter's
 /// memory holds no addresses), and the client's address.
-fn login_failures_key(email: &str, ip: IpAddr) -> String {
-    let digest = Sha256::digest(email.trim().to_lowercase().as_bytes());
-    format!("login-fail:{}:{ip}", hex::encode(digest.get(..12).unwrap_or_default()))
+fn login_failures_key(email: &str, ip: Option<IpAddr>) -> String {
+    let digest = hex::encode(Sha256::digest(email.trim().to_lowercase().as_bytes()).get(..12).unwrap_or_default());
+    match ip {
+        Some(ip) => format!("login-fail:{digest}:{}", crate::http::limits::address_key(ip)),
+        None => format!("login-fail:{digest}:any"),
+    }
 }
 
 fn login_failure_quota(state: &AppState) -> Quota {
     state.config.limits.login_failures
+}
+
+/// Failures for one account from all addresses together: four times the per-address bound.
+fn account_failure_quota(state: &AppState) -> Quota {
+    let per_address = state.config.limits.login_failures;
+    Quota { limit: per_address.limit.saturating_mul(4), period: per_address.period }
 }
 
 pub async fn register(state: &AppState, req: RegisterRequest) -> Result<TokenResponse, AppError> {
@@ -132,9 +141,13 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> Result<TokenRes
 pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> Result<TokenResponse, AppError> {
     // A malformed email cannot match an account; answer exactly as for a wrong password.
     let email = Email::parse(&req.email).ok();
-    // Repeated failures for one account from one address wait (guessing), whatever the next password is.
-    let failures_key = login_failures_key(email.as_ref().map_or(req.email.as_str(), |e| e.as_str()), ip);
+    // Repeated failures for one account from one address wait (guessing), whatever the next password is;
+    // and so do failures for one account from many addresses, at a higher bound (a spread-out guesser).
+    let account = email.as_ref().map_or(req.email.as_str(), |e| e.as_str());
+    let failures_key = login_failures_key(account, Some(ip));
+    let account_key = login_failures_key(account, None);
     state.limiter.peek(&failures_key, login_failure_quota(state)).await.into_result()?;
+    state.limiter.peek(&account_key, account_failure_quota(state)).await.into_result()?;
     let row: Option<(Uuid, Option<String>)> = match &email {
         Some(email) => with_db!(&state.db, |pool| {
             sqlx::query_as(
@@ -152,6 +165,7 @@ pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> Result<To
     };
     if !password::verify(req.password, stored).await {
         state.limiter.check(&failures_key, login_failure_quota(state)).await;
+        state.limiter.check(&account_key, account_failure_quota(state)).await;
         return Err(bad_credentials());
     }
     let id = id.ok_or_else(bad_credentials)?;

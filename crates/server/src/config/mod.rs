@@ -304,7 +304,12 @@ impl Config {
             }
             DbKind::Postgres => "database: postgres (DATABASE_URL)".to_string(),
         };
-        let cache = if self.redis_url.is_some() { "cache: redis (REDIS_URL)" } else { "cache: in-process" };
+        // REDIS_URL is read and checked, but the shared (Redis) cache, limits and fan-out are not built yet.
+        let cache = if self.redis_url.is_some() {
+            "cache: in-process (REDIS_URL is set, but the Redis-backed cache and limits are not available yet)"
+        } else {
+            "cache: in-process"
+        };
         let mut auth = vec!["built-in accounts"];
         if self.supabase_jwt_secret.is_some() {
             auth.push("supabase HS256 (SUPABASE_JWT_SECRET)");

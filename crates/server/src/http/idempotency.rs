@@ -16,12 +16,14 @@ use axum::body::{Body, to_bytes};
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use chrono::{DateTime, SubsecRound, Utc};
+use futures::FutureExt;
 use pam_store::with_db;
 use pam_web::AuthUser;
 use pam_web::auth::bearer_token_from_headers;
 use pam_web::error::AppError;
 use sha2::{Digest, Sha256};
+use std::panic::AssertUnwindSafe;
 use uuid::Uuid;
 
 use crate::state::AppState;
@@ -77,20 +79,35 @@ async fn run(state: AppState, key: Option<String>, req: Request, router: Router)
 
     // A claim released by a failed first request (5xx) may be taken by the repeat.
     let mut attempts = 0;
-    while !claim(&state, user.id, &key, &path, &request_hash).await? {
+    let claimed_at = loop {
+        if let Some(claimed_at) = claim(&state, user.id, &key, &path, &request_hash).await? {
+            break claimed_at;
+        }
         if let Some(stored) = replay(&state, user.id, &key, &request_hash).await? {
             return Ok(stored);
         }
         attempts += 1;
         if attempts >= 3 {
-            return Err(AppError::Conflict("This Idempotency-Key is in use; retry".into()));
+            return Err(AppError::Busy {
+                message: "This Idempotency-Key is in use; retry".into(),
+                retry_after_secs: 1,
+            });
         }
-    }
+    };
     let task_state = state.clone();
     let user_id = user.id;
     let task_key = key.clone();
-    let work = tokio::spawn(async move {
-        let response = route(router, Request::from_parts(parts, Body::from(bytes))).await;
+    let work = pam_web::context::spawn_detached(&state.tasks, async move {
+        let routed = route(router, Request::from_parts(parts, Body::from(bytes)));
+        // A panic inside the handler is caught here, in the task, so the claim is released even when
+        // the client has gone and nobody awaits this task any more.
+        let response = match AssertUnwindSafe(routed).catch_unwind().await {
+            Ok(response) => response,
+            Err(_) => {
+                release(&task_state, user_id, &task_key, claimed_at).await?;
+                return Err(AppError::Internal(anyhow::anyhow!("the handler of an idempotent request panicked")));
+            }
+        };
         let (res_parts, res_body) = response.into_parts();
         let res_bytes = to_bytes(res_body, MAX_BODY).await.ok();
         let status = res_parts.status;
@@ -99,9 +116,9 @@ async fn run(state: AppState, key: Option<String>, req: Request, router: Router)
             Some((_, text)) if final_response => {
                 let content_type =
                     res_parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
-                store(&task_state, user_id, &task_key, status, text, content_type).await?;
+                store(&task_state, user_id, &task_key, claimed_at, status, text, content_type).await?;
             }
-            _ => release(&task_state, user_id, &task_key).await?,
+            _ => release(&task_state, user_id, &task_key, claimed_at).await?,
         }
         let body = res_bytes
             .map(Body::from)
@@ -112,16 +129,18 @@ async fn run(state: AppState, key: Option<String>, req: Request, router: Router)
         Ok(result) => result,
         Err(join) => {
             // The handler panicked: nothing final was sent, so the key is free for a retry.
-            release(&state, user.id, &key).await?;
+            release(&state, user.id, &key, claimed_at).await?;
             Err(AppError::Internal(anyhow::anyhow!("an idempotent request did not finish: {join}")))
         }
     }
 }
 
+/// Stores the final response, if the claim is still this request's (one taken over meanwhile is not).
 async fn store(
     state: &AppState,
     user_id: Uuid,
     key: &str,
+    claimed_at: DateTime<Utc>,
     status: StatusCode,
     body: &str,
     content_type: Option<String>,
@@ -129,13 +148,14 @@ async fn store(
     with_db!(&state.db, |pool| {
         sqlx::query(
             "UPDATE idempotency_keys SET status_code = $3, response_body = $4, content_type = $5 \
-             WHERE user_id = $1 AND idem_key = $2",
+             WHERE user_id = $1 AND idem_key = $2 AND claimed_at = $6 AND status_code IS NULL",
         )
         .bind(user_id)
         .bind(key)
         .bind(status.as_u16() as i32)
         .bind(body)
         .bind(content_type)
+        .bind(claimed_at)
         .execute(pool)
         .await
         .map(|r| r.rows_affected())
@@ -144,8 +164,17 @@ async fn store(
 }
 
 /// Claims the key for this request; false when an earlier request holds it.
-async fn claim(state: &AppState, user_id: Uuid, key: &str, path: &str, request_hash: &str) -> Result<bool, AppError> {
-    let now = Utc::now();
+/// Claims the key for this request; the claim's time (which identifies it) or None when an earlier
+/// request holds it.
+async fn claim(
+    state: &AppState,
+    user_id: Uuid,
+    key: &str,
+    path: &str,
+    request_hash: &str,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    // Cut to the microsecond both databases keep, so the claim can be matched exactly later.
+    let now = Utc::now().trunc_subsecs(6);
     let expired_before = now - chrono::Duration::hours(KEY_TTL_HOURS);
     let inserted = with_db!(&state.db, |pool| {
         let mut tx = pool.begin().await?;
@@ -186,15 +215,19 @@ async fn claim(state: &AppState, user_id: Uuid, key: &str, path: &str, request_h
         tx.commit().await?;
         Ok::<_, sqlx::Error>(result.rows_affected() == 1 || taken == 1)
     })?;
-    Ok(inserted)
+    Ok(inserted.then_some(now))
 }
 
-async fn release(state: &AppState, user_id: Uuid, key: &str) -> Result<(), AppError> {
+/// Frees the key for a retry, if the claim is still this request's and holds no final response.
+async fn release(state: &AppState, user_id: Uuid, key: &str, claimed_at: DateTime<Utc>) -> Result<(), AppError> {
     with_db!(&state.db, |pool| {
-        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2")
-            .bind(user_id)
-            .bind(key)
-            .execute(pool)
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND claimed_at = $3 AND status_code IS NULL",
+        )
+        .bind(user_id)
+        .bind(key)
+        .bind(claimed_at)
+        .execute(pool)
             .await
             .map(|r| r.rows_affected())
     })?;

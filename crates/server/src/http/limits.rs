@@ -59,6 +59,21 @@ impl Class {
     }
 }
 
+/// What anonymous requests are counted under: the address, or for IPv6 its /64 (one household or host
+/// holds a whole /64, and could otherwise walk through it for fresh budgets).
+pub fn address_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
 /// The client's address: the peer, unless the peer is a trusted proxy, in which case the nearest
 /// address in `X-Forwarded-For` that is not itself a trusted proxy.
 pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, limits: &Limits) -> Option<IpAddr> {
@@ -116,7 +131,7 @@ pub async fn run(state: AppState, class: Class, mut req: Request, router: Router
     };
     let key = match (&caller, client) {
         (Some(user), _) => format!("{name}:u:{}", user.id),
-        (None, Some(ip)) => format!("{name}:ip:{ip}"),
+        (None, Some(ip)) => format!("{name}:ip:{}", address_key(ip)),
         (None, None) => format!("{name}:anonymous"),
     };
     if let Some(user) = caller {
@@ -125,7 +140,7 @@ pub async fn run(state: AppState, class: Class, mut req: Request, router: Router
     }
     let decision = state.limiter.check(&key, quota).await;
     if !decision.allowed {
-        let retry_after_secs = decision.retry_after.as_secs().max(1);
+        let retry_after_secs = (decision.retry_after.as_secs_f64().ceil() as u64).max(1);
         let mut response = AppError::RateLimited { retry_after_secs, limit: decision.limit }.into_response();
         set_headers(response.headers_mut(), &decision);
         return response;
@@ -181,6 +196,15 @@ mod tests {
         );
         assert_eq!(client_ip(Some(lb), &HeaderMap::new(), &trusted), Some(lb), "no header: the proxy itself");
         assert!(Cidr::parse("10.0.0.0/8").unwrap().contains(lb));
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        assert_eq!(address_key(a), address_key(b));
+        assert_ne!(address_key(a), address_key("2001:db8:1:3::1".parse().unwrap()));
+        assert_eq!(address_key("::ffff:10.0.0.1".parse().unwrap()), "10.0.0.1");
     }
 
     #[test]

@@ -2,7 +2,10 @@
 //! runs after the user's yes (next message, a WebSocket `confirm` frame, or the REST confirm route),
 //! with exactly the arguments that were shown.
 
-use chrono::Utc;
+use std::panic::AssertUnwindSafe;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use futures::FutureExt;
 use pam_kernel::DomainError;
 use pam_kernel::tool::{Tool, ToolContext, ToolError, ToolOutput};
 use pam_store::with_db;
@@ -32,8 +35,8 @@ pub async fn propose(
     })?;
     with_db!(&state.db, |pool| {
         sqlx::query(
-            "INSERT INTO pam_confirmations (id, user_id, conversation_id, tool_name, arguments, summary, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7)",
+            "INSERT INTO pam_confirmations (id, user_id, conversation_id, tool_name, arguments, summary, status, created_at, \
+             turn_id) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8)",
         )
         .bind(id)
         .bind(ctx.user_id)
@@ -42,6 +45,7 @@ pub async fn propose(
         .bind(SqlJson(arguments))
         .bind(&summary)
         .bind(Utc::now())
+        .bind(ctx.turn_id)
         .execute(pool)
         .await
         .map(|_| ())
@@ -91,11 +95,12 @@ pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<Ran, D
         };
         return Ok(Ran { tool_name, output: out, conversation_id });
     }
-    let now = Utc::now();
+    let now = Utc::now().trunc_subsecs(6);
     if !matches!(status.as_str(), "pending" | "running") || now - created_at > OPEN_FOR + RUN_LEASE {
         return Err(DomainError::Conflict("That confirmation has expired or was cancelled; ask again".into()));
     }
-    // Claim it so two confirms cannot both run the action; a run whose lease ran out is taken over.
+    // Claim it so two confirms cannot both run the action; a run whose lease ran out is taken over. The
+    // claim's time identifies it: a worker that lost it records nothing.
     let claimed = with_db!(&state.db, |pool| {
         sqlx::query(
             "UPDATE pam_confirmations SET status = 'running', claimed_at = $2 WHERE id = $1 \
@@ -110,59 +115,96 @@ pub async fn confirm(state: &AppState, user_id: Uuid, id: Uuid) -> Result<Ran, D
         .map(|r| r.rows_affected())
     })?;
     if claimed == 0 {
-        return Err(DomainError::Conflict(if status == "running" {
-            "That confirmation is already being carried out".into()
+        return Err(if status == "running" {
+            DomainError::Busy { message: "That confirmation is already being carried out".into(), retry_after_secs: 2 }
         } else {
-            "That confirmation has expired or was cancelled; ask again".into()
-        }));
+            DomainError::Conflict("That confirmation has expired or was cancelled; ask again".into())
+        });
     }
     let tool = state.pam.tools.get(&tool_name).ok_or_else(|| DomainError::not_found("Tool"))?.clone();
     let task_state = state.clone();
-    let run = tokio::spawn(async move {
+    let run = pam_web::context::spawn_detached(&state.tasks, async move {
         let state = &task_state;
-        let ctx = super::registry::tool_context(state, user_id, Some(id), None).await?;
-        // Recorded like every tool run, under the confirmation's id, so a second run finds the first.
-        let execution = super::registry::Execution {
-            conversation_id,
-            turn_id: id,
-            tool_use_id: "confirmed",
-            name: tool.name,
-            input: &arguments.0,
-        };
-        let (_, stored, outcome) = super::registry::run_recorded(state, &ctx, &tool, &execution).await;
-        let status = if outcome.is_ok() { "done" } else { "cancelled" };
-        with_db!(&state.db, |pool| {
-            sqlx::query("UPDATE pam_confirmations SET status = $2, result = $3 WHERE id = $1")
-                .bind(id)
-                .bind(status)
-                .bind(SqlJson(&stored))
-                .execute(pool)
-                .await
-                .map(|_| ())
-        })?;
-        Ok::<_, DomainError>(outcome)
+        let work = AssertUnwindSafe(run_once(state, user_id, id, conversation_id, &tool, &arguments.0, now));
+        match work.catch_unwind().await {
+            Ok(Ok(outcome)) => Ok(outcome),
+            // Stopped before its outcome was recorded: the proposal may be confirmed again. Done here, in
+            // the task, so it happens even when the confirming client has gone.
+            Ok(Err(e)) => {
+                put_back(state, id, now).await;
+                Err(e)
+            }
+            Err(_) => {
+                put_back(state, id, now).await;
+                Err(DomainError::Internal(anyhow::anyhow!("the confirmed action panicked")))
+            }
+        }
     });
     match run.await {
         Ok(Ok(Ok(out))) => Ok(Ran { tool_name, output: out, conversation_id }),
         Ok(Ok(Err(e))) => Err(DomainError::Conflict(e.to_string())),
-        Ok(Err(e)) => {
-            put_back(state, id).await;
-            Err(e)
-        }
-        Err(join) => {
-            put_back(state, id).await;
-            Err(DomainError::Internal(anyhow::anyhow!("the confirmed action did not finish: {join}")))
-        }
+        Ok(Err(e)) => Err(e),
+        Err(join) => Err(DomainError::Internal(anyhow::anyhow!("the confirmed action did not finish: {join}"))),
     }
 }
 
-/// A run that stopped before recording its outcome: the proposal may be confirmed again.
-async fn put_back(state: &AppState, id: Uuid) {
-    let restored = with_db!(&state.db, |pool| {
+/// Runs the confirmed tool once: an earlier run of this confirmation (whose outcome was never recorded
+/// on the proposal) is found in the tool executions and its result reused.
+async fn run_once(
+    state: &AppState,
+    user_id: Uuid,
+    id: Uuid,
+    conversation_id: Option<Uuid>,
+    tool: &Tool,
+    arguments: &Value,
+    claimed_at: DateTime<Utc>,
+) -> Result<Result<ToolOutput, ToolError>, DomainError> {
+    let (stored, outcome) = match super::registry::recorded_execution(&state.db, id, CONFIRMED).await? {
+        Some((label, stored)) => {
+            let outcome = super::registry::outcome_of(&label, &stored);
+            (stored, outcome)
+        }
+        None => {
+            let ctx = super::registry::tool_context(state, user_id, Some(id), None).await?;
+            let execution = super::registry::Execution {
+                conversation_id,
+                turn_id: id,
+                tool_use_id: CONFIRMED,
+                name: tool.name,
+                input: arguments,
+            };
+            let (_, stored, outcome) = super::registry::run_recorded(state, &ctx, tool, &execution).await;
+            (stored, outcome)
+        }
+    };
+    let status = if outcome.is_ok() { "done" } else { "cancelled" };
+    with_db!(&state.db, |pool| {
         sqlx::query(
-            "UPDATE pam_confirmations SET status = 'pending', claimed_at = NULL WHERE id = $1 AND status = 'running'",
+            "UPDATE pam_confirmations SET status = $2, result = $3 WHERE id = $1 AND claimed_at = $4 AND status = 'running'",
         )
         .bind(id)
+        .bind(status)
+        .bind(SqlJson(&stored))
+        .bind(claimed_at)
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })?;
+    Ok(outcome)
+}
+
+/// The execution record of a confirmed run: `turn_id` is the confirmation's id.
+const CONFIRMED: &str = "confirmed";
+
+/// A run that stopped before recording its outcome: the proposal may be confirmed again.
+async fn put_back(state: &AppState, id: Uuid, claimed_at: DateTime<Utc>) {
+    let restored = with_db!(&state.db, |pool| {
+        sqlx::query(
+            "UPDATE pam_confirmations SET status = 'pending', claimed_at = NULL \
+             WHERE id = $1 AND claimed_at = $2 AND status = 'running'",
+        )
+        .bind(id)
+        .bind(claimed_at)
         .execute(pool)
         .await
         .map(|_| ())
@@ -209,16 +251,23 @@ async fn conversation_of(state: &AppState, user_id: Uuid, id: Uuid) -> Option<Uu
     found.ok().flatten().flatten()
 }
 
-/// The newest open proposal in a conversation.
-pub async fn pending_in(state: &AppState, user_id: Uuid, conversation_id: Uuid) -> Result<Option<Uuid>, DomainError> {
+/// The newest open proposal in a conversation made by an earlier turn (a retried run of the current
+/// turn must not answer, or cancel, its own proposal).
+pub async fn pending_in(
+    state: &AppState,
+    user_id: Uuid,
+    conversation_id: Uuid,
+    current_turn: Uuid,
+) -> Result<Option<Uuid>, DomainError> {
     Ok(with_db!(&state.db, |pool| {
         sqlx::query_scalar(
-            "SELECT id FROM pam_confirmations WHERE user_id = $1 AND conversation_id = $2 AND status = 'pending' AND created_at > $3 \
-             ORDER BY created_at DESC LIMIT 1",
+            "SELECT id FROM pam_confirmations WHERE user_id = $1 AND conversation_id = $2 AND status = 'pending' \
+             AND created_at > $3 AND (turn_id IS NULL OR turn_id <> $4) ORDER BY created_at DESC LIMIT 1",
         )
         .bind(user_id)
         .bind(conversation_id)
         .bind(Utc::now() - OPEN_FOR)
+        .bind(current_turn)
         .fetch_optional(pool)
         .await
     })?)
@@ -231,6 +280,29 @@ pub async fn cancel(state: &AppState, id: Uuid) -> Result<(), DomainError> {
             .execute(pool)
             .await
             .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// SPEC §5.5: the answer to a proposal is the next message. Once a message has been answered (or was not
+/// an answer), every proposal still open in the conversation from earlier turns lapses.
+pub async fn lapse_open(
+    state: &AppState,
+    user_id: Uuid,
+    conversation_id: Uuid,
+    current_turn: Uuid,
+) -> Result<(), DomainError> {
+    with_db!(&state.db, |pool| {
+        sqlx::query(
+            "UPDATE pam_confirmations SET status = 'cancelled' WHERE user_id = $1 AND conversation_id = $2 \
+             AND status = 'pending' AND (turn_id IS NULL OR turn_id <> $3)",
+        )
+        .bind(user_id)
+        .bind(conversation_id)
+        .bind(current_turn)
+        .execute(pool)
+        .await
+        .map(|_| ())
     })?;
     Ok(())
 }

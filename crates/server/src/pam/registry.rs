@@ -9,7 +9,7 @@ use chrono::Utc;
 use futures::future::BoxFuture;
 use pam_brain::agent::{ToolCallResult, Toolbox};
 use pam_brain::provider::ToolSpec;
-use pam_kernel::tool::{Tool, ToolContext, ToolError};
+use pam_kernel::tool::{Tool, ToolContext, ToolError, ToolOutput};
 use pam_kernel::{Clock, Locale};
 use pam_store::with_db;
 use serde_json::{Value, json};
@@ -137,6 +137,34 @@ pub async fn run_recorded(
     (label, stored, outcome)
 }
 
+/// What an execution recorded under `(turn_id, tool_use_id)` stored, if one was.
+pub async fn recorded_execution(
+    db: &pam_store::Db,
+    turn_id: Uuid,
+    tool_use_id: &str,
+) -> Result<Option<(String, Value)>, pam_kernel::DomainError> {
+    let row: Option<(String, SqlJson<Value>)> = with_db!(db, |pool| {
+        sqlx::query_as("SELECT outcome, result FROM tool_executions WHERE turn_id = $1 AND tool_use_id = $2")
+            .bind(turn_id)
+            .bind(tool_use_id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(row.map(|(o, r)| (o, r.0)))
+}
+
+/// A recorded execution as the outcome it was.
+pub fn outcome_of(label: &str, stored: &Value) -> Result<ToolOutput, ToolError> {
+    if label == "ok" {
+        Ok(ToolOutput {
+            data: stored["data"].clone(),
+            ui_actions: serde_json::from_value(stored["ui_actions"].clone()).unwrap_or_default(),
+        })
+    } else {
+        Err(ToolError::Failed(stored["error"].as_str().unwrap_or("it failed").to_string()))
+    }
+}
+
 /// The tools of one turn, acting as one user.
 ///
 /// Every execution is recorded against the turn. A turn that is run again (a re-send taking over a turn
@@ -149,8 +177,8 @@ pub struct TurnToolbox {
     user_id: Uuid,
     conversation_id: Option<Uuid>,
     turn_id: Uuid,
-    /// How many times this run has called each (tool, arguments).
-    calls: Mutex<HashMap<(String, String), i64>>,
+    /// How many times this run has called each tool that changes data.
+    calls: Mutex<HashMap<String, i64>>,
 }
 
 pub fn hash_arguments(input: &Value) -> String {
@@ -163,29 +191,25 @@ impl TurnToolbox {
         TurnToolbox { state, ctx, user_id, conversation_id, turn_id, calls: Mutex::default() }
     }
 
-    /// This run's n-th call of the tool with these arguments (0 for the first).
-    fn occurrence(&self, name: &str, arguments_hash: &str) -> i64 {
+    /// This run's n-th call of the tool (0 for the first).
+    fn occurrence(&self, name: &str) -> i64 {
         let mut calls = self.calls.lock().unwrap_or_else(|p| p.into_inner());
-        let n = calls.entry((name.to_string(), arguments_hash.to_string())).or_insert(0);
+        let n = calls.entry(name.to_string()).or_insert(0);
         *n += 1;
         *n - 1
     }
 
-    /// What an earlier run of this turn recorded for the same call, if it made it.
-    async fn recorded(
-        &self,
-        name: &str,
-        arguments_hash: &str,
-        occurrence: i64,
-    ) -> Result<Option<(String, Value)>, sqlx::Error> {
+    /// What an earlier run of this turn recorded for the n-th call of this tool, if it made one. Matched
+    /// by position, not by arguments: a model asked again words its arguments anew ("Dubbo" or "dubbo",
+    /// another description), and the first run's action must still not happen twice.
+    async fn recorded(&self, name: &str, occurrence: i64) -> Result<Option<(String, Value)>, sqlx::Error> {
         let row: Option<(String, SqlJson<Value>)> = with_db!(&self.state.db, |pool| {
             sqlx::query_as(
-                "SELECT outcome, result FROM tool_executions WHERE turn_id = $1 AND tool_name = $2 AND arguments_hash = $3 \
-                 ORDER BY created_at, id LIMIT 1 OFFSET $4",
+                "SELECT outcome, result FROM tool_executions WHERE turn_id = $1 AND tool_name = $2 \
+                 ORDER BY created_at, id LIMIT 1 OFFSET $3",
             )
             .bind(self.turn_id)
             .bind(name)
-            .bind(arguments_hash)
             .bind(occurrence)
             .fetch_optional(pool)
             .await
@@ -217,19 +241,6 @@ impl Toolbox for TurnToolbox {
 
     fn execute<'a>(&'a self, id: &'a str, name: &'a str, input: Value) -> BoxFuture<'a, ToolCallResult> {
         Box::pin(async move {
-            let occurrence = self.occurrence(name, &hash_arguments(&input));
-            match self.recorded(name, &hash_arguments(&input), occurrence).await {
-                Ok(Some((outcome, result))) => return Self::to_result(&outcome, &result),
-                Ok(None) => {}
-                // Not knowing whether it already ran, it must not run.
-                Err(e) => {
-                    tracing::warn!(error = %e, tool.name = name, "could not check a tool's earlier runs");
-                    return Self::to_result(
-                        "error",
-                        &json!({"error": "I couldn't check my records just now; please try again"}),
-                    );
-                }
-            }
             let Some(tool) = self.state.pam.tools.get(name) else {
                 return ToolCallResult {
                     content: format!("There is no tool called {name}"),
@@ -239,6 +250,19 @@ impl Toolbox for TurnToolbox {
                     detail: None,
                 };
             };
+            // Only what changes data is replayed; reading again is harmless and gives fresher answers.
+            if tool.changes_data || tool.needs_confirmation {
+                match self.recorded(name, self.occurrence(name)).await {
+                    Ok(Some((outcome, result))) => return Self::to_result(&outcome, &result),
+                    Ok(None) => {}
+                    // Not knowing whether it already ran, it must not run.
+                    Err(e) => {
+                        tracing::warn!(error = %e, tool.name = name, "could not check a tool's earlier runs");
+                        let error = json!({"error": "I couldn't check my records just now; please try again"});
+                        return Self::to_result("error", &error);
+                    }
+                }
+            }
             if tool.needs_confirmation {
                 // Proposed, not run: the user's yes runs it later with exactly these arguments.
                 let proposed = match tool.check(&input) {

@@ -114,7 +114,7 @@ pub fn no_events() -> TurnSink {
 /// this future) does not cut the turn short, and the reply is stored for the re-send. A panic in the
 /// turn becomes a 500 here and releases the claim (see [`claims::TurnLease`]).
 pub async fn run(state: &AppState, user: &Caller, input: ChatInput, sink: TurnSink) -> Result<Value, AppError> {
-    let task = tokio::spawn(run_claimed(state.clone(), user.clone(), input, sink));
+    let task = pam_web::context::spawn_detached(&state.tasks, run_claimed(state.clone(), user.clone(), input, sink));
     match task.await {
         Ok(result) => result,
         Err(join) => {
@@ -154,7 +154,14 @@ async fn run_claimed(state: AppState, user: Caller, input: ChatInput, sink: Turn
     let turn = Turn { state: &state, user: &user, input: &input, profile: &profile, tz, conversation_id, message_id };
     match turn.answer(lease.turn_id, sink.as_ref()).await {
         Ok(mut reply) => {
-            lease.finish(&reply).await?;
+            // A failure worth retrying, where nothing was done, is not the message's answer: the claim is
+            // released so sending the message again asks again (rather than replaying the failure).
+            let nothing_done = reply["tool_calls"].as_array().is_none_or(Vec::is_empty);
+            if reply["retryable"] == true && nothing_done {
+                lease.release().await;
+            } else {
+                lease.finish(&reply).await?;
+            }
             stamp(&mut reply, started);
             Ok(reply)
         }
@@ -191,7 +198,7 @@ impl Turn<'_> {
         store::ensure_conversation(&state.db, user.id, self.conversation_id, &title).await?;
         // SPEC §5.5: the answer to a proposal is the next message. A yes or no is handled here, without the
         // model; any other message lets the proposal lapse.
-        let pending = super::confirm::pending_in(state, user.id, self.conversation_id).await?;
+        let pending = super::confirm::pending_in(state, user.id, self.conversation_id, turn_id).await?;
         if let (Some(yes), Some(pending)) = (super::confirm::answer(&input.text), pending) {
             let (text, ui_actions, error) = if yes {
                 let done = super::confirm::carry_out(state, user.id, pending).await;
@@ -200,14 +207,13 @@ impl Turn<'_> {
                 super::confirm::cancel(state, pending).await?;
                 ("OK, I won't do that.".to_string(), Vec::new(), None)
             };
+            super::confirm::lapse_open(state, user.id, self.conversation_id, turn_id).await?;
             let messages = [Message::user_text(input.text.clone()), Message::assistant_text(text.clone())];
             store::append(&state.db, self.conversation_id, user.id, &messages).await?;
             let error = error.map_or(json!(false), |e| json!(e));
             return Ok(self.reply(&text, json!(ui_actions), "pam", error));
         }
-        if let Some(pending) = pending {
-            super::confirm::cancel(state, pending).await?;
-        }
+        super::confirm::lapse_open(state, user.id, self.conversation_id, turn_id).await?;
         if super::guardrails::suspicious(&input.text) {
             // Flag only: the message still gets an ordinary answer, and tool data never acts as instructions.
             tracing::warn!(user.id = %user.id, "message looks like a prompt-injection attempt");

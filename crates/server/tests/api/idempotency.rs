@@ -73,7 +73,18 @@ async fn a_users_picture_folder_is_capped(backend: Backend) {
     for i in 0..8 {
         std::fs::write(dir.join(format!("partner-{:032x}.png", i)), b"\x89PNG\r\n\x1a\n").unwrap();
     }
+    // The folder is full of files the profile does not show: they make room for a real upload.
     let res = upload(&app, &user, "cap-1", upload_body("profile_image")).await;
-    assert_error(res, 409, "conflict").await;
-    assert_eq!(stored_files(&app, &user), 8, "nothing more was written");
+    assert_eq!(res.status(), 201);
+    assert_eq!(stored_files(&app, &user), 1, "the leftovers were cleared, the new picture kept");
+    // A picture the profile shows is never cleared to make room.
+    for i in 0..7 {
+        std::fs::write(dir.join(format!("partner-{:032x}.png", 100 + i)), b"x").unwrap();
+    }
+    let shown: Value = app.get(&format!("/api/v1/users/{}/profile", user.id), &user.token).await.json().await.unwrap();
+    let name = shown["profile_image_url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let res = upload(&app, &user, "cap-2", upload_body("partner_profile_image")).await;
+    assert_eq!(res.status(), 201);
+    assert!(dir.join(&name).exists(), "the profile picture in use survived the clean-up");
+    assert_eq!(stored_files(&app, &user), 2, "the profile picture and the new partner picture");
 }

@@ -78,3 +78,22 @@ async fn unknown_kid_refreshes_once_then_refuses(backend: Backend) {
     assert_eq!(app.get("/api/auth/me", &stranger.sign(&claims(&sub))).await.status(), 401);
     assert_eq!(server.received_requests().await.unwrap().len(), 3, "one refresh for the unknown kid, then refused");
 }
+
+on_both_databases!(a_rotated_key_is_picked_up_once_the_spacing_allows);
+
+async fn a_rotated_key_is_picked_up_once_the_spacing_allows(backend: Backend) {
+    let server = MockServer::start().await;
+    let old = EcKey::generate("old");
+    let rotated = EcKey::generate("rotated");
+    serve_keys(&server, json!([old.jwk()]), Some(1)).await;
+    serve_keys(&server, json!([old.jwk(), rotated.jwk()]), None).await;
+    let app = spawn_app_with(backend, &[("SUPABASE_URL", &server.uri()), ("JWKS_REFRESH_INTERVAL_SECONDS", "1")]).await;
+    let sub = Uuid::new_v4().to_string();
+    assert_eq!(app.get("/api/auth/me", &old.sign(&claims(&sub))).await.status(), 200);
+    // Right after a download the spacing holds: the unknown key is refused without another download.
+    assert_eq!(app.get("/api/auth/me", &rotated.sign(&claims(&sub))).await.status(), 401);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(app.get("/api/auth/me", &rotated.sign(&claims(&sub))).await.status(), 200, "picked up on first use");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}

@@ -88,11 +88,12 @@ async fn websocket_chat_acts_and_replies(backend: Backend) {
             break;
         }
     }
-    assert!(
-        frames
-            .iter()
-            .any(|f| f["type"] == "tool_call" && f["name"] == "get_spending_summary" && f["status"] == "started")
-    );
+    let calls: Vec<&str> = frames
+        .iter()
+        .filter(|f| f["type"] == "tool_call" && f["name"] == "get_spending_summary")
+        .filter_map(|f| f["status"].as_str())
+        .collect();
+    assert_eq!(calls, ["started", "done"], "each streamed tool call ends with done (or failed)");
     assert!(frames.iter().any(|f| f["type"] == "chunk"));
     assert!(frames.last().unwrap()["message"].as_str().unwrap().starts_with("You've spent"));
 

@@ -241,3 +241,158 @@ async fn one_turn_at_a_time_per_user_and_a_busy_answer_is_not_stored(backend: Ba
     assert_eq!(again.status(), 200);
     assert!(!again.headers().contains_key("idempotent-replayed"));
 }
+
+on_both_databases!(
+    a_worker_that_lost_its_lease_changes_nothing,
+    a_confirmed_action_run_again_reuses_its_first_result,
+    a_retried_turn_keeps_its_own_proposal,
+);
+
+async fn a_worker_that_lost_its_lease_changes_nothing(backend: Backend) {
+    use pam_server::pam::claims::{Claim, claim_turn};
+    let app = spawn_app(backend).await;
+    let user = app.register("lost@example.com").await;
+    let wait = Duration::from_secs(1);
+    let Claim::Run { lease: slow, .. } =
+        claim_turn(app.db(), user.id, Uuid::now_v7(), Some("m-lost"), "hi", false, wait).await.unwrap()
+    else {
+        panic!("the first claim runs")
+    };
+    // The slow worker's lease runs out and another request takes the turn over.
+    let old = chrono::Utc::now() - chrono::Duration::minutes(2);
+    with_db!(app.db(), |pool| {
+        sqlx::query("UPDATE pam_turns SET claimed_at = $1 WHERE message_id = 'm-lost'")
+            .bind(old)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .unwrap();
+    let Claim::Run { lease: fresh, .. } =
+        claim_turn(app.db(), user.id, Uuid::now_v7(), Some("m-lost"), "hi", false, wait).await.unwrap()
+    else {
+        panic!("the stale claim is taken over")
+    };
+    assert_eq!(fresh.turn_id, slow.turn_id, "the same turn, so its tools replay");
+    // The slow worker comes back: neither its reply nor its release touches the new claim.
+    assert!(!slow.finish(&json!({"response": "stale"})).await.unwrap(), "its lease was lost");
+    assert_eq!(turn_status(&app, "m-lost").await, "running");
+    assert!(fresh.finish(&json!({"response": "fresh"})).await.unwrap());
+    let reply: Value = with_db!(app.db(), |pool| {
+        sqlx::query_scalar::<_, sqlx::types::Json<Value>>("SELECT reply FROM pam_turns WHERE message_id = 'm-lost'")
+            .fetch_one(pool)
+            .await
+            .map(|j| j.0)
+    })
+    .unwrap();
+    assert_eq!(reply["response"], "fresh");
+}
+
+async fn a_confirmed_action_run_again_reuses_its_first_result(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("twice@example.com").await;
+    let e: Value = app
+        .send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &json!({"amount": 3, "category": "tea"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let proposal: Value = app
+        .send_json(
+            Method::POST,
+            "/api/v1/pam/tools/execute/delete_expense",
+            Some(&user.token),
+            &json!({"expense_id": e["id"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/api/v1/pam/tools/confirm/{}", proposal["confirmation_id"].as_str().unwrap());
+    assert_eq!(app.send_json(Method::POST, &path, Some(&user.token), &json!({})).await.status(), 200);
+    // As if the run had died after the tool ran but before the proposal recorded its outcome.
+    with_db!(app.db(), |pool| {
+        sqlx::query("UPDATE pam_confirmations SET status = 'pending', result = NULL, claimed_at = NULL")
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .unwrap();
+    let again = app.send_json(Method::POST, &path, Some(&user.token), &json!({})).await;
+    assert_eq!(again.status(), 200, "the first run's result, not 'expense not found'");
+    let body: Value = again.json().await.unwrap();
+    assert_eq!(body["data"]["deleted"], e["id"]);
+    assert_eq!(count(&app, "tool_executions", &user).await, 1, "the tool ran once");
+}
+
+async fn a_retried_turn_keeps_its_own_proposal(backend: Backend) {
+    let claude = MockServer::start().await;
+    let expense_id: std::sync::Arc<std::sync::OnceLock<String>> = std::sync::Arc::default();
+    let id = expense_id.clone();
+    let script = ScriptedClaude::new(move |body: &Value| {
+        if after_tools(body) {
+            text("Shall I delete it?")
+        } else {
+            tool_use("toolu_d", "delete_expense", json!({"expense_id": id.get().cloned().unwrap_or_default()}))
+        }
+    });
+    Mock::given(method("POST")).respond_with(script).mount(&claude).await;
+    let app = with_claude(backend, &claude, &[]).await;
+    let user = app.register("ownprop@example.com").await;
+    let e: Value = app
+        .send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &json!({"amount": 3, "category": "tea"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let _ = expense_id.set(e["id"].as_str().unwrap().to_string());
+    let body = json!({"message": "delete the tea", "message_id": "m-prop"});
+    let first: Value = chat(&app, &user, body.clone()).await.json().await.unwrap();
+    let conversation = first["conversation_id"].clone();
+    // The reply was lost; the re-send runs the turn again. Its own proposal must survive it.
+    with_db!(app.db(), |pool| {
+        sqlx::query("UPDATE pam_turns SET status = 'released', reply = NULL WHERE message_id = 'm-prop'")
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+    })
+    .unwrap();
+    let again: Value = chat(&app, &user, body).await.json().await.unwrap();
+    assert_eq!(again["tool_calls"][0]["confirmation_id"], first["tool_calls"][0]["confirmation_id"]);
+    let yes: Value =
+        chat(&app, &user, json!({"message": "yes", "conversation_id": conversation})).await.json().await.unwrap();
+    assert_eq!(yes["source"], "pam", "the yes answered the proposal: {yes}");
+    assert_eq!(count(&app, "expenses", &user).await, 0, "deleted once confirmed");
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_turn_in_flight_finish_and_store_its_reply() {
+    crate::helpers::init_test_process();
+    let claude = logging_claude(Duration::from_millis(700)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let vars = std::collections::HashMap::from([
+        ("DATA_DIR".to_string(), dir.path().display().to_string()),
+        ("SECRET_KEY".to_string(), crate::helpers::TEST_SECRET.to_string()),
+        ("ANTHROPIC_API_KEY".to_string(), "k".to_string()),
+        ("ANTHROPIC_BASE_URL".to_string(), claude.uri()),
+        ("PAM_FALLBACK_MODELS".to_string(), String::new()),
+    ]);
+    let state = pam_server::app::build_state(pam_server::config::Config::from_vars(vars).unwrap()).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(pam_server::app::serve(listener, state.clone(), async move {
+        let _ = stopped.await;
+    }));
+    let app = TestApp { address, client: reqwest::Client::new(), state, _data_dir: dir };
+    let user = app.register("sigterm@example.com").await;
+    let body = json!({"message": "fuel $42.50", "message_id": "m-sigterm"});
+    let (reply, ()) = futures::join!(chat(&app, &user, body), async {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stop.send(()).unwrap();
+    });
+    assert_eq!(reply.status(), 200, "the request in flight was answered");
+    tokio::time::timeout(Duration::from_secs(30), served).await.expect("server stopped").unwrap().unwrap();
+    assert_eq!(turn_status(&app, "m-sigterm").await, "done", "its reply is stored for a re-send");
+    assert_eq!(count(&app, "expenses", &user).await, 1);
+}

@@ -3,11 +3,16 @@
 ALTER TABLE pam_turns ADD COLUMN claimed_at TEXT;
 UPDATE pam_turns SET claimed_at = created_at;
 -- One turn in flight per user: spend caps and turn order hold however many copies arrive at once.
+-- Turns left "running" by the old code (a panic or a cancelled request never released them) are released
+-- first, or the index could not be built; a re-send runs them again.
+UPDATE pam_turns SET status = 'released' WHERE status = 'running';
 CREATE UNIQUE INDEX pam_turns_one_running ON pam_turns (user_id) WHERE status = 'running';
 
 ALTER TABLE idempotency_keys ADD COLUMN claimed_at TEXT;
 UPDATE idempotency_keys SET claimed_at = created_at;
 
+-- The turn that made a proposal: a retried run of that turn must not cancel its own proposal.
+ALTER TABLE pam_confirmations ADD COLUMN turn_id BLOB;
 ALTER TABLE pam_confirmations ADD COLUMN claimed_at TEXT;
 
 -- A retried turn of the same message finds what its tools already did by tool and arguments.

@@ -282,8 +282,8 @@ pub async fn update(state: &WinsState, user_id: Uuid, id: Uuid, u: ExpenseUpdate
 }
 
 /// Budget alerts for the expense's category. The expense is stored whatever happens here: a failure is
-/// logged, never turned into an error (a client retrying that error would store the expense twice), and
-/// the hourly sweep records any alert missed.
+/// logged, never turned into an error (a client retrying that error would store the expense twice); the
+/// next expense in the category checks again.
 async fn after_spending(state: &WinsState, user_id: Uuid, expense: &Expense) {
     if let Err(e) = alerts::check_after_spending(state, user_id, &expense.category, expense.date).await {
         tracing::warn!(user.id = %user_id, expense.id = %expense.id, error = %e, "could not check budget alerts");

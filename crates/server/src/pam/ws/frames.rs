@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use chrono::Utc;
 use pam_brain::agent::TurnEvent;
 use pam_kernel::Caller;
-use pam_platform::rate_limit::Quota;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -16,7 +15,6 @@ use crate::pam::turn::{self, ChatRequest, Refusal};
 use crate::state::AppState;
 
 const MAX_CHAT_FRAME: usize = 128 * 1024;
-const CHAT_RATE: Quota = Quota::per_minute(60);
 
 pub(super) async fn handle(state: &AppState, user: &Caller, socket: &Socket, context: &mut Option<Value>, text: &str) {
     let Ok(frame) = serde_json::from_str::<Value>(text) else {
@@ -44,7 +42,7 @@ async fn chat(state: &AppState, user: &Caller, socket: &Socket, context: Option<
         socket.send(error_frame("MESSAGE_TOO_LARGE", "That message is too large"));
         return;
     }
-    let decision = state.limiter.check(&format!("ws-chat:{}", user.id), CHAT_RATE).await;
+    let decision = state.limiter.check(&format!("ws-chat:{}", user.id), state.config.limits.ws_chat).await;
     if !decision.allowed {
         let mut f = error_frame("RATE_LIMIT_EXCEEDED", "You're sending messages too quickly; please wait a moment.");
         f["retry_after"] = json!(decision.retry_after.as_secs().max(1));
