@@ -20,6 +20,6 @@ pub use caller::Caller;
 pub use error::{DomainError, FieldError};
 pub use locale::{Clock, Locale, Locales, Units};
 pub use money::{Currency, Money};
-pub use page::Page;
+pub use page::{ListMeta, Page, PageQuery};
 pub use patch::Patch;
 pub use tool::{NoArguments, Tool, ToolContext, ToolError, ToolOutput, UiAction};

@@ -24,3 +24,36 @@ impl Page {
         Ok(Page { limit, offset })
     }
 }
+
+/// The `limit` / `offset` query of a list, as clients send it (checked by [`Page::parse`]).
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// 1–1000, default 50.
+    pub limit: Option<i64>,
+    /// 0 or more, default 0.
+    pub offset: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn page(&self) -> Result<Page, DomainError> {
+        Page::parse(self.limit, self.offset)
+    }
+}
+
+/// The part of SPEC §2's list envelope every list shares, beside its items under their plural name
+/// (`{"expenses": [...], "total": 120, "limit": 50, "offset": 0}`): flattened into each list type.
+#[derive(Debug, Clone, Copy, serde::Serialize, utoipa::ToSchema, PartialEq, Eq)]
+pub struct ListMeta {
+    /// How many items match, across all pages.
+    pub total: i64,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Page {
+    /// The envelope's numbers for this page of `total` matches.
+    pub fn meta(self, total: i64) -> ListMeta {
+        ListMeta { total, limit: self.limit, offset: self.offset }
+    }
+}

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use pam_kernel::DomainError;
 use pam_kernel::Money;
-use pam_kernel::Page;
+use pam_kernel::{ListMeta, Page};
 use pam_store::{is_unique_violation, with_db};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -68,9 +68,8 @@ impl From<BudgetRow> for Budget {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BudgetList {
     pub budgets: Vec<Budget>,
-    pub total: i64,
-    pub limit: i64,
-    pub offset: i64,
+    #[serde(flatten)]
+    pub meta: ListMeta,
 }
 
 fn threshold(raw: Option<i32>) -> Result<i32, DomainError> {
@@ -181,12 +180,7 @@ pub async fn list(state: &WinsState, user_id: Uuid, page: Page) -> Result<Budget
             sqlx::query_scalar("SELECT count(*) FROM budgets WHERE user_id = $1").bind(user_id).fetch_one(pool).await?;
         Ok::<_, sqlx::Error>((rows, total))
     })?;
-    Ok(BudgetList {
-        budgets: rows.into_iter().map(Budget::from).collect(),
-        total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    Ok(BudgetList { budgets: rows.into_iter().map(Budget::from).collect(), meta: page.meta(total) })
 }
 
 /// Every budget of a user (reports need them all).

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pam_kernel::DomainError;
-use pam_kernel::Page;
 use pam_kernel::text;
+use pam_kernel::{ListMeta, Page};
 use pam_kernel::{Locale, Money};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -121,10 +121,9 @@ pub struct IncomeFilter {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IncomeList {
     pub income: Vec<Income>,
-    pub total: i64,
+    #[serde(flatten)]
+    pub meta: ListMeta,
     pub total_amount: Money,
-    pub limit: i64,
-    pub offset: i64,
 }
 
 const COLUMNS: &str = "id, amount_cents, currency, source, income_type, income_date, description, created_at";
@@ -247,10 +246,8 @@ pub async fn list(
     })?;
     Ok(IncomeList {
         income: rows.into_iter().map(Income::from).collect(),
-        total,
+        meta: page.meta(total),
         total_amount: Money::from_cents(cents),
-        limit: page.limit,
-        offset: page.offset,
     })
 }
 

@@ -2,7 +2,7 @@
 
 use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
-use pam_kernel::Page;
+use pam_kernel::{Page, PageQuery};
 use pam_web::{AppError, AuthUser, Authn, ErrorBody, ValidationErrorBody};
 use pam_web::{Json, Path, Query};
 use utoipa_axum::router::OpenApiRouter;
@@ -97,13 +97,6 @@ async fn create_budget(
     Ok((StatusCode::CREATED, Json(budgets::create(&state, user.id, body).await?)))
 }
 
-#[derive(serde::Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct PageQuery {
-    limit: Option<i64>,
-    offset: Option<i64>,
-}
-
 #[utoipa::path(get, path = "/api/v1/budgets", tag = "wins", security(("bearer" = [])), params(PageQuery),
     responses((status = 200, body = BudgetList), (status = 422, body = ValidationErrorBody)))]
 async fn list_budgets(
@@ -111,7 +104,7 @@ async fn list_budgets(
     user: AuthUser,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<BudgetList>, AppError> {
-    Ok(Json(budgets::list(&state, user.id, Page::parse(q.limit, q.offset)?).await?))
+    Ok(Json(budgets::list(&state, user.id, q.page()?).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/budgets/{id}", tag = "wins", security(("bearer" = [])), params(("id" = Uuid, Path)),

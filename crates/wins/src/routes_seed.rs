@@ -84,7 +84,7 @@ async fn user_expense_list(
     let list = expenses::list(state, user_id, &filter, page).await?;
     Ok(UserExpenses {
         user_id,
-        total_expenses: list.total,
+        total_expenses: list.meta.total,
         total_amount: list.total_amount,
         expenses: list.expenses,
         filters: json!({"category": filter.category, "start_date": q.start_date, "end_date": q.end_date,
@@ -144,7 +144,7 @@ async fn user_budgets(
 ) -> Result<Json<UserBudgets>, AppError> {
     user.ensure_may_act_for(user_id)?;
     let list = budgets::list(&state, user_id, Page { limit: 1000, offset: 0 }).await?;
-    Ok(Json(UserBudgets { user_id, total: list.total, budgets: list.budgets }))
+    Ok(Json(UserBudgets { user_id, total: list.meta.total, budgets: list.budgets }))
 }
 
 #[utoipa::path(post, path = "/api/income", tag = "wins (seed-compatible)", security(("bearer" = [])),

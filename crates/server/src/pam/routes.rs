@@ -4,14 +4,14 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
-use pam_kernel::Page;
 use pam_kernel::tool::ToolError;
+use pam_kernel::{ListMeta, PageQuery};
 use pam_web::AuthUser;
 use pam_web::error::{AppError, ErrorBody, ValidationErrorBody};
 use pam_web::extract::{Json, Path, Query};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -61,19 +61,11 @@ async fn simple_chat(
     chat_turn(&state, &user, body).await
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct PageQuery {
-    limit: Option<i64>,
-    offset: Option<i64>,
-}
-
 #[derive(Serialize, ToSchema)]
 struct ConversationList {
     conversations: Vec<ConversationSummary>,
-    total: i64,
-    limit: i64,
-    offset: i64,
+    #[serde(flatten)]
+    meta: ListMeta,
 }
 
 #[utoipa::path(get, path = "/api/v1/pam/conversations", tag = "pam", security(("bearer" = [])), params(PageQuery),
@@ -83,9 +75,9 @@ async fn list_conversations(
     user: AuthUser,
     Query(q): Query<PageQuery>,
 ) -> Result<Json<ConversationList>, AppError> {
-    let page = Page::parse(q.limit, q.offset)?;
+    let page = q.page()?;
     let (conversations, total) = store::list_conversations(&state.db, user.id, page.limit, page.offset).await?;
-    Ok(Json(ConversationList { conversations, total, limit: page.limit, offset: page.offset }))
+    Ok(Json(ConversationList { conversations, meta: page.meta(total) }))
 }
 
 #[utoipa::path(get, path = "/api/v1/pam/conversations/{id}", tag = "pam", security(("bearer" = [])), params(("id" = Uuid, Path)),

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pam_kernel::Patch;
 use pam_kernel::text;
 use pam_kernel::{DomainError, FieldError};
-use pam_kernel::{Locale, Money};
+use pam_kernel::{ListMeta, Locale, Money};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json as SqlJson;
@@ -125,10 +125,9 @@ pub struct ExpenseFilter {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExpenseList {
     pub expenses: Vec<Expense>,
-    pub total: i64,
+    #[serde(flatten)]
+    pub meta: ListMeta,
     pub total_amount: Money,
-    pub limit: i64,
-    pub offset: i64,
 }
 
 /// The checked fields of an expense, ready to store.

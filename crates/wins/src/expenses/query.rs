@@ -112,10 +112,8 @@ pub async fn list(state: &WinsState, user_id: Uuid, filter: &Filter, page: Page)
     };
     Ok(ExpenseList {
         expenses: rows.into_iter().map(|r| Expense::from(r.row)).collect(),
-        total,
+        meta: page.meta(total),
         total_amount: Money::from_cents(total_cents),
-        limit: page.limit,
-        offset: page.offset,
     })
 }
 
