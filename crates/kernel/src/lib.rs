@@ -13,6 +13,7 @@ pub mod money;
 pub mod owned;
 pub mod page;
 pub mod patch;
+pub mod period;
 pub mod text;
 pub mod tool;
 
@@ -22,4 +23,5 @@ pub use locale::{Clock, Locale, Locales, Units};
 pub use money::{Currency, Money};
 pub use page::{ListMeta, Page, PageQuery};
 pub use patch::Patch;
+pub use period::Period;
 pub use tool::{NoArguments, Tool, ToolContext, ToolError, ToolOutput, UiAction};

@@ -110,6 +110,14 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
             "pizza",
             "beers",
             "beer",
+            "ice cream",
+            "ice creams",
+            "brekkie",
+            "cafe",
+            "bakery",
+            "pie",
+            "pies",
+            "dining out",
         ],
     ),
     (
@@ -129,7 +137,7 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
             "mechanic service",
         ],
     ),
-    ("repairs", &["repair", "mechanic", "fix", "breakdown", "towing", "tow", "windscreen"]),
+    ("repairs", &["repair", "mechanic", "fix", "fixed", "breakdown", "towing", "tow", "windscreen", "brake pads"]),
     ("insurance", &["rv insurance", "car insurance", "health insurance", "cover", "premium"]),
     ("registration", &["rego", "vehicle registration", "license", "licence", "permit", "registration fees"]),
     (
@@ -164,6 +172,9 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
             "park entry",
             "park pass",
             "golf",
+            "pokies",
+            "whale watching",
+            "concert",
         ],
     ),
     (
@@ -200,17 +211,138 @@ pub fn canonical(raw: &str) -> Option<&'static str> {
     SYNONYMS.iter().find(|(_, words)| words.contains(&text.as_str())).map(|(c, _)| *c)
 }
 
+/// Every vocabulary phrase and its category, longest first, padded with spaces for whole-word search.
+fn candidates() -> &'static [(&'static str, &'static str, String)] {
+    static LIST: std::sync::OnceLock<Vec<(&'static str, &'static str, String)>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let mut list: Vec<(&'static str, &'static str, String)> =
+            CANONICAL.iter().map(|c| (*c, *c, format!(" {c} "))).collect();
+        for (category, words) in SYNONYMS {
+            list.extend(words.iter().map(|w| (*category, *w, format!(" {w} "))));
+        }
+        list.sort_by_key(|(_, w, _)| std::cmp::Reverse(w.len()));
+        list
+    })
+}
+
 /// The category a free text mentions, and the words that said so; longer phrases win
-/// ("caravan park" over "park").
+/// ("caravan park" over "park"), and a plural counts as its singular ("caravan parks").
 pub fn find_in_text(text: &str) -> Option<(&'static str, &'static str)> {
     let text = normalise(text);
-    let padded = format!(" {} ", text.replace(|c: char| !c.is_alphanumeric() && c != '&' && c != '-' && c != '4', " "));
-    let mut candidates: Vec<(&'static str, &'static str)> = CANONICAL.iter().map(|c| (*c, *c)).collect();
-    for (category, words) in SYNONYMS {
-        candidates.extend(words.iter().map(|w| (*category, *w)));
+    let cleaned = text.replace(|c: char| !c.is_alphanumeric() && c != '&' && c != '-' && c != '4' && c != '\'', " ");
+    let padded = format!(" {cleaned} ");
+    let singular: String = cleaned
+        .split_whitespace()
+        .map(|w| if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") { &w[..w.len() - 1] } else { w })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let singular = format!(" {singular} ");
+    candidates()
+        .iter()
+        .find(|(_, _, padded_word)| padded.contains(padded_word.as_str()) || singular.contains(padded_word.as_str()))
+        .map(|(c, w, _)| (*c, *w))
+}
+
+/// Every category name and synonym.
+pub fn all_words() -> impl Iterator<Item = &'static str> {
+    CANONICAL.iter().copied().chain(SYNONYMS.iter().flat_map(|(_, words)| words.iter().copied()))
+}
+
+/// The category of a word one letter away from a vocabulary word of five letters or more
+/// ("parkng", "grocereis" is two away and does not count).
+pub fn near_miss(word: &str) -> Option<&'static str> {
+    candidates()
+        .iter()
+        .filter(|(_, w, _)| w.len() >= 5 && !w.contains(' '))
+        .find(|(_, w, _)| within_one_edit(word, w))
+        .map(|(c, _, _)| *c)
+}
+
+/// Whether a lower-case word is an everyday word (a vocabulary word or a common English word), as
+/// opposed to a name. Used to lower-case a title's first word only when it is not a name.
+pub fn is_common_word(word: &str) -> bool {
+    const COMMON: &[&str] = &[
+        "appointment",
+        "meeting",
+        "lunch",
+        "dinner",
+        "breakfast",
+        "call",
+        "birthday",
+        "party",
+        "check",
+        "inspection",
+        "service",
+        "test",
+        "flight",
+        "ferry",
+        "tour",
+        "haircut",
+        "dentist",
+        "doctor",
+        "vet",
+        "physio",
+        "blood",
+        "hearing",
+        "van",
+        "car",
+        "pay",
+        "renew",
+        "book",
+        "pick",
+        "drop",
+        "visit",
+        "leave",
+        "market",
+        "markets",
+        "flu",
+        "shot",
+        "rego",
+        "tyre",
+        "gas",
+        "water",
+        "oil",
+        "happy",
+        "church",
+        "golf",
+        "bowls",
+        "swim",
+    ];
+    COMMON.contains(&word) || canonical(word).is_some()
+}
+
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return a == b;
     }
-    candidates.sort_by_key(|(_, w)| std::cmp::Reverse(w.len()));
-    candidates.into_iter().find(|(_, w)| padded.contains(&format!(" {w} ")))
+    let (mut i, mut j, mut edits) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            i += 1;
+            j += 1;
+            continue;
+        }
+        edits += 1;
+        if edits > 1 {
+            return false;
+        }
+        match a.len().cmp(&b.len()) {
+            std::cmp::Ordering::Greater => i += 1,
+            std::cmp::Ordering::Less => j += 1,
+            std::cmp::Ordering::Equal => {
+                // A swap of neighbours ("grocreies") is one edit too.
+                if i + 1 < a.len() && j + 1 < b.len() && a[i] == b[j + 1] && a[i + 1] == b[j] {
+                    i += 2;
+                    j += 2;
+                    continue;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    edits + (a.len() - i) + (b.len() - j) <= 1
 }
 
 /// The category a free description suggests.

@@ -102,6 +102,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = service(state.clone());
     let pam = state.pam.clone();
+    // The offline brain's model is trained from its corpus once per process: do it now, off the async
+    // threads, so the first message is not the one that waits for it.
+    tokio::task::spawn_blocking(pam_brain::offline::warm_up);
     let shutdown = async move {
         shutdown.await;
         // WebSockets are detached from the HTTP connections axum drains: close them with 1001 ourselves.

@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, Duration, NaiveDate};
 use pam_kernel::DomainError;
 use pam_kernel::Money;
+use pam_kernel::Period;
 use pam_kernel::locale::{month_bounds, month_key, months_back};
 use pam_store::with_db;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::WinsState;
@@ -70,9 +71,32 @@ pub struct CategoryTotal {
     pub percent: f64,
 }
 
+/// What a summary covers: the last `days` days (default 30), or a named `period`, optionally with the
+/// spending of one `category` picked out. The REST query and PAM's tool take the same shape.
+#[derive(Debug, Default, Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SummaryRequest {
+    /// Days back from today, inclusive (1–3660; default 30).
+    pub days: Option<i64>,
+    /// A named period instead of `days`: today, this_week, last_week, this_month, last_month, this_year.
+    pub period: Option<Period>,
+    /// A spending category to report on its own as well (synonyms such as "diesel" or "servo" count).
+    pub category: Option<String>,
+}
+
+/// One category's spending in the summary's span.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategorySpend {
+    pub category: String,
+    pub amount: Money,
+    pub count: usize,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Summary {
     pub days: i64,
+    /// The named period asked for, if one was.
+    pub period: Option<Period>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub currency: String,
@@ -83,24 +107,52 @@ pub struct Summary {
     pub expense_count: usize,
     pub daily_average: Money,
     pub categories: Vec<CategoryTotal>,
+    /// The category asked about, when one was.
+    pub category: Option<CategorySpend>,
 }
 
 fn percent(part: Money, whole: Money) -> f64 {
     if whole.cents() == 0 { 0.0 } else { (part.cents() as f64 * 1000.0 / whole.cents() as f64).round() / 10.0 }
 }
 
-pub async fn summary(state: &WinsState, user_id: Uuid, days: i64) -> Result<Summary, DomainError> {
-    if !(1..=3660).contains(&days) {
-        return Err(DomainError::invalid(&["query", "days"], "must be between 1 and 3660"));
-    }
+pub async fn summary(state: &WinsState, user_id: Uuid, request: &SummaryRequest) -> Result<Summary, DomainError> {
     let locale = state.locales.of(user_id).await?;
-    let end = locale.today();
-    let start = end - Duration::days(days - 1);
+    let today = locale.today();
+    let (start, end) = match (request.days, request.period) {
+        (Some(_), Some(_)) => {
+            return Err(DomainError::invalid(&["query", "period"], "give either days or period, not both"));
+        }
+        (_, Some(period)) => period.bounds(today),
+        (days, None) => {
+            let days = days.unwrap_or(30);
+            if !(1..=3660).contains(&days) {
+                return Err(DomainError::invalid(&["query", "days"], "must be between 1 and 3660"));
+            }
+            (today - Duration::days(days - 1), today)
+        }
+    };
+    let days = (end - start).num_days() + 1;
     let spent = expenses::in_range(state, user_id, start, end).await?;
     let income = income::total_in_range(state, user_id, start, end).await?;
     let total: Money = spent.iter().map(|e| e.amount).sum();
+    let focus = request.category.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(|asked| {
+        let wanted = category::resolve_inferred(asked, &[]);
+        let matching: Vec<&Expense> = spent
+            .iter()
+            .filter(|e| category::key(&e.category) == category::key(&wanted) || category::means(&e.category, &wanted))
+            .collect();
+        CategorySpend {
+            category: matching
+                .last()
+                .map(|e| e.category.clone())
+                .unwrap_or_else(|| category::resolve_inferred(asked, &[])),
+            amount: matching.iter().map(|e| e.amount).sum(),
+            count: matching.len(),
+        }
+    });
     Ok(Summary {
         days,
+        period: request.period,
         start_date: start,
         end_date: end,
         currency: locale.currency,
@@ -108,8 +160,9 @@ pub async fn summary(state: &WinsState, user_id: Uuid, days: i64) -> Result<Summ
         expenses: total,
         net: (income - total).as_f64(),
         expense_count: spent.len(),
-        daily_average: Money::from_cents(total.cents() / days),
+        daily_average: Money::from_cents(total.cents() / days.max(1)),
         categories: category_totals(&spent, total),
+        category: focus,
     })
 }
 

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use crate::WinsState;
 use crate::chart;
-use crate::reports::{self, BudgetStatus, ExpenseReport, Forecast, SavingsOpportunities, Summary};
+use crate::reports::{self, BudgetStatus, ExpenseReport, Forecast, SavingsOpportunities, Summary, SummaryRequest};
 
 pub fn router<S>() -> OpenApiRouter<S>
 where
@@ -30,22 +30,16 @@ where
         .routes(routes!(spending_chart))
 }
 
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct DaysQuery {
-    /// Days back from today, inclusive (default 30).
-    days: Option<i64>,
-}
-
-/// Income, expenses, net and a per-category breakdown over the last `days` days.
-#[utoipa::path(get, path = "/api/v1/wins/summary", tag = "wins", security(("bearer" = [])), params(DaysQuery),
+/// Income, expenses, net and a per-category breakdown over the last `days` days or a named `period`,
+/// with one `category` picked out when asked.
+#[utoipa::path(get, path = "/api/v1/wins/summary", tag = "wins", security(("bearer" = [])), params(SummaryRequest),
     responses((status = 200, body = Summary), (status = 422, body = ValidationErrorBody)))]
 async fn summary(
     State(state): State<WinsState>,
     user: AuthUser,
-    Query(q): Query<DaysQuery>,
+    Query(q): Query<SummaryRequest>,
 ) -> Result<Json<Summary>, AppError> {
-    Ok(Json(reports::summary(&state, user.id, q.days.unwrap_or(30)).await?))
+    Ok(Json(reports::summary(&state, user.id, &q).await?))
 }
 
 /// This month, per budgeted category: limit, spent, remaining, percent and status.

@@ -18,7 +18,7 @@ use crate::WinsState;
 use crate::budgets::{self, Budget, NewBudget};
 use crate::expenses::{self, Expense, ExpenseFilter, Filter, NewExpense};
 use crate::income::{self, Income, NewIncome};
-use crate::reports::{self, Summary};
+use crate::reports::{self, Summary, SummaryRequest};
 
 pub fn router<S>() -> OpenApiRouter<S>
 where
@@ -159,12 +159,6 @@ async fn post_income(
     Ok((StatusCode::CREATED, Json(income::create(&state, id, req.body).await?)))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-struct DaysQuery {
-    days: Option<i64>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct FinancialSummary {
     pub user_id: Uuid,
@@ -173,15 +167,15 @@ pub struct FinancialSummary {
 }
 
 #[utoipa::path(get, path = "/api/financial-summary/{user_id}", tag = "wins (seed-compatible)", security(("bearer" = [])),
-    params(("user_id" = Uuid, Path), DaysQuery),
+    params(("user_id" = Uuid, Path), SummaryRequest),
     responses((status = 200, body = FinancialSummary), (status = 403, body = ErrorBody)))]
 async fn financial_summary(
     State(state): State<WinsState>,
     user: AuthUser,
     Path(user_id): Path<Uuid>,
-    Query(q): Query<DaysQuery>,
+    Query(q): Query<SummaryRequest>,
 ) -> Result<Json<FinancialSummary>, AppError> {
     user.ensure_may_act_for(user_id)?;
-    let summary = reports::summary(&state, user_id, q.days.unwrap_or(30)).await?;
+    let summary = reports::summary(&state, user_id, &q).await?;
     Ok(Json(FinancialSummary { user_id, summary }))
 }

@@ -12,6 +12,7 @@ use crate::WinsState;
 use crate::budgets::{self, NewBudget};
 use crate::expenses::{self, NewExpense};
 use crate::income::{self, NewIncome};
+use crate::reports::SummaryRequest;
 use crate::routes_reports::ReportFormat;
 use crate::savings::{self, NewSavings};
 use crate::{category, chart, reports};
@@ -19,12 +20,6 @@ use crate::{category, chart, reports};
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct DeleteExpenseInput {
     pub expense_id: uuid::Uuid,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct SpendingSummaryInput {
-    /// Days back from today, inclusive (default 30; "this month" is the day of the month).
-    pub days: Option<i64>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -99,10 +94,12 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
         Tool::with_state(
             state.clone(),
             "get_spending_summary",
-            "Income, expenses, net and spending per category over the last N days.",
+            "Income, expenses, net and spending per category over the last N days (default 30) or a named \
+            period (today, this_week, last_week, this_month, last_month, this_year), optionally picking out one \
+            category.",
             false,
-            |state, ctx, input: SpendingSummaryInput| async move {
-                ToolOutput::data(reports::summary(&state, ctx.user_id, input.days.unwrap_or(30)).await?)
+            |state, ctx, input: SummaryRequest| async move {
+                ToolOutput::data(reports::summary(&state, ctx.user_id, &input).await?)
             },
         ),
         Tool::with_state(

@@ -1,11 +1,15 @@
-//! Replies built from tool results: plain sentences, with the numbers the tools returned (never invented).
+//! Replies built from tool results: plain sentences with the numbers the tools returned (never
+//! invented), saying what was understood — the period, the amount and currency, the date, the
+//! category — so a misunderstanding shows at once.
 
+use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
+use super::last_user_text;
 use crate::transcript::{Block, Message, Role};
 
 fn money(v: &Value, currency: &str) -> String {
-    let amount = v.as_f64().unwrap_or(0.0);
+    let amount = v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok())).unwrap_or(0.0);
     let symbol = match currency {
         "AUD" | "USD" | "NZD" | "CAD" | "" => "$",
         "GBP" => "£",
@@ -16,35 +20,85 @@ fn money(v: &Value, currency: &str) -> String {
     if symbol.is_empty() { format!("{text} {currency}") } else { text }
 }
 
-fn describe(name: &str, input: &Value, data: &Value) -> String {
-    let currency = data["currency"].as_str().unwrap_or("");
+/// "Tuesday 24 November" (with the year when it is not this year); "today", "yesterday".
+fn day(v: &Value, today: NaiveDate) -> Option<String> {
+    let d = NaiveDate::parse_from_str(v.as_str()?, "%Y-%m-%d").ok()?;
+    Some(if d == today {
+        "today".into()
+    } else if today.pred_opt() == Some(d) {
+        "yesterday".into()
+    } else if d.year() == today.year() {
+        d.format("%A %-d %B").to_string()
+    } else {
+        d.format("%A %-d %B %Y").to_string()
+    })
+}
+
+/// "1–25 November", "16–22 November", "28 October – 3 November".
+fn span(start: &Value, end: &Value) -> Option<String> {
+    let s = NaiveDate::parse_from_str(start.as_str()?, "%Y-%m-%d").ok()?;
+    let e = NaiveDate::parse_from_str(end.as_str()?, "%Y-%m-%d").ok()?;
+    Some(if s == e {
+        e.format("%-d %B").to_string()
+    } else if s.month() == e.month() && s.year() == e.year() {
+        format!("{}–{}", s.day(), e.format("%-d %B"))
+    } else {
+        format!("{} – {}", s.format("%-d %B"), e.format("%-d %B"))
+    })
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or("")
+}
+
+fn describe(name: &str, data: &Value, said: Option<&pam_nlu::Understanding>, today: NaiveDate) -> String {
+    let currency = str_of(data, "currency");
+    let slot = |k: &str| said.and_then(|u| u.slots.get(k));
     match name {
         "create_expense" => {
-            let mut s = format!(
-                "Logged {} for {}",
-                money(&data["amount"], currency),
-                data["category"].as_str().unwrap_or("that")
-            );
+            let mut s = format!("Logged {} for {}", money(&data["amount"], currency), str_of(data, "category"));
             if let Some(loc) = data["location"].as_str() {
                 s.push_str(&format!(" at {loc}"));
             }
-            if let Some(date) = data["date"].as_str() {
-                s.push_str(&format!(", dated {date}"));
+            if let Some(d) = day(&data["date"], today) {
+                s.push_str(&format!(", dated {d}"));
+            }
+            if let Some(named) = slot("currency").and_then(Value::as_str).filter(|c| *c != currency) {
+                s.push_str(&format!(" (you said {named}; your expenses are kept in {currency})"));
+            }
+            s.push('.');
+            s
+        }
+        "record_income" => {
+            let mut s =
+                format!("Recorded {} of income from {}", money(&data["amount"], currency), str_of(data, "source"));
+            if let Some(d) = day(&data["date"], today) {
+                s.push_str(&format!(", dated {d}"));
             }
             s.push('.');
             s
         }
         "get_spending_summary" => {
-            let days = data["days"].as_i64().unwrap_or(30);
-            let mut s = format!(
-                "You've spent {} over the last {days} day{}",
-                money(&data["expenses"], currency),
-                if days == 1 { "" } else { "s" }
-            );
+            let when = match (data["period"].as_str(), span(&data["start_date"], &data["end_date"])) {
+                (Some(p), Some(span)) => format!("{} ({span})", p.replace('_', " ")),
+                (None, Some(span)) => format!("over the last {} days ({span})", data["days"]),
+                _ => "lately".into(),
+            };
+            if data["category"].is_object() {
+                let c = &data["category"];
+                return format!(
+                    "You've spent {} on {} {when}, over {} expense{}.",
+                    money(&c["amount"], currency),
+                    str_of(c, "category"),
+                    c["count"],
+                    if c["count"] == 1 { "" } else { "s" }
+                );
+            }
+            let mut s = format!("You've spent {} {when}", money(&data["expenses"], currency));
             if let Some(top) = data["categories"].as_array().and_then(|c| c.first()) {
                 s.push_str(&format!(
                     ", most of it on {} ({})",
-                    top["category"].as_str().unwrap_or("?"),
+                    str_of(top, "category"),
                     money(&top["amount"], currency)
                 ));
             }
@@ -55,30 +109,48 @@ fn describe(name: &str, input: &Value, data: &Value) -> String {
             s
         }
         "compare_vs_budget" => {
-            let items = data["items"].as_array().cloned().unwrap_or_default();
+            let mut items = data["items"].as_array().cloned().unwrap_or_default();
             if items.is_empty() {
-                return "You haven't set any budgets yet. Try \"set my fuel budget to $400\".".into();
+                return "You haven't set any budgets yet. Try \"limit groceries to $600 a month\".".into();
+            }
+            // Asked about one category: answer about that one when it has a budget.
+            if let Some(asked) = slot("category").and_then(Value::as_str) {
+                let matching: Vec<Value> =
+                    items.iter().filter(|i| str_of(i, "category").eq_ignore_ascii_case(asked)).cloned().collect();
+                if matching.is_empty() {
+                    return format!("You don't have a {asked} budget yet. Try \"set my {asked} budget to $400\".");
+                }
+                items = matching;
             }
             let parts: Vec<String> = items
                 .iter()
                 .map(|i| {
                     format!(
                         "{}: {} of {} ({}%, {})",
-                        i["category"].as_str().unwrap_or("?"),
+                        str_of(i, "category"),
                         money(&i["spent"], currency),
                         money(&i["monthly_limit"], currency),
                         i["percent_used"],
-                        i["status"].as_str().unwrap_or("?")
+                        str_of(i, "status")
                     )
                 })
                 .collect();
             format!("This month so far — {}.", parts.join("; "))
         }
-        "update_budget" => format!(
-            "Your {} budget is now {} a month.",
-            data["category"].as_str().unwrap_or("?"),
-            money(&data["monthly_limit"], currency)
-        ),
+        "update_budget" => {
+            let mut s = format!(
+                "Your {} budget is now {} a month",
+                str_of(data, "category"),
+                money(&data["monthly_limit"], currency)
+            );
+            if let (Some(period), Some(amount)) =
+                (slot("period").and_then(Value::as_str).filter(|p| *p != "month"), slot("amount"))
+            {
+                s.push_str(&format!(" ({} a {period}, as budgets are kept per month)", money(amount, currency)));
+            }
+            s.push('.');
+            s
+        }
         "predict_end_of_month" => format!(
             "At this pace you'll spend about {} this month ({} so far, {} of {} days).",
             money(&data["projected_total"], currency),
@@ -91,35 +163,27 @@ fn describe(name: &str, input: &Value, data: &Value) -> String {
             if list.is_empty() {
                 return "Nothing stands out: you're within your budgets and your usual spending.".into();
             }
-            let parts: Vec<String> =
-                list.iter().take(3).map(|o| o["detail"].as_str().unwrap_or("").to_string()).collect();
+            let parts: Vec<String> = list.iter().take(3).map(|o| str_of(o, "detail").to_string()).collect();
             format!("{} Potential saving: {}.", parts.join(" "), money(&data["total_potential_savings"], currency))
         }
-        "record_income" => format!(
-            "Recorded {} of income from {}.",
-            money(&data["amount"], currency),
-            data["source"].as_str().unwrap_or("?")
-        ),
         "set_timer_or_alarm" => {
             format!("Timer set{}.", data["label"].as_str().map(|l| format!(" for {l}")).unwrap_or_default())
         }
         "create_post" => "I've drafted that post; it stays a draft until you publish it.".into(),
-        _ => {
-            let _ = input;
-            format!("Done: {}.", name.replace('_', " "))
-        }
+        _ => format!("Done: {}.", name.replace('_', " ")),
     }
 }
 
 /// The reply to the latest round of tool results.
-pub fn compose(messages: &[Message]) -> String {
+pub fn compose(messages: &[Message], today: NaiveDate) -> String {
     let Some(results) = messages.last() else { return String::new() };
     let calls = messages.iter().rev().find(|m| m.role == Role::Assistant);
+    let said = last_user_text(messages).map(|t| pam_nlu::understand(&t, today));
     let mut sentences = Vec::new();
     for block in &results.blocks {
         let Block::ToolResult { tool_use_id, content, is_error } = block else { continue };
-        let call = calls.and_then(|m| m.tool_uses().find(|(id, _, _)| id == tool_use_id));
-        let (name, input) = call.map(|(_, n, i)| (n, i.clone())).unwrap_or(("that", Value::Null));
+        let name = calls.and_then(|m| m.tool_uses().find(|(id, _, _)| id == tool_use_id)).map(|(_, n, _)| n);
+        let name = name.unwrap_or("that");
         if *is_error {
             sentences.push(format!("I couldn't do that: {content}"));
             continue;
@@ -132,7 +196,7 @@ pub fn compose(messages: &[Message]) -> String {
             ));
             continue;
         }
-        sentences.push(describe(name, &input, &data));
+        sentences.push(describe(name, &data, said.as_ref(), today));
     }
     sentences.join(" ")
 }

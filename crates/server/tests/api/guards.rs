@@ -163,7 +163,7 @@ async fn categories_pam_infers_land_in_the_users_own(backend: Backend) {
     let user = app.register("cats@example.com").await;
     let budget = json!({"category": "Campgrounds", "monthly_limit": 300});
     assert_eq!(app.send_json(Method::POST, "/api/v1/budgets", Some(&user.token), &budget).await.status(), 201);
-    assert_eq!(chat(&app, &user, json!({"message": "paid $40 for the caravan park last night"})).await.status(), 200);
+    assert_eq!(chat(&app, &user, json!({"message": "paid $40 for the caravan park today"})).await.status(), 200);
     let list: Value = app.get("/api/v1/expenses", &user.token).await.json().await.unwrap();
     assert_eq!(list["expenses"][0]["category"], "Campgrounds", "{list}");
     let status: Value = app.get("/api/v1/wins/budget-status", &user.token).await.json().await.unwrap();

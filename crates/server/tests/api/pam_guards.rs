@@ -128,7 +128,7 @@ async fn terminal_chat_and_restarts_keep_the_conversation(backend: Backend) {
     pam_server::pam::terminal::run(&app.state, &who, input, &mut output).await.unwrap();
     let printed = String::from_utf8(output).unwrap();
     assert!(printed.contains("Logged $9.00 for dining"), "{printed}");
-    assert!(printed.contains("You've spent $9.00 over the last 1 day"), "{printed}");
+    assert!(printed.contains("You've spent $9.00 today"), "{printed}");
 
     // A second server on the same database sees the conversation (nothing lived only in memory).
     let database_url = app.state.config.database_url.expose().to_string();

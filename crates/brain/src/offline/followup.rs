@@ -1,0 +1,71 @@
+//! Answers to the offline brain's own questions. When its last reply was a question about the user's
+//! message before ("Do you want me to log $40 for fuel as an expense?", "How much was it?"), the new
+//! message is read as the answer: a "yes" makes the call it offered, a detail ("$40") is read together
+//! with the earlier message. Understanding is deterministic, so reading the earlier message again gives
+//! the question it was asked — nothing needs to be stored between turns.
+
+use chrono::NaiveDate;
+use pam_nlu::{Action, Understanding, understand};
+
+use crate::transcript::{Message, Role};
+
+const YES: &[&str] = &[
+    "yes",
+    "yep",
+    "yeah",
+    "yea",
+    "ya",
+    "sure",
+    "ok",
+    "okay",
+    "please",
+    "do it",
+    "go ahead",
+    "yes please",
+    "correct",
+    "righto",
+    "too right",
+    "absolutely",
+    "y",
+    "sounds good",
+    "that's right",
+    "go for it",
+    "affirmative",
+];
+
+fn is_yes(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(['.', '!']).to_lowercase();
+    YES.contains(&t.as_str())
+        || YES.iter().any(|y| t.starts_with(&format!("{y} ")) && t.split_whitespace().count() <= 3)
+}
+
+/// The reading of the newest user message, taking the brain's last question into account.
+pub fn read(messages: &[Message], today: NaiveDate) -> Understanding {
+    let texts: Vec<(Role, String)> =
+        messages.iter().map(|m| (m.role, m.text())).filter(|(_, t)| !t.trim().is_empty()).collect();
+    let now = texts.last().map(|(_, t)| t.clone()).unwrap_or_default();
+    let direct = understand(&now, today);
+    // [.., user: earlier, assistant: question, user: now]
+    let [.., (Role::User, earlier), (Role::Assistant, asked), (Role::User, _)] = texts.as_slice() else {
+        return direct;
+    };
+    let before = understand(earlier, today);
+    let Action::Clarify { question, candidate } = &before.action else { return direct };
+    if question != asked {
+        return direct;
+    }
+    if is_yes(&now)
+        && let Some((tool, arguments)) = candidate
+    {
+        return Understanding { action: Action::Call { tool, arguments: arguments.clone() }, ..before };
+    }
+    // A detail: read it with the earlier message, unless the new message stands on its own.
+    if matches!(direct.action, Action::Call { .. }) {
+        return direct;
+    }
+    let together = understand(&format!("{earlier} {now}"), today);
+    match together.action {
+        Action::Call { .. } => together,
+        _ => direct,
+    }
+}

@@ -1,0 +1,65 @@
+//! Scores the offline understanding.
+//!
+//! `cargo run -p pam-nlu --example evaluate`            held-out split: the figures we report
+//! `cargo run -p pam-nlu --example evaluate -- --cv`    5-fold cross-validation on the train split, with
+//!                                                      every miss listed (for work on the brain: the
+//!                                                      held-out lines are never listed)
+
+use pam_nlu::Understander;
+use pam_nlu::corpus::{self, Example, Split};
+use pam_nlu::eval::{self, Report};
+
+fn summary(report: &Report, title: &str) {
+    println!("## {title}\n");
+    println!(
+        "right tool: {}/{} = {:.1}%; right key arguments (of those): {:.1}%; asked instead of acting: {}; \
+         writes on negative sentences: {}; writes on any non-write sentence: {}\n",
+        report.right_intent(),
+        report.total(),
+        report.intent_accuracy() * 100.0,
+        report.slot_accuracy() * 100.0,
+        report.clarified(),
+        report.negative_writes().len(),
+        report.unwanted_writes().len(),
+    );
+    let plain: Vec<_> = report.outcomes.iter().filter(|o| !o.negative).collect();
+    let top1 = plain.iter().filter(|o| o.proposed == o.expected).count();
+    println!(
+        "classifier top-1 on the non-trap lines: {top1}/{} = {:.1}%\n",
+        plain.len(),
+        top1 as f64 * 100.0 / plain.len().max(1) as f64
+    );
+    println!("{}", report.markdown_table());
+    println!("most confused (expected → got):\n");
+    for (e, g, n) in report.confusions().iter().take(12) {
+        println!("- {e} → {g}: {n}");
+    }
+    println!();
+}
+
+fn main() {
+    let all = corpus::examples();
+    let train: Vec<&Example> = all.iter().filter(|e| e.split == Split::Train).collect();
+    if std::env::args().any(|a| a == "--cv") {
+        let report = eval::cross_validate(&train, 5);
+        summary(&report, "5-fold cross-validation on the train split");
+        println!("misses:\n");
+        for o in &report.outcomes {
+            if o.got != o.expected {
+                println!("- [{} → {} (proposed {} {:.2})] {}", o.expected, o.got, o.proposed, o.confidence, o.text);
+            } else if !o.slots_right {
+                println!(
+                    "- [slots {}] {}\n    expected {}\n    got      {}",
+                    o.expected,
+                    o.text,
+                    serde_json::Value::Object(o.expected_slots.clone()),
+                    serde_json::Value::Object(o.got_slots.clone())
+                );
+            }
+        }
+        return;
+    }
+    let heldout: Vec<&Example> = all.iter().filter(|e| e.split == Split::Heldout).collect();
+    let report = eval::evaluate(Understander::shared(), &heldout);
+    summary(&report, "Held-out split (never tuned on)");
+}

@@ -1,0 +1,107 @@
+//! One utterance taken apart once: tokens, entities, speech act, and the placeholder words the
+//! classifier reads. Slot filling and the decision both work from this.
+
+use crate::concepts;
+use crate::entities::{self, Entity};
+use crate::model;
+use crate::speech_act::SpeechAct;
+use crate::spelling;
+use crate::text::Text;
+use crate::vocabulary;
+
+pub struct Analysis {
+    pub text: Text,
+    pub entities: Vec<Entity>,
+    pub act: SpeechAct,
+    /// Tokens with entities replaced by placeholders and capitalised names by `<cap>`.
+    pub words: Vec<String>,
+}
+
+/// Longer messages are cut here: nothing past the first few sentences changes what is asked, and
+/// work per message stays bounded.
+const MAX_CHARS: usize = 600;
+
+impl Analysis {
+    pub fn new(original: &str) -> Analysis {
+        let cut = match original.char_indices().nth(MAX_CHARS) {
+            Some((at, _)) => &original[..at],
+            None => original,
+        };
+        let text = Text::new(cut);
+        let entities = entities::scan(&text.tokens);
+        let act = SpeechAct::of(&text, &entities);
+        let mut words = Vec::with_capacity(text.len());
+        let mut i = 0;
+        while i < text.len() {
+            if let Some(e) = entities.iter().find(|e| e.start == i) {
+                match e.placeholder() {
+                    Some(p) => words.push(p.to_string()),
+                    None => {
+                        words.push("<day>".to_string());
+                        words.extend(text.tokens[e.start..e.end()].iter().map(|t| t.norm.clone()));
+                    }
+                }
+                i = e.end();
+                continue;
+            }
+            let t = &text.tokens[i];
+            // A capitalised word inside the sentence that is no known word is most likely a name
+            // (a town, a person); names vary endlessly, so the classifier sees them as one token.
+            let name = i > 0
+                && t.capitalised
+                && t.norm != "i"
+                && !text.tokens[i - 1].is_any(&[".", "!", "?", ":"])
+                && vocabulary::canonical(&t.norm).is_none()
+                && entities::calendar::weekday(&t.norm).is_none()
+                && entities::calendar::month(&t.norm).is_none();
+            let word = if name {
+                "<cap>".to_string()
+            } else {
+                spelling::correct(&t.norm).map(str::to_string).unwrap_or_else(|| t.norm.clone())
+            };
+            words.push(word);
+            i += 1;
+        }
+        Analysis { text, entities, act, words }
+    }
+
+    pub fn features(&self) -> Vec<u64> {
+        let words: Vec<&str> = self.words.iter().map(String::as_str).collect();
+        // Word classes, alone and in neighbouring pairs ("k:pay k:cat" is "spent … on diesel").
+        let mut extras: Vec<String> = self.act.features().map(str::to_string).collect();
+        let classes: Vec<Vec<&'static str>> = words.iter().map(|w| concepts::of(w).collect()).collect();
+        let mut last: Vec<&str> = vec!["<s>"];
+        for (w, cs) in words.iter().zip(&classes) {
+            for c in cs {
+                extras.push((*c).to_string());
+                for l in &last {
+                    extras.push(format!("{l}>{c}"));
+                }
+            }
+            if !cs.is_empty() {
+                last = cs.clone();
+            } else if w.starts_with('<') {
+                last = vec![w];
+            }
+        }
+        // Money coming in: "paid me", "paid us back", "got paid", "was paid", "came through".
+        let t = &self.text;
+        for i in 0..t.len() {
+            let (prev, this, next) = (if i > 0 { t.norm(i - 1) } else { "" }, t.norm(i), t.norm(i + 1));
+            if matches!(this, "paid" | "pay" | "pays")
+                && (matches!(next, "me" | "us") || matches!(prev, "got" | "was" | "were" | "been" | "get" | "getting"))
+            {
+                extras.push("k:receive".into());
+                extras.push("k:paid_to_me".into());
+            }
+            if matches!(this, "came" | "come" | "landed") && matches!(next, "through" | "in") {
+                extras.push("k:receive".into());
+            }
+        }
+        model::features(&words, extras.iter().map(String::as_str))
+    }
+
+    pub fn has_entity(&self, f: impl Fn(&entities::Kind) -> bool) -> bool {
+        self.entities.iter().any(|e| f(&e.kind))
+    }
+}

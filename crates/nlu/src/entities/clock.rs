@@ -1,0 +1,202 @@
+//! Clock times: "5:30", "4:30am", "6 AM", "9pm", "noon", "midday", "half past five", "quarter to three",
+//! "at 10 to 6", "0530", "at 10.30", "at 5". Whether a time without am/pm is morning or afternoon depends
+//! on what it is for (an alarm at 5 is 05:00, happy hour at 5 is 17:00), so it is left open here.
+
+use crate::numbers::{self, word_value};
+use crate::text::Token;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClockTime {
+    /// 0–23 when `pm` is known, else 1–12 (or 0–23 as written with a colon, "17:30").
+    pub hour: u32,
+    pub minute: u32,
+    /// Some(true) for pm, Some(false) for am, None when not said.
+    pub pm: Option<bool>,
+}
+
+impl ClockTime {
+    /// 24-hour hour and minute, reading an open time by `assume_pm(hour)`.
+    pub fn resolve(self, assume_pm: impl Fn(u32) -> bool) -> (u32, u32) {
+        let hour = match self.pm {
+            Some(true) if self.hour < 12 => self.hour + 12,
+            Some(false) if self.hour == 12 => 0,
+            Some(_) => self.hour,
+            None if self.hour >= 13 || self.hour == 0 => self.hour,
+            None if self.hour == 12 => 12,
+            None => {
+                if assume_pm(self.hour) {
+                    self.hour + 12
+                } else {
+                    self.hour
+                }
+            }
+        };
+        (hour % 24, self.minute)
+    }
+}
+
+fn meridiem(word: &str) -> Option<bool> {
+    match word {
+        "am" | "a.m" | "a.m." => Some(false),
+        "pm" | "p.m" | "p.m." => Some(true),
+        _ => None,
+    }
+}
+
+fn hour_value(t: &Token) -> Option<u32> {
+    if let Some((v, 0)) = numbers::digits(&t.norm) {
+        return (0.0..=24.0).contains(&v).then_some(v as u32);
+    }
+    word_value(&t.norm).filter(|h| (1..=12).contains(h))
+}
+
+/// "5:30", "17:45", "4:30am" → (hour, minute, pm).
+fn colon_time(word: &str) -> Option<ClockTime> {
+    let (body, pm) = match word.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(p) => (&word[..p], Some(meridiem(&word[p..])?)),
+        None => (word, None),
+    };
+    let (h, m) = body.split_once(':').or_else(|| body.split_once('.'))?;
+    if m.len() != 2 {
+        return None;
+    }
+    let (hour, minute): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (hour <= 23 && minute <= 59 && (pm.is_none() || (1..=12).contains(&hour))).then_some(ClockTime { hour, minute, pm })
+}
+
+/// A clock time starting at token `i`, and the tokens it took.
+pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
+    let t = tokens.get(i)?;
+    let prev = i.checked_sub(1).and_then(|p| tokens.get(p)).map(|p| p.norm.as_str()).unwrap_or("");
+    let after_at = matches!(prev, "at" | "for" | "by" | "@" | "from" | "until" | "till" | "around");
+    let next_pm = tokens.get(i + 1).and_then(|n| meridiem(&n.norm));
+    match t.norm.as_str() {
+        "noon" | "midday" => return Some((ClockTime { hour: 12, minute: 0, pm: Some(true) }, 1)),
+        "midnight" => return Some((ClockTime { hour: 0, minute: 0, pm: Some(false) }, 1)),
+        _ => {}
+    }
+    if t.norm.contains(':') {
+        let mut c = colon_time(&t.norm)?;
+        if c.pm.is_none() && next_pm.is_some() {
+            c.pm = next_pm;
+            return Some((c, 2));
+        }
+        return Some((c, 1));
+    }
+    // "10.30" is a time only where a time is expected ("at 10.30") or with am/pm.
+    if t.norm.contains('.') && (after_at || next_pm.is_some()) && !t.norm.contains("a.m") && !t.norm.contains("p.m") {
+        let mut c = colon_time(&t.norm)?;
+        if next_pm.is_some() {
+            c.pm = next_pm;
+            return Some((c, 2));
+        }
+        return Some((c, 1));
+    }
+    // "6am", "9pm".
+    if let Some(p) = t.norm.find(|c: char| c.is_ascii_alphabetic())
+        && p > 0
+        && let Some(pm) = meridiem(&t.norm[p..])
+    {
+        let hour: u32 = t.norm[..p].parse().ok()?;
+        return (1..=12).contains(&hour).then_some((ClockTime { hour, minute: 0, pm: Some(pm) }, 1));
+    }
+    // "half past five", "quarter to three", "twenty past 7", "10 to 6".
+    if t.is_any(&["half", "quarter"]) || (after_at && hour_value(t).is_some_and(|m| m <= 30)) {
+        let minutes = match t.norm.as_str() {
+            "half" => 30,
+            "quarter" => 15,
+            _ => hour_value(t).unwrap_or(0),
+        };
+        if let Some(rel) = tokens.get(i + 1)
+            && rel.is_any(&["past", "to", "after"])
+            && !(t.is("half") && rel.is("to"))
+            && let Some(hour) = tokens.get(i + 2).and_then(hour_value).filter(|h| (1..=12).contains(h))
+        {
+            let (hour, minute) =
+                if rel.is("to") { (if hour == 1 { 12 } else { hour - 1 }, 60 - minutes) } else { (hour, minutes) };
+            let pm = tokens.get(i + 3).and_then(|n| meridiem(&n.norm));
+            return Some((ClockTime { hour, minute, pm }, if pm.is_some() { 4 } else { 3 }));
+        }
+    }
+    // "0530" after "for"/"at".
+    if after_at && t.norm.len() == 4 && t.norm.chars().all(|c| c.is_ascii_digit()) {
+        let (hour, minute): (u32, u32) = (t.norm[..2].parse().ok()?, t.norm[2..].parse().ok()?);
+        if hour <= 23 && minute <= 59 && t.norm.starts_with(['0', '1', '2']) {
+            return Some((ClockTime { hour, minute, pm: None }, 1));
+        }
+    }
+    // "6 AM", "at 5", "at six".
+    let hour = hour_value(t)?;
+    if let Some(pm) = next_pm {
+        return (1..=12).contains(&hour).then_some((ClockTime { hour, minute: 0, pm: Some(pm) }, 2));
+    }
+    // A bare hour needs "at"/"for" before it, and no unit after it ("at 5 bucks", "for 3 nights").
+    let next = tokens.get(i + 1).map(|n| n.norm.as_str()).unwrap_or("");
+    let unit_after = matches!(
+        next,
+        "bucks"
+            | "dollars"
+            | "nights"
+            | "night"
+            | "days"
+            | "people"
+            | "litres"
+            | "l"
+            | "km"
+            | "minutes"
+            | "mins"
+            | "hours"
+            | "hrs"
+            | "weeks"
+            | "each"
+            | "a"
+            | "per"
+            | "%"
+            | "percent"
+            | "of"
+    );
+    if after_at && (1..=12).contains(&hour) && !unit_after && t.norm.chars().all(|c| c.is_alphanumeric()) {
+        return Some((ClockTime { hour, minute: 0, pm: None }, 1));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Text;
+
+    fn time(text: &str, at: usize) -> Option<(u32, u32, Option<bool>)> {
+        let t = Text::new(text);
+        time_at(&t.tokens, at).map(|(c, _)| (c.hour, c.minute, c.pm))
+    }
+
+    #[test]
+    fn clock_times() {
+        assert_eq!(time("5:30", 0), Some((5, 30, None)));
+        assert_eq!(time("4:30am", 0), Some((4, 30, Some(false))));
+        assert_eq!(time("6 AM", 0), Some((6, 0, Some(false))));
+        assert_eq!(time("9pm", 0), Some((9, 0, Some(true))));
+        assert_eq!(time("noon", 0), Some((12, 0, Some(true))));
+        assert_eq!(time("half past five", 0), Some((5, 30, None)));
+        assert_eq!(time("quarter to three", 0), Some((2, 45, None)));
+        assert_eq!(time("alarm at 10 to 6", 2), Some((5, 50, None)));
+        assert_eq!(time("alarm for 0530", 2), Some((5, 30, None)));
+        assert_eq!(time("at 10.30", 1), Some((10, 30, None)));
+        assert_eq!(time("at 5", 1), Some((5, 0, None)));
+        assert_eq!(time("at six", 1), Some((6, 0, None)));
+        assert_eq!(time("at 5 bucks", 1), None);
+        assert_eq!(time("10.30", 0), None);
+        assert_eq!(time("25:99", 0), None);
+        assert_eq!(time("99am", 0), None);
+    }
+
+    #[test]
+    fn open_times_resolve_by_purpose() {
+        let five = ClockTime { hour: 5, minute: 0, pm: None };
+        assert_eq!(five.resolve(|_| false), (5, 0));
+        assert_eq!(five.resolve(|h| h < 7), (17, 0));
+        assert_eq!(ClockTime { hour: 12, minute: 0, pm: Some(false) }.resolve(|_| true), (0, 0));
+        assert_eq!(ClockTime { hour: 17, minute: 15, pm: None }.resolve(|_| false), (17, 15));
+    }
+}

@@ -1,0 +1,127 @@
+//! Money: "$42.50", "US$45", "A$60", "£40", "AUD 120", "120 aud", "165 dollars", "forty bucks", "a
+//! hundred and twenty dollars", "five grand", "a buck ninety-five", "two dollars four". A bare number is
+//! not money here; the slot filler decides what a bare number is from the rest of the sentence.
+
+use crate::numbers::{self, Num};
+use crate::text::Token;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Money {
+    pub cents: i64,
+    /// ISO code when the text names a currency; a bare `$` or "bucks" is the user's own currency.
+    pub currency: Option<&'static str>,
+}
+
+const CODES: &[(&str, &str)] = &[
+    ("aud", "AUD"),
+    ("usd", "USD"),
+    ("nzd", "NZD"),
+    ("cad", "CAD"),
+    ("gbp", "GBP"),
+    ("eur", "EUR"),
+    ("euros", "EUR"),
+    ("euro", "EUR"),
+    ("pounds", "GBP"),
+    ("quid", "GBP"),
+];
+const PREFIXES: &[(&str, Option<&str>)] = &[
+    ("aud$", Some("AUD")),
+    ("au$", Some("AUD")),
+    ("a$", Some("AUD")),
+    ("us$", Some("USD")),
+    ("nz$", Some("NZD")),
+    ("ca$", Some("CAD")),
+    ("c$", Some("CAD")),
+    ("$", None),
+    ("£", Some("GBP")),
+    ("€", Some("EUR")),
+];
+/// Words after a number that make it money in the user's own currency.
+const MONEY_WORDS: &[&str] = &["dollars", "dollar", "bucks", "buck", "dollarydoos", "clams"];
+
+fn code(word: &str) -> Option<&'static str> {
+    CODES.iter().find(|(w, _)| *w == word).map(|(_, c)| *c)
+}
+
+fn to_cents(value: f64) -> Option<i64> {
+    let cents = (value * 100.0).round();
+    (cents.is_finite() && (0.0..1e13).contains(&cents)).then_some(cents as i64)
+}
+
+/// Money starting at token `i`: the value and the number of tokens it took.
+pub fn parse_at(tokens: &[Token], i: usize) -> Option<(Money, usize)> {
+    let t = tokens.get(i)?;
+    // A currency sign glued to the number, or standing before it ("US$ 60").
+    for (prefix, currency) in PREFIXES {
+        if let Some(rest) = t.norm.strip_prefix(prefix) {
+            if rest.is_empty() {
+                let n = numbers::parse_at(tokens, i + 1)?;
+                return Some((Money { cents: to_cents(n.value)?, currency: *currency }, 1 + n.used));
+            }
+            let inner = Token { norm: rest.to_string(), span: t.span.clone(), capitalised: false };
+            let mut rest_tokens = vec![inner];
+            rest_tokens.extend(tokens.get(i + 1..i + 3).unwrap_or_default().iter().cloned());
+            let n = numbers::parse_at(&rest_tokens, 0)?;
+            return Some((Money { cents: to_cents(n.value)?, currency: *currency }, n.used));
+        }
+    }
+    // "AUD 120".
+    if let Some(c) = code(&t.norm).filter(|_| t.norm.len() == 3) {
+        let n = numbers::parse_at(tokens, i + 1)?;
+        return Some((Money { cents: to_cents(n.value)?, currency: Some(c) }, 1 + n.used));
+    }
+    // "a buck ninety-five", "two dollars four".
+    if let Some(p) = numbers::spoken_price(tokens, i)
+        && tokens[i..i + p.used].iter().any(|t| t.is_any(MONEY_WORDS))
+    {
+        return Some((Money { cents: to_cents(p.value)?, currency: None }, p.used));
+    }
+    let n: Num = numbers::parse_at(tokens, i)?;
+    let after = tokens.get(i + n.used).map(|t| t.norm.as_str()).unwrap_or("");
+    if MONEY_WORDS.contains(&after) {
+        // "20 dollars 43 cents" is rare enough to read as 20 dollars.
+        return Some((Money { cents: to_cents(n.value)?, currency: None }, n.used + 1));
+    }
+    if let Some(c) = code(after) {
+        return Some((Money { cents: to_cents(n.value)?, currency: Some(c) }, n.used + 1));
+    }
+    // "five grand": grand is only ever money.
+    if tokens.get(i + n.used - 1).is_some_and(|t| t.is("grand")) {
+        return Some((Money { cents: to_cents(n.value)?, currency: None }, n.used));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Text;
+
+    fn money(text: &str) -> Option<(i64, Option<&'static str>, usize)> {
+        let t = Text::new(text);
+        parse_at(&t.tokens, 0).map(|(m, used)| (m.cents, m.currency, used))
+    }
+
+    #[test]
+    fn signs_codes_and_words() {
+        assert_eq!(money("$42.50"), Some((4250, None, 1)));
+        assert_eq!(money("$1,200 for rego"), Some((120_000, None, 1)));
+        assert_eq!(money("US$45"), Some((4500, Some("USD"), 1)));
+        assert_eq!(money("US$ 60 on gas"), Some((6000, Some("USD"), 2)));
+        assert_eq!(money("A$60"), Some((6000, Some("AUD"), 1)));
+        assert_eq!(money("£40"), Some((4000, Some("GBP"), 1)));
+        assert_eq!(money("AUD 120"), Some((12_000, Some("AUD"), 2)));
+        assert_eq!(money("NZD 400"), Some((40_000, Some("NZD"), 2)));
+        assert_eq!(money("120 aud"), Some((12_000, Some("AUD"), 2)));
+        assert_eq!(money("165 dollars"), Some((16_500, None, 2)));
+        assert_eq!(money("forty bucks"), Some((4000, None, 2)));
+        assert_eq!(money("a hundred and twenty dollars"), Some((12_000, None, 5)));
+        assert_eq!(money("five grand"), Some((500_000, None, 2)));
+        assert_eq!(money("a buck ninety-five"), Some((195, None, 3)));
+        assert_eq!(money("two dollars four a litre"), Some((204, None, 3)));
+        assert_eq!(money("$3k"), Some((300_000, None, 1)));
+        assert_eq!(money("120 for the park"), None);
+        assert_eq!(money("$"), None);
+        assert_eq!(money("$99999999999999999999"), None);
+    }
+}

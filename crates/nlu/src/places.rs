@@ -1,0 +1,553 @@
+//! Place names in a sentence: a place ("at Dubbo", "in Margaret River", "forecast for Broome") and a
+//! route ("from Brisbane to Cairns via Mackay", "Coffs Harbour > Brisbane > Noosa", "how far is Katoomba
+//! from Sydney"). Names are cut from what was written; a name typed in lower case ("geelong") comes back
+//! capitalised. Whether a name is a real place is the geography crate's business, not this one's.
+
+use crate::entities::Entity;
+use crate::text::Text;
+use crate::vocabulary;
+
+/// Words that end a place name.
+const STOP: &[&str] = &[
+    "via",
+    "on",
+    "next",
+    "tomorrow",
+    "tmrw",
+    "today",
+    "tonight",
+    "this",
+    "in",
+    "for",
+    "leaving",
+    "starting",
+    "start",
+    "with",
+    "stopping",
+    "along",
+    "across",
+    "up",
+    "down",
+    "then",
+    "and",
+    "budget",
+    ",",
+    "?",
+    "!",
+    ".",
+    ":",
+    "at",
+    "by",
+    "plan",
+    "can",
+    "could",
+    "pls",
+    "please",
+    "from",
+    "to",
+    "is",
+    "if",
+    "we",
+    "i",
+    "it",
+    "now",
+    "tomorrow",
+    "around",
+    "over",
+    "through",
+    "taking",
+    "before",
+    "after",
+    "-",
+    "(",
+    ")",
+    "/",
+    ">",
+    "=",
+    "@",
+    "using",
+    "while",
+    "so",
+    "right",
+    "the",
+    "on",
+    "tho",
+    "yesterday",
+    "last",
+    "without",
+    "return",
+    "and",
+    "or",
+    "be",
+    "get",
+    "going",
+    "&",
+    "stop",
+    "stops",
+    "would",
+    "will",
+    "what",
+    "how",
+    "when",
+    "do",
+    "does",
+    "cost",
+    "costs",
+    "fuel",
+    "gas",
+    "diesel",
+    "petrol",
+    "money",
+    "map",
+    "route",
+    "trip",
+    "a",
+    "an",
+    "my",
+    "our",
+    "let's",
+    "weather",
+    "forecast",
+    "like",
+    "rain",
+    "about",
+    "time",
+    "drive",
+    "driving",
+    "us",
+    "me",
+    "them",
+    "there",
+    "here",
+];
+/// Capitalised words that are not places.
+const NOT_PLACES: &[&str] = &[
+    "i",
+    "pam",
+    "plan",
+    "trip",
+    "route",
+    "fuel",
+    "gas",
+    "diesel",
+    "petrol",
+    "weather",
+    "forecast",
+    "the",
+    "a",
+    "please",
+    "pls",
+    "can",
+    "could",
+    "what",
+    "how",
+    "when",
+    "is",
+    "will",
+    "set",
+    "add",
+    "log",
+    "spent",
+    "paid",
+    "new",
+    "my",
+    "our",
+    "we",
+    "hi",
+    "hey",
+    "ok",
+    "okay",
+    "just",
+    "today",
+    "tomorrow",
+    "yesterday",
+    "expense",
+    "income",
+    "budget",
+    "calendar",
+    "remind",
+    "schedule",
+    "alarm",
+    "timer",
+    "draft",
+    "write",
+    "post",
+    "share",
+    "map",
+    "get",
+    "help",
+    "lay",
+    "organise",
+    "organize",
+    "need",
+    "work",
+    "trip",
+    "estimate",
+    "calculate",
+    "cost",
+    "show",
+    "tell",
+    "any",
+    "eta",
+    "travel",
+    "driving",
+    "drive",
+    "chance",
+    "rain",
+    "uv",
+    "do",
+    "should",
+    "whats",
+    "what's",
+    "how's",
+    "hows",
+    "weather",
+    "forecast",
+    "event",
+    "christmas",
+    "xmas",
+    "us",
+    "usd",
+    "aud",
+    "nzd",
+    "gbp",
+    "eur",
+    "cad",
+    "koa",
+    "big4",
+    "rv",
+    "am",
+    "pm",
+    "dec",
+    "nov",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+];
+
+/// A place name typed in lower case comes back capitalised ("geelong" → "Geelong", "mt gambier" →
+/// "Mt Gambier"); a name written with capitals is kept as written ("Austin TX").
+fn capitalise(name: &str) -> String {
+    if name.chars().any(char::is_uppercase) {
+        return name.to_string();
+    }
+    name.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A place name starting at token `i`: the tokens up to the next stop word, at most four; a leading
+/// "the" is dropped. `strict` keeps only capitalised words (for sentences written with capitals).
+fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Option<(String, usize)> {
+    if text.norm(i) == "the" {
+        i += 1;
+    }
+    let start = i;
+    while i < text.len() && i - start < 4 {
+        let t = &text.tokens[i];
+        let state_code = t.norm.len() == 2
+            && t.norm.chars().all(|c| c.is_ascii_alphabetic())
+            && i > start
+            && text.folded[t.span.clone()].chars().all(|c| c.is_ascii_uppercase());
+        let stop = STOP.contains(&t.norm.as_str())
+            && !(t.capitalised && i > start && !t.is_any(&["to", "via", "and", "from"]));
+        if entities.iter().any(|e| e.covers(i)) || (stop && !state_code) || (strict && !t.capitalised && !state_code) {
+            break;
+        }
+        if t.is_punct() {
+            break;
+        }
+        i += 1;
+    }
+    if i == start {
+        return None;
+    }
+    let name = text.slice(start, i - 1).trim_end_matches(['\'', '.']);
+    if name.is_empty() || NOT_PLACES.contains(&name.to_lowercase().as_str()) {
+        return None;
+    }
+    Some((capitalise(name), i))
+}
+
+/// Whether the sentence is written with capitals (so lower-case words are not names).
+fn cased(text: &Text) -> bool {
+    text.tokens.iter().skip(1).any(|t| t.capitalised)
+}
+
+/// A route: origin (when said), destination and the stops between, in the order said.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Route {
+    pub origin: Option<String>,
+    pub destination: Option<String>,
+    pub stops: Vec<String>,
+}
+
+/// A list of names joined by "," / "and" / "then" starting at `i`.
+fn name_list(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> (Vec<String>, usize) {
+    let mut names = Vec::new();
+    while let Some((name, end)) = name_at(text, entities, i, strict) {
+        names.push(name);
+        i = end;
+        if text.norm(i) == "," && text.norm(i + 1) == "and" {
+            i += 2;
+        } else if matches!(text.norm(i), "," | "and" | "then" | ">" | "&") {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    (names, i)
+}
+
+pub fn route(text: &Text, entities: &[Entity]) -> Route {
+    let strict = cased(text);
+    let mut r = Route::default();
+    let find = |word: &str, from: usize| (from..text.len()).find(|&k| text.norm(k) == word);
+    // Stops: "via X and Y", "stopping at X", "with stops at X and Y", "with a stop at X".
+    let mut stop_tokens = Vec::new();
+    for k in 0..text.len() {
+        let starts = match text.norm(k) {
+            "via" => Some(k + 1),
+            "stopping" | "stops" | "stop" if text.norm(k + 1) == "at" || text.norm(k + 1) == "in" => Some(k + 2),
+            _ => None,
+        };
+        if let Some(s) = starts {
+            let (names, _) = name_list(text, entities, s, strict);
+            for n in names {
+                stop_tokens.push(n);
+            }
+        }
+    }
+    // "origin Orange, destination Bathurst".
+    if let (Some(o), Some(d)) = (find("origin", 0), find("destination", 0)) {
+        r.origin = name_at(text, entities, o + 1, strict).map(|(n, _)| n);
+        r.destination = name_at(text, entities, d + 1, strict).map(|(n, _)| n);
+    }
+    // "from X to Y", "X to Y", "to Y from X", "between X and Y", "X > Y > Z".
+    if r.destination.is_none()
+        && let Some(f) = find("from", 0)
+        && let Some((origin, end)) = name_at(text, entities, f + 1, strict)
+    {
+        r.origin = Some(origin);
+        let mut to = find("to", end);
+        // "from Kalgoorlie across the Nullarbor to Ceduna": skip what lies between.
+        if to.is_none() && text.norm(end) == ">" {
+            to = Some(end);
+        }
+        if let Some(t) = to {
+            let (mut names, _) = name_list(text, entities, t + 1, strict);
+            if !names.is_empty() {
+                r.destination = names.pop();
+                r.stops.extend(names);
+            }
+        }
+    }
+    if r.destination.is_none()
+        && let Some(t) = find("to", 0)
+    {
+        let (mut names, end) = name_list(text, entities, t + 1, strict);
+        if !names.is_empty() {
+            r.destination = names.pop();
+            r.stops.extend(names);
+            if r.origin.is_none() {
+                // "to Y from X" is handled above; "X to Y" takes the name before "to".
+                r.origin = name_before(text, entities, t, strict);
+            }
+            if r.origin.is_none()
+                && let Some(l) = (end..text.len()).find(|&k| matches!(text.norm(k), "left" | "leaving" | "leave"))
+            {
+                r.origin = name_at(text, entities, l + 1, strict).map(|(n, _)| n);
+            }
+        }
+    }
+    if r.destination.is_none() {
+        // "between Hobart and Launceston", "how far apart are Bendigo and Echuca".
+        for b in (0..text.len()).filter(|&k| matches!(text.norm(k), "between" | "are" | "apart" | "is")) {
+            let (names, _) = name_list(text, entities, b + 1, strict);
+            if names.len() >= 2 {
+                r.origin = Some(names[0].clone());
+                r.destination = names.last().cloned();
+                break;
+            }
+        }
+    }
+    if r.destination.is_none()
+        && let Some(g) = (0..text.len()).find(|&k| text.norm(k) == ">")
+    {
+        let first = name_before(text, entities, g, strict);
+        let (mut names, _) = name_list(text, entities, g + 1, strict);
+        if let (Some(o), Some(d)) = (first, names.pop()) {
+            r.origin = Some(o);
+            r.destination = Some(d);
+            r.stops = names;
+        }
+    }
+    // "how far is Katoomba from Sydney": the name before "from" is where one goes.
+    if r.destination.is_none()
+        && let Some(f) = find("from", 0)
+        && let Some(dest) = name_before(text, entities, f, strict)
+    {
+        r.destination = Some(dest);
+    }
+    // "Lay out a route: Flagstaff, Page, Kanab, Zion".
+    if r.destination.is_none()
+        && let Some(c) = find(":", 0)
+    {
+        let (mut names, _) = name_list(text, entities, c + 1, strict);
+        if names.len() >= 2 {
+            r.origin = Some(names.remove(0));
+            r.destination = names.pop();
+            r.stops = names;
+        }
+    }
+    for s in stop_tokens {
+        if !r.stops.contains(&s) && r.destination.as_ref() != Some(&s) && r.origin.as_ref() != Some(&s) {
+            r.stops.push(s);
+        }
+    }
+    if r.origin.as_deref().is_some_and(|o| o.eq_ignore_ascii_case("here")) {
+        r.origin = None;
+    }
+    r
+}
+
+/// The name that ends right before token `end` ("Broken Hill to Adelaide" → "Broken Hill").
+fn name_before(text: &Text, entities: &[Entity], end: usize, strict: bool) -> Option<String> {
+    let mut start = end;
+    while start > 0 && end - start < 4 {
+        let t = &text.tokens[start - 1];
+        let ok = !STOP.contains(&t.norm.as_str()) && !t.is_punct() && !entities.iter().any(|e| e.covers(start - 1));
+        if !ok || (strict && !t.capitalised) || NOT_PLACES.contains(&t.norm.as_str()) && !t.capitalised {
+            break;
+        }
+        start -= 1;
+    }
+    // Skip command words that open the sentence ("plan trip melbourne to adelaide").
+    while start < end && NOT_PLACES.contains(&text.norm(start)) {
+        start += 1;
+    }
+    (start < end).then(|| capitalise(text.slice(start, end - 1)))
+}
+
+/// A single place named after "in", "at", "near", "for" (or, in a cased sentence, any run of
+/// capitalised words that is not a shop or a chain): "at Dubbo", "in Margaret River".
+pub fn place(text: &Text, entities: &[Entity]) -> Option<String> {
+    let strict = cased(text);
+    for k in 0..text.len() {
+        if !matches!(text.norm(k), "in" | "at" | "near" | "around" | "for" | "of" | "to") {
+            continue;
+        }
+        let start = if text.norm(k + 1) == "the" { k + 2 } else { k + 1 };
+        if !text.tokens.get(start).is_some_and(|t| t.capitalised) {
+            continue;
+        }
+        if let Some((name, _)) = name_at(text, entities, start, true)
+            && !is_business(&name)
+        {
+            return Some(name);
+        }
+    }
+    if !strict {
+        return None;
+    }
+    // A trailing capitalised run after a comma: "forty-two dollars, fuel, Coober Pedy".
+    for k in 1..text.len() {
+        if text.tokens[k].capitalised
+            && text.norm(k - 1) == ","
+            && let Some((name, end)) = name_at(text, entities, k, true)
+            && end == text.len()
+            && !is_business(&name)
+        {
+            return Some(name);
+        }
+    }
+    None
+}
+
+/// Any run of capitalised words that is not a day, a month, a shop or a command word: "chance of rain
+/// Coffs Harbour Sunday" → "Coffs Harbour".
+pub fn any_name(text: &Text, entities: &[Entity]) -> Option<String> {
+    (1..text.len()).find_map(|k| {
+        let t = &text.tokens[k];
+        if !t.capitalised || entities.iter().any(|e| e.covers(k)) || text.tokens[k - 1].capitalised {
+            return None;
+        }
+        name_at(text, entities, k, true).map(|(n, _)| n).filter(|n| !is_business(n))
+    })
+}
+
+/// Shops and chains are not locations ("Woolies", "Bunnings", "KOA").
+fn is_business(name: &str) -> bool {
+    vocabulary::canonical(name).is_some()
+        || vocabulary::find_in_text(name).is_some_and(|(_, w)| w.len() >= name.len().saturating_sub(1))
+        || name.split(' ').any(|w| matches!(w.to_lowercase().as_str(), "shell" | "bp" | "caltex" | "repco" | "ampol"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::scan;
+
+    fn route_of(s: &str) -> (Option<String>, Option<String>, Vec<String>) {
+        let t = Text::new(s);
+        let e = scan(&t.tokens);
+        let r = route(&t, &e);
+        (r.origin, r.destination, r.stops)
+    }
+
+    fn p(s: &str) -> Option<String> {
+        Some(s.to_string())
+    }
+
+    #[test]
+    fn routes() {
+        assert_eq!(
+            route_of("plan a route from Brisbane to Cairns stopping at Rockhampton and Mackay"),
+            (p("Brisbane"), p("Cairns"), vec!["Rockhampton".into(), "Mackay".into()])
+        );
+        assert_eq!(
+            route_of("Broken Hill to Adelaide via Mildura next Monday"),
+            (p("Broken Hill"), p("Adelaide"), vec!["Mildura".into()])
+        );
+        assert_eq!(
+            route_of("plan trip melbourne to adelaide along the great ocean road"),
+            (p("Melbourne"), p("Adelaide"), vec![])
+        );
+        assert_eq!(route_of("help me plan a road trip to Uluru from Adelaide"), (p("Adelaide"), p("Uluru"), vec![]));
+        assert_eq!(
+            route_of("new trip: Coffs Harbour > Brisbane > Noosa"),
+            (p("Coffs Harbour"), p("Noosa"), vec!["Brisbane".into()])
+        );
+        assert_eq!(route_of("how far is Katoomba from Sydney"), (p("Sydney"), p("Katoomba"), vec![]));
+        assert_eq!(route_of("how far apart are Bendigo and Echuca"), (p("Bendigo"), p("Echuca"), vec![]));
+        assert_eq!(
+            route_of("Plan a route from Austin TX to Santa Fe NM, budget 800 bucks"),
+            (p("Austin TX"), p("Santa Fe NM"), vec![])
+        );
+        assert_eq!(route_of("Plan a trip to Byron Bay"), (None, p("Byron Bay"), vec![]));
+    }
+
+    #[test]
+    fn places() {
+        let at = |s: &str| {
+            let t = Text::new(s);
+            place(&t, &scan(&t.tokens))
+        };
+        assert_eq!(at("I spent $42.50 on diesel at Dubbo yesterday"), p("Dubbo"));
+        assert_eq!(at("spent $52 at Woolies in Mudgee this morning"), p("Mudgee"));
+        assert_eq!(at("beers at the Birdsville pub $42"), p("Birdsville"));
+        assert_eq!(at("forty-two dollars, fuel, Coober Pedy"), p("Coober Pedy"));
+        assert_eq!(at("Dropped $230 on groceries at Woolies"), None);
+    }
+}

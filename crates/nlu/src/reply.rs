@@ -1,0 +1,124 @@
+//! Words the offline brain says without calling a tool: greetings, help, small talk, the one short
+//! question it asks when it is unsure, and what it can do instead when it did nothing.
+
+use serde_json::Value;
+
+use crate::slots::Slots;
+use crate::speech_act::SpeechAct;
+use crate::text::Text;
+
+pub const GREETING: &str = "G'day! I'm PAM. I can log expenses and fill-ups, tell you what you've spent, check and set \
+budgets, plan a trip between two places, and set timers and reminders — just ask.";
+
+pub const HELP: &str = "Offline I can: log an expense (\"I spent $42.50 on diesel yesterday\"), tell you what you've \
+spent (\"how much have I spent this month?\"), check or set budgets (\"limit groceries to $600 a month\"), forecast \
+the month, plan a trip between two named places, work out fuel cost for a distance, log a fill-up, show maintenance \
+due, add or list calendar events, set a timer or alarm and draft a post. Open questions need an online model.";
+
+/// A reply to thanks, goodbyes and chat that asks for nothing.
+pub fn small_talk(text: &Text) -> String {
+    if text.has_any(&["thanks", "thank", "ta", "cheers", "thx", "ty"]) {
+        "No worries!".into()
+    } else if text.has_any(&["bye", "night", "later", "cya"]) {
+        "See you down the road!".into()
+    } else if text.len() <= 2 && text.has_any(&["ok", "okay", "cool", "yes", "yep", "righto", "sure", "lol", "nice"]) {
+        "Righto.".into()
+    } else {
+        format!("I'm running offline, so I can't help with that one. {HELP}")
+    }
+}
+
+pub fn price_question() -> String {
+    "I can't look up prices while I'm offline. I can tell you what you've spent on something, check a budget, or \
+    work out what fuel would cost for a distance."
+        .into()
+}
+
+pub fn not_followed() -> String {
+    format!("Sorry, I didn't follow that. {HELP}")
+}
+
+fn noun(intent: &str) -> &'static str {
+    match intent {
+        "create_expense" => "an expense",
+        "record_income" => "income",
+        "add_fuel_entry" => "a fill-up",
+        "update_budget" => "a budget",
+        "create_calendar_event" => "an event",
+        "set_timer_or_alarm" => "a timer",
+        "plan_trip" => "a trip",
+        "create_post" => "a post",
+        _ => "anything",
+    }
+}
+
+/// When a write was refused: say so, and what PAM can do.
+pub fn nothing_done(intent: &str, act: &SpeechAct) -> String {
+    let why = if act.negated {
+        "Okay, I've left it alone"
+    } else if act.third_party {
+        "That sounds like someone else's, so I haven't recorded it"
+    } else if act.price_statement || act.reported {
+        "Good to know — I haven't logged that as a purchase"
+    } else if act.hypothetical {
+        "I haven't recorded anything, since it hasn't happened yet"
+    } else {
+        "I haven't changed anything"
+    };
+    format!(
+        "{why}. If you did want {} recorded, tell me plainly (for example \"I spent $40 on diesel\"), or ask me what \
+        you've spent, how your budgets are going, or what fuel would cost for a trip.",
+        noun(intent)
+    )
+}
+
+/// The question to ask when a slot the tool needs is missing.
+pub fn missing(intent: &str, slots: &Slots) -> Option<String> {
+    let has = |k: &str| slots.contains_key(k);
+    let q = match intent {
+        "create_expense" | "record_income" if !has("amount") => "How much was it?",
+        "update_budget" if !has("amount") => "What limit would you like, and per week, month or year?",
+        "add_fuel_entry" if !has("volume") && !has("total") => {
+            "How many litres (or gallons) did you put in, or what did it cost?"
+        }
+        "create_calendar_event" if !has("date") && !has("time") => "When is it? For example \"tomorrow at 10am\".",
+        "create_calendar_event" if !has("title") => "What should I call it?",
+        "set_timer_or_alarm" if !has("duration_seconds") && !has("time") => {
+            "How long should the timer run, or what time should the alarm go off?"
+        }
+        "plan_trip" if !has("destination") => {
+            "Where are you heading? For example \"plan a trip from Brisbane to Cairns\"."
+        }
+        "create_post" if !has("content") => "What should the post say?",
+        _ => return None,
+    };
+    Some(q.to_string())
+}
+
+fn money(v: Option<&Value>) -> String {
+    v.and_then(Value::as_f64).map(|n| format!("${n:.2}")).unwrap_or_default()
+}
+
+/// The question to ask when unsure of a write that has everything it needs.
+pub fn confirm_question(intent: &str, slots: &Slots) -> String {
+    let s = |k: &str| slots.get(k).and_then(Value::as_str).unwrap_or("");
+    match intent {
+        "create_expense" => {
+            let category = if s("category").is_empty() { String::new() } else { format!(" for {}", s("category")) };
+            format!("Do you want me to log {}{category} as an expense?", money(slots.get("amount")))
+        }
+        "record_income" => format!("Do you want me to record {} as income?", money(slots.get("amount"))),
+        "update_budget" => format!(
+            "Do you want me to set your {} budget to {} a {}?",
+            if s("category").is_empty() { "overall" } else { s("category") },
+            money(slots.get("amount")),
+            s("period")
+        ),
+        "add_fuel_entry" => "Do you want me to log that fill-up?".into(),
+        "create_calendar_event" => format!("Do you want me to add \"{}\" to your calendar?", s("title")),
+        "set_timer_or_alarm" => "Do you want me to set that timer?".into(),
+        "plan_trip" => format!("Do you want me to plan a trip to {}?", s("destination")),
+        "create_post" => "Do you want me to draft that post?".into(),
+        _ => "Shall I go ahead?".into(),
+    }
+}

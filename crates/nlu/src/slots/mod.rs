@@ -1,0 +1,120 @@
+//! Slots: the values an intent needs, read from the entities and words of the sentence. The slot names
+//! and value shapes are the corpus's (see `corpus/README.md`), so a reading can be scored against it;
+//! `crate::understand` turns them into a tool's arguments.
+
+mod money;
+mod phrases;
+mod time;
+mod travel;
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+
+use crate::analysis::Analysis;
+use crate::entities::{Entity, Kind, Tense};
+use crate::vocabulary;
+
+pub type Slots = Map<String, Value>;
+
+/// The slots of `intent` in the analysed sentence.
+pub fn fill(intent: &str, a: &Analysis, today: NaiveDate) -> Slots {
+    let mut s = Slots::new();
+    match intent {
+        "create_expense" => money::expense(a, today, &mut s),
+        "record_income" => money::income(a, today, &mut s),
+        "update_budget" => money::budget(a, &mut s),
+        "add_fuel_entry" => money::fill_up(a, today, &mut s),
+        "get_spending_summary" => money::summary(a, today, &mut s),
+        "compare_vs_budget" => {
+            if let Some(c) = category(a) {
+                s.insert("category".into(), json!(c));
+            }
+        }
+        "create_calendar_event" => time::event(a, today, &mut s),
+        "set_timer_or_alarm" => time::timer(a, today, &mut s),
+        "get_calendar_events" => time::agenda(a, today, &mut s),
+        "plan_trip" => travel::trip(a, today, &mut s),
+        "calculate_gas_cost" => travel::gas_cost(a, &mut s),
+        "estimate_travel_time" => travel::travel_time(a, &mut s),
+        "get_weather_forecast" => travel::weather(a, today, &mut s),
+        "create_post" => {
+            if let Some(c) = phrases::post_content(a) {
+                s.insert("content".into(), json!(c));
+            }
+        }
+        _ => {}
+    }
+    s
+}
+
+/// A number as the corpus writes it: whole numbers without a fraction.
+pub(crate) fn number(v: f64) -> Value {
+    let rounded = (v * 100.0).round() / 100.0;
+    if rounded.fract() == 0.0 && rounded.abs() < 1e15 { json!(rounded as i64) } else { json!(rounded) }
+}
+
+/// The spending category the sentence names, from the shared vocabulary; a near miss of a longer word
+/// ("parkng", "grocereis") counts.
+pub(crate) fn category(a: &Analysis) -> Option<&'static str> {
+    // "a breakdown of my expenses" is a split, not a vehicle breakdown.
+    let lower: Vec<&str> = a
+        .text
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, t)| !(t.is("breakdown") && a.text.norm(i + 1) == "of"))
+        .map(|(_, t)| t.norm.as_str())
+        .collect();
+    if let Some((c, _)) = vocabulary::find_in_text(&lower.join(" ")) {
+        return Some(c);
+    }
+    a.text.tokens.iter().filter(|t| t.norm.len() >= 5).find_map(|t| vocabulary::near_miss(&t.norm))
+}
+
+/// The first day said, read in the sentence's tense.
+pub(crate) fn day(a: &Analysis, today: NaiveDate, tense: Tense) -> Option<NaiveDate> {
+    a.entities.iter().find_map(|e| match e.kind {
+        Kind::Day(d) => d.resolve(today, tense),
+        _ => None,
+    })
+}
+
+/// Words after a number that make it a count of something else, not money ("two nights", "3 days").
+const COUNTED: &[&str] = &[
+    "night", "nights", "day", "days", "people", "person", "x", "each", "percent", "%", "hours", "weeks", "months",
+    "years", "km", "kms", "litres", "of", "pm", "am", "kids", "dogs", "times", "pieces", "bags", "loads", "star",
+    "stars", "minutes", "mins", "hrs", "sites",
+];
+
+/// Whether a number entity is an amount of money in a sentence about money.
+pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
+    match e.kind {
+        Kind::Money(_) => true,
+        Kind::Number { value, .. } => {
+            let next = a.text.norm(e.end());
+            let prev = if e.start > 0 { a.text.norm(e.start - 1) } else { "" };
+            value > 0.0 && !COUNTED.contains(&next) && !matches!(prev, "x" | "site" | "number" | "no") && next != "x"
+        }
+        _ => false,
+    }
+}
+
+/// The amount a sentence reports paying or receiving: after "=", "so", "total" or "came to" when
+/// said, else the first amount.
+pub(crate) fn amount(a: &Analysis) -> Option<(f64, Option<&'static str>, usize)> {
+    let amounts: Vec<&Entity> = a.entities.iter().filter(|e| is_amount(a, e)).collect();
+    let value = |e: &Entity| match &e.kind {
+        Kind::Money(m) => Some((m.cents as f64 / 100.0, m.currency, e.start)),
+        Kind::Number { value, .. } => Some((*value, None, e.start)),
+        _ => None,
+    };
+    let marked = amounts.iter().find(|e| {
+        let prev = if e.start > 0 { a.text.norm(e.start - 1) } else { "" };
+        let prev2 = if e.start > 1 { a.text.norm(e.start - 2) } else { "" };
+        matches!(prev, "=" | "so" | "total" | "to") && (prev != "to" || matches!(prev2, "came" | "comes" | "come"))
+    });
+    if let Some(e) = marked {
+        return value(e);
+    }
+    amounts.iter().find(|e| e.money().is_some()).or(amounts.first()).and_then(|e| value(e))
+}

@@ -1,0 +1,222 @@
+//! Slots of the money intents: an expense, income, a budget, a fill-up and a spending summary.
+
+use chrono::{Datelike, NaiveDate};
+use serde_json::json;
+
+use super::{Slots, amount, category, day, is_amount, number};
+use crate::analysis::Analysis;
+use crate::entities::{Entity, Kind, Period, Tense, VolumeUnit, calendar};
+use crate::numbers;
+use crate::places;
+
+pub fn expense(a: &Analysis, today: NaiveDate, s: &mut Slots) {
+    if let Some((value, currency, _)) = amount(a) {
+        s.insert("amount".into(), number(value));
+        if let Some(c) = currency {
+            s.insert("currency".into(), json!(c));
+        }
+    }
+    if let Some(c) = category(a) {
+        s.insert("category".into(), json!(c));
+    }
+    if let Some(d) = day(a, today, Tense::Past) {
+        s.insert("date".into(), json!(d.to_string()));
+    }
+    if let Some(p) = places::place(&a.text, &a.entities) {
+        s.insert("location".into(), json!(p));
+    }
+}
+
+/// Income kinds, most specific first: "sold some crypto" is an investment, "sold the bike rack" a
+/// one-off sale.
+const INCOME_KINDS: &[(&str, &[&str])] = &[
+    (
+        "investment",
+        &[
+            "dividend",
+            "dividends",
+            "interest",
+            "rent",
+            "rental",
+            "shares",
+            "crypto",
+            "investment",
+            "investments",
+            "term",
+        ],
+    ),
+    ("pension", &["pension", "centrelink", "security", "super", "superannuation", "veterans", "annuity", "retirement"]),
+    (
+        "side_hustle",
+        &[
+            "gig",
+            "workamping",
+            "crochet",
+            "etsy",
+            "house-sitting",
+            "housesitting",
+            "caretaking",
+            "freelance",
+            "consulting",
+            "stipend",
+            "host",
+            "market",
+            "stall",
+            "firewood",
+            "crafts",
+            "selling",
+            "earned",
+            "tips",
+            "side",
+            "hustle",
+            "busking",
+        ],
+    ),
+    ("salary", &["salary", "wages", "wage", "paycheck", "paycheque", "pay", "job", "paid!!", "work"]),
+    (
+        "other",
+        &[
+            "sold",
+            "payout",
+            "refund",
+            "refunded",
+            "back",
+            "gift",
+            "christmas",
+            "birthday",
+            "sale",
+            "bond",
+            "relocation",
+            "reimbursed",
+            "reimbursement",
+            "won",
+            "prize",
+            "winnings",
+            "owed",
+        ],
+    ),
+];
+
+pub fn income(a: &Analysis, today: NaiveDate, s: &mut Slots) {
+    if let Some((value, currency, _)) = amount(a) {
+        s.insert("amount".into(), number(value));
+        if let Some(c) = currency {
+            s.insert("currency".into(), json!(c));
+        }
+    }
+    let kind = INCOME_KINDS.iter().find(|(_, words)| a.text.has_any(words)).map(|(k, _)| *k).or_else(|| {
+        // "got paid" with nothing else said is a pay day.
+        (a.text.has_phrase("got paid") || a.text.has_phrase("been paid")).then_some("salary")
+    });
+    if let Some(k) = kind {
+        s.insert("income_type".into(), json!(k));
+    }
+    if let Some(d) = day(a, today, Tense::Past) {
+        s.insert("date".into(), json!(d.to_string()));
+    }
+}
+
+pub fn budget(a: &Analysis, s: &mut Slots) {
+    if let Some(c) = category(a) {
+        s.insert("category".into(), json!(c));
+    }
+    // "change my weekly grocery limit from 150 to 180": the new figure is the one after "to".
+    let amounts: Vec<&Entity> = a.entities.iter().filter(|e| is_amount(a, e)).collect();
+    let chosen = amounts
+        .iter()
+        .find(|e| e.start > 0 && a.text.norm(e.start - 1) == "to" && amounts.len() > 1)
+        .or(amounts.first());
+    if let Some(e) = chosen {
+        let v = match &e.kind {
+            Kind::Money(m) => m.cents as f64 / 100.0,
+            Kind::Number { value, .. } => *value,
+            _ => 0.0,
+        };
+        s.insert("amount".into(), number(v));
+    }
+    let t = &a.text;
+    let period = if t.has_any(&["week", "weekly", "wk", "/wk", "pw", "weeks"]) {
+        "week"
+    } else if t.has_any(&["year", "yearly", "annual", "annually", "annum", "pa", "yr"]) {
+        "year"
+    } else {
+        "month"
+    };
+    s.insert("period".into(), json!(period));
+}
+
+/// Words after a price that make it a price per unit.
+fn per_unit_after(a: &Analysis, e: &Entity) -> bool {
+    let (n1, n2) = (a.text.norm(e.end()), a.text.norm(e.end() + 1));
+    matches!(n1, "a" | "per" | "/" | "an") && matches!(n2, "litre" | "liter" | "l" | "gallon" | "gal" | "ltr")
+        || matches!(n1, "/l" | "/gal" | "cpl" | "c/l")
+}
+
+pub fn fill_up(a: &Analysis, today: NaiveDate, s: &mut Slots) {
+    let volume = a.entities.iter().find_map(|e| match e.kind {
+        Kind::Volume { value, unit } => Some((value, unit, e.end())),
+        _ => None,
+    });
+    if let Some((value, unit, _)) = volume {
+        s.insert("volume".into(), number(value));
+        s.insert("volume_unit".into(), json!(if unit == VolumeUnit::Gallons { "gal" } else { "L" }));
+    }
+    let after_volume = volume.map(|(_, _, end)| end).unwrap_or(0);
+    // A servo-sign price right after "at": "at two oh nine".
+    if let Some(at) = (after_volume..a.text.len()).find(|&k| a.text.norm(k) == "at" || a.text.norm(k) == "@")
+        && let Some(p) = numbers::spoken_price(&a.text.tokens, at + 1)
+        && p.value < 10.0
+    {
+        s.insert("price_per_unit".into(), number(p.value));
+    }
+    for e in &a.entities {
+        let value = match &e.kind {
+            Kind::Money(m) => m.cents as f64 / 100.0,
+            Kind::Number { value, .. } => *value,
+            Kind::Distance { value, .. } if *value >= 1000.0 => {
+                s.entry("odometer").or_insert(number(*value));
+                continue;
+            }
+            _ => continue,
+        };
+        let prev = if e.start > 0 { a.text.norm(e.start - 1) } else { "" };
+        let prev2 = if e.start > 1 { a.text.norm(e.start - 2) } else { "" };
+        if matches!(prev, "odo" | "odometer" | "mileage" | "odo:" | "km" | "kms")
+            || matches!(prev2, "odo" | "odometer" | "mileage")
+            || (value >= 1000.0 && e.money().is_none())
+        {
+            s.entry("odometer").or_insert(number(value));
+        } else if per_unit_after(a, e)
+            || prev == "@"
+            || (prev == "at" && value < 10.0 && e.start >= after_volume)
+            || (value < 5.0
+                && volume.is_some()
+                && !matches!(prev, "for" | "paid" | "$")
+                && !s.contains_key("price_per_unit"))
+        {
+            s.entry("price_per_unit").or_insert(number(value));
+        } else if !s.contains_key("total") {
+            s.insert("total".into(), number(value));
+        }
+    }
+    if let Some(d) = day(a, today, Tense::Past) {
+        s.insert("date".into(), json!(d.to_string()));
+    }
+}
+
+pub fn summary(a: &Analysis, today: NaiveDate, s: &mut Slots) {
+    match calendar::period(&a.text.tokens, today.month()) {
+        Some(Period::Days(n)) => {
+            s.insert("days".into(), json!(n));
+        }
+        Some(p) => {
+            if let Some(name) = p.name() {
+                s.insert("period".into(), json!(name));
+            }
+        }
+        None => {}
+    }
+    if let Some(c) = category(a) {
+        s.insert("category".into(), json!(c));
+    }
+}

@@ -1,0 +1,269 @@
+//! Free-text slots cut from what the user wrote: an event's title, a timer's label, a post's content.
+
+use crate::analysis::Analysis;
+use crate::entities::Kind;
+use crate::text::Text;
+
+/// Words that order or frame an event rather than name it.
+const EVENT_FRAME: &[&str] = &[
+    "add",
+    "put",
+    "schedule",
+    "pencil",
+    "in",
+    "please",
+    "pls",
+    "can",
+    "could",
+    "you",
+    "u",
+    "new",
+    "event",
+    "calendar",
+    "entry",
+    "a",
+    "an",
+    "the",
+    "reminder",
+    "for",
+    "my",
+    "i've",
+    "ive",
+    "got",
+    "i",
+    "have",
+    "need",
+    "to",
+    "be",
+    "at",
+    "set",
+    "up",
+    "remind",
+    "me",
+    "about",
+    "pop",
+    "book",
+    "make",
+    "create",
+    "on",
+    "it",
+    "ok",
+    "hey",
+    "pam",
+    ":",
+    ",",
+    "-",
+    "appointment",
+    "with",
+    "there's",
+    "there",
+    "is",
+    "and",
+];
+/// Words that sit before a day or time and go with it ("on Friday", "at 10", "next Tuesday").
+const TIME_JOINERS: &[&str] = &["on", "at", "for", "next", "this", "by", "the", "from", "of", "in", "coming", "@"];
+/// Tail phrases that ask to save rather than name ("pop it in the calendar", "add it").
+const SAVE_TAILS: &[&str] = &[
+    "pop it in the calendar",
+    "pop it in",
+    "put it in the calendar",
+    "put it in",
+    "add it to the calendar",
+    "add it to my calendar",
+    "add to calendar",
+    "add it",
+    "can you add it",
+    "on the calendar",
+    "in the calendar",
+    "to the calendar",
+    "to my calendar",
+    "in my calendar",
+    "on my calendar",
+    "to calendar",
+    "in the diary",
+];
+
+fn is_time_token(a: &Analysis, k: usize) -> bool {
+    a.entities.iter().any(|e| e.covers(k) && matches!(e.kind, Kind::Day(_) | Kind::Time(_)))
+        || a.text.tokens[k].is_any(&[
+            "morning",
+            "arvo",
+            "afternoon",
+            "evening",
+            "tonight",
+            "noon",
+            "midday",
+            "am",
+            "pm",
+        ])
+}
+
+/// The text between two token indexes as written, joined (None when empty).
+fn cut(text: &Text, from: usize, to: usize) -> Option<String> {
+    if from >= to {
+        return None;
+    }
+    let s = text.slice(from, to - 1).trim().trim_matches(|c: char| matches!(c, ',' | ':' | '-' | '.' | '\'' | '"'));
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+/// Token ranges of the sentence with day and time words (and their joiners) taken out.
+fn keep_ranges(a: &Analysis, from: usize, to: usize) -> Vec<(usize, usize)> {
+    let mut drop = vec![false; a.text.len()];
+    for k in from..to {
+        if is_time_token(a, k) {
+            drop[k] = true;
+            // "on the 3rd", "at 10am", "next Tuesday": the joiners before go too.
+            let mut j = k;
+            while j > from && a.text.tokens[j - 1].is_any(TIME_JOINERS) {
+                drop[j - 1] = true;
+                j -= 1;
+            }
+        }
+    }
+    let mut ranges = Vec::new();
+    let mut start = None;
+    for k in from..=to {
+        let keep = k < to && !drop.get(k).copied().unwrap_or(true) && !a.text.tokens[k].is_any(&[",", ":"]);
+        match (keep, start) {
+            (true, None) => start = Some(k),
+            (false, Some(s)) => {
+                ranges.push((s, k));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+/// What an event is called: "dentist", "mum's birthday lunch", "lunch with Sue", "KOA check-in".
+pub fn event_title(a: &Analysis) -> Option<String> {
+    let t = &a.text;
+    let mut end = t.len();
+    for tail in SAVE_TAILS {
+        // A save phrase at the start is the order, not a tail ("add to calendar - rego due").
+        if let Some(k) = t.find_phrase(tail)
+            && k > 2
+        {
+            end = end.min(k);
+        }
+    }
+    // "remind me to pay the insurance on the 15th": the errand is the title.
+    let mut start = 0;
+    if let Some(r) = t.find_phrase("remind me")
+        && let Some(to) = (r + 2..end).find(|&k| t.norm(k) == "to")
+    {
+        start = to + 1;
+    } else if let Some(c) = (0..end).find(|&k| t.norm(k) == ":") {
+        // "set a reminder for the 3rd: pay rego" names it after the colon.
+        if keep_ranges(a, c + 1, end).iter().any(|(s, e)| e > s) {
+            start = c + 1;
+        }
+    }
+    let ranges = keep_ranges(a, start, end);
+    let mut parts: Vec<String> = Vec::new();
+    for (s, e) in ranges {
+        let mut s = s;
+        while s < e && (t.tokens[s].is_any(EVENT_FRAME) && parts.is_empty()) {
+            s += 1;
+        }
+        let mut e = e;
+        while e > s && t.tokens[e - 1].is_any(&["on", "at", "for", "in", "to", "and", "with", "the"]) {
+            e -= 1;
+        }
+        if let Some(p) = cut(t, s, e) {
+            parts.push(p);
+        }
+        // The title is the first thing named; what follows a comma is usually the when or the ask.
+        if !parts.is_empty() {
+            break;
+        }
+    }
+    let title = parts.join(" ");
+    let title = lower_first(&title, a);
+    (!title.is_empty()).then_some(title)
+}
+
+/// A sentence-initial capital is not a proper noun: "Dentist tomorrow" → "dentist".
+fn lower_first(title: &str, a: &Analysis) -> String {
+    let starts_sentence = a
+        .text
+        .tokens
+        .first()
+        .is_some_and(|t| a.text.folded[t.span.clone()].starts_with(title.split(' ').next().unwrap_or("")));
+    let first = title.split(' ').next().unwrap_or("");
+    let all_caps = first.len() > 1 && first.chars().all(|c| !c.is_lowercase());
+    if starts_sentence && !all_caps && crate::vocabulary::is_common_word(&first.to_lowercase()) {
+        let mut c = title.chars();
+        return c.next().map(|f| f.to_lowercase().collect::<String>() + c.as_str()).unwrap_or_default();
+    }
+    title.to_string()
+}
+
+/// What a timer is for: "to check the tyres" → "check the tyres", "for the eggs" → "eggs".
+pub fn timer_label(a: &Analysis) -> Option<String> {
+    let t = &a.text;
+    let anchor = a.entities.iter().find(|e| matches!(e.kind, Kind::Duration { .. } | Kind::Time(_)))?;
+    let mut k = anchor.end();
+    // "remind me to …" can come before or after the duration.
+    if let Some(r) = t.find_phrase("remind me to") {
+        k = r + 3;
+    } else {
+        while k < t.len() && t.tokens[k].is_any(&["timer", "alarm", "countdown", "please", "pls"]) {
+            k += 1;
+        }
+        if !t.tokens.get(k).is_some_and(|w| w.is_any(&["to", "for"])) {
+            return None;
+        }
+        k += 1;
+    }
+    while k < t.len() && t.tokens[k].is_any(&["the", "my", "a"]) && t.tokens.get(k + 1).is_some() {
+        if t.norm(k) == "the" || t.norm(k) == "my" {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    let end = (k..t.len())
+        .find(|&j| t.tokens[j].is_any(&[",", "?", "!"]) || a.entities.iter().any(|e| e.start == j))
+        .unwrap_or(t.len());
+    cut(t, k, end)
+}
+
+/// A post's text without the order to post it: "draft a post saying the Bourke free camp is flooded" →
+/// "the Bourke free camp is flooded".
+pub fn post_content(a: &Analysis) -> Option<String> {
+    let t = &a.text;
+    let post = (0..t.len()).find(|&k| t.tokens[k].is_any(&["post", "share", "publish", "update"]))?;
+    // What opens the content: a colon or dash, "saying", "that says", "telling everyone", "that", "about".
+    let mut k = post + 1;
+    while k < t.len() {
+        let w = t.norm(k);
+        if matches!(w, ":" | "-") {
+            k += 1;
+            break;
+        }
+        if matches!(w, "saying" | "about" | "that") {
+            k += 1;
+            if t.norm(k) == "says" {
+                k += 1;
+            }
+            break;
+        }
+        if w == "telling" && matches!(t.norm(k + 1), "everyone" | "people" | "folks" | "all") {
+            k += 2;
+            if t.norm(k) == "that" {
+                k += 1;
+            }
+            break;
+        }
+        if k > post + 6 {
+            return None;
+        }
+        k += 1;
+    }
+    let start = t.tokens.get(k)?.span.start;
+    let content = t.folded.get(start..)?.trim();
+    (!content.is_empty()).then(|| content.to_string())
+}

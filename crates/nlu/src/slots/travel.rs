@@ -1,0 +1,90 @@
+//! Slots of the travel intents: a trip, fuel cost, travel time and the weather.
+
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::{Slots, day, is_amount, number};
+use crate::analysis::Analysis;
+use crate::entities::{ConsumptionUnit, DistanceUnit, Kind, Tense};
+use crate::places;
+
+fn route_into(a: &Analysis, s: &mut Slots, with_stops: bool) {
+    let r = places::route(&a.text, &a.entities);
+    if let Some(o) = r.origin {
+        s.insert("origin".into(), json!(o));
+    }
+    if let Some(d) = r.destination {
+        s.insert("destination".into(), json!(d));
+    }
+    if with_stops && !r.stops.is_empty() {
+        s.insert("stops".into(), json!(r.stops));
+    }
+}
+
+pub fn trip(a: &Analysis, today: NaiveDate, s: &mut Slots) {
+    route_into(a, s, true);
+    if let Some(d) = day(a, today, Tense::Future) {
+        s.insert("date".into(), json!(d.to_string()));
+    }
+    // "with a budget of $1,500", "budget 800 bucks", "a $600 budget".
+    if a.text.has("budget")
+        && let Some(e) = a.entities.iter().find(|e| is_amount(a, e))
+    {
+        let v = match &e.kind {
+            Kind::Money(m) => m.cents as f64 / 100.0,
+            Kind::Number { value, .. } => *value,
+            _ => 0.0,
+        };
+        s.insert("budget".into(), number(v));
+    }
+}
+
+pub fn gas_cost(a: &Analysis, s: &mut Slots) {
+    for e in &a.entities {
+        match &e.kind {
+            Kind::Distance { value, unit } if !s.contains_key("distance") => {
+                s.insert("distance".into(), number(*value));
+                s.insert("distance_unit".into(), json!(if *unit == DistanceUnit::Miles { "mi" } else { "km" }));
+            }
+            Kind::Number { value, .. } if a.text.norm(e.end()) == "k" && !s.contains_key("distance") => {
+                s.insert("distance".into(), number(*value));
+                s.insert("distance_unit".into(), json!("km"));
+            }
+            Kind::Consumption { value, unit } => {
+                s.insert("consumption".into(), number(*value));
+                s.insert(
+                    "consumption_unit".into(),
+                    json!(if *unit == ConsumptionUnit::Mpg { "mpg" } else { "L/100km" }),
+                );
+            }
+            Kind::Money(m) if !s.contains_key("price_per_unit") => {
+                s.insert("price_per_unit".into(), number(m.cents as f64 / 100.0));
+            }
+            Kind::Number { value, .. }
+                if *value < 10.0
+                    && e.start > 0
+                    && a.text.norm(e.start - 1) == "at"
+                    && !s.contains_key("price_per_unit") =>
+            {
+                s.insert("price_per_unit".into(), number(*value));
+            }
+            _ => {}
+        }
+    }
+    if !s.contains_key("distance") {
+        route_into(a, s, false);
+    }
+}
+
+pub fn travel_time(a: &Analysis, s: &mut Slots) {
+    route_into(a, s, false);
+}
+
+pub fn weather(a: &Analysis, today: NaiveDate, s: &mut Slots) {
+    if let Some(p) = places::place(&a.text, &a.entities).or_else(|| places::any_name(&a.text, &a.entities)) {
+        s.insert("location".into(), json!(p));
+    }
+    if let Some(d) = day(a, today, Tense::Future) {
+        s.insert("date".into(), json!(d.to_string()));
+    }
+}

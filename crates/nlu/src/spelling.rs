@@ -1,0 +1,76 @@
+//! Spelling correction for the classifier: a word it never saw that is one edit from a word it knows
+//! ("tirp" → "trip", "parkng" → "parking", "calender" → "calendar") is read as that word. Built from
+//! the words of the training sentences and the vocabularies, looked up by single-letter deletions
+//! (the "symmetric delete" method), so a lookup costs a handful of hash probes, not a scan.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::corpus::{self, Split};
+use crate::text::Text;
+use crate::{concepts, vocabulary};
+
+struct Lexicon {
+    words: HashSet<String>,
+    /// A word with one letter deleted → the known words it came from (the first one wins).
+    deletions: HashMap<String, String>,
+}
+
+fn deletions(word: &str) -> impl Iterator<Item = String> + '_ {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len()).map(move |i| chars.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| *c).collect())
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let mut words: HashSet<String> = HashSet::new();
+        for e in corpus::examples().iter().filter(|e| e.split == Split::Train) {
+            words.extend(Text::new(&e.text).tokens.into_iter().map(|t| t.norm));
+        }
+        words.extend(concepts::all_words().map(str::to_string));
+        words.extend(vocabulary::all_words().filter(|w| !w.contains(' ')).map(str::to_string));
+        words.retain(|w| w.chars().all(|c| c.is_alphabetic() || c == '\''));
+        let mut sorted: Vec<&String> = words.iter().filter(|w| w.chars().count() >= 4).collect();
+        sorted.sort();
+        let mut deletions = HashMap::new();
+        for w in sorted {
+            deletions.entry(w.clone()).or_insert_with(|| w.clone());
+            for d in deletions_of(w) {
+                deletions.entry(d).or_insert_with(|| w.clone());
+            }
+        }
+        Lexicon { words, deletions }
+    })
+}
+
+fn deletions_of(word: &str) -> Vec<String> {
+    deletions(word).collect()
+}
+
+/// The known word an unknown one was most likely meant as, if it is one edit away.
+pub fn correct(word: &str) -> Option<&'static str> {
+    let lex = lexicon();
+    if word.chars().count() < 4 || lex.words.contains(word) || !word.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    if let Some(w) = lex.deletions.get(word) {
+        return Some(w.as_str());
+    }
+    deletions(word).find_map(|d| lex.deletions.get(&d)).map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_edit_from_a_known_word() {
+        assert_eq!(correct("remnd"), Some("remind"));
+        assert_eq!(correct("calender"), Some("calendar"));
+        assert_eq!(correct("budgte"), Some("budget"));
+        assert_eq!(correct("trip"), None);
+        assert_eq!(correct("xyzzyq"), None);
+        assert_eq!(correct("ab"), None);
+    }
+}

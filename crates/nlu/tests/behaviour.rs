@@ -1,0 +1,113 @@
+//! What the offline brain does with each class of sentence the issue tracker reported, in sentences
+//! written for these tests (none is in the corpus). Writes must come only from reports and orders.
+
+use chrono::NaiveDate;
+use pam_nlu::intents;
+use pam_nlu::{Action, understand};
+use serde_json::Value;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+}
+
+fn call(text: &str) -> Option<(&'static str, Value)> {
+    match understand(text, today()).action {
+        Action::Call { tool, arguments } => Some((tool, arguments)),
+        _ => None,
+    }
+}
+
+fn writes(text: &str) -> bool {
+    call(text).is_some_and(|(tool, _)| intents::is_write(tool))
+}
+
+#[test]
+fn setting_a_budget_never_logs_an_expense() {
+    for s in [
+        "limit fuel to $450 per month",
+        "budget $90 a month for phone",
+        "cap my grocery spending at $700",
+        "set a $250 monthly budget for dining",
+    ] {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}: no call"));
+        assert_eq!(tool, "update_budget", "{s}");
+        assert!(args["monthly_limit"].as_f64().is_some(), "{s}: {args}");
+    }
+}
+
+#[test]
+fn questions_quotes_plans_and_other_peoples_purchases_never_write() {
+    for s in [
+        "what would 500 km of diesel cost at $2.15 a litre",
+        "if we drive 300 miles how much will gas be",
+        "the park down the road wants $48 a night",
+        "my sister spent $60 on a new hat",
+        "I might spend $200 on a new tent next month",
+        "don't log that $30",
+        "thinking about spending 90 bucks on a rug",
+        "unleaded is $1.95 at the Caltex",
+        "Kev paid $120 for his rego renewal",
+        "would a $400 fridge put me over budget?",
+    ] {
+        assert!(!writes(s), "{s} wrote: {:?}", call(s));
+    }
+}
+
+#[test]
+fn a_label_first_entry_is_logged() {
+    let (tool, args) = call("Expense: 12.40 for sandwiches").expect("a call");
+    assert_eq!(tool, "create_expense");
+    assert_eq!(args["amount"], 12.4);
+}
+
+#[test]
+fn spending_questions_in_other_words_are_summaries() {
+    for (s, key, value) in [
+        ("total spend on diesel", "category", "fuel"),
+        ("where's my money going this week", "period", "this_week"),
+        ("how much have I blown on groceries", "category", "groceries"),
+        ("a breakdown of my expenses last month", "period", "last_month"),
+    ] {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}: no call"));
+        assert_eq!(tool, "get_spending_summary", "{s}");
+        assert_eq!(args[key], value, "{s}: {args}");
+    }
+    let (_, args) = call("total spending for the past 9 days").expect("a call");
+    assert_eq!(args["days"], 9);
+}
+
+#[test]
+fn this_month_means_this_month() {
+    let (tool, args) = call("how much have I spent so far this month?").expect("a call");
+    assert_eq!(tool, "get_spending_summary");
+    assert_eq!(args["period"], "this_month");
+}
+
+#[test]
+fn on_track_with_the_budget_is_budget_status() {
+    assert_eq!(call("are we keeping on track with our budget?").map(|c| c.0), Some("compare_vs_budget"));
+}
+
+#[test]
+fn reports_of_purchases_are_logged_with_their_details() {
+    let (tool, args) = call("paid $58.40 for diesel in Longreach yesterday").expect("a call");
+    assert_eq!(tool, "create_expense");
+    assert_eq!(args["amount"], 58.4);
+    assert_eq!(args["category"], "fuel");
+    assert_eq!(args["date"], "2026-11-24");
+    assert_eq!(args["location"], "Longreach");
+}
+
+#[test]
+fn unsure_writes_are_asked_about_not_done() {
+    // An amount with nothing around it: no order, no purchase verb, no category.
+    let u = understand("85", today());
+    assert!(!matches!(u.action, Action::Call { tool, .. } if intents::is_write(tool)), "{:?}", u.action);
+}
+
+#[test]
+fn understanding_is_deterministic() {
+    let a = understand("spent forty bucks on coffee and cake at Bright", today());
+    let b = understand("spent forty bucks on coffee and cake at Bright", today());
+    assert_eq!(a.action, b.action);
+}
