@@ -113,7 +113,9 @@ impl Toolbox for Recorder {
                     json!({"amount": input["amount"], "category": input["category"], "currency": "AUD", "date": input.get("date").cloned().unwrap_or(json!("2026-11-25"))})
                 }
                 "get_spending_summary" => {
-                    json!({"days": input["days"], "expenses": 123.45, "currency": "AUD", "categories": [{"category": "fuel", "amount": 100.0}]})
+                    // As Wins answers a named period: its dates and the period asked for.
+                    json!({"days": 25, "period": input["period"], "start_date": "2026-11-01", "end_date": "2026-11-25",
+                        "expenses": 123.45, "currency": "AUD", "categories": [{"category": "fuel", "amount": 100.0}]})
                 }
                 other => json!({"tool": other}),
             };
@@ -268,12 +270,13 @@ async fn the_offline_brain_logs_an_expense_through_the_loop() {
     assert_eq!(executed[0].1["amount"], 42.5);
     assert_eq!(executed[0].1["category"], "fuel");
     assert_eq!(executed[0].1["date"], "2026-11-24");
-    assert_eq!(out.text, "Logged $42.50 for fuel, dated 2026-11-24.");
+    assert_eq!(out.text, "Logged $42.50 for fuel, dated yesterday.");
     assert_eq!(out.model, "pam-offline");
 
     let out =
         turn(&chain, &tools, "How much have I spent this month?", TurnOptions { today, ..Default::default() }).await;
-    assert!(out.text.starts_with("You've spent $123.45 over the last 25 days"), "{}", out.text);
+    assert_eq!(tools.executed.lock().unwrap()[1].1["period"], "this_month");
+    assert!(out.text.starts_with("You've spent $123.45 this month (1–25 November)"), "{}", out.text);
 
     let out = turn(&chain, &tools, "spent -$5 on fuel", TurnOptions { today, ..Default::default() }).await;
     assert!(!out.text.is_empty());

@@ -20,7 +20,8 @@ CATEGORIES = {"fuel", "campground", "groceries", "dining", "maintenance", "repai
 WRITES = ["create_expense", "record_income", "update_budget", "plan_trip", "add_fuel_entry",
           "create_calendar_event", "set_timer_or_alarm", "create_post"]
 READS = ["get_spending_summary", "compare_vs_budget", "predict_end_of_month", "calculate_gas_cost",
-         "estimate_travel_time", "get_maintenance_schedule", "get_calendar_events", "get_weather_forecast"]
+         "estimate_travel_time", "get_maintenance_schedule", "get_calendar_events", "get_weather_forecast",
+         "find_savings_opportunities"]
 CONVERSATION = ["greeting", "help", "none"]
 INTENTS = WRITES + READS + CONVERSATION
 
@@ -43,6 +44,7 @@ SLOTS = {
     "get_maintenance_schedule": set(),
     "get_calendar_events": {"period", "date"},
     "get_weather_forecast": {"location", "date"},
+    "find_savings_opportunities": set(),
     "greeting": set(),
     "help": set(),
     "none": set(),

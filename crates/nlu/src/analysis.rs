@@ -15,11 +15,33 @@ pub struct Analysis {
     pub act: SpeechAct,
     /// Tokens with entities replaced by placeholders and capitalised names by `<cap>`.
     pub words: Vec<String>,
+    /// The parts of hyphenated words, as extra features.
+    pub extra_words: Vec<String>,
 }
 
 /// Longer messages are cut here: nothing past the first few sentences changes what is asked, and
 /// work per message stays bounded.
 const MAX_CHARS: usize = 600;
+
+/// Words that open a sentence without being part of what is asked ("um", "righto", "hey pam,").
+const OPENERS: &[&str] = &[
+    "um", "umm", "uh", "er", "erm", "righto", "right", "ok", "okay", "so", "well", "hey", "hi", "hello", "oi", "g'day",
+    "gday", "yo", "pam", "mate", "hmm", "oh", "ah", "alright", "now", ",", "-", ":", "...", "!",
+];
+
+/// The sentence without its opening fillers and the vocative "pam", when enough is left to be a
+/// request on its own ("hey pam, is Broome gonna be sunny tomorrow"); a greeting alone stays whole.
+fn without_openers(text: Text) -> Text {
+    let skip = text.tokens.iter().take_while(|t| t.is_any(OPENERS)).count();
+    let left = text.tokens.len() - skip;
+    if skip == 0 || left < 3 {
+        return text;
+    }
+    match text.tokens.get(skip).and_then(|t| text.folded.get(t.span.start..)) {
+        Some(rest) => Text::new(rest),
+        None => text,
+    }
+}
 
 impl Analysis {
     pub fn new(original: &str) -> Analysis {
@@ -27,10 +49,11 @@ impl Analysis {
             Some((at, _)) => &original[..at],
             None => original,
         };
-        let text = Text::new(cut);
+        let text = without_openers(Text::new(cut));
         let entities = entities::scan(&text.tokens);
         let act = SpeechAct::of(&text, &entities);
         let mut words = Vec::with_capacity(text.len());
+        let mut extra_words = Vec::new();
         let mut i = 0;
         while i < text.len() {
             if let Some(e) = entities.iter().find(|e| e.start == i) {
@@ -59,16 +82,26 @@ impl Analysis {
             } else {
                 spelling::correct(&t.norm).map(str::to_string).unwrap_or_else(|| t.norm.clone())
             };
+            // "month-end", "end-of-month": the parts count as words too.
+            if word.contains('-') && !word.starts_with('<') {
+                for part in word.split('-').filter(|p| p.len() > 1) {
+                    extra_words.push(part.to_string());
+                }
+            }
             words.push(word);
             i += 1;
         }
-        Analysis { text, entities, act, words }
+        Analysis { text, entities, act, words, extra_words }
     }
 
     pub fn features(&self) -> Vec<u64> {
         let words: Vec<&str> = self.words.iter().map(String::as_str).collect();
         // Word classes, alone and in neighbouring pairs ("k:pay k:cat" is "spent … on diesel").
         let mut extras: Vec<String> = self.act.features().map(str::to_string).collect();
+        for part in &self.extra_words {
+            extras.push(format!("w:{part}"));
+            extras.extend(concepts::of(part).map(str::to_string));
+        }
         let classes: Vec<Vec<&'static str>> = words.iter().map(|w| concepts::of(w).collect()).collect();
         let mut last: Vec<&str> = vec!["<s>"];
         for (w, cs) in words.iter().zip(&classes) {

@@ -66,7 +66,7 @@ pub fn for_tool(tool: &str, slots: &Slots, a: &Analysis) -> Value {
         }
         "get_spending_summary" => copy(slots, &mut out, &["days", "period", "category"]),
         // These take no arguments; what was asked about (a category) shapes the reply instead.
-        "compare_vs_budget" | "predict_end_of_month" | "get_maintenance_schedule" => {}
+        "compare_vs_budget" | "predict_end_of_month" | "get_maintenance_schedule" | "find_savings_opportunities" => {}
         "add_fuel_entry" => {
             copy(slots, &mut out, &["volume", "price_per_unit", "total", "odometer", "date"]);
             if let Some(u) = slots.get("volume_unit").and_then(Value::as_str) {

@@ -13,6 +13,7 @@ pub const LABELS: &[&str] = &[
     "get_spending_summary",
     "compare_vs_budget",
     "predict_end_of_month",
+    "find_savings_opportunities",
     "calculate_gas_cost",
     "estimate_travel_time",
     "get_maintenance_schedule",

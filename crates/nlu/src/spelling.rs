@@ -48,6 +48,22 @@ fn deletions_of(word: &str) -> Vec<String> {
     deletions(word).collect()
 }
 
+/// Whether a word is an everyday word: seen in lower case in the middle of a training sentence. Names
+/// ("Dave", "Helen") are written with a capital wherever they stand.
+pub fn is_common_word(word: &str) -> bool {
+    static COMMON: OnceLock<HashSet<String>> = OnceLock::new();
+    COMMON
+        .get_or_init(|| {
+            let mut set = HashSet::new();
+            for e in corpus::examples().iter().filter(|e| e.split == Split::Train) {
+                let t = Text::new(&e.text);
+                set.extend(t.tokens.iter().skip(1).filter(|k| !k.capitalised).map(|k| k.norm.clone()));
+            }
+            set
+        })
+        .contains(word)
+}
+
 /// The known word an unknown one was most likely meant as, if it is one edit away.
 pub fn correct(word: &str) -> Option<&'static str> {
     let lex = lexicon();

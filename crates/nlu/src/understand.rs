@@ -24,6 +24,9 @@ pub const WRITE_CONFIDENCE: f32 = 0.4;
 pub const WRITE_MARGIN: f32 = 0.05;
 /// A read (no data changes) is answered from this probability on; below it PAM says it did not follow.
 pub const READ_CONFIDENCE: f32 = 0.3;
+/// When the sentence turned out not to be an order or a report ("did I log the $64 for the site?"),
+/// a read this likely is what it asks for.
+pub const BLOCKED_READ_CONFIDENCE: f32 = 0.15;
 
 /// What PAM does with a sentence.
 #[derive(Clone, Debug, PartialEq)]
@@ -130,20 +133,18 @@ impl Understander {
         p2: f32,
         today: NaiveDate,
     ) -> Understanding {
+        // A fill-up is money spent on fuel with a volume said (corpus README): the volume decides.
+        let volume = a.has_entity(|k| matches!(k, crate::entities::Kind::Volume { .. }));
+        let mut proposed = if proposed == "create_expense" && volume { "add_fuel_entry" } else { proposed };
         let act = act_for(proposed, a);
-        let allowed = if MONEY_RECORDS.contains(&proposed) {
-            act.may_log_money() && reports_done(a, &act)
-        } else {
-            act.may_order()
-        };
-        if !allowed {
+        if !allowed(proposed, a, &act) {
             // Not an order or a report: answer the best read instead, if one is likely.
             let read = ranked.iter().find(|(l, _)| !intents::is_write(l)).copied();
             return match read {
                 Some((label, p))
-                    if p >= READ_CONFIDENCE && !intents::CONVERSATION.contains(&label) && a.act.may_read() =>
+                    if p >= BLOCKED_READ_CONFIDENCE && !intents::CONVERSATION.contains(&label) && a.act.may_read() =>
                 {
-                    let mut u = decide_read(a, intents::label(label).unwrap_or("none"), p, today);
+                    let mut u = decide_read(a, intents::label(label).unwrap_or("none"), p.max(READ_CONFIDENCE), today);
                     u.proposed = proposed;
                     u
                 }
@@ -159,7 +160,6 @@ impl Understander {
                 }
             };
         }
-        let mut proposed = proposed;
         let mut slots = slots::fill(proposed, a, today);
         // A write whose values are not in the sentence, beside a close runner-up write whose values
         // are ("remind me in 2 hours…" has a duration, not a date): the runner-up was meant.
@@ -168,13 +168,7 @@ impl Understander {
             && let Some(other) = intents::label(other)
         {
             let other_slots = slots::fill(other, a, today);
-            let other_act = act_for(other, a);
-            let other_allowed = if MONEY_RECORDS.contains(&other) {
-                other_act.may_log_money() && reports_done(a, &other_act)
-            } else {
-                other_act.may_order()
-            };
-            if reply::missing(other, &other_slots).is_none() && other_allowed {
+            if reply::missing(other, &other_slots).is_none() && allowed(other, a, &act_for(other, a)) {
                 proposed = other;
                 slots = other_slots;
             }
@@ -184,7 +178,7 @@ impl Understander {
             // when asked to do it, ask; merely mentioned ("we spent three days in Kakadu"): nothing to do.
             let read =
                 ranked.iter().find(|(l, _)| !intents::is_write(l) && !intents::CONVERSATION.contains(l)).copied();
-            if let Some((label, p)) = read.filter(|(_, p)| *p >= 0.15 && a.act.may_read()) {
+            if let Some((label, p)) = read.filter(|(_, p)| *p >= BLOCKED_READ_CONFIDENCE && a.act.may_read()) {
                 let mut u = decide_read(a, intents::label(label).unwrap_or("none"), p.max(READ_CONFIDENCE), today);
                 u.proposed = proposed;
                 return u;
@@ -260,9 +254,27 @@ fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
     {
         let order = Text::new(&a.text.folded[..cut]);
         let entities = crate::entities::scan(&order.tokens);
-        return SpeechAct::of(&order, &entities);
+        let mut act = SpeechAct::of(&order, &entities);
+        // Only an order to post posts: "post: …", "write a post saying…" — not "Jan's post about…".
+        let labelled = order.tokens.last().is_some_and(|t| t.is_any(&[":", "-"]));
+        if !(act.imperative
+            || labelled
+            || order.tokens.first().is_some_and(|t| t.is_any(&["post", "new", "community", "draft"])))
+        {
+            act.declarative = true;
+        }
+        return act;
     }
     a.act
+}
+
+/// Whether the speech act lets this write run at all.
+fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
+    match intent {
+        "record_income" => act.may_log_income() && reports_done(a, act),
+        _ if MONEY_RECORDS.contains(&intent) => act.may_log_money() && reports_done(a, act),
+        _ => act.may_order(),
+    }
 }
 
 /// Positive evidence that money changed hands: a verb that reports it ("spent", "paid", "got paid"),

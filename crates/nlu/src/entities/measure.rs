@@ -173,6 +173,16 @@ fn one_duration(tokens: &[Token], i: usize) -> Option<(i64, usize, i64)> {
         let s = (n.value * per as f64 + per as f64 / 2.0).round();
         return (s > 0.0 && s < 1e9).then_some((s as i64, n.used + 4, per));
     }
+    // "1h40m", "2h30": hours and minutes in one token.
+    if let Some((h, m)) = t.norm.split_once('h')
+        && let (Ok(h), Ok(m)) = (h.parse::<i64>(), m.trim_end_matches(['m', 'n', 'i', 's']).parse::<i64>())
+        && (0..100).contains(&h)
+        && (0..60).contains(&m)
+        && !m.to_string().is_empty()
+        && t.norm.len() > 2
+    {
+        return Some((h * 3600 + m * 60, 1, 60));
+    }
     let (n, unit, used) = number_and_unit(tokens, i)?;
     let per = seconds_per(&unit)?;
     let s = (n.value * per as f64).round();
@@ -222,6 +232,8 @@ mod tests {
             ("three hour", 10800),
             ("2 hours 30 minutes", 9000),
             ("an hour", 3600),
+            ("1h40m timer", 6000),
+            ("2h30", 9000),
         ] {
             assert_eq!(duration_at(&tokens(text), 0).map(|d| d.0), Some(seconds), "{text}");
         }

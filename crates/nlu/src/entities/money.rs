@@ -76,7 +76,14 @@ pub fn parse_at(tokens: &[Token], i: usize) -> Option<(Money, usize)> {
     {
         return Some((Money { cents: to_cents(p.value)?, currency: None }, p.used));
     }
+    // Cents: "85c", "95 cents".
+    if let Some(c) = t.norm.strip_suffix('c').and_then(numbers::digits).filter(|(v, d)| *d == 0 && *v < 100.0) {
+        return Some((Money { cents: c.0 as i64, currency: None }, 1));
+    }
     let n: Num = numbers::parse_at(tokens, i)?;
+    if tokens.get(i + n.used).is_some_and(|t| t.is_any(&["cents", "cent"])) && n.value < 100.0 {
+        return Some((Money { cents: n.value as i64, currency: None }, n.used + 1));
+    }
     let after = tokens.get(i + n.used).map(|t| t.norm.as_str()).unwrap_or("");
     if MONEY_WORDS.contains(&after) {
         // "20 dollars 43 cents" is rare enough to read as 20 dollars.
@@ -120,6 +127,8 @@ mod tests {
         assert_eq!(money("a buck ninety-five"), Some((195, None, 3)));
         assert_eq!(money("two dollars four a litre"), Some((204, None, 3)));
         assert_eq!(money("$3k"), Some((300_000, None, 1)));
+        assert_eq!(money("85c"), Some((85, None, 1)));
+        assert_eq!(money("95 cents"), Some((95, None, 2)));
         assert_eq!(money("120 for the park"), None);
         assert_eq!(money("$"), None);
         assert_eq!(money("$99999999999999999999"), None);

@@ -235,7 +235,34 @@ pub fn timer_label(a: &Analysis) -> Option<String> {
 /// "the Bourke free camp is flooded".
 pub fn post_content(a: &Analysis) -> Option<String> {
     let t = &a.text;
-    let post = (0..t.len()).find(|&k| t.tokens[k].is_any(&["post", "share", "publish", "update"]))?;
+    let post = (0..t.len()).find(|&k| {
+        t.tokens[k].is_any(&["post", "share", "publish", "update", "board", "forum", "noticeboard", "group"])
+            || (t.tokens[k].is_any(&["tell", "let"])
+                && t.tokens.get(k + 1).is_some_and(|n| n.is_any(&["the", "everyone", "people", "folks", "all"])))
+    })?;
+    // "tell the community the track is closed": what follows the audience is the content.
+    if t.tokens[post].is_any(&["tell", "let"]) {
+        let mut k = post + 1;
+        while k < t.len()
+            && t.tokens[k].is_any(&[
+                "the",
+                "everyone",
+                "community",
+                "group",
+                "folks",
+                "people",
+                "all",
+                "know",
+                "that",
+                "forum",
+            ])
+        {
+            k += 1;
+        }
+        let start = t.tokens.get(k)?.span.start;
+        let content = t.folded.get(start..)?.trim();
+        return (!content.is_empty()).then(|| content.to_string());
+    }
     // What opens the content: a colon or dash, "saying", "that says", "telling everyone", "that", "about".
     let mut k = post + 1;
     while k < t.len() {

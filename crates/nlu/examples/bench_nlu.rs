@@ -1,0 +1,58 @@
+//! Speed and memory of the offline understanding:
+//! `cargo run --release -p pam-nlu --example bench_nlu`
+//!
+//! Trains the model (timed), then reads every corpus sentence 20 times and reports the time per
+//! sentence (p50, p99, max), the model's own tables and the process's resident memory before and
+//! after training.
+
+use std::time::Instant;
+
+use pam_nlu::corpus;
+use pam_nlu::{Understander, eval};
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(str::to_string))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn main() {
+    let before = rss_kib();
+    let started = Instant::now();
+    let u = Understander::shared();
+    let trained = started.elapsed();
+    let after = rss_kib();
+    let texts: Vec<String> = corpus::examples().into_iter().map(|e| e.text).collect();
+    let today = eval::reference_today();
+    // Warm up the lexicons.
+    for t in &texts {
+        std::hint::black_box(u.understand(t, today));
+    }
+    let mut times = Vec::with_capacity(texts.len() * 20);
+    for _ in 0..20 {
+        for t in &texts {
+            let s = Instant::now();
+            std::hint::black_box(u.understand(t, today));
+            times.push(s.elapsed().as_nanos() as u64);
+        }
+    }
+    times.sort_unstable();
+    let q = |p: f64| times[((times.len() - 1) as f64 * p) as usize] as f64 / 1000.0;
+    println!("training: {:.0} ms ({} features)", trained.as_secs_f64() * 1000.0, u.model().feature_count());
+    println!(
+        "per sentence over {} reads: p50 {:.1} µs, p99 {:.1} µs, max {:.1} µs",
+        times.len(),
+        q(0.5),
+        q(0.99),
+        q(1.0)
+    );
+    println!("model tables: {:.2} MB", u.model().memory_bytes() as f64 / 1e6);
+    println!(
+        "resident memory: {:.1} MB before training, {:.1} MB after (+{:.1} MB)",
+        before as f64 / 1024.0,
+        after as f64 / 1024.0,
+        (after.saturating_sub(before)) as f64 / 1024.0
+    );
+}

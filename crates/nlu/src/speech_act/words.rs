@@ -1,0 +1,139 @@
+//! The word lists the speech-act rules read. Each list is a closed class of English (auxiliaries,
+//! negations, pronouns) or the verbs of one kind of act; none is a list of whole phrasings.
+
+#[rustfmt::skip]
+pub const WH: &[&str] = &[
+    "how", "what", "what's", "whats", "what'll", "where", "where's", "when", "when's", "which", "who", "why",
+    "how's", "hows", "how'd", "how're", "whereabouts",
+];
+/// Auxiliaries that open a yes/no question ("is it…", "did I…").
+#[rustfmt::skip]
+pub const AUX: &[&str] = &[
+    "is", "are", "am", "do", "does", "did", "was", "were", "will", "would", "should", "can", "could", "have", "has",
+    "isn't", "aren't", "didn't", "shall", "reckon", "any", "anything",
+];
+#[rustfmt::skip]
+pub const HYPOTHETICAL: &[&str] = &[
+    "if", "would", "should", "might", "maybe", "perhaps", "thinking", "considering", "gonna", "hoping", "hope",
+    "wanna", "reckon", "worth", "afford", "could", "'ll", "i'll", "we'll", "it'll", "that'll", "someday",
+    "eventually", "probably", "possibly", "whether", "tempted", "eyeing",
+];
+#[rustfmt::skip]
+pub const HYPOTHETICAL_PHRASES: &[&str] = &[
+    "going to", "plan to", "planning to", "planning on", "want to get", "want to buy", "would love", "i'd love",
+    "one day", "next year", "what if",
+];
+/// Negations of a statement: they deny the clause they are in ("I didn't buy the esky").
+#[rustfmt::skip]
+pub const NEGATION: &[&str] = &[
+    "didn't", "didnt", "not", "never", "haven't", "havent", "hasn't", "hasnt", "wasn't", "wasnt", "won't", "wont",
+    "almost", "nope", "isn't", "aren't", "weren't", "shouldn't", "doesn't", "couldn't", "wouldn't",
+];
+/// Negations of an order: they call off whatever the sentence is about ("don't log it", "skip it").
+#[rustfmt::skip]
+pub const CALL_OFF: &[&str] = &[
+    "don't", "dont", "cancel", "forget", "skip", "nevermind", "undo", "nah", "scratch", "ignore", "stop",
+];
+#[rustfmt::skip]
+pub const CALL_OFF_PHRASES: &[&str] = &[
+    "do not", "hold off", "never mind", "decided against", "no need", "leave it", "wasn't mine", "leave the",
+];
+/// People other than the user.
+#[rustfmt::skip]
+pub const PERSONS: &[&str] = &[
+    "mate", "mates", "son", "daughter", "brother", "sister", "mum", "mom", "dad", "wife", "husband", "partner",
+    "friend", "friends", "neighbour", "neighbours", "neighbor", "neighbors", "guy", "guys", "bloke", "blokes",
+    "lady", "woman", "man", "kids", "family", "group", "they", "he", "she", "someone", "somebody", "everyone",
+    "nomads", "couple", "people", "others", "cousin", "aunt", "uncle", "niece", "nephew", "grandson",
+    "granddaughter", "grandkids", "boss", "colleague", "workmate", "sis", "bro", "hubby's", "folks", "parents",
+    "tourists", "travellers", "travelers", "campers", "fella", "fellas", "sheila", "missus",
+];
+/// The user as subject or as receiver.
+#[rustfmt::skip]
+pub const SELF_SUBJECT: &[&str] = &["i", "we", "i've", "we've", "i'm", "we're", "i'd", "we'd", "ive", "im"];
+#[rustfmt::skip]
+pub const SELF_OBJECT: &[&str] = &["me", "us", "i", "we", "myself", "ourselves"];
+#[rustfmt::skip]
+pub const FIRST_PERSON: &[&str] = &[
+    "i", "i'm", "im", "i've", "ive", "i'd", "me", "we", "we're", "we've", "we'd", "us", "myself", "ourselves", "my",
+    "our",
+];
+/// Someone said or quoted it.
+#[rustfmt::skip]
+pub const REPORTED: &[&str] = &[
+    "quoted", "quote", "quotes", "reckons", "said", "says", "say", "apparently", "advertised", "menu", "told",
+    "according", "wants", "charges", "heard", "supposedly", "rumour", "news",
+];
+/// Verbs that report money spent.
+#[rustfmt::skip]
+pub const SPENT: &[&str] = &[
+    "spent", "paid", "bought", "grabbed", "dropped", "forked", "shelled", "coughed", "splurged", "blew", "charged",
+    "cost", "came", "took", "shouted", "fixed", "replaced", "got", "gave", "had", "was", "were", "filled", "put",
+    "pumped", "refuelled", "refueled", "fueled", "fuelled", "gassed", "topped", "purchased", "picked", "renewed",
+    "stayed", "booked", "copped", "parted", "ordered", "treated", "invested", "blown", "went",
+];
+/// Verbs (and nouns) of someone's own earnings: "Gary earned 600", "our son's paycheck".
+#[rustfmt::skip]
+pub const EARNED: &[&str] = &[
+    "earned", "earns", "earning", "received", "made", "makes", "paycheck", "paycheque", "wages", "salary", "pension",
+    "won", "got",
+];
+#[rustfmt::skip]
+pub const RECORD: &[&str] = &[
+    "log", "add", "record", "expense", "expenses", "income", "enter", "note", "track", "jot", "pls", "please", "fuel",
+];
+/// Verbs that open an order.
+#[rustfmt::skip]
+pub const ORDER_VERBS: &[&str] = &[
+    "plan", "add", "set", "put", "make", "schedule", "remind", "draft", "write", "post", "log", "record", "book",
+    "create", "map", "organise", "organize", "lay", "pencil", "share", "publish", "limit", "cap", "budget", "wake",
+    "start", "give", "allow", "keep", "change", "update", "increase", "lower", "drop", "raise", "note", "enter",
+    "track", "save", "pop", "get", "work", "calculate", "estimate", "show", "list", "tell", "find", "check", "stick",
+    "chuck", "bung", "run", "read", "whack", "forecast", "predict", "project", "compare", "summarise", "summarize",
+    "break", "let", "help",
+];
+#[rustfmt::skip]
+pub const WANTS: &[&str] = &[
+    "i want", "i'd like", "id like", "i need", "let's", "lets", "we want", "we need", "i wanna", "can i get",
+    "could i get", "can i have", "i'll have", "we'd like",
+];
+/// Words after a price that make it a rate in force ("$55 a night", "$2.19 a litre").
+#[rustfmt::skip]
+pub const RATE_UNITS: &[&str] = &[
+    "night", "nights", "litre", "liter", "l", "gallon", "gal", "kilo", "kg", "load", "head", "each", "hour", "person",
+];
+/// Words after an amount that make it a budget-like allowance ("$25 a week", "100/month").
+#[rustfmt::skip]
+pub const PERIOD_UNITS: &[&str] = &[
+    "week", "wk", "month", "mth", "year", "yr", "fortnight", "weekly", "monthly", "yearly", "annually",
+];
+/// Finite verbs that make a sentence a statement when no order or question goes with it.
+#[rustfmt::skip]
+pub const FINITE: &[&str] = &[
+    "was", "were", "is", "are", "am", "'s", "it's", "that's", "there's", "we're", "i'm", "they're", "has", "have",
+    "had", "got", "saw", "took", "went", "came", "did", "drove", "stayed", "closes", "opened", "holds", "posted",
+    "said", "says", "reckons", "runs", "spent", "paid", "bought", "earned", "filled", "made", "left", "love", "hate",
+    "think", "thinks", "know", "knows", "looks", "seems", "feels", "felt", "goes", "broke", "broken", "snoring",
+    "doesn't", "don't", "didn't", "isn't", "wasn't", "we've", "i've", "been", "hit", "costs", "sells", "told",
+    "opens", "rang", "ran", "sat", "won", "lost", "heard", "read", "ate", "drank", "slept",
+];
+#[rustfmt::skip]
+pub const PRICE_WORDS: &[&str] = &[
+    "cost", "costs", "price", "prices", "priced", "dearer", "cheaper", "cheapest", "expensive", "fair", "reasonable",
+    "realistic", "usually", "normally", "typically", "quote", "going", "rate",
+];
+/// Everyday first words that are not a person's name ("Just paid the rego").
+#[rustfmt::skip]
+pub const OPENERS: &[&str] = &[
+    "just", "finally", "already", "also", "then", "so", "ok", "okay", "today", "yesterday", "recently", "and",
+    "well", "oh", "right", "anyway", "yep", "yeah", "again", "last", "only", "spent", "paid", "bought",
+];
+/// Words that end a clause.
+#[rustfmt::skip]
+pub const CLAUSE_BREAKS: &[&str] = &[",", ";", "-", "but", "so", "though", "although", "because", "cos", "coz", "!", "?", "."];
+/// Money that is income by its name.
+#[rustfmt::skip]
+pub const INCOME_WORDS: &[&str] = &[
+    "rent", "bond", "refund", "wages", "salary", "pension", "dividends", "interest", "payout", "stipend", "income",
+    "back", "owed", "invoice", "fee", "commission", "royalties", "deposit",
+];
