@@ -7,6 +7,7 @@ use futures::future::BoxFuture;
 use pam_kernel::export::{OwnedTable, Sections};
 use pam_kernel::{DomainError, Tool};
 use pam_profiles::ProfilesState;
+use pam_wheels::WheelsState;
 use pam_wins::WinsState;
 use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
@@ -18,6 +19,7 @@ use crate::state::AppState;
 pub struct DomainStates {
     pub profiles: ProfilesState,
     pub wins: WinsState,
+    pub wheels: WheelsState,
 }
 
 type Export = for<'a> fn(&'a DomainStates, Uuid) -> BoxFuture<'a, Result<Sections, DomainError>>;
@@ -48,7 +50,18 @@ pub const DOMAINS: &[Domain] = &[
         export: export_wins,
         deleted: |_, _| Box::pin(async {}),
     },
+    Domain {
+        tables: pam_wheels::export::TABLES,
+        router: pam_wheels::router::<AppState>,
+        tools: |d| pam_wheels::tools::tools(&d.wheels),
+        export: export_wheels,
+        deleted: |_, _| Box::pin(async {}),
+    },
 ];
+
+fn export_wheels(d: &DomainStates, user_id: Uuid) -> BoxFuture<'_, Result<Sections, DomainError>> {
+    Box::pin(pam_wheels::export::export(&d.wheels, user_id))
+}
 
 fn export_profiles(d: &DomainStates, user_id: Uuid) -> BoxFuture<'_, Result<Sections, DomainError>> {
     Box::pin(pam_profiles::account::export(&d.profiles.db, user_id))

@@ -13,3 +13,4 @@ pub mod health;
 pub mod http;
 pub mod pam;
 pub mod state;
+pub mod travel;

@@ -14,6 +14,7 @@ use pam_platform::rate_limit::{LocalRateLimiter, RateLimiter};
 use pam_profiles::ProfilesState;
 use pam_store::Db;
 use pam_web::Authn;
+use pam_wheels::WheelsState;
 use pam_wins::WinsState;
 
 use crate::auth::authn::AuthService;
@@ -70,8 +71,13 @@ impl AppState {
             locales: Locales::new(Arc::new(profiles.clone())),
             subscription_cost: pam_kernel::Money::from_cents(config.subscription_cost_cents),
         };
+        let wheels = WheelsState {
+            db: db.clone(),
+            locales: Locales::new(Arc::new(profiles.clone())),
+            travel: crate::travel::build(&config, &http),
+        };
         let cors = CorsPolicy::new(&config);
-        let domains = DomainStates { profiles, wins };
+        let domains = DomainStates { profiles, wins, wheels };
         let pam = Arc::new(crate::pam::Pam::new(&config, &http, &domains)?);
         let pushes: Arc<dyn PushBus> = Arc::new(LocalPushBus::default());
         pushes.attach(pam.hub.clone());
@@ -100,6 +106,12 @@ impl FromRef<AppState> for Authn {
 impl FromRef<AppState> for ProfilesState {
     fn from_ref(state: &AppState) -> ProfilesState {
         state.domains.profiles.clone()
+    }
+}
+
+impl FromRef<AppState> for WheelsState {
+    fn from_ref(state: &AppState) -> WheelsState {
+        state.domains.wheels.clone()
     }
 }
 

@@ -1,0 +1,23 @@
+//! The fuel log: fill-ups (any two of volume, price per unit and total give the third), fuel use
+//! between full fills, and spending per period.
+
+use pam_kernel::DomainError;
+use pam_store::with_db;
+use uuid::Uuid;
+
+use crate::WheelsState;
+
+/// The price per litre of the user's latest fill-up, in thousandths of their currency (a fuel price's
+/// own precision: $1.899/L).
+pub async fn last_price_per_litre_milli(state: &WheelsState, user_id: Uuid) -> Result<Option<i64>, DomainError> {
+    let price: Option<i64> = with_db!(&state.db, |pool| {
+        sqlx::query_scalar(
+            "SELECT price_per_litre_milli FROM fuel_log WHERE user_id = $1 \
+             ORDER BY fill_date DESC, created_at DESC LIMIT 1",
+        )
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+    })?;
+    Ok(price)
+}

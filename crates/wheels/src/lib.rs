@@ -1,0 +1,39 @@
+//! Wheels — travel (SPEC §4): trips and route estimates, vehicles, the fuel log, maintenance, favourite
+//! places, campgrounds, weather, geocoding and fuel prices, and their PAM tools; each face (service,
+//! routes, tools) calls the same service functions.
+//!
+//! Needs from elsewhere: the user's locale (zone, currency, units) through the kernel's `Locales`
+//! handle; places, route estimates and the outside services through `pam-geo`, whose clients the server
+//! builds from its configuration and hands over in [`Travel`].
+
+pub mod export;
+pub mod fuel;
+pub mod tools;
+pub mod travel;
+pub mod units;
+pub mod vehicles;
+
+use axum::extract::FromRef;
+use pam_kernel::Locales;
+use pam_store::Db;
+use pam_web::Authn;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use travel::Travel;
+
+/// What this domain's services need.
+#[derive(Clone)]
+pub struct WheelsState {
+    pub db: Db,
+    pub locales: Locales,
+    pub travel: Travel,
+}
+
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    WheelsState: FromRef<S>,
+    Authn: FromRef<S>,
+{
+    OpenApiRouter::new()
+}

@@ -1,0 +1,115 @@
+//! Units: stored canonically (km, litres, L/100 km), shown in the user's system. US gallons and miles
+//! for imperial (the app's imperial users are American); fuel economy in mpg there, L/100 km otherwise.
+
+use pam_kernel::Units;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+pub const KM_PER_MILE: f64 = 1.609_344;
+pub const LITRES_PER_US_GALLON: f64 = 3.785_411_784;
+
+/// L/100 km ↔ mpg (US): mpg = 235.214583 / (L/100 km). The conversion is its own inverse.
+pub const MPG_L100_PRODUCT: f64 = 100.0 * LITRES_PER_US_GALLON / KM_PER_MILE;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VolumeUnit {
+    #[serde(alias = "l", alias = "L", alias = "liters", alias = "litre", alias = "liter")]
+    Litres,
+    #[serde(alias = "gal", alias = "gallon")]
+    Gallons,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum DistanceUnit {
+    #[serde(rename = "km", alias = "kilometres", alias = "kilometers")]
+    Km,
+    #[serde(rename = "mi", alias = "miles", alias = "mile")]
+    Miles,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum ConsumptionUnit {
+    #[serde(rename = "L/100km", alias = "l/100km", alias = "L/100 km")]
+    LitresPer100Km,
+    #[serde(rename = "mpg", alias = "MPG")]
+    Mpg,
+}
+
+pub fn to_litres(value: f64, unit: VolumeUnit) -> f64 {
+    match unit {
+        VolumeUnit::Litres => value,
+        VolumeUnit::Gallons => value * LITRES_PER_US_GALLON,
+    }
+}
+
+pub fn to_km(value: f64, unit: DistanceUnit) -> f64 {
+    match unit {
+        DistanceUnit::Km => value,
+        DistanceUnit::Miles => value * KM_PER_MILE,
+    }
+}
+
+/// Consumption in L/100 km from either unit; None for a value that is no consumption (0, negative).
+pub fn to_l_per_100km(value: f64, unit: ConsumptionUnit) -> Option<f64> {
+    if !(value.is_finite() && value > 0.0) {
+        return None;
+    }
+    Some(match unit {
+        ConsumptionUnit::LitresPer100Km => value,
+        ConsumptionUnit::Mpg => MPG_L100_PRODUCT / value,
+    })
+}
+
+/// Plausible fuel use for a road vehicle, car to heavy motorhome towing (L/100 km).
+pub const CONSUMPTION_RANGE: std::ops::RangeInclusive<f64> = 3.0..=60.0;
+
+/// A quantity in the user's system, rounded for display.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, ToSchema)]
+pub struct Shown {
+    pub value: f64,
+    pub unit: &'static str,
+}
+
+fn round(v: f64, places: i32) -> f64 {
+    let p = 10f64.powi(places);
+    (v * p).round() / p
+}
+
+pub fn show_distance(km: f64, units: Units) -> Shown {
+    match units {
+        Units::Metric => Shown { value: round(km, 1), unit: "km" },
+        Units::Imperial => Shown { value: round(km / KM_PER_MILE, 1), unit: "mi" },
+    }
+}
+
+pub fn show_volume(litres: f64, units: Units) -> Shown {
+    match units {
+        Units::Metric => Shown { value: round(litres, 2), unit: "L" },
+        Units::Imperial => Shown { value: round(litres / LITRES_PER_US_GALLON, 2), unit: "gal" },
+    }
+}
+
+pub fn show_consumption(l_per_100km: f64, units: Units) -> Shown {
+    match units {
+        Units::Metric => Shown { value: round(l_per_100km, 1), unit: "L/100km" },
+        Units::Imperial => Shown { value: round(MPG_L100_PRODUCT / l_per_100km, 1), unit: "mpg" },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conversions_round_trip() {
+        assert!((to_km(100.0, DistanceUnit::Miles) - 160.9344).abs() < 1e-9);
+        assert!((to_litres(10.0, VolumeUnit::Gallons) - 37.854).abs() < 1e-3);
+        let l100 = to_l_per_100km(10.0, ConsumptionUnit::Mpg).unwrap();
+        assert!((l100 - 23.52).abs() < 0.01);
+        assert_eq!(show_consumption(l100, Units::Imperial).value, 10.0);
+        assert_eq!(to_l_per_100km(0.0, ConsumptionUnit::Mpg), None);
+        assert_eq!(show_distance(870.26, Units::Metric), Shown { value: 870.3, unit: "km" });
+        assert_eq!(show_distance(160.9344, Units::Imperial).value, 100.0);
+    }
+}
