@@ -31,6 +31,8 @@ pub struct ToolContext {
     /// The turn's locale: the chat context's zone when it gave one, else the profile's.
     pub locale: Locale,
     pub clock: Clock,
+    /// Where the user is (latitude, longitude), when the chat context says so precisely: "from here".
+    pub position: Option<(f64, f64)>,
 }
 
 /// An instruction the front end already understands (SPEC §5.5).

@@ -100,6 +100,26 @@ pub fn for_tool(tool: &str, slots: &Slots, a: &Analysis) -> Value {
                 out.insert("start_date".into(), d.clone());
             }
         }
+        "calculate_gas_cost" => {
+            copy(
+                slots,
+                &mut out,
+                &[
+                    "distance",
+                    "distance_unit",
+                    "consumption",
+                    "consumption_unit",
+                    "price_per_unit",
+                    "origin",
+                    "destination",
+                ],
+            );
+            if slots.contains_key("price_per_unit") && a.text.has_any(&["gallon", "gal", "gallons", "/gal"]) {
+                out.insert("price_unit".into(), json!("gallons"));
+            }
+        }
+        "estimate_travel_time" => copy(slots, &mut out, &["origin", "destination"]),
+        "get_weather_forecast" => copy(slots, &mut out, &["location", "date"]),
         "create_post" => {
             copy(slots, &mut out, &["content"]);
             out.insert("status".into(), json!("draft"));

@@ -123,10 +123,10 @@ fn words_at(tokens: &[Token], i: usize) -> Option<Num> {
             }
             current += u64::from(v);
             any = true;
-        } else if w == "hundred" && (any || used == 0 || article) {
+        } else if w == "hundred" && (any || article) {
             current = current.max(1) * 100;
             any = true;
-        } else if (w == "thousand" || w == "grand") && (any || used == 0 || article) {
+        } else if (w == "thousand" || w == "grand") && (any || article) {
             total += current.max(1) * 1000;
             current = 0;
             any = true;

@@ -411,6 +411,30 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
             r.stops = names;
         }
     }
+    // What the patterns missed: a name after "to"/"till" is where one goes, after "from"/"leave"/"out
+    // of" where one starts ("if we leave Carnarvon how long till Exmouth", "is Bicheno a long way from
+    // Hobart": the one other name is the destination).
+    if r.destination.is_none() || (r.origin.is_none() && strict) {
+        let after = |words: &[&str]| {
+            (0..text.len()).filter(|&k| words.contains(&text.norm(k))).find_map(|k| {
+                let start = if text.norm(k) == "out" && text.norm(k + 1) == "of" { k + 2 } else { k + 1 };
+                name_at(text, entities, start, strict).map(|(n, _)| n)
+            })
+        };
+        if r.destination.is_none() {
+            r.destination = after(&["to", "till", "until", "towards", "reach"]);
+        }
+        if r.origin.is_none() {
+            r.origin = after(&["from", "leave", "leaving", "left", "out"]);
+        }
+        if strict && r.destination.is_none() {
+            let taken = r.origin.clone();
+            r.destination = (1..text.len())
+                .filter(|&k| text.tokens[k].capitalised && !text.tokens[k - 1].capitalised)
+                .filter_map(|k| name_at(text, entities, k, true).map(|(n, _)| n))
+                .find(|n| Some(n) != taken.as_ref() && !is_business(n));
+        }
+    }
     for s in stop_tokens {
         if !r.stops.contains(&s) && r.destination.as_ref() != Some(&s) && r.origin.as_ref() != Some(&s) {
             r.stops.push(s);

@@ -89,6 +89,10 @@ pub fn missing(intent: &str, slots: &Slots) -> Option<String> {
         "plan_trip" if !has("destination") => {
             "Where are you heading? For example \"plan a trip from Brisbane to Cairns\"."
         }
+        "estimate_travel_time" if !has("destination") => "Where to? For example \"how far from Dubbo to Bourke\".",
+        "calculate_gas_cost" if !has("distance") && !has("destination") => {
+            "How far is it, or where to? For example \"fuel cost for 450 km\"."
+        }
         "create_post" if !has("content") => "What should the post say?",
         _ => return None,
     };

@@ -31,7 +31,7 @@ fn lexicon() -> &'static Lexicon {
         words.extend(concepts::all_words().map(str::to_string));
         words.extend(vocabulary::all_words().filter(|w| !w.contains(' ')).map(str::to_string));
         words.retain(|w| w.chars().all(|c| c.is_alphabetic() || c == '\''));
-        let mut sorted: Vec<&String> = words.iter().filter(|w| w.chars().count() >= 4).collect();
+        let mut sorted: Vec<&String> = words.iter().filter(|w| w.chars().count() >= 5).collect();
         sorted.sort();
         let mut deletions = HashMap::new();
         for w in sorted {
@@ -67,7 +67,8 @@ pub fn is_common_word(word: &str) -> bool {
 /// The known word an unknown one was most likely meant as, if it is one edit away.
 pub fn correct(word: &str) -> Option<&'static str> {
     let lex = lexicon();
-    if word.chars().count() < 4 || lex.words.contains(word) || !word.chars().all(char::is_alphabetic) {
+    // Four-letter words are too often real words the corpus never used ("plot" is not "pilot").
+    if word.chars().count() < 5 || lex.words.contains(word) || !word.chars().all(char::is_alphabetic) {
         return None;
     }
     if let Some(w) = lex.deletions.get(word) {

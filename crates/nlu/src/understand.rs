@@ -233,6 +233,16 @@ fn decide_read(a: &Analysis, label: &'static str, p: f32, today: NaiveDate) -> U
         _ if p < READ_CONFIDENCE => said("none", p, label, Slots::new(), reply::not_followed()),
         _ => {
             let slots = slots::fill(label, a, today);
+            // A read that needs a value the sentence does not give: ask for it.
+            if let Some(question) = reply::missing(label, &slots) {
+                return Understanding {
+                    intent: label,
+                    confidence: p,
+                    proposed: label,
+                    slots,
+                    action: Action::Clarify { question, candidate: None },
+                };
+            }
             let arguments = crate::arguments::for_tool(label, &slots, a);
             Understanding {
                 intent: label,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use pam_geo::providers::{ApiKey, Endpoint, Nominatim, OpenMeteo, Osrm, Ridb, Tankerkoenig};
+use pam_geo::providers::{ApiKey, BraveSearch, Endpoint, Nominatim, OpenMeteo, Osrm, Ridb, Tankerkoenig};
 use pam_geo::{AverageSpeed, Gazetteer, Geocoding, Routing};
 use pam_wheels::Travel;
 
@@ -48,8 +48,12 @@ pub fn build(config: &Config, http: &reqwest::Client) -> Travel {
     let campgrounds = endpoint(&config.urls.campgrounds)
         .zip(key(&config.campgrounds_api_key))
         .map(|(e, k)| Arc::new(Ridb::new(http.clone(), e, k)) as Arc<dyn pam_geo::providers::CampgroundProvider>);
+    let web_search = endpoint(&config.urls.web_search)
+        .zip(key(&config.web_search_api_key))
+        .map(|(e, k)| Arc::new(BraveSearch::new(http.clone(), e, k)) as Arc<dyn pam_geo::providers::WebSearchProvider>);
     Travel {
         gazetteer,
+        web_search,
         geocoding: Arc::new(Geocoding::new(geocoder, gazetteer)),
         routing: Arc::new(Routing::new(router, AverageSpeed::default())),
         weather,

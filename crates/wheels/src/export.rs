@@ -4,7 +4,7 @@ use pam_kernel::DomainError;
 use pam_kernel::export::{OwnedTable, Sections, owned};
 use uuid::Uuid;
 
-use crate::WheelsState;
+use crate::{WheelsState, fuel, maintenance, places, trips, vehicles};
 
 pub const TABLES: &[OwnedTable] = &[
     owned("vehicles", "vehicles"),
@@ -16,6 +16,10 @@ pub const TABLES: &[OwnedTable] = &[
 
 pub async fn export(state: &WheelsState, user_id: Uuid) -> Result<Sections, DomainError> {
     let mut out = Sections::new();
-    let _ = (state, user_id);
+    out.add("trips", trips::all(state, user_id).await?)?;
+    out.add("vehicles", vehicles::all(state, user_id).await?)?;
+    out.add("fuel_log", fuel::all(state, user_id).await?)?;
+    out.add("maintenance", maintenance::all(state, user_id).await?)?;
+    out.add("favorite_places", places::all(state, user_id).await?)?;
     Ok(out)
 }

@@ -8,8 +8,19 @@
 
 pub mod export;
 pub mod fuel;
+pub mod lookup;
+pub mod maintenance;
+pub mod outside;
+pub mod places;
+pub mod routes_outside;
+pub mod routes_trips;
+pub mod routes_vehicles;
+pub mod seasons;
 pub mod tools;
+pub mod tools_travel;
+pub mod tools_vehicles;
 pub mod travel;
+pub mod trips;
 pub mod units;
 pub mod vehicles;
 
@@ -35,5 +46,5 @@ where
     WheelsState: FromRef<S>,
     Authn: FromRef<S>,
 {
-    OpenApiRouter::new()
+    OpenApiRouter::new().merge(routes_trips::router()).merge(routes_outside::router()).merge(routes_vehicles::router())
 }

@@ -2,9 +2,10 @@
 
 use pam_kernel::Tool;
 
-use crate::WheelsState;
+use crate::{WheelsState, tools_travel, tools_vehicles};
 
 pub fn tools(state: &WheelsState) -> Vec<Tool> {
-    let _ = state;
-    Vec::new()
+    let mut tools = tools_travel::tools(state);
+    tools.extend(tools_vehicles::tools(state));
+    tools
 }

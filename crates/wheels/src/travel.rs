@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use pam_geo::providers::{CampgroundProvider, FuelPriceProvider, WeatherProvider};
+use pam_geo::providers::{CampgroundProvider, FuelPriceProvider, WeatherProvider, WebSearchProvider};
 use pam_geo::{AverageSpeed, Gazetteer, Geocoding, ProviderError, Routing};
 use pam_kernel::DomainError;
 
@@ -17,6 +17,8 @@ pub struct Travel {
     pub weather: Option<Arc<dyn WeatherProvider>>,
     pub fuel_prices: Option<Arc<dyn FuelPriceProvider>>,
     pub campgrounds: Option<Arc<dyn CampgroundProvider>>,
+    /// For attractions near a place (no offline stand-in).
+    pub web_search: Option<Arc<dyn WebSearchProvider>>,
 }
 
 impl Travel {
@@ -30,6 +32,7 @@ impl Travel {
             weather: None,
             fuel_prices: None,
             campgrounds: None,
+            web_search: None,
         }
     }
 }

@@ -166,12 +166,165 @@ fn describe(name: &str, data: &Value, said: Option<&pam_nlu::Understanding>, tod
             let parts: Vec<String> = list.iter().take(3).map(|o| str_of(o, "detail").to_string()).collect();
             format!("{} Potential saving: {}.", parts.join(" "), money(&data["total_potential_savings"], currency))
         }
+        "plan_trip" => {
+            let route = &data["route"];
+            let stops = data["stops"].as_array().map(|s| s.len()).unwrap_or(0);
+            let mut text = format!(
+                "Planned {}: {}, about {} of driving{}",
+                str_of(data, "title"),
+                distance(&route["distance"]),
+                duration(&route["duration_minutes"]),
+                if stops > 0 {
+                    format!(" with {stops} stop{}", if stops == 1 { "" } else { "s" })
+                } else {
+                    String::new()
+                }
+            );
+            text.push_str(&format!(". {}", fuel_sentence(&route["fuel"])));
+            if route["source"] == "estimate" {
+                text.push_str(" Distances are estimates (no routing service), so allow a little extra.");
+            }
+            if data["over_budget"] == true {
+                text.push_str(&format!(
+                    " That is over your budget of {}.",
+                    money(&data["budget"], str_of(&route["fuel"], "currency"))
+                ));
+            }
+            text.push_str(" It's saved in your trips and on the map.");
+            text
+        }
+        "estimate_travel_time" => {
+            let places: Vec<&str> = data["places"]
+                .as_array()
+                .map(|p| p.iter().filter_map(|x| x["name"].as_str()).collect())
+                .unwrap_or_default();
+            format!(
+                "{} is {} — about {} of driving{}.",
+                places.join(" to "),
+                distance(&data["distance"]),
+                duration(&data["duration_minutes"]),
+                if data["source"] == "estimate" { " (an estimate; no routing service)" } else { "" }
+            )
+        }
+        "calculate_gas_cost" => format!("For {}: {}", distance(&data["distance"]), fuel_sentence(&data["fuel"])),
+        "get_weather_forecast" => {
+            let place = data["location"]["name"].as_str().unwrap_or("there");
+            let days = data["days"].as_array().cloned().unwrap_or_default();
+            let parts: Vec<String> = days
+                .iter()
+                .take(3)
+                .map(|d| {
+                    format!(
+                        "{}: {}, {}–{}°C{}",
+                        day(&d["date"], today).unwrap_or_default(),
+                        str_of(d, "description").to_lowercase(),
+                        d["temperature_min_c"].as_f64().map(|t| format!("{t:.0}")).unwrap_or("?".into()),
+                        d["temperature_max_c"].as_f64().map(|t| format!("{t:.0}")).unwrap_or("?".into()),
+                        d["precipitation_probability_percent"]
+                            .as_f64()
+                            .map(|p| format!(", {p:.0}% chance of rain"))
+                            .unwrap_or_default()
+                    )
+                })
+                .collect();
+            if parts.is_empty() {
+                format!("No forecast came back for {place}.")
+            } else {
+                format!("Weather for {place} — {}.", parts.join("; "))
+            }
+        }
+        "add_fuel_entry" => {
+            let unit = if data["unit"] == "gallons" { "gal" } else { "L" };
+            let mut s = format!(
+                "Logged a fill-up: {} {unit} at {}/{unit}, {}",
+                data["volume"].as_f64().map(|v| format!("{v:.1}")).unwrap_or_default(),
+                money(&data["price_per_unit"], currency),
+                money(&data["total"], currency)
+            );
+            if let Some(d) = day(&data["date"], today) {
+                s.push_str(&format!(", dated {d}"));
+            }
+            if let Some(odo) = data["odometer"].as_f64() {
+                s.push_str(&format!(", odometer {odo:.0} {}", str_of(data, "odometer_unit")));
+            }
+            s.push('.');
+            s
+        }
+        "get_maintenance_schedule" => {
+            let task = |i: &Value| str_of(i, "task").to_string();
+            let overdue: Vec<String> =
+                data["overdue"].as_array().map(|l| l.iter().map(task).collect()).unwrap_or_default();
+            let upcoming: Vec<String> = data["upcoming"]
+                .as_array()
+                .map(|l| {
+                    l.iter()
+                        .map(|i| match i["days_until_due"].as_i64() {
+                            Some(d) => format!("{} (in {d} days)", task(i)),
+                            None => task(i),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            match (overdue.is_empty(), upcoming.is_empty()) {
+                (true, true) => "Nothing is overdue or due in the next 30 days.".into(),
+                _ => {
+                    let mut parts = Vec::new();
+                    if !overdue.is_empty() {
+                        parts.push(format!("Overdue: {}", overdue.join(", ")));
+                    }
+                    if !upcoming.is_empty() {
+                        parts.push(format!("Coming up: {}", upcoming.join(", ")));
+                    }
+                    format!("{}.", parts.join(". "))
+                }
+            }
+        }
         "set_timer_or_alarm" => {
             format!("Timer set{}.", data["label"].as_str().map(|l| format!(" for {l}")).unwrap_or_default())
         }
         "create_post" => "I've drafted that post; it stays a draft until you publish it.".into(),
         _ => format!("Done: {}.", name.replace('_', " ")),
     }
+}
+
+fn distance(v: &Value) -> String {
+    match (v["value"].as_f64(), v["unit"].as_str()) {
+        (Some(n), Some(u)) => format!("{n:.0} {u}"),
+        _ => "that distance".into(),
+    }
+}
+
+/// "10 h 53 min".
+fn duration(minutes: &Value) -> String {
+    let m = minutes.as_f64().unwrap_or(0.0).round() as i64;
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// "about 131 L of fuel, costing $261.06 (15 L/100km, a typical default; $2.000/L, a default price)".
+fn fuel_sentence(fuel: &Value) -> String {
+    let currency = str_of(fuel, "currency");
+    let said = |source: &str| match source {
+        "default" => "a typical default",
+        "learned" => "learned from your fill-ups",
+        "vehicle" => "your vehicle's figure",
+        "given" => "as you said",
+        "last_fill" => "your last fill-up",
+        _ => "from the price service",
+    };
+    format!(
+        "Fuel: about {} costing about {} ({} {}, {}; {}/L, {}).",
+        distance(&fuel["volume"]),
+        money(&fuel["cost"], currency),
+        fuel["consumption"]["value"],
+        str_of(&fuel["consumption"], "unit"),
+        said(str_of(&fuel["consumption_l_per_100km"], "source")),
+        money(&fuel["price_per_litre"]["value"], currency),
+        said(str_of(&fuel["price_per_litre"], "source"))
+    )
 }
 
 /// The reply to the latest round of tool results.

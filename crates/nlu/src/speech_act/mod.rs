@@ -113,10 +113,8 @@ impl SpeechAct {
                 && second == "we"
                 && matches!(text.norm(2), "budget" | "set" | "add" | "plan" | "log" | "put" | "schedule" | "book" | "change" | "record"));
         let clause_opens_question = parts.iter().any(|(s, _)| WH.contains(&text.norm(*s)));
-        let asks = text.has("?")
-            || clause_opens_question
-            || (AUX.contains(&first) && !polite_request)
-            || first == "any";
+        let asks =
+            text.has("?") || clause_opens_question || (AUX.contains(&first) && !polite_request) || first == "any";
         let question = asks && !polite_request;
         let how_to = text.has_phrase("how do i")
             || text.has_phrase("how do you")

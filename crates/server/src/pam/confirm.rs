@@ -165,7 +165,7 @@ async fn run_once(
             (stored, outcome)
         }
         None => {
-            let ctx = super::registry::tool_context(state, user_id, Some(id), None).await?;
+            let ctx = super::registry::tool_context(state, user_id, Some(id), None, None).await?;
             let execution = super::registry::Execution {
                 conversation_id,
                 turn_id: id,

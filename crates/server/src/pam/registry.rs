@@ -109,12 +109,13 @@ pub async fn tool_context(
     user_id: Uuid,
     turn_id: Option<Uuid>,
     zone: Option<chrono_tz::Tz>,
+    position: Option<(f64, f64)>,
 ) -> Result<ToolContext, pam_kernel::DomainError> {
     let mut locale: Locale = pam_profiles::service::locale(&state.domains.profiles, user_id).await?;
     if let Some(tz) = zone {
         locale.tz = tz;
     }
-    Ok(ToolContext { db: state.db.clone(), user_id, turn_id, locale, clock: Clock::system() })
+    Ok(ToolContext { db: state.db.clone(), user_id, turn_id, locale, clock: Clock::system(), position })
 }
 
 /// Runs a tool as the user and records the execution (the turn path and the REST route alike). Returns

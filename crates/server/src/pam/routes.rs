@@ -202,7 +202,7 @@ async fn execute_tool(
             ToolError::InvalidArguments(fields) => AppError::Validation(fields),
             ToolError::Failed(m) => AppError::invalid(&["body"], m),
         })?;
-        let ctx = super::registry::tool_context(&state, user.id, None, None).await?;
+        let ctx = super::registry::tool_context(&state, user.id, None, None, None).await?;
         let proposal = super::confirm::propose(&state, &ctx, None, tool, &arguments).await?;
         return Ok(Json(
             json!({"success": false, "confirmation_required": true, "confirmation_id": proposal["confirmation_id"],
@@ -216,7 +216,7 @@ async fn execute_tool(
         name: tool.name,
         input: &arguments,
     };
-    let ctx = super::registry::tool_context(&state, user.id, Some(execution.turn_id), None).await?;
+    let ctx = super::registry::tool_context(&state, user.id, Some(execution.turn_id), None, None).await?;
     let (_, _, outcome) = super::registry::run_recorded(&state, &ctx, tool, &execution).await;
     match outcome {
         Ok(out) => {

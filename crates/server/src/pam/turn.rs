@@ -222,7 +222,9 @@ impl Turn<'_> {
         let chain =
             if matches!(allowance, super::spend::Allowance::Capped(_)) { &state.pam.offline } else { &state.pam.chain };
         let history = store::history(&state.db, self.conversation_id, 40).await?;
-        let ctx = super::registry::tool_context(state, user.id, Some(turn_id), Some(self.tz)).await?;
+        // A precise position from the chat context is "here" for the travel tools; an IP guess is not.
+        let position = input.context.location.as_ref().filter(|l| !l.approximate).and_then(|l| l.lat.zip(l.lng));
+        let ctx = super::registry::tool_context(state, user.id, Some(turn_id), Some(self.tz), position).await?;
         let toolbox = TurnToolbox::new(state.clone(), ctx, Some(self.conversation_id), turn_id);
         let budgets = pam_wins::budgets::all(&state.domains.wins, user.id).await?;
         let budget_lines: Vec<String> =

@@ -17,5 +17,7 @@ mod pam_guards;
 mod pam_ws;
 mod profiles;
 mod reliability;
+mod wheels_trips;
+mod wheels_vehicles;
 mod wins;
 mod wins_reports;

@@ -291,6 +291,7 @@ async fn tools_call_the_same_services(backend: Backend) {
         turn_id: None,
         locale: Locale { tz: chrono_tz::Australia::Brisbane, ..Locale::default() },
         clock: Clock::system(),
+        position: None,
     };
 
     let create = tool("create_expense");

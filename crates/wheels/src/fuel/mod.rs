@@ -1,11 +1,24 @@
 //! The fuel log: fill-ups (any two of volume, price per unit and total give the third), fuel use
-//! between full fills, and spending per period.
+//! between full fills, and spending per period. Stored in litres, thousandths per litre and cents;
+//! shown in the user's units.
+
+pub mod amounts;
+mod consumption;
+mod entry;
+mod query;
+mod stats;
 
 use pam_kernel::DomainError;
 use pam_store::with_db;
 use uuid::Uuid;
 
 use crate::WheelsState;
+
+pub use consumption::{Interval, full_to_full, learned_l_per_100km, relearn};
+pub(crate) use entry::MAX_ODOMETER_KM;
+pub use entry::{FuelEntry, FuelEntryUpdate, NewFuelEntry, create, create_in, delete, get, update};
+pub use query::{FuelFilter, FuelList, all, list};
+pub use stats::{FuelStats, FuelStatsQuery, StatsPeriod, stats, stats_in};
 
 /// The price per litre of the user's latest fill-up, in thousandths of their currency (a fuel price's
 /// own precision: $1.899/L).

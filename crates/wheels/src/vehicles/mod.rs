@@ -1,43 +1,309 @@
-//! Vehicles: one primary per user; fuel use stored in L/100 km (stated, and learned from full fills).
+//! Vehicles: one primary per user; fuel use stored in L/100 km (stated, and learned from full fills),
+//! shown in the user's units.
 
-use pam_kernel::DomainError;
+mod checks;
+mod planning;
+mod write;
+
+use chrono::{DateTime, Utc};
+use pam_kernel::{DomainError, ListMeta, Page, Patch, Units};
 use pam_store::with_db;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::WheelsState;
+use crate::units::{ConsumptionUnit, Shown, show_consumption};
 
-/// The fuel use to plan with for a vehicle (the user's primary one when `vehicle_id` is None): what
-/// full fills taught us, else what the user stated. None when there is no such vehicle or no figure.
-pub async fn planning_consumption(
-    state: &WheelsState,
+pub use planning::{PlanningVehicle, planning_consumption};
+pub use write::{create, delete, update};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum VehicleType {
+    Motorhome,
+    /// A caravan and the vehicle towing it.
+    CaravanTow,
+    Campervan,
+    FifthWheel,
+    Truck,
+    Car,
+    #[default]
+    Other,
+}
+
+impl VehicleType {
+    fn as_str(self) -> &'static str {
+        match self {
+            VehicleType::Motorhome => "motorhome",
+            VehicleType::CaravanTow => "caravan_tow",
+            VehicleType::Campervan => "campervan",
+            VehicleType::FifthWheel => "fifth_wheel",
+            VehicleType::Truck => "truck",
+            VehicleType::Car => "car",
+            VehicleType::Other => "other",
+        }
+    }
+
+    fn from_db(stored: &str) -> VehicleType {
+        [
+            VehicleType::Motorhome,
+            VehicleType::CaravanTow,
+            VehicleType::Campervan,
+            VehicleType::FifthWheel,
+            VehicleType::Truck,
+            VehicleType::Car,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == stored)
+        .unwrap_or(VehicleType::Other)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FuelType {
+    Diesel,
+    #[serde(alias = "gasoline", alias = "unleaded")]
+    Petrol,
+    #[serde(alias = "autogas")]
+    Lpg,
+    Electric,
+    #[default]
+    Other,
+}
+
+impl FuelType {
+    fn as_str(self) -> &'static str {
+        match self {
+            FuelType::Diesel => "diesel",
+            FuelType::Petrol => "petrol",
+            FuelType::Lpg => "lpg",
+            FuelType::Electric => "electric",
+            FuelType::Other => "other",
+        }
+    }
+
+    fn from_db(stored: &str) -> FuelType {
+        [FuelType::Diesel, FuelType::Petrol, FuelType::Lpg, FuelType::Electric]
+            .into_iter()
+            .find(|t| t.as_str() == stored)
+            .unwrap_or(FuelType::Other)
+    }
+}
+
+/// A new vehicle. Fuel use may be given as `consumption` in `consumption_unit` (L/100km unless said),
+/// or as `consumption_l_per_100km` or `consumption_mpg` (US gallons) — one of them.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewVehicle {
+    /// What the user calls it; made from year, make and model when left out.
+    #[schema(example = "The Jayco")]
+    pub name: Option<String>,
+    pub make: Option<String>,
+    pub model: Option<String>,
+    pub year: Option<i32>,
+    /// `other` when left out.
+    #[serde(default)]
+    pub vehicle_type: VehicleType,
+    /// `other` when left out.
+    #[serde(default)]
+    pub fuel_type: FuelType,
+    pub length_m: Option<f64>,
+    pub height_m: Option<f64>,
+    pub weight_kg: Option<f64>,
+    #[schema(example = 14.5)]
+    pub consumption: Option<f64>,
+    pub consumption_unit: Option<ConsumptionUnit>,
+    pub consumption_l_per_100km: Option<f64>,
+    pub consumption_mpg: Option<f64>,
+    /// Make this the primary vehicle (the user's first vehicle is primary whatever this says).
+    pub is_primary: Option<bool>,
+}
+
+/// Partial update: fields present replace, `null` clears an optional one. `is_primary: true` moves the
+/// flag here; `false` on the primary hands it to the newest other vehicle (the only vehicle stays primary).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct VehicleUpdate {
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub name: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub make: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub model: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub year: Patch<i32>,
+    pub vehicle_type: Option<VehicleType>,
+    pub fuel_type: Option<FuelType>,
+    #[serde(default)]
+    #[schema(value_type = Option<f64>)]
+    pub length_m: Patch<f64>,
+    #[serde(default)]
+    #[schema(value_type = Option<f64>)]
+    pub height_m: Patch<f64>,
+    #[serde(default)]
+    #[schema(value_type = Option<f64>)]
+    pub weight_kg: Patch<f64>,
+    #[serde(default)]
+    #[schema(value_type = Option<f64>)]
+    pub consumption: Patch<f64>,
+    pub consumption_unit: Option<ConsumptionUnit>,
+    #[serde(default)]
+    #[schema(value_type = Option<f64>)]
+    pub consumption_l_per_100km: Patch<f64>,
+    #[serde(default)]
+    #[schema(value_type = Option<f64>)]
+    pub consumption_mpg: Patch<f64>,
+    pub is_primary: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Vehicle {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub make: Option<String>,
+    pub model: Option<String>,
+    pub year: Option<i32>,
+    pub vehicle_type: VehicleType,
+    pub fuel_type: FuelType,
+    pub length_m: Option<f64>,
+    pub height_m: Option<f64>,
+    pub weight_kg: Option<f64>,
+    /// The fuel use the user stated, in L/100 km.
+    pub consumption_l_per_100km: Option<f64>,
+    /// The fuel use measured between full fills in the fuel log, in L/100 km.
+    pub learned_l_per_100km: Option<f64>,
+    /// The stated figure in the user's units (mpg for imperial).
+    pub consumption_display: Option<Shown>,
+    /// The learned figure in the user's units.
+    pub learned_consumption_display: Option<Shown>,
+    pub is_primary: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VehicleList {
+    pub vehicles: Vec<Vehicle>,
+    #[serde(flatten)]
+    pub meta: ListMeta,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct VehicleRow {
+    id: Uuid,
     user_id: Uuid,
-    vehicle_id: Option<Uuid>,
-) -> Result<Option<PlanningVehicle>, DomainError> {
-    let row: Option<(Uuid, String, Option<f64>, Option<f64>)> = with_db!(&state.db, |pool| {
-        sqlx::query_as(
-            "SELECT id, name, learned_l_per_100km, consumption_l_per_100km FROM vehicles \
-             WHERE user_id = $1 AND (($2 IS NULL AND is_primary) OR id = $2)",
-        )
-        .bind(user_id)
-        .bind(vehicle_id)
-        .fetch_optional(pool)
-        .await
-    })?;
-    match (row, vehicle_id) {
-        (None, Some(_)) => Err(DomainError::NotFound("Vehicle not found".into())),
-        (None, None) => Ok(None),
-        (Some((id, name, learned, stated)), _) => {
-            Ok(Some(PlanningVehicle { id, name, l_per_100km: learned.or(stated), learned: learned.is_some() }))
+    name: String,
+    make: Option<String>,
+    model: Option<String>,
+    year: Option<i32>,
+    vehicle_type: String,
+    fuel_type: String,
+    length_m: Option<f64>,
+    height_m: Option<f64>,
+    weight_kg: Option<f64>,
+    consumption_l_per_100km: Option<f64>,
+    learned_l_per_100km: Option<f64>,
+    is_primary: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl VehicleRow {
+    fn shown(self, units: Units) -> Vehicle {
+        Vehicle {
+            id: self.id,
+            user_id: self.user_id,
+            name: self.name,
+            make: self.make,
+            model: self.model,
+            year: self.year,
+            vehicle_type: VehicleType::from_db(&self.vehicle_type),
+            fuel_type: FuelType::from_db(&self.fuel_type),
+            length_m: self.length_m,
+            height_m: self.height_m,
+            weight_kg: self.weight_kg,
+            consumption_l_per_100km: self.consumption_l_per_100km,
+            learned_l_per_100km: self.learned_l_per_100km,
+            consumption_display: self.consumption_l_per_100km.map(|c| show_consumption(c, units)),
+            learned_consumption_display: self.learned_l_per_100km.map(|c| show_consumption(c, units)),
+            is_primary: self.is_primary,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
         }
     }
 }
 
-/// A vehicle as a plan uses it.
-#[derive(Clone, Debug)]
-pub struct PlanningVehicle {
-    pub id: Uuid,
-    pub name: String,
-    pub l_per_100km: Option<f64>,
-    /// The figure comes from the fuel log rather than the user's own statement.
-    pub learned: bool,
+async fn get_row(state: &WheelsState, user_id: Uuid, id: Uuid) -> Result<VehicleRow, DomainError> {
+    let row: Option<VehicleRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as("SELECT * FROM vehicles WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    row.ok_or_else(|| DomainError::not_found("Vehicle"))
+}
+
+pub async fn get(state: &WheelsState, user_id: Uuid, id: Uuid) -> Result<Vehicle, DomainError> {
+    let row = get_row(state, user_id, id).await?;
+    Ok(row.shown(state.locales.of(user_id).await?.units))
+}
+
+/// The user's vehicles, the primary first, then newest first.
+pub async fn list(state: &WheelsState, user_id: Uuid, page: Page) -> Result<VehicleList, DomainError> {
+    let units = state.locales.of(user_id).await?.units;
+    let (rows, total): (Vec<VehicleRow>, i64) = with_db!(&state.db, |pool| {
+        let rows = sqlx::query_as(
+            "SELECT * FROM vehicles WHERE user_id = $1 ORDER BY is_primary DESC, created_at DESC, id DESC \
+             LIMIT $2 OFFSET $3",
+        )
+        .bind(user_id)
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(pool)
+        .await?;
+        let total = sqlx::query_scalar("SELECT count(*) FROM vehicles WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_one(pool)
+            .await?;
+        Ok::<_, sqlx::Error>((rows, total))
+    })?;
+    Ok(VehicleList { vehicles: rows.into_iter().map(|r| r.shown(units)).collect(), meta: page.meta(total) })
+}
+
+/// Every vehicle of a user, oldest first (the account export).
+pub async fn all(state: &WheelsState, user_id: Uuid) -> Result<Vec<Vehicle>, DomainError> {
+    let units = state.locales.of(user_id).await?.units;
+    let rows: Vec<VehicleRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as("SELECT * FROM vehicles WHERE user_id = $1 ORDER BY created_at, id")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(rows.into_iter().map(|r| r.shown(units)).collect())
+}
+
+/// The vehicle a fill-up or a service belongs to: the one named (which must be the user's: another
+/// user's is "not found"), else the user's primary vehicle, else none.
+pub async fn owned_or_primary(
+    state: &WheelsState,
+    user_id: Uuid,
+    vehicle_id: Option<Uuid>,
+) -> Result<Option<Uuid>, DomainError> {
+    let found: Option<Uuid> = with_db!(&state.db, |pool| {
+        sqlx::query_scalar("SELECT id FROM vehicles WHERE user_id = $1 AND (($2 IS NULL AND is_primary) OR id = $2)")
+            .bind(user_id)
+            .bind(vehicle_id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    match (found, vehicle_id) {
+        (None, Some(_)) => Err(DomainError::not_found("Vehicle")),
+        (found, _) => Ok(found),
+    }
 }
