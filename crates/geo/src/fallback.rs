@@ -39,11 +39,16 @@ impl Geocoding {
     }
 
     /// Places matching `query`. Never fails: any provider error (timeout, 429, 5xx, bad body) is
-    /// logged and the gazetteer answers instead. A provider that answers "nothing found" is believed.
+    /// logged and the gazetteer answers instead; so does it when the provider finds nothing (it
+    /// forgives misspellings and offers suggestions).
     pub async fn geocode(&self, query: &str) -> Geocoded {
         if let Some(provider) = &self.provider {
             match provider.geocode(query).await {
-                Ok(places) => return Geocoded { source: Source::Nominatim, places, suggestions: Vec::new() },
+                Ok(places) if !places.is_empty() => {
+                    return Geocoded { source: Source::Nominatim, places, suggestions: Vec::new() };
+                }
+                // Nothing found by the service: the gazetteer forgives small misspellings and suggests.
+                Ok(_) => return self.gazetteer_answer(query),
                 Err(error) => tracing::warn!(%error, "geocoder failed; answering from the gazetteer"),
             }
         }

@@ -72,7 +72,11 @@ pub fn for_tool(tool: &str, slots: &Slots, a: &Analysis) -> Value {
             if let Some(u) = slots.get("volume_unit").and_then(Value::as_str) {
                 out.insert("volume_unit".into(), json!(if u == "gal" { "gallons" } else { "litres" }));
             }
-            out.insert("filled_to_top".into(), json!(!a.text.has_any(&["top", "topped", "jerry", "cans", "half"])));
+            // "filled it to the top" is a full fill; "topped up", "top up", jerry cans and half a tank are not.
+            let partial = a.text.has_phrase("top up")
+                || a.text.has_phrase("topped up")
+                || a.text.has_any(&["topup", "jerry", "cans", "half"]);
+            out.insert("filled_to_top".into(), json!(!partial));
         }
         "create_calendar_event" => {
             copy(slots, &mut out, &["title"]);

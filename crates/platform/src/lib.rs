@@ -6,5 +6,6 @@
 
 pub mod cache;
 pub mod jobs;
+pub mod outbox;
 pub mod push;
 pub mod rate_limit;

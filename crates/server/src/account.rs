@@ -25,6 +25,7 @@ pub fn server_tables() -> impl Iterator<Item = &'static OwnedTable> {
         owned("users", "account"),
         owned("refresh_tokens", "sessions"),
         owned("idempotency_keys", "idempotency_keys"),
+        owned("push_outbox", "notifications"),
     ];
     ACCOUNT.iter().chain(crate::pam::export::TABLES)
 }
@@ -104,6 +105,7 @@ pub async fn export(db: &Db, domains: &DomainStates, user_id: Uuid) -> Result<Ac
             })
             .collect::<Vec<_>>(),
     )?;
+    sections.add("notifications", pam_platform::outbox::all(db, user_id).await?)?;
     let mut sections = sections.into_map();
     for domain in DOMAINS {
         sections.extend((domain.export)(domains, user_id).await?.into_map());

@@ -22,7 +22,8 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(health::router())
         .merge(auth::routes::router())
         .merge(account::router())
-        .merge(pam::routes::router());
+        .merge(pam::routes::router())
+        .merge(crate::jobs::routes::router());
     DOMAINS.iter().fold(server, |api, domain| api.merge((domain.router)()))
 }
 
@@ -102,6 +103,15 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = service(state.clone());
     let pam = state.pam.clone();
+    // Background work stops when serving stops: pushes first (no socket left to send to), then jobs,
+    // which hand unfinished claims back to the queue.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let until = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let delivery = tokio::spawn(crate::pam::deliver::run(state.clone(), until(stop_rx.clone())));
+    let runner =
+        state.config.jobs_in_process.then(|| tokio::spawn(crate::jobs::runner(&state).run(until(stop_rx.clone()))));
     // The offline brain's model is trained from its corpus once per process: do it now, off the async
     // threads, so the first message is not the one that waits for it.
     tokio::task::spawn_blocking(pam_brain::offline::warm_up);
@@ -117,7 +127,17 @@ pub async fn serve(
     if tokio::time::timeout(SHUTDOWN_GRACE, state.tasks.wait()).await.is_err() {
         tracing::warn!(running = state.tasks.len(), "work still running at shutdown; its claims will be taken over");
     }
+    let _ = stop_tx.send(true);
+    let _ = delivery.await;
+    if let Some(runner) = runner {
+        let _ = runner.await;
+    }
     Ok(())
+}
+
+/// Runs the background jobs without serving HTTP (`pam-backend worker`), until `shutdown` resolves.
+pub async fn work(state: AppState, shutdown: impl Future<Output = ()> + Send) {
+    crate::jobs::runner(&state).run(shutdown).await;
 }
 
 /// How long shutdown waits for detached work (a turn's deadline is 25 s).

@@ -4,6 +4,7 @@
 //! `AppState::new`, handed out by a `FromRef` impl), and one entry in [`DOMAINS`].
 
 use futures::future::BoxFuture;
+use pam_calendar::CalendarState;
 use pam_kernel::export::{OwnedTable, Sections};
 use pam_kernel::{DomainError, Tool};
 use pam_profiles::ProfilesState;
@@ -20,6 +21,7 @@ pub struct DomainStates {
     pub profiles: ProfilesState,
     pub wins: WinsState,
     pub wheels: WheelsState,
+    pub calendar: CalendarState,
 }
 
 type Export = for<'a> fn(&'a DomainStates, Uuid) -> BoxFuture<'a, Result<Sections, DomainError>>;
@@ -57,7 +59,19 @@ pub const DOMAINS: &[Domain] = &[
         export: export_wheels,
         deleted: |_, _| Box::pin(async {}),
     },
+    Domain {
+        tables: pam_calendar::export::TABLES,
+        router: pam_calendar::router::<AppState>,
+        tools: |d| pam_calendar::tools::tools(&d.calendar),
+        export: export_calendar,
+        // Its pushes go with the account's rows (push_outbox cascades from users).
+        deleted: |_, _| Box::pin(async {}),
+    },
 ];
+
+fn export_calendar(d: &DomainStates, user_id: Uuid) -> BoxFuture<'_, Result<Sections, DomainError>> {
+    Box::pin(pam_calendar::export::export(&d.calendar, user_id))
+}
 
 fn export_wheels(d: &DomainStates, user_id: Uuid) -> BoxFuture<'_, Result<Sections, DomainError>> {
     Box::pin(pam_wheels::export::export(&d.wheels, user_id))

@@ -11,6 +11,7 @@ pub mod config;
 pub mod domains;
 pub mod health;
 pub mod http;
+pub mod jobs;
 pub mod pam;
 pub mod state;
 pub mod travel;

@@ -1,4 +1,4 @@
-//! `pam-backend`: serve (default), migrate, openapi.
+//! `pam-backend`: serve (default), worker, migrate, openapi, chat, admin.
 
 use std::time::Instant;
 
@@ -17,6 +17,9 @@ struct Cli {
 enum Command {
     /// Serve the HTTP and WebSocket API (the default). Configuration comes from the environment and .env.
     Serve,
+    /// Run the background jobs (reminders, alerts, cleanup) without serving HTTP; run `serve` with
+    /// JOBS_IN_PROCESS=false beside it when workers run apart.
+    Worker,
     /// Apply database migrations and exit.
     Migrate,
     /// Print the OpenAPI 3.1 document as JSON and exit.
@@ -119,6 +122,13 @@ async fn run(command: Command, config: &mut Config, started: Instant) -> anyhow:
             );
             app::serve(listener, state, app::shutdown_signal()).await?;
             tracing::info!("stopped");
+            Ok(())
+        }
+        Command::Worker => {
+            let state = app::build_state(config.clone()).await?;
+            tracing::info!("worker: running background jobs (no HTTP)");
+            app::work(state, app::shutdown_signal()).await;
+            tracing::info!("worker stopped");
             Ok(())
         }
         Command::Admin { action, account } => {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::extract::FromRef;
+use pam_calendar::CalendarState;
 use pam_kernel::Locales;
 use pam_platform::cache::{Cache, Invalidations, LocalInvalidations};
 use pam_platform::push::{LocalPushBus, PushBus};
@@ -76,8 +77,9 @@ impl AppState {
             locales: Locales::new(Arc::new(profiles.clone())),
             travel: crate::travel::build(&config, &http),
         };
+        let calendar = CalendarState { db: db.clone(), locales: Locales::new(Arc::new(profiles.clone())) };
         let cors = CorsPolicy::new(&config);
-        let domains = DomainStates { profiles, wins, wheels };
+        let domains = DomainStates { profiles, wins, wheels, calendar };
         let pam = Arc::new(crate::pam::Pam::new(&config, &http, &domains)?);
         let pushes: Arc<dyn PushBus> = Arc::new(LocalPushBus::default());
         pushes.attach(pam.hub.clone());
@@ -100,6 +102,12 @@ impl AppState {
 impl FromRef<AppState> for Authn {
     fn from_ref(state: &AppState) -> Authn {
         Authn(state.auth.clone())
+    }
+}
+
+impl FromRef<AppState> for CalendarState {
+    fn from_ref(state: &AppState) -> CalendarState {
+        state.domains.calendar.clone()
     }
 }
 

@@ -1,6 +1,8 @@
 //! The travel services the wheels domain uses, built from the configuration: each outside service
-//! whose base URL (and key, where it needs one) is set, else the offline stand-in (gazetteer,
-//! estimate) or none at all (weather without a URL, fuel prices, campgrounds: those answer 503).
+//! whose base URL (and key, where it needs one: checked when the configuration is read) is set, else
+//! the offline stand-in (gazetteer, estimate) or none at all (fuel prices, attractions: 503). Weather
+//! always has a URL (Open-Meteo's public API by default); with no network it answers 503 after its
+//! timeout.
 
 use std::sync::Arc;
 use std::time::Duration;

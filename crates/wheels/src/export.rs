@@ -10,8 +10,8 @@ pub const TABLES: &[OwnedTable] = &[
     owned("vehicles", "vehicles"),
     owned("fuel_log", "fuel_log"),
     owned("maintenance_records", "maintenance"),
-    owned("trips", "trips"),
-    owned("favorite_places", "favorite_places"),
+    owned("user_trips", "trips"),
+    owned("favorite_locations", "favorites"),
 ];
 
 pub async fn export(state: &WheelsState, user_id: Uuid) -> Result<Sections, DomainError> {
@@ -20,6 +20,6 @@ pub async fn export(state: &WheelsState, user_id: Uuid) -> Result<Sections, Doma
     out.add("vehicles", vehicles::all(state, user_id).await?)?;
     out.add("fuel_log", fuel::all(state, user_id).await?)?;
     out.add("maintenance", maintenance::all(state, user_id).await?)?;
-    out.add("favorite_places", places::all(state, user_id).await?)?;
+    out.add("favorites", places::all(state, user_id).await?)?;
     Ok(out)
 }

@@ -116,10 +116,20 @@ async fn list_campgrounds(
     responses((status = 201, body = CampgroundEntry), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
 async fn add_campground(
     State(state): State<WheelsState>,
-    _admin: AdminUser,
+    admin: AdminUser,
     Json(body): Json<NewCampground>,
 ) -> Result<(StatusCode, Json<CampgroundEntry>), AppError> {
-    Ok((StatusCode::CREATED, Json(outside::add_campground(&state, body).await?)))
+    let added = outside::add_campground(&state, body).await?;
+    let target = Some(("campground", added.id.clone()));
+    pam_kernel::audit::record(
+        &state.db,
+        Some(admin.0.id),
+        "campground.add",
+        target,
+        serde_json::json!({"name": added.name}),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(added)))
 }
 
 /// Remove a campground from the list (admins only).
@@ -127,9 +137,17 @@ async fn add_campground(
     responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn delete_campground(
     State(state): State<WheelsState>,
-    _admin: AdminUser,
+    admin: AdminUser,
     Path(id): Path<Uuid>,
 ) -> Result<StatusCode, AppError> {
     outside::delete_campground(&state, id).await?;
+    pam_kernel::audit::record(
+        &state.db,
+        Some(admin.0.id),
+        "campground.delete",
+        Some(("campground", id.to_string())),
+        serde_json::json!({}),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -157,9 +157,13 @@ pub fn tools(state: &WheelsState) -> Vec<Tool> {
                     plan::plan(&state, ctx.user_id, &RouteRequest { optimize_stops: false, ..input.clone() }).await?;
                 let after = plan::plan(&state, ctx.user_id, &RouteRequest { optimize_stops: true, ..input }).await?;
                 let order: Vec<&str> = after.places.iter().map(|p| p.name.as_str()).collect();
-                ToolOutput::data(json!({"order": order, "distance_km_before": before.distance_km,
+                let data = json!({"order": order, "distance_km_before": before.distance_km,
                     "distance_km_after": after.distance_km, "saved_km": ((before.distance_km - after.distance_km) * 10.0).round() / 10.0,
-                    "source": after.source, "map_action": after.map_action()}))
+                    "source": after.source, "map_action": after.map_action()});
+                // The map shows the new order.
+                let mut action = UiAction::new("open_map");
+                action.metadata = Some(json!({"map_action": after.map_action()}));
+                Ok(ToolOutput { data, ui_actions: vec![action] })
             },
         ),
         Tool::with_state(
@@ -263,6 +267,12 @@ pub fn tools(state: &WheelsState) -> Vec<Tool> {
             |_state: WheelsState, ctx, input: SeasonInput| async move {
                 let month = month_of(input.month, ctx.locale.today_at(&ctx.clock))?;
                 let country = input.country.as_deref().map(str::to_uppercase).unwrap_or_else(|| "AU".into());
+                if !matches!(country.as_str(), "AU" | "US" | "CA") {
+                    return Err(DomainError::invalid(
+                        &["body", "country"],
+                        "seasonal routes are known for AU, US and CA only",
+                    ));
+                }
                 ToolOutput::data(seasons::suggest(month, &country))
             },
         ),
@@ -296,7 +306,8 @@ async fn gas_cost(state: &WheelsState, user_id: Uuid, input: GasCostInput) -> Re
             if !(d.is_finite() && d > 0.0 && d <= 50_000.0) {
                 return Err(DomainError::invalid(&["body", "distance"], "must be between 0 and 50,000"));
             }
-            (units::to_km(d, input.distance_unit.unwrap_or(DistanceUnit::Km)), None, "given".to_string())
+            let unit = input.distance_unit.unwrap_or(DistanceUnit::default_for(locale.units));
+            (units::to_km(d, unit), None, "given".to_string())
         }
         (None, Some(o), Some(d)) => {
             let req = RouteRequest {
@@ -316,17 +327,22 @@ async fn gas_cost(state: &WheelsState, user_id: Uuid, input: GasCostInput) -> Re
     };
     let l_per_100km = match input.consumption {
         Some(c) => {
-            let unit = input.consumption_unit.unwrap_or(ConsumptionUnit::LitresPer100Km);
+            let unit = input.consumption_unit.unwrap_or(ConsumptionUnit::default_for(locale.units));
             let l = units::to_l_per_100km(c, unit).filter(|l| units::CONSUMPTION_RANGE.contains(l));
             Some(l.ok_or_else(|| DomainError::invalid(&["body", "consumption"], "is not a plausible fuel use"))?)
         }
         None => None,
     };
     let price_per_litre = match input.price_per_unit {
-        Some(p) if p.is_finite() && p > 0.0 && p < 100.0 => {
-            // Per gallon when said, or when the trip is in miles and no unit was said.
-            let per_gallon = input.price_unit == Some(VolumeUnit::Gallons)
-                || (input.price_unit.is_none() && input.distance_unit == Some(DistanceUnit::Miles));
+        Some(p) if p.is_finite() && p > 0.0 && p < 10_000.0 => {
+            // Per gallon when said; when not said, as the user's units or the trip's miles suggest.
+            let per_gallon = match input.price_unit {
+                Some(unit) => unit == VolumeUnit::Gallons,
+                None => {
+                    input.distance_unit == Some(DistanceUnit::Miles)
+                        || VolumeUnit::default_for(locale.units) == VolumeUnit::Gallons
+                }
+            };
             Some(if per_gallon { p / units::LITRES_PER_US_GALLON } else { p })
         }
         Some(_) => return Err(DomainError::invalid(&["body", "price_per_unit"], "is not a plausible fuel price")),

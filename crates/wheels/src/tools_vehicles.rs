@@ -22,7 +22,7 @@ pub struct VehicleConsumptionInput {
     pub vehicle_id: Option<Uuid>,
     #[schema(example = 14.5)]
     pub consumption: f64,
-    /// `L/100km` (default) or `mpg` (US gallons).
+    /// `L/100km` or `mpg` (US gallons); the user's units when left out.
     pub consumption_unit: Option<ConsumptionUnit>,
 }
 
@@ -49,7 +49,8 @@ pub fn tools(state: &WheelsState) -> Vec<Tool> {
             "create_vehicle",
             "Add one of the user's vehicles: name (or make and model), year, vehicle_type (motorhome, caravan_tow, \
             campervan, fifth_wheel, truck, car, other), fuel_type (diesel, petrol, lpg, electric, other), size, and fuel \
-            consumption (`consumption` with `consumption_unit` L/100km or mpg). Their first vehicle is the primary one.",
+            consumption (`consumption` with `consumption_unit` L/100km or mpg; the user's units when not said). Their \
+            first vehicle is the primary one.",
             true,
             |state, ctx, input: NewVehicle| async move {
                 let v = vehicles::create(&state, ctx.user_id, input).await?;
@@ -60,7 +61,8 @@ pub fn tools(state: &WheelsState) -> Vec<Tool> {
         Tool::with_state(
             state.clone(),
             "update_vehicle_fuel_consumption",
-            "Set a vehicle's fuel consumption (the primary vehicle unless vehicle_id is given), in L/100km or mpg.",
+            "Set a vehicle's fuel consumption (the primary vehicle unless vehicle_id is given), in L/100km or mpg \
+            (consumption_unit; the user's units when not said).",
             true,
             |state, ctx, input: VehicleConsumptionInput| async move {
                 let id = vehicles::owned_or_primary(&state, ctx.user_id, input.vehicle_id)
@@ -79,14 +81,14 @@ pub fn tools(state: &WheelsState) -> Vec<Tool> {
         Tool::with_state(
             state.clone(),
             "add_fuel_entry",
-            "Log a fill-up: any two of volume, price_per_unit and total (the third is worked out), volume_unit \
-            litres or gallons, odometer (km), date (default today), filled_to_top (default true), station. Goes on the \
+            "Log a fill-up: any two of volume, price_per_unit and total (the third is worked out), unit litres or \
+            gallons, odometer (odometer_unit km or mi), date (default today), filled_to_top (default true), station. \
+            Units not given are the user's (litres and km, or US gallons and miles for imperial users). Goes on the \
             primary vehicle unless vehicle_id is given.",
             true,
             |state, ctx, input: NewFuelEntry| async move {
                 let f = fuel::create_in(&state, ctx.user_id, &ctx.locale, input).await?;
-                let unit = if f.unit == crate::units::VolumeUnit::Gallons { "gal" } else { "L" };
-                let action = reload_trips("fuel_entry", f.id, format!("{} {unit} fill-up", f.volume));
+                let action = reload_trips("fuel_entry", f.id, format!("{} {} fill-up", f.volume, f.unit.symbol()));
                 ToolOutput::changed(f, action)
             },
         ),
@@ -111,7 +113,8 @@ pub fn tools(state: &WheelsState) -> Vec<Tool> {
             state.clone(),
             "create_maintenance_record",
             "Record a service done on a vehicle: task, date (default today; not in the future), odometer reading \
-            (mileage), cost, notes, and when it is next due (next_due_date and/or next_due_mileage).",
+            (mileage, in odometer_unit km or mi; the user's units when not said), cost, notes, and when it is next \
+            due (next_due_date and/or next_due_mileage).",
             true,
             |state, ctx, input: NewMaintenance| async move {
                 let m = maintenance::create_in(&state, ctx.user_id, &ctx.locale, input).await?;

@@ -36,6 +36,87 @@ pub enum ConsumptionUnit {
     Mpg,
 }
 
+impl VolumeUnit {
+    /// The unit a volume is read in when the input does not name one: the user's own.
+    pub fn default_for(units: Units) -> VolumeUnit {
+        match units {
+            Units::Metric => VolumeUnit::Litres,
+            Units::Imperial => VolumeUnit::Gallons,
+        }
+    }
+
+    /// `L` or `gal`, as a reply writes it.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            VolumeUnit::Litres => "L",
+            VolumeUnit::Gallons => "gal",
+        }
+    }
+}
+
+impl DistanceUnit {
+    /// The unit an odometer reading or a distance is read in when the input does not name one.
+    pub fn default_for(units: Units) -> DistanceUnit {
+        match units {
+            Units::Metric => DistanceUnit::Km,
+            Units::Imperial => DistanceUnit::Miles,
+        }
+    }
+}
+
+impl ConsumptionUnit {
+    /// The unit a fuel use is read in when the input does not name one.
+    pub fn default_for(units: Units) -> ConsumptionUnit {
+        match units {
+            Units::Metric => ConsumptionUnit::LitresPer100Km,
+            Units::Imperial => ConsumptionUnit::Mpg,
+        }
+    }
+}
+
+/// An enum kept in a text column whose stored names are its wire names, each written once, here: the
+/// macro gives every variant that serde name and derives `as_str` (to bind it), `from_db` (a name this
+/// version does not know — a row written by a newer one — reads as the default variant, rather than
+/// failing the whole read) and `From<String>` (for `#[sqlx(try_from = "String")]`). Variant attributes
+/// (`#[default]`, serde aliases, docs) pass through.
+macro_rules! stored_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis enum $name {
+            $( $(#[$vmeta])* #[serde(rename = $text)] $variant, )+
+        }
+
+        impl $name {
+            /// The stored (and wire) name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $name::$variant => $text, )+
+                }
+            }
+
+            /// The variant a stored name stands for; an unknown name reads as the default.
+            pub fn from_db(stored: &str) -> $name {
+                match stored {
+                    $( $text => $name::$variant, )+
+                    _ => $name::default(),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(stored: String) -> $name {
+                $name::from_db(&stored)
+            }
+        }
+    };
+}
+pub(crate) use stored_enum;
+
 pub fn to_litres(value: f64, unit: VolumeUnit) -> f64 {
     match unit {
         VolumeUnit::Litres => value,
@@ -111,5 +192,35 @@ mod tests {
         assert_eq!(to_l_per_100km(0.0, ConsumptionUnit::Mpg), None);
         assert_eq!(show_distance(870.26, Units::Metric), Shown { value: 870.3, unit: "km" });
         assert_eq!(show_distance(160.9344, Units::Imperial).value, 100.0);
+    }
+
+    stored_enum! {
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+        enum Kind {
+            #[serde(alias = "big")]
+            Large = "large",
+            #[default]
+            Other = "other",
+        }
+    }
+
+    #[test]
+    fn stored_names_are_the_wire_names() {
+        for kind in [Kind::Large, Kind::Other] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.as_str());
+            assert_eq!(Kind::from_db(kind.as_str()), kind);
+        }
+        assert_eq!(Kind::from_db("from a newer version"), Kind::Other);
+        assert_eq!(serde_json::from_value::<Kind>("big".into()).unwrap(), Kind::Large, "aliases pass through");
+        assert_eq!(Kind::from(String::from("large")), Kind::Large);
+    }
+
+    #[test]
+    fn unnamed_units_are_the_users_own() {
+        assert_eq!(VolumeUnit::default_for(Units::Imperial), VolumeUnit::Gallons);
+        assert_eq!(VolumeUnit::default_for(Units::Metric), VolumeUnit::Litres);
+        assert_eq!(DistanceUnit::default_for(Units::Imperial), DistanceUnit::Miles);
+        assert_eq!(ConsumptionUnit::default_for(Units::Imperial), ConsumptionUnit::Mpg);
+        assert_eq!(ConsumptionUnit::default_for(Units::Metric), ConsumptionUnit::LitresPer100Km);
     }
 }

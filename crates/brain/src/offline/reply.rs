@@ -280,10 +280,75 @@ fn describe(name: &str, data: &Value, said: Option<&pam_nlu::Understanding>, tod
             }
         }
         "set_timer_or_alarm" => {
-            format!("Timer set{}.", data["label"].as_str().map(|l| format!(" for {l}")).unwrap_or_default())
+            let label = data["label"].as_str().map(|l| format!(" for {l}")).unwrap_or_default();
+            let at = when(&data["fires_at"], today).unwrap_or_default();
+            match (data["kind"].as_str(), data["duration_seconds"].as_i64()) {
+                (Some("alarm"), _) => format!("Alarm set{label} for {at}."),
+                (_, Some(secs)) => format!("Timer set{label}: {} — it goes off at {at}.", span_of(secs)),
+                _ => format!("Timer set{label} for {at}."),
+            }
+        }
+        "create_calendar_event" | "update_calendar_event" => {
+            let done = if name == "create_calendar_event" { "Added" } else { "Changed" };
+            let at = if data["all_day"] == true {
+                day(&data["start"], today).unwrap_or_default()
+            } else {
+                when(&data["start"], today).unwrap_or_default()
+            };
+            let reminders = data["reminder_minutes"].as_array().map(|r| r.len()).unwrap_or(0);
+            format!(
+                "{done} \"{}\" {}{}.",
+                str_of(data, "title"),
+                if data["all_day"] == true { format!("on {at}") } else { format!("for {at}") },
+                if reminders > 0 { ", with a reminder".to_string() } else { String::new() }
+            )
+        }
+        "get_calendar_events" => {
+            let events = data["events"].as_array().cloned().unwrap_or_default();
+            if events.is_empty() {
+                return "Nothing in your calendar for then.".into();
+            }
+            let parts: Vec<String> = events
+                .iter()
+                .take(6)
+                .map(|e| {
+                    let at = if e["all_day"] == true { day(&e["start"], today) } else { when(&e["start"], today) };
+                    format!("{} — {}", at.unwrap_or_default(), str_of(e, "title"))
+                })
+                .collect();
+            let more = if events.len() > 6 { format!(" (and {} more)", events.len() - 6) } else { String::new() };
+            format!("Coming up: {}{more}.", parts.join("; "))
         }
         "create_post" => "I've drafted that post; it stays a draft until you publish it.".into(),
         _ => format!("Done: {}.", name.replace('_', " ")),
+    }
+}
+
+/// A time with its offset ("2026-11-26T10:00:00+11:00") as the user says it: "10:00 tomorrow",
+/// "15:30 on Friday 27 November". The time is already in the user's zone.
+fn when(v: &Value, today: NaiveDate) -> Option<String> {
+    let t = chrono::DateTime::parse_from_rfc3339(v.as_str()?).ok()?;
+    let date = t.date_naive();
+    let clock = t.format("%H:%M");
+    Some(if date == today {
+        format!("{clock} today")
+    } else if today.succ_opt() == Some(date) {
+        format!("{clock} tomorrow")
+    } else if date.year() == today.year() {
+        format!("{clock} on {}", date.format("%A %-d %B"))
+    } else {
+        format!("{clock} on {}", date.format("%A %-d %B %Y"))
+    })
+}
+
+/// "1 h 30 min", "20 min", "45 s".
+fn span_of(secs: i64) -> String {
+    match (secs / 3600, (secs % 3600) / 60, secs % 60) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
     }
 }
 
@@ -304,7 +369,16 @@ fn duration(minutes: &Value) -> String {
     }
 }
 
-/// "about 131 L of fuel, costing $261.06 (15 L/100km, a typical default; $2.000/L, a default price)".
+/// A unit price to the tenth of a cent, as pumps show it: "$1.899".
+fn unit_price(v: &Value, currency: &str) -> String {
+    let text = money(v, currency);
+    match v.as_f64() {
+        Some(n) => text.replacen(&format!("{n:.2}"), &format!("{n:.3}"), 1),
+        None => text,
+    }
+}
+
+/// "Fuel: about 131 L costing about $261.06 (15 L/100km, a typical default; $2.000/L, a default price)."
 fn fuel_sentence(fuel: &Value) -> String {
     let currency = str_of(fuel, "currency");
     let said = |source: &str| match source {
@@ -315,16 +389,26 @@ fn fuel_sentence(fuel: &Value) -> String {
         "last_fill" => "your last fill-up",
         _ => "from the price service",
     };
-    format!(
-        "Fuel: about {} costing about {} ({} {}, {}; {}/L, {}).",
-        distance(&fuel["volume"]),
-        money(&fuel["cost"], currency),
+    let use_part = format!(
+        "{} {}, {}",
         fuel["consumption"]["value"],
         str_of(&fuel["consumption"], "unit"),
-        said(str_of(&fuel["consumption_l_per_100km"], "source")),
-        money(&fuel["price_per_litre"]["value"], currency),
-        said(str_of(&fuel["price_per_litre"], "source"))
-    )
+        said(str_of(&fuel["consumption_l_per_100km"], "source"))
+    );
+    match fuel["cost"].as_f64() {
+        Some(_) => format!(
+            "Fuel: about {} costing about {} ({use_part}; {}/{}, {}).",
+            distance(&fuel["volume"]),
+            money(&fuel["cost"], currency),
+            unit_price(&fuel["price"]["value"], currency),
+            str_of(&fuel["price"], "unit"),
+            said(str_of(&fuel["price_per_litre"], "source"))
+        ),
+        None => format!(
+            "Fuel: about {} ({use_part}); I don't know a fuel price in {currency}, so there is no cost.",
+            distance(&fuel["volume"])
+        ),
+    }
 }
 
 /// The reply to the latest round of tool results.

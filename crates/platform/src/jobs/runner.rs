@@ -45,6 +45,8 @@ pub struct RunnerOptions {
     pub concurrency: usize,
     /// How long shutdown waits for running jobs before handing them back.
     pub grace: Duration,
+    /// The first retry's delay; each later one doubles it (at most an hour).
+    pub retry_base: Duration,
 }
 
 impl Default for RunnerOptions {
@@ -55,6 +57,7 @@ impl Default for RunnerOptions {
             lease: Duration::from_secs(60),
             concurrency: 16,
             grace: Duration::from_secs(10),
+            retry_base: Duration::from_secs(5),
         }
     }
 }
@@ -67,10 +70,10 @@ pub struct JobRunner {
     wake: Arc<Notify>,
 }
 
-/// The retry delay after `attempts` failures: 5 s, 10 s, 20 s … at most an hour.
-pub fn backoff(attempts: i32) -> Duration {
+/// The retry delay after `attempts` failures: `base`, twice that, four times … at most an hour.
+pub fn backoff(attempts: i32, base: Duration) -> Duration {
     let exp = attempts.clamp(1, 12) as u32 - 1;
-    Duration::from_secs(5u64.saturating_mul(1u64 << exp)).min(Duration::from_secs(3600))
+    base.saturating_mul(1u32 << exp).min(Duration::from_secs(3600))
 }
 
 /// The start of the period `every` that contains `now`.
@@ -138,8 +141,9 @@ impl JobRunner {
                             let queue = self.queue.clone();
                             let handler = self.handlers.get(&job.kind).cloned();
                             let running = running.clone();
+                            let base = self.options.retry_base;
                             tasks.spawn(async move {
-                                run_one(queue.as_ref(), handler, &job).await;
+                                run_one(queue.as_ref(), handler, &job, base).await;
                                 running.lock().unwrap_or_else(|p| p.into_inner()).remove(&job.id);
                                 drop(permit);
                             });
@@ -172,7 +176,7 @@ impl JobRunner {
     }
 }
 
-async fn run_one(queue: &dyn JobQueue, handler: Option<Arc<dyn JobHandler>>, job: &Job) {
+async fn run_one(queue: &dyn JobQueue, handler: Option<Arc<dyn JobHandler>>, job: &Job, retry_base: Duration) {
     let outcome = match handler {
         Some(h) => match std::panic::AssertUnwindSafe(h.run(job)).catch_unwind().await {
             Ok(outcome) => outcome,
@@ -183,7 +187,8 @@ async fn run_one(queue: &dyn JobQueue, handler: Option<Arc<dyn JobHandler>>, job
     let recorded = match &outcome {
         JobOutcome::Done => queue.complete(job).await,
         JobOutcome::Failed(error) => {
-            let retry_at = Utc::now() + chrono::Duration::from_std(backoff(job.attempts)).unwrap_or_default();
+            let retry_at =
+                Utc::now() + chrono::Duration::from_std(backoff(job.attempts, retry_base)).unwrap_or_default();
             match queue.fail(job, error, retry_at).await {
                 Ok(true) => {
                     tracing::error!(job.id = %job.id, job.kind = %job.kind, error = %error, "job parked after repeated failures");
@@ -208,11 +213,12 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff(1), Duration::from_secs(5));
-        assert_eq!(backoff(2), Duration::from_secs(10));
-        assert_eq!(backoff(4), Duration::from_secs(40));
-        assert_eq!(backoff(100), Duration::from_secs(3600));
-        assert_eq!(backoff(-3), Duration::from_secs(5));
+        let base = Duration::from_secs(5);
+        assert_eq!(backoff(1, base), Duration::from_secs(5));
+        assert_eq!(backoff(2, base), Duration::from_secs(10));
+        assert_eq!(backoff(4, base), Duration::from_secs(40));
+        assert_eq!(backoff(100, base), Duration::from_secs(3600));
+        assert_eq!(backoff(-3, base), Duration::from_secs(5));
     }
 
     #[test]

@@ -122,6 +122,12 @@ pub struct Config {
     pub ws_silent_limit: Duration,
     /// How long a chat message waits for the same user's previous turn before it is refused (429).
     pub turn_wait: Duration,
+    /// Whether `serve` also runs the background jobs (off when separate `worker` processes do).
+    pub jobs_in_process: bool,
+    /// The first retry delay of a failed job (doubling after each failure).
+    pub jobs_retry_base: Duration,
+    /// How often this instance looks for pushes due to the sockets it holds.
+    pub push_poll: Duration,
 }
 
 use vars::{Vars, get, list, parse_bool, parse_http_url, parse_num, positive, secret, usd_micro};
@@ -228,6 +234,16 @@ impl Config {
                 ));
             }
         }
+        // A travel service that needs a key is no service without one: say so rather than run without it.
+        for (url, url_var, key_var) in [
+            (&urls.fuel_prices, "FUEL_PRICES_BASE_URL", "FUEL_PRICES_API_KEY"),
+            (&urls.campgrounds, "CAMPGROUNDS_BASE_URL", "CAMPGROUNDS_API_KEY"),
+            (&urls.web_search, "WEB_SEARCH_BASE_URL", "WEB_SEARCH_API_KEY"),
+        ] {
+            if url.is_some() && secret(&vars, key_var).is_none() {
+                return Err(bad(key_var, format!("is required when {url_var} is set")));
+            }
+        }
         let max_conn = parse_num(&vars, "DATABASE_MAX_CONNECTIONS", 16u32)?;
         if max_conn == 0 {
             return Err(bad("DATABASE_MAX_CONNECTIONS", "must be at least 1"));
@@ -266,6 +282,9 @@ impl Config {
             ws_ping_every: Duration::from_secs(positive(&vars, "WS_PING_SECONDS", 20)? as u64),
             ws_silent_limit: Duration::from_secs(positive(&vars, "WS_SILENT_CLOSE_SECONDS", 60)? as u64),
             turn_wait: Duration::from_secs(parse_num(&vars, "PAM_TURN_WAIT_SECONDS", 15u64)?),
+            jobs_in_process: get(&vars, "JOBS_IN_PROCESS").is_none() || parse_bool(&vars, "JOBS_IN_PROCESS")?,
+            jobs_retry_base: Duration::from_millis(positive(&vars, "JOBS_RETRY_BASE_MS", 5000)? as u64),
+            push_poll: Duration::from_millis(positive(&vars, "PUSH_POLL_MS", 500)? as u64),
             daily_spend_cap_micro_usd: usd_micro(&vars, "PAM_DAILY_SPEND_CAP_USD", 1_000_000)?,
             monthly_spend_cap_micro_usd: usd_micro(&vars, "PAM_MONTHLY_SPEND_CAP_USD", 10_000_000)?,
             subscription_cost_cents: match get(&vars, "SUBSCRIPTION_COST") {
@@ -359,6 +378,24 @@ impl Config {
                 if self.fallback_models.is_empty() { "none".to_string() } else { self.fallback_models.join(", ") }
             ),
             format!("speech engines: {}", speech.join(" -> ")),
+            format!(
+                "jobs: {} (queue in the database); pushes looked for every {} ms",
+                if self.jobs_in_process { "run in this process" } else { "left to workers (JOBS_IN_PROCESS=false)" },
+                self.push_poll.as_millis()
+            ),
+            format!(
+                "travel: geocoding {}, routing {}, weather open-meteo at {}, fuel prices {}, campgrounds {}, web search {}",
+                if self.urls.geocoding.is_some() { "nominatim then gazetteer" } else { "gazetteer (bundled)" },
+                if self.urls.routing.is_some() {
+                    "osrm then estimate"
+                } else {
+                    "estimate (great-circle × road factor)"
+                },
+                self.urls.weather,
+                if self.urls.fuel_prices.is_some() { "tankerkoenig" } else { "none (503)" },
+                if self.urls.campgrounds.is_some() { "own list + ridb" } else { "own list" },
+                if self.urls.web_search.is_some() { "brave" } else { "none" }
+            ),
         ]
     }
 }

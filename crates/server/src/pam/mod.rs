@@ -4,6 +4,7 @@ pub mod brain;
 pub mod claims;
 pub mod confirm;
 pub mod context;
+pub mod deliver;
 pub mod export;
 pub mod guardrails;
 pub mod registry;

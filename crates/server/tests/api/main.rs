@@ -5,6 +5,7 @@ mod helpers;
 mod tokens;
 
 mod auth;
+mod calendar;
 mod errors;
 mod guards;
 mod health;
@@ -16,7 +17,9 @@ mod pam;
 mod pam_guards;
 mod pam_ws;
 mod profiles;
+mod pushes;
 mod reliability;
+mod wheels_tools;
 mod wheels_trips;
 mod wheels_vehicles;
 mod wins;

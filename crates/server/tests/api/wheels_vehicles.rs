@@ -19,6 +19,7 @@ on_both_databases!(
     bad_vehicle_input_is_422_at_its_field,
     the_primary_flag_moves_and_is_handed_on,
     one_primary_vehicle_under_concurrent_changes,
+    concurrent_updates_of_different_fields_all_land,
     another_users_rows_are_not_found,
     the_export_holds_every_vehicle_row_and_deletion_removes_them,
 );
@@ -242,6 +243,38 @@ async fn one_primary_vehicle_under_concurrent_changes(backend: Backend) {
     assert_eq!(primaries(&app, user.id).await, (1, 8), "one primary after concurrent deletes and creates");
 }
 
+async fn concurrent_updates_of_different_fields_all_land(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("veh5@example.com").await;
+    let van = created(&app, &user, "/api/v1/vehicles", json!({"name": "Van"})).await;
+    let path = format!("/api/v1/vehicles/{}", id(&van));
+    // Ten partial updates at once, each of its own field: each applies to the row as the one before it
+    // left it, so none puts back a value another has just changed.
+    let changes = [
+        json!({"name": "Big Jay"}),
+        json!({"make": "Jayco"}),
+        json!({"model": "Conquest"}),
+        json!({"year": 2019}),
+        json!({"vehicle_type": "motorhome"}),
+        json!({"fuel_type": "diesel"}),
+        json!({"length_m": 7.5}),
+        json!({"height_m": 3.2}),
+        json!({"weight_kg": 4490.0}),
+        json!({"consumption_l_per_100km": 14.5}),
+    ];
+    let updates = changes.iter().map(|change| {
+        let (app, user, path) = (&app, &user, &path);
+        async move { patch(app, user, path, change.clone()).await.status().as_u16() }
+    });
+    let statuses = futures::future::join_all(updates).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let stored = get_json(&app, &user, &path).await;
+    for change in &changes {
+        let (field, value) = change.as_object().unwrap().iter().next().unwrap();
+        assert_eq!(&stored[field], value, "the update of {field} was lost: {stored}");
+    }
+}
+
 async fn another_users_rows_are_not_found(backend: Backend) {
     let app = spawn_app(backend).await;
     let owner = app.register("own1@example.com").await;
@@ -295,9 +328,9 @@ async fn the_export_holds_every_vehicle_row_and_deletion_removes_them(backend: B
     assert_eq!(export["vehicles"][0]["id"], van["id"]);
     assert_eq!(export["fuel_log"][0]["total"], 95.0);
     assert_eq!(export["maintenance"][0]["task"], "Oil change");
-    assert_eq!(export["favorite_places"][0]["name"], "Bright");
+    assert_eq!(export["favorites"][0]["name"], "Bright");
     assert_eq!(delete(&app, &user, &format!("/api/v1/users/{}", user.id)).await.status(), 204);
-    for table in ["vehicles", "fuel_log", "maintenance_records", "favorite_places"] {
+    for table in ["vehicles", "fuel_log", "maintenance_records", "favorite_locations"] {
         let sql = format!("SELECT count(*) FROM {table} WHERE user_id = $1");
         let left: i64 = with_db!(app.db(), |pool| {
             sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(user.id).fetch_one(pool).await

@@ -59,7 +59,7 @@ CREATE TABLE maintenance_records (
 );
 CREATE INDEX maintenance_user_date ON maintenance_records (user_id, service_date);
 
-CREATE TABLE trips (
+CREATE TABLE user_trips (
     id                 BLOB PRIMARY KEY,
     user_id            BLOB NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     title              TEXT NOT NULL,
@@ -80,9 +80,9 @@ CREATE TABLE trips (
     created_at         TEXT NOT NULL,
     updated_at         TEXT NOT NULL
 );
-CREATE INDEX trips_user_created ON trips (user_id, created_at);
+CREATE INDEX user_trips_user_created ON user_trips (user_id, created_at);
 
-CREATE TABLE favorite_places (
+CREATE TABLE favorite_locations (
     id          BLOB PRIMARY KEY,
     user_id     BLOB NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name        TEXT NOT NULL,
@@ -95,7 +95,7 @@ CREATE TABLE favorite_places (
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
 );
-CREATE INDEX favorite_places_user ON favorite_places (user_id);
+CREATE INDEX favorite_locations_user ON favorite_locations (user_id);
 
 -- Campgrounds the admins keep (not a user's rows: no user_id).
 CREATE TABLE campgrounds (

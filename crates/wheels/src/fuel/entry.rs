@@ -17,21 +17,24 @@ use crate::{WheelsState, vehicles};
 pub(crate) const MAX_ODOMETER_KM: f64 = 5_000_000.0;
 
 /// A fill-up: any two of `volume`, `price_per_unit` and `total` (the third is worked out; all three must
-/// agree to the cent or so).
+/// agree to the cent or so). Units not named are the user's own: litres and km, or US gallons and miles
+/// for imperial users.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewFuelEntry {
     /// One of the user's vehicles; their primary vehicle when left out.
     pub vehicle_id: Option<Uuid>,
     /// `YYYY-MM-DD`, not in the future; today in the user's zone when left out.
     pub date: Option<NaiveDate>,
-    /// The odometer reading, in `odometer_unit` (km unless said).
+    /// The odometer reading, in `odometer_unit` (the user's units when not said: km, or miles).
     #[schema(example = 84210)]
     pub odometer: Option<f64>,
     pub odometer_unit: Option<DistanceUnit>,
     #[schema(example = 62.4)]
     pub volume: Option<f64>,
-    /// `litres` unless said; `price_per_unit` is per this unit too.
-    pub volume_unit: Option<VolumeUnit>,
+    /// `litres` or `gallons` (US); the user's units when not said. `price_per_unit` is per this unit
+    /// too. `volume_unit` is accepted for it.
+    #[serde(alias = "volume_unit")]
+    pub unit: Option<VolumeUnit>,
     #[schema(example = 1.899)]
     pub price_per_unit: Option<f64>,
     pub total: Option<Money>,
@@ -55,7 +58,9 @@ pub struct FuelEntryUpdate {
     pub odometer: Patch<f64>,
     pub odometer_unit: Option<DistanceUnit>,
     pub volume: Option<f64>,
-    pub volume_unit: Option<VolumeUnit>,
+    /// `litres` or `gallons` (the user's units when not said); also read as `volume_unit`.
+    #[serde(alias = "volume_unit")]
+    pub unit: Option<VolumeUnit>,
     pub price_per_unit: Option<f64>,
     pub total: Option<Money>,
     pub filled_to_top: Option<bool>,
@@ -215,8 +220,9 @@ pub async fn create_in(
     locale: &Locale,
     input: NewFuelEntry,
 ) -> Result<FuelEntry, DomainError> {
-    let unit = input.volume_unit.unwrap_or(VolumeUnit::Litres);
-    let odometer_km = input.odometer.map(|o| to_km(o, input.odometer_unit.unwrap_or(DistanceUnit::Km)));
+    let unit = input.unit.unwrap_or(VolumeUnit::default_for(locale.units));
+    let odometer_unit = input.odometer_unit.unwrap_or(DistanceUnit::default_for(locale.units));
+    let odometer_km = input.odometer.map(|o| to_km(o, odometer_unit));
     let today = locale.today();
     let c = check(
         input.date.unwrap_or(today),
@@ -251,18 +257,10 @@ pub async fn create_in(
         .fetch_one(pool)
         .await
     });
-    let row = inserted.map_err(vehicle_gone)?;
+    let row = inserted.map_err(vehicles::vehicle_gone)?;
     after_change(state, user_id, [row.vehicle_id, None]).await;
     tracing::info!(user.id = %user_id, fuel.id = %row.id, "fill-up recorded");
     Ok(row.shown(locale.units))
-}
-
-/// The vehicle was deleted between the check and the write: the same answer as a missing one.
-fn vehicle_gone(err: sqlx::Error) -> DomainError {
-    match &err {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => DomainError::not_found("Vehicle"),
-        _ => err.into(),
-    }
 }
 
 pub(crate) async fn get_row(state: &WheelsState, user_id: Uuid, id: Uuid) -> Result<FuelRow, DomainError> {
@@ -289,7 +287,7 @@ pub async fn update(
 ) -> Result<FuelEntry, DomainError> {
     let current = get_row(state, user_id, id).await?;
     let locale = state.locales.of(user_id).await?;
-    let unit = u.volume_unit.unwrap_or(VolumeUnit::Litres);
+    let unit = u.unit.unwrap_or(VolumeUnit::default_for(locale.units));
     let mut g = given(u.volume, u.price_per_unit, u.total, unit);
     // One amount changed: keep the volume (or the price, when the volume is what changed).
     let new_amounts = match (g.litres.is_some(), g.price_per_litre.is_some(), g.total_cents.is_some()) {
@@ -308,7 +306,7 @@ pub async fn update(
         }
         _ => amounts::resolve(g),
     };
-    let odometer_unit = u.odometer_unit.unwrap_or(DistanceUnit::Km);
+    let odometer_unit = u.odometer_unit.unwrap_or(DistanceUnit::default_for(locale.units));
     let odometer_km = match u.odometer {
         Patch::Value(o) => Some(to_km(o, odometer_unit)),
         Patch::Null => None,
@@ -349,7 +347,7 @@ pub async fn update(
         .fetch_optional(pool)
         .await
     });
-    let row = updated.map_err(vehicle_gone)?.ok_or_else(|| DomainError::not_found("Fuel entry"))?;
+    let row = updated.map_err(vehicles::vehicle_gone)?.ok_or_else(|| DomainError::not_found("Fuel entry"))?;
     after_change(state, user_id, [current.vehicle_id, row.vehicle_id]).await;
     Ok(row.shown(locale.units))
 }

@@ -12,7 +12,8 @@ use crate::fuel::MAX_ODOMETER_KM;
 use crate::units::{DistanceUnit, show_distance, to_km};
 use crate::{WheelsState, vehicles};
 
-/// A service done. Odometer figures are in `odometer_unit` (km unless said).
+/// A service done. Odometer figures are in `odometer_unit` (the user's units when not said: km, or
+/// miles for imperial users).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewMaintenance {
     #[schema(example = "Oil and filter change")]
@@ -33,7 +34,7 @@ pub struct NewMaintenance {
 }
 
 /// Partial update: fields present replace, `null` clears an optional one. `odometer_unit` is the unit of
-/// the readings given in this update.
+/// the readings given in this update (the user's units when not said).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct MaintenanceUpdate {
     pub task: Option<String>,
@@ -183,7 +184,7 @@ pub async fn create_in(
     input: NewMaintenance,
 ) -> Result<MaintenanceRecord, DomainError> {
     let today = locale.today();
-    let unit = input.odometer_unit.unwrap_or(DistanceUnit::Km);
+    let unit = input.odometer_unit.unwrap_or(DistanceUnit::default_for(locale.units));
     let c = check(
         Checked {
             task: input.task,
@@ -219,17 +220,9 @@ pub async fn create_in(
         .fetch_one(pool)
         .await
     })
-    .map_err(vehicle_gone)?;
+    .map_err(vehicles::vehicle_gone)?;
     tracing::info!(user.id = %user_id, maintenance.id = %row.id, "maintenance recorded");
     Ok(row.shown(locale.units))
-}
-
-/// The vehicle was deleted between the check and the write: the same answer as a missing one.
-fn vehicle_gone(err: sqlx::Error) -> DomainError {
-    match &err {
-        sqlx::Error::Database(db) if db.is_foreign_key_violation() => DomainError::not_found("Vehicle"),
-        _ => err.into(),
-    }
 }
 
 async fn get_row(state: &WheelsState, user_id: Uuid, id: Uuid) -> Result<MaintenanceRow, DomainError> {
@@ -256,7 +249,7 @@ pub async fn update(
 ) -> Result<MaintenanceRecord, DomainError> {
     let current = get_row(state, user_id, id).await?;
     let locale = state.locales.of(user_id).await?;
-    let unit = u.odometer_unit.unwrap_or(DistanceUnit::Km);
+    let unit = u.odometer_unit.unwrap_or(DistanceUnit::default_for(locale.units));
     let reading = |p: Patch<f64>, current: Option<f64>| match p {
         Patch::Value(m) => Some(to_km(m, unit)),
         Patch::Null => None,
@@ -299,7 +292,7 @@ pub async fn update(
         .fetch_optional(pool)
         .await
     })
-    .map_err(vehicle_gone)?;
+    .map_err(vehicles::vehicle_gone)?;
     row.map(|r| r.shown(locale.units)).ok_or_else(|| DomainError::not_found("Maintenance record"))
 }
 

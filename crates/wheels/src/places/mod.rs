@@ -9,39 +9,21 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::WheelsState;
+use crate::units::stored_enum;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PlaceType {
-    #[serde(alias = "campsite", alias = "caravan_park", alias = "rv_park")]
-    Campground,
-    Town,
-    Attraction,
-    #[serde(alias = "fuel_station", alias = "servo")]
-    Fuel,
-    #[serde(alias = "dump_station")]
-    DumpPoint,
-    #[default]
-    Other,
-}
-
-impl PlaceType {
-    fn as_str(self) -> &'static str {
-        match self {
-            PlaceType::Campground => "campground",
-            PlaceType::Town => "town",
-            PlaceType::Attraction => "attraction",
-            PlaceType::Fuel => "fuel",
-            PlaceType::DumpPoint => "dump_point",
-            PlaceType::Other => "other",
-        }
-    }
-
-    fn from_db(stored: &str) -> PlaceType {
-        [PlaceType::Campground, PlaceType::Town, PlaceType::Attraction, PlaceType::Fuel, PlaceType::DumpPoint]
-            .into_iter()
-            .find(|t| t.as_str() == stored)
-            .unwrap_or(PlaceType::Other)
+stored_enum! {
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    pub enum PlaceType {
+        #[serde(alias = "campsite", alias = "caravan_park", alias = "rv_park")]
+        Campground = "campground",
+        Town = "town",
+        Attraction = "attraction",
+        #[serde(alias = "fuel_station", alias = "servo")]
+        Fuel = "fuel",
+        #[serde(alias = "dump_station")]
+        DumpPoint = "dump_point",
+        #[default]
+        Other = "other",
     }
 }
 
@@ -101,13 +83,6 @@ pub struct Favorite {
     pub updated_at: DateTime<Utc>,
 }
 
-/// As stored (sqlx reads the column through this).
-impl From<String> for PlaceType {
-    fn from(stored: String) -> PlaceType {
-        PlaceType::from_db(&stored)
-    }
-}
-
 impl Favorite {
     fn with_category(mut self) -> Favorite {
         self.category = self.place_type;
@@ -125,6 +100,8 @@ pub struct FavoriteList {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct FavoriteFilter {
+    /// Only places of this kind (`category` is accepted for it).
+    #[serde(alias = "category")]
     pub place_type: Option<PlaceType>,
     /// 1–1000, default 50.
     pub limit: Option<i64>,
@@ -180,7 +157,7 @@ pub async fn create(state: &WheelsState, user_id: Uuid, input: NewFavorite) -> R
         check(input.name, input.place_type, input.latitude, input.longitude, input.address, input.notes, input.rating)?;
     let row: Favorite = with_db!(&state.db, |pool| {
         sqlx::query_as(
-            "INSERT INTO favorite_places (id, user_id, name, place_type, latitude, longitude, address, notes, rating, \
+            "INSERT INTO favorite_locations (id, user_id, name, place_type, latitude, longitude, address, notes, rating, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING *",
         )
         .bind(Uuid::now_v7())
@@ -201,7 +178,7 @@ pub async fn create(state: &WheelsState, user_id: Uuid, input: NewFavorite) -> R
 
 pub async fn get(state: &WheelsState, user_id: Uuid, id: Uuid) -> Result<Favorite, DomainError> {
     let row: Option<Favorite> = with_db!(&state.db, |pool| {
-        sqlx::query_as("SELECT * FROM favorite_places WHERE id = $1 AND user_id = $2")
+        sqlx::query_as("SELECT * FROM favorite_locations WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user_id)
             .fetch_optional(pool)
@@ -223,7 +200,7 @@ pub async fn update(state: &WheelsState, user_id: Uuid, id: Uuid, u: FavoriteUpd
     )?;
     let row: Option<Favorite> = with_db!(&state.db, |pool| {
         sqlx::query_as(
-            "UPDATE favorite_places SET name = $3, place_type = $4, latitude = $5, longitude = $6, address = $7, \
+            "UPDATE favorite_locations SET name = $3, place_type = $4, latitude = $5, longitude = $6, address = $7, \
              notes = $8, rating = $9, updated_at = $10 WHERE id = $1 AND user_id = $2 RETURNING *",
         )
         .bind(id)
@@ -243,7 +220,7 @@ pub async fn update(state: &WheelsState, user_id: Uuid, id: Uuid, u: FavoriteUpd
 }
 
 pub async fn delete(state: &WheelsState, user_id: Uuid, id: Uuid) -> Result<(), DomainError> {
-    pam_kernel::owned::delete(&state.db, "favorite_places", id, user_id, "Favourite place").await
+    pam_kernel::owned::delete(&state.db, "favorite_locations", id, user_id, "Favourite place").await
 }
 
 /// Newest first.
@@ -252,7 +229,7 @@ pub async fn list(state: &WheelsState, user_id: Uuid, f: &FavoriteFilter) -> Res
     let place_type = f.place_type.map(PlaceType::as_str);
     let (rows, total): (Vec<Favorite>, i64) = with_db!(&state.db, |pool| {
         let rows = sqlx::query_as(
-            "SELECT * FROM favorite_places WHERE user_id = $1 AND ($2 IS NULL OR place_type = $2) \
+            "SELECT * FROM favorite_locations WHERE user_id = $1 AND ($2 IS NULL OR place_type = $2) \
              ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4",
         )
         .bind(user_id)
@@ -262,7 +239,7 @@ pub async fn list(state: &WheelsState, user_id: Uuid, f: &FavoriteFilter) -> Res
         .fetch_all(pool)
         .await?;
         let total = sqlx::query_scalar(
-            "SELECT count(*) FROM favorite_places WHERE user_id = $1 AND ($2 IS NULL OR place_type = $2)",
+            "SELECT count(*) FROM favorite_locations WHERE user_id = $1 AND ($2 IS NULL OR place_type = $2)",
         )
         .bind(user_id)
         .bind(place_type)
@@ -276,7 +253,7 @@ pub async fn list(state: &WheelsState, user_id: Uuid, f: &FavoriteFilter) -> Res
 /// Every favourite of a user, oldest first (the account export).
 pub async fn all(state: &WheelsState, user_id: Uuid) -> Result<Vec<Favorite>, DomainError> {
     let rows: Vec<Favorite> = with_db!(&state.db, |pool| {
-        sqlx::query_as("SELECT * FROM favorite_places WHERE user_id = $1 ORDER BY created_at, id")
+        sqlx::query_as("SELECT * FROM favorite_locations WHERE user_id = $1 ORDER BY created_at, id")
             .bind(user_id)
             .fetch_all(pool)
             .await

@@ -6,55 +6,36 @@ pub mod order;
 pub mod plan;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pam_kernel::{DomainError, ListMeta, Money, Page, Patch};
+use pam_kernel::{DomainError, ListMeta, Money, Page, Patch, Units};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sqlx::types::Json as SqlJson;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::WheelsState;
+use crate::units::stored_enum;
 pub use plan::{RoutePlan, RouteRequest};
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema, sqlx::Type)]
-#[serde(rename_all = "snake_case")]
-pub enum TripStatus {
-    #[default]
-    Planning,
-    Active,
-    Completed,
-    Cancelled,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Privacy {
-    #[default]
-    Private,
-    Friends,
-    Public,
-}
-
-fn status_name(s: TripStatus) -> &'static str {
-    match s {
-        TripStatus::Planning => "planning",
-        TripStatus::Active => "active",
-        TripStatus::Completed => "completed",
-        TripStatus::Cancelled => "cancelled",
+stored_enum! {
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    pub enum TripStatus {
+        #[default]
+        Planning = "planning",
+        Active = "active",
+        Completed = "completed",
+        Cancelled = "cancelled",
     }
 }
 
-fn privacy_name(p: Privacy) -> &'static str {
-    match p {
-        Privacy::Private => "private",
-        Privacy::Friends => "friends",
-        Privacy::Public => "public",
+stored_enum! {
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    pub enum Privacy {
+        #[default]
+        Private = "private",
+        Friends = "friends",
+        Public = "public",
     }
-}
-
-fn parse_name<T: for<'de> Deserialize<'de>>(name: &str) -> Option<T> {
-    serde_json::from_value(Value::String(name.to_string())).ok()
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -96,12 +77,14 @@ struct TripRow {
     updated_at: DateTime<Utc>,
 }
 
-impl From<TripRow> for Trip {
-    fn from(r: TripRow) -> Trip {
-        let route = r.route.map(|j| j.0);
+impl TripRow {
+    /// The trip as the user sees it: the route's figures in their units.
+    fn into_trip(self, units: Units) -> Trip {
+        let r = self;
+        let route = r.route.map(|j| j.0.in_units(units));
         let budget = r.budget_cents.map(Money::from_cents);
-        let over_budget = match (&route, budget) {
-            (Some(route), Some(b)) => Some(route.fuel.cost > b),
+        let over_budget = match (route.as_ref().and_then(|route| route.fuel.cost), budget) {
+            (Some(cost), Some(b)) => Some(cost > b),
             _ => None,
         };
         Trip {
@@ -112,10 +95,10 @@ impl From<TripRow> for Trip {
             stops: r.stops.0,
             start_date: r.start_date,
             end_date: r.end_date,
-            status: parse_name(&r.status).unwrap_or_default(),
+            status: TripStatus::from_db(&r.status),
             budget,
             currency: r.currency,
-            privacy: parse_name(&r.privacy).unwrap_or_default(),
+            privacy: Privacy::from_db(&r.privacy),
             route,
             over_budget,
             created_at: r.created_at,
@@ -212,10 +195,19 @@ pub async fn create(state: &WheelsState, user_id: Uuid, new: NewTrip) -> Result<
         Some(t) => check_title(t)?,
         None => check_title(&format!("{} to {}", new.route.origin.trim(), new.route.destination.trim()))?,
     };
-    plan::check_start(new.start_date, locale.today())?;
+    if matches!(new.status, TripStatus::Planning | TripStatus::Active) {
+        plan::check_start(new.start_date, locale.today())?;
+    }
     check_dates(new.start_date, new.end_date)?;
     check_budget(new.budget)?;
     let route = plan::plan(state, user_id, &new.route).await?;
+    // "Here" (a position) is stored as the place it was taken to be, not as numbers.
+    let origin = route.places.first().map(|p| p.name.clone()).unwrap_or_else(|| new.route.origin.trim().to_string());
+    let title = if new.title.is_none() && origin != new.route.origin.trim() {
+        check_title(&format!("{} to {}", origin, new.route.destination.trim()))?
+    } else {
+        title
+    };
     // The stops in the order the route takes them (they may have been reordered).
     let stops: Vec<String> =
         route.places[1..route.places.len().saturating_sub(1)].iter().map(|p| p.name.clone()).collect();
@@ -223,7 +215,7 @@ pub async fn create(state: &WheelsState, user_id: Uuid, new: NewTrip) -> Result<
     let now = Utc::now();
     with_db!(&state.db, |pool| {
         sqlx::query(
-            "INSERT INTO trips (id, user_id, title, origin, destination, stops, start_date, end_date, status, \
+            "INSERT INTO user_trips (id, user_id, title, origin, destination, stops, start_date, end_date, status, \
              budget_cents, currency, privacy, route, distance_km, duration_minutes, fuel_litres, fuel_cost_cents, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
              $17, $18, $18)",
@@ -231,20 +223,20 @@ pub async fn create(state: &WheelsState, user_id: Uuid, new: NewTrip) -> Result<
         .bind(id)
         .bind(user_id)
         .bind(&title)
-        .bind(new.route.origin.trim())
+        .bind(&origin)
         .bind(new.route.destination.trim())
         .bind(SqlJson(&stops))
         .bind(new.start_date)
         .bind(new.end_date)
-        .bind(status_name(new.status))
+        .bind(TripStatus::as_str(new.status))
         .bind(new.budget.map(|b| b.cents()))
         .bind(&locale.currency)
-        .bind(privacy_name(new.privacy))
-        .bind(SqlJson(&route))
+        .bind(Privacy::as_str(new.privacy))
+        .bind(SqlJson(route.clone().canonical()))
         .bind(route.distance_km)
         .bind(route.duration_minutes)
         .bind(route.fuel.litres)
-        .bind(route.fuel.cost.cents())
+        .bind(route.fuel.cost.map(|c| c.cents()))
         .bind(now)
         .execute(pool)
         .await
@@ -255,13 +247,14 @@ pub async fn create(state: &WheelsState, user_id: Uuid, new: NewTrip) -> Result<
 
 pub async fn get(state: &WheelsState, user_id: Uuid, id: Uuid) -> Result<Trip, DomainError> {
     let row: Option<TripRow> = with_db!(&state.db, |pool| {
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM trips WHERE id = $1 AND user_id = $2")))
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM user_trips WHERE id = $1 AND user_id = $2")))
             .bind(id)
             .bind(user_id)
             .fetch_optional(pool)
             .await
     })?;
-    row.map(Trip::from).ok_or_else(|| DomainError::not_found("Trip"))
+    let units = state.locales.of(user_id).await?.units;
+    row.map(|r| r.into_trip(units)).ok_or_else(|| DomainError::not_found("Trip"))
 }
 
 pub async fn list(
@@ -270,10 +263,10 @@ pub async fn list(
     filter: &TripFilter,
     page: Page,
 ) -> Result<TripList, DomainError> {
-    let status = filter.status.map(status_name);
+    let status = filter.status.map(TripStatus::as_str);
     let (rows, total): (Vec<TripRow>, i64) = with_db!(&state.db, |pool| {
         let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM trips WHERE user_id = $1 AND ($2 IS NULL OR status = $2) \
+            "SELECT {COLUMNS} FROM user_trips WHERE user_id = $1 AND ($2 IS NULL OR status = $2) \
              ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
         )))
         .bind(user_id)
@@ -282,27 +275,30 @@ pub async fn list(
         .bind(page.offset)
         .fetch_all(pool)
         .await?;
-        let total = sqlx::query_scalar("SELECT COUNT(*) FROM trips WHERE user_id = $1 AND ($2 IS NULL OR status = $2)")
-            .bind(user_id)
-            .bind(status)
-            .fetch_one(pool)
-            .await?;
+        let total =
+            sqlx::query_scalar("SELECT COUNT(*) FROM user_trips WHERE user_id = $1 AND ($2 IS NULL OR status = $2)")
+                .bind(user_id)
+                .bind(status)
+                .fetch_one(pool)
+                .await?;
         Ok::<_, sqlx::Error>((rows, total))
     })?;
-    Ok(TripList { trips: rows.into_iter().map(Trip::from).collect(), meta: page.meta(total) })
+    let units = state.locales.of(user_id).await?.units;
+    Ok(TripList { trips: rows.into_iter().map(|r| r.into_trip(units)).collect(), meta: page.meta(total) })
 }
 
 /// Every trip of the user (account export).
 pub async fn all(state: &WheelsState, user_id: Uuid) -> Result<Vec<Trip>, DomainError> {
     let rows: Vec<TripRow> = with_db!(&state.db, |pool| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS} FROM trips WHERE user_id = $1 ORDER BY created_at"
+            "SELECT {COLUMNS} FROM user_trips WHERE user_id = $1 ORDER BY created_at"
         )))
         .bind(user_id)
         .fetch_all(pool)
         .await
     })?;
-    Ok(rows.into_iter().map(Trip::from).collect())
+    let units = state.locales.of(user_id).await?.units;
+    Ok(rows.into_iter().map(|r| r.into_trip(units)).collect())
 }
 
 pub async fn update(state: &WheelsState, user_id: Uuid, id: Uuid, patch: TripPatch) -> Result<Trip, DomainError> {
@@ -337,7 +333,7 @@ pub async fn update(state: &WheelsState, user_id: Uuid, id: Uuid, patch: TripPat
     let now = Utc::now();
     with_db!(&state.db, |pool| {
         sqlx::query(
-            "UPDATE trips SET title = $3, origin = $4, destination = $5, stops = $6, start_date = $7, end_date = $8, \
+            "UPDATE user_trips SET title = $3, origin = $4, destination = $5, stops = $6, start_date = $7, end_date = $8, \
              status = $9, budget_cents = $10, privacy = $11, route = $12, distance_km = $13, duration_minutes = $14, \
              fuel_litres = $15, fuel_cost_cents = $16, updated_at = $17 WHERE id = $1 AND user_id = $2",
         )
@@ -349,14 +345,14 @@ pub async fn update(state: &WheelsState, user_id: Uuid, id: Uuid, patch: TripPat
         .bind(SqlJson(&stops))
         .bind(start_date)
         .bind(end_date)
-        .bind(status_name(status))
+        .bind(TripStatus::as_str(status))
         .bind(budget.map(|b| b.cents()))
-        .bind(privacy_name(privacy))
-        .bind(route.as_ref().map(SqlJson))
+        .bind(Privacy::as_str(privacy))
+        .bind(route.clone().map(|r| SqlJson(r.canonical())))
         .bind(route.as_ref().map(|r| r.distance_km))
         .bind(route.as_ref().map(|r| r.duration_minutes))
         .bind(route.as_ref().map(|r| r.fuel.litres))
-        .bind(route.as_ref().map(|r| r.fuel.cost.cents()))
+        .bind(route.as_ref().and_then(|r| r.fuel.cost.map(|c| c.cents())))
         .bind(now)
         .execute(pool)
         .await
@@ -366,5 +362,5 @@ pub async fn update(state: &WheelsState, user_id: Uuid, id: Uuid, patch: TripPat
 }
 
 pub async fn delete(state: &WheelsState, user_id: Uuid, id: Uuid) -> Result<(), DomainError> {
-    pam_kernel::owned::delete(&state.db, "trips", id, user_id, "Trip").await
+    pam_kernel::owned::delete(&state.db, "user_trips", id, user_id, "Trip").await
 }

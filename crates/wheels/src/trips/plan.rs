@@ -13,8 +13,9 @@ use uuid::Uuid;
 
 use super::order;
 use crate::lookup::{self, ResolvedPlace};
-use crate::units::{Shown, show_consumption, show_distance, show_volume};
+use crate::units::{LITRES_PER_US_GALLON, Shown, show_consumption, show_distance, show_volume};
 use crate::{WheelsState, fuel, vehicles};
+use pam_kernel::Units;
 
 /// Most stops a route may have (a long lap of the country fits; more is not a plan but a list).
 pub const MAX_STOPS: usize = 25;
@@ -49,19 +50,28 @@ pub struct FigureSource {
     pub source: String,
 }
 
+/// The fuel a route takes. Canonical figures (litres, L/100 km, price per litre) are what is stored;
+/// `volume`, `consumption` and `price` are the same in the user's units, filled in when read.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct FuelEstimate {
     pub litres: f64,
     #[schema(value_type = Object)]
+    #[serde(default)]
     pub volume: Value,
-    pub cost: Money,
+    /// None when no fuel price is known for the currency (nothing is made up).
+    pub cost: Option<Money>,
     pub currency: String,
     /// L/100 km used, and its source.
     pub consumption_l_per_100km: FigureSource,
     #[schema(value_type = Object)]
+    #[serde(default)]
     pub consumption: Value,
     /// Price per litre used (in the currency), and its source.
-    pub price_per_litre: FigureSource,
+    pub price_per_litre: Option<FigureSource>,
+    /// The price in the user's units: per litre, or per gallon.
+    #[schema(value_type = Object)]
+    #[serde(default)]
+    pub price: Value,
     /// The vehicle the estimate is for, when there is one.
     pub vehicle_id: Option<Uuid>,
 }
@@ -76,12 +86,53 @@ pub struct RoutePlan {
     #[schema(value_type = Object)]
     pub distance: Value,
     pub duration_minutes: f64,
+    /// SPEC §9's summary fields.
+    #[serde(default)]
+    pub duration_hours: f64,
+    pub fuel_litres: Option<f64>,
+    pub fuel_cost: Option<Money>,
     /// `osrm` (a routing service) or `estimate` (great-circle distance × road factor at an average speed).
     pub source: String,
     pub fuel: FuelEstimate,
 }
 
 impl RoutePlan {
+    /// Fills the display figures from the canonical ones, in `units` (stored plans keep only what does
+    /// not depend on the user's choice of units).
+    pub fn in_units(mut self, units: Units) -> RoutePlan {
+        self.distance = shown(show_distance(self.distance_km, units));
+        for leg in &mut self.legs {
+            if let Some(km) = leg["distance_km"].as_f64() {
+                leg["distance"] = shown(show_distance(km, units));
+            }
+        }
+        self.duration_hours = (self.duration_minutes / 6.0).round() / 10.0;
+        self.fuel.volume = shown(show_volume(self.fuel.litres, units));
+        self.fuel.consumption = shown(show_consumption(self.fuel.consumption_l_per_100km.value, units));
+        self.fuel.price = match (&self.fuel.price_per_litre, units) {
+            (Some(p), Units::Imperial) => {
+                json!({"value": (p.value * LITRES_PER_US_GALLON * 1000.0).round() / 1000.0, "unit": "gal"})
+            }
+            (Some(p), Units::Metric) => json!({"value": p.value, "unit": "L"}),
+            (None, _) => Value::Null,
+        };
+        self
+    }
+
+    /// The same without the display figures, for storage.
+    pub fn canonical(mut self) -> RoutePlan {
+        self.distance = Value::Null;
+        for leg in &mut self.legs {
+            if let Some(o) = leg.as_object_mut() {
+                o.remove("distance");
+            }
+        }
+        self.fuel.volume = Value::Null;
+        self.fuel.consumption = Value::Null;
+        self.fuel.price = Value::Null;
+        self
+    }
+
     /// The front end's map instruction: REPLACE_ROUTE with `[lng, lat]` waypoints (SPEC §5.5).
     pub fn map_action(&self) -> Value {
         let last = self.places.len().saturating_sub(1);
@@ -110,16 +161,16 @@ fn shown(s: Shown) -> Value {
 
 /// A fuel price when nothing better is known, per litre in thousandths, by currency (late-2026
 /// pump prices, rounded); `None` for a currency without one (the estimate then has no cost).
-fn default_price_milli(currency: &str) -> i64 {
-    match currency {
+fn default_price_milli(currency: &str) -> Option<i64> {
+    Some(match currency {
         "AUD" => 2_000,
         "NZD" => 2_800,
         "USD" => 1_000,
         "CAD" => 1_600,
         "GBP" => 1_450,
         "EUR" => 1_700,
-        _ => 1_500,
-    }
+        _ => return None,
+    })
 }
 
 /// The origin to use: the one given, else the user's position (PAM's "from here"), else a 422 that asks.
@@ -133,6 +184,10 @@ pub fn origin_or_here(origin: &str, position: Option<(f64, f64)>) -> Result<Stri
 
 /// Resolves, orders and routes the places; estimates fuel.
 pub async fn plan(state: &WheelsState, user_id: Uuid, req: &RouteRequest) -> Result<RoutePlan, DomainError> {
+    let too_long = |s: &str| s.chars().count() > 200;
+    if too_long(&req.origin) || too_long(&req.destination) || req.stops.iter().any(|s| too_long(s)) {
+        return Err(DomainError::invalid(&["body"], "place names are at most 200 characters"));
+    }
     if req.stops.len() > MAX_STOPS {
         return Err(DomainError::invalid(&["body", "stops"], format!("at most {MAX_STOPS} stops")));
     }
@@ -164,19 +219,22 @@ fn from_route(places: Vec<ResolvedPlace>, route: RouteEstimate, fuel: FuelEstima
         .legs
         .iter()
         .map(|l| {
-            json!({"from": l.from, "to": l.to, "distance_km": l.distance_km,
-                "distance": shown(show_distance(l.distance_km, locale.units)), "duration_minutes": l.duration_minutes})
+            json!({"from": l.from, "to": l.to, "distance_km": l.distance_km, "duration_minutes": l.duration_minutes})
         })
         .collect();
     RoutePlan {
         places,
         legs,
         distance_km: route.distance_km,
-        distance: shown(show_distance(route.distance_km, locale.units)),
+        distance: Value::Null,
         duration_minutes: route.duration_minutes,
+        duration_hours: 0.0,
+        fuel_litres: Some(fuel.litres),
+        fuel_cost: fuel.cost,
         source: source_name(route.source),
         fuel,
     }
+    .in_units(locale.units)
 }
 
 fn source_name(source: Source) -> String {
@@ -214,23 +272,24 @@ pub async fn estimate_fuel(
         (None, Some(at)) => provider_price(state, locale, at, diesel).await,
         (None, None) => None,
     };
-    let (price_milli, price_source) = match provided {
-        Some((p, source)) => (p, source),
+    let price = match provided {
+        Some((p, source)) => Some((p, source)),
         None => match fuel::last_price_per_litre_milli(state, user_id).await? {
-            Some(p) => (p, "last_fill".to_string()),
-            None => (default_price_milli(&locale.currency), "default".to_string()),
+            Some(p) => Some((p, "last_fill".to_string())),
+            None => default_price_milli(&locale.currency).map(|p| (p, "default".to_string())),
         },
     };
     let litres = distance_km * consumption.value / 100.0;
-    let cost_cents = (litres * price_milli as f64 / 10.0).round();
+    let cost = price.as_ref().map(|(milli, _)| Money::from_cents((litres * *milli as f64 / 10.0).round() as i64));
     Ok(FuelEstimate {
         litres: (litres * 10.0).round() / 10.0,
-        volume: shown(show_volume(litres, locale.units)),
-        cost: Money::from_cents(cost_cents as i64),
+        volume: Value::Null,
+        cost,
         currency: locale.currency.clone(),
-        consumption: shown(show_consumption(consumption.value, locale.units)),
+        consumption: Value::Null,
         consumption_l_per_100km: consumption,
-        price_per_litre: FigureSource { value: price_milli as f64 / 1000.0, source: price_source },
+        price_per_litre: price.map(|(milli, source)| FigureSource { value: milli as f64 / 1000.0, source }),
+        price: Value::Null,
         vehicle_id: vehicle.map(|v| v.id),
     })
 }

@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Utc};
 use pam_kernel::text::optional_text;
-use pam_kernel::{DomainError, FieldError, Patch};
+use pam_kernel::{DomainError, FieldError, Patch, Units};
 
 use super::{FuelType, NewVehicle, VehicleRow, VehicleType, VehicleUpdate};
 use crate::units::{CONSUMPTION_RANGE, ConsumptionUnit, MPG_L100_PRODUCT, to_l_per_100km};
@@ -31,11 +31,16 @@ impl Errors {
 }
 
 impl Spec {
-    pub fn new(input: NewVehicle) -> Result<Spec, DomainError> {
+    /// A new vehicle; a `consumption` without its unit is in the user's `units`.
+    pub fn new(input: NewVehicle, units: Units) -> Result<Spec, DomainError> {
         let consumption = [
-            ("consumption", option_patch(input.consumption), input.consumption_unit),
-            ("consumption_l_per_100km", option_patch(input.consumption_l_per_100km), None),
-            ("consumption_mpg", option_patch(input.consumption_mpg), Some(ConsumptionUnit::Mpg)),
+            (
+                "consumption",
+                option_patch(input.consumption),
+                input.consumption_unit.unwrap_or(ConsumptionUnit::default_for(units)),
+            ),
+            ("consumption_l_per_100km", option_patch(input.consumption_l_per_100km), ConsumptionUnit::LitresPer100Km),
+            ("consumption_mpg", option_patch(input.consumption_mpg), ConsumptionUnit::Mpg),
         ];
         let mut errors = Errors(Vec::new());
         let consumption = consumption_patch(consumption, &mut errors);
@@ -52,8 +57,9 @@ impl Spec {
         )
     }
 
-    /// The stored row with a partial update applied, checked as a whole.
-    pub fn updated(current: VehicleRow, u: VehicleUpdate) -> Result<Spec, DomainError> {
+    /// The stored row with a partial update applied, checked as a whole; a `consumption` without its
+    /// unit is in the user's `units`.
+    pub fn updated(current: VehicleRow, u: VehicleUpdate, units: Units) -> Result<Spec, DomainError> {
         let mut errors = Errors(Vec::new());
         let name = match u.name {
             Patch::Null => {
@@ -64,9 +70,9 @@ impl Spec {
         };
         let consumption = consumption_patch(
             [
-                ("consumption", u.consumption, u.consumption_unit),
-                ("consumption_l_per_100km", u.consumption_l_per_100km, None),
-                ("consumption_mpg", u.consumption_mpg, Some(ConsumptionUnit::Mpg)),
+                ("consumption", u.consumption, u.consumption_unit.unwrap_or(ConsumptionUnit::default_for(units))),
+                ("consumption_l_per_100km", u.consumption_l_per_100km, ConsumptionUnit::LitresPer100Km),
+                ("consumption_mpg", u.consumption_mpg, ConsumptionUnit::Mpg),
             ],
             &mut errors,
         );
@@ -75,8 +81,8 @@ impl Spec {
             u.make.apply(current.make),
             u.model.apply(current.model),
             u.year.apply(current.year),
-            u.vehicle_type.unwrap_or_else(|| VehicleType::from_db(&current.vehicle_type)),
-            u.fuel_type.unwrap_or_else(|| FuelType::from_db(&current.fuel_type)),
+            u.vehicle_type.unwrap_or(current.vehicle_type),
+            u.fuel_type.unwrap_or(current.fuel_type),
             [
                 u.length_m.apply(current.length_m),
                 u.height_m.apply(current.height_m),
@@ -160,18 +166,12 @@ fn positive_at_most(v: f64, max: f64, unit: &str) -> Result<(), String> {
 
 /// The stated fuel use in L/100 km from whichever of its forms was given: absent (keep), null (clear)
 /// or a value in range. Two forms at once are refused rather than one silently winning.
-fn consumption_patch(
-    forms: [(&str, Patch<f64>, Option<ConsumptionUnit>); 3],
-    errors: &mut Errors,
-) -> Option<Patch<f64>> {
+fn consumption_patch(forms: [(&str, Patch<f64>, ConsumptionUnit); 3], errors: &mut Errors) -> Option<Patch<f64>> {
     let given: Vec<_> = forms.into_iter().filter(|(_, p, _)| *p != Patch::Absent).collect();
     match given.as_slice() {
         [] => Some(Patch::Absent),
         [(_, Patch::Null, _)] => Some(Patch::Null),
-        [(field, Patch::Value(v), unit)] => {
-            let unit = unit.unwrap_or(ConsumptionUnit::LitresPer100Km);
-            errors.take(field, consumption_in_range(*v, unit)).map(Patch::Value)
-        }
+        [(field, Patch::Value(v), unit)] => errors.take(field, consumption_in_range(*v, *unit)).map(Patch::Value),
         [_, (second, ..), ..] => {
             errors.take::<()>(second, Err("give the fuel consumption one way only".into()));
             None
@@ -202,18 +202,18 @@ mod tests {
         let mut errors = Errors(Vec::new());
         let mpg = consumption_patch(
             [
-                ("consumption", Patch::Value(10.0), Some(ConsumptionUnit::Mpg)),
-                ("consumption_l_per_100km", Patch::Absent, None),
-                ("consumption_mpg", Patch::Absent, None),
+                ("consumption", Patch::Value(10.0), ConsumptionUnit::Mpg),
+                ("consumption_l_per_100km", Patch::Absent, ConsumptionUnit::LitresPer100Km),
+                ("consumption_mpg", Patch::Absent, ConsumptionUnit::Mpg),
             ],
             &mut errors,
         );
         assert!(matches!(mpg, Some(Patch::Value(v)) if (v - 23.52).abs() < 0.01));
         let two = consumption_patch(
             [
-                ("consumption", Patch::Value(10.0), None),
-                ("consumption_l_per_100km", Patch::Null, None),
-                ("consumption_mpg", Patch::Absent, None),
+                ("consumption", Patch::Value(10.0), ConsumptionUnit::LitresPer100Km),
+                ("consumption_l_per_100km", Patch::Null, ConsumptionUnit::LitresPer100Km),
+                ("consumption_mpg", Patch::Absent, ConsumptionUnit::Mpg),
             ],
             &mut errors,
         );

@@ -13,87 +13,43 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::WheelsState;
-use crate::units::{ConsumptionUnit, Shown, show_consumption};
+use crate::units::{ConsumptionUnit, Shown, show_consumption, stored_enum};
 
 pub use planning::{PlanningVehicle, planning_consumption};
 pub use write::{create, delete, update};
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum VehicleType {
-    Motorhome,
-    /// A caravan and the vehicle towing it.
-    CaravanTow,
-    Campervan,
-    FifthWheel,
-    Truck,
-    Car,
-    #[default]
-    Other,
-}
-
-impl VehicleType {
-    fn as_str(self) -> &'static str {
-        match self {
-            VehicleType::Motorhome => "motorhome",
-            VehicleType::CaravanTow => "caravan_tow",
-            VehicleType::Campervan => "campervan",
-            VehicleType::FifthWheel => "fifth_wheel",
-            VehicleType::Truck => "truck",
-            VehicleType::Car => "car",
-            VehicleType::Other => "other",
-        }
-    }
-
-    fn from_db(stored: &str) -> VehicleType {
-        [
-            VehicleType::Motorhome,
-            VehicleType::CaravanTow,
-            VehicleType::Campervan,
-            VehicleType::FifthWheel,
-            VehicleType::Truck,
-            VehicleType::Car,
-        ]
-        .into_iter()
-        .find(|t| t.as_str() == stored)
-        .unwrap_or(VehicleType::Other)
+stored_enum! {
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    pub enum VehicleType {
+        Motorhome = "motorhome",
+        /// A caravan and the vehicle towing it.
+        CaravanTow = "caravan_tow",
+        Campervan = "campervan",
+        FifthWheel = "fifth_wheel",
+        Truck = "truck",
+        Car = "car",
+        #[default]
+        Other = "other",
     }
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FuelType {
-    Diesel,
-    #[serde(alias = "gasoline", alias = "unleaded")]
-    Petrol,
-    #[serde(alias = "autogas")]
-    Lpg,
-    Electric,
-    #[default]
-    Other,
-}
-
-impl FuelType {
-    fn as_str(self) -> &'static str {
-        match self {
-            FuelType::Diesel => "diesel",
-            FuelType::Petrol => "petrol",
-            FuelType::Lpg => "lpg",
-            FuelType::Electric => "electric",
-            FuelType::Other => "other",
-        }
-    }
-
-    fn from_db(stored: &str) -> FuelType {
-        [FuelType::Diesel, FuelType::Petrol, FuelType::Lpg, FuelType::Electric]
-            .into_iter()
-            .find(|t| t.as_str() == stored)
-            .unwrap_or(FuelType::Other)
+stored_enum! {
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+    pub enum FuelType {
+        Diesel = "diesel",
+        #[serde(alias = "gasoline", alias = "unleaded")]
+        Petrol = "petrol",
+        #[serde(alias = "autogas")]
+        Lpg = "lpg",
+        Electric = "electric",
+        #[default]
+        Other = "other",
     }
 }
 
-/// A new vehicle. Fuel use may be given as `consumption` in `consumption_unit` (L/100km unless said),
-/// or as `consumption_l_per_100km` or `consumption_mpg` (US gallons) — one of them.
+/// A new vehicle. Fuel use may be given as `consumption` in `consumption_unit` (the user's units when
+/// not said: L/100km, or mpg for imperial users), or as `consumption_l_per_100km` or `consumption_mpg`
+/// (US gallons) — one of them.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewVehicle {
     /// What the user calls it; made from year, make and model when left out.
@@ -122,7 +78,7 @@ pub struct NewVehicle {
 
 /// Partial update: fields present replace, `null` clears an optional one. `is_primary: true` moves the
 /// flag here; `false` on the primary hands it to the newest other vehicle (the only vehicle stays primary).
-#[derive(Debug, Default, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct VehicleUpdate {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
@@ -201,8 +157,10 @@ pub(crate) struct VehicleRow {
     make: Option<String>,
     model: Option<String>,
     year: Option<i32>,
-    vehicle_type: String,
-    fuel_type: String,
+    #[sqlx(try_from = "String")]
+    vehicle_type: VehicleType,
+    #[sqlx(try_from = "String")]
+    fuel_type: FuelType,
     length_m: Option<f64>,
     height_m: Option<f64>,
     weight_kg: Option<f64>,
@@ -222,8 +180,8 @@ impl VehicleRow {
             make: self.make,
             model: self.model,
             year: self.year,
-            vehicle_type: VehicleType::from_db(&self.vehicle_type),
-            fuel_type: FuelType::from_db(&self.fuel_type),
+            vehicle_type: self.vehicle_type,
+            fuel_type: self.fuel_type,
             length_m: self.length_m,
             height_m: self.height_m,
             weight_kg: self.weight_kg,
@@ -288,15 +246,15 @@ pub async fn all(state: &WheelsState, user_id: Uuid) -> Result<Vec<Vehicle>, Dom
     Ok(rows.into_iter().map(|r| r.shown(units)).collect())
 }
 
-/// The vehicle a fill-up or a service belongs to: the one named (which must be the user's: another
-/// user's is "not found"), else the user's primary vehicle, else none.
-pub async fn owned_or_primary(
+/// The vehicle named (which must be the user's: another user's is "not found"), else the user's primary
+/// vehicle, else none. The one place that decides which vehicle a fill-up, a service or a plan is for.
+pub(crate) async fn named_or_primary(
     state: &WheelsState,
     user_id: Uuid,
     vehicle_id: Option<Uuid>,
-) -> Result<Option<Uuid>, DomainError> {
-    let found: Option<Uuid> = with_db!(&state.db, |pool| {
-        sqlx::query_scalar("SELECT id FROM vehicles WHERE user_id = $1 AND (($2 IS NULL AND is_primary) OR id = $2)")
+) -> Result<Option<VehicleRow>, DomainError> {
+    let found: Option<VehicleRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as("SELECT * FROM vehicles WHERE user_id = $1 AND (($2 IS NULL AND is_primary) OR id = $2)")
             .bind(user_id)
             .bind(vehicle_id)
             .fetch_optional(pool)
@@ -305,5 +263,23 @@ pub async fn owned_or_primary(
     match (found, vehicle_id) {
         (None, Some(_)) => Err(DomainError::not_found("Vehicle")),
         (found, _) => Ok(found),
+    }
+}
+
+/// The id of the vehicle a fill-up or a service belongs to (see [`named_or_primary`]).
+pub async fn owned_or_primary(
+    state: &WheelsState,
+    user_id: Uuid,
+    vehicle_id: Option<Uuid>,
+) -> Result<Option<Uuid>, DomainError> {
+    Ok(named_or_primary(state, user_id, vehicle_id).await?.map(|v| v.id))
+}
+
+/// A write naming a vehicle failed on its foreign key: the vehicle was deleted between the check and
+/// the write, which is the same answer as a missing one.
+pub(crate) fn vehicle_gone(err: sqlx::Error) -> DomainError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_foreign_key_violation() => DomainError::not_found("Vehicle"),
+        _ => err.into(),
     }
 }

@@ -1,48 +1,27 @@
 //! The fuel use a trip plan works with: what full fills taught us, else what the user stated.
 
 use pam_kernel::DomainError;
-use pam_store::with_db;
 use uuid::Uuid;
 
+use super::named_or_primary;
 use crate::WheelsState;
 
 /// The fuel use to plan with for a vehicle (the user's primary one when `vehicle_id` is None): what
-/// full fills taught us, else what the user stated. None when there is no such vehicle or no figure.
+/// full fills taught us, else what the user stated. None when the user has no primary vehicle; a named
+/// vehicle that is not the user's is "not found".
 pub async fn planning_consumption(
     state: &WheelsState,
     user_id: Uuid,
     vehicle_id: Option<Uuid>,
 ) -> Result<Option<PlanningVehicle>, DomainError> {
-    let row: Option<PlanningRow> = with_db!(&state.db, |pool| {
-        sqlx::query_as(
-            "SELECT id, name, learned_l_per_100km, consumption_l_per_100km, fuel_type FROM vehicles \
-             WHERE user_id = $1 AND (($2 IS NULL AND is_primary) OR id = $2)",
-        )
-        .bind(user_id)
-        .bind(vehicle_id)
-        .fetch_optional(pool)
-        .await
-    })?;
-    match (row, vehicle_id) {
-        (None, Some(_)) => Err(DomainError::NotFound("Vehicle not found".into())),
-        (None, None) => Ok(None),
-        (Some(r), _) => Ok(Some(PlanningVehicle {
-            id: r.id,
-            name: r.name,
-            l_per_100km: r.learned_l_per_100km.or(r.consumption_l_per_100km),
-            learned: r.learned_l_per_100km.is_some(),
-            fuel_type: r.fuel_type,
-        })),
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct PlanningRow {
-    id: Uuid,
-    name: String,
-    learned_l_per_100km: Option<f64>,
-    consumption_l_per_100km: Option<f64>,
-    fuel_type: String,
+    let vehicle = named_or_primary(state, user_id, vehicle_id).await?;
+    Ok(vehicle.map(|v| PlanningVehicle {
+        id: v.id,
+        l_per_100km: v.learned_l_per_100km.or(v.consumption_l_per_100km),
+        learned: v.learned_l_per_100km.is_some(),
+        fuel_type: v.fuel_type.as_str().to_string(),
+        name: v.name,
+    }))
 }
 
 /// A vehicle as a plan uses it.

@@ -8,6 +8,9 @@
 //! first vehicles both claim the flag, one insert fails as a duplicate and the change runs again, now
 //! seeing the other's vehicle. Deadlocks (Postgres locking the same rows in another order) are retried
 //! the same way.
+//!
+//! An update reads the row it changes only after taking that lock, so a partial update applies to what
+//! is stored at that moment: two concurrent updates of different fields both land.
 
 use std::future::Future;
 
@@ -17,7 +20,7 @@ use pam_store::{Db, with_db};
 use uuid::Uuid;
 
 use super::checks::Spec;
-use super::{NewVehicle, Vehicle, VehicleRow, VehicleUpdate, get_row};
+use super::{NewVehicle, Vehicle, VehicleRow, VehicleUpdate};
 use crate::WheelsState;
 
 /// Takes the per-user lock described above.
@@ -34,8 +37,8 @@ const ATTEMPTS: usize = 5;
 
 pub async fn create(state: &WheelsState, user_id: Uuid, input: NewVehicle) -> Result<Vehicle, DomainError> {
     let wants_primary = input.is_primary == Some(true);
-    let spec = Spec::new(input)?;
     let units = state.locales.of(user_id).await?.units;
+    let spec = Spec::new(input, units)?;
     let id = Uuid::now_v7();
     let row = retry_lost_races(|| insert(&state.db, user_id, id, &spec, wants_primary)).await?;
     tracing::info!(user.id = %user_id, vehicle.id = %row.id, primary = row.is_primary, "vehicle added");
@@ -43,11 +46,8 @@ pub async fn create(state: &WheelsState, user_id: Uuid, input: NewVehicle) -> Re
 }
 
 pub async fn update(state: &WheelsState, user_id: Uuid, id: Uuid, u: VehicleUpdate) -> Result<Vehicle, DomainError> {
-    let current = get_row(state, user_id, id).await?;
-    let wants_primary = u.is_primary;
-    let spec = Spec::updated(current, u)?;
     let units = state.locales.of(user_id).await?.units;
-    let row = retry_lost_races(|| change(&state.db, user_id, id, &spec, wants_primary)).await?;
+    let row = retry_lost_races(|| change(&state.db, user_id, id, u.clone(), units)).await?;
     row.map(|r| r.shown(units)).ok_or_else(|| DomainError::not_found("Vehicle"))
 }
 
@@ -61,19 +61,34 @@ pub async fn delete(state: &WheelsState, user_id: Uuid, id: Uuid) -> Result<(), 
     }
 }
 
+/// How a change can fail: in the database (run again when it lost a race), or refused for what it
+/// asked (bad fields), which no second run mends.
+enum Failure {
+    Database(sqlx::Error),
+    Refused(DomainError),
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(e: sqlx::Error) -> Failure {
+        Failure::Database(e)
+    }
+}
+
 async fn retry_lost_races<T, F, Fut>(mut attempt: F) -> Result<T, DomainError>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, sqlx::Error>>,
+    Fut: Future<Output = Result<T, Failure>>,
 {
     let mut tries = 1;
     loop {
         match attempt().await {
-            Err(e) if tries < ATTEMPTS && lost_race(&e) => {
+            Ok(done) => return Ok(done),
+            Err(Failure::Database(e)) if tries < ATTEMPTS && lost_race(&e) => {
                 tracing::debug!(error = %e, tries, "vehicle change lost a race; running it again");
                 tries += 1;
             }
-            other => return other.map_err(DomainError::from),
+            Err(Failure::Database(e)) => return Err(e.into()),
+            Err(Failure::Refused(e)) => return Err(e),
         }
     }
 }
@@ -105,7 +120,7 @@ macro_rules! bind_spec {
     };
 }
 
-async fn insert(db: &Db, user_id: Uuid, id: Uuid, spec: &Spec, wants_primary: bool) -> Result<VehicleRow, sqlx::Error> {
+async fn insert(db: &Db, user_id: Uuid, id: Uuid, spec: &Spec, wants_primary: bool) -> Result<VehicleRow, Failure> {
     let now: DateTime<Utc> = Utc::now();
     with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
@@ -138,25 +153,29 @@ async fn insert(db: &Db, user_id: Uuid, id: Uuid, spec: &Spec, wants_primary: bo
     })
 }
 
-/// Applies the spec and moves the flag as asked. None when the vehicle is not the user's (or is gone).
+/// Applies the update to the row as it stands under the lock, checks the result, and moves the flag as
+/// asked. None when the vehicle is not the user's (or is gone). A refused update changes nothing (the
+/// transaction is dropped, so rolled back).
 async fn change(
     db: &Db,
     user_id: Uuid,
     id: Uuid,
-    spec: &Spec,
-    wants_primary: Option<bool>,
-) -> Result<Option<VehicleRow>, sqlx::Error> {
+    u: VehicleUpdate,
+    units: pam_kernel::Units,
+) -> Result<Option<VehicleRow>, Failure> {
     let now: DateTime<Utc> = Utc::now();
+    let wants_primary = u.is_primary;
     with_db!(db, |pool| {
         let mut tx = pool.begin().await?;
         sqlx::query(LOCK_USERS_VEHICLES).bind(user_id).execute(&mut *tx).await?;
-        let was_primary: Option<bool> =
-            sqlx::query_scalar("SELECT is_primary FROM vehicles WHERE id = $1 AND user_id = $2")
-                .bind(id)
-                .bind(user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some(was_primary) = was_primary else { return Ok(None) };
+        let current: Option<VehicleRow> = sqlx::query_as("SELECT * FROM vehicles WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(current) = current else { return Ok(None) };
+        let was_primary = current.is_primary;
+        let spec = Spec::updated(current, u, units).map_err(Failure::Refused)?;
         let others: i64 = sqlx::query_scalar("SELECT count(*) FROM vehicles WHERE user_id = $1 AND id <> $2")
             .bind(user_id)
             .bind(id)
@@ -194,7 +213,7 @@ async fn change(
 }
 
 /// True when the user's vehicle was there to delete.
-async fn remove(db: &Db, user_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
+async fn remove(db: &Db, user_id: Uuid, id: Uuid) -> Result<bool, Failure> {
     let now: DateTime<Utc> = Utc::now();
     with_db!(db, |pool| {
         let mut tx = pool.begin().await?;

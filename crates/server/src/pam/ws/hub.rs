@@ -11,19 +11,31 @@ use super::socket::Socket;
 
 pub struct Hub {
     sockets: Mutex<HashMap<Uuid, Vec<Socket>>>,
+    /// Woken when a socket connects, so pushes waiting for that user go out at once.
+    pub connected: tokio::sync::Notify,
     /// Flipped once on shutdown: every session closes with 1001.
     pub(super) closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl Default for Hub {
     fn default() -> Self {
-        Hub { sockets: Mutex::default(), closing: tokio::sync::watch::channel(false).0 }
+        Hub {
+            sockets: Mutex::default(),
+            connected: tokio::sync::Notify::new(),
+            closing: tokio::sync::watch::channel(false).0,
+        }
     }
 }
 
 impl Hub {
     pub(super) fn add(&self, user_id: Uuid, socket: Socket) {
         self.sockets.lock().unwrap_or_else(|p| p.into_inner()).entry(user_id).or_default().push(socket);
+        self.connected.notify_one();
+    }
+
+    /// The users with a socket here.
+    pub fn users(&self) -> Vec<Uuid> {
+        self.sockets.lock().map(|s| s.keys().copied().collect()).unwrap_or_default()
     }
 
     pub(super) fn remove(&self, user_id: Uuid, socket_id: Uuid) {

@@ -11,6 +11,7 @@ use pam_testkit::on_both_databases;
 on_both_databases!(
     fill_ups_work_out_the_third_amount_and_list_with_filters,
     fill_ups_show_in_gallons_and_miles_for_imperial_users,
+    amounts_without_a_unit_are_read_in_the_users_units,
     bad_fill_ups_are_422_naming_the_fields,
     two_full_fills_teach_the_vehicle_its_consumption_and_stats_show_it,
 );
@@ -105,6 +106,66 @@ async fn fill_ups_show_in_gallons_and_miles_for_imperial_users(backend: Backend)
     assert!((fill["odometer_km"].as_f64().unwrap() - 1609.344).abs() < 1e-6, "stored in km");
     assert!((fill["volume_litres"].as_f64().unwrap() - 37.854).abs() < 1e-3, "stored in litres");
     assert_eq!(fill["vehicle_id"], Value::Null, "no vehicle yet");
+}
+
+async fn amounts_without_a_unit_are_read_in_the_users_units(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = traveller(&app, "fuel5@example.com", "imperial").await;
+    // 15 US gallons at $3.59 a gallon, odometer in miles: nothing says so but the profile.
+    let fill =
+        created(&app, &user, "/api/v1/fuel-log", json!({"volume": 15, "price_per_unit": 3.59, "odometer": 1000})).await;
+    let litres = fill["volume_litres"].as_f64().unwrap();
+    assert!((litres - 56.78).abs() < 0.01, "15 gal is stored as 56.78 L: {fill}");
+    assert_eq!((fill["volume"].as_f64(), fill["unit"].as_str()), (Some(15.0), Some("gallons")));
+    assert_eq!((fill["price_per_unit"].as_f64(), fill["total"].as_f64()), (Some(3.59), Some(53.85)));
+    assert!((fill["price_per_litre"].as_f64().unwrap() - 0.948).abs() < 0.001, "{fill}");
+    assert!((fill["odometer_km"].as_f64().unwrap() - 1609.344).abs() < 1e-6, "1000 mi: {fill}");
+    // A new price alone is per gallon too, and keeps the volume.
+    let path = format!("/api/v1/fuel-log/{}", id(&fill));
+    let changed: Value = patch(&app, &user, &path, json!({"price_per_unit": 4})).await.json().await.unwrap();
+    assert_eq!((changed["volume"].as_f64(), changed["total"].as_f64()), (Some(15.0), Some(60.0)), "{changed}");
+    // Units that are named win, under SPEC's name `unit` or the older `volume_unit`.
+    let named = created(&app, &user, "/api/v1/fuel-log", json!({"volume": 40, "unit": "litres", "total": 80})).await;
+    assert_eq!(named["volume_litres"], 40.0);
+    assert_eq!((named["volume"].as_f64(), named["unit"].as_str()), (Some(10.57), Some("gallons")), "shown in gallons");
+    let aliased =
+        created(&app, &user, "/api/v1/fuel-log", json!({"volume": 40, "volume_unit": "litres", "total": 80})).await;
+    assert_eq!(aliased["volume_litres"], 40.0);
+    let both = json!({"volume": 40, "unit": "litres", "volume_unit": "gallons", "total": 80});
+    assert_error(post(&app, &user, "/api/v1/fuel-log", both).await, 422, "validation_error").await;
+
+    // Fuel use in mpg, readings in miles; `consumption_mpg` as SPEC names it.
+    let van = created(&app, &user, "/api/v1/vehicles", json!({"name": "Van", "consumption": 10})).await;
+    assert!((van["consumption_l_per_100km"].as_f64().unwrap() - 23.52).abs() < 0.01, "10 mpg: {van}");
+    assert_eq!(van["consumption_display"], json!({"value": 10.0, "unit": "mpg"}));
+    let van_path = format!("/api/v1/vehicles/{}", id(&van));
+    let patched: Value = patch(&app, &user, &van_path, json!({"consumption": 20})).await.json().await.unwrap();
+    assert!((patched["consumption_l_per_100km"].as_f64().unwrap() - 11.76).abs() < 0.01, "20 mpg: {patched}");
+    let car = created(&app, &user, "/api/v1/vehicles", json!({"name": "Car", "consumption_mpg": 30})).await;
+    assert!((car["consumption_l_per_100km"].as_f64().unwrap() - 7.84).abs() < 0.01, "{car}");
+    let service = created(
+        &app,
+        &user,
+        "/api/v1/maintenance",
+        json!({"task": "Oil change", "mileage": 30000, "next_due_mileage": 33000}),
+    )
+    .await;
+    assert_eq!((service["mileage"].as_f64(), service["odometer_unit"].as_str()), (Some(30000.0), Some("mi")));
+    assert!((service["mileage_km"].as_f64().unwrap() - 48280.32).abs() < 1e-6, "30000 mi: {service}");
+    let service_path = format!("/api/v1/maintenance/{}", id(&service));
+    let moved: Value =
+        patch(&app, &user, &service_path, json!({"next_due_mileage": 35000})).await.json().await.unwrap();
+    assert!((moved["next_due_km"].as_f64().unwrap() - 56327.04).abs() < 1e-6, "{moved}");
+
+    // The same numbers from a metric user are litres, km and L/100 km.
+    let metric = traveller(&app, "fuel6@example.com", "metric").await;
+    let fill =
+        created(&app, &metric, "/api/v1/fuel-log", json!({"volume": 15, "price_per_unit": 3.59, "odometer": 1000}))
+            .await;
+    assert_eq!((fill["volume_litres"].as_f64(), fill["unit"].as_str()), (Some(15.0), Some("litres")));
+    assert_eq!(fill["odometer_km"], 1000.0);
+    let van = created(&app, &metric, "/api/v1/vehicles", json!({"name": "Van", "consumption": 10})).await;
+    assert_eq!(van["consumption_l_per_100km"], 10.0);
 }
 
 async fn bad_fill_ups_are_422_naming_the_fields(backend: Backend) {

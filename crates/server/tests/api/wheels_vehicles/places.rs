@@ -34,6 +34,11 @@ async fn favourite_places_crud_and_checks(backend: Backend) {
     assert_eq!(list["favorites"][0]["id"], town["id"], "newest first");
     let camps = get_json(&app, &user, "/api/v1/places/favorites?place_type=campground").await;
     assert_eq!((camps["total"].as_i64(), camps["favorites"][0]["id"].clone()), (Some(1), lake["id"].clone()));
+    let towns = get_json(&app, &user, "/api/v1/places/favorites?category=town").await;
+    assert_eq!((towns["total"].as_i64(), towns["favorites"][0]["id"].clone()), (Some(1), town["id"].clone()));
+    for field in ["id", "name", "latitude", "longitude", "category", "address", "notes", "rating"] {
+        assert!(lake.get(field).is_some(), "SPEC's favourite shape has {field}: {lake}");
+    }
 
     let path = format!("/api/v1/places/favorites/{}", id(&lake));
     let res: Value = patch(&app, &user, &path, json!({"rating": 5, "address": null})).await.json().await.unwrap();

@@ -1,0 +1,198 @@
+//! The calendar event as clients send it, as it is stored, and as it is shown.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use pam_kernel::{ListMeta, Patch};
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json as SqlJson;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::time;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = CalendarEventType)]
+pub enum EventType {
+    #[default]
+    Personal,
+    Reminder,
+    Trip,
+    Booking,
+    Maintenance,
+    Inspection,
+}
+
+impl EventType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventType::Personal => "personal",
+            EventType::Reminder => "reminder",
+            EventType::Trip => "trip",
+            EventType::Booking => "booking",
+            EventType::Maintenance => "maintenance",
+            EventType::Inspection => "inspection",
+        }
+    }
+
+    /// As stored; a value this code did not write reads as `personal` rather than failing a whole list.
+    pub fn from_stored(s: &str) -> EventType {
+        serde_json::from_value(serde_json::Value::from(s)).unwrap_or_default()
+    }
+}
+
+/// A new event. Times: a local time ("2026-01-10T09:00", read in `timezone`, else the user's zone), an
+/// RFC 3339 time with an offset (taken as given), or a date ("2026-01-10") for an all-day event.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(as = NewCalendarEvent)]
+pub struct NewEvent {
+    #[schema(example = "Dentist")]
+    pub title: String,
+    pub description: Option<String>,
+    #[schema(example = "2026-01-10T09:00")]
+    pub start: Option<String>,
+    /// Default: an hour after a timed start; the same day for an all-day event.
+    pub end: Option<String>,
+    /// "HH:MM" when no day was said: the next time it comes round in the user's zone (with a date
+    /// `start`, that day at this time).
+    #[schema(example = "10:00")]
+    pub time: Option<String>,
+    /// Default: true when `start` is a bare date.
+    pub all_day: Option<bool>,
+    /// Default `personal`.
+    pub event_type: Option<EventType>,
+    pub location_name: Option<String>,
+    /// Minutes before the start to push a reminder, each 0–40320 (four weeks).
+    #[serde(default)]
+    pub reminder_minutes: Vec<i64>,
+    /// The IANA zone local times are given in; default the user's.
+    pub timezone: Option<String>,
+}
+
+/// Partial update: fields present replace, `null` clears an optional one (`end: null` goes back to the
+/// default length). A new `start` without an `end` keeps the event's length.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = CalendarEventUpdate)]
+pub struct EventUpdate {
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub title: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub description: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub start: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub end: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<bool>)]
+    pub all_day: Patch<bool>,
+    #[serde(default)]
+    #[schema(value_type = Option<EventType>)]
+    pub event_type: Patch<EventType>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub location_name: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<i64>>)]
+    pub reminder_minutes: Patch<Vec<i64>>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub timezone: Patch<String>,
+}
+
+/// An event as shown: timed events in the user's zone with the offset ("2026-01-10T09:00:00+11:00"),
+/// all-day events as dates (`end` is the last day, inclusive).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = CalendarEvent)]
+pub struct Event {
+    pub id: Uuid,
+    pub title: String,
+    pub description: Option<String>,
+    pub start: String,
+    pub end: String,
+    pub all_day: bool,
+    pub event_type: EventType,
+    pub location_name: Option<String>,
+    pub reminder_minutes: Vec<i64>,
+    pub timezone: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = CalendarEventList)]
+pub struct EventList {
+    pub events: Vec<Event>,
+    #[serde(flatten)]
+    pub meta: ListMeta,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventFilter {
+    /// Events on or after this day (in the user's zone).
+    pub start_date: Option<NaiveDate>,
+    /// Events on or before this day (in the user's zone).
+    pub end_date: Option<NaiveDate>,
+    pub event_type: Option<EventType>,
+    /// Include events that ended before now (default false).
+    pub include_past: Option<bool>,
+    /// 1–1000, default 50.
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct EventRow {
+    pub id: Uuid,
+    pub user_id: Uuid,
+    pub title: String,
+    pub description: Option<String>,
+    pub all_day: bool,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub event_type: String,
+    pub location_name: Option<String>,
+    pub reminder_minutes: SqlJson<Vec<i64>>,
+    pub timezone: String,
+}
+
+impl EventRow {
+    /// The zone its times were given in (UTC if the stored name is no longer known).
+    pub fn zone(&self) -> Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
+    /// The dates of an all-day event; a timed event's days in its own zone.
+    pub fn days(&self) -> (NaiveDate, NaiveDate) {
+        let tz = self.zone();
+        let first = self.start_date.unwrap_or_else(|| self.starts_at.with_timezone(&tz).date_naive());
+        let last = self.end_date.unwrap_or_else(|| self.ends_at.with_timezone(&tz).date_naive());
+        (first, last)
+    }
+
+    /// Shown in the viewer's zone.
+    pub fn show(&self, tz: Tz) -> Event {
+        let (start, end) = if self.all_day {
+            let (first, last) = self.days();
+            (first.to_string(), last.to_string())
+        } else {
+            (time::show(self.starts_at, tz), time::show(self.ends_at, tz))
+        };
+        Event {
+            id: self.id,
+            title: self.title.clone(),
+            description: self.description.clone(),
+            start,
+            end,
+            all_day: self.all_day,
+            event_type: EventType::from_stored(&self.event_type),
+            location_name: self.location_name.clone(),
+            reminder_minutes: self.reminder_minutes.0.clone(),
+            timezone: self.timezone.clone(),
+        }
+    }
+}

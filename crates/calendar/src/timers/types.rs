@@ -1,0 +1,120 @@
+//! Timers and alarms as clients send them, as stored, and as shown.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use pam_kernel::ListMeta;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerKind {
+    Timer,
+    Alarm,
+}
+
+impl TimerKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimerKind::Timer => "timer",
+            TimerKind::Alarm => "alarm",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerStatus {
+    /// Waiting to ring.
+    Scheduled,
+    /// Delivered to one of the user's sockets.
+    Fired,
+    /// Stopped by the user (it will not ring, or has rung and was acknowledged).
+    Dismissed,
+    /// Deleted before it rang.
+    Cancelled,
+    /// Not delivered within an hour of its time (no socket was open).
+    Missed,
+}
+
+impl TimerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimerStatus::Scheduled => "scheduled",
+            TimerStatus::Fired => "fired",
+            TimerStatus::Dismissed => "dismissed",
+            TimerStatus::Cancelled => "cancelled",
+            TimerStatus::Missed => "missed",
+        }
+    }
+
+    pub fn from_stored(s: &str) -> TimerStatus {
+        match s {
+            "fired" => TimerStatus::Fired,
+            "dismissed" => TimerStatus::Dismissed,
+            "cancelled" => TimerStatus::Cancelled,
+            "missed" => TimerStatus::Missed,
+            _ => TimerStatus::Scheduled,
+        }
+    }
+}
+
+/// A timer (`duration_seconds`, 1 s – 7 days) or an alarm (`alarm_at`: "HH:MM" in the user's zone — the
+/// next time it comes round, or on `date` — or an RFC 3339 time). PAM's `time` is `alarm_at`.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct NewTimer {
+    #[schema(example = 600)]
+    pub duration_seconds: Option<i64>,
+    #[serde(alias = "time")]
+    #[schema(example = "06:00")]
+    pub alarm_at: Option<String>,
+    /// The day of an "HH:MM" alarm, `YYYY-MM-DD` (default: the next time it comes round).
+    pub date: Option<NaiveDate>,
+    /// At most 200 characters.
+    pub label: Option<String>,
+}
+
+/// A timer as shown; `fires_at` in the user's zone with the offset.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Timer {
+    pub id: Uuid,
+    pub kind: TimerKind,
+    pub label: Option<String>,
+    pub duration_seconds: Option<i64>,
+    pub alarm_at: Option<String>,
+    pub fires_at: String,
+    pub status: TimerStatus,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimerList {
+    pub timers: Vec<Timer>,
+    #[serde(flatten)]
+    pub meta: ListMeta,
+}
+
+/// The front end's dismiss call: `{timer_id}` in the body or `?timer_id=`.
+#[derive(Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DismissRequest {
+    pub timer_id: Option<Uuid>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Dismissed {
+    pub success: bool,
+    pub timer_id: Uuid,
+    pub status: TimerStatus,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct TimerRow {
+    pub id: Uuid,
+    pub kind: String,
+    pub label: Option<String>,
+    pub duration_seconds: Option<i64>,
+    pub alarm_at: Option<String>,
+    pub fires_at: DateTime<Utc>,
+    pub status: String,
+}

@@ -1,0 +1,400 @@
+//! The trip tools through `POST /api/v1/pam/tools/execute/{tool}`, and the outside services seen from the
+//! server: fakes speaking Open-Meteo's, OSRM's, Nominatim's, RIDB's and Tankerkönig's wire formats, their
+//! answers and their failures (each fake's `expect` is checked when it is dropped, so a test cannot pass
+//! without the server having asked it).
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use wiremock::matchers::{header, method, path, path_regex, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app, spawn_app_with};
+use crate::wheels_vehicles::{created, delete, get_json, id, patch, post};
+use pam_testkit::on_both_databases;
+
+on_both_databases!(
+    routes_are_estimated_and_reordered_by_the_tools,
+    seasonal_tools_name_places_and_refuse_unknown_countries,
+    attractions_without_a_web_search_service_say_so,
+    park_tools_find_the_admins_campgrounds,
+    an_admin_deletes_a_campground_once,
+    planning_with_another_users_vehicle_is_not_found,
+    trip_fuel_is_priced_from_fills_in_the_users_currency_only,
+    ridb_campgrounds_are_merged_and_their_failure_is_reported,
+);
+
+/// Runs a tool; the route answers 200 whether the tool succeeded or not.
+async fn tool(app: &TestApp, user: &TestUser, name: &str, args: Value) -> Value {
+    let res = post(app, user, &format!("/api/v1/pam/tools/execute/{name}"), args).await;
+    assert_eq!(res.status(), 200, "{name}");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["tool_name"], name, "{body}");
+    body
+}
+
+/// Runs a tool that must succeed; returns its data.
+async fn tool_data(app: &TestApp, user: &TestUser, name: &str, args: Value) -> Value {
+    let body = tool(app, user, name, args).await;
+    assert_eq!(body["success"], true, "{name}: {body}");
+    body["data"].clone()
+}
+
+async fn admin(app: &TestApp, email: &str) -> TestUser {
+    let admin = app.register(email).await;
+    app.make_admin(admin.id).await;
+    admin
+}
+
+/// The names in a list of places (or the list itself, when it is of names).
+fn names(list: &Value) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|c| c["name"].as_str().or(c.as_str()).unwrap().to_string()).collect()
+}
+
+async fn routes_are_estimated_and_reordered_by_the_tools(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("tools1@example.com").await;
+    let trip =
+        tool_data(&app, &user, "estimate_travel_time", json!({"origin": "Sydney", "destination": "Canberra"})).await;
+    let km = trip["distance_km"].as_f64().unwrap();
+    assert!((260.0..330.0).contains(&km), "Sydney → Canberra is about 286 km by road: {trip}");
+    assert_eq!(trip["source"], "estimate");
+    assert!((150.0..300.0).contains(&trip["duration_minutes"].as_f64().unwrap()), "{trip}");
+    assert_eq!(trip["places"][1]["name"], "Canberra");
+
+    let body = tool(
+        &app,
+        &user,
+        "optimize_route",
+        json!({"origin": "Brisbane", "destination": "Cooktown", "stops": ["Cairns", "Rockhampton", "Townsville", "Mackay"]}),
+    )
+    .await;
+    let data = &body["data"];
+    assert_eq!(data["order"], json!(["Brisbane", "Rockhampton", "Mackay", "Townsville", "Cairns", "Cooktown"]));
+    let (before, after) = (data["distance_km_before"].as_f64().unwrap(), data["distance_km_after"].as_f64().unwrap());
+    assert!(after < before, "the given order doubles back: {before} → {after}");
+    assert!(data["saved_km"].as_f64().unwrap() > 0.0);
+    let action = &body["ui_actions"][0];
+    assert_eq!(action["type"], "open_map", "{body}");
+    let map = &action["metadata"]["map_action"];
+    assert_eq!(map["type"], "REPLACE_ROUTE");
+    assert_eq!(map["waypoints"][1]["name"], "Rockhampton", "the map shows the new order: {map}");
+    assert_eq!(map["waypoints"].as_array().unwrap().len(), 6);
+    // An order that is already the shortest stays as it is, at the same length.
+    let body = tool(
+        &app,
+        &user,
+        "optimize_route",
+        json!({"origin": "Brisbane", "destination": "Cairns", "stops": ["Mackay"]}),
+    )
+    .await;
+    assert_eq!(body["data"]["distance_km_after"], body["data"]["distance_km_before"]);
+}
+
+async fn seasonal_tools_name_places_and_refuse_unknown_countries(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("tools2@example.com").await;
+    let july = tool_data(&app, &user, "suggest_seasonal_route", json!({"month": 7, "country": "AU"})).await;
+    assert!(names(&july["head_for"]).iter().any(|p| p.contains("Kimberley")), "{july}");
+    assert_eq!(july["source"], "seasonal_guidance");
+    let january = tool_data(&app, &user, "suggest_seasonal_route", json!({"month": 1, "country": "AU"})).await;
+    assert!(names(&january["avoid"]).iter().any(|p| p.contains("Kimberley")), "the wet season: {january}");
+    let res = post(&app, &user, "/api/v1/pam/tools/execute/suggest_seasonal_route", json!({"country": "GB"})).await;
+    let err = assert_error(res, 422, "validation_error").await;
+    assert_eq!(err["detail"][0]["loc"], json!(["body", "country"]));
+
+    let darwin = tool_data(&app, &user, "seasonal_weather_check", json!({"location": "Darwin", "month": 1})).await;
+    let summary = darwin["climate"]["summary"].as_str().unwrap();
+    assert!(summary.contains("wet season"), "{darwin}");
+    assert!(darwin["location"]["name"].as_str().unwrap().contains("Darwin"), "{darwin}");
+    let dry = tool_data(&app, &user, "seasonal_weather_check", json!({"location": "Darwin", "month": 7})).await;
+    assert!(dry["climate"]["summary"].as_str().unwrap().contains("Dry season"), "{dry}");
+}
+
+async fn attractions_without_a_web_search_service_say_so(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("tools3@example.com").await;
+    let body = tool(&app, &user, "find_attractions", json!({"near": "Broome"})).await;
+    assert_eq!(body["success"], false, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("No web search service"), "{body}");
+    assert_eq!(body["ui_actions"], json!([]));
+}
+
+async fn park_tools_find_the_admins_campgrounds(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = admin(&app, "tools-admin1@example.com").await;
+    let user = app.register("tools4@example.com").await;
+    for park in [
+        json!({"name": "Dubbo River Park", "lat": -32.25, "lng": 148.60, "price_per_night": 38, "amenities": ["power", "long_stay"]}),
+        json!({"name": "Dubbo Showground", "lat": -32.26, "lng": 148.62, "price_per_night": 25, "amenities": ["power"]}),
+        json!({"name": "Broome Beach", "lat": -17.96, "lng": 122.24, "price_per_night": 60, "amenities": ["long_stay"]}),
+    ] {
+        created(&app, &admin, "/api/v1/campgrounds", park).await;
+    }
+    let parks = tool_data(&app, &user, "find_rv_parks", json!({"near": "Dubbo"})).await;
+    assert_eq!(names(&parks["campgrounds"]), ["Dubbo River Park", "Dubbo Showground"], "nearest first: {parks}");
+    assert_eq!(parks["campgrounds"][0]["source"], "own");
+    let cheap = tool_data(&app, &user, "find_rv_parks", json!({"near": "Dubbo", "max_price": 30})).await;
+    assert_eq!(names(&cheap["campgrounds"]), ["Dubbo Showground"]);
+    let long = tool_data(&app, &user, "find_longstay_parks", json!({"near": "Dubbo"})).await;
+    assert_eq!(names(&long["campgrounds"]), ["Dubbo River Park"], "only parks that take long stays: {long}");
+    let far = tool_data(&app, &user, "find_longstay_parks", json!({"near": "Broome"})).await;
+    assert_eq!(names(&far["campgrounds"]), ["Broome Beach"]);
+    let res = post(&app, &user, "/api/v1/pam/tools/execute/find_rv_parks", json!({"near": "Narnia Springs"})).await;
+    let err = assert_error(res, 422, "validation_error").await;
+    assert!(err["detail"].to_string().contains("Narnia Springs"), "an unknown place is named: {err}");
+}
+
+async fn an_admin_deletes_a_campground_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = admin(&app, "tools-admin2@example.com").await;
+    let user = app.register("tools5@example.com").await;
+    let park =
+        created(&app, &admin, "/api/v1/campgrounds", json!({"name": "Bourke Riverside", "lat": -30.09, "lng": 145.94}))
+            .await;
+    let path = format!("/api/v1/campgrounds/{}", id(&park));
+    assert_error(delete(&app, &user, &path).await, 403, "forbidden").await;
+    assert_eq!(
+        names(&get_json(&app, &user, "/api/v1/campgrounds?near=Bourke").await["campgrounds"]),
+        ["Bourke Riverside"]
+    );
+    assert_eq!(delete(&app, &admin, &path).await.status(), 204);
+    assert_error(delete(&app, &admin, &path).await, 404, "not_found").await;
+    assert_eq!(get_json(&app, &user, "/api/v1/campgrounds?near=Bourke").await["campgrounds"], json!([]));
+}
+
+async fn planning_with_another_users_vehicle_is_not_found(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let owner = app.register("tools6@example.com").await;
+    let other = app.register("tools7@example.com").await;
+    let van = created(&app, &owner, "/api/v1/vehicles", json!({"name": "Van", "consumption": 20})).await;
+    let body = json!({"origin": "Sydney", "destination": "Canberra", "vehicle_id": van["id"]});
+    assert_error(post(&app, &other, "/api/v1/trips/plan", body.clone()).await, 404, "not_found").await;
+    assert_error(post(&app, &other, "/api/v1/routes/estimate", body.clone()).await, 404, "not_found").await;
+    assert_eq!(get_json(&app, &other, "/api/v1/trips").await["total"], 0, "nothing saved");
+    let planned = created(&app, &owner, "/api/v1/trips/plan", body).await;
+    let fuel = &planned["route"]["fuel"];
+    assert_eq!(fuel["vehicle_id"], van["id"]);
+    assert_eq!(fuel["consumption_l_per_100km"], json!({"value": 20.0, "source": "vehicle"}));
+}
+
+/// The price a gas-cost estimate used for 100 km at 10 L/100 km.
+async fn price_used(app: &TestApp, user: &TestUser) -> Value {
+    let data = tool_data(app, user, "calculate_gas_cost", json!({"distance": 100, "consumption": 10})).await;
+    json!([data["fuel"]["price_per_litre"], data["fuel"]["currency"], data["fuel"]["cost"]])
+}
+
+async fn trip_fuel_is_priced_from_fills_in_the_users_currency_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("tools8@example.com").await;
+    let profile = format!("/api/v1/users/{}/profile", user.id);
+    created(&app, &user, "/api/v1/fuel-log", json!({"volume": 40, "price_per_unit": 2.5})).await;
+    assert_eq!(price_used(&app, &user).await, json!([{"value": 2.5, "source": "last_fill"}, "AUD", 25.0]));
+    // Moved to the US: an Australian pump price is no price in dollars there.
+    assert_eq!(patch(&app, &user, &profile, json!({"currency": "USD"})).await.status(), 200);
+    assert_eq!(price_used(&app, &user).await, json!([{"value": 1.0, "source": "default"}, "USD", 10.0]));
+    created(&app, &user, "/api/v1/fuel-log", json!({"volume": 40, "price_per_unit": 1.2})).await;
+    assert_eq!(price_used(&app, &user).await, json!([{"value": 1.2, "source": "last_fill"}, "USD", 12.0]));
+    // Back home, the newer fill in dollars is not the last Australian price.
+    patch(&app, &user, &profile, json!({"currency": "AUD"})).await;
+    assert_eq!(price_used(&app, &user).await, json!([{"value": 2.5, "source": "last_fill"}, "AUD", 25.0]));
+}
+
+const FACILITIES: &str = r#"{"RECDATA":[
+{"FacilityID":"234059","FacilityName":"Devils Garden Campground","FacilityTypeDescription":"Campground",
+"FacilityLongitude":-109.6128,"FacilityLatitude":38.7784,"Reservable":true,"FacilityReservationURL":""},
+{"FacilityID":"10004152","FacilityName":"Goose Island Campground","FacilityTypeDescription":"Campground",
+"FacilityLongitude":-109.5681,"FacilityLatitude":38.6094,"Reservable":false,
+"FacilityReservationURL":"https://www.recreation.gov/camping/campgrounds/10004152"}],"METADATA":{}}"#;
+
+fn json_body(body: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200).insert_header("content-type", "application/json").set_body_string(body)
+}
+
+async fn ridb_campgrounds_are_merged_and_their_failure_is_reported(backend: Backend) {
+    let ridb = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/facilities"))
+        .and(query_param("activity", "CAMPING"))
+        .and(header("apikey", "ridb-test-key"))
+        .respond_with(json_body(FACILITIES))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&ridb)
+        .await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).expect(1).mount(&ridb).await;
+    let (uri, key) = (ridb.uri(), "ridb-test-key");
+    let app = spawn_app_with(backend, &[("CAMPGROUNDS_BASE_URL", &uri), ("CAMPGROUNDS_API_KEY", key)]).await;
+    let admin = admin(&app, "tools-admin3@example.com").await;
+    let user = app.register("tools9@example.com").await;
+    let own = json!({"name": "Moab Valley RV Resort", "lat": 38.58, "lng": -109.55, "currency": "USD", "amenities": ["power"]});
+    created(&app, &admin, "/api/v1/campgrounds", own).await;
+    let near = "/api/v1/campgrounds?near=38.5733,-109.5498";
+
+    let merged = get_json(&app, &user, near).await;
+    let list = &merged["campgrounds"];
+    assert_eq!(
+        names(list),
+        ["Moab Valley RV Resort", "Goose Island Campground", "Devils Garden Campground"],
+        "one list, nearest first: {merged}"
+    );
+    let sources: Vec<&str> = list.as_array().unwrap().iter().map(|c| c["source"].as_str().unwrap()).collect();
+    assert_eq!(sources, ["own", "ridb", "ridb"]);
+    assert_eq!(merged["sources"], json!(["own", "ridb"]));
+    assert_eq!(merged["service_unavailable"], Value::Null);
+    assert_eq!(list[1]["website"], "https://www.recreation.gov/camping/campgrounds/10004152");
+
+    // The service fails: the admins' list still answers, and the answer says what is missing.
+    let degraded = get_json(&app, &user, near).await;
+    assert_eq!(names(&degraded["campgrounds"]), ["Moab Valley RV Resort"]);
+    assert_eq!(degraded["sources"], json!(["own"]));
+    assert!(degraded["service_unavailable"].as_str().unwrap().contains("campground service"), "{degraded}");
+    // A filter the service cannot apply does not ask it (the fake counts the calls).
+    let powered = get_json(&app, &user, &format!("{near}&amenities=power")).await;
+    assert_eq!(names(&powered["campgrounds"]), ["Moab Valley RV Resort"]);
+}
+
+const FORECAST: &str = r#"{"timezone": "Australia/Perth", "daily": {"time": ["2026-12-02", "2026-12-03"],
+"weather_code": [95, 0], "temperature_2m_max": [34.5, 36.0], "temperature_2m_min": [25.1, 26.0],
+"precipitation_sum": [40.0, 0.0], "precipitation_probability_max": [90, 5], "wind_speed_10m_max": [45.0, 15.0]}}"#;
+
+#[tokio::test]
+async fn the_weather_tool_reads_open_meteo() {
+    let meteo = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/forecast"))
+        .and(query_param("forecast_days", "2"))
+        .and(query_param("timezone", "auto"))
+        .respond_with(json_body(FORECAST))
+        .expect(1)
+        .mount(&meteo)
+        .await;
+    let app = spawn_app_with(Backend::Sqlite, &[("WEATHER_BASE_URL", &meteo.uri())]).await;
+    let user = app.register("meteo-tool@example.com").await;
+    let w = tool_data(&app, &user, "get_weather_forecast", json!({"location": "Broome", "days": 2})).await;
+    assert_eq!(w["source"], "open-meteo");
+    assert!(w["location"]["name"].as_str().unwrap().contains("Broome"), "{w}");
+    assert_eq!(w["days"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        (w["days"][0]["temperature_max_c"].as_f64(), w["days"][0]["precipitation_mm"].as_f64()),
+        (Some(34.5), Some(40.0))
+    );
+    assert!(w["days"][0]["description"].as_str().unwrap().to_lowercase().contains("thunderstorm"), "{w}");
+}
+
+#[tokio::test]
+async fn open_meteo_failing_or_garbled_is_503_unavailable() {
+    let meteo = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(500)).up_to_n_times(1).expect(1).mount(&meteo).await;
+    Mock::given(method("GET"))
+        .respond_with(json_body(r#"{"daily": {"time": ["2026-12-02"], "temperature_2m_max": "#))
+        .expect(2)
+        .mount(&meteo)
+        .await;
+    let app = spawn_app_with(Backend::Sqlite, &[("WEATHER_BASE_URL", &meteo.uri())]).await;
+    let user = app.register("meteo-fail@example.com").await;
+    for case in ["500", "malformed body"] {
+        let body =
+            assert_error(app.get("/api/v1/weather?location=Broome", &user.token).await, 503, "unavailable").await;
+        assert!(body["detail"].as_str().unwrap().contains("weather service"), "{case}: {body}");
+    }
+    let body = tool(&app, &user, "get_weather_forecast", json!({"location": "Broome"})).await;
+    assert_eq!(body["success"], false, "no made-up forecast: {body}");
+    assert!(body["error"].as_str().unwrap().contains("weather service"), "{body}");
+}
+
+#[tokio::test]
+async fn a_router_answering_garbage_or_429_leaves_the_estimate() {
+    let osrm = MockServer::start().await;
+    let route = || path_regex(r"^/route/v1/driving/[-0-9.,;]+$");
+    Mock::given(method("GET"))
+        .and(route())
+        .respond_with(json_body(r#"{"code": "Ok", "routes": [{"distance": "#))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&osrm)
+        .await;
+    Mock::given(method("GET"))
+        .and(route())
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "60"))
+        .expect(1)
+        .mount(&osrm)
+        .await;
+    let app = spawn_app_with(Backend::Sqlite, &[("ROUTING_BASE_URL", &osrm.uri())]).await;
+    let user = app.register("osrm-fail@example.com").await;
+    for case in ["malformed JSON", "429"] {
+        let trip =
+            tool_data(&app, &user, "estimate_travel_time", json!({"origin": "Sydney", "destination": "Canberra"}))
+                .await;
+        assert_eq!(trip["source"], "estimate", "{case}: {trip}");
+        assert!((260.0..330.0).contains(&trip["distance_km"].as_f64().unwrap()), "{case}: {trip}");
+    }
+}
+
+const PERTH: &str = r#"[{"place_id":308420129,"lat":"-31.9558933","lon":"115.8605855","category":"boundary",
+"type":"administrative","addresstype":"city","name":"Perth","display_name":"Perth, Western Australia, Australia"}]"#;
+
+#[tokio::test]
+async fn geocoding_uses_nominatim_and_falls_back_to_the_gazetteer() {
+    let nominatim = MockServer::start().await;
+    let search = |q: &str| Mock::given(method("GET")).and(path("/search")).and(query_param("q", q));
+    search("Perth")
+        .and(query_param("format", "jsonv2"))
+        .respond_with(json_body(PERTH))
+        .expect(1)
+        .mount(&nominatim)
+        .await;
+    search("Tamworth").respond_with(json_body("[]")).expect(1).mount(&nominatim).await;
+    search("Dubbo").respond_with(ResponseTemplate::new(500)).expect(1).mount(&nominatim).await;
+    let app = spawn_app_with(Backend::Sqlite, &[("GEOCODING_BASE_URL", &nominatim.uri())]).await;
+    let user = app.register("geo@example.com").await;
+
+    let found = get_json(&app, &user, "/api/v1/geocode?q=Perth").await;
+    assert_eq!(found["source"], "nominatim");
+    assert_eq!(found["places"][0]["display_name"], "Perth, Western Australia, Australia");
+    assert_eq!(found["places"][0]["kind"], "city");
+    let nothing = get_json(&app, &user, "/api/v1/geocode?q=Tamworth").await;
+    assert_eq!(nothing["source"], "gazetteer", "nothing found by the service: the gazetteer answers");
+    assert!(nothing["places"][0]["display_name"].as_str().unwrap().contains("New South Wales"), "{nothing}");
+    let failed = get_json(&app, &user, "/api/v1/geocode?q=Dubbo").await;
+    assert_eq!(failed["source"], "gazetteer", "a failing service: the gazetteer answers");
+    assert!(failed["places"][0]["display_name"].as_str().unwrap().contains("Dubbo"), "{failed}");
+}
+
+const STATIONS: &str = r#"{"ok":true,"status":"ok","stations":[
+{"id":"a","name":"Aral Mitte","brand":"ARAL","street":"Holzmarktstraße","houseNumber":"12","postCode":"10179",
+"place":"Berlin","lat":52.51302,"lng":13.41975,"dist":0.4,"diesel":1.699,"e5":1.799,"e10":1.739,"isOpen":true},
+{"id":"b","name":"TOTAL Prenzlauer Berg","brand":"TOTAL","street":"Margarete-Sommer-Str.","houseNumber":"2",
+"postCode":10407,"place":"Berlin","lat":52.53083,"lng":13.440946,"dist":1.1,"diesel":1.659,"e5":1.789,"e10":1.729,"isOpen":true},
+{"id":"c","name":"Autogas only","street":"Alexanderplatz","place":"Berlin","lat":52.5219,"lng":13.4132,"dist":0.2,
+"diesel":false,"e5":false,"e10":null,"isOpen":true}]}"#;
+
+#[tokio::test]
+async fn fuel_prices_from_tankerkoenig_come_cheapest_first() {
+    let tankerkoenig = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/json/list.php"))
+        .and(query_param("apikey", "00000000-0000-0000-0000-000000000002"))
+        .and(query_param("sort", "dist"))
+        .respond_with(json_body(STATIONS))
+        .expect(2)
+        .mount(&tankerkoenig)
+        .await;
+    let app = spawn_app_with(
+        Backend::Sqlite,
+        &[
+            ("FUEL_PRICES_BASE_URL", &tankerkoenig.uri()),
+            ("FUEL_PRICES_API_KEY", "00000000-0000-0000-0000-000000000002"),
+        ],
+    )
+    .await;
+    let user = app.register("tk@example.com").await;
+    let diesel = get_json(&app, &user, "/api/v1/fuel-prices?near=52.52,13.41&fuel_type=diesel").await;
+    assert_eq!((diesel["source"].as_str(), diesel["currency"].as_str()), (Some("tankerkoenig"), Some("EUR")));
+    assert_eq!(names(&diesel["stations"]), ["TOTAL Prenzlauer Berg", "Aral Mitte"], "cheapest diesel first: {diesel}");
+    assert_eq!(diesel["stations"][0]["prices"]["diesel"], 1.659);
+    let any = get_json(&app, &user, "/api/v1/fuel-prices?near=52.52,13.41").await;
+    assert_eq!(names(&any["stations"]), ["Autogas only", "Aral Mitte", "TOTAL Prenzlauer Berg"], "nearest first");
+    let res =
+        app.request(Method::GET, "/api/v1/fuel-prices?near=Berlin&fuel_type=kerosene", Some(&user.token)).send().await;
+    assert_error(res.unwrap(), 422, "validation_error").await;
+}
