@@ -25,48 +25,51 @@ impl ResolvedPlace {
     }
 }
 
-/// Resolves every `(field path, name)`; all unknown names are reported together.
+/// Resolves every `(field path, name)` — all at once, so a slow geocoding service costs one wait,
+/// not one per stop; all unknown names are reported together.
 pub async fn resolve(travel: &Travel, names: &[(Vec<String>, String)]) -> Result<Vec<ResolvedPlace>, DomainError> {
+    let answers = futures::future::join_all(names.iter().map(|(path, name)| one(travel, path, name))).await;
     let mut found = Vec::with_capacity(names.len());
     let mut errors = Vec::new();
-    for (path, name) in names {
-        let name = name.trim();
-        let loc: Vec<&str> = path.iter().map(String::as_str).collect();
-        if name.is_empty() {
-            errors.push(FieldError::new(&loc, "must name a place", "value_error"));
-            continue;
-        }
-        // "lat,lng" is a position already (the user's own, from the chat context): named by its town.
-        if let Some((lat, lng)) =
-            name.split_once(',').and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)))
-        {
-            match Coordinates::new(lat, lng) {
-                Ok(at) => {
-                    let town = travel.gazetteer.nearest(at.lat(), at.lon()).map(|m| m.place.name.to_string());
-                    let label = town.map(|t| format!("near {t}")).unwrap_or_else(|| "your location".into());
-                    found.push(ResolvedPlace { name: label.clone(), matched: label, lat: at.lat(), lng: at.lon() });
-                }
-                Err(e) => errors.push(FieldError::new(&loc, e.to_string(), "value_error")),
-            }
-            continue;
-        }
-        let answer = travel.geocoding.geocode(name).await;
-        match answer.places.first() {
-            Some(best) => found.push(ResolvedPlace {
-                name: name.to_string(),
-                matched: best.display_name.clone(),
-                lat: best.coordinates.lat(),
-                lng: best.coordinates.lon(),
-            }),
-            None => {
-                let msg = if answer.suggestions.is_empty() {
-                    format!("no place called \"{name}\" was found")
-                } else {
-                    format!("no place called \"{name}\" was found; did you mean {}?", answer.suggestions.join(", or "))
-                };
-                errors.push(FieldError::new(&loc, msg, "value_error"));
-            }
+    for answer in answers {
+        match answer {
+            Ok(place) => found.push(place),
+            Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() { Ok(found) } else { Err(DomainError::Invalid(errors)) }
+}
+
+async fn one(travel: &Travel, path: &[String], name: &str) -> Result<ResolvedPlace, FieldError> {
+    let name = name.trim();
+    let loc: Vec<&str> = path.iter().map(String::as_str).collect();
+    if name.is_empty() {
+        return Err(FieldError::new(&loc, "must name a place", "value_error"));
+    }
+    // "lat,lng" is a position already (the user's own, from the chat context): named by its town.
+    if let Some((lat, lng)) =
+        name.split_once(',').and_then(|(a, b)| Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?)))
+    {
+        let at = Coordinates::new(lat, lng).map_err(|e| FieldError::new(&loc, e.to_string(), "value_error"))?;
+        let town = travel.gazetteer.nearest(at.lat(), at.lon()).map(|m| m.place.name.to_string());
+        let label = town.map(|t| format!("near {t}")).unwrap_or_else(|| "your location".into());
+        return Ok(ResolvedPlace { name: label.clone(), matched: label, lat: at.lat(), lng: at.lon() });
+    }
+    let answer = travel.geocoding.geocode(name).await;
+    match answer.places.first() {
+        Some(best) => Ok(ResolvedPlace {
+            name: name.to_string(),
+            matched: best.display_name.clone(),
+            lat: best.coordinates.lat(),
+            lng: best.coordinates.lon(),
+        }),
+        None => {
+            let msg = if answer.suggestions.is_empty() {
+                format!("no place called \"{name}\" was found")
+            } else {
+                format!("no place called \"{name}\" was found; did you mean {}?", answer.suggestions.join(", or "))
+            };
+            Err(FieldError::new(&loc, msg, "value_error"))
+        }
+    }
 }

@@ -11,7 +11,9 @@ use utoipa::{Modify, OpenApi};
         title = "PAM backend",
         description = "The server behind Wheels & Wins: PAM, the AI companion for people who live and travel in RVs. \
 Errors use FastAPI's shape: `{detail, code}`, and 422 validation errors `{detail: [{loc, msg, type}], code}`. \
-Unsafe POSTs accept an `Idempotency-Key` header.",
+Unsafe POSTs accept an `Idempotency-Key` header. \
+Place names and locations © GeoNames (geonames.org), CC BY 4.0, selected and reformatted by Wheels & Wins; fuel \
+prices, when that service is configured, from Tankerkönig (CC BY 4.0).",
         license(name = "MIT")
     ),
     components(schemas(ErrorBody, ValidationErrorBody, FieldError)),
@@ -21,7 +23,8 @@ Unsafe POSTs accept an `Idempotency-Key` header.",
         (name = "auth", description = "Built-in accounts; Supabase tokens are accepted everywhere too"),
         (name = "profiles", description = "Profiles, settings, privacy, export and account deletion"),
         (name = "wins", description = "Money: expenses, budgets, income and reports"),
-        (name = "wheels", description = "Travel: trips, routes, vehicles, fuel, maintenance, places, weather"),
+        (name = "wheels", description = "Travel: trips, routes, vehicles, fuel, maintenance, places, weather. Places \
+and locations © GeoNames (geonames.org), CC BY 4.0."),
         (name = "calendar", description = "Calendar events with reminders, timers and alarms"),
         (name = "pam", description = "PAM: chat, conversations, tools"),
         (name = "admin", description = "Operators only: background jobs"),
