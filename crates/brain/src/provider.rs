@@ -114,6 +114,30 @@ const BREAKER_THRESHOLD: u32 = 3;
 struct Breaker {
     failures: u32,
     open_until: Option<Instant>,
+    last_success: Option<chrono::DateTime<chrono::Utc>>,
+    last_failure: Option<(chrono::DateTime<chrono::Utc>, String)>,
+}
+
+impl Breaker {
+    fn new() -> Mutex<Breaker> {
+        Mutex::new(Breaker { failures: 0, open_until: None, last_success: None, last_failure: None })
+    }
+}
+
+/// How a model's provider has been doing (for operators).
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct ModelHealth {
+    pub model: String,
+    /// Tried on the next turn (its breaker is closed).
+    pub healthy: bool,
+    /// Seconds until an open breaker lets the model be tried again.
+    pub open_for_secs: Option<u64>,
+    pub consecutive_failures: u32,
+    pub last_success: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_failure: Option<chrono::DateTime<chrono::Utc>>,
+    pub last_error: Option<String>,
+    /// In the configured chain (else a spare, used only when chosen as the primary).
+    pub in_chain: bool,
 }
 
 /// Models in order of preference. Any failure before the first token moves to the next model; a model
@@ -121,6 +145,11 @@ struct Breaker {
 /// breaker).
 pub struct FallbackChain {
     providers: Vec<(Box<dyn LlmProvider>, Mutex<Breaker>)>,
+    /// Models that are configured but not in the chain: used only when an operator makes one the
+    /// primary.
+    spares: Vec<(Box<dyn LlmProvider>, Mutex<Breaker>)>,
+    /// The model tried first, when an operator chose one (else the chain's own first).
+    preferred: std::sync::RwLock<Option<String>>,
     cool_down: Duration,
     /// A 429/529 asking to retry within this long is retried on the same model (once) before moving on.
     pub max_retry_wait: Duration,
@@ -137,17 +166,76 @@ pub struct OpenStream<'a> {
 impl FallbackChain {
     pub fn new(providers: Vec<Box<dyn LlmProvider>>, cool_down: Duration) -> FallbackChain {
         FallbackChain {
-            providers: providers
-                .into_iter()
-                .map(|p| (p, Mutex::new(Breaker { failures: 0, open_until: None })))
-                .collect(),
+            providers: providers.into_iter().map(|p| (p, Breaker::new())).collect(),
+            spares: Vec::new(),
+            preferred: std::sync::RwLock::new(None),
             cool_down,
             max_retry_wait: Duration::from_secs(3),
         }
     }
 
+    /// Adds configured models that are not in the chain, for an operator to choose as the primary.
+    pub fn with_spares(mut self, spares: Vec<Box<dyn LlmProvider>>) -> FallbackChain {
+        let known = self.models();
+        self.spares =
+            spares.into_iter().filter(|p| !known.iter().any(|m| m == p.model())).map(|p| (p, Breaker::new())).collect();
+        self
+    }
+
     pub fn models(&self) -> Vec<String> {
         self.providers.iter().map(|(p, _)| p.model().to_string()).collect()
+    }
+
+    /// Every model this chain can call: the chain's, then the spares.
+    pub fn available(&self) -> Vec<String> {
+        self.providers.iter().chain(&self.spares).map(|(p, _)| p.model().to_string()).collect()
+    }
+
+    /// Makes `model` the first tried (None: the chain's own order). Returns whether it can be called.
+    pub fn prefer(&self, model: Option<&str>) -> bool {
+        let known = model.is_none_or(|m| self.available().iter().any(|a| a == m));
+        if known && let Ok(mut p) = self.preferred.write() {
+            *p = model.map(str::to_string);
+        }
+        known
+    }
+
+    /// The model tried first now.
+    pub fn primary(&self) -> Option<String> {
+        self.preferred.read().ok().and_then(|p| p.clone()).or_else(|| self.models().first().cloned())
+    }
+
+    /// Each model's breaker and last outcomes.
+    pub fn health(&self) -> Vec<ModelHealth> {
+        let now = Instant::now();
+        let view = |(p, b): &(Box<dyn LlmProvider>, Mutex<Breaker>), in_chain: bool| {
+            let b = b.lock().unwrap_or_else(|e| e.into_inner());
+            let open = b.open_until.filter(|t| *t > now);
+            ModelHealth {
+                model: p.model().to_string(),
+                healthy: open.is_none(),
+                open_for_secs: open.map(|t| (t - now).as_secs().max(1)),
+                consecutive_failures: b.failures,
+                last_success: b.last_success,
+                last_failure: b.last_failure.as_ref().map(|f| f.0),
+                last_error: b.last_failure.as_ref().map(|f| f.1.clone()),
+                in_chain,
+            }
+        };
+        self.providers.iter().map(|p| view(p, true)).chain(self.spares.iter().map(|p| view(p, false))).collect()
+    }
+
+    /// The order to try the models in for this turn: the preferred one first.
+    fn order(&self) -> Vec<&(Box<dyn LlmProvider>, Mutex<Breaker>)> {
+        let preferred = self.preferred.read().ok().and_then(|p| p.clone());
+        let mut order: Vec<&(Box<dyn LlmProvider>, Mutex<Breaker>)> = Vec::with_capacity(self.providers.len() + 1);
+        if let Some(m) = &preferred
+            && let Some(first) = self.providers.iter().chain(&self.spares).find(|(p, _)| p.model() == m)
+        {
+            order.push(first);
+        }
+        order.extend(self.providers.iter().filter(|(p, _)| preferred.as_deref() != Some(p.model())));
+        order
     }
 
     /// Whether a model's breaker is closed (it is tried).
@@ -166,8 +254,9 @@ impl FallbackChain {
         deadlines: Deadlines,
     ) -> Result<OpenStream<'a>, Vec<(String, ProviderError)>> {
         let mut failed = Vec::new();
-        let last = self.providers.len().saturating_sub(1);
-        for (i, (provider, breaker)) in self.providers.iter().enumerate() {
+        let order = self.order();
+        let last = order.len().saturating_sub(1);
+        for (i, (provider, breaker)) in order.into_iter().enumerate() {
             let open = breaker.lock().map(|b| b.open_until.is_some_and(|t| Instant::now() < t)).unwrap_or(false);
             if open && i != last {
                 continue;
@@ -186,11 +275,15 @@ impl FallbackChain {
                     if let Ok(mut b) = breaker.lock() {
                         b.failures = 0;
                         b.open_until = None;
+                        b.last_success = Some(chrono::Utc::now());
                     }
                     return Ok(OpenStream { events, model: provider.model().to_string(), started, failed });
                 }
                 Err(err) => {
                     tracing::warn!(model = provider.model(), error = %err, "model call failed");
+                    if let Ok(mut b) = breaker.lock() {
+                        b.last_failure = Some((chrono::Utc::now(), err.to_string().chars().take(300).collect()));
+                    }
                     // Only the provider's own trouble (connect errors, timeouts, 429, 5xx) counts toward
                     // the breaker all users share. A refusal of this request (400, a bad key) does not,
                     // and the next model (finally the offline brain) still gets to answer.

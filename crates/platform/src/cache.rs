@@ -51,7 +51,10 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
     }
 
     pub fn get(&self, key: &Uuid) -> Option<V> {
-        self.local.get(key)
+        let found = self.local.get(key);
+        let result = if found.is_some() { "hit" } else { "miss" };
+        metrics::counter!("pam_cache_requests_total", "cache" => self.name, "result" => result).increment(1);
+        found
     }
 
     pub fn insert(&self, key: Uuid, value: V) {

@@ -315,6 +315,9 @@ pub struct PrivacySettings {
     pub allow_messages: AllowMessages,
     pub show_activity: bool,
     pub data_collection: bool,
+    /// Whether PAM's model may see the user's medical records, medications and emergency card (the
+    /// medical tools refuse until this is on). Off by default.
+    pub share_medical_with_pam: bool,
 }
 
 /// Private by default where it matters: location is not shared until the user says so.
@@ -326,6 +329,7 @@ impl Default for PrivacySettings {
             allow_messages: AllowMessages::Friends,
             show_activity: true,
             data_collection: true,
+            share_medical_with_pam: false,
         }
     }
 }
@@ -337,19 +341,20 @@ pub struct PrivacyPatch {
     pub allow_messages: Option<AllowMessages>,
     pub show_activity: Option<bool>,
     pub data_collection: Option<bool>,
+    pub share_medical_with_pam: Option<bool>,
 }
 
 pub async fn get_privacy(db: &Db, user_id: Uuid) -> Result<PrivacySettings, DomainError> {
-    let row: Option<(String, bool, String, bool, bool)> = with_db!(db, |pool| {
+    let row: Option<(String, bool, String, bool, bool, bool)> = with_db!(db, |pool| {
         sqlx::query_as(
-            "SELECT profile_visibility, location_sharing, allow_messages, show_activity, data_collection \
-             FROM privacy_settings WHERE user_id = $1",
+            "SELECT profile_visibility, location_sharing, allow_messages, show_activity, data_collection, \
+             share_medical_with_pam FROM privacy_settings WHERE user_id = $1",
         )
         .bind(user_id)
         .fetch_optional(pool)
         .await
     })?;
-    let (visibility, location_sharing, allow_messages, show_activity, data_collection) =
+    let (visibility, location_sharing, allow_messages, show_activity, data_collection, share_medical_with_pam) =
         row.ok_or_else(|| DomainError::not_found("Privacy settings"))?;
     Ok(PrivacySettings {
         profile_visibility: ProfileVisibility::from_db(&visibility),
@@ -357,6 +362,7 @@ pub async fn get_privacy(db: &Db, user_id: Uuid) -> Result<PrivacySettings, Doma
         allow_messages: AllowMessages::from_db(&allow_messages),
         show_activity,
         data_collection,
+        share_medical_with_pam,
     })
 }
 
@@ -367,10 +373,11 @@ pub async fn patch_privacy(db: &Db, user_id: Uuid, patch: PrivacyPatch) -> Resul
     p.allow_messages = patch.allow_messages.unwrap_or(p.allow_messages);
     p.show_activity = patch.show_activity.unwrap_or(p.show_activity);
     p.data_collection = patch.data_collection.unwrap_or(p.data_collection);
+    p.share_medical_with_pam = patch.share_medical_with_pam.unwrap_or(p.share_medical_with_pam);
     with_db!(db, |pool| {
         sqlx::query(
             "UPDATE privacy_settings SET profile_visibility = $2, location_sharing = $3, allow_messages = $4, \
-             show_activity = $5, data_collection = $6, updated_at = $7 WHERE user_id = $1",
+             show_activity = $5, data_collection = $6, share_medical_with_pam = $7, updated_at = $8 WHERE user_id = $1",
         )
         .bind(user_id)
         .bind(p.profile_visibility.as_str())
@@ -378,6 +385,7 @@ pub async fn patch_privacy(db: &Db, user_id: Uuid, patch: PrivacyPatch) -> Resul
         .bind(p.allow_messages.as_str())
         .bind(p.show_activity)
         .bind(p.data_collection)
+        .bind(p.share_medical_with_pam)
         .bind(Utc::now())
         .execute(pool)
         .await

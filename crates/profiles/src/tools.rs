@@ -1,7 +1,7 @@
 //! Profile tools for PAM: thin calls into the same services as `/api/v1/users/{id}/…`. (`export_data`
 //! is the server's: the export is assembled from every domain.)
 
-use pam_kernel::{NoArguments, Tool, ToolOutput};
+use pam_kernel::{DomainError, NoArguments, Tool, ToolOutput};
 
 use crate::ProfilesState;
 use crate::account;
@@ -32,9 +32,17 @@ pub fn tools(state: &ProfilesState) -> Vec<Tool> {
         Tool::new(
             "manage_privacy",
             "Change privacy: profile_visibility (public|friends|private), location_sharing, \
-            allow_messages (everyone|friends|none), show_activity, data_collection.",
+            allow_messages (everyone|friends|none), show_activity, data_collection, share_medical_with_pam \
+            (may only be turned off here).",
             true,
             |ctx, input: PrivacyPatch| async move {
+                // Consent to show medical data to the model is given by the user in the app, never by the
+                // model itself (a conversation can be steered); turning it off from chat is fine.
+                if input.share_medical_with_pam == Some(true) {
+                    return Err(DomainError::Forbidden(
+                        "Sharing medical data with PAM can only be turned on in the app's privacy settings".into(),
+                    ));
+                }
                 ToolOutput::data(settings::patch_privacy(&ctx.db, ctx.user_id, input).await?)
             },
         ),

@@ -16,20 +16,20 @@ use crate::http::{middleware, openapi::ApiDoc};
 use crate::state::AppState;
 use crate::{account, auth, health, pam};
 
-/// Every route with its OpenAPI description: the server's own and each domain's.
+/// Every route with its OpenAPI description: the server's own and each domain's (the operators'
+/// routes are added apart, inside their audit layer).
 fn api() -> OpenApiRouter<AppState> {
     let server = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(health::router())
         .merge(auth::routes::router())
         .merge(account::router())
-        .merge(pam::routes::router())
-        .merge(crate::jobs::routes::router());
+        .merge(pam::routes::router());
     DOMAINS.iter().fold(server, |api, domain| api.merge((domain.router)()))
 }
 
 /// The OpenAPI document, as served at `/openapi.json` and printed by `pam-backend openapi`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().split_for_parts().1
+    api().merge(pam_admin::routes::router::<AppState>()).split_for_parts().1
 }
 
 /// The routes with the edge around them: what `serve` answers every request with.
@@ -38,15 +38,24 @@ pub fn service(state: AppState) -> middleware::Edge {
 }
 
 fn router(state: AppState) -> Router {
-    let (api, doc) = api().split_for_parts();
+    let (api, _) = api().split_for_parts();
+    let doc = openapi();
+    // Every call to an operators' route is audited, its outcome included.
+    let (admin, _) = pam_admin::routes::router::<AppState>().split_for_parts();
+    let admin =
+        admin.layer(axum::middleware::from_fn_with_state(state.clone(), pam_admin::audit::audit_layer::<AppState>));
     Router::new()
         .merge(api)
+        .merge(admin)
         .merge(pam::ws::router())
+        .merge(crate::metrics::router(&state))
         // The page is served at /docs itself (a client asking for /docs gets it, not a redirect); the
         // Swagger UI bundle it loads lives under /docs/ui.
         .merge(SwaggerUi::new("/docs/ui").url("/openapi.json", doc))
         .route("/docs", axum::routing::get(docs_page))
         .route("/docs/", axum::routing::get(docs_page))
+        // Last among the routes, so every one of them names its template for the request metrics.
+        .route_layer(crate::metrics::TagRouteLayer)
         .fallback(|| async { AppError::NotFound("Not Found".into()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .with_state(state)
@@ -110,6 +119,7 @@ pub async fn serve(
         let _ = rx.wait_for(|stop| *stop).await;
     };
     let delivery = tokio::spawn(crate::pam::deliver::run(state.clone(), until(stop_rx.clone())));
+    tokio::spawn(crate::metrics::upkeep(until(stop_rx.clone())));
     let runner =
         state.config.jobs_in_process.then(|| tokio::spawn(crate::jobs::runner(&state).run(until(stop_rx.clone()))));
     // The offline brain's model is trained from its corpus once per process: do it now, off the async

@@ -22,6 +22,10 @@ pub struct DomainStates {
     pub wins: WinsState,
     pub wheels: WheelsState,
     pub calendar: CalendarState,
+    pub knowledge: pam_knowledge::KnowledgeState,
+    pub medical: pam_medical::MedicalState,
+    pub shop: pam_shop::ShopState,
+    pub social: pam_social::SocialState,
 }
 
 type Export = for<'a> fn(&'a DomainStates, Uuid) -> BoxFuture<'a, Result<Sections, DomainError>>;
@@ -65,6 +69,36 @@ pub const DOMAINS: &[Domain] = &[
         tools: |d| pam_calendar::tools::tools(&d.calendar),
         export: export_calendar,
         // Its pushes go with the account's rows (push_outbox cascades from users).
+        deleted: |_, _| Box::pin(async {}),
+    },
+    Domain {
+        tables: pam_social::export::TABLES,
+        router: pam_social::router::<AppState>,
+        tools: |d| pam_social::tools::tools(&d.social),
+        export: |d, user_id| Box::pin(pam_social::export::export(&d.social, user_id)),
+        // Every social row cascades from users; nothing else is kept.
+        deleted: |_, _| Box::pin(async {}),
+    },
+    Domain {
+        tables: pam_knowledge::TABLES,
+        router: pam_knowledge::router::<AppState>,
+        tools: |d| pam_knowledge::tools::tools(&d.knowledge),
+        export: |_, _| Box::pin(pam_knowledge::export()),
+        deleted: |_, _| Box::pin(async {}),
+    },
+    Domain {
+        tables: pam_medical::export::TABLES,
+        router: pam_medical::router::<AppState>,
+        tools: |d| pam_medical::tools::tools(&d.medical),
+        export: |d, user_id| Box::pin(pam_medical::export::export(&d.medical, user_id)),
+        // Every medical row cascades from users; nothing else is kept.
+        deleted: |_, _| Box::pin(async {}),
+    },
+    Domain {
+        tables: pam_shop::TABLES,
+        router: pam_shop::router::<AppState>,
+        tools: |d| pam_shop::tools::tools(&d.shop),
+        export: |_, _| Box::pin(pam_shop::export()),
         deleted: |_, _| Box::pin(async {}),
     },
 ];

@@ -5,6 +5,7 @@
 //! the assembly of the domain crates ([`domains`]) into one state and one router.
 
 pub mod account;
+pub mod admin;
 pub mod app;
 pub mod auth;
 pub mod config;
@@ -12,6 +13,8 @@ pub mod domains;
 pub mod health;
 pub mod http;
 pub mod jobs;
+pub mod metrics;
 pub mod pam;
 pub mod state;
+pub mod telemetry;
 pub mod travel;

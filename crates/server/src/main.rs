@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use pam_server::app;
-use pam_server::config::{Config, Environment};
+use pam_server::config::Config;
 
 #[derive(Parser)]
 #[command(name = "pam-backend", version, about = "PAM, the AI travel-and-money companion behind Wheels & Wins")]
@@ -47,15 +47,7 @@ enum AdminAction {
 }
 
 fn init_tracing(config: Option<&Config>) {
-    use tracing_subscriber::EnvFilter;
-    let default = if config.is_some_and(|c| c.debug) { "debug,sqlx=info,hyper=info" } else { "info,sqlx=warn" };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if config.is_some_and(|c| c.environment == Environment::Production) {
-        builder.json().init();
-    } else {
-        builder.init();
-    }
+    pam_server::telemetry::init(config);
 }
 
 #[tokio::main]

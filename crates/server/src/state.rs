@@ -13,6 +13,7 @@ use pam_platform::cache::{Cache, Invalidations, LocalInvalidations};
 use pam_platform::push::{LocalPushBus, PushBus};
 use pam_platform::rate_limit::{LocalRateLimiter, RateLimiter};
 use pam_profiles::ProfilesState;
+use pam_social::SocialState;
 use pam_store::Db;
 use pam_web::Authn;
 use pam_wheels::WheelsState;
@@ -39,6 +40,8 @@ pub struct Services {
     pub pushes: Arc<dyn PushBus>,
     pub pam: Arc<crate::pam::Pam>,
     pub domains: DomainStates,
+    /// Operators' surface over the brain, accounts and the ledger.
+    pub admin: pam_admin::AdminState,
     /// Work that outlives its request (turns, idempotent requests, confirmed actions); shutdown waits for it.
     pub tasks: tokio_util::task::TaskTracker,
 }
@@ -78,9 +81,26 @@ impl AppState {
             travel: crate::travel::build(&config, &http),
         };
         let calendar = CalendarState { db: db.clone(), locales: Locales::new(Arc::new(profiles.clone())) };
+        let knowledge = pam_knowledge::KnowledgeState { db: db.clone() };
+        let medical = pam_medical::MedicalState {
+            db: db.clone(),
+            consent: pam_medical::Consent::new(Arc::new(MedicalConsent(db.clone()))),
+        };
+        let shop = pam_shop::ShopState {
+            db: db.clone(),
+            travellers: pam_shop::Travellers::new(Arc::new(WheelsTravellers(wheels.clone()))),
+        };
         let cors = CorsPolicy::new(&config);
-        let domains = DomainStates { profiles, wins, wheels, calendar };
+        let social =
+            SocialState { db: db.clone(), people: pam_social::People::new(Arc::new(SocialPeople(profiles.clone()))) };
+        let domains = DomainStates { knowledge, medical, shop, profiles, wins, wheels, calendar, social };
         let pam = Arc::new(crate::pam::Pam::new(&config, &http, &domains)?);
+        let forget = auth.clone();
+        let admin = pam_admin::AdminState {
+            db: db.clone(),
+            models: Arc::new(crate::admin::BrainControl(pam.clone())),
+            role_changed: Arc::new(move |id| forget.forget(id)),
+        };
         let pushes: Arc<dyn PushBus> = Arc::new(LocalPushBus::default());
         pushes.attach(pam.hub.clone());
         Ok(AppState(Arc::new(Services {
@@ -94,8 +114,15 @@ impl AppState {
             pushes,
             pam,
             domains,
+            admin,
             tasks: tokio_util::task::TaskTracker::new(),
         })))
+    }
+}
+
+impl FromRef<AppState> for pam_admin::AdminState {
+    fn from_ref(state: &AppState) -> pam_admin::AdminState {
+        state.admin.clone()
     }
 }
 
@@ -105,9 +132,33 @@ impl FromRef<AppState> for Authn {
     }
 }
 
+impl FromRef<AppState> for pam_knowledge::KnowledgeState {
+    fn from_ref(state: &AppState) -> pam_knowledge::KnowledgeState {
+        state.domains.knowledge.clone()
+    }
+}
+
+impl FromRef<AppState> for pam_medical::MedicalState {
+    fn from_ref(state: &AppState) -> pam_medical::MedicalState {
+        state.domains.medical.clone()
+    }
+}
+
+impl FromRef<AppState> for pam_shop::ShopState {
+    fn from_ref(state: &AppState) -> pam_shop::ShopState {
+        state.domains.shop.clone()
+    }
+}
+
 impl FromRef<AppState> for CalendarState {
     fn from_ref(state: &AppState) -> CalendarState {
         state.domains.calendar.clone()
+    }
+}
+
+impl FromRef<AppState> for SocialState {
+    fn from_ref(state: &AppState) -> SocialState {
+        state.domains.social.clone()
     }
 }
 
@@ -126,5 +177,96 @@ impl FromRef<AppState> for WheelsState {
 impl FromRef<AppState> for WinsState {
     fn from_ref(state: &AppState) -> WinsState {
         state.domains.wins.clone()
+    }
+}
+
+/// Social reads who a user is and what their privacy settings allow through the profiles domain's
+/// service (never its tables); `None` when there is no such user.
+struct SocialPeople(ProfilesState);
+
+impl pam_social::PeopleSource for SocialPeople {
+    fn privacy(
+        &self,
+        user_id: uuid::Uuid,
+    ) -> futures::future::BoxFuture<'_, Result<Option<pam_social::Privacy>, pam_kernel::DomainError>> {
+        Box::pin(async move {
+            let p = match pam_profiles::settings::get_privacy(&self.0.db, user_id).await {
+                Err(pam_kernel::DomainError::NotFound(_)) => return Ok(None),
+                other => other?,
+            };
+            Ok(Some(pam_social::Privacy {
+                profile_visibility: pam_social::ProfileVisibility::from_name(p.profile_visibility.as_str()),
+                location_sharing: p.location_sharing,
+                allow_messages: pam_social::AllowMessages::from_name(p.allow_messages.as_str()),
+            }))
+        })
+    }
+
+    fn person(
+        &self,
+        user_id: uuid::Uuid,
+    ) -> futures::future::BoxFuture<'_, Result<Option<pam_social::Person>, pam_kernel::DomainError>> {
+        Box::pin(async move {
+            let p = match pam_profiles::service::get_cached(&self.0, user_id).await {
+                Err(pam_kernel::DomainError::NotFound(_)) => return Ok(None),
+                other => other?,
+            };
+            Ok(Some(pam_social::Person {
+                display_name: p.nickname.clone().or_else(|| p.full_name.clone()),
+                region: p.region.clone(),
+                profile_image_url: p.profile_image_url.clone(),
+                travel_style: p.travel_style.0.clone(),
+                interests: p.interests.0.clone(),
+            }))
+        })
+    }
+}
+
+/// Medical asks whether the user lets PAM's model see their medical data: a setting of the profiles
+/// domain's privacy settings, read through its service.
+struct MedicalConsent(Db);
+
+impl pam_medical::ConsentSource for MedicalConsent {
+    fn shares_medical_with_pam(
+        &self,
+        user_id: uuid::Uuid,
+    ) -> futures::future::BoxFuture<'_, Result<bool, pam_kernel::DomainError>> {
+        Box::pin(async move { Ok(pam_profiles::settings::get_privacy(&self.0, user_id).await?.share_medical_with_pam) })
+    }
+}
+
+/// The shop's view of a traveller — the primary vehicle, the trips planned or under way — through the
+/// wheels domain's public services.
+struct WheelsTravellers(WheelsState);
+
+impl pam_shop::TravellerSource for WheelsTravellers {
+    fn traveller(
+        &self,
+        user_id: uuid::Uuid,
+    ) -> futures::future::BoxFuture<'_, Result<pam_shop::Traveller, pam_kernel::DomainError>> {
+        use pam_kernel::Page;
+        use pam_wheels::trips::{TripFilter, TripStatus};
+        Box::pin(async move {
+            // Vehicles are listed primary first.
+            let vehicles = pam_wheels::vehicles::list(&self.0, user_id, Page { limit: 1, offset: 0 }).await?;
+            let vehicle = vehicles.vehicles.into_iter().next().map(|v| pam_shop::TravellerVehicle {
+                name: v.name,
+                vehicle_type: v.vehicle_type.as_str().into(),
+                fuel_type: v.fuel_type.as_str().into(),
+            });
+            let mut upcoming_trips = Vec::new();
+            for status in [TripStatus::Active, TripStatus::Planning] {
+                let filter = TripFilter { status: Some(status), limit: None, offset: None };
+                let page = Page { limit: 20, offset: 0 };
+                let trips = pam_wheels::trips::list(&self.0, user_id, &filter, page).await?;
+                upcoming_trips.extend(trips.trips.into_iter().map(|t| pam_shop::UpcomingTrip {
+                    distance_km: t.route.as_ref().map(|r| r.distance_km),
+                    title: t.title,
+                    destination: t.destination,
+                    start_date: t.start_date,
+                }));
+            }
+            Ok(pam_shop::Traveller { vehicle, upcoming_trips })
+        })
     }
 }

@@ -3,6 +3,22 @@
 //! Each query is written once in a portable SQL subset (`$1` placeholders, `RETURNING`, `ON CONFLICT`)
 //! and compiled for both pools through [`with_db!`]. Dates, "this month" and similar are computed in Rust
 //! and passed as parameters, so no dialect-specific function appears in the SQL.
+//!
+//! ## When a query may be split by dialect
+//!
+//! Only where the two engines have no common SQL for the feature and the feature is the point of the
+//! query: full-text search is the case today (SQLite's FTS5 `MATCH` and `bm25()`, Postgres's `tsvector`,
+//! `websearch_to_tsquery` and `ts_rank`). Then:
+//! - match on [`Db`] by hand, with the two branches side by side in one function, each binding the same
+//!   parameters in the same order and returning the same row type, so a reader compares them at a glance;
+//! - keep everything else (filters, paging, what a row holds) identical in both branches or out of the
+//!   SQL (computed in Rust);
+//! - the engine-specific index lives in each engine's migration with a comment naming the query that
+//!   uses it, and the parity test ignores only what cannot be common (SQLite's virtual tables and their
+//!   shadow tables; Postgres indexes are not compared);
+//! - a test runs the query on both databases and asserts the same results.
+//!
+//! `pam_knowledge::search` is the example to copy.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -136,13 +152,17 @@ impl Db {
         with_db!(self, |pool| pool.close().await)
     }
 
-    /// Names and columns of every table, sorted, for the test that keeps the two migration folders in step.
+    /// Names and columns of every table, sorted, for the test that keeps the two migration folders in step
+    /// (SQLite's full-text virtual tables and their shadow tables are left out: see the module docs).
     pub async fn schema_outline(&self) -> Result<Vec<(String, Vec<String>)>, sqlx::Error> {
         let rows: Vec<(String, String)> = match self {
             Db::Sqlite(pool) => {
                 sqlx::query_as(
-                    "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                    // `pragma_table_list` types a full-text index's virtual table `virtual` and its storage
+                    // `shadow`: engine-specific search machinery with no Postgres counterpart.
+                    "SELECT m.name, p.name FROM pragma_table_list m JOIN pragma_table_info(m.name) p \
+                     WHERE m.schema = 'main' AND m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+                     AND m.name NOT LIKE '_sqlx%'",
                 )
                 .fetch_all(pool)
                 .await?

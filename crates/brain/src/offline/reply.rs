@@ -319,7 +319,12 @@ fn describe(name: &str, data: &Value, said: Option<&pam_nlu::Understanding>, tod
             let more = if events.len() > 6 { format!(" (and {} more)", events.len() - 6) } else { String::new() };
             format!("Coming up: {}{more}.", parts.join("; "))
         }
-        "create_post" => "I've drafted that post; it stays a draft until you publish it.".into(),
+        "create_post" => match data["content"].as_str().filter(|c| !c.trim().is_empty()) {
+            Some(content) => {
+                format!("I've drafted this post: \"{}\" It stays a draft until you publish it.", content.trim())
+            }
+            None => "I've drafted that post; it stays a draft until you publish it.".into(),
+        },
         _ => format!("Done: {}.", name.replace('_', " ")),
     }
 }

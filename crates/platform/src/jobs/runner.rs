@@ -184,12 +184,25 @@ async fn run_one(queue: &dyn JobQueue, handler: Option<Arc<dyn JobHandler>>, job
         },
         None => JobOutcome::Failed(format!("no handler for jobs of kind {}", job.kind)),
     };
+    let label = |parked: Option<bool>| match parked {
+        None => "done",
+        Some(false) => "retry",
+        Some(true) => "parked",
+    };
     let recorded = match &outcome {
-        JobOutcome::Done => queue.complete(job).await,
+        JobOutcome::Done => {
+            metrics::counter!("pam_job_runs_total", "kind" => job.kind.clone(), "outcome" => label(None)).increment(1);
+            queue.complete(job).await
+        }
         JobOutcome::Failed(error) => {
             let retry_at =
                 Utc::now() + chrono::Duration::from_std(backoff(job.attempts, retry_base)).unwrap_or_default();
-            match queue.fail(job, error, retry_at).await {
+            let failed = queue.fail(job, error, retry_at).await;
+            if let Ok(parked) = failed {
+                metrics::counter!("pam_job_runs_total", "kind" => job.kind.clone(), "outcome" => label(Some(parked)))
+                    .increment(1);
+            }
+            match failed {
                 Ok(true) => {
                     tracing::error!(job.id = %job.id, job.kind = %job.kind, error = %error, "job parked after repeated failures");
                     Ok(())

@@ -128,6 +128,10 @@ pub struct Config {
     pub jobs_retry_base: Duration,
     /// How often this instance looks for pushes due to the sockets it holds.
     pub push_poll: Duration,
+    /// Whether `/metrics` is served and the process records Prometheus metrics.
+    pub metrics_enabled: bool,
+    /// When set, `/metrics` asks for this bearer token.
+    pub metrics_token: Option<Secret>,
 }
 
 use vars::{Vars, get, list, parse_bool, parse_http_url, parse_num, positive, secret, usd_micro};
@@ -285,6 +289,8 @@ impl Config {
             jobs_in_process: get(&vars, "JOBS_IN_PROCESS").is_none() || parse_bool(&vars, "JOBS_IN_PROCESS")?,
             jobs_retry_base: Duration::from_millis(positive(&vars, "JOBS_RETRY_BASE_MS", 5000)? as u64),
             push_poll: Duration::from_millis(positive(&vars, "PUSH_POLL_MS", 500)? as u64),
+            metrics_enabled: get(&vars, "METRICS_ENABLED").is_none() || parse_bool(&vars, "METRICS_ENABLED")?,
+            metrics_token: secret(&vars, "METRICS_TOKEN"),
             daily_spend_cap_micro_usd: usd_micro(&vars, "PAM_DAILY_SPEND_CAP_USD", 1_000_000)?,
             monthly_spend_cap_micro_usd: usd_micro(&vars, "PAM_MONTHLY_SPEND_CAP_USD", 10_000_000)?,
             subscription_cost_cents: match get(&vars, "SUBSCRIPTION_COST") {
@@ -382,6 +388,14 @@ impl Config {
                 "jobs: {} (queue in the database); pushes looked for every {} ms",
                 if self.jobs_in_process { "run in this process" } else { "left to workers (JOBS_IN_PROCESS=false)" },
                 self.push_poll.as_millis()
+            ),
+            format!(
+                "metrics: {}",
+                match (self.metrics_enabled, self.metrics_token.is_some()) {
+                    (false, _) => "off (METRICS_ENABLED=false)",
+                    (true, false) => "Prometheus text at /metrics, open",
+                    (true, true) => "Prometheus text at /metrics, bearer token required",
+                }
             ),
             format!(
                 "travel: geocoding {}, routing {}, weather open-meteo at {}, fuel prices {}, campgrounds {}, web search {}",

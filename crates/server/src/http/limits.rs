@@ -140,6 +140,7 @@ pub async fn run(state: AppState, class: Class, mut req: Request, router: Router
     }
     let decision = state.limiter.check(&key, quota).await;
     if !decision.allowed {
+        crate::metrics::rate_limited(name);
         let retry_after_secs = (decision.retry_after.as_secs_f64().ceil() as u64).max(1);
         let mut response = AppError::RateLimited { retry_after_secs, limit: decision.limit }.into_response();
         set_headers(response.headers_mut(), &decision);

@@ -89,10 +89,14 @@ impl Service<Request> for Edge {
         let allowed_origin = req.headers().get(header::ORIGIN).filter(|o| self.state.cors.allows(o)).cloned();
         if req.method() == Method::OPTIONS && req.headers().contains_key(header::ACCESS_CONTROL_REQUEST_METHOD) {
             let response = preflight(allowed_origin.is_some());
+            if crate::metrics::enabled() {
+                crate::metrics::http_request(req.method(), None, response.status(), started.elapsed());
+            }
             return Box::pin(
                 async move { Ok(finish(response, started, request_id, allowed_origin, docs, environment)) },
             );
         }
+        let method = req.method().clone();
         let span = tracing::info_span!("http", method = %req.method(), path = %req.uri().path(),
             request_id = request_id.to_str().unwrap_or_default(), user.id = tracing::field::Empty);
         // The routed future is held inline (one allocation per request); only the rare idempotent
@@ -107,6 +111,7 @@ impl Service<Request> for Edge {
             Either::Right(self.router.call(req).map(|routed| routed.unwrap_or_else(|never| match never {})))
         };
         let context = RequestContext { id: request_id.clone(), client };
+        let measured = crate::metrics::enabled().then_some(method);
         Box::pin(async move {
             let work = async {
                 let response = AssertUnwindSafe(handled).catch_unwind().await.unwrap_or_else(|panic| {
@@ -120,6 +125,14 @@ impl Service<Request> for Edge {
                 to_json_error(response)
             };
             let response = REQUEST.scope(context, work.instrument(span)).await;
+            if let Some(method) = measured {
+                crate::metrics::http_request(
+                    &method,
+                    response.extensions().get(),
+                    response.status(),
+                    started.elapsed(),
+                );
+            }
             Ok(finish(response, started, request_id, allowed_origin, docs, environment))
         })
     }

@@ -26,6 +26,13 @@ prices, when that service is configured, from Tankerkönig (CC BY 4.0).",
         (name = "wheels", description = "Travel: trips, routes, vehicles, fuel, maintenance, places, weather. Places \
 and locations © GeoNames (geonames.org), CC BY 4.0."),
         (name = "calendar", description = "Calendar events with reminders, timers and alarms"),
+        (name = "knowledge", description = "Travel knowledge curated by admins: tips, rules, seasonal advice; \
+full-text search ranked with nearby places first"),
+        (name = "medical", description = "The user's own medical records, medications and emergency card (never \
+logged; shown to PAM's model only with the user's consent)"),
+        (name = "shop", description = "The admin-managed product catalogue"),
+        (name = "social", description = "Community: posts, comments, likes, follows, messages, groups, events, shared \
+locations, nearby RVers and public user cards"),
         (name = "pam", description = "PAM: chat, conversations, tools"),
         (name = "admin", description = "Operators only: background jobs"),
         (name = "savings", description = "Savings PAM found, and the savings guarantee"),

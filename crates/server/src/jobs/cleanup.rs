@@ -1,6 +1,6 @@
 //! Housekeeping, hourly: refresh tokens past their expiry, idempotency keys older than a day, turns'
-//! stored replies older than the re-send window's need (a week), finished jobs older than a week, and
-//! pushes that are done with.
+//! stored replies older than the re-send window's need (a week), finished jobs older than a week, shared
+//! locations past their expiry, and pushes that are done with.
 
 use chrono::{Duration, Utc};
 use pam_kernel::DomainError;
@@ -30,7 +30,8 @@ pub async fn run(state: &AppState) -> JobOutcome {
             now - Duration::days(7),
         )
         .await?;
-        tracing::info!(tokens, keys, turns, jobs, "cleanup removed expired rows");
+        let locations = pam_social::locations::remove_expired(&state.db, now).await?;
+        tracing::info!(tokens, keys, turns, jobs, locations, "cleanup removed expired rows");
         Ok::<_, DomainError>(())
     }
     .await;

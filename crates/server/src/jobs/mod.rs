@@ -6,9 +6,8 @@
 //! Pushes (timers, reminders, alerts) are not delivered here: jobs and domains put them in the push
 //! outbox, and each serving instance delivers the due ones to the sockets it holds (`pam::deliver`).
 
-mod cleanup;
+pub mod cleanup;
 mod reminders;
-pub mod routes;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -21,37 +21,47 @@ pub fn registry(config: &Config) -> Registry {
     registry
 }
 
-/// One provider per configured model whose provider has a key (or, for OpenAI-compatible servers, a base URL).
-pub fn chain(config: &Config, registry: &Registry, http: &reqwest::Client) -> FallbackChain {
-    let mut providers: Vec<Box<dyn LlmProvider>> = Vec::new();
+/// The provider for a model of the registry, when its provider is configured here (a key, or for
+/// OpenAI-compatible servers a base URL).
+fn provider_for(
+    config: &Config,
+    model: &str,
+    registry: &Registry,
+    http: &reqwest::Client,
+) -> Option<Box<dyn LlmProvider>> {
+    let info = registry.get(model).ok()?;
     let timeout = Duration::from_secs(20);
-    for model in std::iter::once(&config.primary_model).chain(config.fallback_models.iter()) {
-        let Ok(info) = registry.get(model) else { continue };
-        let settings = |base: &str, key: Option<&crate::config::Secret>| HttpSettings {
-            base_url: base.to_string(),
-            api_key: key.map(|k| k.expose().to_string()).unwrap_or_default(),
-            model: model.clone(),
-            timeout,
-        };
-        match info.provider {
-            ProviderKind::Anthropic if config.anthropic_api_key.is_some() => providers.push(Box::new(Anthropic::new(
-                settings(&config.urls.anthropic, config.anthropic_api_key.as_ref()),
-                http.clone(),
-            ))),
-            ProviderKind::Gemini if config.gemini_api_key.is_some() => providers.push(Box::new(Gemini::new(
-                settings(&config.urls.gemini, config.gemini_api_key.as_ref()),
-                http.clone(),
-            ))),
-            ProviderKind::OpenAi if config.openai_api_key.is_some() || config.urls.openai.is_some() => {
-                let base = config.urls.openai.clone().unwrap_or_else(|| "https://api.openai.com/v1".into());
-                providers.push(Box::new(OpenAiCompatible::new(
-                    settings(&base, config.openai_api_key.as_ref()),
-                    http.clone(),
-                )))
-            }
-            _ => {}
+    let settings = |base: &str, key: Option<&crate::config::Secret>| HttpSettings {
+        base_url: base.to_string(),
+        api_key: key.map(|k| k.expose().to_string()).unwrap_or_default(),
+        model: model.to_string(),
+        timeout,
+    };
+    match info.provider {
+        ProviderKind::Anthropic if config.anthropic_api_key.is_some() => Some(Box::new(Anthropic::new(
+            settings(&config.urls.anthropic, config.anthropic_api_key.as_ref()),
+            http.clone(),
+        ))),
+        ProviderKind::Gemini if config.gemini_api_key.is_some() => {
+            Some(Box::new(Gemini::new(settings(&config.urls.gemini, config.gemini_api_key.as_ref()), http.clone())))
         }
+        ProviderKind::OpenAi if config.openai_api_key.is_some() || config.urls.openai.is_some() => {
+            let base = config.urls.openai.clone().unwrap_or_else(|| "https://api.openai.com/v1".into());
+            Some(Box::new(OpenAiCompatible::new(settings(&base, config.openai_api_key.as_ref()), http.clone())))
+        }
+        _ => None,
     }
+}
+
+/// The configured primary and fallbacks (each only when its provider is configured), the offline brain
+/// last so PAM always answers; every other configured model of the registry is kept as a spare an
+/// operator may make the primary.
+pub fn chain(config: &Config, registry: &Registry, http: &reqwest::Client) -> FallbackChain {
+    let mut providers: Vec<Box<dyn LlmProvider>> = std::iter::once(&config.primary_model)
+        .chain(config.fallback_models.iter())
+        .filter_map(|m| provider_for(config, m, registry, http))
+        .collect();
     providers.push(Box::new(OfflineBrain));
-    FallbackChain::new(providers, Duration::from_secs(60))
+    let spares = registry.all().filter_map(|m| provider_for(config, &m.id, registry, http)).collect();
+    FallbackChain::new(providers, Duration::from_secs(60)).with_spares(spares)
 }

@@ -134,6 +134,7 @@ pub async fn run_recorded(
         Ok(out) => ("ok", json!({"data": out.data, "ui_actions": out.ui_actions})),
         Err(e) => ("error", json!({"error": e.to_string()})),
     };
+    crate::metrics::tool_call(execution.name, label, started.elapsed());
     record_execution(state, user_id, execution, label, &stored, started.elapsed().as_millis() as u64).await;
     (label, stored, outcome)
 }

@@ -138,6 +138,7 @@ pub async fn record_usage(
         }
         tx.commit().await
     })?;
+    records.iter().for_each(crate::metrics::llm_call);
     Ok(())
 }
 

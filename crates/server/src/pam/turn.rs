@@ -219,6 +219,13 @@ impl Turn<'_> {
             tracing::warn!(user.id = %user.id, "message looks like a prompt-injection attempt");
         }
         let allowance = super::spend::allowance(state, user.id).await?;
+        // The operators' choice of primary model, read per turn so a change reaches every instance at once.
+        match pam_admin::settings::primary_model(&state.db).await {
+            Ok(choice) => {
+                state.pam.chain.prefer(choice.as_deref().filter(|m| !m.is_empty()));
+            }
+            Err(e) => tracing::warn!(error = %e, "could not read the primary model setting; keeping the current one"),
+        }
         let chain =
             if matches!(allowance, super::spend::Allowance::Capped(_)) { &state.pam.offline } else { &state.pam.chain };
         let history = store::history(&state.db, self.conversation_id, 40).await?;

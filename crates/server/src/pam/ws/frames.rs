@@ -44,6 +44,7 @@ async fn chat(state: &AppState, user: &Caller, socket: &Socket, context: Option<
     }
     let decision = state.limiter.check(&format!("ws-chat:{}", user.id), state.config.limits.ws_chat).await;
     if !decision.allowed {
+        crate::metrics::rate_limited("chat");
         let mut f = error_frame("RATE_LIMIT_EXCEEDED", "You're sending messages too quickly; please wait a moment.");
         f["retry_after"] = json!(decision.retry_after.as_secs().max(1));
         socket.send(f);

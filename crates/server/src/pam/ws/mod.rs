@@ -108,6 +108,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
     });
     let socket = Socket::new(tx);
     state.pam.hub.add(user.id, socket.clone());
+    crate::metrics::ws_connection(true);
     socket.send(json!({"type": "connection", "status": "connected", "message": "Connected to PAM", "user_id": user.id, "timestamp": Utc::now()}));
 
     let mut closing = state.pam.hub.closing.subscribe();
@@ -141,6 +142,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
                 match budget.take() {
                     Budget::Ok => {}
                     Budget::Refuse => {
+                        crate::metrics::rate_limited("ws_frames");
                         let mut f = error_frame("RATE_LIMIT_EXCEEDED", "Too many frames; slow down.");
                         f["retry_after"] = json!(budget.window.elapsed().as_secs().abs_diff(60).max(1));
                         socket.send(f);
@@ -151,6 +153,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
                         break;
                     }
                 }
+                crate::metrics::ws_message("in");
                 match msg {
                     WsMessage::Text(text) => {
                         if text.len() > MAX_FRAME {
@@ -187,6 +190,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
         }
     }
     state.pam.hub.remove(user.id, socket.id);
+    crate::metrics::ws_connection(false);
     drop(socket);
     if we_closed {
         let drain = async {

@@ -56,6 +56,7 @@ impl Socket {
     }
 
     pub fn send_message(&self, message: WsMessage) {
+        crate::metrics::ws_message("out");
         if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(message) {
             self.stalled.notify_one();
         }

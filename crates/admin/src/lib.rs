@@ -1,0 +1,32 @@
+//! Admin — running PAM (SPEC §4 "Admin"): usage and cost, the models and which one answers first,
+//! providers' health, accounts and roles, the audit log, parked jobs, and a usage chart. Admin only;
+//! every call is recorded in the audit log with who, what, when and the outcome (`audit_layer`).
+//!
+//! Needs from elsewhere: the brain's models through [`ModelControl`] (the server implements it over
+//! its fallback chain and registry), accounts through the profiles domain's public API, the job queue
+//! from platform, and the chart drawing of Wins.
+
+pub mod audit;
+pub mod control;
+pub mod models;
+pub mod reports;
+pub mod routes;
+pub mod settings;
+pub mod users;
+
+use std::sync::Arc;
+
+use pam_store::Db;
+use uuid::Uuid;
+
+pub use control::{ModelControl, ModelView};
+
+/// What this domain's services need.
+#[derive(Clone)]
+pub struct AdminState {
+    pub db: Db,
+    pub models: Arc<dyn ModelControl>,
+    /// Called after a role changes, so the new role is honoured at once (the identity cache forgets
+    /// the account).
+    pub role_changed: Arc<dyn Fn(Uuid) + Send + Sync>,
+}

@@ -1,0 +1,159 @@
+//! A knowledge article as admins send it, as it is stored, and as it is shown.
+
+use chrono::{DateTime, Utc};
+use pam_kernel::{ListMeta, Patch};
+use serde::{Deserialize, Serialize};
+use sqlx::types::Json as SqlJson;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KnowledgeType {
+    /// A practical tip ("free dump point behind the showground").
+    Tip,
+    /// A rule or regulation ("no generators after 8 pm in national parks").
+    Rule,
+    /// Advice that depends on the season ("the Gulf roads close in the wet").
+    Seasonal,
+    /// Safety advice.
+    Safety,
+    #[default]
+    General,
+}
+
+impl KnowledgeType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KnowledgeType::Tip => "tip",
+            KnowledgeType::Rule => "rule",
+            KnowledgeType::Seasonal => "seasonal",
+            KnowledgeType::Safety => "safety",
+            KnowledgeType::General => "general",
+        }
+    }
+
+    /// As stored; a value this code did not write reads as `general` rather than failing a whole search.
+    pub fn from_stored(s: &str) -> KnowledgeType {
+        serde_json::from_value(serde_json::Value::from(s)).unwrap_or_default()
+    }
+}
+
+/// A new article (admins only).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[schema(as = NewKnowledgeArticle)]
+pub struct NewArticle {
+    #[schema(example = "Dump points in the Central West")]
+    pub title: String,
+    pub content: String,
+    /// Default `general`.
+    #[serde(default)]
+    pub knowledge_type: KnowledgeType,
+    /// Default `general`; stored in lower case.
+    pub category: Option<String>,
+    /// The place the advice is about ("Dubbo"); resolved to a position with the bundled gazetteer unless
+    /// `latitude` and `longitude` are given. Searches near it rank the article higher.
+    pub location_context: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// 1–10, default 5: among equally relevant articles the higher comes first.
+    pub priority: Option<i64>,
+}
+
+/// Partial update: fields present replace, `null` clears an optional one. A new `location_context`
+/// without coordinates is resolved again.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(as = KnowledgeArticleUpdate)]
+pub struct ArticleUpdate {
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub knowledge_type: Option<KnowledgeType>,
+    pub category: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub location_context: Patch<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<f64>)]
+    pub latitude: Patch<f64>,
+    #[serde(default)]
+    #[schema(value_type = Option<f64>)]
+    pub longitude: Patch<f64>,
+    pub tags: Option<Vec<String>>,
+    pub priority: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = KnowledgeArticle)]
+pub struct Article {
+    pub id: Uuid,
+    pub title: String,
+    pub content: String,
+    pub knowledge_type: KnowledgeType,
+    pub category: String,
+    pub location_context: Option<String>,
+    /// Where `location_context` is (null when it names no place the gazetteer knows: no nearby boost).
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub tags: Vec<String>,
+    pub priority: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = KnowledgeArticleList)]
+pub struct ArticleList {
+    pub articles: Vec<Article>,
+    #[serde(flatten)]
+    pub meta: ListMeta,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleFilter {
+    pub knowledge_type: Option<KnowledgeType>,
+    pub category: Option<String>,
+    /// 1–1000, default 50.
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct ArticleRow {
+    pub(crate) id: Uuid,
+    pub(crate) title: String,
+    content: String,
+    knowledge_type: String,
+    category: String,
+    location_context: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    tags: SqlJson<Vec<String>>,
+    priority: i32,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<ArticleRow> for Article {
+    fn from(r: ArticleRow) -> Article {
+        Article {
+            id: r.id,
+            title: r.title,
+            content: r.content,
+            knowledge_type: KnowledgeType::from_stored(&r.knowledge_type),
+            category: r.category,
+            location_context: r.location_context,
+            latitude: r.latitude,
+            longitude: r.longitude,
+            tags: r.tags.0,
+            priority: i64::from(r.priority),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+pub(crate) const COLUMNS: &str = "id, title, content, knowledge_type, category, location_context, latitude, \
+     longitude, tags, priority, created_at, updated_at";

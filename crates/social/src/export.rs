@@ -1,0 +1,43 @@
+//! This domain's part of the account export: everything the user made or took part in. Deletion needs
+//! nothing here: every table cascades from `users` (a block from either person's account, and comments,
+//! likes, memberships and attendance from the post, group or event they hang off).
+
+use pam_kernel::DomainError;
+use pam_kernel::export::{OwnedTable, Sections, owned};
+use uuid::Uuid;
+
+use crate::{SocialState, blocks, comments, events, follows, groups, likes, locations, messages, posts};
+
+/// Section names avoid those of other domains ("events" is the calendar's, "messages" PAM's).
+pub const TABLES: &[OwnedTable] = &[
+    owned("social_posts", "posts"),
+    owned("post_comments", "post_comments"),
+    owned("post_likes", "post_likes"),
+    owned("user_follows", "follows"),
+    owned("social_blocks", "blocked_users"),
+    owned("direct_messages", "direct_messages"),
+    owned("social_groups", "social_groups"),
+    owned("group_members", "group_memberships"),
+    owned("community_events", "community_events"),
+    owned("event_attendees", "event_attendance"),
+    owned("shared_locations", "shared_locations"),
+];
+
+pub async fn export(state: &SocialState, user_id: Uuid) -> Result<Sections, DomainError> {
+    let mut out = Sections::new();
+    out.add("posts", posts::all_of(state, user_id).await?)?;
+    out.add("post_comments", comments::all_of(state, user_id).await?)?;
+    out.add("post_likes", likes::all_of(state, user_id).await?)?;
+    out.add("follows", follows::all_of(state, user_id).await?)?;
+    // Only the people this user blocked: who blocked them is the other person's data.
+    out.add("blocked_users", blocks::all_of(state, user_id).await?)?;
+    out.add("direct_messages", messages::all_of(state, user_id).await?)?;
+    let (created, memberships) = groups::all_of(state, user_id).await?;
+    out.add("social_groups", created)?;
+    out.add("group_memberships", memberships)?;
+    let (hosted, attendance) = events::all_of(state, user_id).await?;
+    out.add("community_events", hosted)?;
+    out.add("event_attendance", attendance)?;
+    out.add("shared_locations", locations::all_of(state, user_id).await?)?;
+    Ok(out)
+}

@@ -1,0 +1,48 @@
+//! Social (SPEC §4): posts (drafts published explicitly, public / followers / private), comments,
+//! likes, follows, blocks, direct messages, groups, community events, shared locations, nearby RVers and
+//! the public user card, with their PAM tools; each face (service, routes, tools) calls the same services.
+//!
+//! Needs from elsewhere: who a user is to others and what their privacy settings allow, through the
+//! [`People`] handle, which the server backs with the profiles domain — this crate never reads that
+//! domain's tables.
+
+pub mod blocks;
+pub mod cards;
+pub mod comments;
+pub mod events;
+pub mod export;
+pub mod follows;
+pub mod groups;
+pub mod likes;
+pub mod locations;
+pub mod messages;
+pub mod people;
+pub mod posts;
+pub mod routes_community;
+pub mod routes_people;
+pub mod routes_posts;
+pub mod tools;
+pub mod tools_people;
+
+use axum::extract::FromRef;
+use pam_store::Db;
+use pam_web::Authn;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use people::{AllowMessages, People, PeopleSource, Person, Privacy, ProfileVisibility};
+
+/// What this domain's services need.
+#[derive(Clone)]
+pub struct SocialState {
+    pub db: Db,
+    pub people: People,
+}
+
+pub fn router<S>() -> OpenApiRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+    SocialState: FromRef<S>,
+    Authn: FromRef<S>,
+{
+    OpenApiRouter::new().merge(routes_posts::router()).merge(routes_people::router()).merge(routes_community::router())
+}

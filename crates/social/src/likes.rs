@@ -1,0 +1,75 @@
+//! Likes: one per user per post. The primary key (post_id, user_id) makes a repeated like a no-op and
+//! the count is counted from the rows, so it is exact however many like at once.
+
+use chrono::{DateTime, Utc};
+use pam_kernel::DomainError;
+use pam_store::with_db;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::people::gone_or_internal;
+use crate::{SocialState, posts};
+
+/// A post's likes after the caller's change.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LikeState {
+    pub post_id: Uuid,
+    pub liked: bool,
+    pub likes_count: i64,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Like {
+    pub post_id: Uuid,
+    pub created_at: DateTime<Utc>,
+}
+
+async fn count(state: &SocialState, post_id: Uuid) -> Result<i64, DomainError> {
+    Ok(with_db!(&state.db, |pool| {
+        sqlx::query_scalar("SELECT count(*) FROM post_likes WHERE post_id = $1").bind(post_id).fetch_one(pool).await
+    })?)
+}
+
+/// Likes a published post the caller may see; liking it again changes nothing.
+pub async fn like(state: &SocialState, user_id: Uuid, post_id: Uuid) -> Result<LikeState, DomainError> {
+    posts::published(state, user_id, post_id).await?;
+    with_db!(&state.db, |pool| {
+        sqlx::query(
+            "INSERT INTO post_likes (post_id, user_id, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (post_id, user_id) DO NOTHING",
+        )
+        .bind(post_id)
+        .bind(user_id)
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })
+    .map_err(|e| gone_or_internal(e, "Post"))?;
+    Ok(LikeState { post_id, liked: true, likes_count: count(state, post_id).await? })
+}
+
+/// Takes the caller's like back (none to take back is fine) on a post they may see.
+pub async fn unlike(state: &SocialState, user_id: Uuid, post_id: Uuid) -> Result<(), DomainError> {
+    posts::get(state, user_id, post_id).await?;
+    with_db!(&state.db, |pool| {
+        sqlx::query("DELETE FROM post_likes WHERE post_id = $1 AND user_id = $2")
+            .bind(post_id)
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })?;
+    Ok(())
+}
+
+/// Every like a user gave (the account export).
+pub async fn all_of(state: &SocialState, user_id: Uuid) -> Result<Vec<Like>, DomainError> {
+    Ok(with_db!(&state.db, |pool| {
+        sqlx::query_as("SELECT post_id, created_at FROM post_likes WHERE user_id = $1 ORDER BY created_at")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await
+    })?)
+}

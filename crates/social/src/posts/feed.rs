@@ -1,0 +1,112 @@
+//! Reading many posts: the feed (everything the viewer may see, or only the people they follow), newest
+//! first; the viewer's own drafts; a word search over the same visible set; every post of a user for the
+//! account export.
+
+use pam_kernel::{DomainError, Page};
+use pam_store::with_db;
+use uuid::Uuid;
+
+use super::{COLUMNS, FeedFilter, FeedQuery, Post, PostList, PostRow, PostStatus, VISIBLE};
+use crate::SocialState;
+
+/// Restricts to authors the viewer `$1` follows.
+const FOLLOWED_AUTHOR: &str =
+    "EXISTS (SELECT 1 FROM user_follows g WHERE g.user_id = $1 AND g.followed_id = p.user_id)";
+
+/// Matches the lower-cased pattern `$2` in the title or text, or everything when `$2` is null.
+const MATCHES_WORDS: &str = "($2 IS NULL OR lower(p.content) LIKE $2 ESCAPE '\\' \
+     OR lower(coalesce(p.title, '')) LIKE $2 ESCAPE '\\')";
+
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    row: PostRow,
+    total_count: i64,
+}
+
+/// `%words%`, lower-cased, with LIKE's own wildcards taken literally; blank is no search.
+pub(crate) fn like_pattern(q: Option<&str>) -> Result<Option<String>, DomainError> {
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else { return Ok(None) };
+    if q.chars().count() > 200 {
+        return Err(DomainError::invalid(&["query", "q"], "must be at most 200 characters"));
+    }
+    let mut pattern = String::with_capacity(q.len() + 2);
+    pattern.push('%');
+    for ch in q.to_lowercase().chars() {
+        if matches!(ch, '\\' | '%' | '_') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    Ok(Some(pattern))
+}
+
+/// The WHERE clause and ORDER BY for a query; every fragment is a constant of this module.
+fn shape(q: &FeedQuery) -> (String, &'static str) {
+    if q.status == Some(PostStatus::Draft) {
+        // Drafts are only ever the caller's own.
+        let filter = format!("p.user_id = $1 AND p.status = 'draft' AND {MATCHES_WORDS}");
+        return (filter, "p.created_at DESC, p.id DESC");
+    }
+    let mut filter = format!("p.status = 'published' AND {VISIBLE} AND {MATCHES_WORDS}");
+    if q.filter.unwrap_or_default() == FeedFilter::Following {
+        filter = format!("{filter} AND {FOLLOWED_AUTHOR}");
+    }
+    (filter, "p.published_at DESC, p.id DESC")
+}
+
+pub async fn list(state: &SocialState, viewer: Uuid, q: &FeedQuery, page: Page) -> Result<PostList, DomainError> {
+    let pattern = like_pattern(q.q.as_deref())?;
+    let (filter, order) = shape(q);
+    let rows: Vec<ListedRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS}, count(*) OVER () AS total_count FROM social_posts p WHERE {filter} \
+             ORDER BY {order} LIMIT $3 OFFSET $4"
+        )))
+        .bind(viewer)
+        .bind(&pattern)
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(pool)
+        .await
+    })?;
+    let total = match rows.first() {
+        Some(first) => first.total_count,
+        // An empty page (an offset past the end) still reports how many match.
+        None => with_db!(&state.db, |pool| {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM social_posts p WHERE {filter}")))
+                .bind(viewer)
+                .bind(&pattern)
+                .fetch_one(pool)
+                .await
+        })?,
+    };
+    Ok(PostList { posts: rows.into_iter().map(|r| r.row.show()).collect(), meta: page.meta(total) })
+}
+
+/// Every post of a user, drafts included, oldest first (the account export).
+pub async fn all_of(state: &SocialState, user_id: Uuid) -> Result<Vec<Post>, DomainError> {
+    let rows: Vec<PostRow> = with_db!(&state.db, |pool| {
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM social_posts p WHERE p.user_id = $1 ORDER BY p.created_at, p.id"
+        )))
+        .bind(user_id)
+        .fetch_all(pool)
+        .await
+    })?;
+    Ok(rows.into_iter().map(PostRow::show).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_words_are_taken_literally() {
+        assert_eq!(like_pattern(Some("  ")).unwrap(), None);
+        assert_eq!(like_pattern(Some("Free Camp")).unwrap().as_deref(), Some("%free camp%"));
+        assert_eq!(like_pattern(Some("50%_off\\")).unwrap().as_deref(), Some("%50\\%\\_off\\\\%"));
+        assert!(like_pattern(Some(&"x".repeat(201))).is_err());
+    }
+}
