@@ -26,6 +26,8 @@ pub struct DomainStates {
     pub medical: pam_medical::MedicalState,
     pub shop: pam_shop::ShopState,
     pub social: pam_social::SocialState,
+    /// Speech engines and the ledger their paid calls are booked in.
+    pub speech: pam_speech::SpeechState,
 }
 
 type Export = for<'a> fn(&'a DomainStates, Uuid) -> BoxFuture<'a, Result<Sections, DomainError>>;
@@ -92,6 +94,14 @@ pub const DOMAINS: &[Domain] = &[
         tools: |d| pam_medical::tools::tools(&d.medical),
         export: |d, user_id| Box::pin(pam_medical::export::export(&d.medical, user_id)),
         // Every medical row cascades from users; nothing else is kept.
+        deleted: |_, _| Box::pin(async {}),
+    },
+    Domain {
+        // Speech keeps no user rows: its usage lands in PAM's ledger, its cache holds clips by text.
+        tables: &[],
+        router: pam_speech::router::<AppState>,
+        tools: |_| Vec::new(),
+        export: |_, _| Box::pin(async { Ok(Sections::new()) }),
         deleted: |_, _| Box::pin(async {}),
     },
     Domain {

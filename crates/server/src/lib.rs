@@ -15,6 +15,7 @@ pub mod http;
 pub mod jobs;
 pub mod metrics;
 pub mod pam;
+pub mod speech;
 pub mod state;
 pub mod telemetry;
 pub mod travel;

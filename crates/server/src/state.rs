@@ -93,7 +93,8 @@ impl AppState {
         let cors = CorsPolicy::new(&config);
         let social =
             SocialState { db: db.clone(), people: pam_social::People::new(Arc::new(SocialPeople(profiles.clone()))) };
-        let domains = DomainStates { knowledge, medical, shop, profiles, wins, wheels, calendar, social };
+        let speech = crate::speech::build(&config, &http, db.clone())?;
+        let domains = DomainStates { knowledge, medical, shop, profiles, wins, wheels, calendar, social, speech };
         let pam = Arc::new(crate::pam::Pam::new(&config, &http, &domains)?);
         let forget = auth.clone();
         let admin = pam_admin::AdminState {
@@ -147,6 +148,12 @@ impl FromRef<AppState> for pam_medical::MedicalState {
 impl FromRef<AppState> for pam_shop::ShopState {
     fn from_ref(state: &AppState) -> pam_shop::ShopState {
         state.domains.shop.clone()
+    }
+}
+
+impl FromRef<AppState> for pam_speech::SpeechState {
+    fn from_ref(state: &AppState) -> pam_speech::SpeechState {
+        state.domains.speech.clone()
     }
 }
 

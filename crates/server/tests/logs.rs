@@ -17,10 +17,10 @@ use helpers::{Backend, TestApp, TestUser, spawn_app, spawn_app_with};
 use pam_testkit::on_both_databases;
 use reqwest::Method;
 use serde_json::{Value, json};
-use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::util::SubscriberInitExt;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -180,15 +180,16 @@ async fn no_secret_token_or_password_is_logged_at_any_level(backend: Backend) {
     .await;
     let email = format!("secret-{unique}@example.com");
     let password = format!("Pass{unique}word");
-    let res = app
-        .send_json(Method::POST, "/api/auth/register", None, &json!({"email": email, "password": password}))
-        .await;
+    let res =
+        app.send_json(Method::POST, "/api/auth/register", None, &json!({"email": email, "password": password})).await;
     assert_eq!(res.status(), 201);
     let registered: Value = res.json().await.unwrap();
     let wrong = format!("Wrong{unique}pass");
-    let refused = app.send_json(Method::POST, "/api/auth/login", None, &json!({"email": email, "password": wrong})).await;
+    let refused =
+        app.send_json(Method::POST, "/api/auth/login", None, &json!({"email": email, "password": wrong})).await;
     assert_eq!(refused.status(), 401);
-    let login = app.send_json(Method::POST, "/api/auth/login", None, &json!({"email": email, "password": password})).await;
+    let login =
+        app.send_json(Method::POST, "/api/auth/login", None, &json!({"email": email, "password": password})).await;
     assert_eq!(login.status(), 200);
     let login: Value = login.json().await.unwrap();
     let refresh = login["refresh_token"].as_str().unwrap().to_string();
@@ -240,9 +241,12 @@ async fn no_secret_token_or_password_is_logged_at_any_level(backend: Backend) {
     assert!(!ours.is_empty(), "the request id is logged");
     assert!(
         ours.iter().any(|l| {
-            l["spans"].as_array().into_iter().flatten().chain(std::iter::once(&l["span"])).any(|span| {
-                span["request_id"] == request_id.as_str() && span["user.id"] == user_id.as_str()
-            })
+            l["spans"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .chain(std::iter::once(&l["span"]))
+                .any(|span| span["request_id"] == request_id.as_str() && span["user.id"] == user_id.as_str())
         }),
         "a line of the chat request names both the request id and the user id"
     );

@@ -60,7 +60,8 @@ pub fn tools(state: &SocialState) -> Vec<Tool> {
         Tool::with_state(
             state.clone(),
             "follow_user",
-            "Follow another user for the user (their followers-only posts then show in the feed).",
+            "Follow another user for the user (their followers-only posts then show in the feed); refused across a \
+            block.",
             true,
             |state, ctx, input: FollowInput| async move {
                 let followed = follows::follow(&state, ctx.user_id, input.person_id).await?;
@@ -72,7 +73,7 @@ pub fn tools(state: &SocialState) -> Vec<Tool> {
             state.clone(),
             "message_friend",
             "Send a direct message as the user (the user confirms the exact text first). The recipient's privacy \
-            settings decide who may message them.",
+            settings decide who may message them, and nobody may across a block (either of them blocked the other).",
             true,
             |state, ctx, input: NewMessage| async move {
                 let sent = messages::send(&state, ctx.user_id, input).await?;

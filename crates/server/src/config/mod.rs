@@ -132,6 +132,8 @@ pub struct Config {
     pub metrics_enabled: bool,
     /// When set, `/metrics` asks for this bearer token.
     pub metrics_token: Option<Secret>,
+    /// Text-to-speech and speech-to-text engines.
+    pub speech: SpeechSettings,
 }
 
 use vars::{Vars, get, list, parse_bool, parse_http_url, parse_num, positive, secret, usd_micro};
@@ -248,6 +250,12 @@ impl Config {
                 return Err(bad(key_var, format!("is required when {url_var} is set")));
             }
         }
+        let speech = SpeechSettings::from_vars(
+            &vars,
+            &urls,
+            secret(&vars, "OPENAI_API_KEY").is_some(),
+            secret(&vars, "ELEVENLABS_API_KEY").is_some(),
+        )?;
         let max_conn = parse_num(&vars, "DATABASE_MAX_CONNECTIONS", 16u32)?;
         if max_conn == 0 {
             return Err(bad("DATABASE_MAX_CONNECTIONS", "must be at least 1"));
@@ -291,6 +299,7 @@ impl Config {
             push_poll: Duration::from_millis(positive(&vars, "PUSH_POLL_MS", 500)? as u64),
             metrics_enabled: get(&vars, "METRICS_ENABLED").is_none() || parse_bool(&vars, "METRICS_ENABLED")?,
             metrics_token: secret(&vars, "METRICS_TOKEN"),
+            speech,
             daily_spend_cap_micro_usd: usd_micro(&vars, "PAM_DAILY_SPEND_CAP_USD", 1_000_000)?,
             monthly_spend_cap_micro_usd: usd_micro(&vars, "PAM_MONTHLY_SPEND_CAP_USD", 10_000_000)?,
             subscription_cost_cents: match get(&vars, "SUBSCRIPTION_COST") {
@@ -364,13 +373,6 @@ impl Config {
             brain.push("openai-compatible");
         }
         brain.push("offline");
-        let mut speech = vec!["espeak-ng"];
-        if self.openai_api_key.is_some() || self.urls.tts.is_some() {
-            speech.push("openai-compatible");
-        }
-        if self.elevenlabs_api_key.is_some() {
-            speech.push("elevenlabs");
-        }
         vec![
             format!("environment: {}", self.environment.as_str()),
             format!("listen: {}:{}", self.host, self.port),
@@ -383,7 +385,7 @@ impl Config {
                 self.primary_model,
                 if self.fallback_models.is_empty() { "none".to_string() } else { self.fallback_models.join(", ") }
             ),
-            format!("speech engines: {}", speech.join(" -> ")),
+            self.speech.describe(),
             format!(
                 "jobs: {} (queue in the database); pushes looked for every {} ms",
                 if self.jobs_in_process { "run in this process" } else { "left to workers (JOBS_IN_PROCESS=false)" },
@@ -436,9 +438,11 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 }
 
 mod limits;
+mod speech;
 mod vars;
 
 pub use limits::{Cidr, Limits};
+pub use speech::SpeechSettings;
 
 #[cfg(test)]
 mod tests;

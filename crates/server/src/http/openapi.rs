@@ -34,6 +34,8 @@ logged; shown to PAM's model only with the user's consent)"),
         (name = "social", description = "Community: posts, comments, likes, follows, messages, groups, events, shared \
 locations, nearby RVers and public user cards"),
         (name = "pam", description = "PAM: chat, conversations, tools"),
+        (name = "speech", description = "Text-to-speech (espeak-ng offline, OpenAI-compatible, ElevenLabs, in a \
+fallback chain with a cache) and speech-to-text (an OpenAI-compatible transcription service); PAM by voice"),
         (name = "admin", description = "Operators only: background jobs"),
         (name = "savings", description = "Savings PAM found, and the savings guarantee"),
         (name = "wins (seed-compatible)", description = "The seed design's routes, over the same services"),

@@ -163,6 +163,12 @@ pub fn llm_call(record: &pam_brain::usage::UsageRecord) {
     metrics::counter!("pam_llm_cost_micro_usd_total", "model" => model).increment(record.cost_micro_usd);
 }
 
+/// One paid speech call, as booked in the ledger.
+pub fn speech_usage(usage: &pam_speech::SpeechUsage) {
+    metrics::counter!("pam_speech_cost_micro_usd_total", "model" => usage.model.clone())
+        .increment(usage.cost_micro_usd);
+}
+
 /// One tool run (the chat path and the REST path alike).
 pub fn tool_call(tool: &str, outcome: &'static str, elapsed: Duration) {
     metrics::counter!("pam_tool_calls_total", "tool" => tool.to_string(), "outcome" => outcome).increment(1);

@@ -1,4 +1,5 @@
-//! PAM in the app (SPEC §5): the turn pipeline, the tool registry, REST chat and history, the WebSocket.
+//! PAM in the app (SPEC §5): the turn pipeline, the tool registry, REST chat and history, the WebSocket,
+//! and PAM by voice.
 
 pub mod brain;
 pub mod claims;
@@ -13,6 +14,7 @@ pub mod spend;
 pub mod store;
 pub mod terminal;
 pub mod turn;
+pub mod voice;
 pub mod ws;
 
 use pam_brain::provider::FallbackChain;

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(execute_tool))
         .routes(routes!(confirm_tool))
         .routes(routes!(pam_health))
+        .merge(super::voice::router())
 }
 
 async fn chat_turn(state: &AppState, user: &AuthUser, body: ChatRequest) -> Result<Json<Value>, AppError> {

@@ -1,8 +1,9 @@
 //! Per-user LLM spend caps from the usage ledger (SPEC §5.4): a soft warning past 80 % of a cap, then
-//! the offline brain only — which still logs expenses and checks budgets.
+//! the offline brain only — which still logs expenses and checks budgets. Paid speech engines book in
+//! the same ledger and stop at the same caps (espeak-ng still speaks).
 
 use chrono::{Datelike, TimeZone, Utc};
-use pam_store::with_db;
+use pam_store::{Db, with_db};
 use pam_web::error::AppError;
 use uuid::Uuid;
 
@@ -17,8 +18,8 @@ pub enum Allowance {
     Capped(String),
 }
 
-async fn spent_since(state: &AppState, user_id: Uuid, since: chrono::DateTime<Utc>) -> Result<u64, AppError> {
-    let micro: i64 = with_db!(&state.db, |pool| {
+async fn spent_since(db: &Db, user_id: Uuid, since: chrono::DateTime<Utc>) -> Result<u64, AppError> {
+    let micro: i64 = with_db!(db, |pool| {
         sqlx::query_scalar("SELECT CAST(COALESCE(SUM(cost_micro_usd), 0) AS BIGINT) FROM llm_usage WHERE user_id = $1 AND created_at >= $2")
             .bind(user_id)
             .bind(since)
@@ -33,12 +34,18 @@ fn usd(micro: u64) -> String {
 }
 
 pub async fn allowance(state: &AppState, user_id: Uuid) -> Result<Allowance, AppError> {
+    let caps = (state.config.daily_spend_cap_micro_usd, state.config.monthly_spend_cap_micro_usd);
+    allowance_within(&state.db, caps, user_id).await
+}
+
+/// The allowance under the (daily, monthly) caps, for callers that hold the database but not the
+/// application state (the speech service, built before it).
+pub async fn allowance_within(db: &Db, (day_cap, month_cap): (u64, u64), user_id: Uuid) -> Result<Allowance, AppError> {
     let now = Utc::now();
     let day_start = Utc.with_ymd_and_hms(now.year(), now.month(), now.day(), 0, 0, 0).single().unwrap_or(now);
     let month_start = Utc.with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0).single().unwrap_or(now);
-    let (day_cap, month_cap) = (state.config.daily_spend_cap_micro_usd, state.config.monthly_spend_cap_micro_usd);
-    let today = spent_since(state, user_id, day_start).await?;
-    let month = spent_since(state, user_id, month_start).await?;
+    let today = spent_since(db, user_id, day_start).await?;
+    let month = spent_since(db, user_id, month_start).await?;
     if today >= day_cap || month >= month_cap {
         let which = if today >= day_cap {
             format!("today's limit of {}", usd(day_cap))

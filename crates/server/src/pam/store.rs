@@ -142,6 +142,36 @@ pub async fn record_usage(
     Ok(())
 }
 
+/// Books one paid speech call in the LLM ledger, so it counts toward the same spend caps. The model
+/// label names the engine (`tts:openai:tts-1`, `stt:openai:whisper-1`); the units billed (characters
+/// spoken, seconds transcribed) go in `input_tokens`, since that is what the price was applied to.
+pub async fn record_speech_usage(
+    db: &Db,
+    user_id: Uuid,
+    conversation_id: Option<Uuid>,
+    usage: &pam_speech::SpeechUsage,
+) -> Result<(), AppError> {
+    with_db!(db, |pool| {
+        sqlx::query(
+            "INSERT INTO llm_usage (id, user_id, conversation_id, turn_id, model, input_tokens, output_tokens, cache_write_tokens, \
+             cache_read_tokens, cost_micro_usd, latency_ms, outcome, created_at) VALUES ($1, $2, $3, NULL, $4, $5, 0, 0, 0, $6, $7, 'ok', $8)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(user_id)
+        .bind(conversation_id)
+        .bind(&usage.model)
+        .bind(usage.units as i64)
+        .bind(usage.cost_micro_usd as i64)
+        .bind(usage.latency_ms as i64)
+        .bind(Utc::now())
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })?;
+    crate::metrics::speech_usage(usage);
+    Ok(())
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConversationSummary {
     pub id: Uuid,

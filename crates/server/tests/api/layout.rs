@@ -98,9 +98,11 @@ async fn fill_every_table(app: &TestApp, user: &TestUser) {
 }
 
 /// Social: a post with a comment and a like, a follow each way (so a message may be sent), a message, a
-/// group (its creator's membership), an event (its host's attendance) and a shared location.
+/// block (of someone else: a block ends follows), a group (its creator's membership), an event (its
+/// host's attendance) and a shared location.
 async fn fill_social_tables(app: &TestApp, user: &TestUser) {
     let friend = app.register("eve.friend@example.com").await;
+    let pest = app.register("eve.pest@example.com").await;
     let send = |who: &TestUser, path: String, body: Value| {
         let token = who.token.clone();
         async move {
@@ -117,6 +119,7 @@ async fn fill_social_tables(app: &TestApp, user: &TestUser) {
     send(user, format!("/api/v1/social/follow/{}", friend.id), json!({})).await;
     send(&friend, format!("/api/v1/social/follow/{}", user.id), json!({})).await;
     send(user, "/api/v1/social/messages".into(), json!({"recipient_id": friend.id, "message": "Hi"})).await;
+    send(user, format!("/api/v1/social/blocks/{}", pest.id), json!({})).await;
     send(user, "/api/v1/social/groups".into(), json!({"name": "Grey nomads"})).await;
     let soon = chrono::Utc::now() + chrono::Duration::days(30);
     let event = json!({"title": "Camp oven night", "event_date": soon, "location": "Lake Keepit"});

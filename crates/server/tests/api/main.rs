@@ -24,6 +24,7 @@ mod pushes;
 mod reliability;
 mod shop;
 mod social;
+mod speech;
 mod wheels_tools;
 mod wheels_trips;
 mod wheels_vehicles;

@@ -1,7 +1,10 @@
 //! Social: drafts and publishing, who sees which post, the feed and search, comments and likes — on
-//! SQLite and Postgres. The access matrix, concurrency, messages, places and tools have their own files.
+//! SQLite and Postgres. The access matrix, blocks, concurrency, messages, places and tools have their own
+//! files.
 
 mod access;
+mod blocks;
+mod blocks_reach;
 mod community;
 mod concurrency;
 mod messages;
@@ -276,6 +279,8 @@ async fn openapi_lists_every_social_route_under_its_tag() {
         ("/api/v1/social/comments/{id}", &["patch", "delete"]),
         ("/api/v1/social/posts/{id}/like", &["post", "delete"]),
         ("/api/v1/social/follow/{user_id}", &["post", "delete"]),
+        ("/api/v1/social/blocks", &["get"]),
+        ("/api/v1/social/blocks/{user_id}", &["post", "delete"]),
         ("/api/v1/social/messages", &["get", "post"]),
         ("/api/v1/social/messages/{id}/read", &["post"]),
         ("/api/v1/social/groups", &["get", "post"]),
@@ -293,9 +298,18 @@ async fn openapi_lists_every_social_route_under_its_tag() {
             assert_eq!(op["tags"], json!(["social"]), "{m} {path} in the OpenAPI document: {op}");
         }
     }
-    for schema in
-        ["Post", "NewPost", "PostList", "Comment", "DirectMessage", "SocialGroup", "CommunityEvent", "UserCard"]
-    {
+    for schema in [
+        "Post",
+        "NewPost",
+        "PostList",
+        "Comment",
+        "DirectMessage",
+        "SocialGroup",
+        "CommunityEvent",
+        "UserCard",
+        "UserBlock",
+        "BlockList",
+    ] {
         assert!(doc["components"]["schemas"].get(schema).is_some(), "schema {schema}");
     }
     assert!(doc["tags"].as_array().unwrap().iter().any(|t| t["name"] == "social"));

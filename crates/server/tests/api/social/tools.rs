@@ -168,8 +168,14 @@ async fn the_offline_brain_drafts_a_post_and_never_publishes_it(backend: Backend
     assert_eq!(reply["tool_calls"][0]["name"], "create_post", "{reply}");
     assert_eq!(reply["tool_calls"][0]["status"], "ok", "{reply}");
     let said = reply["response"].as_str().unwrap();
-    assert!(said.contains("\"the Bourke free camp is flooded\"") && said.contains("draft"), "the reply shows the draft: {said}");
-    for other in ["write a post for the community: water at the Hay showground is off", "post to the community that the Longreach dump point is fixed"] {
+    assert!(
+        said.contains("\"the Bourke free camp is flooded\"") && said.contains("draft"),
+        "the reply shows the draft: {said}"
+    );
+    for other in [
+        "write a post for the community: water at the Hay showground is off",
+        "post to the community that the Longreach dump point is fixed",
+    ] {
         let reply = expect(&app, &ann, Method::POST, "/api/v1/pam/chat", Some(json!({"message": other})), 200).await;
         assert_eq!(reply["tool_calls"][0]["name"], "create_post", "{other}: {reply}");
     }
