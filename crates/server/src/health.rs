@@ -176,12 +176,26 @@ async fn readiness(state: &AppState) -> (StatusCode, Json<Readiness>) {
         latency_ms: None,
         detail: Some(format!("{healthy} of {} models available", models.len())),
     };
+    let engines = state.domains.speech.speech.tts_availability();
+    let answering = engines.iter().filter(|(_, up)| *up).count();
+    let speech = DependencyStatus {
+        name: "speech",
+        // Speech is a feature, not a condition of serving: its state is reported, readiness is the database's.
+        status: if answering > 0 { "ok" } else { "unavailable" },
+        kind: engines.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(" -> "),
+        latency_ms: None,
+        detail: Some(format!(
+            "{answering} of {} speech engines answering; transcription {}",
+            engines.len(),
+            if state.domains.speech.speech.has_stt() { "configured" } else { "not configured" }
+        )),
+    };
     let ready = db.status == "ok";
     let body = Readiness {
         status: if ready { "ready" } else { "not_ready" },
         timestamp: Utc::now(),
         uptime_seconds: state.started_at.elapsed().as_secs(),
-        dependencies: vec![db, cache, brain],
+        dependencies: vec![db, cache, brain, speech],
     };
     (if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE }, Json(body))
 }

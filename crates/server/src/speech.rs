@@ -20,9 +20,9 @@ fn key(secret: &Option<Secret>) -> Option<ApiKey> {
 /// The speech engines the configuration names (checked when it was read), and the ledger.
 pub fn build(config: &Config, http: &reqwest::Client, db: Db) -> anyhow::Result<SpeechState> {
     let s = &config.speech;
-    let openai = s.tts_base_url.as_ref().map(|base_url| OpenAiTtsConfig {
-        base_url: base_url.clone(),
-        api_key: key(&config.openai_api_key),
+    let openai = s.tts.as_ref().map(|endpoint| OpenAiTtsConfig {
+        base_url: endpoint.base_url.clone(),
+        api_key: key(&endpoint.api_key),
         model: s.tts_model.clone(),
         default_voice: s.tts_voice.clone(),
         timeout: s.tts_timeout,
@@ -36,9 +36,9 @@ pub fn build(config: &Config, http: &reqwest::Client, db: Db) -> anyhow::Result<
         timeout: s.tts_timeout,
         usd_per_million_chars: s.elevenlabs_usd_per_million_chars,
     });
-    let stt = s.stt_base_url.as_ref().map(|base_url| SttConfig {
-        base_url: base_url.clone(),
-        api_key: key(&config.openai_api_key),
+    let stt = s.stt.as_ref().map(|endpoint| SttConfig {
+        base_url: endpoint.base_url.clone(),
+        api_key: key(&endpoint.api_key),
         model: s.stt_model.clone(),
         timeout: s.stt_timeout,
         usd_per_minute: s.stt_usd_per_minute,

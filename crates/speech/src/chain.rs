@@ -24,7 +24,7 @@ use crate::engine::openai::OpenAiTts;
 use crate::engine::{AudioStream, EngineError, EngineRequest, TtsEngine, plausible_voice_id};
 use crate::format::{AudioFormat, OutputFormat};
 use crate::probe::{duration_seconds, fix_wav_sizes};
-use crate::speakable::speakable;
+use crate::speakable::{clip_at_sentence, speakable};
 use crate::stt::{OpenAiStt, Transcriber};
 use crate::usage::SpeechUsage;
 
@@ -164,7 +164,9 @@ impl Speech {
         {
             return Err(invalid("voice_id", "may hold only letters, digits and - _ + . (see GET /api/v1/tts/voices)"));
         }
-        let text = speakable(&request.text);
+        // Reading symbols out ("%" → "percent") lengthens a text; what is sent to an engine (and billed)
+        // stays within twice the limit, cut at a sentence end.
+        let text = clip_at_sentence(&speakable(&request.text), 2 * MAX_TEXT_CHARS);
         if text.is_empty() {
             return Err(invalid("text", "has nothing that can be spoken"));
         }
@@ -172,28 +174,34 @@ impl Speech {
     }
 
     /// The engines that may answer: they write the format, and cost nothing unless `paid` is allowed.
+    /// When only the spend cap stands between the caller and an engine that would answer, that is said
+    /// (429), not blamed on the service or the format.
     fn eligible(&self, format: AudioFormat, paid: bool) -> Result<Vec<&Slot<dyn TtsEngine>>, DomainError> {
-        let allowed: Vec<&Slot<dyn TtsEngine>> =
-            self.0.tts.iter().filter(|s| paid || !costs(&s.engine.billing())).collect();
-        if allowed.is_empty() {
+        let writes = |s: &&Slot<dyn TtsEngine>| s.engine.formats().contains(&format);
+        let writing: Vec<&Slot<dyn TtsEngine>> =
+            self.0.tts.iter().filter(writes).filter(|s| paid || !costs(&s.engine.billing())).collect();
+        if !writing.is_empty() {
+            return Ok(writing);
+        }
+        if !paid && self.0.tts.iter().any(|s| writes(&s)) {
+            let free = format_names(self.0.tts.iter().filter(|s| !costs(&s.engine.billing())));
+            let still = if free.is_empty() { String::new() } else { format!("; {} still works", free.join(" and ")) };
+            return Err(DomainError::Busy {
+                message: format!(
+                    "You've reached your PAM usage limit, so {} speech is paused until it resets{still}.",
+                    format.as_str()
+                ),
+                retry_after_secs: 3600,
+            });
+        }
+        if self.0.tts.is_empty() {
             return Err(DomainError::Unavailable("No speech engine is available right now".into()));
         }
-        let writing: Vec<_> = allowed.iter().copied().filter(|s| s.engine.formats().contains(&format)).collect();
-        if writing.is_empty() {
-            let mut can: Vec<&str> = Vec::new();
-            for s in &allowed {
-                for f in s.engine.formats() {
-                    if !can.contains(&f.as_str()) {
-                        can.push(f.as_str());
-                    }
-                }
-            }
-            return Err(invalid(
-                "format",
-                format!("{} is not available from the speech engines here; use {}", format.as_str(), can.join(" or ")),
-            ));
-        }
-        Ok(writing)
+        let can = format_names(self.0.tts.iter());
+        Err(invalid(
+            "format",
+            format!("{} is not available from the speech engines here; use {}", format.as_str(), can.join(" or ")),
+        ))
     }
 
     fn usage(slot: &Slot<dyn TtsEngine>, text: &str, started: Instant) -> Option<SpeechUsage> {
@@ -372,4 +380,17 @@ fn keep_when_done(body: AudioStream, key: Key, inner: Arc<Inner>) -> AudioStream
         }
     })
     .boxed()
+}
+
+/// The formats the engines write, each named once, in the chain's order.
+fn format_names<'a>(slots: impl Iterator<Item = &'a Slot<dyn TtsEngine>>) -> Vec<&'static str> {
+    let mut names: Vec<&'static str> = Vec::new();
+    for slot in slots {
+        for f in slot.engine.formats() {
+            if !names.contains(&f.as_str()) {
+                names.push(f.as_str());
+            }
+        }
+    }
+    names
 }

@@ -70,7 +70,7 @@ impl AudioFormat {
         } else if starts(&[0x1A, 0x45, 0xDF, 0xA3]) {
             // EBML is also Matroska video and more: only the `webm` document type is WebM.
             is_webm(bytes).then_some(AudioFormat::Webm)
-        } else if (starts(b"ID3") && bytes.len() >= 10) || mp3_frame_at(bytes, 0).is_some() {
+        } else if is_id3_tag(bytes) || mp3_frame_at(bytes, 0).is_some() {
             // An ID3 tag, or a bare stream starting on an MPEG audio frame header.
             Some(AudioFormat::Mp3)
         } else {
@@ -80,6 +80,16 @@ impl AudioFormat {
 }
 
 /// Looks for the `DocType` element (id 0x4282) holding "webm" in the EBML header.
+/// An ID3v2 header: "ID3", a major version 2–4, and a size of four 7-bit bytes (so a text that
+/// merely begins with "ID3" is not taken for one).
+fn is_id3_tag(bytes: &[u8]) -> bool {
+    bytes.len() >= 10
+        && bytes.starts_with(b"ID3")
+        && (2..=4).contains(&bytes[3])
+        && bytes[4] != 0xFF
+        && bytes[6..10].iter().all(|b| *b < 0x80)
+}
+
 fn is_webm(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(64)];
     head.windows(2).enumerate().any(|(i, w)| {
@@ -160,6 +170,7 @@ mod tests {
             ("MP3 sync with a reserved version", &[0xFF, 0xEB, 0x90, 0x64]),
             ("Matroska, not WebM", &matroska),
             ("ID3 cut short", b"ID3"),
+            ("text that begins with ID3", b"ID3 tags hold a song's title and artist"),
         ];
         for (what, bytes) in cases {
             assert_eq!(AudioFormat::sniff(bytes), None, "{what}");

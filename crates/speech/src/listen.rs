@@ -24,6 +24,16 @@ OpenAI's transcription, or STT_BASE_URL to an OpenAI-compatible transcription se
 /// at a lower rate is billed as shorter than it is, never longer.
 const ASSUMED_BYTES_PER_SECOND: f64 = 16_000.0;
 
+/// The most bytes a second of audio takes in a format: 48 kHz stereo 24-bit PCM, FLAC of the same,
+/// and 320 kb/s for the compressed ones.
+fn max_bytes_per_second(format: AudioFormat) -> f64 {
+    match format {
+        AudioFormat::Wav => 288_000.0,
+        AudioFormat::Flac => 288_000.0,
+        _ => 40_000.0,
+    }
+}
+
 /// What was heard.
 #[derive(Clone, Debug)]
 pub struct Transcript {
@@ -111,7 +121,15 @@ impl Speech {
                 Ok(heard) => {
                     slot.cooldown.succeeded();
                     let duration = heard.duration.or_else(|| duration_seconds(&audio.bytes, audio.format));
-                    let billed_seconds = duration.unwrap_or(audio.bytes.len() as f64 / ASSUMED_BYTES_PER_SECOND);
+                    // The provider's own figure when it gives one; otherwise the recording's headers. The
+                    // uploader wrote those, so they are never believed below the length the file's size
+                    // makes it at the highest bit rate its format has.
+                    let size = audio.bytes.len() as f64;
+                    let billed_seconds = match (heard.duration, duration) {
+                        (Some(said), _) => said,
+                        (None, Some(probed)) => probed.max(size / max_bytes_per_second(audio.format)),
+                        (None, None) => size / ASSUMED_BYTES_PER_SECOND,
+                    };
                     let latency = started.elapsed().as_millis() as u64;
                     let usage = slot
                         .engine
@@ -144,6 +162,12 @@ impl Speech {
             all.extend(slot.engine.voices().await);
         }
         all
+    }
+
+    /// Each TTS engine, first choice first, and whether it is answering now (not cooling down); no
+    /// engine is called (for `/health/ready`).
+    pub fn tts_availability(&self) -> Vec<(&'static str, bool)> {
+        self.0.tts.iter().map(|s| (s.engine.name(), !s.cooldown.is_cooling())).collect()
     }
 
     pub async fn status(&self) -> SpeechStatus {

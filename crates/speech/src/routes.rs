@@ -101,7 +101,7 @@ async fn synthesize(
     user: AuthUser,
     Json(body): Json<SynthesizeRequest>,
 ) -> Result<Response, AppError> {
-    let paid = state.ledger.paid_allowed(user.id).await?;
+    let paid = state.ledger.paid_allowed(user.id).await;
     let spoken = state.speech.synthesize(&body.into(), paid).await?;
     state.ledger.book(user.id, None, spoken.usage.as_ref()).await;
     Ok(audio_response(spoken))
@@ -122,7 +122,7 @@ async fn synthesize_stream(
     user: AuthUser,
     Json(body): Json<SynthesizeRequest>,
 ) -> Result<Response, AppError> {
-    let paid = state.ledger.paid_allowed(user.id).await?;
+    let paid = state.ledger.paid_allowed(user.id).await;
     let spoken = state.speech.stream(&body.into(), paid).await?;
     state.ledger.book(user.id, None, spoken.usage.as_ref()).await;
     let headers = speech_headers(spoken.format, spoken.engine, &spoken.voice, spoken.cached, spoken.duration);
@@ -191,7 +191,7 @@ async fn transcribe(
         return Err(AppError::Unavailable(crate::listen::STT_NOT_CONFIGURED.into()));
     }
     let upload = read_audio(form(multipart)?, &["language"]).await?;
-    let paid = state.ledger.paid_allowed(user.id).await?;
+    let paid = state.ledger.paid_allowed(user.id).await;
     let heard = state.speech.transcribe(&upload.audio, upload.fields.get("language").map(String::as_str), paid).await?;
     state.ledger.book(user.id, None, heard.usage.as_ref()).await;
     Ok(Json(TranscribeResponse {

@@ -11,6 +11,15 @@
 
 mod money;
 
+/// At most `max` characters of `text`, cut after the last sentence end (or else the last space) that
+/// fits, so a long reply is spoken up to a natural stop rather than refused.
+pub fn clip_at_sentence(text: &str, max: usize) -> String {
+    let Some((cut, _)) = text.char_indices().nth(max) else { return text.to_string() };
+    let head = &text[..cut];
+    let end = head.rfind(['.', '!', '?']).map(|i| i + 1).or_else(|| head.rfind(char::is_whitespace)).unwrap_or(cut);
+    head[..end].trim_end().to_string()
+}
+
 /// The reply as it should be spoken; empty when nothing in it can be spoken (only emoji, say).
 pub fn speakable(text: &str) -> String {
     let mut sentences = Vec::new();

@@ -11,7 +11,7 @@ use reqwest::Url;
 use reqwest::multipart::{Form, Part};
 use serde::Deserialize;
 
-use crate::engine::http::{error_for, network_error, v1_url};
+use crate::engine::http::{error_for, network_error, read_json, v1_url};
 use crate::engine::{ApiKey, EngineError};
 use crate::format::AudioFormat;
 
@@ -95,8 +95,7 @@ impl OpenAiStt {
         if !response.status().is_success() {
             return Err(error_for(response).await);
         }
-        let answer: Answer =
-            response.json().await.map_err(|_| EngineError::down("its answer was not a transcription"))?;
+        let answer: Answer = read_json(response).await?;
         Ok(Heard {
             text: answer.text.trim().to_string(),
             language: answer.language.filter(|l| !l.trim().is_empty()),

@@ -62,8 +62,16 @@ impl Ledger {
         Ledger(Arc::new(Unbooked))
     }
 
-    pub async fn paid_allowed(&self, user_id: Uuid) -> Result<bool, DomainError> {
-        self.0.paid_allowed(user_id).await
+    /// Whether paid engines may answer for this user. When the ledger cannot be read the answer is
+    /// no: the free engine still speaks, and nothing unbooked is spent (never a 500 for this).
+    pub async fn paid_allowed(&self, user_id: Uuid) -> bool {
+        match self.0.paid_allowed(user_id).await {
+            Ok(allowed) => allowed,
+            Err(e) => {
+                tracing::warn!(user.id = %user_id, error = %e, "could not read the spend allowance; free engines only");
+                false
+            }
+        }
     }
 
     /// Books the usage if there is any. The audio has been produced by now, so a failure to book is

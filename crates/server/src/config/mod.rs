@@ -250,12 +250,7 @@ impl Config {
                 return Err(bad(key_var, format!("is required when {url_var} is set")));
             }
         }
-        let speech = SpeechSettings::from_vars(
-            &vars,
-            &urls,
-            secret(&vars, "OPENAI_API_KEY").is_some(),
-            secret(&vars, "ELEVENLABS_API_KEY").is_some(),
-        )?;
+        let speech = SpeechSettings::from_vars(&vars, &urls, secret(&vars, "ELEVENLABS_API_KEY").is_some())?;
         let max_conn = parse_num(&vars, "DATABASE_MAX_CONNECTIONS", 16u32)?;
         if max_conn == 0 {
             return Err(bad("DATABASE_MAX_CONNECTIONS", "must be at least 1"));
@@ -442,7 +437,7 @@ mod speech;
 mod vars;
 
 pub use limits::{Cidr, Limits};
-pub use speech::SpeechSettings;
+pub use speech::{Endpoint, SpeechSettings};
 
 #[cfg(test)]
 mod tests;

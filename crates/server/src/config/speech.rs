@@ -5,22 +5,50 @@ use std::time::Duration;
 
 use pam_speech::EngineKind;
 
-use super::vars::{Vars, get, parse_num, positive};
-use super::{ConfigError, ExternalUrls, bad};
+use super::vars::{Vars, get, parse_num, positive, secret};
+use super::{ConfigError, ExternalUrls, Secret, bad};
 
 /// Where OpenAI's speech and transcription live when no base URL is given but a key is.
 pub const OPENAI_API: &str = "https://api.openai.com";
+
+/// An OpenAI-compatible speech or transcription service: where it is, the key it is sent (never a key
+/// meant for another server), and whether it is OpenAI's own API (whose list prices are the default).
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    pub base_url: String,
+    pub api_key: Option<Secret>,
+    pub is_openai: bool,
+}
+
+impl Endpoint {
+    /// `own_url` (`TTS_BASE_URL`) with `own_key` (`TTS_API_KEY`); else `OPENAI_BASE_URL`, else OpenAI's
+    /// API when `OPENAI_API_KEY` is set, each with `OPENAI_API_KEY`.
+    fn resolve(vars: &Vars, own_url: Option<&String>, own_key: &str, urls: &ExternalUrls) -> Option<Endpoint> {
+        let openai_key = secret(vars, "OPENAI_API_KEY");
+        if let Some(url) = own_url {
+            let is_openai = url.trim_end_matches('/').trim_end_matches("/v1") == OPENAI_API;
+            let api_key = secret(vars, own_key).or(if is_openai { openai_key } else { None });
+            return Some(Endpoint { base_url: url.clone(), api_key, is_openai });
+        }
+        if let Some(url) = &urls.openai {
+            let is_openai = url.trim_end_matches('/').trim_end_matches("/v1") == OPENAI_API;
+            return Some(Endpoint { base_url: url.clone(), api_key: openai_key, is_openai });
+        }
+        openai_key.map(|key| Endpoint { base_url: OPENAI_API.into(), api_key: Some(key), is_openai: true })
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct SpeechSettings {
     /// The TTS chain as it will run: configured engines only, first choice first.
     pub engines: Vec<EngineKind>,
-    /// OpenAI-compatible speech: `TTS_BASE_URL`, else OpenAI's API when `OPENAI_API_KEY` is set.
-    pub tts_base_url: Option<String>,
+    /// OpenAI-compatible speech: `TTS_BASE_URL`, else `OPENAI_BASE_URL`, else OpenAI's API when
+    /// `OPENAI_API_KEY` is set.
+    pub tts: Option<Endpoint>,
     pub tts_model: String,
     pub tts_voice: String,
-    /// OpenAI-compatible transcription: `STT_BASE_URL`, else OpenAI's API when `OPENAI_API_KEY` is set.
-    pub stt_base_url: Option<String>,
+    /// OpenAI-compatible transcription, found as speech is (`STT_BASE_URL`, `STT_API_KEY`).
+    pub stt: Option<Endpoint>,
     pub stt_model: String,
     pub elevenlabs_model: String,
     pub elevenlabs_voice_id: String,
@@ -60,15 +88,14 @@ impl SpeechSettings {
     pub(super) fn from_vars(
         vars: &Vars,
         urls: &ExternalUrls,
-        openai_key: bool,
         elevenlabs_key: bool,
     ) -> Result<SpeechSettings, ConfigError> {
-        let tts_base_url = urls.tts.clone().or_else(|| openai_key.then(|| OPENAI_API.to_string()));
-        let stt_base_url = urls.stt.clone().or_else(|| openai_key.then(|| OPENAI_API.to_string()));
+        let tts = Endpoint::resolve(vars, urls.tts.as_ref(), "TTS_API_KEY", urls);
+        let stt = Endpoint::resolve(vars, urls.stt.as_ref(), "STT_API_KEY", urls);
         let configured = |kind: EngineKind| match kind {
             EngineKind::Espeak => Ok(()),
-            EngineKind::OpenAi if tts_base_url.is_some() => Ok(()),
-            EngineKind::OpenAi => Err("openai needs OPENAI_API_KEY or TTS_BASE_URL"),
+            EngineKind::OpenAi if tts.is_some() => Ok(()),
+            EngineKind::OpenAi => Err("openai needs OPENAI_API_KEY, OPENAI_BASE_URL or TTS_BASE_URL"),
             EngineKind::ElevenLabs if elevenlabs_key => Ok(()),
             EngineKind::ElevenLabs => Err("elevenlabs needs ELEVENLABS_API_KEY"),
         };
@@ -97,18 +124,23 @@ impl SpeechSettings {
             return Err(bad("ELEVENLABS_VOICE_ID", "expected an ElevenLabs voice id (letters and digits)"));
         }
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        // OpenAI's list prices (tts-1 US$15 and tts-1-hd $30 per million characters; transcription
+        // $0.006 a minute) for OpenAI's own API; another server (a local one, most often) books nothing
+        // unless its price is set.
+        let on_openai = |e: &Option<Endpoint>| e.as_ref().is_some_and(|e| e.is_openai);
+        let tts_list_price = match (on_openai(&tts), tts_model.as_str()) {
+            (false, _) => 0.0,
+            (true, "tts-1-hd") => 30.0,
+            (true, _) => 15.0,
+        };
+        let stt_list_price = if on_openai(&stt) { 0.006 } else { 0.0 };
         Ok(SpeechSettings {
             engines,
-            tts_base_url,
-            // OpenAI's list prices: tts-1 US$15 and tts-1-hd $30 per million characters.
-            tts_usd_per_million_chars: price(
-                vars,
-                "TTS_USD_PER_MILLION_CHARS",
-                if tts_model == "tts-1-hd" { 30.0 } else { 15.0 },
-            )?,
+            tts,
+            tts_usd_per_million_chars: price(vars, "TTS_USD_PER_MILLION_CHARS", tts_list_price)?,
             tts_model,
             tts_voice: voice(vars, "TTS_VOICE", "alloy")?,
-            stt_base_url,
+            stt,
             stt_model: get(vars, "STT_MODEL").unwrap_or("whisper-1").to_string(),
             elevenlabs_model: get(vars, "ELEVENLABS_MODEL").unwrap_or("eleven_multilingual_v2").to_string(),
             elevenlabs_voice_id,
@@ -121,8 +153,7 @@ impl SpeechSettings {
             stt_timeout: Duration::from_secs(positive(vars, "STT_TIMEOUT_SECONDS", 60)? as u64),
             // ElevenLabs' overage rate (US$0.30 per thousand characters); plans differ.
             elevenlabs_usd_per_million_chars: price(vars, "ELEVENLABS_USD_PER_MILLION_CHARS", 300.0)?,
-            // OpenAI's whisper-1 and gpt-4o-transcribe: US$0.006 a minute.
-            stt_usd_per_minute: price(vars, "STT_USD_PER_MINUTE", 0.006)?,
+            stt_usd_per_minute: price(vars, "STT_USD_PER_MINUTE", stt_list_price)?,
         })
     }
 
@@ -135,14 +166,14 @@ impl SpeechSettings {
                 EngineKind::ElevenLabs => format!("elevenlabs ({})", self.elevenlabs_model),
                 EngineKind::OpenAi => format!(
                     "openai-compatible ({}, {})",
-                    self.tts_base_url.as_deref().unwrap_or_default(),
+                    self.tts.as_ref().map(|e| e.base_url.as_str()).unwrap_or_default(),
                     self.tts_model
                 ),
                 EngineKind::Espeak => format!("espeak-ng ({}, voice {})", self.espeak_program, self.espeak_voice),
             })
             .collect();
-        let stt = match &self.stt_base_url {
-            Some(url) => format!("openai-compatible ({url}, {})", self.stt_model),
+        let stt = match &self.stt {
+            Some(e) => format!("openai-compatible ({}, {})", e.base_url, self.stt_model),
             None => "none (transcription answers 503; set OPENAI_API_KEY or STT_BASE_URL)".to_string(),
         };
         format!(

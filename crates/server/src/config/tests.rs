@@ -95,3 +95,44 @@ fn a_database_password_and_provider_keys_are_never_printed() {
     assert!(config.describe().iter().all(|line| !line.contains("hunter2")), "nor in the startup log");
     assert_eq!(config.database_url.expose(), "postgres://pam:hunter2-db-password@db.example.com:5432/pam");
 }
+
+#[test]
+fn speech_servers_get_only_their_own_keys_and_prices() {
+    let speech = |pairs: &[(&str, &str)]| Config::from_vars(vars(pairs)).unwrap().speech;
+    let key =
+        |e: &Option<speech::Endpoint>| e.as_ref().and_then(|e| e.api_key.as_ref()).map(|k| k.expose().to_string());
+
+    // Nothing set: espeak-ng only, no transcription.
+    let bare = speech(&[]);
+    assert!(bare.tts.is_none() && bare.stt.is_none());
+    assert_eq!(bare.engines, vec![pam_speech::EngineKind::Espeak]);
+
+    // OpenAI's key alone: OpenAI's API at its list prices.
+    let openai = speech(&[("OPENAI_API_KEY", "sk-1")]);
+    assert_eq!(openai.tts.as_ref().unwrap().base_url, "https://api.openai.com");
+    assert_eq!(key(&openai.tts).as_deref(), Some("sk-1"));
+    assert_eq!((openai.tts_usd_per_million_chars, openai.stt_usd_per_minute), (15.0, 0.006));
+
+    // OPENAI_BASE_URL (a compatible server) serves speech too, with OpenAI's key, booked at nothing.
+    let local = speech(&[("OPENAI_API_KEY", "sk-1"), ("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1")]);
+    assert_eq!(local.stt.as_ref().unwrap().base_url, "http://127.0.0.1:11434/v1");
+    assert_eq!(key(&local.stt).as_deref(), Some("sk-1"));
+    assert_eq!((local.tts_usd_per_million_chars, local.stt_usd_per_minute), (0.0, 0.0));
+
+    // A speech server of its own never receives OpenAI's key, only its own.
+    let own = speech(&[
+        ("OPENAI_API_KEY", "sk-1"),
+        ("TTS_BASE_URL", "http://tts.local"),
+        ("STT_BASE_URL", "http://stt.local"),
+    ]);
+    assert_eq!(key(&own.tts), None);
+    assert_eq!(key(&own.stt), None);
+    let keyed =
+        speech(&[("TTS_BASE_URL", "http://tts.local"), ("TTS_API_KEY", "tts-key"), ("TTS_USD_PER_MILLION_CHARS", "7")]);
+    assert_eq!(key(&keyed.tts).as_deref(), Some("tts-key"));
+    assert_eq!(keyed.tts_usd_per_million_chars, 7.0);
+    // TTS_BASE_URL naming OpenAI itself still gets OpenAI's key and prices.
+    let named = speech(&[("OPENAI_API_KEY", "sk-1"), ("TTS_BASE_URL", "https://api.openai.com/v1")]);
+    assert_eq!(key(&named.tts).as_deref(), Some("sk-1"));
+    assert_eq!(named.tts_usd_per_million_chars, 15.0);
+}

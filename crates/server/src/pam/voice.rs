@@ -60,7 +60,7 @@ async fn pam_voice(
 ) -> Result<Json<PamVoice>, AppError> {
     let speech = &state.domains.speech;
     let paid = match &caller.0 {
-        Some(user) => speech.ledger.paid_allowed(user.id).await?,
+        Some(user) => speech.ledger.paid_allowed(user.id).await,
         None => false,
     };
     let spoken = speech.speech.synthesize(&body.into(), paid).await?;
@@ -156,10 +156,12 @@ async fn conversation(
     };
     context["input_mode"] = json!("voice");
 
-    let paid = speech.ledger.paid_allowed(user.id).await?;
+    let paid = speech.ledger.paid_allowed(user.id).await;
     let heard = speech.speech.transcribe(&upload.audio, field(fields, "language"), paid).await?;
+    // Booked at once: the turn below may take a while, and a caller who hangs up meanwhile ends this
+    // handler; the transcription has been paid for whatever becomes of the turn.
+    speech.ledger.book(user.id, None, heard.usage.as_ref()).await;
     if heard.text.trim().is_empty() {
-        speech.ledger.book(user.id, None, heard.usage.as_ref()).await;
         return Err(AppError::invalid(&["body", "file"], "No speech was recognised in the recording"));
     }
     let request = ChatRequest {
@@ -181,10 +183,8 @@ async fn conversation(
         Ok(input) => turn::run(&state, &user, input, turn::no_events()).await,
         Err(e) => Err(e),
     };
-    // Transcribing was paid for whatever became of the turn.
-    let conversation_id = reply.as_ref().ok().and_then(|r| r["conversation_id"].as_str()).and_then(|s| s.parse().ok());
-    speech.ledger.book(user.id, conversation_id, heard.usage.as_ref()).await;
     let reply = reply?;
+    let conversation_id = reply["conversation_id"].as_str().and_then(|s| s.parse().ok());
     let text = reply["response"].as_str().unwrap_or_default().to_string();
     let audio = speak_reply(&state, user.id, conversation_id, &text, field(fields, "voice_id"), format).await;
     Ok(Json(VoiceConversation {
@@ -215,14 +215,10 @@ async fn speak_reply(
 ) -> Option<pam_speech::Spoken> {
     let speech = &state.domains.speech;
     // Asked again: the turn may just have used up what was left under the cap.
-    let paid = match speech.ledger.paid_allowed(user_id).await {
-        Ok(paid) => paid,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not read the spend allowance; speaking with free engines");
-            false
-        }
-    };
-    let request = SpeakRequest { text: text.to_string(), voice: voice.map(str::to_string), format, speed: None };
+    let paid = speech.ledger.paid_allowed(user_id).await;
+    // A reply longer than one synthesis may hold is spoken up to a sentence end within it.
+    let text = pam_speech::speakable::clip_at_sentence(text, pam_speech::chain::MAX_TEXT_CHARS);
+    let request = SpeakRequest { text, voice: voice.map(str::to_string), format, speed: None };
     match speech.speech.synthesize(&request, paid).await {
         Ok(spoken) => {
             speech.ledger.book(user_id, conversation_id, spoken.usage.as_ref()).await;

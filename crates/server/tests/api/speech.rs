@@ -143,7 +143,8 @@ async fn a_failing_openai_engine_hands_over_to_espeak_and_cools_down(backend: Ba
         )
         .mount(&fake)
         .await;
-    let app = spawn_app_with(backend, &[("TTS_BASE_URL", &fake.uri())]).await;
+    // OpenAI's key is for OpenAI (or OPENAI_BASE_URL): another speech server is never sent it.
+    let app = spawn_app_with(backend, &[("TTS_BASE_URL", &fake.uri()), ("OPENAI_API_KEY", "sk-not-for-them")]).await;
     let user = app.register("fallback@example.com").await;
     let first = speak(&app, Some(&user), json!({"text": "Fuel is cheaper in Dubbo"})).await;
     assert_eq!(first.status(), 200);
@@ -157,7 +158,15 @@ async fn a_failing_openai_engine_hands_over_to_espeak_and_cools_down(backend: Ba
     // Another text: the failing engine is cooling down, so it is not asked again.
     let other = speak(&app, Some(&user), json!({"text": "Rain tomorrow"})).await;
     assert_eq!(head(&other, "x-engine"), "espeak-ng");
-    assert_eq!(fake.received_requests().await.unwrap().len(), 1, "one call, then the cool-down");
+    let calls = fake.received_requests().await.unwrap();
+    assert_eq!(calls.len(), 1, "one call, then the cool-down");
+    assert!(calls[0].headers.get("authorization").is_none(), "{:?}", calls[0].headers);
+    // Readiness tells what is answering without calling anything.
+    let ready: Value = app.client.get(app.url("/health/ready")).send().await.unwrap().json().await.unwrap();
+    let speech = ready["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "speech").unwrap().clone();
+    assert_eq!(speech["kind"], "openai -> espeak-ng");
+    assert_eq!(speech["status"], "ok");
+    assert!(speech["detail"].as_str().unwrap().starts_with("1 of 2"), "{speech}");
     assert!(speech_ledger(&app, &user).await.is_empty(), "a failed call is not booked");
 }
 
@@ -173,7 +182,12 @@ async fn openai_speech_is_booked_in_the_ledger_and_stops_at_the_spend_cap(backen
         .await;
     let app = spawn_app_with(
         backend,
-        &[("TTS_BASE_URL", &fake.uri()), ("OPENAI_API_KEY", "sk-test-speech"), ("PAM_DAILY_SPEND_CAP_USD", "0.01")],
+        &[
+            ("TTS_BASE_URL", &fake.uri()),
+            ("TTS_API_KEY", "sk-test-speech"),
+            ("TTS_USD_PER_MILLION_CHARS", "15"),
+            ("PAM_DAILY_SPEND_CAP_USD", "0.01"),
+        ],
     )
     .await;
     let user = app.register("payer@example.com").await;
@@ -214,6 +228,10 @@ async fn openai_speech_is_booked_in_the_ledger_and_stops_at_the_spend_cap(backen
     let capped = speak(&app, Some(&user), json!({"text": "Another sentence to say"})).await;
     assert_eq!(capped.status(), 200);
     assert_eq!(head(&capped, "x-engine"), "espeak-ng");
+    // MP3 only the paid engine writes: the cap is named (429), not the format or the service.
+    let mp3 = speak(&app, Some(&user), json!({"text": "Another sentence to say", "format": "mp3"})).await;
+    let body = assert_error(mp3, 429, "rate_limited").await;
+    assert!(body["detail"].as_str().unwrap().contains("usage limit"), "{body}");
     assert_eq!(fake.received_requests().await.unwrap().len(), 1, "the paid engine was not called past the cap");
     assert_eq!(speech_ledger(&app, &user).await.len(), 1);
 }
@@ -320,7 +338,7 @@ async fn upload(app: &TestApp, route: &str, user: &TestUser, form: Form) -> reqw
 
 async fn transcription_sends_openai_the_multipart_it_expects(backend: Backend) {
     let fake = stt_fake("Where is the nearest dump point").await;
-    let app = spawn_app_with(backend, &[("STT_BASE_URL", &fake.uri())]).await;
+    let app = spawn_app_with(backend, &[("STT_BASE_URL", &fake.uri()), ("STT_USD_PER_MINUTE", "0.006")]).await;
     let user = app.register("listener@example.com").await;
     // Named oddly on purpose: the format is read from the bytes, not the name.
     let form = recording("file", tone_wav(), "voice-note.bin").text("language", "en");

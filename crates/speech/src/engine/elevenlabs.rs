@@ -12,7 +12,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::http::{body_stream, error_for, network_error, read_body, v1_url};
+use super::http::{body_stream, error_for, network_error, read_body, read_json, v1_url};
 use super::{ApiKey, AudioStream, EngineError, EngineRequest, TtsEngine, Voice};
 use crate::format::AudioFormat;
 use crate::probe::wav_from_pcm16;
@@ -141,7 +141,7 @@ impl ElevenLabs {
             None => None,
         };
         let list = match fetched {
-            Some(response) => response.json::<VoiceList>().await.ok(),
+            Some(response) => read_json::<VoiceList>(response).await.ok(),
             None => None,
         };
         let Some(list) = list else {

@@ -120,7 +120,13 @@ impl Espeak {
         if !plausible_voice_id(&request.voice) {
             return Err(EngineError::Refused(format!("not a voice: {:?}", request.voice)));
         }
-        let permit = self.slots.clone().acquire_owned().await.map_err(|_| EngineError::down("shutting down"))?;
+        // A burst waits for a free slot no longer than a run may last; past that the request is turned
+        // away (the next engine, or a 503 to try again) rather than queued without end.
+        let permit = match tokio::time::timeout(self.config.timeout, self.slots.clone().acquire_owned()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_)) => return Err(EngineError::down("shutting down")),
+            Err(_) => return Err(EngineError::Refused("busy: every espeak-ng slot is in use".into())),
+        };
         let mut child = Command::new(&self.config.program)
             .args(args(&request.voice, request.speed))
             .stdin(Stdio::piped())

@@ -38,15 +38,53 @@ pub async fn error_for(response: reqwest::Response) -> EngineError {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
-    let body = response.text().await.unwrap_or_default();
-    let reason = format!("HTTP {}: {}", status.as_u16(), excerpt(&body));
+    // Only the start of an error body is of use, and a misbehaving server may send without end.
+    let body = read_bounded(response, MAX_ERROR_BYTES).await.unwrap_or_default();
+    let reason = format!("HTTP {}: {}", status.as_u16(), excerpt(&String::from_utf8_lossy(&body)));
     match status {
-        StatusCode::BAD_REQUEST | StatusCode::NOT_FOUND | StatusCode::UNPROCESSABLE_ENTITY => {
-            EngineError::Refused(reason)
-        }
-        StatusCode::PAYLOAD_TOO_LARGE => EngineError::Refused(reason),
+        // About this request (its text, voice or recording): the next request may fare better. A 404
+        // is not among them: a wrong base path or model name is the server's set-up, so it cools down.
+        StatusCode::BAD_REQUEST
+        | StatusCode::UNPROCESSABLE_ENTITY
+        | StatusCode::PAYLOAD_TOO_LARGE
+        | StatusCode::UNSUPPORTED_MEDIA_TYPE => EngineError::Refused(reason),
         _ => EngineError::Down { reason, retry_after },
     }
+}
+
+/// The most of an error body read (its first line is all that is kept).
+const MAX_ERROR_BYTES: usize = 16 * 1024;
+/// The most a JSON answer (a transcription, a voice list) may hold.
+pub const MAX_JSON_BYTES: usize = 2 * 1024 * 1024;
+
+/// Up to `limit` bytes of a body; `None` past the limit or when the connection fails.
+async fn read_bounded(response: reqwest::Response, limit: usize) -> Option<Vec<u8>> {
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.ok()?;
+        let room = limit.saturating_sub(body.len());
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if chunk.len() > room {
+            return Some(body);
+        }
+    }
+    Some(body)
+}
+
+/// A successful JSON answer, bounded, parsed as `T`; a body too large or not `T` means the engine is
+/// not answering as it should.
+pub async fn read_json<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, EngineError> {
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(network_error)?;
+        if body.len() + chunk.len() > MAX_JSON_BYTES {
+            return Err(EngineError::down("its answer was too large"));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    serde_json::from_slice(&body).map_err(|_| EngineError::down("its answer was not the JSON expected"))
 }
 
 /// A request that never got an answer (refused connection, DNS, timeout).

@@ -1,4 +1,4 @@
-use super::speakable;
+use super::{clip_at_sentence, speakable};
 
 /// Each rule, as (written, heard).
 #[test]
@@ -77,4 +77,13 @@ proptest::proptest! {
     fn money_shapes_never_panic(text in "[-$A-Z€£0-9.,/kmL ]{0,40}") {
         let _ = speakable(&text);
     }
+}
+
+#[test]
+fn long_text_is_clipped_at_a_sentence_end() {
+    assert_eq!(clip_at_sentence("Short.", 100), "Short.");
+    assert_eq!(clip_at_sentence("One two. Three four five six.", 20), "One two.");
+    assert_eq!(clip_at_sentence("no stops at all here", 12), "no stops at");
+    assert_eq!(clip_at_sentence("ééééé", 3), "ééé", "cut on characters, not bytes");
+    assert!(clip_at_sentence(&"word. ".repeat(3000), 5000).chars().count() <= 5000);
 }
