@@ -121,13 +121,13 @@ fn words_at(tokens: &[Token], i: usize) -> Option<Num> {
             if any && current >= 10 && current.is_multiple_of(10) && current < 100 && v >= 10 && !last_was_and {
                 break;
             }
-            current += u64::from(v);
+            current = current.saturating_add(u64::from(v));
             any = true;
         } else if w == "hundred" && (any || article) {
-            current = current.max(1) * 100;
+            current = current.max(1).saturating_mul(100);
             any = true;
         } else if (w == "thousand" || w == "grand") && (any || article) {
-            total += current.max(1) * 1000;
+            total = total.saturating_add(current.max(1).saturating_mul(1000));
             current = 0;
             any = true;
         } else if (w == "a" || w == "an") && !any {
@@ -150,7 +150,7 @@ fn words_at(tokens: &[Token], i: usize) -> Option<Num> {
         last_was_and = false;
         used += 1;
     }
-    any.then_some(Num { value: (total + current) as f64, used, words: true, decimals: 0 })
+    any.then_some(Num { value: total.saturating_add(current) as f64, used, words: true, decimals: 0 })
 }
 
 /// A price spoken the way a fuel sign reads: "a buck ninety-five" (1.95), "two oh nine" (2.09),
@@ -217,5 +217,31 @@ mod tests {
         assert_eq!(price("thirty two eighty"), Some(32.8));
         assert_eq!(price("twenty five fifty"), Some(25.5));
         assert_eq!(price("twenty five"), None);
+    }
+
+    #[test]
+    fn endless_scale_words_saturate_instead_of_overflowing() {
+        let hundreds = "hundred ".repeat(40);
+        assert!(num(&format!("nine {hundreds}")).is_some_and(f64::is_finite));
+        let thousands = "thousand ".repeat(40);
+        assert!(num(&format!("a {thousands}")).is_some_and(f64::is_finite));
+        assert!(num(&"ninety nine hundred thousand ".repeat(30)).is_some_and(f64::is_finite));
+    }
+
+    proptest::proptest! {
+        /// Any run of number words, scales and joiners is read without a panic (overflow included).
+        #[test]
+        fn number_words_in_any_order_never_panic(words in proptest::collection::vec(
+            proptest::sample::select(vec!["a", "an", "and", "one", "nine", "twelve", "ninety", "hundred",
+                "thousand", "grand", "k", "2k", "1,200", "67.20", "oh", "dollars", "buck", "fifty", "99"]),
+            0..60,
+        )) {
+            let text = words.join(" ");
+            let tokens = Text::new(&text).tokens;
+            for i in 0..tokens.len() {
+                let _ = parse_at(&tokens, i);
+                let _ = spoken_price(&tokens, i);
+            }
+        }
     }
 }
