@@ -11,8 +11,21 @@ use uuid::Uuid;
 pub trait Invalidations: Send + Sync {
     /// Tells the other instances that `key` of the cache called `cache` changed.
     fn announce(&self, cache: &'static str, key: Uuid);
-    /// Calls `drop_key` whenever another instance announces a change to `cache`.
+    /// Calls `drop_key` whenever an instance announces a change to `cache` (a shared bus may call it
+    /// for this instance's own announcements too).
     fn listen(&self, cache: &'static str, drop_key: Box<dyn Fn(Uuid) + Send + Sync>);
+    /// Calls `drop_all` when announcements may have been missed (a shared bus that lost its connection
+    /// or could not publish), so the cache starts afresh instead of trusting entries that may have
+    /// changed meanwhile. Alone, nothing is ever missed.
+    fn listen_for_gaps(&self, cache: &'static str, drop_all: Box<dyn Fn() + Send + Sync>) {
+        let _ = (cache, drop_all);
+    }
+    /// Whether the other instances' announcements reach this one now. While they do not (a shared bus
+    /// whose connection is down), an entry here could be stale without anyone saying so, so the caches
+    /// are bypassed: an outage degrades to no cache, never to stale reads (SPEC §7). Alone, always.
+    fn is_live(&self) -> bool {
+        true
+    }
 }
 
 /// Drops one key from one named cache.
@@ -47,18 +60,28 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         let local = moka::sync::Cache::builder().max_capacity(capacity).time_to_live(ttl).build();
         let listening = local.clone();
         bus.listen(name, Box::new(move |key| listening.invalidate(&key)));
+        let clearing = local.clone();
+        bus.listen_for_gaps(name, Box::new(move || clearing.invalidate_all()));
         Cache { name, local, bus }
     }
 
     pub fn get(&self, key: &Uuid) -> Option<V> {
-        let found = self.local.get(key);
-        let result = if found.is_some() { "hit" } else { "miss" };
+        let found = if self.bus.is_live() { self.local.get(key) } else { None };
+        let result = match &found {
+            Some(_) => "hit",
+            None if self.bus.is_live() => "miss",
+            None => "bypassed",
+        };
         metrics::counter!("pam_cache_requests_total", "cache" => self.name, "result" => result).increment(1);
         found
     }
 
     pub fn insert(&self, key: Uuid, value: V) {
-        self.local.insert(key, value);
+        // Kept only while invalidations arrive: an entry stored during an outage could not be dropped
+        // by another instance's write.
+        if self.bus.is_live() {
+            self.local.insert(key, value);
+        }
     }
 
     /// How many entries this instance holds now (for readiness and metrics).
@@ -109,6 +132,25 @@ mod tests {
         a.invalidate(&key);
         assert_eq!(b.get(&key), None, "the other instance's entry is gone");
         assert_eq!(other.get(&key), Some(7), "only the named cache is touched");
+    }
+
+    /// A bus whose connection to the other instances is down.
+    struct Cut;
+
+    impl Invalidations for Cut {
+        fn announce(&self, _cache: &'static str, _key: Uuid) {}
+        fn listen(&self, _cache: &'static str, _drop_key: Box<dyn Fn(Uuid) + Send + Sync>) {}
+        fn is_live(&self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn without_announcements_the_cache_is_bypassed() {
+        let cache: Cache<u32> = Cache::new("profile", 10, Duration::from_secs(60), Arc::new(Cut));
+        let key = Uuid::now_v7();
+        cache.insert(key, 1);
+        assert_eq!(cache.get(&key), None, "nothing kept that another instance could not drop");
     }
 
     #[test]

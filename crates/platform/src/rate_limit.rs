@@ -21,7 +21,7 @@ impl Quota {
         Quota { limit, period: Duration::from_secs(60) }
     }
 
-    fn interval(&self) -> Duration {
+    pub(crate) fn interval(&self) -> Duration {
         self.period / self.limit.max(1)
     }
 }

@@ -101,8 +101,19 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     options.max_connections = config.database_max_connections;
     let db = Db::connect(&options).await?;
     db.migrate().await?;
-    AppState::new(config, db)
+    let state = AppState::new(config, db)?;
+    if let Some(redis) = &state.redis {
+        // Subscribed before serving, so no invalidation or push from another instance is missed; a
+        // Redis that does not answer delays the start by at most this, then is an outage like any other.
+        if redis.settled(REDIS_START_WAIT).await {
+            tracing::info!("redis: subscribed to invalidations and pushes");
+        }
+    }
+    Ok(state)
 }
+
+/// How long startup waits for the first attempt to subscribe to Redis.
+const REDIS_START_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.
 pub async fn serve(

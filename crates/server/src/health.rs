@@ -154,16 +154,43 @@ async fn readiness(state: &AppState) -> (StatusCode, Json<Readiness>) {
             detail: Some("the database did not answer".into()),
         },
     };
-    let cache = DependencyStatus {
-        name: "cache",
-        status: "ok",
-        kind: "in-process".into(),
-        latency_ms: None,
-        detail: Some(format!(
-            "{} profiles and {} identities cached",
-            state.domains.profiles.cache.entry_count(),
-            state.auth.identities.entry_count()
-        )),
+    let cached = format!(
+        "{} profiles and {} identities cached",
+        state.domains.profiles.cache.entry_count(),
+        state.auth.identities.entry_count()
+    );
+    let cache = match &state.redis {
+        None => DependencyStatus {
+            name: "cache",
+            status: "ok",
+            kind: "in-process".into(),
+            latency_ms: None,
+            detail: Some(cached),
+        },
+        // Redis is reported, not required: without it limits, caches and pushes run in-process.
+        Some(redis) => match redis.ping().await {
+            Some(latency) => DependencyStatus {
+                name: "cache",
+                status: "ok",
+                kind: "redis".into(),
+                latency_ms: Some(latency.as_secs_f64() * 1000.0),
+                detail: Some(if redis.is_listening() {
+                    format!("{cached}; invalidations and pushes shared")
+                } else {
+                    format!("{cached}; the subscription to other instances is reconnecting (caches bypassed)")
+                }),
+            },
+            None => DependencyStatus {
+                name: "cache",
+                status: "unavailable",
+                kind: "redis".into(),
+                latency_ms: None,
+                detail: Some(format!(
+                    "{cached}; Redis did not answer within {} ms: limits and pushes are in-process, caches bypassed",
+                    redis.timeout().as_millis()
+                )),
+            },
+        },
     };
     let models = state.pam.chain.models();
     let healthy = models.iter().filter(|m| state.pam.chain.is_healthy(m)).count();

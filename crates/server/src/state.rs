@@ -12,6 +12,7 @@ use pam_kernel::Locales;
 use pam_platform::cache::{Cache, Invalidations, LocalInvalidations};
 use pam_platform::push::{LocalPushBus, PushBus};
 use pam_platform::rate_limit::{LocalRateLimiter, RateLimiter};
+use pam_platform::redis::{Redis, RedisInvalidations, RedisPushBus, RedisRateLimiter, RedisSettings};
 use pam_profiles::ProfilesState;
 use pam_social::SocialState;
 use pam_store::Db;
@@ -38,6 +39,9 @@ pub struct Services {
     pub cors: CorsPolicy,
     pub limiter: Arc<dyn RateLimiter>,
     pub pushes: Arc<dyn PushBus>,
+    /// The shared Redis behind the limiter, the caches' invalidations and the pushes, when `REDIS_URL`
+    /// is set (readiness reports it).
+    pub redis: Option<Redis>,
     pub pam: Arc<crate::pam::Pam>,
     pub domains: DomainStates,
     /// Operators' surface over the brain, accounts and the ledger.
@@ -62,7 +66,8 @@ impl AppState {
             .user_agent(concat!("pam-backend/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(Duration::from_secs(5))
             .build()?;
-        let invalidations: Arc<dyn Invalidations> = Arc::new(LocalInvalidations::default());
+        let shared = Shared::from_config(&config)?;
+        let invalidations = shared.invalidations();
         let tokens = TokenService::new(&config, http.clone());
         let auth = Arc::new(AuthService::new(db.clone(), tokens, invalidations.clone()));
         let profiles = ProfilesState {
@@ -102,7 +107,7 @@ impl AppState {
             models: Arc::new(crate::admin::BrainControl(pam.clone())),
             role_changed: Arc::new(move |id| forget.forget(id)),
         };
-        let pushes: Arc<dyn PushBus> = Arc::new(LocalPushBus::default());
+        let pushes = shared.pushes();
         pushes.attach(pam.hub.clone());
         Ok(AppState(Arc::new(Services {
             config,
@@ -111,13 +116,54 @@ impl AppState {
             http,
             started_at: Instant::now(),
             cors,
-            limiter: Arc::new(LocalRateLimiter::default()),
+            limiter: shared.limiter(),
             pushes,
+            redis: shared.0,
             pam,
             domains,
             admin,
             tasks: tokio_util::task::TaskTracker::new(),
         })))
+    }
+}
+
+/// The services that are shared by every instance when Redis is configured, and kept in this process
+/// when it is not.
+struct Shared(Option<Redis>);
+
+impl Shared {
+    /// Must run inside the Tokio runtime: the Redis connection starts its subscriber and publisher.
+    fn from_config(config: &Config) -> anyhow::Result<Shared> {
+        let Some(url) = &config.redis_url else { return Ok(Shared(None)) };
+        let settings = RedisSettings {
+            url: url.expose().to_string(),
+            key_prefix: config.redis_key_prefix.clone(),
+            timeout: config.redis_timeout,
+        };
+        // The client's error names what is wrong with the URL, never the URL (which may hold a password).
+        let redis = Redis::connect(settings).map_err(|e| anyhow::anyhow!("REDIS_URL cannot be used: {e}"))?;
+        Ok(Shared(Some(redis)))
+    }
+
+    fn invalidations(&self) -> Arc<dyn Invalidations> {
+        match &self.0 {
+            Some(redis) => Arc::new(RedisInvalidations::new(redis.clone())),
+            None => Arc::new(LocalInvalidations::default()),
+        }
+    }
+
+    fn pushes(&self) -> Arc<dyn PushBus> {
+        match &self.0 {
+            Some(redis) => Arc::new(RedisPushBus::new(redis.clone())),
+            None => Arc::new(LocalPushBus::default()),
+        }
+    }
+
+    fn limiter(&self) -> Arc<dyn RateLimiter> {
+        match &self.0 {
+            Some(redis) => Arc::new(RedisRateLimiter::new(redis.clone())),
+            None => Arc::new(LocalRateLimiter::default()),
+        }
     }
 }
 

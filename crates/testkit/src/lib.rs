@@ -1,8 +1,9 @@
 //! Test support shared by the crates' test suites: a fresh database per test on SQLite or Postgres, and
 //! the macro that runs one test body on both.
 //!
-//! Postgres variants need `PAM_TEST_POSTGRES_URL`. Locally a missing URL skips them with a printed
-//! reason; in CI (`CI` set) it fails them, so a run never passes by not running.
+//! Postgres variants need `PAM_TEST_POSTGRES_URL`, Redis tests `PAM_TEST_REDIS_URL`. Locally a missing
+//! URL skips them with a printed reason; in CI (`CI` set) it fails them, so a run never passes by not
+//! running.
 
 use std::sync::Once;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -40,6 +41,28 @@ impl Backend {
             Backend::Postgres(base) => fresh_postgres_database(base).await,
         }
     }
+}
+
+/// The Redis server for the test `name` (`PAM_TEST_REDIS_URL`); without one the skip is reported
+/// (see [`skipped`]), and in CI the test fails.
+pub fn redis_for(name: &str) -> Option<String> {
+    match std::env::var("PAM_TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok() => panic!("PAM_TEST_REDIS_URL must be set in CI"),
+        _ => {
+            skipped(name, "PAM_TEST_REDIS_URL is not set");
+            None
+        }
+    }
+}
+
+static REDIS_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A key prefix no other test, process or earlier run uses, so tests sharing one Redis never see each
+/// other's keys or messages (and `pam:`, a deployment's default, is never touched).
+pub fn redis_prefix() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("pam-test:{}:{nanos}:{}:", std::process::id(), REDIS_COUNTER.fetch_add(1, Ordering::SeqCst))
 }
 
 /// Records a test that did not run: on stderr, and in the file `PAM_TEST_SKIP_LOG` names, which the

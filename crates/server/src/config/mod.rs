@@ -82,6 +82,10 @@ pub struct Config {
     pub database_url: Secret,
     pub database_max_connections: u32,
     pub redis_url: Option<Secret>,
+    /// Put before every Redis key and channel, so deployments can share one Redis.
+    pub redis_key_prefix: String,
+    /// The deadline of one Redis call; past it the call is served in-process.
+    pub redis_timeout: Duration,
     /// None only before [`Config::ensure_secret_key`] has run in development.
     pub secret_key: Option<Secret>,
     pub supabase_url: Option<String>,
@@ -194,6 +198,10 @@ impl Config {
             Some(v) if v.starts_with("redis://") || v.starts_with("rediss://") => Some(Secret::new(v)),
             Some(_) => return Err(bad("REDIS_URL", "expected a redis:// or rediss:// URL")),
         };
+        let redis_key_prefix = get(&vars, "REDIS_KEY_PREFIX").unwrap_or("pam:").to_string();
+        if redis_key_prefix.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad("REDIS_KEY_PREFIX", "must not contain spaces or control characters"));
+        }
         let primary_model = get(&vars, "PAM_PRIMARY_MODEL").unwrap_or("claude-sonnet-4-5-20250929").to_string();
         let fallback_models = if vars.contains_key("PAM_FALLBACK_MODELS") {
             list(&vars, "PAM_FALLBACK_MODELS")
@@ -262,6 +270,8 @@ impl Config {
             database_url,
             database_max_connections: max_conn,
             redis_url,
+            redis_key_prefix,
+            redis_timeout: Duration::from_millis(positive(&vars, "REDIS_TIMEOUT_MS", 100)? as u64),
             secret_key,
             supabase_url,
             supabase_jwt_secret: secret(&vars, "SUPABASE_JWT_SECRET"),
@@ -344,11 +354,15 @@ impl Config {
             }
             DbKind::Postgres => "database: postgres (DATABASE_URL)".to_string(),
         };
-        // REDIS_URL is read and checked, but the shared (Redis) cache, limits and fan-out are not built yet.
         let cache = if self.redis_url.is_some() {
-            "cache: in-process (REDIS_URL is set, but the Redis-backed cache and limits are not available yet)"
+            format!(
+                "cache: redis (REDIS_URL, key prefix {:?}, {} ms deadline): rate limits, cache invalidations and pushes \
+                 shared by every instance; in-process while Redis does not answer",
+                self.redis_key_prefix,
+                self.redis_timeout.as_millis()
+            )
         } else {
-            "cache: in-process"
+            "cache: in-process (rate limits, caches and pushes of this instance only)".to_string()
         };
         let mut auth = vec!["built-in accounts"];
         if self.supabase_jwt_secret.is_some() {
@@ -372,7 +386,7 @@ impl Config {
             format!("environment: {}", self.environment.as_str()),
             format!("listen: {}:{}", self.host, self.port),
             db,
-            cache.to_string(),
+            cache,
             format!("auth: {}", auth.join(", ")),
             format!(
                 "brain chain: {} (primary model {}, fallbacks {})",

@@ -25,6 +25,8 @@ fn a_bad_value_names_its_variable() {
         ("DEBUG", "maybe"),
         ("SUPABASE_URL", "ftp://x"),
         ("REDIS_URL", "http://x"),
+        ("REDIS_TIMEOUT_MS", "0"),
+        ("REDIS_KEY_PREFIX", "two words"),
         ("SECRET_KEY", "short"),
         ("PAM_PRIMARY_MODEL", "gpt-17-ultra"),
         ("PAM_FALLBACK_MODELS", "gemini-3.0-flash, claude-9"),
@@ -94,6 +96,28 @@ fn a_database_password_and_provider_keys_are_never_printed() {
     }
     assert!(config.describe().iter().all(|line| !line.contains("hunter2")), "nor in the startup log");
     assert_eq!(config.database_url.expose(), "postgres://pam:hunter2-db-password@db.example.com:5432/pam");
+}
+
+#[test]
+fn redis_settings_default_and_its_password_is_never_printed() {
+    let bare = Config::from_vars(Vars::new()).unwrap();
+    assert!(bare.redis_url.is_none());
+    assert_eq!((bare.redis_key_prefix.as_str(), bare.redis_timeout), ("pam:", Duration::from_millis(100)));
+    assert!(bare.describe().iter().any(|line| line.starts_with("cache: in-process")));
+    let shared = Config::from_vars(vars(&[
+        ("REDIS_URL", "rediss://default:redis-hunter2@cache.example.com:6380"),
+        ("REDIS_KEY_PREFIX", "staging:"),
+        ("REDIS_TIMEOUT_MS", "50"),
+    ]))
+    .unwrap();
+    assert_eq!((shared.redis_key_prefix.as_str(), shared.redis_timeout), ("staging:", Duration::from_millis(50)));
+    assert!(!format!("{shared:?}").contains("redis-hunter2"));
+    let described = shared.describe();
+    assert!(
+        described.iter().any(|line| line.starts_with("cache: redis") && line.contains("staging:")),
+        "{described:?}"
+    );
+    assert!(described.iter().all(|line| !line.contains("redis-hunter2")), "nor in the startup log");
 }
 
 #[test]

@@ -126,12 +126,8 @@ impl Service<Request> for Edge {
             };
             let response = REQUEST.scope(context, work.instrument(span)).await;
             if let Some(method) = measured {
-                crate::metrics::http_request(
-                    &method,
-                    response.extensions().get(),
-                    response.status(),
-                    started.elapsed(),
-                );
+                let route = response.extensions().get::<axum::extract::MatchedPath>().map(|r| r.as_str());
+                crate::metrics::http_request(&method, route, response.status(), started.elapsed());
             }
             Ok(finish(response, started, request_id, allowed_origin, docs, environment))
         })

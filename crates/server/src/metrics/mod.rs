@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -112,13 +112,45 @@ fn method_label(method: &Method) -> &'static str {
 
 /// One answered HTTP request. `route` is the matched template (`/api/v1/expenses/{id}`), or a fixed
 /// word when nothing matched, so a scan of random paths cannot grow the series.
-pub fn http_request(method: &Method, route: Option<&MatchedPath>, status: StatusCode, elapsed: Duration) {
-    let route = route.map_or_else(|| "unmatched".to_string(), |r| r.as_str().to_string());
-    let method = method_label(method);
-    metrics::counter!("http_requests_total", "method" => method, "route" => route.clone(), "status" => status.as_str().to_string())
-        .increment(1);
-    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
-        .record(elapsed.as_secs_f64());
+pub fn http_request(method: &Method, route: Option<&str>, status: StatusCode, elapsed: Duration) {
+    if !matches!(RECORDER.get(), Some(Some(_))) {
+        return;
+    }
+    let route = route.unwrap_or("unmatched");
+    let (counter, histogram) = http_handles(method_label(method), route, status.as_u16());
+    counter.increment(1);
+    histogram.record(elapsed.as_secs_f64());
+}
+
+/// The counter and histogram of one (method, route, status), resolved once and kept: every request
+/// records two series, and building their label sets each time (three strings, the registry's hash of
+/// them) was most of what metrics cost a fast route. The sets are bounded (route templates), so is this.
+type HttpSeries = (metrics::Counter, metrics::Histogram);
+type HttpHandles = std::collections::HashMap<String, Vec<(&'static str, u16, HttpSeries)>>;
+static HTTP_HANDLES: OnceLock<std::sync::RwLock<HttpHandles>> = OnceLock::new();
+
+fn http_handles(method: &'static str, route: &str, status: u16) -> HttpSeries {
+    let handles = HTTP_HANDLES.get_or_init(Default::default);
+    let find = |series: &[(&'static str, u16, HttpSeries)]| {
+        series.iter().find(|(m, s, _)| *m == method && *s == status).map(|(_, _, h)| h.clone())
+    };
+    if let Ok(map) = handles.read()
+        && let Some(found) = map.get(route).and_then(|series| find(series))
+    {
+        return found;
+    }
+    let made = (
+        metrics::counter!("http_requests_total", "method" => method, "route" => route.to_string(),
+            "status" => status.to_string()),
+        metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route.to_string()),
+    );
+    if let Ok(mut map) = handles.write() {
+        let series = map.entry(route.to_string()).or_default();
+        if find(series).is_none() {
+            series.push((method, status, made.clone()));
+        }
+    }
+    made
 }
 
 /// A request refused by a rate limit (`class`: auth, pam, api, admin, tts, ws_frames, chat).

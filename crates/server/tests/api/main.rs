@@ -14,6 +14,7 @@ mod idempotency;
 mod jwks;
 mod knowledge;
 mod layout;
+mod many_instances;
 mod medical;
 mod migrations;
 mod pam;

