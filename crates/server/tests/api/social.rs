@@ -163,6 +163,19 @@ async fn the_feed_is_newest_first_paged_and_following_keeps_followed_authors(bac
     let following = expect(&app, &ben, Method::GET, "/api/v1/social/posts?filter=following", None, 200).await;
     assert_eq!(ids(&following, "posts"), [id(&a3), id(&a2), id(&a1)], "only people ben follows");
     assert_eq!(following["total"], 3);
+    // A followers-only post of someone ben follows is in his following feed; a private one is not.
+    let for_followers = published(&app, &ann, "for followers", "followers").await;
+    let private = published(&app, &ann, "just for me", "private").await;
+    let following = expect(&app, &ben, Method::GET, "/api/v1/social/posts?filter=following", None, 200).await;
+    assert_eq!(ids(&following, "posts"), [id(&for_followers), id(&a3), id(&a2), id(&a1)]);
+    assert_eq!(following["total"], 4);
+    let own = expect(&app, &ann, Method::GET, "/api/v1/social/posts?filter=following", None, 200).await;
+    assert_eq!(own["total"], 0, "one's own posts are not in one's following feed: {own}");
+    let cats = expect(&app, &cat, Method::GET, "/api/v1/social/posts?filter=all", None, 200).await;
+    assert!(!ids(&cats, "posts").contains(&id(&for_followers)) && !ids(&cats, "posts").contains(&id(&private)));
+    for post in [&for_followers, &private] {
+        expect(&app, &ann, Method::DELETE, &format!("/api/v1/social/posts/{}", id(post)), None, 204).await;
+    }
 
     let page = expect(&app, &ben, Method::GET, "/api/v1/social/posts?limit=2&offset=1", None, 200).await;
     assert_eq!(ids(&page, "posts"), [id(&a2), id(&c1)]);
