@@ -8,15 +8,12 @@
 
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
 use reqwest::Method;
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
 
-use crate::helpers::{Backend, TestApp, TestUser, spawn_app_with};
+use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::pushes::{next, open};
 use pam_testkit::{on_both_databases, redis_for, redis_prefix};
-
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Two instances of the app on one database and one Redis (with one key prefix).
 async fn two_instances(backend: Backend, redis_url: &str, extra: &[(&str, &str)]) -> (TestApp, TestApp) {
@@ -129,26 +126,6 @@ async fn an_admin_role_revoked_on_one_instance_is_refused_on_the_other_within_a_
     assert_eq!(revoke.status(), 200);
     let refused = within(Duration::from_secs(1), || async move { status_on_b().await == 403 }).await;
     assert!(refused.is_some(), "B refuses the former admin within a second");
-}
-
-async fn open(app: &TestApp, user: &TestUser) -> Ws {
-    let url = format!("{}/api/v1/pam/ws/{}?token={}", app.address.replace("http://", "ws://"), user.id, user.token);
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("handshake");
-    assert_eq!(next(&mut ws, 5).await.expect("hello")["type"], "connection");
-    ws
-}
-
-/// The next JSON frame within `secs`, if any (pings skipped).
-async fn next(ws: &mut Ws, secs: u64) -> Option<Value> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        match tokio::time::timeout(left, ws.next()).await {
-            Ok(Some(Ok(Message::Text(t)))) => return serde_json::from_str(&t).ok(),
-            Ok(Some(Ok(_))) => continue,
-            _ => return None,
-        }
-    }
 }
 
 async fn a_push_raised_on_one_instance_reaches_each_socket_on_either_instance_once(backend: Backend) {

@@ -15,12 +15,12 @@ use tokio_tungstenite::tungstenite::Message;
 use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app_with};
 use pam_testkit::on_both_databases;
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Fast polling and retries, so tests see pushes and parking within a second or two.
 const FAST: &[(&str, &str)] = &[("PUSH_POLL_MS", "50"), ("JOBS_RETRY_BASE_MS", "20")];
 
-async fn open(app: &TestApp, user: &TestUser) -> Ws {
+pub async fn open(app: &TestApp, user: &TestUser) -> Ws {
     let url = format!("{}/api/v1/pam/ws/{}?token={}", app.address.replace("http://", "ws://"), user.id, user.token);
     let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("handshake");
     assert_eq!(next(&mut ws, 5).await.expect("hello")["type"], "connection");
@@ -28,7 +28,7 @@ async fn open(app: &TestApp, user: &TestUser) -> Ws {
 }
 
 /// The next JSON frame within `secs`, if any.
-async fn next(ws: &mut Ws, secs: u64) -> Option<Value> {
+pub async fn next(ws: &mut Ws, secs: u64) -> Option<Value> {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
