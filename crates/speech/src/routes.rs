@@ -95,6 +95,8 @@ fn audio_response(spoken: Spoken) -> Response {
                 ("X-Duration" = f64, description = "Seconds of audio"),
                 ("X-Voice" = String, description = "The voice used"))),
         (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody),
+        (status = 429, description = "A rate limit, or the user's usage limit when only a paid engine could answer",
+            body = ErrorBody),
         (status = 503, description = "No engine could speak right now", body = ErrorBody)))]
 async fn synthesize(
     State(state): State<SpeechState>,
@@ -116,7 +118,8 @@ async fn synthesize(
         (status = 200, description = "The audio, chunked",
             content((Vec<u8> = "audio/wav"), (Vec<u8> = "audio/mpeg"), (Vec<u8> = "audio/ogg")),
             headers(("X-Engine" = String), ("X-Cache-Hit" = bool), ("X-Voice" = String))),
-        (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody), (status = 503, body = ErrorBody)))]
+        (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
 async fn synthesize_stream(
     State(state): State<SpeechState>,
     user: AuthUser,
@@ -180,6 +183,7 @@ pub struct TranscribeResponse {
     request_body(content = RecordingForm, content_type = "multipart/form-data"),
     responses((status = 200, body = TranscribeResponse), (status = 401, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ValidationErrorBody),
+        (status = 429, description = "A rate limit, or the user's usage limit (transcription is paid)", body = ErrorBody),
         (status = 503, description = "No speech-to-text engine is configured or answering", body = ErrorBody)))]
 async fn transcribe(
     State(state): State<SpeechState>,

@@ -129,6 +129,7 @@ fn field<'a>(fields: &'a std::collections::BTreeMap<String, String>, name: &str)
     request_body(content = ConversationForm, content_type = "multipart/form-data"),
     responses((status = 200, body = VoiceConversation), (status = 401, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ValidationErrorBody),
+        (status = 429, description = "A rate limit, or the user's usage limit (transcription is paid)", body = ErrorBody),
         (status = 503, description = "No speech-to-text engine is configured or answering", body = ErrorBody)))]
 async fn conversation(
     State(state): State<AppState>,
