@@ -136,18 +136,34 @@ pub async fn serve(
     // The offline brain's model is trained from its corpus once per process: do it now, off the async
     // threads, so the first message is not the one that waits for it.
     tokio::task::spawn_blocking(pam_brain::offline::warm_up);
-    let shutdown = async move {
-        shutdown.await;
-        // WebSockets are detached from the HTTP connections axum drains: close them with 1001 ourselves.
-        pam.hub.close_all(std::time::Duration::from_secs(5)).await;
+    // On the signal: stop accepting (axum), and ask every socket to close with 1001 once its turns'
+    // replies have gone. In-flight requests get a bounded time to finish.
+    let signalled = std::sync::Arc::new(tokio::sync::Notify::new());
+    let shutdown = {
+        let signalled = signalled.clone();
+        async move {
+            shutdown.await;
+            pam.hub.begin_closing();
+            signalled.notify_one();
+        }
     };
-    axum::serve(listener, app.per_connection()).with_graceful_shutdown(shutdown).await?;
+    let serving = axum::serve(listener, app.per_connection()).with_graceful_shutdown(shutdown);
+    let bounded = async {
+        signalled.notified().await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = serving => served?,
+        _ = bounded => tracing::warn!("requests still open {} s after the signal; stopped them", SHUTDOWN_GRACE.as_secs()),
+    }
     // Turns and other work whose clients have gone still finish (bounded), so nothing is left half-done
     // or holding a claim until its lease runs out.
     state.tasks.close();
     if tokio::time::timeout(SHUTDOWN_GRACE, state.tasks.wait()).await.is_err() {
         tracing::warn!(running = state.tasks.len(), "work still running at shutdown; its claims will be taken over");
     }
+    // The sockets' last replies and close frames go out before the process ends.
+    state.pam.hub.closed(std::time::Duration::from_secs(2)).await;
     let _ = stop_tx.send(true);
     let _ = delivery.await;
     if let Some(runner) = runner {

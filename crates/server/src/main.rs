@@ -130,6 +130,12 @@ async fn run(command: Command, config: &mut Config, started: Instant) -> anyhow:
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{} admin role for {account} ({id})", if grant { "granted" } else { "revoked" });
+            // Running instances cache identities (with the role) for up to 30 s: tell them now.
+            if let Some(redis) = &state.redis
+                && !redis.announce_now(pam_server::auth::IDENTITY_CACHE, id).await
+            {
+                eprintln!("Redis did not answer: running instances may honour the old role for up to 30 s");
+            }
             Ok(())
         }
         Command::Chat { user } => {

@@ -132,6 +132,20 @@ impl Publisher {
     }
 }
 
+impl Redis {
+    /// Announces a change to `cache`'s entry `key` to every instance now, waiting for Redis to take it
+    /// (under the call deadline) rather than queueing: for a short-lived process such as the admin
+    /// command, which would otherwise exit before its publisher sent anything. Returns whether Redis
+    /// took it.
+    pub async fn announce_now(&self, cache: &'static str, key: Uuid) -> bool {
+        let channel = Channels::new(self.key_prefix()).invalidate;
+        let mut conn = self.connection();
+        let mut command = redis::cmd("PUBLISH");
+        command.arg(channel).arg(Invalidation::encode(cache, key));
+        self.attempt("invalidate", async move { command.query_async::<i64>(&mut conn).await }).await.is_some()
+    }
+}
+
 /// Cache invalidations announced to every instance (this one too) over Redis pub/sub.
 pub struct RedisInvalidations {
     redis: Redis,

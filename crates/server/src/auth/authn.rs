@@ -27,9 +27,13 @@ pub struct AuthService {
     pub identities: Cache<CachedIdentity>,
 }
 
+/// The identity cache's name on the invalidation bus (a process without the cache, the admin command,
+/// announces to it by name).
+pub const IDENTITY_CACHE: &str = "identity";
+
 impl AuthService {
     pub fn new(db: Db, tokens: TokenService, bus: Arc<dyn Invalidations>) -> AuthService {
-        AuthService { db, tokens, identities: Cache::new("identity", 100_000, IDENTITY_TTL, bus) }
+        AuthService { db, tokens, identities: Cache::new(IDENTITY_CACHE, 100_000, IDENTITY_TTL, bus) }
     }
 
     /// Verifies a token and resolves it to a live account (the extractors and the WebSocket handshake).

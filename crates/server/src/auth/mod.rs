@@ -7,3 +7,5 @@ pub mod jwks;
 pub mod password;
 pub mod routes;
 pub mod token;
+
+pub use authn::IDENTITY_CACHE;

@@ -1,6 +1,8 @@
 //! Push delivery: this instance sends the pushes that are due (timers, reminders, alerts in the push
-//! outbox) to the sockets it holds. It claims them for its connected users in one atomic update, so a
-//! push goes out once even with several instances; one that finds its socket gone is put back. A socket
+//! outbox) for the users whose sockets it holds. It claims them in one atomic update, so a push goes out
+//! once even with several instances, and hands each to the push bus: with Redis that reaches every
+//! socket of the user, on this instance and on the others, once each; without it, this instance's
+//! sockets. One whose user has no socket here any more is put back for the next connect. A socket
 //! that connects is served at once (a timer that went off while the app was closed arrives on the next
 //! connect, if it is less than an hour late). A socket busy with a chat turn keeps the push until the
 //! turn's reply has gone (the socket's own rule).
@@ -50,14 +52,14 @@ async fn deliver_due(state: &AppState) -> bool {
     };
     let full = due.len() as i64 >= BATCH;
     for push in due {
-        let sent = hub.push(push.user_id, push.frame.0.clone());
-        if sent == 0 {
+        if hub.holds(push.user_id) {
+            tracing::debug!(push.kind = %push.kind, user.id = %push.user_id, "push delivered");
+            state.pushes.publish(push.user_id, push.frame.0);
+        } else {
             // The socket closed between the look and the send: due again for the next connect.
             if let Err(e) = outbox::unclaim(&state.db, push.id).await {
                 tracing::warn!(error = %e, push.id = %push.id, "could not put back an undelivered push");
             }
-        } else {
-            tracing::debug!(push.kind = %push.kind, user.id = %push.user_id, sockets = sent, "push delivered");
         }
     }
     full

@@ -24,6 +24,7 @@ mod profiles;
 mod pushes;
 mod reliability;
 mod shop;
+mod shutdown;
 mod social;
 mod speech;
 mod wheels_tools;

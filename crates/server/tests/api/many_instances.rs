@@ -1,7 +1,9 @@
 //! Many instances on one database and one Redis (SPEC §7 "Many instances"): two apps share a rate
 //! limit, a write on one is read fresh on the other, an admin role revoked on one is refused on the
-//! other, a push raised on one reaches a socket held by the other once. And with a Redis that does not
-//! answer, every request is still served, in-process, and the fallback is counted.
+//! other (or by both, when the admin command changed it), a push raised on one reaches a socket held by
+//! the other once, a timer goes off once on every socket of its user, and a conversation (with a
+//! pending confirmation) started on one continues on the other. And with a Redis that does not answer,
+//! every request is still served, in-process, and the fallback is counted.
 //!
 //! The Redis tests need `PAM_TEST_REDIS_URL` (skipped locally without it, failed in CI); each pair of
 //! instances gets its own key prefix, as two deployments sharing one Redis would.
@@ -11,7 +13,8 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, spawn_app_with};
+use crate::fakes::{ScriptedClaude, after_tools, text, tool_use};
+use crate::helpers::{Backend, TestApp, TestUser, spawn_app_with};
 use crate::pushes::{next, open};
 use pam_testkit::{on_both_databases, redis_for, redis_prefix};
 
@@ -55,7 +58,10 @@ on_both_databases!(
     a_rate_limit_counts_requests_made_to_both_instances,
     a_profile_written_on_one_instance_is_read_fresh_on_the_other,
     an_admin_role_revoked_on_one_instance_is_refused_on_the_other_within_a_second,
-    a_push_raised_on_one_instance_reaches_each_socket_on_either_instance_once
+    a_push_raised_on_one_instance_reaches_each_socket_on_either_instance_once,
+    a_conversation_started_on_one_instance_continues_on_the_other,
+    a_timer_goes_off_once_on_every_socket_of_its_user_across_instances,
+    the_admin_command_is_honoured_by_running_instances_within_a_second
 );
 
 async fn a_rate_limit_counts_requests_made_to_both_instances(backend: Backend) {
@@ -147,6 +153,128 @@ async fn a_push_raised_on_one_instance_reaches_each_socket_on_either_instance_on
     for (name, ws) in [("A", &mut on_a), ("B", &mut on_b)] {
         assert_eq!(next(ws, 5).await, Some(both.clone()), "the socket on {name}");
         assert_eq!(next(ws, 1).await, None, "once on {name}");
+    }
+}
+
+/// A Claude that remembers only what the transcript it is sent holds: it proposes deleting an expense
+/// when asked, and otherwise tells the user's dog's name if the transcript mentions it.
+fn remembering_claude(expense_id: String) -> ScriptedClaude<impl Fn(&Value) -> (Value, &'static str) + Send + Sync> {
+    ScriptedClaude::new(move |body: &Value| {
+        let transcript = body["messages"].to_string();
+        let last = body["messages"].as_array().and_then(|m| m.last()).map(|m| m.to_string()).unwrap_or_default();
+        if after_tools(body) {
+            text("Shall I delete that expense?")
+        } else if last.contains("delete") {
+            tool_use("toolu_del", "delete_expense", json!({"expense_id": expense_id}))
+        } else if transcript.contains("Biscuit") && last.contains("name") {
+            text("Your dog is called Biscuit.")
+        } else {
+            text("Noted.")
+        }
+    })
+}
+
+async fn chat(app: &TestApp, user: &TestUser, message: &str) -> Value {
+    let res = app.send_json(Method::POST, "/api/v1/pam/chat", Some(&user.token), &json!({"message": message})).await;
+    assert_eq!(res.status(), 200, "{message}");
+    res.json().await.unwrap()
+}
+
+async fn a_conversation_started_on_one_instance_continues_on_the_other(backend: Backend) {
+    let Some(redis) = redis_for("api::many_instances::a_conversation_started_on_one_instance_continues") else {
+        return;
+    };
+    let claude = wiremock::MockServer::start().await;
+    let url = claude.uri();
+    let llm = [("ANTHROPIC_API_KEY", "k"), ("ANTHROPIC_BASE_URL", url.as_str()), ("PAM_FALLBACK_MODELS", "")];
+    let (a, b) = two_instances(backend, &redis, &llm).await;
+    let user = a.register("roaming@example.com").await;
+    let fuel = json!({"amount": 9, "category": "fuel"});
+    let expense: Value =
+        a.send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &fuel).await.json().await.unwrap();
+    let id = expense["id"].as_str().unwrap().to_string();
+    wiremock::Mock::given(wiremock::matchers::method("POST")).respond_with(remembering_claude(id)).mount(&claude).await;
+
+    let first = chat(&a, &user, "My dog is called Biscuit").await;
+    let second = chat(&b, &user, "What's my dog's name?").await;
+    assert_eq!(second["response"], "Your dog is called Biscuit.", "B continued A's transcript: {second}");
+    assert_eq!(second["conversation_id"], first["conversation_id"], "one conversation across instances");
+
+    // A confirmation asked on one instance is answered on the other.
+    let asked = chat(&b, &user, "delete that fuel expense").await;
+    assert_eq!(asked["tool_calls"][0]["status"], "confirmation_required", "{asked}");
+    let yes = chat(&a, &user, "yes").await;
+    assert!(yes["response"].as_str().unwrap().starts_with("Done"), "{yes}");
+    let list: Value = b.get("/api/v1/expenses", &user.token).await.json().await.unwrap();
+    assert_eq!(list["total"], 0, "deleted once, on A, seen on B");
+    let path = format!("/api/v1/pam/conversations/{}", first["conversation_id"].as_str().unwrap());
+    let on_a: Value = a.get(&path, &user.token).await.json().await.unwrap();
+    let on_b: Value = b.get(&path, &user.token).await.json().await.unwrap();
+    assert_eq!(on_a["messages"], on_b["messages"], "the same transcript from either instance");
+    assert!(on_a["messages"].as_array().unwrap().len() >= 8, "every turn kept: {on_a}");
+}
+
+async fn a_timer_goes_off_once_on_every_socket_of_its_user_across_instances(backend: Backend) {
+    let Some(redis) = redis_for("api::many_instances::a_timer_goes_off_once_on_every_socket") else {
+        return;
+    };
+    // Both instances run the jobs and look for due pushes, as every instance of a deployment does.
+    let fast = [("PUSH_POLL_MS", "50"), ("JOBS_RETRY_BASE_MS", "20")];
+    let (a, b) = two_instances(backend, &redis, &fast).await;
+    let user = a.register("kettle@example.com").await;
+    let mut on_a = open(&a, &user).await;
+    let mut on_b = open(&b, &user).await;
+    let body = json!({"duration_seconds": 1, "label": "kettle"});
+    let res = b.send_json(Method::POST, "/api/v1/timers", Some(&user.token), &body).await;
+    assert_eq!(res.status(), 201);
+    for (name, ws) in [("A", &mut on_a), ("B", &mut on_b)] {
+        let fired = next(ws, 6).await.unwrap_or_else(|| panic!("the timer on the socket on {name}"));
+        assert_eq!((fired["type"].as_str(), fired["label"].as_str()), (Some("timer_expired"), Some("kettle")));
+    }
+    for (name, ws) in [("A", &mut on_a), ("B", &mut on_b)] {
+        assert_eq!(next(ws, 2).await, None, "once on {name}");
+    }
+    let timers: Value = a.get("/api/v1/timers", &user.token).await.json().await.unwrap();
+    assert_eq!(timers["timers"][0]["status"], "fired", "{timers}");
+}
+
+async fn the_admin_command_is_honoured_by_running_instances_within_a_second(backend: Backend) {
+    let Some(redis) = redis_for("api::many_instances::the_admin_command_is_honoured_by_running_instances") else {
+        return;
+    };
+    let (a, b) = two_instances(backend, &redis, &[]).await;
+    let user = a.register("promoted@example.com").await;
+    for app in [&a, &b] {
+        assert_eq!(app.get("/api/v1/admin/models", &user.token).await.status(), 403, "now cached as a user");
+    }
+    let config = &a.state.config;
+    let dir = tempfile::tempdir().unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_pam-backend"))
+        .args(["admin", "grant", "promoted@example.com"])
+        .current_dir(dir.path())
+        .env_clear()
+        .envs([
+            ("DATA_DIR", dir.path().display().to_string()),
+            ("DATABASE_URL", config.database_url.expose().to_string()),
+            ("SECRET_KEY", crate::helpers::TEST_SECRET.to_string()),
+            ("REDIS_URL", redis.clone()),
+            ("REDIS_KEY_PREFIX", config.redis_key_prefix.clone()),
+            ("RUST_LOG", "warn".to_string()),
+        ])
+        .output()
+        .await
+        .expect("run pam-backend admin grant");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("granted admin role"));
+    for app in [&a, &b] {
+        let token = user.token.as_str();
+        let honoured =
+            within(
+                Duration::from_secs(1),
+                || async move { app.get("/api/v1/admin/models", token).await.status() == 200 },
+            )
+            .await;
+        assert!(honoured.is_some(), "a running instance honours the new role within a second, not after 30 s");
     }
 }
 

@@ -38,6 +38,11 @@ impl Hub {
         self.sockets.lock().map(|s| s.keys().copied().collect()).unwrap_or_default()
     }
 
+    /// Whether a socket of the user is open here.
+    pub fn holds(&self, user_id: Uuid) -> bool {
+        self.sockets.lock().map(|s| s.contains_key(&user_id)).unwrap_or(false)
+    }
+
     pub(super) fn remove(&self, user_id: Uuid, socket_id: Uuid) {
         let mut sockets = self.sockets.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(list) = sockets.get_mut(&user_id) {
@@ -59,10 +64,15 @@ impl Hub {
         list.len()
     }
 
-    /// Asks every session to close with 1001 (server going away) and waits, briefly, until they have.
-    pub async fn close_all(&self, wait: std::time::Duration) {
+    /// Asks every session to close with 1001 (server going away), each once the replies to its turns in
+    /// flight have gone, so clients reconnect to another instance without losing an answer.
+    pub fn begin_closing(&self) {
         self.closing.send_replace(true);
-        let deadline = tokio::time::Instant::now() + wait;
+    }
+
+    /// Waits, at most `within`, until every session has closed.
+    pub async fn closed(&self, within: std::time::Duration) {
+        let deadline = tokio::time::Instant::now() + within;
         while self.connections() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }

@@ -62,6 +62,10 @@ struct FrameBudget {
     count: u32,
 }
 
+/// How long a stopping instance's socket waits for the replies to its running turns before it closes
+/// (a turn's own deadline is 25 s).
+const TURN_DEADLINE_AT_SHUTDOWN: Duration = Duration::from_secs(30);
+
 /// Frames a socket may send per minute before they are refused, and before it is closed.
 const FRAMES_PER_MINUTE: u32 = 240;
 const FRAMES_BEFORE_CLOSE: u32 = 480;
@@ -176,7 +180,10 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
                 we_closed = false;
                 break;
             }
-            _ = closing.changed() => {
+            _ = async { closing.wait_for(|closing| *closing).await.is_ok() } => {
+                // The instance is stopping: the turns already running here finish (shutdown waits for
+                // them) and their replies go out first; then the client is told to reconnect elsewhere.
+                socket.turns_finished(TURN_DEADLINE_AT_SHUTDOWN).await;
                 socket.send_message(close(1001, "server shutting down"));
                 break;
             }

@@ -82,6 +82,15 @@ impl Socket {
         InFlight { socket: self.clone(), message_id: message_id.to_string(), done: false }
     }
 
+    /// Waits, at most `within`, until no turn from this socket is in flight (their replies are queued).
+    pub async fn turns_finished(&self, within: std::time::Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        while self.held.lock().map(|h| h.turns_in_flight > 0).unwrap_or(false) && tokio::time::Instant::now() < deadline
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// Sends the turn's reply, then whatever pushes waited for it.
     fn turn_finished(&self, reply: Value) {
         let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
