@@ -5,18 +5,47 @@ port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
+# Waits (30 s at most) until host:port accepts connections.
+wait_for_port() { # host port name
+  for _ in $(seq 1 60); do port_open "$1" "$2" && return 0; sleep 0.5; done
+  echo "$3 did not come up on $1:$2" >&2
+  return 1
+}
+
+# Starts this machine's PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) when they are not up.
+start_local_services() {
+  if ! port_open 127.0.0.1 5432; then
+    echo "starting PostgreSQL"
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start
+  fi
+  wait_for_port 127.0.0.1 5432 PostgreSQL
+  if ! port_open 127.0.0.1 6379; then
+    echo "starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+  fi
+  wait_for_port 127.0.0.1 6379 Redis
+}
+
+# Installs Debian packages that are missing (as root, with apt-get); the arguments are command:package
+# pairs, e.g. nginx:nginx.
+ensure_packages() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing: ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "please install ${missing[*]}" >&2
+    return 1
+  fi
+}
+
 # System programs the server shells out to: espeak-ng for offline speech.
 ensure_system_packages() {
-  local missing=()
-  command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
-  if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      echo "installing: ${missing[*]}"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-    else
-      echo "warning: please install ${missing[*]} (offline speech needs it)" >&2
-    fi
-  fi
+  ensure_packages espeak-ng:espeak-ng || echo "warning: offline speech needs espeak-ng" >&2
 }
 
 # Starts the server built from this tree on a free port with a fresh data dir and generous limits (the

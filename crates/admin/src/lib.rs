@@ -16,6 +16,7 @@ pub mod users;
 
 use std::sync::Arc;
 
+use pam_platform::jobs::JobQueue;
 use pam_store::Db;
 use uuid::Uuid;
 
@@ -26,6 +27,8 @@ pub use control::{ModelControl, ModelView};
 pub struct AdminState {
     pub db: Db,
     pub models: Arc<dyn ModelControl>,
+    /// The background job queue the runner uses (database or Redis), for the list of jobs.
+    pub jobs: Arc<dyn JobQueue>,
     /// Called after a role changes, so the new role is honoured at once (the identity cache forgets
     /// the account).
     pub role_changed: Arc<dyn Fn(Uuid) + Send + Sync>,

@@ -5,7 +5,7 @@ use axum::extract::{FromRef, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use pam_kernel::{DomainError, Page};
-use pam_platform::jobs::{DbJobQueue, JobQueue, JobSummary};
+use pam_platform::jobs::JobSummary;
 use pam_profiles::service::AccountSummary;
 use pam_web::{AdminUser, AppError, Authn, ErrorBody, Json, Path, Query, ValidationErrorBody};
 use serde::{Deserialize, Serialize};
@@ -191,7 +191,7 @@ async fn jobs(
         );
     }
     let page = Page::parse(q.limit, q.offset)?;
-    let (jobs, total) = DbJobQueue::new(state.db.clone()).list(&status, page).await?;
+    let (jobs, total) = state.jobs.list(&status, page).await?;
     Ok(Json(JobList { jobs, total, limit: page.limit, offset: page.offset }))
 }
 

@@ -10,9 +10,10 @@ use axum::extract::FromRef;
 use pam_calendar::CalendarState;
 use pam_kernel::Locales;
 use pam_platform::cache::{Cache, Invalidations, LocalInvalidations};
+use pam_platform::jobs::{DbJobQueue, JobQueue};
 use pam_platform::push::{LocalPushBus, PushBus};
 use pam_platform::rate_limit::{LocalRateLimiter, RateLimiter};
-use pam_platform::redis::{Redis, RedisInvalidations, RedisPushBus, RedisRateLimiter, RedisSettings};
+use pam_platform::redis::{Redis, RedisInvalidations, RedisJobQueue, RedisPushBus, RedisRateLimiter, RedisSettings};
 use pam_profiles::ProfilesState;
 use pam_social::SocialState;
 use pam_store::Db;
@@ -22,7 +23,7 @@ use pam_wins::WinsState;
 
 use crate::auth::authn::AuthService;
 use crate::auth::token::TokenService;
-use crate::config::Config;
+use crate::config::{Config, JobQueueKind};
 use crate::domains::DomainStates;
 use crate::http::cors::CorsPolicy;
 
@@ -42,6 +43,8 @@ pub struct Services {
     /// The shared Redis behind the limiter, the caches' invalidations and the pushes, when `REDIS_URL`
     /// is set (readiness reports it).
     pub redis: Option<Redis>,
+    /// The background job queue (`JOBS_QUEUE`): the runner and the admin's job list both use this one.
+    pub jobs: Arc<dyn JobQueue>,
     pub pam: Arc<crate::pam::Pam>,
     pub domains: DomainStates,
     /// Operators' surface over the brain, accounts and the ledger.
@@ -102,8 +105,10 @@ impl AppState {
         let domains = DomainStates { knowledge, medical, shop, profiles, wins, wheels, calendar, social, speech };
         let pam = Arc::new(crate::pam::Pam::new(&config, &http, &domains)?);
         let forget = auth.clone();
+        let jobs = shared.jobs(&config, &db)?;
         let admin = pam_admin::AdminState {
             db: db.clone(),
+            jobs: jobs.clone(),
             models: Arc::new(crate::admin::BrainControl(pam.clone())),
             role_changed: Arc::new(move |id| forget.forget(id)),
         };
@@ -119,6 +124,7 @@ impl AppState {
             limiter: shared.limiter(),
             pushes,
             redis: shared.0,
+            jobs,
             pam,
             domains,
             admin,
@@ -157,6 +163,15 @@ impl Shared {
             Some(redis) => Arc::new(RedisPushBus::new(redis.clone())),
             None => Arc::new(LocalPushBus::default()),
         }
+    }
+
+    fn jobs(&self, config: &Config, db: &Db) -> anyhow::Result<Arc<dyn JobQueue>> {
+        Ok(match (config.jobs_queue, &self.0) {
+            (JobQueueKind::Database, _) => Arc::new(DbJobQueue::new(db.clone())),
+            (JobQueueKind::Redis, Some(redis)) => Arc::new(RedisJobQueue::new(redis.clone())),
+            // The config refuses this; a config changed after it was read must not quietly split the queue.
+            (JobQueueKind::Redis, None) => anyhow::bail!("JOBS_QUEUE=redis needs REDIS_URL"),
+        })
     }
 
     fn limiter(&self) -> Arc<dyn RateLimiter> {

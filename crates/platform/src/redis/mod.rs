@@ -9,9 +9,13 @@
 //! this instance's sockets), counted in `pam_redis_fallbacks_total{op}` and logged once per outage.
 //! While this instance cannot hear the others its caches are bypassed, so an outage costs cache hits,
 //! never stale reads. The shared behaviour comes back by itself with the first call that succeeds.
+//!
+//! The one exception is the background job queue, when a deployment keeps it here ([`RedisJobQueue`],
+//! `JOBS_QUEUE=redis`): jobs cannot be kept in one process, so while Redis does not answer they wait.
 
 mod fanout;
 mod health;
+mod jobs;
 mod limiter;
 mod publish;
 
@@ -22,6 +26,7 @@ use std::time::{Duration, Instant};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{mpsc, watch};
 
+pub use jobs::{KEEP_FINISHED, RedisJobQueue};
 pub use limiter::RedisRateLimiter;
 pub use publish::{RedisInvalidations, RedisPushBus};
 

@@ -15,7 +15,8 @@ use pam_testkit::{redis_for, redis_prefix};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-mod proxy;
+mod jobs;
+use pam_testkit::redis_proxy as proxy;
 
 fn connect(url: &str, prefix: &str) -> Redis {
     let settings =

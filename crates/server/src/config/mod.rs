@@ -130,6 +130,8 @@ pub struct Config {
     pub jobs_in_process: bool,
     /// The first retry delay of a failed job (doubling after each failure).
     pub jobs_retry_base: Duration,
+    /// Where the job queue is kept (`JOBS_QUEUE`).
+    pub jobs_queue: JobQueueKind,
     /// How often this instance looks for pushes due to the sockets it holds.
     pub push_poll: Duration,
     /// Whether `/metrics` is served and the process records Prometheus metrics.
@@ -198,6 +200,7 @@ impl Config {
             Some(v) if v.starts_with("redis://") || v.starts_with("rediss://") => Some(Secret::new(v)),
             Some(_) => return Err(bad("REDIS_URL", "expected a redis:// or rediss:// URL")),
         };
+        let jobs_queue = JobQueueKind::from_vars(&vars, redis_url.as_ref())?;
         let redis_key_prefix = get(&vars, "REDIS_KEY_PREFIX").unwrap_or("pam:").to_string();
         if redis_key_prefix.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad("REDIS_KEY_PREFIX", "must not contain spaces or control characters"));
@@ -301,6 +304,7 @@ impl Config {
             turn_wait: Duration::from_secs(parse_num(&vars, "PAM_TURN_WAIT_SECONDS", 15u64)?),
             jobs_in_process: get(&vars, "JOBS_IN_PROCESS").is_none() || parse_bool(&vars, "JOBS_IN_PROCESS")?,
             jobs_retry_base: Duration::from_millis(positive(&vars, "JOBS_RETRY_BASE_MS", 5000)? as u64),
+            jobs_queue,
             push_poll: Duration::from_millis(positive(&vars, "PUSH_POLL_MS", 500)? as u64),
             metrics_enabled: get(&vars, "METRICS_ENABLED").is_none() || parse_bool(&vars, "METRICS_ENABLED")?,
             metrics_token: secret(&vars, "METRICS_TOKEN"),
@@ -396,8 +400,9 @@ impl Config {
             ),
             self.speech.describe(),
             format!(
-                "jobs: {} (queue in the database); pushes looked for every {} ms",
+                "jobs: {} ({}); pushes looked for every {} ms",
                 if self.jobs_in_process { "run in this process" } else { "left to workers (JOBS_IN_PROCESS=false)" },
+                self.jobs_queue.describe(),
                 self.push_poll.as_millis()
             ),
             format!(
@@ -446,10 +451,12 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     file.write_all(contents.as_bytes())
 }
 
+mod jobs;
 mod limits;
 mod speech;
 mod vars;
 
+pub use jobs::JobQueueKind;
 pub use limits::{Cidr, Limits};
 pub use speech::{Endpoint, SpeechSettings};
 

@@ -1,7 +1,8 @@
-//! Background work: the job runner over the database queue (`pam_platform::jobs`), with this
-//! application's handlers and schedules. `serve` runs it in-process unless `JOBS_IN_PROCESS=false`;
-//! `pam-backend worker` runs it without HTTP. Every instance and worker may run one: a job is claimed by
-//! one of them at a time (a lease), and each periodic job is scheduled once per period (a dedupe key).
+//! Background work: the job runner over the configured queue (`pam_platform::jobs`; `JOBS_QUEUE`, the
+//! database by default, or Redis), with this application's handlers and schedules. `serve` runs it
+//! in-process unless `JOBS_IN_PROCESS=false`; `pam-backend worker` runs it without HTTP. Every instance
+//! and worker may run one: a job is claimed by one of them at a time (a lease), and each periodic job is
+//! scheduled once per period (a dedupe key).
 //!
 //! Pushes (timers, reminders, alerts) are not delivered here: jobs and domains put them in the push
 //! outbox, and each serving instance delivers the due ones to the sockets it holds (`pam::deliver`).
@@ -13,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use pam_platform::jobs::{DbJobQueue, Job, JobHandler, JobOutcome, JobRunner, RunnerOptions, Schedule};
+use pam_platform::jobs::{Job, JobHandler, JobOutcome, JobRunner, RunnerOptions, Schedule};
 
 use crate::state::AppState;
 
@@ -42,7 +43,7 @@ pub const DAY: Duration = Duration::from_secs(86_400);
 /// The runner with every handler and schedule of the application.
 pub fn runner(state: &AppState) -> JobRunner {
     let options = RunnerOptions { retry_base: state.config.jobs_retry_base, ..RunnerOptions::default() };
-    JobRunner::new(Arc::new(DbJobQueue::new(state.db.clone())), options)
+    JobRunner::new(state.jobs.clone(), options)
         .handle("cleanup", handler(state, |s, _| Box::pin(cleanup::run(s))))
         .every(Schedule { kind: "cleanup", every: HOUR })
         .handle("pushes.sweep", handler(state, |s, _| Box::pin(cleanup::pushes(s))))

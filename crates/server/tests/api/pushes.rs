@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 use futures::{SinkExt, StreamExt};
-use pam_platform::jobs::{DbJobQueue, JobQueue, NewJob};
+use pam_platform::jobs::NewJob;
 use pam_platform::outbox::{self, NewPush};
+use pam_store::with_db;
 use reqwest::Method;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -94,13 +95,34 @@ async fn a_push_waits_for_the_next_connect(backend: Backend) {
 }
 
 async fn a_job_that_keeps_failing_is_parked_and_listed_for_admins(backend: Backend) {
-    let app = spawn_app_with(backend, FAST).await;
+    parks_and_lists(spawn_app_with(backend, FAST).await).await;
+}
+
+/// The same with the queue in Redis (`JOBS_QUEUE=redis`): the runner and the admin list use it.
+#[tokio::test]
+async fn a_job_in_the_redis_queue_that_keeps_failing_is_parked_and_listed_for_admins() {
+    let Some(redis) = pam_testkit::redis_for("api::pushes::a_job_in_the_redis_queue_that_keeps_failing") else {
+        return;
+    };
+    let prefix = pam_testkit::redis_prefix();
+    let mut vars = vec![("JOBS_QUEUE", "redis"), ("REDIS_URL", redis.as_str()), ("REDIS_KEY_PREFIX", prefix.as_str())];
+    vars.extend_from_slice(FAST);
+    let app = spawn_app_with(Backend::Sqlite, &vars).await;
+    parks_and_lists(app).await;
+}
+
+async fn parks_and_lists(app: TestApp) {
     let admin = app.register("jobs-admin@example.com").await;
     app.make_admin(admin.id).await;
     let user = app.register("jobs-user@example.com").await;
-    let queue = DbJobQueue::new(app.db().clone());
     // A kind no handler knows: every run fails.
-    let id = queue.enqueue(NewJob::new("test.always_fails", json!({}), Utc::now()).attempts(3)).await.unwrap().unwrap();
+    let id = app
+        .state
+        .jobs
+        .enqueue(NewJob::new("test.always_fails", json!({}), Utc::now()).attempts(3))
+        .await
+        .unwrap()
+        .unwrap();
     let mut parked = Value::Null;
     for _ in 0..100 {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -114,6 +136,12 @@ async fn a_job_that_keeps_failing_is_parked_and_listed_for_admins(backend: Backe
     assert!(parked["jobs"][0]["last_error"].as_str().unwrap().contains("no handler"));
     assert_error(app.get("/api/v1/admin/jobs", &user.token).await, 403, "forbidden").await;
     assert_error(app.get("/api/v1/admin/jobs?status=lost", &admin.token).await, 422, "validation_error").await;
+    let in_db: i64 = with_db!(app.db(), |pool| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'test.always_fails'").fetch_one(pool).await
+    })
+    .unwrap();
+    let queue_in_redis = app.state.config.jobs_queue == pam_server::config::JobQueueKind::Redis;
+    assert_eq!(in_db, if queue_in_redis { 0 } else { 1 }, "the job is in the configured queue only");
 }
 
 #[tokio::test]

@@ -5,6 +5,8 @@
 //! pending confirmation) started on one continues on the other. And with a Redis that does not answer,
 //! every request is still served, in-process, and the fallback is counted.
 //!
+//! `outage` covers Redis going away: never a 5xx, limits in-process, sharing back by itself.
+//!
 //! The Redis tests need `PAM_TEST_REDIS_URL` (skipped locally without it, failed in CI); each pair of
 //! instances gets its own key prefix, as two deployments sharing one Redis would.
 
@@ -17,6 +19,8 @@ use crate::fakes::{ScriptedClaude, after_tools, text, tool_use};
 use crate::helpers::{Backend, TestApp, TestUser, spawn_app_with};
 use crate::pushes::{next, open};
 use pam_testkit::{on_both_databases, redis_for, redis_prefix};
+
+mod outage;
 
 /// Two instances of the app on one database and one Redis (with one key prefix).
 async fn two_instances(backend: Backend, redis_url: &str, extra: &[(&str, &str)]) -> (TestApp, TestApp) {
@@ -276,45 +280,4 @@ async fn the_admin_command_is_honoured_by_running_instances_within_a_second(back
             .await;
         assert!(honoured.is_some(), "a running instance honours the new role within a second, not after 30 s");
     }
-}
-
-/// The value of one Prometheus counter series in the process's `/metrics` (0 before it exists).
-async fn counter(app: &TestApp, series: &str) -> f64 {
-    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
-    text.lines()
-        .find(|line| line.starts_with(series))
-        .and_then(|line| line.rsplit(' ').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0)
-}
-
-#[tokio::test]
-async fn a_redis_that_does_not_answer_leaves_every_request_served_in_process() {
-    // Nothing listens on port 1: Redis is "down" from the start.
-    let vars = [("REDIS_URL", "redis://127.0.0.1:1"), ("RATE_LIMIT_DEFAULT_PER_MINUTE", "3")];
-    let app = spawn_app_with(Backend::Sqlite, &vars).await;
-    let fallbacks = r#"pam_redis_fallbacks_total{op="rate_limit"}"#;
-    let before = counter(&app, fallbacks).await;
-    let user = app.register("offline@example.com").await;
-    let path = format!("/api/v1/users/{}/profile", user.id);
-    let res = app.send_json(Method::PATCH, &path, Some(&user.token), &json!({"full_name": "Off Line"})).await;
-    assert_eq!(res.status(), 200, "a write's invalidation falls back too");
-    let read: Value = app.get(&path, &user.token).await.json().await.unwrap();
-    assert_eq!(read["full_name"], "Off Line", "read from the database: the cache is bypassed, never stale");
-    let mut statuses = Vec::new();
-    for _ in 0..2 {
-        statuses.push(app.get("/api/v1/expenses", &user.token).await.status().as_u16());
-    }
-    assert_eq!(statuses, [200, 429], "the third and fourth request of three a minute: limited in-process, never a 5xx");
-
-    let mut ws = open(&app, &user).await;
-    app.state.pushes.publish(user.id, json!({"type": "proactive_alert", "id": "local"}));
-    assert_eq!(next(&mut ws, 5).await.expect("delivered in-process")["id"], "local");
-
-    let ready = app.client.get(app.url("/health/ready")).send().await.unwrap();
-    assert_eq!(ready.status(), 200, "Redis is not a condition of serving");
-    let ready: Value = ready.json().await.unwrap();
-    let cache = ready["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "cache").unwrap().clone();
-    assert_eq!((cache["kind"].as_str(), cache["status"].as_str()), (Some("redis"), Some("unavailable")), "{cache}");
-    assert!(counter(&app, fallbacks).await >= before + 4.0, "every limited request counted as a fallback");
 }
