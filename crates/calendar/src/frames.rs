@@ -1,27 +1,13 @@
 //! The `timer_expired` frame (SPEC §5.2) a timer, an alarm or an event reminder is pushed as, in the
 //! front end's exact shape. It is built when the push is scheduled: the outbox stores it as is.
 
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::{Value, json};
+use chrono::{DateTime, SubsecRound, Utc};
+use pam_platform::push_frames::{Notification, NotificationAction, PushFrame, TimerExpired};
+use serde_json::Value;
 use uuid::Uuid;
 
 /// What rang: a timer, an alarm, or a calendar event's reminder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TimerType {
-    Timer,
-    Alarm,
-    Reminder,
-}
-
-impl TimerType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TimerType::Timer => "timer",
-            TimerType::Alarm => "alarm",
-            TimerType::Reminder => "reminder",
-        }
-    }
-}
+pub use pam_platform::push_frames::TimerKind as TimerType;
 
 /// The words of a push: the short label, the notification's title, and the sentence shown.
 pub struct Words {
@@ -34,21 +20,22 @@ pub struct Words {
 /// requireInteraction, tag}}`; `timestamp` is when it is due; `tag` lets the browser replace a repeat of
 /// the same notification instead of stacking it.
 pub fn timer_expired(timer_id: Uuid, kind: TimerType, words: &Words, due_at: DateTime<Utc>, tag: &str) -> Value {
-    json!({
-        "type": "timer_expired",
-        "timer_id": timer_id,
-        "label": words.label,
-        "timer_type": kind.as_str(),
-        "message": words.message,
-        "timestamp": due_at.to_rfc3339_opts(SecondsFormat::Secs, true),
-        "action": "show_notification",
-        "notification": {
-            "title": words.title,
-            "body": words.message,
-            "requireInteraction": true,
-            "tag": tag,
+    PushFrame::TimerExpired(TimerExpired {
+        timer_id,
+        label: words.label.clone(),
+        timer_type: kind,
+        message: words.message.clone(),
+        // Whole seconds, as the front end shows it.
+        timestamp: due_at.trunc_subsecs(0),
+        action: NotificationAction::ShowNotification,
+        notification: Notification {
+            title: words.title.clone(),
+            body: words.message.clone(),
+            require_interaction: true,
+            tag: tag.to_string(),
         },
     })
+    .to_value()
 }
 
 /// "10 minutes", "1 hour 30 minutes", "2 days": a span as a person says it.
@@ -73,7 +60,7 @@ mod tests {
     fn the_frame_has_the_front_ends_shape() {
         let id = Uuid::nil();
         let words = Words { label: "Pasta".into(), title: "Timer done".into(), message: "Pasta is done".into() };
-        let due: DateTime<Utc> = "2026-12-01T10:00:00Z".parse().unwrap();
+        let due: DateTime<Utc> = "2026-12-01T10:00:00.734Z".parse().unwrap();
         let frame = timer_expired(id, TimerType::Timer, &words, due, "timer-x");
         assert_eq!(frame["type"], "timer_expired");
         assert_eq!(frame["timer_type"], "timer");

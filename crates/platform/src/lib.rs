@@ -10,5 +10,6 @@ pub mod cache;
 pub mod jobs;
 pub mod outbox;
 pub mod push;
+pub mod push_frames;
 pub mod rate_limit;
 pub mod redis;

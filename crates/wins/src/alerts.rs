@@ -7,6 +7,9 @@ use chrono::{NaiveDate, Utc};
 use pam_kernel::DomainError;
 use pam_kernel::Money;
 use pam_kernel::locale::{month_bounds, month_key};
+use pam_platform::push_frames::{
+    AlertAction, AlertContent, AlertContentKind, AlertPriority, ProactiveAlert, PushFrame,
+};
 use pam_store::with_db;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -105,32 +108,37 @@ pub fn frame(alert: &BudgetAlert, currency: &str) -> serde_json::Value {
     let (message, priority, alert_type) = if alert.level == "over" {
         (
             format!("You're over your {} budget: {spent} of {limit} this month.", alert.category),
-            "high",
+            AlertPriority::High,
             "budget_exceeded",
         )
     } else {
         (
             format!("Heads up: you've spent {spent} of your {limit} {} budget this month.", alert.category),
-            "medium",
+            AlertPriority::Medium,
             "budget_warning",
         )
     };
-    serde_json::json!({
-        "type": "proactive_alert",
-        "id": alert.id,
-        "timestamp": alert.created_at,
-        "content": {
-            "type": "proactive_suggestion",
-            "category": "budget",
-            "message": message,
-            "priority": priority,
-            "alert_type": alert_type,
-            "actions": [
-                {"label": "See my budgets", "action": "open_budgets"},
-                {"label": "Where can I save?", "action": "ask_pam", "message": "Where can I save money?"}
-            ]
-        }
+    let action = |label: &str, action: &str, message: Option<&str>| AlertAction {
+        label: label.into(),
+        action: action.into(),
+        message: message.map(Into::into),
+    };
+    PushFrame::ProactiveAlert(ProactiveAlert {
+        id: alert.id,
+        timestamp: alert.created_at,
+        content: AlertContent {
+            kind: AlertContentKind::ProactiveSuggestion,
+            category: "budget".into(),
+            message,
+            priority,
+            alert_type: alert_type.into(),
+            actions: vec![
+                action("See my budgets", "open_budgets", None),
+                action("Where can I save?", "ask_pam", Some("Where can I save money?")),
+            ],
+        },
     })
+    .to_value()
 }
 
 /// Schedules the alert's push (once: keyed by the alert).

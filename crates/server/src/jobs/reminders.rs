@@ -7,8 +7,10 @@ use chrono::Utc;
 use pam_kernel::DomainError;
 use pam_platform::jobs::JobOutcome;
 use pam_platform::outbox::{self, NewPush};
+use pam_platform::push_frames::{
+    AlertAction, AlertContent, AlertContentKind, AlertPriority, ProactiveAlert, PushFrame,
+};
 use pam_store::with_db;
-use serde_json::json;
 use uuid::Uuid;
 
 use super::outcome;
@@ -51,22 +53,30 @@ async fn maintenance_reminders(state: &AppState) -> Result<usize, DomainError> {
                 (false, Some(d)) => format!("{task} is due in {d} day{}.", if d == 1 { "" } else { "s" }),
                 (false, None) => format!("{task} is due soon by the odometer."),
             };
-            let frame = json!({
-                "type": "proactive_alert",
-                "id": Uuid::now_v7(),
-                "timestamp": Utc::now(),
-                "content": {
-                    "type": "proactive_suggestion",
-                    "category": "maintenance",
-                    "message": message,
-                    "priority": if overdue { "high" } else { "medium" },
-                    "alert_type": if overdue { "maintenance_overdue" } else { "maintenance_due" },
-                    "actions": [
-                        {"label": "Show maintenance", "action": "open_maintenance"},
-                        {"label": "Log it as done", "action": "ask_pam", "message": format!("I've done the {task}")}
-                    ]
-                }
-            });
+            let frame = PushFrame::ProactiveAlert(ProactiveAlert {
+                id: Uuid::now_v7(),
+                timestamp: Utc::now(),
+                content: AlertContent {
+                    kind: AlertContentKind::ProactiveSuggestion,
+                    category: "maintenance".into(),
+                    message,
+                    priority: if overdue { AlertPriority::High } else { AlertPriority::Medium },
+                    alert_type: if overdue { "maintenance_overdue" } else { "maintenance_due" }.into(),
+                    actions: vec![
+                        AlertAction {
+                            label: "Show maintenance".into(),
+                            action: "open_maintenance".into(),
+                            message: None,
+                        },
+                        AlertAction {
+                            label: "Log it as done".into(),
+                            action: "ask_pam".into(),
+                            message: Some(format!("I've done the {task}")),
+                        },
+                    ],
+                },
+            })
+            .to_value();
             let push = NewPush {
                 user_id,
                 kind: "alert",

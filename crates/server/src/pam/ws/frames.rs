@@ -9,35 +9,77 @@ use pam_kernel::Caller;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::error_frame;
+use super::protocol::{
+    CLIENT_FRAME_TYPES, ChatReply, Chunk, ClientFrame, ConfirmFrame, ReplyError, ServerFrame, Stamp, StreamStart,
+    ToolCallFrame, ToolCallStatus,
+};
 use super::socket::Socket;
+use super::{error_frame, rate_limited_frame};
 use crate::pam::turn::{self, ChatRequest, Refusal};
 use crate::state::AppState;
 
 const MAX_CHAT_FRAME: usize = 128 * 1024;
 
 pub(super) async fn handle(state: &AppState, user: &Caller, socket: &Socket, context: &mut Option<Value>, text: &str) {
-    let Ok(frame) = serde_json::from_str::<Value>(text) else {
+    let Ok(raw) = serde_json::from_str::<Value>(text) else {
         socket.send(error_frame("FORMAT_ERROR", "That wasn't valid JSON"));
         return;
     };
-    match frame["type"].as_str().unwrap_or_default() {
-        "ping" => socket.send(json!({"type": "pong", "timestamp": Utc::now()})),
-        "pong" => {}
-        "context_update" | "init" => {
-            *context = frame.get("context").cloned().filter(Value::is_object);
-            socket.send(json!({"type": "context_updated", "timestamp": Utc::now()}));
+    let kind = raw["type"].as_str().unwrap_or_default().to_string();
+    if !CLIENT_FRAME_TYPES.contains(&kind.as_str()) {
+        let shown: String = kind.chars().take(40).collect();
+        socket.send(error_frame("UNKNOWN_TYPE", &format!("Unknown message type {shown:?}")));
+        return;
+    }
+    let frame = match serde_json::from_value::<ClientFrame>(raw) {
+        Ok(frame) => frame,
+        Err(e) => {
+            socket.send(error_frame("FORMAT_ERROR", &format!("That {kind} frame is not valid: {e}")));
+            return;
         }
-        "chat" | "message" => chat(state, user, socket, context.as_ref(), frame, text.len()).await,
-        "confirm" => confirm(state, user, socket, &frame),
-        other => {
-            let shown: String = other.chars().take(40).collect();
-            socket.send(error_frame("UNKNOWN_TYPE", &format!("Unknown message type {shown:?}")))
+    };
+    match frame {
+        ClientFrame::Ping => socket.send(ServerFrame::Pong(Stamp { timestamp: Utc::now() }).to_value()),
+        ClientFrame::Pong => {}
+        ClientFrame::ContextUpdate(frame) | ClientFrame::Init(frame) => {
+            *context = frame.context.filter(Value::is_object);
+            socket.send(ServerFrame::ContextUpdated(Stamp { timestamp: Utc::now() }).to_value());
+        }
+        ClientFrame::Chat(request) | ClientFrame::Message(request) => {
+            chat(state, user, socket, context.as_ref(), request, text.len()).await
+        }
+        ClientFrame::Confirm(frame) => confirm(state, user, socket, frame),
+    }
+}
+
+/// A reply body (the REST shape) as a `chat_response` frame.
+pub(super) fn reply_frame(mut reply: Value) -> Value {
+    if reply.get("timestamp").is_none() {
+        reply["timestamp"] = json!(Utc::now());
+    }
+    match serde_json::from_value::<ChatReply>(reply.clone()) {
+        Ok(reply) => ServerFrame::ChatResponse(reply).to_value(),
+        Err(e) => {
+            // Never lose a reply over its shape; the API tests hold every frame to the document.
+            tracing::warn!(error = %e, "a reply does not have the documented shape; sent as it is");
+            reply["type"] = json!("chat_response");
+            reply
         }
     }
 }
 
-async fn chat(state: &AppState, user: &Caller, socket: &Socket, context: Option<&Value>, frame: Value, size: usize) {
+fn tool_call(message_id: &str, name: String, status: ToolCallStatus) -> Value {
+    ServerFrame::ToolCall(ToolCallFrame { message_id: message_id.to_string(), name, status }).to_value()
+}
+
+async fn chat(
+    state: &AppState,
+    user: &Caller,
+    socket: &Socket,
+    context: Option<&Value>,
+    request: ChatRequest,
+    size: usize,
+) {
     if size > MAX_CHAT_FRAME {
         socket.send(error_frame("MESSAGE_TOO_LARGE", "That message is too large"));
         return;
@@ -45,12 +87,10 @@ async fn chat(state: &AppState, user: &Caller, socket: &Socket, context: Option<
     let decision = state.limiter.check(&format!("ws-chat:{}", user.id), state.config.limits.ws_chat).await;
     if !decision.allowed {
         crate::metrics::rate_limited("chat");
-        let mut f = error_frame("RATE_LIMIT_EXCEEDED", "You're sending messages too quickly; please wait a moment.");
-        f["retry_after"] = json!(decision.retry_after.as_secs().max(1));
-        socket.send(f);
+        let message = "You're sending messages too quickly; please wait a moment.";
+        socket.send(rate_limited_frame("RATE_LIMIT_EXCEEDED", message, Some(decision.retry_after.as_secs().max(1))));
         return;
     }
-    let request: ChatRequest = serde_json::from_value(frame).unwrap_or_default();
     let stream = request.stream;
     let local_id = request.message_id.clone().unwrap_or_else(|| format!("pending-{}", Uuid::new_v4()));
     let input = match request.parse(context) {
@@ -68,64 +108,76 @@ async fn chat(state: &AppState, user: &Caller, socket: &Socket, context: Option<
     let (state, user, socket) = (state.clone(), user.clone(), socket.clone());
     tokio::spawn(async move {
         if stream {
-            socket.send(json!({"type": "chat_response_start", "message_id": local_id}));
+            socket.send(ServerFrame::ChatResponseStart(StreamStart { message_id: local_id.clone() }).to_value());
         }
         // Tool calls announced as started, so each gets its `done` or `failed` even if the turn stops.
         let open_calls: Arc<Mutex<BTreeMap<String, String>>> = Arc::default();
         let (events, id, calls) = (socket.clone(), local_id.clone(), open_calls.clone());
         let sink: turn::TurnSink = if stream {
             Arc::new(move |event: TurnEvent| match event {
-                TurnEvent::Text(delta) => events.send(json!({"type": "chunk", "message_id": id, "content": delta})),
+                TurnEvent::Text(delta) => {
+                    events.send(ServerFrame::Chunk(Chunk { message_id: id.clone(), content: delta }).to_value())
+                }
                 TurnEvent::ToolStarted { id: call, name } => {
                     calls.lock().unwrap_or_else(|p| p.into_inner()).insert(call, name.clone());
-                    events.send(json!({"type": "tool_call", "message_id": id, "name": name, "status": "started"}))
+                    events.send(tool_call(&id, name, ToolCallStatus::Started))
                 }
                 TurnEvent::ToolFinished { id: call, name, status } => {
                     calls.lock().unwrap_or_else(|p| p.into_inner()).remove(&call);
-                    events.send(json!({"type": "tool_call", "message_id": id, "name": name,
-                        "status": if status == "error" { "failed" } else { "done" }}))
+                    let status = if status == "error" { ToolCallStatus::Failed } else { ToolCallStatus::Done };
+                    events.send(tool_call(&id, name, status))
                 }
             })
         } else {
             turn::no_events()
         };
-        let mut reply = match turn::run(&state, &user, input, sink).await {
-            Ok(reply) => reply,
+        let reply = match turn::run(&state, &user, input, sink).await {
+            Ok(reply) => reply_frame(reply),
             Err(e) => {
                 let message = match &e {
                     pam_web::AppError::Internal(_) => "Something went wrong on our side; please try again.".to_string(),
                     other => other.to_string(),
                 };
-                json!({"message": message, "content": message, "response": message, "ui_actions": [], "tool_calls": [],
-                       "message_id": local_id, "source": "none", "model": null, "error": message, "timestamp": Utc::now()})
+                ServerFrame::ChatResponse(ChatReply::failure(local_id.clone(), &message)).to_value()
             }
         };
         let unfinished = std::mem::take(&mut *open_calls.lock().unwrap_or_else(|p| p.into_inner()));
         for name in unfinished.into_values() {
-            socket.send(json!({"type": "tool_call", "message_id": local_id, "name": name, "status": "failed"}));
+            socket.send(tool_call(&local_id, name, ToolCallStatus::Failed));
         }
-        reply["type"] = json!("chat_response");
         in_flight.finish(reply);
     });
 }
 
-fn confirm(state: &AppState, user: &Caller, socket: &Socket, frame: &Value) {
-    let Some(id) = frame["confirmation_id"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else {
-        socket.send(error_frame("FORMAT_ERROR", "confirm needs a confirmation_id"));
-        return;
-    };
-    let message_id = frame["message_id"]
-        .as_str()
-        .map(|m| m.chars().take(128).collect::<String>())
-        .unwrap_or_else(|| format!("confirm-{id}"));
+fn confirm(state: &AppState, user: &Caller, socket: &Socket, frame: ConfirmFrame) {
+    let id = frame.confirmation_id;
+    let message_id =
+        frame.message_id.map(|m| m.chars().take(128).collect::<String>()).unwrap_or_else(|| format!("confirm-{id}"));
     let in_flight = socket.turn_started(&message_id);
     let (state, user) = (state.clone(), user.clone());
     tokio::spawn(async move {
         let done = crate::pam::confirm::carry_out(&state, user.id, id).await;
-        let error = done.error.map_or(json!(false), |e| json!(e));
-        in_flight.finish(json!({"type": "chat_response", "message": done.text, "content": done.text,
-            "ui_actions": done.ui_actions, "tool_calls": [], "confirmation_id": id, "conversation_id": done.conversation_id,
-            "session_id": done.conversation_id, "message_id": message_id, "source": "pam", "error": error,
-            "timestamp": Utc::now()}));
+        let reply = ChatReply {
+            message: done.text.clone(),
+            content: done.text,
+            response: None,
+            ui_actions: done.ui_actions.iter().filter_map(|a| serde_json::to_value(a).ok()).collect(),
+            actions: None,
+            tool_calls: Vec::new(),
+            map_action: None,
+            conversation_id: done.conversation_id,
+            session_id: done.conversation_id,
+            message_id,
+            source: "pam".into(),
+            model: None,
+            error: done.error.map_or(ReplyError::None(false), ReplyError::Message),
+            retryable: None,
+            notice: None,
+            usage: None,
+            confirmation_id: Some(id),
+            processing_time_ms: None,
+            timestamp: Utc::now(),
+        };
+        in_flight.finish(ServerFrame::ChatResponse(reply).to_value());
     });
 }

@@ -4,6 +4,7 @@
 
 mod frames;
 mod hub;
+pub mod protocol;
 mod socket;
 
 use std::collections::HashMap;
@@ -16,7 +17,7 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::Utc;
 use futures::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -48,7 +49,19 @@ async fn upgrade(
 }
 
 pub(crate) fn error_frame(code: &str, message: &str) -> Value {
-    json!({"type": "error", "error_code": code, "message": message, "error": message, "timestamp": Utc::now()})
+    rate_limited_frame(code, message, None)
+}
+
+/// An error frame, with `retry_after` (seconds) when the client is sending too fast.
+pub(crate) fn rate_limited_frame(code: &str, message: &str, retry_after: Option<u64>) -> Value {
+    protocol::ServerFrame::Error(protocol::ErrorFrame {
+        error_code: code.to_string(),
+        message: message.to_string(),
+        error: message.to_string(),
+        retry_after,
+        timestamp: Utc::now(),
+    })
+    .to_value()
 }
 
 fn close(code: u16, reason: &'static str) -> WsMessage {
@@ -113,7 +126,15 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
     let socket = Socket::new(tx);
     state.pam.hub.add(user.id, socket.clone());
     crate::metrics::ws_connection(true);
-    socket.send(json!({"type": "connection", "status": "connected", "message": "Connected to PAM", "user_id": user.id, "timestamp": Utc::now()}));
+    socket.send(
+        protocol::ServerFrame::Connection(protocol::Connected {
+            status: "connected".into(),
+            message: "Connected to PAM".into(),
+            user_id: user.id,
+            timestamp: Utc::now(),
+        })
+        .to_value(),
+    );
 
     let mut closing = state.pam.hub.closing.subscribe();
     let mut context: Option<Value> = None;
@@ -147,9 +168,8 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
                     Budget::Ok => {}
                     Budget::Refuse => {
                         crate::metrics::rate_limited("ws_frames");
-                        let mut f = error_frame("RATE_LIMIT_EXCEEDED", "Too many frames; slow down.");
-                        f["retry_after"] = json!(budget.window.elapsed().as_secs().abs_diff(60).max(1));
-                        socket.send(f);
+                        let wait = budget.window.elapsed().as_secs().abs_diff(60).max(1);
+                        socket.send(rate_limited_frame("RATE_LIMIT_EXCEEDED", "Too many frames; slow down.", Some(wait)));
                         continue;
                     }
                     Budget::Close => {

@@ -5,10 +5,11 @@
 use std::sync::{Arc, Mutex};
 
 use axum::extract::ws::{Message as WsMessage, Utf8Bytes};
-use chrono::Utc;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::sync::{Notify, mpsc};
 use uuid::Uuid;
+
+use super::protocol::{ChatReply, ServerFrame};
 
 /// Frames queued for a socket's writer. A client that stops reading fills it and is closed.
 pub const OUTGOING_FRAMES: usize = 256;
@@ -123,15 +124,16 @@ impl Drop for InFlight {
     fn drop(&mut self) {
         if !self.done {
             let message = "Something went wrong on our side; please send that again.";
-            self.socket.turn_finished(json!({"type": "chat_response", "message": message, "content": message,
-                "ui_actions": [], "tool_calls": [], "message_id": self.message_id, "source": "none", "model": null,
-                "error": message, "timestamp": Utc::now()}));
+            let reply = ChatReply::failure(std::mem::take(&mut self.message_id), message);
+            self.socket.turn_finished(ServerFrame::ChatResponse(reply).to_value());
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn frames(rx: &mut mpsc::Receiver<WsMessage>) -> Vec<Value> {
