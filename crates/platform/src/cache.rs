@@ -2,6 +2,7 @@
 //! write. Reads never leave the process; a write invalidates the local entry and announces the key on
 //! an [`Invalidations`] bus, so other instances drop theirs too (SPEC §7: cached, invalidated on write).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -51,18 +52,45 @@ pub struct Cache<V: Clone + Send + Sync + 'static> {
     name: &'static str,
     local: moka::sync::Cache<Uuid, V>,
     bus: Arc<dyn Invalidations>,
+    /// Counts the entries dropped (here or by an announcement): see [`Mark`].
+    drops: Arc<AtomicU64>,
 }
+
+/// Taken before reading the value to cache. A value read from the database while another instance's
+/// write was being announced could be older than that write; storing it after the announcement dropped
+/// the key would keep it for the entry's lifetime. [`Cache::insert`] stores only if nothing was dropped
+/// since the mark.
+#[derive(Clone, Copy, Debug)]
+pub struct Mark(u64);
 
 impl<V: Clone + Send + Sync + 'static> Cache<V> {
     /// A cache holding at most `capacity` entries, each trusted for `ttl` (the bound on staleness if an
     /// announcement is ever lost).
     pub fn new(name: &'static str, capacity: u64, ttl: Duration, bus: Arc<dyn Invalidations>) -> Cache<V> {
         let local = moka::sync::Cache::builder().max_capacity(capacity).time_to_live(ttl).build();
-        let listening = local.clone();
-        bus.listen(name, Box::new(move |key| listening.invalidate(&key)));
-        let clearing = local.clone();
-        bus.listen_for_gaps(name, Box::new(move || clearing.invalidate_all()));
-        Cache { name, local, bus }
+        let drops = Arc::new(AtomicU64::new(0));
+        let (listening, dropped) = (local.clone(), drops.clone());
+        bus.listen(
+            name,
+            Box::new(move |key| {
+                dropped.fetch_add(1, Ordering::AcqRel);
+                listening.invalidate(&key)
+            }),
+        );
+        let (clearing, dropped) = (local.clone(), drops.clone());
+        bus.listen_for_gaps(
+            name,
+            Box::new(move || {
+                dropped.fetch_add(1, Ordering::AcqRel);
+                clearing.invalidate_all()
+            }),
+        );
+        Cache { name, local, bus, drops }
+    }
+
+    /// To take before reading the value that [`Cache::insert`] will store.
+    pub fn mark(&self) -> Mark {
+        Mark(self.drops.load(Ordering::Acquire))
     }
 
     pub fn get(&self, key: &Uuid) -> Option<V> {
@@ -76,11 +104,17 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         found
     }
 
-    pub fn insert(&self, key: Uuid, value: V) {
+    /// Stores a value read after `since` was taken, unless an entry was dropped meanwhile (it may be
+    /// older than that write; the next read loads it again).
+    pub fn insert(&self, key: Uuid, value: V, since: Mark) {
         // Kept only while invalidations arrive: an entry stored during an outage could not be dropped
         // by another instance's write.
-        if self.bus.is_live() {
+        if self.bus.is_live() && self.drops.load(Ordering::Acquire) == since.0 {
             self.local.insert(key, value);
+            // A drop that raced with this insert: drop again, so the older value does not stay.
+            if self.drops.load(Ordering::Acquire) != since.0 {
+                self.local.invalidate(&key);
+            }
         }
     }
 
@@ -92,6 +126,7 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
 
     /// Drops the entry here and on every other instance.
     pub fn invalidate(&self, key: &Uuid) {
+        self.drops.fetch_add(1, Ordering::AcqRel);
         self.local.invalidate(key);
         self.bus.announce(self.name, *key);
     }
@@ -127,11 +162,27 @@ mod tests {
         let b: Cache<u32> = Cache::new("profile", 10, Duration::from_secs(60), bus.clone());
         let other: Cache<u32> = Cache::new("identity", 10, Duration::from_secs(60), bus);
         let key = Uuid::now_v7();
-        b.insert(key, 1);
-        other.insert(key, 7);
+        b.insert(key, 1, b.mark());
+        other.insert(key, 7, other.mark());
         a.invalidate(&key);
         assert_eq!(b.get(&key), None, "the other instance's entry is gone");
         assert_eq!(other.get(&key), Some(7), "only the named cache is touched");
+    }
+
+    #[test]
+    fn a_value_read_before_another_instances_write_is_not_kept() {
+        let bus: Arc<dyn Invalidations> = Arc::new(Relay::default());
+        let reader: Cache<u32> = Cache::new("identity", 10, Duration::from_secs(60), bus.clone());
+        let writer: Cache<u32> = Cache::new("identity", 10, Duration::from_secs(60), bus);
+        let key = Uuid::now_v7();
+        // The reader starts loading (the admin role, say), the writer revokes it and announces, then
+        // the reader's older value arrives.
+        let mark = reader.mark();
+        writer.invalidate(&key);
+        reader.insert(key, 1, mark);
+        assert_eq!(reader.get(&key), None, "the older value is not cached over the write");
+        reader.insert(key, 2, reader.mark());
+        assert_eq!(reader.get(&key), Some(2), "a value read after the write is");
     }
 
     /// A bus whose connection to the other instances is down.
@@ -149,7 +200,7 @@ mod tests {
     fn without_announcements_the_cache_is_bypassed() {
         let cache: Cache<u32> = Cache::new("profile", 10, Duration::from_secs(60), Arc::new(Cut));
         let key = Uuid::now_v7();
-        cache.insert(key, 1);
+        cache.insert(key, 1, cache.mark());
         assert_eq!(cache.get(&key), None, "nothing kept that another instance could not drop");
     }
 
@@ -158,7 +209,7 @@ mod tests {
         let cache: Cache<u32> =
             Cache::new("short", 10, Duration::from_millis(30), Arc::new(LocalInvalidations::default()));
         let key = Uuid::now_v7();
-        cache.insert(key, 3);
+        cache.insert(key, 3, cache.mark());
         assert_eq!(cache.get(&key), Some(3));
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(cache.get(&key), None);

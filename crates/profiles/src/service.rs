@@ -164,11 +164,12 @@ pub async fn ensure_defaults(
 /// A profile through the in-process cache (SPEC §7: profiles cached, invalidated on write). Every write
 /// below goes through [`forget`], so this instance never serves a stale profile.
 pub async fn get_cached(state: &ProfilesState, user_id: Uuid) -> Result<Arc<Profile>, DomainError> {
+    let mark = state.cache.mark();
     if let Some(hit) = state.cache.get(&user_id) {
         return Ok(hit);
     }
     let profile = Arc::new(get(&state.db, user_id).await?);
-    state.cache.insert(user_id, profile.clone());
+    state.cache.insert(user_id, profile.clone(), mark);
     Ok(profile)
 }
 

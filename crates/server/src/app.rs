@@ -54,6 +54,7 @@ fn router(state: AppState) -> Router {
         .merge(SwaggerUi::new("/docs/ui").url("/openapi.json", doc))
         .route("/docs", axum::routing::get(docs_page))
         .route("/docs/", axum::routing::get(docs_page))
+        .route("/asyncapi.json", axum::routing::get(|| async { axum::Json(crate::asyncapi::document()) }))
         // Last among the routes, so every one of them names its template for the request metrics.
         .route_layer(crate::metrics::TagRouteLayer)
         .fallback(|| async { AppError::NotFound("Not Found".into()) })
@@ -74,6 +75,11 @@ const DOCS_PAGE: &str = r##"<!DOCTYPE html>
     <link rel="stylesheet" type="text/css" href="/docs/ui/swagger-ui.css" />
   </head>
   <body>
+    <p style="font-family: sans-serif; margin: 1em 2em">
+      The REST API is below (<a href="/openapi.json">/openapi.json</a>). The PAM WebSocket,
+      <code>/api/v1/pam/ws/{user_id}</code>, is described by the AsyncAPI 3.0 document at
+      <a href="/asyncapi.json">/asyncapi.json</a>.
+    </p>
     <div id="swagger-ui"></div>
     <script src="/docs/ui/swagger-ui-bundle.js" charset="UTF-8"></script>
     <script src="/docs/ui/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
@@ -123,43 +129,45 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = service(state.clone());
     let pam = state.pam.clone();
-    // Background work stops when serving stops: pushes first (no socket left to send to), then jobs,
-    // which hand unfinished claims back to the queue.
+    // Push delivery and metrics upkeep stop when serving has stopped (below).
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let until = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
     };
     let delivery = tokio::spawn(crate::pam::deliver::run(state.clone(), until(stop_rx.clone())));
     tokio::spawn(crate::metrics::upkeep(until(stop_rx.clone())));
+    // Jobs stop being claimed at the signal; running ones get the runner's own grace, then are handed back.
+    let (jobs_stop_tx, jobs_stop_rx) = tokio::sync::watch::channel(false);
     let runner =
-        state.config.jobs_in_process.then(|| tokio::spawn(crate::jobs::runner(&state).run(until(stop_rx.clone()))));
+        state.config.jobs_in_process.then(|| tokio::spawn(crate::jobs::runner(&state).run(until(jobs_stop_rx))));
     // The offline brain's model is trained from its corpus once per process: do it now, off the async
     // threads, so the first message is not the one that waits for it.
     tokio::task::spawn_blocking(pam_brain::offline::warm_up);
-    // On the signal: stop accepting (axum), and ask every socket to close with 1001 once its turns'
-    // replies have gone. In-flight requests get a bounded time to finish.
-    let signalled = std::sync::Arc::new(tokio::sync::Notify::new());
-    let shutdown = {
-        let signalled = signalled.clone();
-        async move {
-            shutdown.await;
-            pam.hub.begin_closing();
-            signalled.notify_one();
-        }
+    // On the signal: stop accepting (axum), ask every socket to close with 1001 once its turns' replies
+    // have gone, stop claiming jobs, and give everything in flight one deadline.
+    let (deadline_tx, mut deadline_rx) = tokio::sync::watch::channel::<Option<tokio::time::Instant>>(None);
+    let shutdown = async move {
+        shutdown.await;
+        pam.hub.begin_closing();
+        let _ = jobs_stop_tx.send(true);
+        deadline_tx.send_replace(Some(tokio::time::Instant::now() + SHUTDOWN_GRACE));
     };
     let serving = axum::serve(listener, app.per_connection()).with_graceful_shutdown(shutdown);
     let bounded = async {
-        signalled.notified().await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
+        match deadline_rx.wait_for(Option::is_some).await.ok().and_then(|d| *d) {
+            Some(deadline) => tokio::time::sleep_until(deadline).await,
+            None => std::future::pending().await,
+        }
     };
     tokio::select! {
         served = serving => served?,
         _ = bounded => tracing::warn!("requests still open {} s after the signal; stopped them", SHUTDOWN_GRACE.as_secs()),
     }
-    // Turns and other work whose clients have gone still finish (bounded), so nothing is left half-done
-    // or holding a claim until its lease runs out.
+    // Turns and other work whose clients have gone still finish (by the same deadline), so nothing is
+    // left half-done or holding a claim until its lease runs out.
+    let deadline = deadline_rx.borrow().unwrap_or_else(|| tokio::time::Instant::now() + SHUTDOWN_GRACE);
     state.tasks.close();
-    if tokio::time::timeout(SHUTDOWN_GRACE, state.tasks.wait()).await.is_err() {
+    if tokio::time::timeout_at(deadline, state.tasks.wait()).await.is_err() {
         tracing::warn!(running = state.tasks.len(), "work still running at shutdown; its claims will be taken over");
     }
     // The sockets' last replies and close frames go out before the process ends.
@@ -177,7 +185,7 @@ pub async fn work(state: AppState, shutdown: impl Future<Output = ()> + Send) {
     crate::jobs::runner(&state).run(shutdown).await;
 }
 
-/// How long shutdown waits for detached work (a turn's deadline is 25 s).
+/// How long shutdown waits for in-flight requests and detached work together (a turn's deadline is 25 s).
 const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Resolves on SIGINT or SIGTERM.

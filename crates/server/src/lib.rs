@@ -7,6 +7,7 @@
 pub mod account;
 pub mod admin;
 pub mod app;
+pub mod asyncapi;
 pub mod auth;
 pub mod config;
 pub mod domains;

@@ -24,6 +24,8 @@ enum Command {
     Migrate,
     /// Print the OpenAPI 3.1 document as JSON and exit.
     Openapi,
+    /// Print the AsyncAPI 3.0 document of the PAM WebSocket as JSON and exit.
+    Asyncapi,
     /// Talk to PAM from the terminal as an account (same pipeline as the app).
     Chat {
         /// The account's user id, or its email when exactly one account has it.
@@ -65,6 +67,10 @@ async fn main() -> std::process::ExitCode {
                 return std::process::ExitCode::FAILURE;
             }
         }
+    }
+    if let Some(Command::Asyncapi) = cli.command {
+        println!("{:#}", pam_server::asyncapi::document());
+        return std::process::ExitCode::SUCCESS;
     }
     let started = Instant::now();
     let mut config = match Config::from_env() {
@@ -145,6 +151,6 @@ async fn run(command: Command, config: &mut Config, started: Instant) -> anyhow:
             pam_server::pam::terminal::run(&state, &who, stdin, tokio::io::stdout()).await?;
             Ok(())
         }
-        Command::Openapi => unreachable!("handled before configuration is read"),
+        Command::Openapi | Command::Asyncapi => unreachable!("handled before configuration is read"),
     }
 }

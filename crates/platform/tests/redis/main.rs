@@ -119,9 +119,9 @@ async fn an_invalidation_on_one_instance_drops_the_entry_on_every_instance() {
     };
     let (on_a, on_b, identities_on_b) = (cache(&a, "profile"), cache(&b, "profile"), cache(&b, "identity"));
     let key = Uuid::now_v7();
-    on_a.insert(key, 1);
-    on_b.insert(key, 1);
-    identities_on_b.insert(key, 7);
+    on_a.insert(key, 1, on_a.mark());
+    on_b.insert(key, 1, on_b.mark());
+    identities_on_b.insert(key, 7, identities_on_b.mark());
     on_a.invalidate(&key);
     assert!(eventually(Duration::from_secs(1), || on_b.get(&key).is_none()).await, "the other instance dropped it");
     assert_eq!(identities_on_b.get(&key), Some(7), "only the named cache");
@@ -199,7 +199,7 @@ async fn an_unreachable_redis_is_served_in_process() {
     let cache: Cache<u32> =
         Cache::new("profile", 10, Duration::from_secs(60), Arc::new(RedisInvalidations::new(redis.clone())));
     let key = Uuid::now_v7();
-    cache.insert(key, 1);
+    cache.insert(key, 1, cache.mark());
     assert_eq!(cache.get(&key), None, "an outage degrades to no cache");
     cache.invalidate(&key);
     let pushes = RedisPushBus::new(redis.clone());

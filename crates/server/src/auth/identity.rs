@@ -20,6 +20,7 @@ pub struct CachedIdentity {
 
 /// Resolves a verified token to a live account, through the short-lived identity cache.
 pub async fn resolve_cached(auth: &AuthService, token: &VerifiedToken) -> Result<Caller, AppError> {
+    let mark = auth.identities.mark();
     if let Some(hit) = auth.identities.get(&token.user_id)
         && hit.source == token.source
     {
@@ -30,7 +31,7 @@ pub async fn resolve_cached(auth: &AuthService, token: &VerifiedToken) -> Result
         });
     }
     let (user, role_admin) = resolve(&auth.db, token).await?;
-    auth.identities.insert(token.user_id, CachedIdentity { source: token.source, role_admin });
+    auth.identities.insert(token.user_id, CachedIdentity { source: token.source, role_admin }, mark);
     Ok(user)
 }
 

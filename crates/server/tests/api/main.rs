@@ -5,6 +5,7 @@ mod helpers;
 mod tokens;
 
 mod admin;
+mod asyncapi;
 mod auth;
 mod calendar;
 mod errors;

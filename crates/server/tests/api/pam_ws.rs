@@ -26,14 +26,25 @@ async fn next(ws: &mut Ws) -> Value {
             .expect("open")
             .expect("ok");
         match msg {
-            Message::Text(t) => return serde_json::from_str(&t).unwrap(),
+            Message::Text(t) => {
+                let frame: Value = serde_json::from_str(&t).unwrap();
+                crate::asyncapi::server_frame(&frame);
+                return frame;
+            }
             Message::Close(frame) => return json!({"closed": frame.map(|f| u16::from(f.code))}),
             _ => continue,
         }
     }
 }
 
+/// Sends a frame the AsyncAPI document describes.
 async fn send(ws: &mut Ws, frame: Value) {
+    crate::asyncapi::client_frame(&frame);
+    send_unchecked(ws, frame).await;
+}
+
+/// Sends a frame as it is, for tests of what a malformed or unknown frame gets.
+async fn send_unchecked(ws: &mut Ws, frame: Value) {
     ws.send(Message::Text(frame.to_string().into())).await.unwrap();
 }
 
@@ -113,11 +124,11 @@ async fn websocket_refuses_bad_tokens_and_bad_frames(backend: Backend) {
     let mut ws = open(&app, &user).await;
     ws.send(Message::Text("{not json".into())).await.unwrap();
     assert_eq!(next(&mut ws).await["error_code"], "FORMAT_ERROR");
-    send(&mut ws, json!({"type": "dance"})).await;
+    send_unchecked(&mut ws, json!({"type": "dance"})).await;
     let err = next(&mut ws).await;
     assert_eq!(err["error_code"], "UNKNOWN_TYPE");
     assert_eq!(err["error"], err["message"]);
-    send(&mut ws, json!({"type": "chat", "message": "x".repeat(2001)})).await;
+    send_unchecked(&mut ws, json!({"type": "chat", "message": "x".repeat(2001)})).await;
     assert_eq!(next(&mut ws).await["error_code"], "MESSAGE_TOO_LARGE");
     ws.send(Message::Text("x".repeat(1024 * 1024 + 10).into())).await.unwrap();
     assert_eq!(next(&mut ws).await["closed"], 4009);
@@ -178,11 +189,14 @@ async fn pushes_wait_for_the_reply_in_flight(backend: Backend) {
     let user = app.register("ws5@example.com").await;
     let mut ws = open(&app, &user).await;
     // No turn in flight: a push is delivered at once.
-    assert_eq!(app.state.pam.hub.push(user.id, json!({"type": "proactive_alert", "id": "a1"})), 1);
-    assert_eq!(next(&mut ws).await["id"], "a1");
+    assert_eq!(app.state.pam.hub.push(user.id, crate::pushes::alert_frame("a1")), 1);
+    assert_eq!(crate::pushes::label(&next(&mut ws).await), "a1");
     send(&mut ws, json!({"type": "chat", "message": "what's my plan today?"})).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    app.state.pam.hub.push(user.id, json!({"type": "timer_expired", "timer_id": "t1", "message": "Tea is ready"}));
+    use pam_calendar::frames::{TimerType, Words, timer_expired};
+    let words = Words { label: "Tea".into(), title: "Timer done".into(), message: "Tea is ready".into() };
+    let tea = timer_expired(uuid::Uuid::now_v7(), TimerType::Timer, &words, chrono::Utc::now(), "timer-tea");
+    app.state.pam.hub.push(user.id, tea);
     let first = next(&mut ws).await;
     assert_eq!(first["type"], "chat_response", "the reply comes first: {first}");
     assert_eq!(first["message"], "Here you go.");

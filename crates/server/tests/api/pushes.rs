@@ -34,18 +34,48 @@ pub async fn next(ws: &mut Ws, secs: u64) -> Option<Value> {
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         match tokio::time::timeout(left, ws.next()).await {
-            Ok(Some(Ok(Message::Text(t)))) => return serde_json::from_str(&t).ok(),
+            Ok(Some(Ok(Message::Text(t)))) => {
+                let frame: Option<Value> = serde_json::from_str(&t).ok();
+                if let Some(frame) = &frame {
+                    crate::asyncapi::server_frame(frame);
+                }
+                return frame;
+            }
             Ok(Some(Ok(_))) => continue,
             _ => return None,
         }
     }
 }
 
+/// A `proactive_alert` frame in its documented shape whose message is `label` (tests tell pushes apart
+/// by it).
+pub fn alert_frame(label: &str) -> Value {
+    use pam_platform::push_frames::{AlertContent, AlertContentKind, AlertPriority, ProactiveAlert, PushFrame};
+    PushFrame::ProactiveAlert(ProactiveAlert {
+        id: uuid::Uuid::now_v7(),
+        timestamp: Utc::now(),
+        content: AlertContent {
+            kind: AlertContentKind::ProactiveSuggestion,
+            category: "test".into(),
+            message: label.into(),
+            priority: AlertPriority::Low,
+            actions: Vec::new(),
+            alert_type: "test".into(),
+        },
+    })
+    .to_value()
+}
+
+/// The label of an alert made by [`alert_frame`].
+pub fn label(frame: &Value) -> &str {
+    frame["content"]["message"].as_str().unwrap_or_default()
+}
+
 fn alert(user: &TestUser, key: &str, due_in: chrono::Duration) -> NewPush {
     NewPush {
         user_id: user.id,
         kind: "alert",
-        frame: json!({"type": "proactive_alert", "id": key, "content": {"message": "test", "alert_type": "test"}}),
+        frame: alert_frame(key),
         due_at: Utc::now() + due_in,
         valid_for: chrono::Duration::hours(1),
         dedupe_key: key.to_string(),
@@ -89,7 +119,7 @@ async fn a_push_waits_for_the_next_connect(backend: Backend) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut ws = open(&app, &user).await;
     let got = next(&mut ws, 5).await.expect("the waiting push");
-    assert_eq!(got["id"], "later-1");
+    assert_eq!(label(&got), "later-1");
     assert!(next(&mut ws, 1).await.is_none(), "the stale one is not sent");
     assert_eq!(outbox::state(app.db(), "later-1").await.unwrap().unwrap().status, "delivered");
 }
@@ -162,7 +192,7 @@ async fn two_instances_deliver_a_push_once_and_a_restart_loses_nothing() {
     let mut seen = Vec::new();
     for ws in [&mut on_a, &mut on_b] {
         while let Some(f) = next(ws, 2).await {
-            seen.push(f["id"].as_str().unwrap().to_string());
+            seen.push(label(&f).to_string());
         }
     }
     seen.sort();
@@ -174,7 +204,7 @@ async fn two_instances_deliver_a_push_once_and_a_restart_loses_nothing() {
     outbox::schedule(a.db(), alert(&user, "after-restart", chrono::Duration::milliseconds(500))).await.unwrap();
     let c = spawn_app_with(pg, &[("DATABASE_URL", &url), ("PUSH_POLL_MS", "50")]).await;
     let mut on_c = open(&c, &user).await;
-    assert_eq!(next(&mut on_c, 5).await.expect("delivered after the restart")["id"], "after-restart");
+    assert_eq!(label(&next(&mut on_c, 5).await.expect("delivered after the restart")), "after-restart");
 }
 
 on_both_databases!(

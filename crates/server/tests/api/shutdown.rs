@@ -123,6 +123,7 @@ async fn a_sigterm_mid_turn_answers_the_turn_closes_sockets_with_1001_and_writes
         match frame {
             Ok(Message::Text(t)) => {
                 let frame: Value = serde_json::from_str(&t).unwrap();
+                crate::asyncapi::server_frame(&frame);
                 if frame["type"] == "chat_response" {
                     reply = Some(frame);
                 }

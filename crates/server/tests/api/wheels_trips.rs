@@ -292,7 +292,11 @@ async fn frame(ws: &mut Ws) -> Value {
     use tokio_tungstenite::tungstenite::Message;
     loop {
         match tokio::time::timeout(std::time::Duration::from_secs(20), ws.next()).await.unwrap().unwrap().unwrap() {
-            Message::Text(t) => return serde_json::from_str(&t).unwrap(),
+            Message::Text(t) => {
+                let frame: Value = serde_json::from_str(&t).unwrap();
+                crate::asyncapi::server_frame(&frame);
+                return frame;
+            }
             _ => continue,
         }
     }

@@ -58,7 +58,7 @@ pub(super) fn reply_frame(mut reply: Value) -> Value {
         reply["timestamp"] = json!(Utc::now());
     }
     match serde_json::from_value::<ChatReply>(reply.clone()) {
-        Ok(reply) => ServerFrame::ChatResponse(reply).to_value(),
+        Ok(reply) => ServerFrame::ChatResponse(Box::new(reply)).to_value(),
         Err(e) => {
             // Never lose a reply over its shape; the API tests hold every frame to the document.
             tracing::warn!(error = %e, "a reply does not have the documented shape; sent as it is");
@@ -138,7 +138,7 @@ async fn chat(
                     pam_web::AppError::Internal(_) => "Something went wrong on our side; please try again.".to_string(),
                     other => other.to_string(),
                 };
-                ServerFrame::ChatResponse(ChatReply::failure(local_id.clone(), &message)).to_value()
+                ServerFrame::ChatResponse(Box::new(ChatReply::failure(local_id.clone(), &message))).to_value()
             }
         };
         let unfinished = std::mem::take(&mut *open_calls.lock().unwrap_or_else(|p| p.into_inner()));
@@ -178,6 +178,6 @@ fn confirm(state: &AppState, user: &Caller, socket: &Socket, frame: ConfirmFrame
             processing_time_ms: None,
             timestamp: Utc::now(),
         };
-        in_flight.finish(ServerFrame::ChatResponse(reply).to_value());
+        in_flight.finish(ServerFrame::ChatResponse(Box::new(reply)).to_value());
     });
 }

@@ -63,7 +63,7 @@ pub enum ServerFrame {
     /// A tool call of a streamed reply started or ended.
     ToolCall(ToolCallFrame),
     /// The reply to a `chat` or `confirm` (after any streamed frames).
-    ChatResponse(ChatReply),
+    ChatResponse(Box<ChatReply>),
     /// A frame that could not be handled; the socket stays open.
     Error(ErrorFrame),
     /// Pushed: a timer, alarm or reminder went off (never while a turn from this socket is in flight).

@@ -125,7 +125,7 @@ impl Drop for InFlight {
         if !self.done {
             let message = "Something went wrong on our side; please send that again.";
             let reply = ChatReply::failure(std::mem::take(&mut self.message_id), message);
-            self.socket.turn_finished(ServerFrame::ChatResponse(reply).to_value());
+            self.socket.turn_finished(ServerFrame::ChatResponse(Box::new(reply)).to_value());
         }
     }
 }

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::fakes::{ScriptedClaude, after_tools, text, tool_use};
 use crate::helpers::{Backend, TestApp, TestUser, spawn_app_with};
-use crate::pushes::{next, open};
+use crate::pushes::{alert_frame, next, open};
 use pam_testkit::{on_both_databases, redis_for, redis_prefix};
 
 mod outage;
@@ -145,14 +145,13 @@ async fn a_push_raised_on_one_instance_reaches_each_socket_on_either_instance_on
     let (a, b) = two_instances(backend, &redis, &[]).await;
     let user = a.register("sockets@example.com").await;
     let mut on_b = open(&b, &user).await;
-    let frame = json!({"type": "proactive_alert", "id": "only-b", "content": {"message": "fuel is cheap here", "alert_type": "test"}});
+    let frame = alert_frame("fuel is cheap here");
     a.state.pushes.publish(user.id, frame.clone());
     assert_eq!(next(&mut on_b, 5).await, Some(frame), "raised on A, held on B");
     assert_eq!(next(&mut on_b, 1).await, None, "once");
 
     let mut on_a = open(&a, &user).await;
-    let both =
-        json!({"type": "proactive_alert", "id": "both", "content": {"message": "rain tonight", "alert_type": "test"}});
+    let both = alert_frame("rain tonight");
     b.state.pushes.publish(user.id, both.clone());
     for (name, ws) in [("A", &mut on_a), ("B", &mut on_b)] {
         assert_eq!(next(ws, 5).await, Some(both.clone()), "the socket on {name}");

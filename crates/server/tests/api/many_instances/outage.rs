@@ -138,8 +138,8 @@ async fn a_redis_that_does_not_answer_leaves_every_request_served_in_process() {
     assert_eq!(statuses, [200, 429], "the third and fourth request of three a minute: limited in-process, never a 5xx");
 
     let mut ws = open(&app, &user).await;
-    app.state.pushes.publish(user.id, json!({"type": "proactive_alert", "id": "local"}));
-    assert_eq!(next(&mut ws, 5).await.expect("delivered in-process")["id"], "local");
+    app.state.pushes.publish(user.id, crate::pushes::alert_frame("local"));
+    assert_eq!(crate::pushes::label(&next(&mut ws, 5).await.expect("delivered in-process")), "local");
 
     let ready = app.client.get(app.url("/health/ready")).send().await.unwrap();
     assert_eq!(ready.status(), 200, "Redis is not a condition of serving");

@@ -1,0 +1,136 @@
+//! The AsyncAPI 3.0 document of the PAM WebSocket (SPEC §5.2), served at `/asyncapi.json` and printed
+//! by `pam-backend asyncapi`. Its messages and schemas are generated from the types the socket parses
+//! and serialises (`pam::ws::protocol`): one message per variant of [`ClientFrame`] and [`ServerFrame`],
+//! each with the variant's JSON Schema as its payload, so a frame type added in code is in the document.
+
+use serde_json::{Map, Value, json};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::Schema;
+use utoipa::{PartialSchema, ToSchema};
+
+use crate::pam::ws::protocol::{ClientFrame, ServerFrame};
+
+/// The close codes the server uses, with what each means to a client.
+pub const CLOSE_CODES: &[(u16, &str)] = &[
+    (
+        1001,
+        "The server is going away (shutting down, after the replies of running turns) or heard no pong for 60 s: reconnect, possibly to another instance.",
+    ),
+    (1008, "Far too many frames in a minute (past twice the frame budget): slow down before reconnecting."),
+    (4001, "Missing or invalid token, or the token's user is not the one in the path (non-admin): sign in again."),
+    (4009, "A frame over 1 MB."),
+];
+
+/// The document, as JSON.
+pub fn document() -> Value {
+    let mut schemas = Map::new();
+    let mut dependencies: Vec<(String, RefOr<Schema>)> = Vec::new();
+    <ClientFrame as ToSchema>::schemas(&mut dependencies);
+    <ServerFrame as ToSchema>::schemas(&mut dependencies);
+    for (name, schema) in dependencies {
+        schemas.insert(name, to_json(&schema));
+    }
+    let mut messages = Map::new();
+    let mut channel_messages = Map::new();
+    let client = frames(&to_json(&ClientFrame::schema()));
+    let server = frames(&to_json(&ServerFrame::schema()));
+    for (direction, list) in [("client", &client), ("server", &server)] {
+        for (name, payload, description) in list {
+            let id = format!("{direction}.{name}");
+            let mut message = json!({
+                "name": name,
+                "title": name,
+                "summary": format!("{} → {}: `{name}`", if direction == "client" { "client" } else { "server" },
+                    if direction == "client" { "server" } else { "client" }),
+                "contentType": "application/json",
+                "payload": payload,
+            });
+            if let Some(description) = description {
+                message["description"] = json!(description);
+            }
+            messages.insert(id.clone(), message);
+            channel_messages.insert(id.clone(), json!({"$ref": format!("#/components/messages/{id}")}));
+        }
+    }
+    let refs = |direction: &str, list: &[(String, Value, Option<String>)]| -> Vec<Value> {
+        list.iter().map(|(name, _, _)| json!({"$ref": format!("#/channels/pam/messages/{direction}.{name}")})).collect()
+    };
+    let close_codes: Vec<String> =
+        CLOSE_CODES.iter().map(|(code, meaning)| format!("- **{code}**: {meaning}")).collect();
+    json!({
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "PAM WebSocket",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "PAM's chat socket (the REST API is described by /openapi.json). Every frame is a JSON text \
+                message with a `type`. After the handshake the server sends `connection`. A `chat` is answered with one \
+                `chat_response`; with `\"stream\": true` that reply is preceded by `chat_response_start`, then `chunk` \
+                deltas and `tool_call` frames (`started`, then `done` or `failed`). Pushes (`timer_expired`, \
+                `proactive_alert`) are never sent while a turn from the socket is in flight: they follow its reply. \
+                Frames the server cannot handle get an `error` frame and the socket stays open. The server pings \
+                every 20 s. Chat messages are limited per user (60 a minute by default; `error` with \
+                `RATE_LIMIT_EXCEEDED` and `retry_after`).",
+        },
+        "defaultContentType": "application/json",
+        "channels": {
+            "pam": {
+                "address": "/api/v1/pam/ws/{user_id}",
+                "title": "PAM chat",
+                "description": format!("Close codes:\n{}", close_codes.join("\n")),
+                "parameters": {"user_id": {"description": "The signed-in user's id (the token's subject)."}},
+                "messages": channel_messages,
+                "bindings": {"ws": {
+                    "method": "GET",
+                    "query": {"type": "object", "required": ["token"], "properties": {
+                        "token": {"type": "string", "description": "The access token (a browser cannot set headers on a WebSocket)."}
+                    }},
+                    "bindingVersion": "0.1.0",
+                }},
+            },
+        },
+        "operations": {
+            "receiveFromClient": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/pam"},
+                "summary": "Frames a client sends.",
+                "messages": refs("client", &client),
+            },
+            "sendToClient": {
+                "action": "send",
+                "channel": {"$ref": "#/channels/pam"},
+                "summary": "Frames the server sends: replies, stream pieces, errors and pushes.",
+                "messages": refs("server", &server),
+            },
+        },
+        "components": {"schemas": schemas, "messages": messages},
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// The frames of a tagged enum's schema: (the `type` value, its payload schema, its doc comment).
+fn frames(tagged: &Value) -> Vec<(String, Value, Option<String>)> {
+    let variants = tagged["oneOf"].as_array().cloned().unwrap_or_default();
+    variants
+        .into_iter()
+        .filter_map(|mut variant| {
+            let name = type_of(&variant)?;
+            let description = variant
+                .as_object_mut()
+                .and_then(|v| v.remove("description"))
+                .and_then(|d| d.as_str().map(String::from));
+            Some((name, variant, description))
+        })
+        .collect()
+}
+
+/// The `type` value a variant's schema requires (utoipa writes it as a one-value enum, either on the
+/// variant itself or on one of its `allOf` parts).
+fn type_of(schema: &Value) -> Option<String> {
+    if let Some(value) = schema["properties"]["type"]["enum"].as_array().and_then(|e| e.first()) {
+        return value.as_str().map(String::from);
+    }
+    schema["allOf"].as_array()?.iter().find_map(type_of)
+}
