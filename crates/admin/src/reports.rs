@@ -34,6 +34,8 @@ impl Spend {
 
 /// The operators' summary (`GET /api/v1/admin/metrics`). Days are UTC days.
 #[derive(Debug, Serialize, ToSchema)]
+// Named apart from wins' `Summary`: two components of one name, and one replaced the other.
+#[schema(as = OperatorsSummary)]
 pub struct Summary {
     /// Users who sent PAM a message.
     pub active_users: ActiveUsers,
@@ -105,6 +107,7 @@ pub struct UsageQuery {
     /// Exclusive end (RFC 3339); default now.
     pub to: Option<DateTime<Utc>>,
     /// user | model | day (default model).
+    #[param(inline)]
     pub group_by: Option<GroupBy>,
 }
 

@@ -47,7 +47,9 @@ async fn metrics(State(state): State<AdminState>, _admin: AdminUser) -> Result<J
 
 /// The usage ledger grouped by user, model or day: tokens (cache reads and writes included), cost and latency.
 #[utoipa::path(get, path = "/api/v1/admin/usage", tag = "admin", security(("bearer" = [])), params(UsageQuery),
-    responses((status = 200, body = Usage), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Usage), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn usage(
     State(state): State<AdminState>,
     _admin: AdminUser,
@@ -64,7 +66,7 @@ struct ModelList {
 
 /// The model registry: prices, which can be called here, which answers first, breaker state.
 #[utoipa::path(get, path = "/api/v1/admin/models", tag = "admin", security(("bearer" = [])),
-    responses((status = 200, body = ModelList), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = ModelList), (status = 403, body = ErrorBody), pam_web::doc::Unauthorized))]
 async fn models_list(State(state): State<AdminState>, _admin: AdminUser) -> Result<Json<ModelList>, AppError> {
     let models = state.models.catalogue();
     let primary = models.iter().find(|m| m.primary).map(|m| m.id.clone());
@@ -80,7 +82,9 @@ struct PrimaryRequest {
 /// Make a model the first one tried, on every instance, from the next turn.
 #[utoipa::path(post, path = "/api/v1/admin/models/primary", tag = "admin", security(("bearer" = [])),
     request_body = PrimaryRequest,
-    responses((status = 200, body = ModelList), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = ModelList), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn set_primary(
     State(state): State<AdminState>,
     admin: AdminUser,
@@ -93,7 +97,7 @@ async fn set_primary(
 
 /// Each provider's last success and failure, and open breakers.
 #[utoipa::path(get, path = "/api/v1/admin/models/health", tag = "admin", security(("bearer" = [])),
-    responses((status = 200, body = Object), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Object), (status = 403, body = ErrorBody), pam_web::doc::Unauthorized))]
 async fn models_health(State(state): State<AdminState>, _admin: AdminUser) -> Result<Json<Value>, AppError> {
     Ok(Json(state.models.health()))
 }
@@ -103,7 +107,9 @@ async fn models_health(State(state): State<AdminState>, _admin: AdminUser) -> Re
 struct UserQuery {
     /// Part of an email or a name.
     q: Option<String>,
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 
@@ -117,7 +123,9 @@ struct UserList {
 
 /// Accounts, searched by email or name, newest first.
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", security(("bearer" = [])), params(UserQuery),
-    responses((status = 200, body = UserList), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = UserList), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_users(
     State(state): State<AdminState>,
     _admin: AdminUser,
@@ -131,14 +139,19 @@ async fn list_users(
 #[derive(Debug, Deserialize, ToSchema)]
 struct RoleChange {
     /// user | admin.
+    #[schema(
+        pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(user|admin)[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
+        example = "admin"
+    )]
     role: String,
 }
 
 /// Change an account's role.
 #[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = RoleChange,
-    responses((status = 200, body = AccountSummary), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = AccountSummary), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_user(
     State(state): State<AdminState>,
     admin: AdminUser,
@@ -150,7 +163,9 @@ async fn patch_user(
 
 /// The audit log, newest first, filtered by actor, action prefix and time.
 #[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", security(("bearer" = [])), params(AuditQuery),
-    responses((status = 200, body = AuditList), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = AuditList), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn audit_log(
     State(state): State<AdminState>,
     _admin: AdminUser,
@@ -163,8 +178,11 @@ async fn audit_log(
 #[into_params(parameter_in = Query)]
 struct JobQuery {
     /// queued | running | done | parked | cancelled (default parked).
+    #[param(pattern = r"^(queued|running|done|parked|cancelled)$")]
     status: Option<String>,
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 
@@ -178,7 +196,9 @@ struct JobList {
 
 /// Background jobs in one status, newest first (default: the parked ones, waiting for a person).
 #[utoipa::path(get, path = "/api/v1/admin/jobs", tag = "admin", security(("bearer" = [])), params(JobQuery),
-    responses((status = 200, body = JobList), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = JobList), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn jobs(
     State(state): State<AdminState>,
     _admin: AdminUser,
@@ -199,12 +219,14 @@ async fn jobs(
 #[into_params(parameter_in = Query)]
 struct ChartQuery {
     /// 1–90 (default 30).
+    #[param(minimum = 1, maximum = 90)]
     days: Option<i64>,
 }
 
 /// Daily LLM cost by model, with messages per day, as SVG.
 #[utoipa::path(get, path = "/api/v1/admin/charts/usage.svg", tag = "admin", security(("bearer" = [])), params(ChartQuery),
-    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 403, body = ErrorBody)))]
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 403, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn usage_chart(
     State(state): State<AdminState>,
     _admin: AdminUser,

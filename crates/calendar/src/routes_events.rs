@@ -28,7 +28,9 @@ where
 /// Add an event. Local times are read in the user's zone (or `timezone`); a bare date is all-day.
 #[utoipa::path(post, path = "/api/v1/calendar/events", tag = "calendar", security(("bearer" = [])),
     request_body = NewEvent,
-    responses((status = 201, body = Event), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Event), (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::BodyRefused))]
 async fn create_event(
     State(state): State<CalendarState>,
     user: AuthUser,
@@ -54,7 +56,8 @@ async fn list_events(
 
 #[utoipa::path(get, path = "/api/v1/calendar/events/{id}", tag = "calendar", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Event), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Event), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_event(
     State(state): State<CalendarState>,
     user: AuthUser,
@@ -66,7 +69,9 @@ async fn get_event(
 /// Change an event; its reminders follow.
 #[utoipa::path(patch, path = "/api/v1/calendar/events/{id}", tag = "calendar", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = EventUpdate,
-    responses((status = 200, body = Event), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Event), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_event(
     State(state): State<CalendarState>,
     user: AuthUser,
@@ -79,7 +84,8 @@ async fn patch_event(
 /// Delete an event and its reminders.
 #[utoipa::path(delete, path = "/api/v1/calendar/events/{id}", tag = "calendar", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_event(
     State(state): State<CalendarState>,
     user: AuthUser,

@@ -29,7 +29,9 @@ where
 /// Set a timer (`duration_seconds`) or an alarm (`alarm_at`); when due, the user's sockets receive
 /// `timer_expired`.
 #[utoipa::path(post, path = "/api/v1/timers", tag = "calendar", security(("bearer" = [])), request_body = NewTimer,
-    responses((status = 201, body = Timer), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Timer), (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::BodyRefused))]
 async fn create_timer(
     State(state): State<CalendarState>,
     user: AuthUser,
@@ -51,7 +53,8 @@ async fn list_timers(
 
 #[utoipa::path(get, path = "/api/v1/timers/{id}", tag = "calendar", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Timer), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Timer), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_timer(
     State(state): State<CalendarState>,
     user: AuthUser,
@@ -63,7 +66,8 @@ async fn get_timer(
 /// Delete a timer: it will not ring, and is kept as `cancelled`.
 #[utoipa::path(delete, path = "/api/v1/timers/{id}", tag = "calendar", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Cancelled"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Cancelled"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_timer(
     State(state): State<CalendarState>,
     user: AuthUser,
@@ -76,7 +80,8 @@ async fn delete_timer(
 /// Dismiss a timer: it will not ring (or, having rung, is acknowledged).
 #[utoipa::path(post, path = "/api/v1/timers/{id}/dismiss", tag = "calendar", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Timer), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Timer), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn dismiss_timer(
     State(state): State<CalendarState>,
     user: AuthUser,
@@ -89,7 +94,9 @@ async fn dismiss_timer(
 /// own timers only.
 #[utoipa::path(post, path = "/api/v1/pam/internal/dismiss-timer", tag = "calendar", security(("bearer" = [])),
     params(DismissRequest), request_body(content = Option<DismissRequest>),
-    responses((status = 200, body = Dismissed), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Dismissed), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn dismiss_timer_for_front_end(
     State(state): State<CalendarState>,
     user: AuthUser,

@@ -177,6 +177,27 @@ impl utoipa::PartialSchema for Money {
 
 impl utoipa::ToSchema for Money {}
 
+/// The schema of an amount the server works out rather than one a client gives: a total, an average,
+/// what is left of a budget. Cents like [`Money`], but it may be 0 or negative, and a sum is not held to
+/// the cap on a single amount. Response fields holding such a figure are documented as this type
+/// (`#[schema(value_type = Amount)]`) while their Rust type stays `Money`.
+pub struct Amount;
+
+impl utoipa::PartialSchema for Amount {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::Number))
+            .description(Some(
+                "A worked-out amount (a total, an average, a remainder): at most 2 decimals; may be 0 or less",
+            ))
+            .multiple_of(Some(0.01))
+            .examples([serde_json::json!(1234.5)])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Amount {}
+
 /// Active ISO 4217 codes.
 const ISO_4217: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN \
 BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD \
@@ -188,6 +209,23 @@ VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWL";
 /// An ISO 4217 currency code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Currency(String);
+
+/// The schema of a currency field checked with [`Currency::parse`]: an active ISO 4217 code (any case,
+/// surrounding spaces aside).
+pub struct CurrencyCode;
+
+impl utoipa::PartialSchema for CurrencyCode {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .enum_values(Some(ISO_4217.split_ascii_whitespace()))
+            .description(Some("An ISO 4217 currency code"))
+            .examples([serde_json::json!("AUD")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CurrencyCode {}
 
 impl Currency {
     pub fn parse(raw: &str) -> Result<Currency, String> {

@@ -30,8 +30,10 @@ impl Page {
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// 0 or more, default 0.
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

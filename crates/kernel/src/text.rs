@@ -2,6 +2,8 @@
 //! coordinates, time zones and language tags. Each returns the parsed value or why it was refused.
 
 use chrono::{Datelike, NaiveDate};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, SchemaType, Type};
+use utoipa::openapi::{KnownFormat, RefOr};
 
 /// An IANA time zone name.
 pub fn parse_timezone(raw: &str) -> Result<String, String> {
@@ -19,11 +21,12 @@ pub fn parse_language(raw: &str) -> Result<String, String> {
     if ok { Ok(tag.to_string()) } else { Err(format!("{raw:?} is not a language tag (e.g. en or en-AU)")) }
 }
 
-/// Trimmed text of at most `max` characters; blank becomes None.
+/// Trimmed text of at most `max` characters; blank becomes None. The length is counted as sent (what a
+/// `maxLength` in the documents counts): surrounding spaces do not make room for more.
 pub fn optional_text(raw: Option<String>, max: usize) -> Result<Option<String>, String> {
-    match raw.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) {
+    match raw {
         Some(s) if s.chars().count() > max => Err(format!("must be at most {max} characters")),
-        other => Ok(other),
+        other => Ok(other.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
     }
 }
 
@@ -46,12 +49,12 @@ pub fn tag_list(raw: Vec<String>) -> Result<Vec<String>, String> {
     }
     let mut out = Vec::with_capacity(raw.len());
     for item in raw {
+        if item.chars().count() > 100 {
+            return Err("each item must be at most 100 characters".into());
+        }
         let item = item.trim().to_string();
         if item.is_empty() {
             continue;
-        }
-        if item.chars().count() > 100 {
-            return Err("each item must be at most 100 characters".into());
         }
         if !out.contains(&item) {
             out.push(item);
@@ -66,10 +69,10 @@ pub fn tags(raw: Vec<String>) -> Result<Vec<String>, String> {
     }
     let mut out: Vec<String> = Vec::new();
     for tag in raw {
-        let tag = tag.trim().to_lowercase();
         if tag.chars().count() > 50 {
             return Err("each tag must be at most 50 characters".into());
         }
+        let tag = tag.trim().to_lowercase();
         if !tag.is_empty() && !out.contains(&tag) {
             out.push(tag);
         }
@@ -89,6 +92,133 @@ pub fn url(raw: Option<String>) -> Result<Option<String>, String> {
 pub fn plausible_date(date: NaiveDate) -> Result<(), String> {
     if (1970..=2100).contains(&date.year()) { Ok(()) } else { Err("must be between 1970 and 2100".into()) }
 }
+
+/// The pattern the documents give text that must hold something besides whitespace (the checks above
+/// trim it, so blank text is no name, no category, no message): a character that is not whitespace as
+/// Rust's `trim` sees it. Spelled out rather than `\S`, whose ECMA-262 reading (JSON Schema's) differs from
+/// Rust's at U+0085 and U+FEFF. Attributes need the literal, so they repeat it; a test compares them.
+pub const NOT_BLANK: &str = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+
+/// The `YYYY-MM-DD` spelling of a date [`plausible_date`] accepts (years 1970–2100).
+pub const PLAUSIBLE_DATE_PATTERN: &str = r"^(19[7-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+/// The schema of a date field checked with [`plausible_date`] (`#[schema(value_type = PlausibleDate)]`):
+/// a `date` between 1970 and 2100.
+pub struct PlausibleDate;
+
+impl utoipa::PartialSchema for PlausibleDate {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .pattern(Some(PLAUSIBLE_DATE_PATTERN))
+            .description(Some("`YYYY-MM-DD`, a date between 1970 and 2100"))
+            .examples([serde_json::json!("2026-03-14")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PlausibleDate {}
+
+/// Named schemas for a day, an instant and an id, for optional fields: `#[schema(value_type =
+/// Option<Day>)]` documents the field as `oneOf: [Date, null]`, each branch whole, where `Option<NaiveDate>`
+/// gives `type: [string, null], format: date` — whose `format` some client generators drop for the
+/// string branch (schemathesis drew `""` for such a field as valid data).
+macro_rules! formatted_string {
+    ($(#[$doc:meta])* $rust:ident, $name:literal, $format:ident, $example:literal) => {
+        $(#[$doc])*
+        pub struct $rust;
+
+        impl utoipa::PartialSchema for $rust {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::new(Type::String))
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::$format)))
+                    .examples([serde_json::json!($example)])
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $rust {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed($name)
+            }
+        }
+    };
+}
+
+formatted_string!(
+    /// A calendar day, `YYYY-MM-DD`.
+    Day, "Date", Date, "2026-03-14"
+);
+formatted_string!(
+    /// An instant, RFC 3339 with an offset.
+    Instant, "DateTime", DateTime, "2026-03-14T09:30:00+10:00"
+);
+formatted_string!(
+    /// An id.
+    Id, "Uuid", Uuid, "01a233ab-f402-74d9-bed2-089b7bf08c49"
+);
+
+/// The schema of one of [`tags`]: at most 50 characters (a list holds at most 20).
+pub struct Tag;
+
+impl utoipa::PartialSchema for Tag {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new().schema_type(SchemaType::new(Type::String)).max_length(Some(50)).into()
+    }
+}
+
+impl utoipa::ToSchema for Tag {}
+
+/// The schema of one item of a [`tag_list`]: at most 100 characters (a list holds at most 50).
+pub struct ListItem;
+
+impl utoipa::PartialSchema for ListItem {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new().schema_type(SchemaType::new(Type::String)).max_length(Some(100)).into()
+    }
+}
+
+impl utoipa::ToSchema for ListItem {}
+
+/// The schema of a link checked with [`url`]: `http://`, `https://` or one of our own `/api/` paths, at
+/// most 2000 characters (blank text is taken as no link).
+pub struct Link;
+
+/// The pattern of a [`Link`] (surrounding whitespace is trimmed).
+pub const LINK_PATTERN: &str =
+    r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(https?://|/api/|$)";
+
+impl utoipa::PartialSchema for Link {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .pattern(Some(LINK_PATTERN))
+            .max_length(Some(2000))
+            .description(Some("An http(s) URL, or a path under /api/; blank means none"))
+            .examples([serde_json::json!("https://example.com/receipt.jpg")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Link {}
+
+/// The schema of a zone checked with [`parse_timezone`]: one of the IANA names (surrounding spaces aside).
+pub struct TimeZoneName;
+
+impl utoipa::PartialSchema for TimeZoneName {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())))
+            .description(Some("An IANA time zone name"))
+            .examples([serde_json::json!("Australia/Sydney")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TimeZoneName {}
 
 #[cfg(test)]
 mod tests {

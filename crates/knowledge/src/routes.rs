@@ -53,7 +53,7 @@ async fn list_articles(
 #[utoipa::path(post, path = "/api/v1/knowledge", tag = "knowledge", security(("bearer" = [])),
     request_body = NewArticle,
     responses((status = 201, body = Article), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+        (status = 422, body = ValidationErrorBody), pam_web::doc::BodyRefused))]
 async fn create_article(
     State(state): State<KnowledgeState>,
     admin: AdminUser,
@@ -64,7 +64,8 @@ async fn create_article(
 
 #[utoipa::path(get, path = "/api/v1/knowledge/{id}", tag = "knowledge", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Article), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Article), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        pam_web::doc::InvalidParameters))]
 async fn get_article(
     State(state): State<KnowledgeState>,
     _user: AuthUser,
@@ -77,7 +78,7 @@ async fn get_article(
 #[utoipa::path(patch, path = "/api/v1/knowledge/{id}", tag = "knowledge", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = ArticleUpdate,
     responses((status = 200, body = Article), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+        (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_article(
     State(state): State<KnowledgeState>,
     admin: AdminUser,
@@ -90,7 +91,9 @@ async fn patch_article(
 /// Remove an article (admins only; audited).
 #[utoipa::path(delete, path = "/api/v1/knowledge/{id}", tag = "knowledge", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_article(
     State(state): State<KnowledgeState>,
     admin: AdminUser,

@@ -37,16 +37,29 @@ pub const PRIORITY_WEIGHT: f64 = 0.1;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Words to find; `"quoted phrases"`, `or` and `-excluded` work as in a web search.
+    /// Words to find; `"quoted phrases"`, `or` and `-excluded` work as in a web search. At most 200
+    /// characters and 16 words or phrases, with at least one word to look for.
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
+        example = "dump point"
+    )]
     pub q: String,
     /// A place to favour articles near ("Dubbo").
     pub near: Option<String>,
+    /// Given with `lng`.
+    #[param(minimum = -90, maximum = 90)]
     pub lat: Option<f64>,
+    /// Given with `lat`.
+    #[param(minimum = -180, maximum = 180)]
     pub lng: Option<f64>,
     pub knowledge_type: Option<KnowledgeType>,
     pub category: Option<String>,
     /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

@@ -2,6 +2,7 @@
 //! one per user, replaced whole (`PUT`). Never logged.
 
 use chrono::{DateTime, Utc};
+use pam_kernel::text::ListItem;
 use pam_kernel::{DomainError, FieldError, text};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -14,38 +15,73 @@ use crate::{MedicalState, store_error};
 
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
 pub struct EmergencyContact {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
+    #[schema(max_length = 100)]
     pub relationship: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub phone: String,
 }
 
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
 pub struct PrimaryDoctor {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
+    #[schema(max_length = 50)]
     pub phone: Option<String>,
+    #[schema(max_length = 200)]
     pub practice: Option<String>,
 }
 
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
 pub struct InsuranceDetails {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub provider: String,
+    #[schema(max_length = 100)]
     pub policy_number: Option<String>,
+    #[schema(max_length = 50)]
     pub phone: Option<String>,
 }
 
 /// The whole card as the user sends it (`PUT` replaces what was there).
 #[derive(Clone, Default, Deserialize, ToSchema)]
 pub struct EmergencyInfoInput {
-    /// A+, A-, B+, B-, AB+, AB-, O+ or O-.
+    /// A+, A-, B+, B-, AB+, AB-, O+ or O- (any case); blank for none.
+    #[schema(
+        pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(([ABab]|[Aa][Bb]|[Oo])[+-])?[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
+        example = "O+"
+    )]
     pub blood_type: Option<String>,
+    /// At most 50, each at most 100 characters.
     #[serde(default)]
+    #[schema(value_type = Vec<ListItem>, max_items = 50)]
     pub allergies: Vec<String>,
+    /// At most 50, each at most 100 characters.
     #[serde(default)]
+    #[schema(value_type = Vec<ListItem>, max_items = 50)]
     pub medical_conditions: Vec<String>,
     #[serde(default)]
+    #[schema(max_items = 10)]
     pub emergency_contacts: Vec<EmergencyContact>,
     pub primary_doctor: Option<PrimaryDoctor>,
     pub insurance: Option<InsuranceDetails>,
+    #[schema(max_length = 2000)]
     pub notes: Option<String>,
 }
 

@@ -1,6 +1,7 @@
 //! Medications the user takes (or took): name, dose, how often, refills. Their own only; never logged.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use pam_kernel::text::PlausibleDate;
 use pam_kernel::{DomainError, FieldError, ListMeta, Page, Patch, text};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -12,43 +13,59 @@ use crate::{MedicalState, store_error};
 
 #[derive(Clone, Deserialize, ToSchema)]
 pub struct NewMedication {
-    #[schema(example = "Metformin")]
+    #[schema(
+        example = "Metformin",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
     /// As on the label ("500 mg").
+    #[schema(max_length = 100)]
     pub dosage: Option<String>,
     /// "twice daily", "as needed".
+    #[schema(max_length = 100)]
     pub frequency: Option<String>,
+    #[schema(max_length = 200)]
     pub prescribed_by: Option<String>,
+    #[schema(value_type = Option<PlausibleDate>)]
     pub start_date: Option<NaiveDate>,
     /// When the next refill is due.
+    #[schema(value_type = Option<PlausibleDate>)]
     pub refill_date: Option<NaiveDate>,
     /// Default true.
     pub active: Option<bool>,
+    #[schema(max_length = 2000)]
     pub notes: Option<String>,
 }
 
 /// Partial update: fields present replace, `null` clears an optional one.
 #[derive(Default, Deserialize, ToSchema)]
 pub struct MedicationUpdate {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: Option<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub dosage: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub frequency: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub prescribed_by: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[schema(value_type = Option<PlausibleDate>)]
     pub start_date: Patch<NaiveDate>,
     #[serde(default)]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[schema(value_type = Option<PlausibleDate>)]
     pub refill_date: Patch<NaiveDate>,
     pub active: Option<bool>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub notes: Patch<String>,
 }
 
@@ -80,7 +97,9 @@ pub struct MedicationFilter {
     /// Only those still taken (true) or only past ones (false); both when left out.
     pub active: Option<bool>,
     /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

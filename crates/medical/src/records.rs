@@ -2,6 +2,7 @@
 //! here logs a field (see the crate docs).
 
 use chrono::{DateTime, NaiveDate, Utc};
+use pam_kernel::text::{Link, PlausibleDate, Tag};
 use pam_kernel::{DomainError, FieldError, ListMeta, Page, Patch, text};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -50,15 +51,26 @@ pub struct NewRecord {
     /// Default `other`.
     #[serde(default)]
     pub record_type: RecordType,
-    #[schema(example = "Blood test results")]
+    #[schema(
+        example = "Blood test results",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub title: String,
+    #[schema(max_length = 10000)]
     pub summary: Option<String>,
-    /// `YYYY-MM-DD`: when the test, visit or prescription was.
+    /// `YYYY-MM-DD` (1970–2100): when the test, visit or prescription was.
+    #[schema(value_type = Option<PlausibleDate>)]
     pub record_date: Option<NaiveDate>,
+    #[schema(max_length = 200)]
     pub doctor_name: Option<String>,
+    #[schema(max_length = 200)]
     pub facility: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Vec<Tag>, max_items = 20)]
     pub tags: Vec<String>,
+    #[schema(value_type = Option<Link>)]
     pub document_url: Option<String>,
 }
 
@@ -67,22 +79,28 @@ pub struct NewRecord {
 #[schema(as = MedicalRecordUpdate)]
 pub struct RecordUpdate {
     pub record_type: Option<RecordType>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub title: Option<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 10000)]
     pub summary: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[schema(value_type = Option<PlausibleDate>)]
     pub record_date: Patch<NaiveDate>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub doctor_name: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub facility: Patch<String>,
+    #[schema(value_type = Option<Vec<Tag>>, max_items = 20)]
     pub tags: Option<Vec<String>>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Link>)]
     pub document_url: Patch<String>,
 }
 
@@ -112,10 +130,14 @@ pub struct MedicalRecordList {
 #[derive(Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RecordFilter {
+    /// At most 200 characters.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     pub record_type: Option<RecordType>,
     /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
@@ -280,10 +302,10 @@ pub async fn list(
     filter: &RecordFilter,
 ) -> Result<MedicalRecordList, DomainError> {
     let page = Page::parse(filter.limit, filter.offset)?;
-    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if q.is_some_and(|q| q.chars().count() > 200) {
+    if filter.q.as_deref().is_some_and(|q| q.chars().count() > 200) {
         return Err(DomainError::invalid(&["query", "q"], "must be at most 200 characters"));
     }
+    let q = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
     let pattern = q.map(contains_pattern);
     let kind = filter.record_type.map(RecordType::as_str);
     let (rows, total): (Vec<RecordRow>, i64) = with_db!(&state.db, |pool| {

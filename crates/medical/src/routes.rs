@@ -30,7 +30,9 @@ where
 
 #[utoipa::path(post, path = "/api/v1/medical/records", tag = "medical", security(("bearer" = [])),
     request_body = NewRecord,
-    responses((status = 201, body = MedicalRecord), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = MedicalRecord), (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::BodyRefused))]
 async fn create_record(
     State(state): State<MedicalState>,
     user: AuthUser,
@@ -53,7 +55,8 @@ async fn list_records(
 
 #[utoipa::path(get, path = "/api/v1/medical/records/{id}", tag = "medical", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = MedicalRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = MedicalRecord), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        pam_web::doc::InvalidParameters))]
 async fn get_record(
     State(state): State<MedicalState>,
     user: AuthUser,
@@ -64,7 +67,9 @@ async fn get_record(
 
 #[utoipa::path(patch, path = "/api/v1/medical/records/{id}", tag = "medical", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = RecordUpdate,
-    responses((status = 200, body = MedicalRecord), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = MedicalRecord), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_record(
     State(state): State<MedicalState>,
     user: AuthUser,
@@ -76,7 +81,8 @@ async fn patch_record(
 
 #[utoipa::path(delete, path = "/api/v1/medical/records/{id}", tag = "medical", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_record(
     State(state): State<MedicalState>,
     user: AuthUser,
@@ -88,7 +94,9 @@ async fn delete_record(
 
 #[utoipa::path(post, path = "/api/v1/medical/medications", tag = "medical", security(("bearer" = [])),
     request_body = NewMedication,
-    responses((status = 201, body = Medication), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Medication), (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::BodyRefused))]
 async fn create_medication(
     State(state): State<MedicalState>,
     user: AuthUser,
@@ -111,7 +119,8 @@ async fn list_medications(
 
 #[utoipa::path(get, path = "/api/v1/medical/medications/{id}", tag = "medical", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Medication), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Medication), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        pam_web::doc::InvalidParameters))]
 async fn get_medication(
     State(state): State<MedicalState>,
     user: AuthUser,
@@ -122,7 +131,9 @@ async fn get_medication(
 
 #[utoipa::path(patch, path = "/api/v1/medical/medications/{id}", tag = "medical", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = MedicationUpdate,
-    responses((status = 200, body = Medication), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Medication), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_medication(
     State(state): State<MedicalState>,
     user: AuthUser,
@@ -134,7 +145,8 @@ async fn patch_medication(
 
 #[utoipa::path(delete, path = "/api/v1/medical/medications/{id}", tag = "medical", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_medication(
     State(state): State<MedicalState>,
     user: AuthUser,
@@ -157,7 +169,9 @@ async fn get_emergency_info(
 /// Replace the user's emergency card.
 #[utoipa::path(put, path = "/api/v1/medical/emergency-info", tag = "medical", security(("bearer" = [])),
     request_body = EmergencyInfoInput,
-    responses((status = 200, body = EmergencyInfo), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = EmergencyInfo), (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::BodyRefused))]
 async fn put_emergency_info(
     State(state): State<MedicalState>,
     user: AuthUser,

@@ -66,7 +66,8 @@ async fn get_profile(
 #[utoipa::path(put, path = "/api/v1/users/{user_id}/profile", tag = "profiles", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)), request_body = ProfileUpdate,
     responses((status = 200, body = Profile), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+        (status = 404, body = ErrorBody, description = "An admin named an account that does not exist"),
+        (status = 422, body = ValidationErrorBody), pam_web::doc::BodyRefused))]
 async fn put_profile(
     State(state): State<ProfilesState>,
     user: AuthUser,
@@ -81,7 +82,8 @@ async fn put_profile(
 #[utoipa::path(patch, path = "/api/v1/users/{user_id}/profile", tag = "profiles", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)), request_body = ProfileUpdate,
     responses((status = 200, body = Profile), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+        (status = 404, body = ErrorBody, description = "An admin named an account that does not exist"),
+        (status = 422, body = ValidationErrorBody), pam_web::doc::BodyRefused))]
 async fn patch_profile(
     State(state): State<ProfilesState>,
     user: AuthUser,
@@ -98,7 +100,8 @@ struct ImageUploadForm {
     /// PNG, JPEG, GIF or WebP, at most 5 MB; recognised by content.
     #[schema(format = Binary, value_type = String)]
     file: Vec<u8>,
-    /// `profile_image` (default) or `partner_profile_image`.
+    /// `profile_image` (default) or `partner_profile_image`. (A form field is text: never null.)
+    #[schema(value_type = String, required = false, pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(profile_image|partner_profile_image)[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$")]
     field_type: Option<String>,
 }
 
@@ -112,8 +115,10 @@ struct ImageUploaded {
 /// Upload a profile picture.
 #[utoipa::path(post, path = "/api/v1/users/{user_id}/profile/upload", tag = "profiles", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)), request_body(content = ImageUploadForm, content_type = "multipart/form-data"),
-    responses((status = 201, body = ImageUploaded), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = ImageUploaded),
+        (status = 400, body = ErrorBody, description = "A multipart body that cannot be read"),
+        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn upload_image(
     State(state): State<ProfilesState>,
     user: AuthUser,
@@ -145,7 +150,8 @@ async fn upload_image(
 /// An uploaded picture (public: its name is unguessable).
 #[utoipa::path(get, path = "/api/v1/uploads/{user_id}/{file_name}", tag = "profiles",
     params(("user_id" = Uuid, Path), ("file_name" = String, Path)),
-    responses((status = 200, description = "The image", content_type = "image/*"), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The image", content_type = "image/*"), (status = 404, body = ErrorBody),
+        pam_web::doc::InvalidParameters))]
 async fn serve_upload(
     State(state): State<ProfilesState>,
     Path((user_id, file_name)): Path<(Uuid, String)>,
@@ -158,7 +164,8 @@ async fn serve_upload(
 
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/settings", tag = "profiles", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
-    responses((status = 200, body = UserSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = UserSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_settings(
     State(state): State<ProfilesState>,
     user: AuthUser,
@@ -171,7 +178,9 @@ async fn get_settings(
 /// Change any subset of the settings' sections and fields.
 #[utoipa::path(patch, path = "/api/v1/users/{user_id}/settings", tag = "profiles", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)), request_body = SettingsPatch,
-    responses((status = 200, body = UserSettings), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = UserSettings), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_settings(
     State(state): State<ProfilesState>,
     user: AuthUser,
@@ -184,7 +193,9 @@ async fn patch_settings(
 
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/privacy", tag = "profiles", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
-    responses((status = 200, body = PrivacySettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PrivacySettings), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_privacy(
     State(state): State<ProfilesState>,
     user: AuthUser,
@@ -196,7 +207,9 @@ async fn get_privacy(
 
 #[utoipa::path(patch, path = "/api/v1/users/{user_id}/privacy", tag = "profiles", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)), request_body = PrivacyPatch,
-    responses((status = 200, body = PrivacySettings), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = PrivacySettings), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_privacy(
     State(state): State<ProfilesState>,
     user: AuthUser,
@@ -209,7 +222,8 @@ async fn patch_privacy(
 
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/stats", tag = "profiles", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
-    responses((status = 200, body = UserStats), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = UserStats), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_stats(
     State(state): State<ProfilesState>,
     user: AuthUser,

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use pam_kernel::money::CurrencyCode;
 use pam_kernel::money::currency_for_region;
+use pam_kernel::text::{ListItem, TimeZoneName};
 use pam_kernel::text::{latitude, longitude, optional_text, parse_language, parse_timezone, tag_list};
 use pam_kernel::{Currency, Locale, Patch, Units};
 use pam_kernel::{DomainError, FieldError};
@@ -35,14 +37,16 @@ pub struct Profile {
     pub travel_style: SqlJson<Vec<String>>,
     #[schema(value_type = Vec<String>)]
     pub interests: SqlJson<Vec<String>>,
-    #[schema(value_type = Option<Object>)]
+    /// Any JSON the user gave.
+    #[schema(value_type = Option<Value>)]
     pub pets: Option<SqlJson<Value>>,
-    #[schema(value_type = Option<Object>)]
+    /// Any JSON the user gave.
+    #[schema(value_type = Option<Value>)]
     pub accessibility: Option<SqlJson<Value>>,
     pub current_latitude: Option<f64>,
     pub current_longitude: Option<f64>,
-    /// Free-form summary of the user's rig, shown with the profile.
-    #[schema(value_type = Option<Object>)]
+    /// Free-form summary of the user's rig, shown with the profile (any JSON the user gave).
+    #[schema(value_type = Option<Value>)]
     pub vehicle: Option<SqlJson<Value>>,
     pub profile_image_url: Option<String>,
     pub partner_profile_image_url: Option<String>,
@@ -56,46 +60,59 @@ pub struct Profile {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ProfileUpdate {
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub full_name: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub nickname: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub region: Patch<String>,
+    /// A language tag (`en`, `en-AU`); null goes back to `en`.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "en-AU")]
+    #[schema(
+        value_type = Option<String>,
+        example = "en-AU",
+        min_length = 2,
+        max_length = 35,
+        pattern = r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"
+    )]
     pub language: Patch<String>,
+    /// Null goes back to the region's currency.
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "AUD")]
+    #[schema(value_type = Option<CurrencyCode>)]
     pub currency: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, example = "Australia/Brisbane")]
+    #[schema(value_type = Option<TimeZoneName>)]
     pub timezone: Patch<String>,
     #[serde(default)]
     #[schema(value_type = Option<Units>)]
     pub preferred_units: Patch<Units>,
+    /// At most 50, each at most 100 characters.
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<ListItem>>, max_items = 50)]
     pub travel_style: Patch<Vec<String>>,
+    /// At most 50, each at most 100 characters.
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<ListItem>>, max_items = 50)]
     pub interests: Patch<Vec<String>>,
+    /// Any JSON, at most 16 KB of it.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub pets: Patch<Value>,
+    /// Any JSON, at most 16 KB of it.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub accessibility: Patch<Value>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = -90, maximum = 90)]
     pub current_latitude: Patch<f64>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = -180, maximum = 180)]
     pub current_longitude: Patch<f64>,
+    /// Any JSON, at most 16 KB of it.
     #[serde(default)]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Value>)]
     pub vehicle: Patch<Value>,
 }
 

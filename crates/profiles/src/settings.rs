@@ -122,6 +122,7 @@ pub enum ResponseStyle {
 pub struct PamSettings {
     pub voice_enabled: bool,
     pub auto_speak: bool,
+    #[schema(max_length = 100)]
     pub voice_id: Option<String>,
     pub response_style: ResponseStyle,
     pub proactive_suggestions: bool,

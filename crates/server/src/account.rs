@@ -193,7 +193,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Everything the user owns, as JSON.
 #[utoipa::path(get, path = "/api/v1/users/{user_id}/export", tag = "profiles", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
-    responses((status = 200, body = AccountExport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = AccountExport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn export_account(
     State(state): State<AppState>,
     user: AuthUser,
@@ -208,7 +209,9 @@ async fn export_account(
 /// Delete the account and all its data; its tokens stop working.
 #[utoipa::path(delete, path = "/api/v1/users/{user_id}", tag = "profiles", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_account(
     State(state): State<AppState>,
     user: AuthUser,

@@ -29,7 +29,9 @@ fn api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document, as served at `/openapi.json` and printed by `pam-backend openapi`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api().merge(pam_admin::routes::router::<AppState>()).split_for_parts().1
+    let mut doc = api().merge(pam_admin::routes::router::<AppState>()).split_for_parts().1;
+    crate::http::openapi::document_rate_limits(&mut doc);
+    doc
 }
 
 /// The routes with the edge around them: what `serve` answers every request with.

@@ -10,6 +10,11 @@
 #[allow(dead_code)]
 mod helpers;
 
+/// The helpers hold every response to the OpenAPI document here too.
+#[path = "api/conformance.rs"]
+#[allow(dead_code)]
+mod conformance;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex, OnceLock};
 

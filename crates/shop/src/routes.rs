@@ -40,7 +40,7 @@ async fn list_products(
 #[utoipa::path(post, path = "/api/v1/shop/products", tag = "shop", security(("bearer" = [])),
     request_body = NewProduct,
     responses((status = 201, body = Product), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+        (status = 422, body = ValidationErrorBody), pam_web::doc::BodyRefused))]
 async fn create_product(
     State(state): State<ShopState>,
     admin: AdminUser,
@@ -52,7 +52,8 @@ async fn create_product(
 /// One product (an inactive one too: old links still open).
 #[utoipa::path(get, path = "/api/v1/shop/products/{id}", tag = "shop", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Product), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Product), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        pam_web::doc::InvalidParameters))]
 async fn get_product(
     State(state): State<ShopState>,
     _user: AuthUser,
@@ -65,7 +66,7 @@ async fn get_product(
 #[utoipa::path(patch, path = "/api/v1/shop/products/{id}", tag = "shop", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = ProductUpdate,
     responses((status = 200, body = Product), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+        (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_product(
     State(state): State<ShopState>,
     admin: AdminUser,
@@ -78,7 +79,9 @@ async fn patch_product(
 /// Remove a product (admins only; audited).
 #[utoipa::path(delete, path = "/api/v1/shop/products/{id}", tag = "shop", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_product(
     State(state): State<ShopState>,
     admin: AdminUser,

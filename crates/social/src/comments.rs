@@ -14,7 +14,13 @@ use crate::{SocialState, posts};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewComment {
-    #[schema(example = "Thanks for the heads-up!")]
+    /// 1–2000 characters.
+    #[schema(
+        example = "Thanks for the heads-up!",
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub content: String,
 }
 

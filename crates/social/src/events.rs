@@ -13,17 +13,33 @@ use crate::SocialState;
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[schema(as = NewCommunityEvent)]
 pub struct NewEvent {
-    #[schema(example = "Sunset drinks at the Lake Keepit camp kitchen")]
+    /// 1–200 characters.
+    #[schema(
+        example = "Sunset drinks at the Lake Keepit camp kitchen",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub title: String,
     #[serde(default)]
     pub description: String,
     /// When it starts: RFC 3339 with an offset ("2026-05-01T17:30:00+10:00").
     pub event_date: DateTime<Utc>,
-    /// Where, as a place name.
+    /// Where, as a place name; 1–200 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub location: String,
+    /// Given with `longitude`, or not at all.
+    #[schema(minimum = -90, maximum = 90)]
     pub latitude: Option<f64>,
+    /// Given with `latitude`, or not at all.
+    #[schema(minimum = -180, maximum = 180)]
     pub longitude: Option<f64>,
-    /// How many may come, the host included.
+    /// How many may come, the host included (1–100000).
+    #[schema(minimum = 1, maximum = 100000)]
     pub max_attendees: Option<i64>,
 }
 
@@ -62,7 +78,9 @@ pub struct EventQuery {
     pub include_past: Option<bool>,
     /// Only events the caller hosts or attends.
     pub mine: Option<bool>,
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

@@ -13,11 +13,20 @@ use crate::{SocialState, posts};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewGroup {
-    #[schema(example = "Grey nomads of the Kimberley")]
+    /// 1–100 characters.
+    #[schema(
+        example = "Grey nomads of the Kimberley",
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// What kind of group ("regional", "interest", "rig"…).
+    #[schema(max_length = 50)]
     pub group_type: Option<String>,
+    #[schema(max_length = 200)]
     pub location: Option<String>,
 }
 
@@ -51,7 +60,9 @@ pub struct GroupQuery {
     pub q: Option<String>,
     /// Only groups the caller belongs to.
     pub mine: Option<bool>,
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

@@ -3,6 +3,7 @@
 //! through [`nearby`](crate::locations::nearby), rounded to about a kilometre.
 
 use chrono::{DateTime, Duration, Utc};
+use pam_kernel::text::Instant;
 use pam_kernel::{DomainError, FieldError, ListMeta, Page, text};
 use pam_store::{Db, with_db};
 use serde::{Deserialize, Serialize};
@@ -22,15 +23,21 @@ const MAX_DAYS: i64 = 30;
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewSharedLocation {
     /// What to call it (default "Current location").
+    #[schema(max_length = 100)]
     pub name: Option<String>,
+    #[schema(minimum = -90, maximum = 90)]
     pub latitude: f64,
+    #[schema(minimum = -180, maximum = 180)]
     pub longitude: f64,
+    #[schema(max_length = 500)]
     pub description: Option<String>,
     /// Everyone nearby may see it (rounded); otherwise only friends. Default false.
     pub is_public: Option<bool>,
     /// When it stops being shared (RFC 3339); default 24 hours from now, at most 30 days.
+    #[schema(value_type = Option<Instant>)]
     pub expires_at: Option<DateTime<Utc>>,
-    /// Instead of `expires_at`: for this many hours.
+    /// Instead of `expires_at`: for this many hours (1–720).
+    #[schema(minimum = 1, maximum = 720)]
     pub expires_in_hours: Option<i64>,
 }
 

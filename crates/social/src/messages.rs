@@ -16,7 +16,13 @@ use crate::people::{AllowMessages, are_friends, gone_or_internal};
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewMessage {
     pub recipient_id: Uuid,
-    #[schema(example = "See you at Bourke on Friday?")]
+    /// 1–2000 characters.
+    #[schema(
+        example = "See you at Bourke on Friday?",
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub message: String,
 }
 
@@ -43,7 +49,9 @@ pub struct MessageList {
 pub struct MessageQuery {
     /// Only the conversation with this user.
     pub with: Option<Uuid>,
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

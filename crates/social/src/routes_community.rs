@@ -27,7 +27,8 @@ where
 
 /// Start a group; you are its first member.
 #[utoipa::path(post, path = "/api/v1/social/groups", tag = "social", security(("bearer" = [])), request_body = NewGroup,
-    responses((status = 201, body = Group), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Group), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn create_group(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -38,7 +39,8 @@ async fn create_group(
 
 /// Groups, newest first (`q`: words in the name; `mine=true`: the ones you belong to).
 #[utoipa::path(get, path = "/api/v1/social/groups", tag = "social", security(("bearer" = [])), params(GroupQuery),
-    responses((status = 200, body = GroupList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = GroupList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_groups(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -50,7 +52,8 @@ async fn list_groups(
 
 /// Join a group (joining again changes nothing).
 #[utoipa::path(post, path = "/api/v1/social/groups/{id}/membership", tag = "social", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 200, body = Group), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path)), responses((status = 200, body = Group), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn join_group(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -61,7 +64,9 @@ async fn join_group(
 
 /// Leave a group.
 #[utoipa::path(delete, path = "/api/v1/social/groups/{id}/membership", tag = "social", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 204, description = "Not a member"), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path)), responses((status = 204, description = "Not a member"),
+        (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn leave_group(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -73,7 +78,8 @@ async fn leave_group(
 
 /// Host a community event; you are its first attendee (and count toward `max_attendees`).
 #[utoipa::path(post, path = "/api/v1/social/events", tag = "social", security(("bearer" = [])), request_body = NewEvent,
-    responses((status = 201, body = Event), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Event), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn create_event(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -84,7 +90,8 @@ async fn create_event(
 
 /// Community events, soonest first; by default only those still to come.
 #[utoipa::path(get, path = "/api/v1/social/events", tag = "social", security(("bearer" = [])), params(EventQuery),
-    responses((status = 200, body = EventList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = EventList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_events(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -97,7 +104,8 @@ async fn list_events(
 /// Attend an event; 409 when it is full or has started.
 #[utoipa::path(post, path = "/api/v1/social/events/{id}/attend", tag = "social", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = Event), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Event), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn attend_event(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -109,7 +117,9 @@ async fn attend_event(
 /// Stop attending an event (the host cannot: 409).
 #[utoipa::path(delete, path = "/api/v1/social/events/{id}/attend", tag = "social", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Not attending"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 204, description = "Not attending"), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn leave_event(
     State(state): State<SocialState>,
     user: AuthUser,

@@ -38,7 +38,7 @@ where
 #[utoipa::path(post, path = "/api/v1/social/follow/{user_id}", tag = "social", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
     responses((status = 200, body = FollowState), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+        (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn follow_user(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -50,7 +50,9 @@ async fn follow_user(
 /// Stop following a user.
 #[utoipa::path(delete, path = "/api/v1/social/follow/{user_id}", tag = "social", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
-    responses((status = 204, description = "Not following"), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 204, description = "Not following"), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn unfollow_user(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -64,7 +66,9 @@ async fn unfollow_user(
 /// neither sees the other's posts, card or position. Blocking again changes nothing. They are not told.
 #[utoipa::path(post, path = "/api/v1/social/blocks/{user_id}", tag = "social", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
-    responses((status = 201, body = Block), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Block), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn block_user(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -76,7 +80,9 @@ async fn block_user(
 /// Lift your block of a user (a block they made of you stays); 404 when you had not blocked them.
 #[utoipa::path(delete, path = "/api/v1/social/blocks/{user_id}", tag = "social", security(("bearer" = [])),
     params(("user_id" = Uuid, Path)),
-    responses((status = 204, description = "Unblocked"), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 204, description = "Unblocked"), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn unblock_user(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -88,7 +94,8 @@ async fn unblock_user(
 
 /// The people you have blocked, most recent first.
 #[utoipa::path(get, path = "/api/v1/social/blocks", tag = "social", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = BlockList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = BlockList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_blocks(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -101,7 +108,7 @@ async fn list_blocks(
 /// who follow each other — or nobody), and nobody may across a block: a refusal is 403.
 #[utoipa::path(post, path = "/api/v1/social/messages", tag = "social", security(("bearer" = [])), request_body = NewMessage,
     responses((status = 201, body = DirectMessage), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+        (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn send_message(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -112,7 +119,8 @@ async fn send_message(
 
 /// Messages you sent or received, newest first (`with`: only the conversation with that user).
 #[utoipa::path(get, path = "/api/v1/social/messages", tag = "social", security(("bearer" = [])), params(MessageQuery),
-    responses((status = 200, body = MessageList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = MessageList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_messages(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -124,7 +132,8 @@ async fn list_messages(
 
 /// Mark a message you received as read.
 #[utoipa::path(post, path = "/api/v1/social/messages/{id}/read", tag = "social", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 200, body = DirectMessage), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path)), responses((status = 200, body = DirectMessage), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn mark_message_read(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -136,7 +145,8 @@ async fn mark_message_read(
 /// The public card others see of a user; 404 when their profile is private (or friends-only and you are
 /// not friends), or when either of you has blocked the other.
 #[utoipa::path(get, path = "/api/v1/social/users/{id}", tag = "social", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 200, body = UserCard), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path)), responses((status = 200, body = UserCard), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn user_card(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -149,7 +159,9 @@ async fn user_card(
 /// friends. Needs location sharing on in your privacy settings (409 otherwise).
 #[utoipa::path(post, path = "/api/v1/social/shared-locations", tag = "social", security(("bearer" = [])),
     request_body = NewSharedLocation,
-    responses((status = 201, body = SharedLocation), (status = 409, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = SharedLocation), (status = 409, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn share_location(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -160,7 +172,8 @@ async fn share_location(
 
 /// Your locations still shared, newest first (expired ones never appear).
 #[utoipa::path(get, path = "/api/v1/social/shared-locations", tag = "social", security(("bearer" = [])),
-    params(PageQuery), responses((status = 200, body = SharedLocationList), (status = 422, body = ValidationErrorBody)))]
+    params(PageQuery), responses((status = 200, body = SharedLocationList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_shared_locations(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -171,7 +184,8 @@ async fn list_shared_locations(
 
 /// Stop sharing one of your locations.
 #[utoipa::path(delete, path = "/api/v1/social/shared-locations/{id}", tag = "social", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 204, description = "Stopped"), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path)), responses((status = 204, description = "Stopped"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn stop_sharing_location(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -184,7 +198,8 @@ async fn stop_sharing_location(
 /// Other RVers sharing their location near a point, nearest first, each at a position rounded to about a
 /// kilometre; only users whose privacy settings allow location sharing.
 #[utoipa::path(get, path = "/api/v1/social/nearby", tag = "social", security(("bearer" = [])), params(NearbyQuery),
-    responses((status = 200, body = NearbyList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = NearbyList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn nearby_rvers(
     State(state): State<SocialState>,
     user: AuthUser,

@@ -31,7 +31,8 @@ where
 
 /// Write a post. It is saved as a draft that only you see until you publish it.
 #[utoipa::path(post, path = "/api/v1/social/posts", tag = "social", security(("bearer" = [])), request_body = NewPost,
-    responses((status = 201, body = Post), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Post), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::BodyRefused))]
 async fn create_post(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -54,7 +55,8 @@ async fn list_posts(
 }
 
 #[utoipa::path(get, path = "/api/v1/social/posts/{id}", tag = "social", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 200, body = Post), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path)), responses((status = 200, body = Post), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_post(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -66,7 +68,8 @@ async fn get_post(
 /// Change your own post (text, title, picture, place, tags, visibility).
 #[utoipa::path(patch, path = "/api/v1/social/posts/{id}", tag = "social", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = PostUpdate,
-    responses((status = 200, body = Post), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Post), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_post(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -78,7 +81,8 @@ async fn patch_post(
 
 /// Delete your own post with its comments and likes.
 #[utoipa::path(delete, path = "/api/v1/social/posts/{id}", tag = "social", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_post(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -90,7 +94,8 @@ async fn delete_post(
 
 /// Publish one of your drafts (publishing again changes nothing).
 #[utoipa::path(post, path = "/api/v1/social/posts/{id}/publish", tag = "social", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 200, body = Post), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path)), responses((status = 200, body = Post), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn publish_post(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -103,7 +108,7 @@ async fn publish_post(
 #[utoipa::path(post, path = "/api/v1/social/posts/{id}/comments", tag = "social", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = NewComment,
     responses((status = 201, body = Comment), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 422, body = ValidationErrorBody)))]
+        (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn add_comment(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -116,7 +121,8 @@ async fn add_comment(
 /// The comments on a post you may see, oldest first.
 #[utoipa::path(get, path = "/api/v1/social/posts/{id}/comments", tag = "social", security(("bearer" = [])),
     params(("id" = Uuid, Path), PageQuery),
-    responses((status = 200, body = CommentList), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = CommentList), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn list_comments(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -129,7 +135,9 @@ async fn list_comments(
 /// Change the text of your own comment.
 #[utoipa::path(patch, path = "/api/v1/social/comments/{id}", tag = "social", security(("bearer" = [])),
     params(("id" = Uuid, Path)), request_body = NewComment,
-    responses((status = 200, body = Comment), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Comment), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_comment(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -141,7 +149,8 @@ async fn patch_comment(
 
 /// Remove your own comment, or any comment on your own post.
 #[utoipa::path(delete, path = "/api/v1/social/comments/{id}", tag = "social", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path)), responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_comment(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -154,7 +163,8 @@ async fn delete_comment(
 /// Like a published post you may see (once; liking again changes nothing).
 #[utoipa::path(post, path = "/api/v1/social/posts/{id}/like", tag = "social", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
-    responses((status = 200, body = LikeState), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = LikeState), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn like_post(
     State(state): State<SocialState>,
     user: AuthUser,
@@ -165,7 +175,8 @@ async fn like_post(
 
 /// Take your like back.
 #[utoipa::path(delete, path = "/api/v1/social/posts/{id}/like", tag = "social", security(("bearer" = [])),
-    params(("id" = Uuid, Path)), responses((status = 204, description = "Not liked"), (status = 404, body = ErrorBody)))]
+    params(("id" = Uuid, Path)), responses((status = 204, description = "Not liked"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn unlike_post(
     State(state): State<SocialState>,
     user: AuthUser,

@@ -37,13 +37,23 @@ where
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct SynthesizeRequest {
-    /// 1–5000 characters. Markdown, links, emoji and money ("$42.50") are read naturally.
+    /// 1–5000 characters, with something that can be spoken. Markdown, links, emoji and money
+    /// ("$42.50") are read naturally.
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
+        example = "Fuel is cheaper in Dubbo"
+    )]
     pub text: String,
-    /// A voice from `GET /api/v1/tts/voices`; an engine that lacks it uses its own default.
+    /// A voice from `GET /api/v1/tts/voices`; an engine that lacks it uses its own default. Letters,
+    /// digits and `- _ + .`, at most 100, not starting with `-`.
+    #[schema(pattern = r"^[A-Za-z0-9_+.][A-Za-z0-9_+.-]{0,99}$")]
     pub voice_id: Option<String>,
     /// `wav` (default), `mp3` or `ogg`.
     pub format: Option<OutputFormat>,
     /// 0.25–4.0 (default 1.0).
+    #[schema(minimum = 0.25, maximum = 4.0)]
     pub speed: Option<f32>,
 }
 
@@ -97,7 +107,7 @@ fn audio_response(spoken: Spoken) -> Response {
         (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody),
         (status = 429, description = "A rate limit, or the user's usage limit when only a paid engine could answer",
             body = ErrorBody),
-        (status = 503, description = "No engine could speak right now", body = ErrorBody)))]
+        (status = 503, description = "No engine could speak right now", body = ErrorBody), pam_web::doc::BodyRefused))]
 async fn synthesize(
     State(state): State<SpeechState>,
     user: AuthUser,
@@ -119,7 +129,7 @@ async fn synthesize(
             content((Vec<u8> = "audio/wav"), (Vec<u8> = "audio/mpeg"), (Vec<u8> = "audio/ogg")),
             headers(("X-Engine" = String), ("X-Cache-Hit" = bool), ("X-Voice" = String))),
         (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody),
-        (status = 503, body = ErrorBody)))]
+        (status = 503, body = ErrorBody), pam_web::doc::BodyRefused))]
 async fn synthesize_stream(
     State(state): State<SpeechState>,
     user: AuthUser,

@@ -81,7 +81,101 @@ fn check_body_user(bytes: &[u8], caller: uuid::Uuid) -> Result<(), AppError> {
 }
 
 /// Parses a JSON body into `T`, reporting the failing field's path as FastAPI does.
+///
+/// JSON has one kind of number: `1024.0` is the integer 1024 (JSON Schema's `integer` says so too),
+/// though serde refuses it for an integer field. A body refused only for that is read again with every
+/// whole number written as an integer; the common body pays nothing for it.
 pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // serde reads a struct from an array of its fields in order too (`[null, null]` is an empty update);
+    // every body documented as an object must be one.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') && reads_an_object::<T>() {
+        return Err(AppError::Validation(vec![FieldError::new(&["body"], "Input should be an object", "type_error")]));
+    }
+    match parse_json_exact(bytes) {
+        Err(AppError::Validation(errors))
+            if errors.iter().any(|e| e.msg.starts_with("invalid type: floating point")) =>
+        {
+            let Ok(mut value) = serde_json::from_slice::<Value>(bytes) else {
+                return Err(AppError::Validation(errors));
+            };
+            if !whole_numbers_as_integers(&mut value) {
+                return Err(AppError::Validation(errors));
+            }
+            serde_path_to_error::deserialize::<_, T>(value)
+                .map_err(|err| AppError::Validation(vec![json_field_error(err)]))
+        }
+        other => other,
+    }
+}
+
+/// Whether `T` reads itself from a JSON object (a struct, or a map): asked of `T`'s own `Deserialize`
+/// with a deserializer that only notes which shape it is asked for (through `Option` and newtypes).
+fn reads_an_object<T: DeserializeOwned>() -> bool {
+    use serde::de::{Error as _, Visitor};
+    use serde::forward_to_deserialize_any;
+    use std::cell::Cell;
+
+    struct Probe<'a>(&'a Cell<bool>);
+    type ProbeError = serde::de::value::Error;
+
+    impl<'de> serde::Deserializer<'de> for Probe<'_> {
+        type Error = ProbeError;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, ProbeError> {
+            Err(ProbeError::custom("probe"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            _: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, ProbeError> {
+            self.0.set(true);
+            Err(ProbeError::custom("probe"))
+        }
+        fn deserialize_map<V: Visitor<'de>>(self, _: V) -> Result<V::Value, ProbeError> {
+            self.0.set(true);
+            Err(ProbeError::custom("probe"))
+        }
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ProbeError> {
+            visitor.visit_some(self)
+        }
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, ProbeError> {
+            visitor.visit_newtype_struct(self)
+        }
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+            seq tuple tuple_struct enum identifier ignored_any
+        }
+    }
+
+    let asked = Cell::new(false);
+    let _ = T::deserialize(Probe(&asked));
+    asked.get()
+}
+
+/// Rewrites every float with no fractional part (within i64) as an integer; whether any was.
+fn whole_numbers_as_integers(value: &mut Value) -> bool {
+    match value {
+        Value::Number(n) if n.is_f64() => match n.as_f64() {
+            // Strictly inside i64's range: `i64::MAX as f64` rounds up past it.
+            Some(f) if f.fract() == 0.0 && f >= i64::MIN as f64 && f < i64::MAX as f64 => {
+                *value = Value::from(f as i64);
+                true
+            }
+            _ => false,
+        },
+        Value::Array(items) => items.iter_mut().fold(false, |any, v| whole_numbers_as_integers(v) | any),
+        Value::Object(fields) => fields.values_mut().fold(false, |any, v| whole_numbers_as_integers(v) | any),
+        _ => false,
+    }
+}
+
+fn parse_json_exact<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize::<_, T>(&mut de)
         .map_err(|err| AppError::Validation(vec![json_field_error(err)]))?;
@@ -215,10 +309,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJson<T> {
         if bytes.len() > JSON_LIMIT {
             return Err(AppError::PayloadTooLarge(format!("JSON bodies are limited to {JSON_LIMIT} bytes")));
         }
-        let value = parse_json_body(&bytes)?;
+        // `null` is no body too: the documents describe these bodies as `T` or `null`.
+        let value: Option<T> = parse_json_body(&bytes)?;
         if let Some(caller) = caller {
             check_body_user(&bytes, caller)?;
         }
-        Ok(OptionalJson(Some(value)))
+        Ok(OptionalJson(value))
     }
 }

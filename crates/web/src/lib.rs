@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod context;
+pub mod doc;
 pub mod error;
 pub mod extract;
 

@@ -91,10 +91,10 @@ fn source_name(s: &impl Serialize) -> String {
 
 /// Geocoding never fails: with no service (or a failing one) the gazetteer answers.
 pub async fn geocode(state: &WheelsState, q: &str) -> Result<Geocoded, DomainError> {
-    let q = q.trim();
-    if q.is_empty() || q.chars().count() > 200 {
+    if q.trim().is_empty() || q.chars().count() > 200 {
         return Err(DomainError::invalid(&["query", "q"], "must be 1–200 characters"));
     }
+    let q = q.trim();
     Ok(state.travel.geocoding.geocode(q).await)
 }
 
@@ -160,9 +160,16 @@ pub struct CampgroundEntry {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CampgroundQuery {
-    /// A place name, or "lat,lng".
+    /// A place name, or "lat,lng" (needed).
+    #[param(
+        required = true,
+        min_length = 1,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
+        example = "Bright"
+    )]
     pub near: Option<String>,
     /// Default 50, at most 500.
+    #[param(exclusive_minimum = 0, maximum = 500)]
     pub radius_km: Option<f64>,
     /// Per night, in the currency of the listing.
     pub max_price: Option<Money>,
@@ -296,11 +303,20 @@ pub async fn campgrounds(state: &WheelsState, q: &CampgroundQuery) -> Result<Cam
 /// A campground for the admins' list.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewCampground {
+    /// 1–200 characters (inner spaces collapsed).
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
+    #[schema(minimum = -90, maximum = 90)]
     pub lat: f64,
+    #[schema(minimum = -180, maximum = 180)]
     pub lng: f64,
     pub price_per_night: Option<Money>,
     /// ISO 4217; default AUD.
+    #[schema(pattern = r"^[A-Za-z]{3}$", example = "AUD")]
     pub currency: Option<String>,
     #[serde(default)]
     pub amenities: Vec<String>,
@@ -310,7 +326,7 @@ pub struct NewCampground {
 
 pub async fn add_campground(state: &WheelsState, new: NewCampground) -> Result<CampgroundEntry, DomainError> {
     let name = new.name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() || name.chars().count() > 200 {
+    if name.is_empty() || new.name.chars().count() > 200 {
         return Err(DomainError::invalid(&["body", "name"], "must be 1–200 characters"));
     }
     let at = Coordinates::new(new.lat, new.lng).map_err(|e| DomainError::invalid(&["body", "lat"], e.to_string()))?;

@@ -33,17 +33,22 @@ where
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct WeatherQuery {
-    /// A place name ("Broome").
+    /// A place name ("Broome"); or give `lat` and `lng`.
     location: Option<String>,
+    #[param(minimum = -90, maximum = 90)]
     lat: Option<f64>,
+    #[param(minimum = -180, maximum = 180)]
     lng: Option<f64>,
     /// Days to forecast, 1–16 (default 7).
+    #[param(minimum = 1, maximum = 16)]
     days: Option<u8>,
 }
 
 /// The daily forecast for a place (Open-Meteo); 503 when the weather service is not there.
 #[utoipa::path(get, path = "/api/v1/weather", tag = "wheels", security(("bearer" = [])), params(WeatherQuery),
-    responses((status = 200, body = WeatherReport), (status = 422, body = ValidationErrorBody), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = WeatherReport), (status = 422, body = ValidationErrorBody),
+        (status = 503, body = ErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn weather(
     State(state): State<WheelsState>,
     _user: AuthUser,
@@ -56,13 +61,19 @@ async fn weather(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct GeocodeQuery {
-    /// A place name, with a state or country if it helps ("Perth WA", "Moab, Utah").
+    /// A place name, with a state or country if it helps ("Perth WA", "Moab, Utah"); 1–200 characters.
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
+        example = "Perth WA"
+    )]
     q: String,
 }
 
 /// Places matching a name (the geocoding service when configured, else the bundled gazetteer).
 #[utoipa::path(get, path = "/api/v1/geocode", tag = "wheels", security(("bearer" = [])), params(GeocodeQuery),
-    responses((status = 200, body = Object), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Object), (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn geocode(
     State(state): State<WheelsState>,
     _user: AuthUser,
@@ -76,13 +87,18 @@ async fn geocode(
 struct FuelPriceQuery {
     /// A place name, or "lat,lng".
     near: Option<String>,
-    /// diesel | petrol | e5 | e10: cheapest first for it.
+    /// diesel | petrol | e5 | e10 (any case; `unleaded` is petrol): cheapest first for it.
+    #[param(
+        pattern = r"^([dD][iI][eE][sS][eE][lL]|[pP][eE][tT][rR][oO][lL]|[uU][nN][lL][eE][aA][dD][eE][dD]|[eE](5|10))$"
+    )]
     fuel_type: Option<String>,
 }
 
 /// Pump prices near a place, from the fuel price service; 503 when none is configured.
 #[utoipa::path(get, path = "/api/v1/fuel-prices", tag = "wheels", security(("bearer" = [])), params(FuelPriceQuery),
-    responses((status = 200, body = FuelPriceReport), (status = 422, body = ValidationErrorBody), (status = 503, body = ErrorBody)))]
+    responses((status = 200, body = FuelPriceReport), (status = 422, body = ValidationErrorBody),
+        (status = 503, body = ErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn fuel_prices(
     State(state): State<WheelsState>,
     _user: AuthUser,
@@ -102,7 +118,8 @@ async fn fuel_prices(
 
 /// Campgrounds near a place: the admins' list, plus the campground service when configured.
 #[utoipa::path(get, path = "/api/v1/campgrounds", tag = "wheels", security(("bearer" = [])), params(CampgroundQuery),
-    responses((status = 200, body = CampgroundReport), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = CampgroundReport), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_campgrounds(
     State(state): State<WheelsState>,
     _user: AuthUser,
@@ -113,7 +130,9 @@ async fn list_campgrounds(
 
 /// Add a campground to the list (admins only).
 #[utoipa::path(post, path = "/api/v1/campgrounds", tag = "wheels", security(("bearer" = [])), request_body = NewCampground,
-    responses((status = 201, body = CampgroundEntry), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = CampgroundEntry), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn add_campground(
     State(state): State<WheelsState>,
     admin: AdminUser,
@@ -134,7 +153,9 @@ async fn add_campground(
 
 /// Remove a campground from the list (admins only).
 #[utoipa::path(delete, path = "/api/v1/campgrounds/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_campground(
     State(state): State<WheelsState>,
     admin: AdminUser,

@@ -56,7 +56,9 @@ impl PlannedTrip {
 
 /// Save a trip; its route is computed from the places.
 #[utoipa::path(post, path = "/api/v1/trips", tag = "wheels", security(("bearer" = [])), request_body = NewTrip,
-    responses((status = 201, body = Trip), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Trip), (status = 401, body = ErrorBody),
+        (status = 404, description = "No such vehicle of the user's", body = ErrorBody),
+        (status = 422, body = ValidationErrorBody), pam_web::doc::BodyRefused))]
 async fn create_trip(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -78,7 +80,8 @@ async fn list_trips(
 }
 
 #[utoipa::path(get, path = "/api/v1/trips/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Trip), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Trip), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_trip(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -90,7 +93,8 @@ async fn get_trip(
 /// Change a trip; new places are routed again.
 #[utoipa::path(patch, path = "/api/v1/trips/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = TripPatch,
-    responses((status = 200, body = Trip), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Trip), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_trip(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -101,7 +105,8 @@ async fn patch_trip(
 }
 
 #[utoipa::path(delete, path = "/api/v1/trips/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_trip(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -113,7 +118,9 @@ async fn delete_trip(
 
 /// Geocode the places, route them, estimate fuel, save the trip and return it with the map instruction.
 #[utoipa::path(post, path = "/api/v1/trips/plan", tag = "wheels", security(("bearer" = [])), request_body = NewTrip,
-    responses((status = 201, body = PlannedTrip), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = PlannedTrip), (status = 401, body = ErrorBody),
+        (status = 404, description = "No such vehicle of the user's", body = ErrorBody),
+        (status = 422, body = ValidationErrorBody), pam_web::doc::BodyRefused))]
 async fn plan_trip(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -125,7 +132,9 @@ async fn plan_trip(
 
 /// The same as planning, without saving.
 #[utoipa::path(post, path = "/api/v1/routes/estimate", tag = "wheels", security(("bearer" = [])), request_body = RouteRequest,
-    responses((status = 200, body = EstimatedRoute), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = EstimatedRoute), (status = 401, body = ErrorBody),
+        (status = 404, description = "No such vehicle of the user's", body = ErrorBody),
+        (status = 422, body = ValidationErrorBody), pam_web::doc::BodyRefused))]
 async fn estimate_route(
     State(state): State<WheelsState>,
     user: AuthUser,

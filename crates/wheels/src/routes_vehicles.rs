@@ -41,7 +41,9 @@ type Created<T> = Result<(StatusCode, Json<T>), AppError>;
 
 /// Add a vehicle (the first one is primary; `is_primary: true` moves the flag to it).
 #[utoipa::path(post, path = "/api/v1/vehicles", tag = "wheels", security(("bearer" = [])), request_body = NewVehicle,
-    responses((status = 201, body = Vehicle), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Vehicle), (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::BodyRefused))]
 async fn create_vehicle(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -52,7 +54,8 @@ async fn create_vehicle(
 
 /// The user's vehicles, the primary first.
 #[utoipa::path(get, path = "/api/v1/vehicles", tag = "wheels", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = VehicleList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = VehicleList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_vehicles(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -62,7 +65,8 @@ async fn list_vehicles(
 }
 
 #[utoipa::path(get, path = "/api/v1/vehicles/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Vehicle), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vehicle), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_vehicle(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -73,7 +77,9 @@ async fn get_vehicle(
 
 #[utoipa::path(patch, path = "/api/v1/vehicles/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = VehicleUpdate,
-    responses((status = 200, body = Vehicle), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Vehicle), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_vehicle(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -85,7 +91,8 @@ async fn patch_vehicle(
 
 /// Delete a vehicle; when it was the primary, the newest remaining one becomes primary.
 #[utoipa::path(delete, path = "/api/v1/vehicles/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_vehicle(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -97,7 +104,9 @@ async fn delete_vehicle(
 
 /// Log a fill-up: any two of volume, price per unit and total.
 #[utoipa::path(post, path = "/api/v1/fuel-log", tag = "wheels", security(("bearer" = [])), request_body = NewFuelEntry,
-    responses((status = 201, body = FuelEntry), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = FuelEntry), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn create_fuel_entry(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -108,7 +117,7 @@ async fn create_fuel_entry(
 
 /// The user's fill-ups, newest first.
 #[utoipa::path(get, path = "/api/v1/fuel-log", tag = "wheels", security(("bearer" = [])), params(FuelFilter),
-    responses((status = 200, body = FuelList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = FuelList), (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn list_fuel_entries(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -119,7 +128,9 @@ async fn list_fuel_entries(
 
 /// Spend, volume, fills, average price and fuel use between full fills for a period.
 #[utoipa::path(get, path = "/api/v1/fuel-log/stats", tag = "wheels", security(("bearer" = [])), params(FuelStatsQuery),
-    responses((status = 200, body = FuelStats), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = FuelStats), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn fuel_stats(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -129,7 +140,8 @@ async fn fuel_stats(
 }
 
 #[utoipa::path(get, path = "/api/v1/fuel-log/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = FuelEntry), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = FuelEntry), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_fuel_entry(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -140,7 +152,9 @@ async fn get_fuel_entry(
 
 #[utoipa::path(patch, path = "/api/v1/fuel-log/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = FuelEntryUpdate,
-    responses((status = 200, body = FuelEntry), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = FuelEntry), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_fuel_entry(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -151,7 +165,8 @@ async fn patch_fuel_entry(
 }
 
 #[utoipa::path(delete, path = "/api/v1/fuel-log/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_fuel_entry(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -163,7 +178,9 @@ async fn delete_fuel_entry(
 
 /// Record a service.
 #[utoipa::path(post, path = "/api/v1/maintenance", tag = "wheels", security(("bearer" = [])), request_body = NewMaintenance,
-    responses((status = 201, body = MaintenanceRecord), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = MaintenanceRecord), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn create_maintenance(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -174,7 +191,8 @@ async fn create_maintenance(
 
 /// The user's maintenance records, newest first.
 #[utoipa::path(get, path = "/api/v1/maintenance", tag = "wheels", security(("bearer" = [])), params(MaintenanceFilter),
-    responses((status = 200, body = MaintenanceList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = MaintenanceList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_maintenance(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -191,7 +209,8 @@ async fn maintenance_schedule(State(state): State<WheelsState>, user: AuthUser) 
 }
 
 #[utoipa::path(get, path = "/api/v1/maintenance/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = MaintenanceRecord), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = MaintenanceRecord), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_maintenance(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -202,7 +221,9 @@ async fn get_maintenance(
 
 #[utoipa::path(patch, path = "/api/v1/maintenance/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = MaintenanceUpdate,
-    responses((status = 200, body = MaintenanceRecord), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = MaintenanceRecord), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_maintenance(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -213,7 +234,8 @@ async fn patch_maintenance(
 }
 
 #[utoipa::path(delete, path = "/api/v1/maintenance/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_maintenance(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -225,7 +247,8 @@ async fn delete_maintenance(
 
 /// Save a favourite place.
 #[utoipa::path(post, path = "/api/v1/places/favorites", tag = "wheels", security(("bearer" = [])), request_body = NewFavorite,
-    responses((status = 201, body = Favorite), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Favorite), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn create_favorite(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -236,7 +259,8 @@ async fn create_favorite(
 
 /// The user's favourite places, newest first.
 #[utoipa::path(get, path = "/api/v1/places/favorites", tag = "wheels", security(("bearer" = [])), params(FavoriteFilter),
-    responses((status = 200, body = FavoriteList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = FavoriteList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_favorites(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -246,7 +270,8 @@ async fn list_favorites(
 }
 
 #[utoipa::path(get, path = "/api/v1/places/favorites/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Favorite), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Favorite), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_favorite(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -257,7 +282,9 @@ async fn get_favorite(
 
 #[utoipa::path(patch, path = "/api/v1/places/favorites/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = FavoriteUpdate,
-    responses((status = 200, body = Favorite), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Favorite), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_favorite(
     State(state): State<WheelsState>,
     user: AuthUser,
@@ -268,7 +295,8 @@ async fn patch_favorite(
 }
 
 #[utoipa::path(delete, path = "/api/v1/places/favorites/{id}", tag = "wheels", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_favorite(
     State(state): State<WheelsState>,
     user: AuthUser,

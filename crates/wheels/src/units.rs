@@ -83,7 +83,9 @@ macro_rules! stored_enum {
     (
         $(#[$meta:meta])*
         $vis:vis enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+            // `tt` rather than `literal`: a `literal` fragment reaches the derives wrapped in an invisible
+            // group, which serde reads but utoipa does not (the schema showed the Rust names).
+            $( $(#[$vmeta:meta])* $variant:ident = $text:tt ),+ $(,)?
         }
     ) => {
         $(#[$meta])*

@@ -16,16 +16,24 @@ pub const DEFAULT_ALERT_THRESHOLD: i32 = 80;
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewBudget {
-    #[schema(example = "fuel")]
+    #[schema(
+        example = "fuel",
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub category: String,
     pub monthly_limit: Money,
     /// Percent of the limit at which to alert (1–100, default 80).
+    #[schema(minimum = 1, maximum = 100)]
     pub alert_threshold: Option<i32>,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct BudgetUpdate {
     pub monthly_limit: Option<Money>,
+    /// Percent of the limit at which to alert (1–100).
+    #[schema(minimum = 1, maximum = 100)]
     pub alert_threshold: Option<i32>,
 }
 

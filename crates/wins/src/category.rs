@@ -6,14 +6,14 @@
 
 pub use pam_nlu::vocabulary::{CANONICAL, canonical, guess_from_description};
 
-/// A category as written: inner whitespace collapsed, 1–50 characters.
+/// A category as written: inner whitespace collapsed, 1–50 characters (counted as sent).
 pub fn parse(raw: &str) -> Result<String, String> {
+    if raw.chars().count() > 50 {
+        return Err("must be at most 50 characters".into());
+    }
     let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() {
         return Err("must not be empty".into());
-    }
-    if text.chars().count() > 50 {
-        return Err("must be at most 50 characters".into());
     }
     Ok(text)
 }

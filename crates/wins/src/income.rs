@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pam_kernel::DomainError;
+use pam_kernel::money::Amount;
 use pam_kernel::text;
+use pam_kernel::text::PlausibleDate;
 use pam_kernel::{ListMeta, Page};
 use pam_kernel::{Locale, Money};
 use pam_store::with_db;
@@ -46,12 +48,19 @@ impl IncomeType {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewIncome {
     pub amount: Money,
-    /// Where it came from ("Age pension", "Camp host wages").
+    /// Where it came from ("Age pension", "Camp host wages"), 1–100 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub source: String,
     #[serde(rename = "type", default = "other")]
     pub income_type: IncomeType,
-    /// `YYYY-MM-DD`; today in the user's zone when left out.
+    /// `YYYY-MM-DD` (1970–2100); today in the user's zone when left out.
+    #[schema(value_type = Option<PlausibleDate>)]
     pub date: Option<NaiveDate>,
+    #[schema(max_length = 500)]
     pub description: Option<String>,
 }
 
@@ -62,10 +71,17 @@ fn other() -> IncomeType {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct IncomeUpdate {
     pub amount: Option<Money>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub source: Option<String>,
     #[serde(rename = "type")]
     pub income_type: Option<IncomeType>,
+    #[schema(value_type = Option<PlausibleDate>)]
     pub date: Option<NaiveDate>,
+    #[schema(max_length = 500)]
     pub description: Option<String>,
 }
 
@@ -114,7 +130,11 @@ impl From<IncomeRow> for Income {
 pub struct IncomeFilter {
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
+    /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    /// 0 or more, default 0.
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
@@ -123,6 +143,7 @@ pub struct IncomeList {
     pub income: Vec<Income>,
     #[serde(flatten)]
     pub meta: ListMeta,
+    #[schema(value_type = Amount)]
     pub total_amount: Money,
 }
 

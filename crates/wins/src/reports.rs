@@ -8,6 +8,7 @@ use pam_kernel::DomainError;
 use pam_kernel::Money;
 use pam_kernel::Period;
 use pam_kernel::locale::{month_bounds, month_key, months_back};
+use pam_kernel::money::Amount;
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -65,6 +66,7 @@ fn category_totals(expenses: &[Expense], total: Money) -> Vec<CategoryTotal> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryTotal {
     pub category: String,
+    #[schema(value_type = Amount)]
     pub amount: Money,
     pub count: usize,
     /// Share of all expenses in the period, 0–100, one decimal.
@@ -77,6 +79,8 @@ pub struct CategoryTotal {
 #[into_params(parameter_in = Query)]
 pub struct SummaryRequest {
     /// Days back from today, inclusive (1–3660; default 30).
+    #[param(minimum = 1, maximum = 3660)]
+    #[schema(minimum = 1, maximum = 3660)]
     pub days: Option<i64>,
     /// A named period instead of `days`: today, this_week, last_week, this_month, last_month, this_year.
     pub period: Option<Period>,
@@ -88,6 +92,7 @@ pub struct SummaryRequest {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategorySpend {
     pub category: String,
+    #[schema(value_type = Amount)]
     pub amount: Money,
     pub count: usize,
 }
@@ -100,11 +105,14 @@ pub struct Summary {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub currency: String,
+    #[schema(value_type = Amount)]
     pub income: Money,
+    #[schema(value_type = Amount)]
     pub expenses: Money,
     /// Income minus expenses (may be negative).
     pub net: f64,
     pub expense_count: usize,
+    #[schema(value_type = Amount)]
     pub daily_average: Money,
     pub categories: Vec<CategoryTotal>,
     /// The category asked about, when one was.
@@ -170,6 +178,7 @@ pub async fn summary(state: &WinsState, user_id: Uuid, request: &SummaryRequest)
 pub struct BudgetStatusItem {
     pub category: String,
     pub monthly_limit: Money,
+    #[schema(value_type = Amount)]
     pub spent: Money,
     /// Limit minus spent; negative when over.
     pub remaining: f64,
@@ -186,7 +195,9 @@ pub struct BudgetStatus {
     pub month: String,
     pub currency: String,
     pub items: Vec<BudgetStatusItem>,
+    #[schema(value_type = Amount)]
     pub total_budget: Money,
+    #[schema(value_type = Amount)]
     pub total_spent: Money,
     pub alerts: Vec<alerts::BudgetAlert>,
 }
@@ -232,7 +243,9 @@ pub async fn budget_status(state: &WinsState, user_id: Uuid) -> Result<BudgetSta
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CategoryForecast {
     pub category: String,
+    #[schema(value_type = Amount)]
     pub spent_so_far: Money,
+    #[schema(value_type = Amount)]
     pub projected: Money,
     pub monthly_limit: Option<Money>,
     pub projected_over_budget: bool,
@@ -244,8 +257,11 @@ pub struct Forecast {
     pub currency: String,
     pub days_elapsed: u32,
     pub days_in_month: u32,
+    #[schema(value_type = Amount)]
     pub spent_so_far: Money,
+    #[schema(value_type = Amount)]
     pub projected_total: Money,
+    #[schema(value_type = Option<Amount>)]
     pub total_budget: Option<Money>,
     pub categories: Vec<CategoryForecast>,
     /// How the projection was made.
@@ -303,6 +319,7 @@ pub struct SavingsOpportunity {
     /// `over_budget` or `above_average`.
     pub kind: &'static str,
     /// What could be saved this month by coming back to the budget or the usual level.
+    #[schema(value_type = Amount)]
     pub amount: Money,
     pub detail: String,
 }
@@ -312,6 +329,7 @@ pub struct SavingsOpportunities {
     pub month: String,
     pub currency: String,
     pub opportunities: Vec<SavingsOpportunity>,
+    #[schema(value_type = Amount)]
     pub total_potential_savings: Money,
 }
 
@@ -380,6 +398,7 @@ pub struct ExpenseReport {
     pub currency: String,
     pub expenses: Vec<Expense>,
     pub categories: Vec<CategoryTotal>,
+    #[schema(value_type = Amount)]
     pub total: Money,
 }
 

@@ -31,7 +31,9 @@ where
 
 /// Record an expense.
 #[utoipa::path(post, path = "/api/v1/expenses", tag = "wins", security(("bearer" = [])), request_body = NewExpense,
-    responses((status = 201, body = Expense), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Expense), (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::BodyRefused))]
 async fn create_expense(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -54,7 +56,8 @@ async fn list_expenses(
 }
 
 #[utoipa::path(get, path = "/api/v1/expenses/{id}", tag = "wins", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Expense), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Expense), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_expense(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -65,7 +68,9 @@ async fn get_expense(
 
 #[utoipa::path(patch, path = "/api/v1/expenses/{id}", tag = "wins", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = ExpenseUpdate,
-    responses((status = 200, body = Expense), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Expense), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_expense(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -76,7 +81,8 @@ async fn patch_expense(
 }
 
 #[utoipa::path(delete, path = "/api/v1/expenses/{id}", tag = "wins", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_expense(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -88,7 +94,9 @@ async fn delete_expense(
 
 /// Set a monthly budget for a category (one per category: a second is 409).
 #[utoipa::path(post, path = "/api/v1/budgets", tag = "wins", security(("bearer" = [])), request_body = NewBudget,
-    responses((status = 201, body = Budget), (status = 409, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Budget), (status = 409, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn create_budget(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -98,7 +106,8 @@ async fn create_budget(
 }
 
 #[utoipa::path(get, path = "/api/v1/budgets", tag = "wins", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = BudgetList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = BudgetList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_budgets(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -108,7 +117,8 @@ async fn list_budgets(
 }
 
 #[utoipa::path(get, path = "/api/v1/budgets/{id}", tag = "wins", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Budget), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Budget), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_budget(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -119,7 +129,9 @@ async fn get_budget(
 
 #[utoipa::path(patch, path = "/api/v1/budgets/{id}", tag = "wins", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = BudgetUpdate,
-    responses((status = 200, body = Budget), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Budget), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_budget(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -130,7 +142,8 @@ async fn patch_budget(
 }
 
 #[utoipa::path(delete, path = "/api/v1/budgets/{id}", tag = "wins", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_budget(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -142,7 +155,8 @@ async fn delete_budget(
 
 /// Record income.
 #[utoipa::path(post, path = "/api/v1/income", tag = "wins", security(("bearer" = [])), request_body = NewIncome,
-    responses((status = 201, body = Income), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Income), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn create_income(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -152,7 +166,8 @@ async fn create_income(
 }
 
 #[utoipa::path(get, path = "/api/v1/income", tag = "wins", security(("bearer" = [])), params(IncomeFilter),
-    responses((status = 200, body = IncomeList), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = IncomeList), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn list_income(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -163,7 +178,8 @@ async fn list_income(
 }
 
 #[utoipa::path(get, path = "/api/v1/income/{id}", tag = "wins", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Income), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Income), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_income(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -174,7 +190,9 @@ async fn get_income(
 
 #[utoipa::path(patch, path = "/api/v1/income/{id}", tag = "wins", security(("bearer" = [])), params(("id" = Uuid, Path)),
     request_body = IncomeUpdate,
-    responses((status = 200, body = Income), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Income), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn patch_income(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -185,7 +203,8 @@ async fn patch_income(
 }
 
 #[utoipa::path(delete, path = "/api/v1/income/{id}", tag = "wins", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_income(
     State(state): State<WinsState>,
     user: AuthUser,

@@ -33,7 +33,7 @@ where
 /// Income, expenses, net and a per-category breakdown over the last `days` days or a named `period`,
 /// with one `category` picked out when asked.
 #[utoipa::path(get, path = "/api/v1/wins/summary", tag = "wins", security(("bearer" = [])), params(SummaryRequest),
-    responses((status = 200, body = Summary), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Summary), (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn summary(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -89,7 +89,7 @@ struct ReportQuery {
 /// Expenses of a period as JSON, or CSV with a header row.
 #[utoipa::path(get, path = "/api/v1/wins/report", tag = "wins", security(("bearer" = [])), params(ReportQuery),
     responses((status = 200, body = ExpenseReport), (status = 200, description = "CSV", content_type = "text/csv"),
-        (status = 422, body = ValidationErrorBody)))]
+        (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn report(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -114,12 +114,15 @@ async fn report(
 #[into_params(parameter_in = Query)]
 struct MonthsQuery {
     /// Months back including this one, 1–24 (default 6).
+    #[param(minimum = 1, maximum = 24)]
     months: Option<u32>,
 }
 
 /// Monthly spending stacked by category, as an SVG chart.
 #[utoipa::path(get, path = "/api/v1/wins/charts/spending.svg", tag = "wins", security(("bearer" = [])), params(MonthsQuery),
-    responses((status = 200, description = "SVG chart", content_type = "image/svg+xml"), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, description = "SVG chart", content_type = "image/svg+xml"),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized))]
 async fn spending_chart(
     State(state): State<WinsState>,
     user: AuthUser,

@@ -38,7 +38,8 @@ struct Recorded {
 
 /// Record a saving PAM found; `actual_savings` is computed (a given one that disagrees is 422).
 #[utoipa::path(post, path = "/api/v1/pam/savings/record", tag = "savings", security(("bearer" = [])), request_body = NewSavings,
-    responses((status = 201, body = Recorded), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Recorded), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn record(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -51,6 +52,8 @@ async fn record(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct LimitQuery {
+    /// 1–1000, default 10.
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
 }
 
@@ -62,7 +65,7 @@ struct Recent {
 }
 
 #[utoipa::path(get, path = "/api/v1/pam/savings/recent", tag = "savings", security(("bearer" = [])), params(LimitQuery),
-    responses((status = 200, body = Recent), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Recent), (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn recent(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -75,13 +78,17 @@ async fn recent(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct YearMonthQuery {
+    /// 1970–2100; default this year.
+    #[param(minimum = 1970, maximum = 2100)]
     year: Option<i32>,
+    /// 1–12; default this month.
+    #[param(minimum = 1, maximum = 12)]
     month: Option<u32>,
 }
 
 /// The month's savings against the subscription cost.
 #[utoipa::path(get, path = "/api/v1/pam/monthly-savings", tag = "savings", security(("bearer" = [])), params(YearMonthQuery),
-    responses((status = 200, body = Object), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Object), (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn monthly_savings(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -104,7 +111,11 @@ async fn monthly_savings(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct MonthQuery {
-    /// `YYYY-MM` or `YYYY-MM-DD`; default this month.
+    /// `YYYY-MM` or `YYYY-MM-DD` (1970–2100); default this month.
+    #[param(
+        pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(19[7-9][0-9]|20[0-9][0-9]|2100)-((0[13578]|1[02])(-(0[1-9]|[12][0-9]|3[01]))?|(0[469]|11)(-(0[1-9]|[12][0-9]|30))?|02(-(0[1-9]|1[0-9]|2[0-8]))?)[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$",
+        example = "2026-03"
+    )]
     month: Option<String>,
 }
 
@@ -117,7 +128,7 @@ async fn month_start(state: &WinsState, user: &AuthUser, q: &MonthQuery) -> Resu
 
 /// Whether the month's savings covered the subscription.
 #[utoipa::path(get, path = "/api/v1/pam/savings/guarantee-status", tag = "savings", security(("bearer" = [])), params(MonthQuery),
-    responses((status = 200, body = Object), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Object), (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn guarantee_status(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -129,7 +140,7 @@ async fn guarantee_status(
 
 /// The month's savings by type.
 #[utoipa::path(get, path = "/api/v1/pam/savings/monthly-summary", tag = "savings", security(("bearer" = [])), params(MonthQuery),
-    responses((status = 200, body = Object), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Object), (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn monthly_summary(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -169,7 +180,8 @@ struct Detected {
 
 /// Find savings in the user's own fuel and camping history.
 #[utoipa::path(post, path = "/api/v1/pam/savings/detect", tag = "savings", security(("bearer" = [])),
-    request_body(content = Option<DetectRequest>), responses((status = 200, body = Detected)))]
+    request_body(content = Option<DetectRequest>), responses((status = 200, body = Detected),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn detect(
     State(state): State<WinsState>,
     user: AuthUser,

@@ -5,6 +5,7 @@ use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
 use pam_kernel::Money;
 use pam_kernel::Page;
+use pam_kernel::money::Amount;
 use pam_web::{AppError, AuthUser, Authn, ErrorBody, ValidationErrorBody};
 use pam_web::{Json, Path, Query};
 use serde::{Deserialize, Serialize};
@@ -52,7 +53,9 @@ fn target(user: &AuthUser, named: Option<Uuid>) -> Result<Uuid, AppError> {
 
 #[utoipa::path(post, path = "/api/expenses", tag = "wins (seed-compatible)", security(("bearer" = [])),
     request_body = NewExpense,
-    responses((status = 201, body = Expense), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Expense), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn post_expense(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -67,6 +70,7 @@ pub struct UserExpenses {
     pub user_id: Uuid,
     pub expenses: Vec<Expense>,
     pub total_expenses: i64,
+    #[schema(value_type = Amount)]
     pub total_amount: Money,
     #[schema(value_type = Object)]
     pub filters: Value,
@@ -94,7 +98,8 @@ async fn user_expense_list(
 
 #[utoipa::path(get, path = "/api/expenses/{user_id}", tag = "wins (seed-compatible)", security(("bearer" = [])),
     params(("user_id" = Uuid, Path), ExpenseFilter),
-    responses((status = 200, body = UserExpenses), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = UserExpenses), (status = 403, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn user_expenses(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -106,7 +111,8 @@ async fn user_expenses(
 
 #[utoipa::path(get, path = "/api/v1/wins/expenses/{user_id}", tag = "wins (seed-compatible)", security(("bearer" = [])),
     params(("user_id" = Uuid, Path), ExpenseFilter),
-    responses((status = 200, body = UserExpenses), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = UserExpenses), (status = 403, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn wins_user_expenses(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -118,7 +124,8 @@ async fn wins_user_expenses(
 
 #[utoipa::path(post, path = "/api/budgets", tag = "wins (seed-compatible)", security(("bearer" = [])),
     request_body = NewBudget,
-    responses((status = 201, body = Budget), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = Budget), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn post_budget(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -136,7 +143,8 @@ pub struct UserBudgets {
 }
 
 #[utoipa::path(get, path = "/api/budgets/{user_id}", tag = "wins (seed-compatible)", security(("bearer" = [])),
-    params(("user_id" = Uuid, Path)), responses((status = 200, body = UserBudgets), (status = 403, body = ErrorBody)))]
+    params(("user_id" = Uuid, Path)), responses((status = 200, body = UserBudgets), (status = 403, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn user_budgets(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -149,7 +157,9 @@ async fn user_budgets(
 
 #[utoipa::path(post, path = "/api/income", tag = "wins (seed-compatible)", security(("bearer" = [])),
     request_body = NewIncome,
-    responses((status = 201, body = Income), (status = 403, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Income), (status = 403, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn post_income(
     State(state): State<WinsState>,
     user: AuthUser,
@@ -168,7 +178,8 @@ pub struct FinancialSummary {
 
 #[utoipa::path(get, path = "/api/financial-summary/{user_id}", tag = "wins (seed-compatible)", security(("bearer" = [])),
     params(("user_id" = Uuid, Path), SummaryRequest),
-    responses((status = 200, body = FinancialSummary), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = FinancialSummary), (status = 403, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn financial_summary(
     State(state): State<WinsState>,
     user: AuthUser,

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use pam_kernel::DomainError;
 use pam_kernel::Money;
 use pam_kernel::locale::{month_bounds, month_key, months_back};
+use pam_kernel::money::Amount;
 use pam_kernel::text;
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -17,18 +18,34 @@ use crate::{category, expenses};
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewSavings {
-    /// e.g. `fuel`, `camping`, `route`, `price_comparison`.
+    /// e.g. `fuel`, `camping`, `route`, `price_comparison`; 1–50 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub savings_type: String,
     /// What it would have cost.
     pub baseline_cost: Money,
-    /// What it cost PAM's way (may be 0).
-    #[schema(value_type = f64)]
+    /// What it cost PAM's way (may be 0; not more than `baseline_cost`).
+    #[schema(value_type = f64, minimum = 0, maximum = 1000000000, multiple_of = 0.01)]
     pub optimized_cost: CostOrZero,
     pub predicted_savings: Option<Money>,
+    #[schema(
+        min_length = 1,
+        max_length = 500,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub description: String,
     pub verification_method: Option<String>,
     /// 0–1.
+    #[schema(minimum = 0, maximum = 1)]
     pub confidence_score: Option<f64>,
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub category: Option<String>,
     pub location: Option<String>,
     /// If given, must equal baseline_cost − optimized_cost.
@@ -199,8 +216,11 @@ pub async fn in_month(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Guarantee {
     pub guarantee_met: bool,
+    #[schema(value_type = Amount)]
     pub total_savings: Money,
+    #[schema(value_type = Amount)]
     pub subscription_cost: Money,
+    #[schema(value_type = Amount)]
     pub savings_shortfall: Money,
     pub savings_events_count: usize,
     pub billing_period_start: NaiveDate,
@@ -243,8 +263,11 @@ pub fn parse_month(raw: &str) -> Result<NaiveDate, DomainError> {
 pub struct DetectedSaving {
     pub savings_type: String,
     pub category: String,
+    #[schema(value_type = Amount)]
     pub baseline_cost: Money,
+    #[schema(value_type = Amount)]
     pub optimized_cost: Money,
+    #[schema(value_type = Amount)]
     pub actual_savings: Money,
     pub description: String,
 }

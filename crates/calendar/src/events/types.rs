@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use pam_kernel::text::TimeZoneName;
 use pam_kernel::{ListMeta, Patch};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json as SqlJson;
@@ -46,60 +47,99 @@ impl EventType {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[schema(as = NewCalendarEvent)]
 pub struct NewEvent {
-    #[schema(example = "Dentist")]
+    /// 1–200 characters.
+    #[schema(
+        example = "Dentist",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub title: String,
+    #[schema(max_length = 2000)]
     pub description: Option<String>,
-    #[schema(example = "2026-01-10T09:00")]
+    /// A local time, an RFC 3339 time or a date, 1970–2100; this or `time` is needed.
+    #[schema(
+        example = "2026-01-10T09:00",
+        min_length = 1,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub start: Option<String>,
-    /// Default: an hour after a timed start; the same day for an all-day event.
+    /// Default: an hour after a timed start; the same day for an all-day event. Not before `start`.
+    #[schema(min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub end: Option<String>,
     /// "HH:MM" when no day was said: the next time it comes round in the user's zone (with a date
     /// `start`, that day at this time).
-    #[schema(example = "10:00")]
+    #[schema(
+        example = "10:00",
+        pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     pub time: Option<String>,
     /// Default: true when `start` is a bare date.
     pub all_day: Option<bool>,
     /// Default `personal`.
     pub event_type: Option<EventType>,
+    #[schema(max_length = 200)]
     pub location_name: Option<String>,
-    /// Minutes before the start to push a reminder, each 0–40320 (four weeks).
+    /// Minutes before the start to push a reminder, each 0–40320 (four weeks); at most 10.
     #[serde(default)]
+    #[schema(value_type = Vec<ReminderMinutes>, max_items = 10)]
     pub reminder_minutes: Vec<i64>,
     /// The IANA zone local times are given in; default the user's.
+    #[schema(value_type = Option<TimeZoneName>)]
     pub timezone: Option<String>,
 }
+
+/// The schema of one reminder lead time: 0–40320 minutes (four weeks) before the start.
+pub struct ReminderMinutes;
+
+impl utoipa::PartialSchema for ReminderMinutes {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(0))
+            .maximum(Some(crate::reminders::MAX_MINUTES))
+            .into()
+    }
+}
+
+impl ToSchema for ReminderMinutes {}
 
 /// Partial update: fields present replace, `null` clears an optional one (`end: null` goes back to the
 /// default length). A new `start` without an `end` keeps the event's length.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(as = CalendarEventUpdate)]
 pub struct EventUpdate {
+    /// Not nullable.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = String, min_length = 1, max_length = 200, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub title: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub description: Patch<String>,
+    /// Not nullable.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = String, min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub start: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub end: Patch<String>,
+    /// Not nullable.
     #[serde(default)]
-    #[schema(value_type = Option<bool>)]
+    #[schema(value_type = bool)]
     pub all_day: Patch<bool>,
     #[serde(default)]
     #[schema(value_type = Option<EventType>)]
     pub event_type: Patch<EventType>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub location_name: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<i64>>)]
+    #[schema(value_type = Option<Vec<ReminderMinutes>>, max_items = 10)]
     pub reminder_minutes: Patch<Vec<i64>>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<TimeZoneName>)]
     pub timezone: Patch<String>,
 }
 
@@ -139,7 +179,9 @@ pub struct EventFilter {
     /// Include events that ended before now (default false).
     pub include_past: Option<bool>,
     /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

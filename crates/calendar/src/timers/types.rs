@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pam_kernel::ListMeta;
+use pam_kernel::text::{Day, Id};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -63,14 +64,22 @@ impl TimerStatus {
 /// next time it comes round, or on `date` — or an RFC 3339 time). PAM's `time` is `alarm_at`.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewTimer {
-    #[schema(example = 600)]
+    /// 1 s – 7 days; not with `alarm_at`.
+    #[schema(example = 600, minimum = 1, maximum = 604800)]
     pub duration_seconds: Option<i64>,
+    /// "HH:MM" (24-hour) or an RFC 3339 time, in the coming year; not with `duration_seconds`.
     #[serde(alias = "time")]
-    #[schema(example = "06:00")]
+    #[schema(
+        example = "06:00",
+        min_length = 1,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub alarm_at: Option<String>,
     /// The day of an "HH:MM" alarm, `YYYY-MM-DD` (default: the next time it comes round).
+    #[schema(value_type = Option<Day>)]
     pub date: Option<NaiveDate>,
     /// At most 200 characters.
+    #[schema(max_length = 200)]
     pub label: Option<String>,
 }
 
@@ -97,6 +106,7 @@ pub struct TimerList {
 #[derive(Debug, Default, Deserialize, ToSchema, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DismissRequest {
+    #[schema(value_type = Option<Id>)]
     pub timer_id: Option<Uuid>,
 }
 

@@ -1,6 +1,7 @@
 //! A knowledge article as admins send it, as it is stored, and as it is shown.
 
 use chrono::{DateTime, Utc};
+use pam_kernel::text::Tag;
 use pam_kernel::{ListMeta, Patch};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json as SqlJson;
@@ -43,22 +44,46 @@ impl KnowledgeType {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[schema(as = NewKnowledgeArticle)]
 pub struct NewArticle {
-    #[schema(example = "Dump points in the Central West")]
+    /// 1–200 characters.
+    #[schema(
+        example = "Dump points in the Central West",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub title: String,
+    /// 1–20,000 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub content: String,
     /// Default `general`.
     #[serde(default)]
     pub knowledge_type: KnowledgeType,
-    /// Default `general`; stored in lower case.
+    /// Default `general`; stored in lower case; 1–50 characters.
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub category: Option<String>,
     /// The place the advice is about ("Dubbo"); resolved to a position with the bundled gazetteer unless
     /// `latitude` and `longitude` are given. Searches near it rank the article higher.
+    #[schema(max_length = 200)]
     pub location_context: Option<String>,
+    /// Given with `longitude`, or not at all.
+    #[schema(minimum = -90, maximum = 90)]
     pub latitude: Option<f64>,
+    /// Given with `latitude`, or not at all.
+    #[schema(minimum = -180, maximum = 180)]
     pub longitude: Option<f64>,
     #[serde(default)]
+    #[schema(value_type = Vec<Tag>, max_items = 20)]
     pub tags: Vec<String>,
     /// 1–10, default 5: among equally relevant articles the higher comes first.
+    #[schema(minimum = 1, maximum = 10)]
     pub priority: Option<i64>,
 }
 
@@ -67,20 +92,37 @@ pub struct NewArticle {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[schema(as = KnowledgeArticleUpdate)]
 pub struct ArticleUpdate {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub title: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 20000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub content: Option<String>,
     pub knowledge_type: Option<KnowledgeType>,
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub category: Option<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub location_context: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = -90, maximum = 90)]
     pub latitude: Patch<f64>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = -180, maximum = 180)]
     pub longitude: Patch<f64>,
+    #[schema(value_type = Option<Vec<Tag>>, max_items = 20)]
     pub tags: Option<Vec<String>>,
+    #[schema(minimum = 1, maximum = 10)]
     pub priority: Option<i64>,
 }
 
@@ -116,7 +158,9 @@ pub struct ArticleFilter {
     pub knowledge_type: Option<KnowledgeType>,
     pub category: Option<String>,
     /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

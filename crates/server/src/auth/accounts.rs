@@ -16,16 +16,24 @@ use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {
+    /// Stored lower-cased; surrounding spaces are ignored.
+    #[schema(format = Email, max_length = 254, example = "robyn@example.com")]
     pub email: String,
+    /// 8–128 characters.
+    #[schema(min_length = 8, max_length = 128, example = "a long passphrase")]
     pub password: String,
+    #[schema(max_length = 200)]
     pub full_name: Option<String>,
     /// Country or region, e.g. `AU` or `Australia`; sets the default currency.
+    #[schema(max_length = 100)]
     pub region: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 pub struct LoginRequest {
+    #[schema(example = "robyn@example.com")]
     pub email: String,
+    #[schema(example = "a long passphrase")]
     pub password: String,
 }
 

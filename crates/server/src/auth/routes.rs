@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Create a built-in account and sign in.
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = TokenResponse), (status = 409, description = "Email already registered", body = ErrorBody),
-        (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody)))]
+        (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody), pam_web::doc::BodyRefused))]
 async fn register(
     State(state): State<AppState>,
     Json(req): Json<RegisterRequest>,
@@ -37,7 +37,7 @@ async fn register(
 /// Sign in with email and password.
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = TokenResponse), (status = 401, description = "Incorrect email or password", body = ErrorBody),
-        (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody)))]
+        (status = 422, body = ValidationErrorBody), (status = 429, body = ErrorBody), pam_web::doc::BodyRefused))]
 async fn login(
     State(state): State<AppState>,
     ClientAddr(peer): ClientAddr,
@@ -48,7 +48,9 @@ async fn login(
 
 /// Exchange a refresh token for a new pair; the old one is spent.
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
-    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = TokenResponse), (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::BodyRefused))]
 async fn refresh(
     State(state): State<AppState>,
     Json(req): Json<RefreshRequest>,
@@ -59,7 +61,9 @@ async fn refresh(
 /// Revoke a session (its refresh-token family), or every session with `all: true`.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body(content = Option<LogoutRequest>),
     security(("bearer" = [])),
-    responses((status = 204, description = "Signed out"), (status = 401, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 204, description = "Signed out"), (status = 401, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::BodyRefused))]
 async fn logout(
     State(state): State<AppState>,
     user: AuthUser,

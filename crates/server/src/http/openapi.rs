@@ -54,3 +54,44 @@ impl Modify for BearerAuth {
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
     }
 }
+
+/// Adds the edge's rate-limit answer (SPEC §7) to every operation it applies to: a 429 in the §2 error
+/// shape with `Retry-After` and the `X-RateLimit-*` headers. Added here, once, because the limiter is a
+/// layer around every route rather than something each handler could state.
+pub fn document_rate_limits(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::HttpMethod;
+    use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, ResponseBuilder};
+
+    let header = |description: &str| {
+        let integer = utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::Integer).build();
+        HeaderBuilder::new().schema(Some(integer)).description(Some(description)).build()
+    };
+    let limited = ResponseBuilder::new()
+        .description(
+            "Too many requests in the current minute (`code: rate_limited`); retry after `Retry-After` seconds",
+        )
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .header("Retry-After", header("Seconds until a request is allowed again"))
+        .header("X-RateLimit-Limit", header("Requests allowed per minute for this class of route"))
+        .header("X-RateLimit-Remaining", header("Requests left in the current window"))
+        .header("X-RateLimit-Reset", header("Seconds until a request is allowed again"))
+        .build();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if crate::http::limits::Class::of(path) == crate::http::limits::Class::Exempt {
+            continue;
+        }
+        for method in [HttpMethod::Get, HttpMethod::Post, HttpMethod::Put, HttpMethod::Patch, HttpMethod::Delete] {
+            let operation = match method {
+                HttpMethod::Get => item.get.as_mut(),
+                HttpMethod::Post => item.post.as_mut(),
+                HttpMethod::Put => item.put.as_mut(),
+                HttpMethod::Patch => item.patch.as_mut(),
+                HttpMethod::Delete => item.delete.as_mut(),
+                _ => None,
+            };
+            if let Some(operation) = operation {
+                operation.responses.responses.entry("429".to_string()).or_insert_with(|| limited.clone().into());
+            }
+        }
+    }
+}

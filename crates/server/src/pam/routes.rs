@@ -42,7 +42,9 @@ async fn chat_turn(state: &AppState, user: &AuthUser, body: ChatRequest) -> Resu
 
 /// Talk to PAM. A repeated `message_id` (or the same text re-sent within 45 s) returns the first reply.
 #[utoipa::path(post, path = "/api/v1/pam/chat", tag = "pam", security(("bearer" = [])), request_body = ChatRequest,
-    responses((status = 200, description = "PAM's reply", body = Object), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, description = "PAM's reply", body = Object), (status = 404, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn chat(
     State(state): State<AppState>,
     user: AuthUser,
@@ -53,7 +55,9 @@ async fn chat(
 
 /// The front end's second fallback: the same turn.
 #[utoipa::path(post, path = "/api/v1/pam-simple/chat", tag = "pam", security(("bearer" = [])), request_body = ChatRequest,
-    responses((status = 200, description = "PAM's reply", body = Object), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, description = "PAM's reply", body = Object),
+        (status = 404, description = "No such conversation of the user's", body = ErrorBody),
+        (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn simple_chat(
     State(state): State<AppState>,
     user: AuthUser,
@@ -70,7 +74,7 @@ struct ConversationList {
 }
 
 #[utoipa::path(get, path = "/api/v1/pam/conversations", tag = "pam", security(("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = ConversationList)))]
+    responses((status = 200, body = ConversationList), pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn list_conversations(
     State(state): State<AppState>,
     user: AuthUser,
@@ -82,7 +86,8 @@ async fn list_conversations(
 }
 
 #[utoipa::path(get, path = "/api/v1/pam/conversations/{id}", tag = "pam", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 200, body = Conversation), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Conversation), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn get_conversation(
     State(state): State<AppState>,
     user: AuthUser,
@@ -92,7 +97,8 @@ async fn get_conversation(
 }
 
 #[utoipa::path(delete, path = "/api/v1/pam/conversations/{id}", tag = "pam", security(("bearer" = [])), params(("id" = Uuid, Path)),
-    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn delete_conversation(
     State(state): State<AppState>,
     user: AuthUser,
@@ -104,7 +110,7 @@ async fn delete_conversation(
 
 /// The latest conversation.
 #[utoipa::path(get, path = "/api/v1/pam/history", tag = "pam", security(("bearer" = [])),
-    responses((status = 200, body = Object)))]
+    responses((status = 200, body = Object), pam_web::doc::Unauthorized))]
 async fn get_history(State(state): State<AppState>, user: AuthUser) -> Result<Json<Value>, AppError> {
     match store::latest_conversation(&state.db, user.id).await? {
         Some(id) => Ok(Json(
@@ -117,7 +123,7 @@ async fn get_history(State(state): State<AppState>, user: AuthUser) -> Result<Js
 
 /// Forget every conversation.
 #[utoipa::path(delete, path = "/api/v1/pam/history", tag = "pam", security(("bearer" = [])),
-    responses((status = 204, description = "Deleted")))]
+    responses((status = 204, description = "Deleted"), pam_web::doc::Unauthorized))]
 async fn delete_history(State(state): State<AppState>, user: AuthUser) -> Result<StatusCode, AppError> {
     store::delete_all_conversations(&state.db, user.id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -125,15 +131,19 @@ async fn delete_history(State(state): State<AppState>, user: AuthUser) -> Result
 
 #[derive(Deserialize, ToSchema)]
 struct Feedback {
+    #[schema(min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     message_id: String,
-    /// 1–5.
+    /// 1–5; this or `thumbs_up` is needed.
+    #[schema(minimum = 1, maximum = 5)]
     rating: Option<i32>,
     thumbs_up: Option<bool>,
+    #[schema(max_length = 2000)]
     feedback_text: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/pam/feedback", tag = "pam", security(("bearer" = [])), request_body = Feedback,
-    responses((status = 201, body = Object), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 201, body = Object), (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn feedback(
     State(state): State<AppState>,
     user: AuthUser,
@@ -172,7 +182,7 @@ async fn feedback(
 
 /// Every tool PAM can use, with its JSON Schema.
 #[utoipa::path(get, path = "/api/v1/pam/tools/list", tag = "pam", security(("bearer" = [])),
-    responses((status = 200, body = Object)))]
+    responses((status = 200, body = Object), pam_web::doc::Unauthorized))]
 async fn list_tools(State(state): State<AppState>, _user: AuthUser) -> Json<Value> {
     let tools: Vec<Value> = state
         .pam
@@ -189,7 +199,10 @@ async fn list_tools(State(state): State<AppState>, _user: AuthUser) -> Json<Valu
 /// Run one tool as the signed-in user.
 #[utoipa::path(post, path = "/api/v1/pam/tools/execute/{tool_name}", tag = "pam", security(("bearer" = [])),
     params(("tool_name" = String, Path)), request_body(content = Object, description = "The tool's arguments"),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 422, body = ValidationErrorBody)))]
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The tool could not act on the data as it is now (`code: conflict`), e.g. a post already published"),
+        (status = 422, body = ValidationErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn execute_tool(
     State(state): State<AppState>,
     user: AuthUser,
@@ -262,7 +275,8 @@ async fn pam_health(State(state): State<AppState>) -> Json<Value> {
 /// Carry out an action PAM proposed (with exactly the arguments it showed).
 #[utoipa::path(post, path = "/api/v1/pam/tools/confirm/{confirmation_id}", tag = "pam", security(("bearer" = [])),
     params(("confirmation_id" = Uuid, Path)),
-    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Object), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        pam_web::doc::Unauthorized, pam_web::doc::InvalidParameters))]
 async fn confirm_tool(
     State(state): State<AppState>,
     user: AuthUser,

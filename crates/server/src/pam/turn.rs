@@ -28,10 +28,25 @@ pub const MAX_MESSAGE_CHARS: usize = 2000;
 /// numeric `timestamp`…) are ignored.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ChatRequest {
-    /// The text (1–2000 characters); `content` is accepted too.
+    /// The text (1–2000 characters, with something besides spaces and control characters); `content` is
+    /// accepted too. One of the two is needed.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f]",
+        example = "How much did I spend on fuel this month?"
+    )]
     pub message: Option<String>,
+    /// The same as `message`, for clients that call it so.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f]"
+    )]
     pub content: Option<String>,
-    #[schema(value_type = Option<Object>)]
+    /// Hints from the app (where the user is, what screen they are on): an object; anything else is
+    /// ignored.
+    #[schema(value_type = Option<Value>)]
     pub context: Option<Value>,
     pub session_id: Option<String>,
     pub conversation_id: Option<String>,
@@ -56,14 +71,15 @@ pub enum Refusal {
 impl ChatRequest {
     pub fn parse(self, stored_context: Option<&Value>) -> Result<ChatInput, Refusal> {
         let raw = self.message.or(self.content).unwrap_or_default();
+        // Counted as sent (what the documents' `maxLength` counts).
+        if raw.chars().count() > MAX_MESSAGE_CHARS {
+            return Err(Refusal::TooLong);
+        }
         // Control characters are stripped (newlines and tabs kept); the text otherwise goes to the model as written.
         let text: String =
             raw.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect::<String>().trim().to_string();
         if text.is_empty() {
             return Err(Refusal::Empty);
-        }
-        if text.chars().count() > MAX_MESSAGE_CHARS {
-            return Err(Refusal::TooLong);
         }
         let conversation_id = self.conversation_id.or(self.session_id).and_then(|s| Uuid::parse_str(s.trim()).ok());
         let message_id =

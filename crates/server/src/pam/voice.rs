@@ -52,7 +52,8 @@ struct PamVoice {
 #[utoipa::path(post, path = "/api/v1/pam/voice", tag = "speech", security((), ("bearer" = [])),
     request_body = SynthesizeRequest,
     responses((status = 200, body = PamVoice), (status = 422, body = ValidationErrorBody),
-        (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+        (status = 429, body = ErrorBody), (status = 503, body = ErrorBody),
+            pam_web::doc::Unauthorized, pam_web::doc::BodyRefused))]
 async fn pam_voice(
     State(state): State<AppState>,
     caller: MaybeUser,

@@ -69,6 +69,20 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     TestApp { address, client: reqwest::Client::new(), state, _data_dir: data_dir }
 }
 
+/// The response, after holding it to the OpenAPI document (`conformance`); rebuilt for the caller.
+async fn conforming(method: Method, path: &str, res: Response) -> Response {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let version = res.version();
+    let body = res.bytes().await.expect("the body");
+    crate::conformance::check(&method, path, status.as_u16(), &body);
+    let mut rebuilt = axum::http::Response::new(body);
+    *rebuilt.status_mut() = status;
+    *rebuilt.headers_mut() = headers;
+    *rebuilt.version_mut() = version;
+    Response::from(rebuilt)
+}
+
 impl TestApp {
     pub fn db(&self) -> &Db {
         &self.state.db
@@ -87,11 +101,13 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Response {
-        self.request(Method::GET, path, Some(token)).send().await.expect("request")
+        let res = self.request(Method::GET, path, Some(token)).send().await.expect("request");
+        conforming(Method::GET, path, res).await
     }
 
     pub async fn send_json(&self, method: Method, path: &str, token: Option<&str>, body: &Value) -> Response {
-        self.request(method, path, token).json(body).send().await.expect("request")
+        let res = self.request(method.clone(), path, token).json(body).send().await.expect("request");
+        conforming(method, path, res).await
     }
 
     pub async fn register(&self, email: &str) -> TestUser {

@@ -27,11 +27,16 @@ const EARTH_RADIUS_KM: f64 = 6371.0;
 #[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct NearbyQuery {
+    #[param(minimum = -90, maximum = 90)]
     pub lat: f64,
+    #[param(minimum = -180, maximum = 180)]
     pub lng: f64,
     /// Default 50, at most 500.
+    #[param(exclusive_minimum = 0, maximum = 500)]
     pub radius_km: Option<f64>,
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

@@ -39,10 +39,10 @@ const MATCHES_WORDS: &str = "($2 IS NULL OR lower(p.content) LIKE $2 ESCAPE '\\'
 
 /// `%words%`, lower-cased, with LIKE's own wildcards taken literally; blank is no search.
 pub(crate) fn like_pattern(q: Option<&str>) -> Result<Option<String>, DomainError> {
-    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else { return Ok(None) };
-    if q.chars().count() > 200 {
+    if q.is_some_and(|q| q.chars().count() > 200) {
         return Err(DomainError::invalid(&["query", "q"], "must be at most 200 characters"));
     }
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else { return Ok(None) };
     let mut pattern = String::with_capacity(q.len() + 2);
     pattern.push('%');
     for ch in q.to_lowercase().chars() {

@@ -1,6 +1,7 @@
 //! A post as clients send it, as it is stored, and as it is shown.
 
 use chrono::{DateTime, Utc};
+use pam_kernel::text::{Link, Tag};
 use pam_kernel::{ListMeta, Patch};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json as SqlJson;
@@ -57,44 +58,71 @@ impl PostStatus {
 /// (`POST /api/v1/social/posts/{id}/publish`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewPost {
+    #[schema(max_length = 200)]
     pub title: Option<String>,
-    #[schema(example = "The Bourke free camp is flooded, head to Louth instead")]
+    /// 1–5000 characters.
+    #[schema(
+        example = "The Bourke free camp is flooded, head to Louth instead",
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub content: String,
+    #[schema(value_type = Option<Link>)]
     pub image_url: Option<String>,
     /// A place name ("Bourke, NSW").
+    #[schema(max_length = 200)]
     pub location: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Vec<Tag>, max_items = 20)]
     pub tags: Vec<String>,
     /// Default `public`.
     pub visibility: Option<Visibility>,
     /// Only `draft` is accepted (the default).
+    #[schema(value_type = Option<DraftOnly>)]
     pub status: Option<PostStatus>,
 }
+
+/// The schema of a new post's `status`: only `draft` (publishing is its own route).
+pub struct DraftOnly;
+
+impl utoipa::PartialSchema for DraftOnly {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(["draft"]))
+            .into()
+    }
+}
+
+impl ToSchema for DraftOnly {}
 
 /// Partial update of one's own post: fields present replace, `null` clears an optional one. The status
 /// does not change here (publish is its own route).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct PostUpdate {
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub title: Patch<String>,
+    /// 1–5000 characters; not nullable.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = String, min_length = 1, max_length = 5000, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub content: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Link>)]
     pub image_url: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub location: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<Tag>>, max_items = 20)]
     pub tags: Patch<Vec<String>>,
     #[serde(default)]
     #[schema(value_type = Option<Visibility>)]
     pub visibility: Patch<Visibility>,
+    /// Not accepted here (422): publish with its own route. Left out of the schema.
     #[serde(default)]
-    #[schema(value_type = Option<PostStatus>)]
+    #[schema(ignore)]
     pub status: Patch<PostStatus>,
 }
 
@@ -140,13 +168,18 @@ pub enum FeedFilter {
 #[derive(Debug, Default, Deserialize, IntoParams, ToSchema)]
 #[into_params(parameter_in = Query)]
 pub struct FeedQuery {
+    /// `all` (default) or `following`.
+    #[param(inline)]
     pub filter: Option<FeedFilter>,
     /// `published` (default: the feed) or `draft` (the caller's own drafts).
     pub status: Option<PostStatus>,
-    /// Words to look for in the title or text.
+    /// Words to look for in the title or text; at most 200 characters.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

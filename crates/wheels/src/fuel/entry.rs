@@ -1,7 +1,7 @@
 //! One fill-up: its input, its checks, its storage, and how it is shown in the user's units.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use pam_kernel::text::{optional_text, plausible_date};
+use pam_kernel::text::{Id, PlausibleDate, optional_text, plausible_date};
 use pam_kernel::{DomainError, FieldError, Locale, Money, Patch, Units};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -22,25 +22,32 @@ pub(crate) const MAX_ODOMETER_KM: f64 = 5_000_000.0;
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewFuelEntry {
     /// One of the user's vehicles; their primary vehicle when left out.
+    #[schema(value_type = Option<Id>)]
     pub vehicle_id: Option<Uuid>,
-    /// `YYYY-MM-DD`, not in the future; today in the user's zone when left out.
+    /// `YYYY-MM-DD` (1970–2100), not in the future; today in the user's zone when left out.
+    #[schema(value_type = Option<PlausibleDate>)]
     pub date: Option<NaiveDate>,
-    /// The odometer reading, in `odometer_unit` (the user's units when not said: km, or miles).
-    #[schema(example = 84210)]
+    /// The odometer reading, in `odometer_unit` (the user's units when not said: km, or miles): 0 to
+    /// 5,000,000 km.
+    #[schema(example = 84210, minimum = 0, maximum = 5000000)]
     pub odometer: Option<f64>,
     pub odometer_unit: Option<DistanceUnit>,
-    #[schema(example = 62.4)]
+    /// More than 0, at most 2000 litres.
+    #[schema(example = 62.4, exclusive_minimum = 0, maximum = 2000)]
     pub volume: Option<f64>,
     /// `litres` or `gallons` (US); the user's units when not said. `price_per_unit` is per this unit
     /// too. `volume_unit` is accepted for it.
     #[serde(alias = "volume_unit")]
     pub unit: Option<VolumeUnit>,
-    #[schema(example = 1.899)]
+    /// More than 0, at most 10,000 per litre.
+    #[schema(example = 1.899, exclusive_minimum = 0, maximum = 10000)]
     pub price_per_unit: Option<f64>,
     pub total: Option<Money>,
     /// Filled to the top (default true): fuel use is measured between full fills.
     pub filled_to_top: Option<bool>,
+    #[schema(max_length = 200)]
     pub station: Option<String>,
+    #[schema(max_length = 1000)]
     pub notes: Option<String>,
 }
 
@@ -50,25 +57,28 @@ pub struct NewFuelEntry {
 pub struct FuelEntryUpdate {
     /// `null` detaches the entry from any vehicle.
     #[serde(default)]
-    #[schema(value_type = Option<Uuid>)]
+    #[schema(value_type = Option<Id>)]
     pub vehicle_id: Patch<Uuid>,
+    #[schema(value_type = Option<PlausibleDate>)]
     pub date: Option<NaiveDate>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = 0, maximum = 5000000)]
     pub odometer: Patch<f64>,
     pub odometer_unit: Option<DistanceUnit>,
+    #[schema(exclusive_minimum = 0, maximum = 2000)]
     pub volume: Option<f64>,
     /// `litres` or `gallons` (the user's units when not said); also read as `volume_unit`.
     #[serde(alias = "volume_unit")]
     pub unit: Option<VolumeUnit>,
+    #[schema(exclusive_minimum = 0, maximum = 10000)]
     pub price_per_unit: Option<f64>,
     pub total: Option<Money>,
     pub filled_to_top: Option<bool>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub station: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 1000)]
     pub notes: Patch<String>,
 }
 

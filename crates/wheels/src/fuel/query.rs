@@ -1,6 +1,7 @@
 //! Reading the fuel log: filtered pages with their totals, and the whole log for the export.
 
 use chrono::NaiveDate;
+use pam_kernel::money::Amount;
 use pam_kernel::{DomainError, ListMeta, Money, Page};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,9 @@ pub struct FuelFilter {
     /// `YYYY-MM-DD`, inclusive.
     pub end_date: Option<NaiveDate>,
     /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
@@ -31,6 +34,7 @@ pub struct FuelList {
     #[serde(flatten)]
     pub meta: ListMeta,
     /// What all matching fills cost.
+    #[schema(value_type = Amount)]
     pub total_amount: Money,
 }
 

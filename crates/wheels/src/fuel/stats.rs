@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use pam_kernel::money::Amount;
 use pam_kernel::{DomainError, Locale, Money, Period, Units};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -72,6 +73,7 @@ pub struct FuelStats {
     pub start_date: Option<NaiveDate>,
     pub end_date: NaiveDate,
     pub currency: String,
+    #[schema(value_type = Amount)]
     pub spend: Money,
     pub volume: Shown,
     pub fill_count: i64,

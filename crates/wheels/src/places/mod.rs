@@ -30,37 +30,53 @@ stored_enum! {
 /// A place to keep. `category` is accepted for `place_type` (SPEC §9 names it so).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewFavorite {
-    #[schema(example = "Lake Eildon foreshore")]
+    #[schema(
+        example = "Lake Eildon foreshore",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
     /// `other` when left out.
     #[serde(default, alias = "category")]
     pub place_type: PlaceType,
-    #[schema(example = -37.23)]
+    #[schema(example = -37.23, minimum = -90, maximum = 90)]
     pub latitude: f64,
-    #[schema(example = 145.91)]
+    #[schema(example = 145.91, minimum = -180, maximum = 180)]
     pub longitude: f64,
+    #[schema(max_length = 300)]
     pub address: Option<String>,
+    #[schema(max_length = 1000)]
     pub notes: Option<String>,
     /// 1–5 stars.
+    #[schema(minimum = 1, maximum = 5)]
     pub rating: Option<i32>,
 }
 
 /// Partial update: fields present replace, `null` clears an optional one.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct FavoriteUpdate {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: Option<String>,
     #[serde(alias = "category")]
     pub place_type: Option<PlaceType>,
+    #[schema(minimum = -90, maximum = 90)]
     pub latitude: Option<f64>,
+    #[schema(minimum = -180, maximum = 180)]
     pub longitude: Option<f64>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 300)]
     pub address: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 1000)]
     pub notes: Patch<String>,
+    /// 1–5 stars.
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(value_type = Option<i32>, minimum = 1, maximum = 5)]
     pub rating: Patch<i32>,
 }
 
@@ -104,7 +120,9 @@ pub struct FavoriteFilter {
     #[serde(alias = "category")]
     pub place_type: Option<PlaceType>,
     /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

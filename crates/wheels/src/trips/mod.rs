@@ -6,6 +6,7 @@ pub mod order;
 pub mod plan;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use pam_kernel::text::{Day, Id};
 use pam_kernel::{DomainError, ListMeta, Money, Page, Patch, Units};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,7 @@ use uuid::Uuid;
 
 use crate::WheelsState;
 use crate::units::stored_enum;
+use plan::PlaceName;
 pub use plan::{RoutePlan, RouteRequest};
 
 stored_enum! {
@@ -113,11 +115,20 @@ const COLUMNS: &str = "id, title, origin, destination, stops, start_date, end_da
 /// A trip to plan and save (`POST /trips` and `POST /trips/plan`).
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct NewTrip {
-    /// Default: "<origin> to <destination>".
+    /// 1–200 characters; default: "<origin> to <destination>".
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub title: Option<String>,
     #[serde(flatten)]
     pub route: RouteRequest,
+    /// For a trip being planned or under way: not in the past, and within ten years.
+    #[schema(value_type = Option<Day>)]
     pub start_date: Option<NaiveDate>,
+    /// Not before `start_date`.
+    #[schema(value_type = Option<Day>)]
     pub end_date: Option<NaiveDate>,
     #[serde(default)]
     pub status: TripStatus,
@@ -128,21 +139,38 @@ pub struct NewTrip {
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct TripPatch {
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub title: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub origin: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub destination: Option<String>,
+    #[schema(value_type = Option<Vec<PlaceName>>, max_items = 25)]
     pub stops: Option<Vec<String>>,
     #[serde(default)]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[schema(value_type = Option<Day>)]
     pub start_date: Patch<NaiveDate>,
     #[serde(default)]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[schema(value_type = Option<Day>)]
     pub end_date: Patch<NaiveDate>,
     pub status: Option<TripStatus>,
     #[serde(default)]
     #[schema(value_type = Option<Money>)]
     pub budget: Patch<Money>,
     pub privacy: Option<Privacy>,
+    #[schema(value_type = Option<Id>)]
     pub vehicle_id: Option<Uuid>,
 }
 
@@ -152,7 +180,9 @@ pub struct TripFilter {
     /// planning | active | completed | cancelled.
     pub status: Option<TripStatus>,
     /// Page size (1–1000, default 50).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
@@ -164,12 +194,11 @@ pub struct TripList {
 }
 
 fn check_title(title: &str) -> Result<String, DomainError> {
-    let t = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    match t.chars().count() {
-        0 => Err(DomainError::invalid(&["body", "title"], "must not be empty")),
-        n if n > 200 => Err(DomainError::invalid(&["body", "title"], "must be at most 200 characters")),
-        _ => Ok(t),
+    if title.chars().count() > 200 {
+        return Err(DomainError::invalid(&["body", "title"], "must be at most 200 characters"));
     }
+    let t = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.is_empty() { Err(DomainError::invalid(&["body", "title"], "must not be empty")) } else { Ok(t) }
 }
 
 fn check_dates(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<(), DomainError> {

@@ -5,6 +5,8 @@
 
 use chrono::NaiveDate;
 use pam_geo::{RouteEstimate, Source, Waypoint};
+use pam_kernel::money::Amount;
+use pam_kernel::text::Id;
 use pam_kernel::{DomainError, Locale, Money};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -23,19 +25,41 @@ pub const MAX_STOPS: usize = 25;
 /// Fuel use assumed when no vehicle says otherwise: a motorhome, or a car towing a caravan.
 pub const DEFAULT_L_PER_100KM: f64 = 15.0;
 
+/// The schema of a place name in a route: at most 200 characters.
+pub struct PlaceName;
+
+impl utoipa::PartialSchema for PlaceName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .max_length(Some(200))
+            .into()
+    }
+}
+
+impl ToSchema for PlaceName {}
+
 /// What a route request says.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct RouteRequest {
-    /// A place name, or "lat,lng".
-    #[schema(example = "Sydney")]
+    /// A place name, or "lat,lng"; at most 200 characters.
+    #[schema(example = "Sydney", max_length = 200)]
     #[serde(default)]
     pub origin: String,
-    #[schema(example = "Melbourne")]
+    /// A place name, or "lat,lng"; at most 200 characters.
+    #[schema(
+        example = "Melbourne",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub destination: String,
-    /// Places to pass through, in order.
+    /// Places to pass through, in order: at most 25, each at most 200 characters.
     #[serde(default)]
+    #[schema(value_type = Vec<PlaceName>, max_items = 25)]
     pub stops: Vec<String>,
     /// The vehicle to estimate fuel for (default: the primary one).
+    #[schema(value_type = Option<Id>)]
     pub vehicle_id: Option<Uuid>,
     /// Put the stops in the order that makes the route shortest.
     #[serde(default)]
@@ -59,6 +83,7 @@ pub struct FuelEstimate {
     #[serde(default)]
     pub volume: Value,
     /// None when no fuel price is known for the currency (nothing is made up).
+    #[schema(value_type = Option<Amount>)]
     pub cost: Option<Money>,
     pub currency: String,
     /// L/100 km used, and its source.
@@ -68,8 +93,8 @@ pub struct FuelEstimate {
     pub consumption: Value,
     /// Price per litre used (in the currency), and its source.
     pub price_per_litre: Option<FigureSource>,
-    /// The price in the user's units: per litre, or per gallon.
-    #[schema(value_type = Object)]
+    /// The price in the user's units: per litre, or per gallon; null when no price is known.
+    #[schema(value_type = Option<Object>)]
     #[serde(default)]
     pub price: Value,
     /// The vehicle the estimate is for, when there is one.
@@ -90,6 +115,7 @@ pub struct RoutePlan {
     #[serde(default)]
     pub duration_hours: f64,
     pub fuel_litres: Option<f64>,
+    #[schema(value_type = Option<Amount>)]
     pub fuel_cost: Option<Money>,
     /// `osrm` (a routing service) or `estimate` (great-circle distance × road factor at an average speed).
     pub source: String,

@@ -52,11 +52,16 @@ stored_enum! {
 /// (US gallons) — one of them.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct NewVehicle {
-    /// What the user calls it; made from year, make and model when left out.
-    #[schema(example = "The Jayco")]
+    /// What the user calls it (at most 100 characters); made from year, make and model when left out
+    /// (so one of them is needed).
+    #[schema(example = "The Jayco", max_length = 100)]
     pub name: Option<String>,
+    #[schema(max_length = 100)]
     pub make: Option<String>,
+    #[schema(max_length = 100)]
     pub model: Option<String>,
+    /// From 1900 to two years from now.
+    #[schema(schema_with = year_schema)]
     pub year: Option<i32>,
     /// `other` when left out.
     #[serde(default)]
@@ -64,13 +69,24 @@ pub struct NewVehicle {
     /// `other` when left out.
     #[serde(default)]
     pub fuel_type: FuelType,
+    /// More than 0, at most 30 m.
+    #[schema(exclusive_minimum = 0, maximum = 30)]
     pub length_m: Option<f64>,
+    /// More than 0, at most 6 m.
+    #[schema(exclusive_minimum = 0, maximum = 6)]
     pub height_m: Option<f64>,
+    /// More than 0, at most 60,000 kg.
+    #[schema(exclusive_minimum = 0, maximum = 60000)]
     pub weight_kg: Option<f64>,
-    #[schema(example = 14.5)]
+    /// A plausible fuel use in `consumption_unit`: 3–60 L/100km, or 3.93–78.4 mpg.
+    #[schema(example = 14.5, exclusive_minimum = 0)]
     pub consumption: Option<f64>,
     pub consumption_unit: Option<ConsumptionUnit>,
+    /// 3–60.
+    #[schema(minimum = 3, maximum = 60)]
     pub consumption_l_per_100km: Option<f64>,
+    /// US mpg, 3.93–78.4 (the same 3–60 L/100km).
+    #[schema(minimum = 3.93, maximum = 78.4)]
     pub consumption_mpg: Option<f64>,
     /// Make this the primary vehicle (the user's first vehicle is primary whatever this says).
     pub is_primary: Option<bool>,
@@ -80,40 +96,54 @@ pub struct NewVehicle {
 /// flag here; `false` on the primary hands it to the newest other vehicle (the only vehicle stays primary).
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 pub struct VehicleUpdate {
+    /// Not nullable.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = String, max_length = 100)]
     pub name: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub make: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub model: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<i32>)]
+    #[schema(schema_with = year_schema)]
     pub year: Patch<i32>,
     pub vehicle_type: Option<VehicleType>,
     pub fuel_type: Option<FuelType>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, exclusive_minimum = 0, maximum = 30)]
     pub length_m: Patch<f64>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, exclusive_minimum = 0, maximum = 6)]
     pub height_m: Patch<f64>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, exclusive_minimum = 0, maximum = 60000)]
     pub weight_kg: Patch<f64>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, exclusive_minimum = 0)]
     pub consumption: Patch<f64>,
     pub consumption_unit: Option<ConsumptionUnit>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = 3, maximum = 60)]
     pub consumption_l_per_100km: Patch<f64>,
     #[serde(default)]
-    #[schema(value_type = Option<f64>)]
+    #[schema(value_type = Option<f64>, minimum = 3.93, maximum = 78.4)]
     pub consumption_mpg: Patch<f64>,
     pub is_primary: Option<bool>,
+}
+
+/// A vehicle's `year`: 1900 to two years from now (next year's models are sold this year), or null.
+fn year_schema() -> utoipa::openapi::schema::Object {
+    use chrono::Datelike;
+    use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+        .minimum(Some(1900))
+        .maximum(Some(Utc::now().year() + 2))
+        .examples([serde_json::json!(2019)])
+        .build()
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]

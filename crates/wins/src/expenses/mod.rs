@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pam_kernel::Patch;
+use pam_kernel::money::Amount;
 use pam_kernel::text;
+use pam_kernel::text::{Link, PlausibleDate, Tag};
 use pam_kernel::{DomainError, FieldError};
 use pam_kernel::{ListMeta, Locale, Money};
 use pam_store::with_db;
@@ -21,41 +23,55 @@ pub use query::{Filter, all, categories, in_range, list};
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct NewExpense {
     pub amount: Money,
-    /// Free text; synonyms (diesel, servo, caravan park, rego…) are mapped to the canonical set.
-    #[schema(example = "fuel")]
+    /// The user's own word for it, 1–50 characters (inner spaces collapsed).
+    #[schema(
+        example = "fuel",
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub category: String,
+    #[schema(max_length = 500)]
     pub description: Option<String>,
-    /// `YYYY-MM-DD`; today in the user's zone when left out.
+    /// `YYYY-MM-DD` (1970–2100); today in the user's zone when left out.
+    #[schema(value_type = Option<PlausibleDate>)]
     pub date: Option<NaiveDate>,
+    #[schema(max_length = 200)]
     pub location: Option<String>,
+    /// At most 20, each at most 50 characters; stored trimmed, lowercased and without repeats.
     #[serde(default)]
+    #[schema(value_type = Vec<Tag>, max_items = 20)]
     pub tags: Vec<String>,
+    #[schema(value_type = Option<Link>)]
     pub receipt_url: Option<String>,
 }
 
 /// Partial update: fields present replace, `null` clears an optional one.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ExpenseUpdate {
+    /// Not nullable.
     #[serde(default)]
-    #[schema(value_type = Option<Money>)]
+    #[schema(value_type = Money)]
     pub amount: Patch<Money>,
+    /// Not nullable.
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = String, min_length = 1, max_length = 50, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
     pub category: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 500)]
     pub description: Patch<String>,
+    /// Not nullable.
     #[serde(default)]
-    #[schema(value_type = Option<NaiveDate>)]
+    #[schema(value_type = PlausibleDate)]
     pub date: Patch<NaiveDate>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, max_length = 200)]
     pub location: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<Tag>>, max_items = 20)]
     pub tags: Patch<Vec<String>>,
     #[serde(default)]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<Link>)]
     pub receipt_url: Patch<String>,
 }
 
@@ -113,12 +129,21 @@ impl From<ExpenseRow> for Expense {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ExpenseFilter {
-    /// A category or any of its synonyms.
+    /// A category, as the user spells it (case and spacing aside).
+    #[param(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub category: Option<String>,
+    /// Not after `end_date`.
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     /// 1–1000, default 50.
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    /// 0 or more, default 0.
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
@@ -127,6 +152,8 @@ pub struct ExpenseList {
     pub expenses: Vec<Expense>,
     #[serde(flatten)]
     pub meta: ListMeta,
+    /// The sum over every match, not only this page.
+    #[schema(value_type = Amount)]
     pub total_amount: Money,
 }
 
