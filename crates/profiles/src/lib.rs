@@ -5,6 +5,7 @@
 //! [`ProfilesState`] implements; they never depend on this crate.
 
 pub mod account;
+pub mod accounts;
 pub mod avatar;
 pub mod routes;
 pub mod service;

@@ -14,5 +14,6 @@
 mod queue;
 mod runner;
 
+pub(crate) use queue::failure;
 pub use queue::{DbJobQueue, Job, JobQueue, JobSummary, NewJob};
 pub use runner::{JobHandler, JobOutcome, JobRunner, RunnerOptions, Schedule};

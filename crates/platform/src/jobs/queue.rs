@@ -89,6 +89,12 @@ pub trait JobQueue: Send + Sync {
     fn list<'a>(&'a self, status: &'a str, page: Page) -> BoxFuture<'a, Result<(Vec<JobSummary>, i64), DomainError>>;
 }
 
+/// What a failed attempt means, the same in every queue: whether the job is parked (its attempts are
+/// spent, by the count its claim saw), and the error as kept — short, for an admin's list, not a log.
+pub(crate) fn failure(job: &Job, error: &str) -> (bool, String) {
+    (job.attempts >= job.max_attempts, error.chars().take(500).collect())
+}
+
 /// The queue in the application's database.
 #[derive(Clone)]
 pub struct DbJobQueue {
@@ -195,11 +201,8 @@ impl JobQueue for DbJobQueue {
         retry_at: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<bool, DomainError>> {
         Box::pin(async move {
-            let park = job.attempts >= job.max_attempts;
-            let status = if park { "parked" } else { "queued" };
-            // Errors are kept short: they are for an admin's list, not a log.
-            let error: String = error.chars().take(500).collect();
-            self.finish(job, status, Some(&error), retry_at).await?;
+            let (park, error) = failure(job, error);
+            self.finish(job, if park { "parked" } else { "queued" }, Some(&error), retry_at).await?;
             Ok(park)
         })
     }

@@ -150,9 +150,7 @@ impl JobQueue for RedisJobQueue {
         retry_at: DateTime<Utc>,
     ) -> BoxFuture<'a, Result<bool, DomainError>> {
         Box::pin(async move {
-            // As the database queue decides: by the attempts the claim saw.
-            let park = job.attempts >= job.max_attempts;
-            let error: String = error.chars().take(500).collect();
+            let (park, error) = crate::jobs::failure(job, error);
             self.finish(job, if park { "parked" } else { "queued" }, Some(&error), retry_at).await?;
             Ok(park)
         })

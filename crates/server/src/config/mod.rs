@@ -56,23 +56,6 @@ fn bad(variable: &'static str, reason: impl Into<String>) -> ConfigError {
     ConfigError { variable, reason: reason.into() }
 }
 
-/// Base URLs of every external HTTP service, so tests can point each at a local fake.
-#[derive(Clone, Debug)]
-pub struct ExternalUrls {
-    pub anthropic: String,
-    pub gemini: String,
-    pub openai: Option<String>,
-    pub weather: String,
-    pub geocoding: Option<String>,
-    pub routing: Option<String>,
-    pub fuel_prices: Option<String>,
-    pub campgrounds: Option<String>,
-    pub web_search: Option<String>,
-    pub tts: Option<String>,
-    pub stt: Option<String>,
-    pub elevenlabs: String,
-}
-
 #[derive(Clone, Debug)]
 pub struct Config {
     pub host: IpAddr,
@@ -224,23 +207,7 @@ impl Config {
         for m in &fallback_models {
             registry.get(m).map_err(|e| bad("PAM_FALLBACK_MODELS", e.to_string()))?;
         }
-        let urls = ExternalUrls {
-            anthropic: parse_http_url(&vars, "ANTHROPIC_BASE_URL")?
-                .unwrap_or_else(|| "https://api.anthropic.com".into()),
-            gemini: parse_http_url(&vars, "GEMINI_BASE_URL")?
-                .unwrap_or_else(|| "https://generativelanguage.googleapis.com".into()),
-            openai: parse_http_url(&vars, "OPENAI_BASE_URL")?,
-            weather: parse_http_url(&vars, "WEATHER_BASE_URL")?.unwrap_or_else(|| "https://api.open-meteo.com".into()),
-            geocoding: parse_http_url(&vars, "GEOCODING_BASE_URL")?,
-            routing: parse_http_url(&vars, "ROUTING_BASE_URL")?,
-            fuel_prices: parse_http_url(&vars, "FUEL_PRICES_BASE_URL")?,
-            campgrounds: parse_http_url(&vars, "CAMPGROUNDS_BASE_URL")?,
-            web_search: parse_http_url(&vars, "WEB_SEARCH_BASE_URL")?,
-            tts: parse_http_url(&vars, "TTS_BASE_URL")?,
-            stt: parse_http_url(&vars, "STT_BASE_URL")?,
-            elevenlabs: parse_http_url(&vars, "ELEVENLABS_BASE_URL")?
-                .unwrap_or_else(|| "https://api.elevenlabs.io".into()),
-        };
+        let urls = ExternalUrls::from_vars(&vars)?;
         let supabase_url = parse_http_url(&vars, "SUPABASE_URL")?;
         let cors_allowed_origins = list(&vars, "CORS_ALLOWED_ORIGINS");
         for origin in &cors_allowed_origins {
@@ -349,85 +316,6 @@ impl Config {
     pub fn uploads_dir(&self) -> PathBuf {
         self.data_dir.join("uploads")
     }
-
-    /// One line per startup choice, for the startup log.
-    pub fn describe(&self) -> Vec<String> {
-        let db = match self.db_kind() {
-            DbKind::Sqlite => {
-                format!("database: sqlite ({})", self.database_url.expose().trim_start_matches("sqlite://"))
-            }
-            DbKind::Postgres => "database: postgres (DATABASE_URL)".to_string(),
-        };
-        let cache = if self.redis_url.is_some() {
-            format!(
-                "cache: redis (REDIS_URL, key prefix {:?}, {} ms deadline): rate limits, cache invalidations and pushes \
-                 shared by every instance; in-process while Redis does not answer",
-                self.redis_key_prefix,
-                self.redis_timeout.as_millis()
-            )
-        } else {
-            "cache: in-process (rate limits, caches and pushes of this instance only)".to_string()
-        };
-        let mut auth = vec!["built-in accounts"];
-        if self.supabase_jwt_secret.is_some() {
-            auth.push("supabase HS256 (SUPABASE_JWT_SECRET)");
-        }
-        if self.supabase_url.is_some() {
-            auth.push("supabase JWKS (SUPABASE_URL)");
-        }
-        let mut brain = Vec::new();
-        if self.anthropic_api_key.is_some() {
-            brain.push("anthropic");
-        }
-        if self.gemini_api_key.is_some() {
-            brain.push("gemini");
-        }
-        if self.openai_api_key.is_some() || self.urls.openai.is_some() {
-            brain.push("openai-compatible");
-        }
-        brain.push("offline");
-        vec![
-            format!("environment: {}", self.environment.as_str()),
-            format!("listen: {}:{}", self.host, self.port),
-            db,
-            cache,
-            format!("auth: {}", auth.join(", ")),
-            format!(
-                "brain chain: {} (primary model {}, fallbacks {})",
-                brain.join(" -> "),
-                self.primary_model,
-                if self.fallback_models.is_empty() { "none".to_string() } else { self.fallback_models.join(", ") }
-            ),
-            self.speech.describe(),
-            format!(
-                "jobs: {} ({}); pushes looked for every {} ms",
-                if self.jobs_in_process { "run in this process" } else { "left to workers (JOBS_IN_PROCESS=false)" },
-                self.jobs_queue.describe(),
-                self.push_poll.as_millis()
-            ),
-            format!(
-                "metrics: {}",
-                match (self.metrics_enabled, self.metrics_token.is_some()) {
-                    (false, _) => "off (METRICS_ENABLED=false)",
-                    (true, false) => "Prometheus text at /metrics, open",
-                    (true, true) => "Prometheus text at /metrics, bearer token required",
-                }
-            ),
-            format!(
-                "travel: geocoding {}, routing {}, weather open-meteo at {}, fuel prices {}, campgrounds {}, web search {}",
-                if self.urls.geocoding.is_some() { "nominatim then gazetteer" } else { "gazetteer (bundled)" },
-                if self.urls.routing.is_some() {
-                    "osrm then estimate"
-                } else {
-                    "estimate (great-circle × road factor)"
-                },
-                self.urls.weather,
-                if self.urls.fuel_prices.is_some() { "tankerkoenig" } else { "none (503)" },
-                if self.urls.campgrounds.is_some() { "own list + ridb" } else { "own list" },
-                if self.urls.web_search.is_some() { "brave" } else { "none" }
-            ),
-        ]
-    }
 }
 
 /// A random URL-safe token of `bytes` bytes of entropy.
@@ -451,14 +339,17 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     file.write_all(contents.as_bytes())
 }
 
+mod describe;
 mod jobs;
 mod limits;
 mod speech;
+mod urls;
 mod vars;
 
 pub use jobs::JobQueueKind;
 pub use limits::{Cidr, Limits};
 pub use speech::{Endpoint, SpeechSettings};
+pub use urls::ExternalUrls;
 
 #[cfg(test)]
 mod tests;

@@ -47,6 +47,17 @@ pub fn after_tools(body: &Value) -> bool {
     body["messages"].as_array().and_then(|m| m.last()).is_some_and(|last| last["content"][0]["type"] == "tool_result")
 }
 
+/// A Claude that logs $42.50 of fuel (`create_expense`), then says so.
+pub fn fuel_logger() -> ScriptedClaude<impl Fn(&Value) -> (Value, &'static str) + Send + Sync> {
+    ScriptedClaude::new(|body: &Value| {
+        if after_tools(body) {
+            text("Logged $42.50 of fuel.")
+        } else {
+            tool_use("toolu_log", "create_expense", json!({"amount": 42.5, "category": "fuel"}))
+        }
+    })
+}
+
 /// A Claude whose answer is a function of the request body; counts the calls it got.
 pub struct ScriptedClaude<F> {
     pub script: F,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer};
 
-use crate::fakes::{ScriptedClaude, after_tools, text, tool_use};
+use crate::fakes::{ScriptedClaude, after_tools, fuel_logger, text, tool_use};
 use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app, spawn_app_with};
 use pam_testkit::on_both_databases;
 
@@ -37,14 +37,7 @@ async fn chat(app: &TestApp, user: &TestUser, body: Value) -> reqwest::Response 
 /// A Claude that logs $42.50 of fuel, then says so; `delay` holds each answer back.
 async fn logging_claude(delay: Duration) -> MockServer {
     let claude = MockServer::start().await;
-    let script = ScriptedClaude::new(|body: &Value| {
-        if after_tools(body) {
-            text("Logged $42.50 of fuel.")
-        } else {
-            tool_use("toolu_log", "create_expense", json!({"amount": 42.5, "category": "fuel"}))
-        }
-    })
-    .slow(delay);
+    let script = fuel_logger().slow(delay);
     Mock::given(method("POST")).respond_with(script).mount(&claude).await;
     claude
 }

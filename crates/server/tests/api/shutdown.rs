@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use crate::fakes::{ScriptedClaude, after_tools, text, tool_use};
+use crate::fakes::fuel_logger;
 use crate::helpers::{Backend, TEST_SECRET, TestApp, TestUser, spawn_app_with};
 use pam_testkit::on_both_databases;
 use wiremock::matchers::method;
@@ -68,14 +68,7 @@ async fn count_rows(app: &TestApp, sql: &'static str, user: &TestUser) -> i64 {
 
 async fn a_sigterm_mid_turn_answers_the_turn_closes_sockets_with_1001_and_writes_everything_once(backend: Backend) {
     let claude = MockServer::start().await;
-    let script = ScriptedClaude::new(|body: &Value| {
-        if after_tools(body) {
-            text("Logged $42.50 of fuel.")
-        } else {
-            tool_use("toolu_log", "create_expense", json!({"amount": 42.5, "category": "fuel"}))
-        }
-    })
-    .slow(Duration::from_millis(1500));
+    let script = fuel_logger().slow(Duration::from_millis(1500));
     let calls = script.calls.clone();
     Mock::given(method("POST")).respond_with(script).mount(&claude).await;
     let claude_url = claude.uri();
