@@ -4,7 +4,8 @@
 //!
 //! Needs from elsewhere: the brain's models through [`ModelControl`] (the server implements it over
 //! its fallback chain and registry), accounts through the profiles domain's public API, the job queue
-//! from platform, and the chart drawing of Wins.
+//! from platform, and the stacked-bar drawing of `pam_chart`. It is the one domain that uses another
+//! domain's public service API (`pam_profiles::service`); no domain depends on admin.
 
 pub mod audit;
 pub mod control;

@@ -245,9 +245,9 @@ async fn usage_chart(
     let cost_title = format!("LLM cost by model, last {days} days");
     let calls_title = "Messages answered, by model".to_string();
     let panels = [
-        pam_wins::chart::Panel { title: &cost_title, series: &cost, y_desc: "Cost (USD)" },
-        pam_wins::chart::Panel { title: &calls_title, series: &calls, y_desc: "Messages" },
+        pam_chart::Panel { title: &cost_title, series: &cost, y_desc: "Cost (USD)" },
+        pam_chart::Panel { title: &calls_title, series: &calls, y_desc: "Messages" },
     ];
-    let svg = pam_wins::chart::stacked_panels(&labels, &panels, (900, 800))?;
+    let svg = pam_chart::stacked_panels(&labels, &panels, (900, 800))?;
     Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }

@@ -2,7 +2,8 @@
 //! sight, their reads and updates, profile pictures, account statistics, and PAM's profile tools.
 //!
 //! Other domains read a user's locale (zone, currency, units) through the kernel's `LocaleSource`, which
-//! [`ProfilesState`] implements; they never depend on this crate.
+//! [`ProfilesState`] implements; they never depend on this crate. The one exception is admin, which
+//! manages accounts and roles through this crate's public service API (`service`).
 
 pub mod account;
 pub mod accounts;

@@ -110,7 +110,7 @@ pub fn system_prompt(profile: &Profile, context: &ChatContext, tz: chrono_tz::Tz
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
@@ -203,17 +203,6 @@ mod tests {
                 proptest::prop_assert!(l.lat.is_none_or(|v| (-90.0..=90.0).contains(&v)));
                 proptest::prop_assert!(l.lng.is_none_or(|v| (-180.0..=180.0).contains(&v)));
             }
-        }
-
-        /// A WebSocket chat frame of any shape becomes a request or a refusal, never a panic.
-        #[test]
-        fn any_chat_frame_decodes_without_panicking(frame in any_json(), text in "\\PC{0,300}") {
-            let request: crate::pam::turn::ChatRequest = serde_json::from_value(frame.clone()).unwrap_or_default();
-            let _ = request.parse(frame.get("context"));
-            let _ = serde_json::from_str::<serde_json::Value>(&text);
-            let request: crate::pam::turn::ChatRequest =
-                serde_json::from_value(serde_json::json!({"message": text})).unwrap_or_default();
-            let _ = request.parse(None);
         }
     }
 }

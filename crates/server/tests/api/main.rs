@@ -18,6 +18,7 @@ mod knowledge;
 mod layout;
 mod many_instances;
 mod medical;
+mod metrics;
 mod migrations;
 mod openapi_constraints;
 mod pam;

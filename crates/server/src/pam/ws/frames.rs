@@ -20,21 +20,26 @@ use crate::state::AppState;
 
 const MAX_CHAT_FRAME: usize = 128 * 1024;
 
-pub(super) async fn handle(state: &AppState, user: &Caller, socket: &Socket, context: &mut Option<Value>, text: &str) {
+/// Reads one text frame: a client frame, or the error frame that answers it (not JSON, an unknown type,
+/// or a known type with the wrong shape). Pure, so the property tests drive it with anything.
+pub(crate) fn decode(text: &str) -> Result<ClientFrame, Value> {
     let Ok(raw) = serde_json::from_str::<Value>(text) else {
-        socket.send(error_frame("FORMAT_ERROR", "That wasn't valid JSON"));
-        return;
+        return Err(error_frame("FORMAT_ERROR", "That wasn't valid JSON"));
     };
     let kind = raw["type"].as_str().unwrap_or_default().to_string();
     if !CLIENT_FRAME_TYPES.contains(&kind.as_str()) {
         let shown: String = kind.chars().take(40).collect();
-        socket.send(error_frame("UNKNOWN_TYPE", &format!("Unknown message type {shown:?}")));
-        return;
+        return Err(error_frame("UNKNOWN_TYPE", &format!("Unknown message type {shown:?}")));
     }
-    let frame = match serde_json::from_value::<ClientFrame>(raw) {
+    serde_json::from_value::<ClientFrame>(raw)
+        .map_err(|e| error_frame("FORMAT_ERROR", &format!("That {kind} frame is not valid: {e}")))
+}
+
+pub(super) async fn handle(state: &AppState, user: &Caller, socket: &Socket, context: &mut Option<Value>, text: &str) {
+    let frame = match decode(text) {
         Ok(frame) => frame,
-        Err(e) => {
-            socket.send(error_frame("FORMAT_ERROR", &format!("That {kind} frame is not valid: {e}")));
+        Err(refusal) => {
+            socket.send(refusal);
             return;
         }
     };
@@ -180,4 +185,47 @@ fn confirm(state: &AppState, user: &Caller, socket: &Socket, frame: ConfirmFrame
         };
         in_flight.finish(ServerFrame::ChatResponse(Box::new(reply)).to_value());
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::pam::context::tests::any_json;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Any text a client sends becomes a frame or the error frame that refuses it, never a panic; a
+        /// chat frame's request then goes through the same parsing a turn uses.
+        #[test]
+        fn any_text_frame_is_decoded_or_refused(
+            body in any_json(),
+            kind in prop::sample::select(CLIENT_FRAME_TYPES.to_vec()),
+            noise in "\\PC{0,300}",
+        ) {
+            let mut typed = body.clone();
+            if let Value::Object(map) = &mut typed {
+                map.insert("type".into(), json!(kind));
+            }
+            for text in [typed.to_string(), body.to_string(), noise.clone()] {
+                match decode(&text) {
+                    Ok(ClientFrame::Chat(request) | ClientFrame::Message(request)) => {
+                        let _ = request.parse(body.get("context"));
+                    }
+                    Ok(_) => {}
+                    Err(refusal) => prop_assert_eq!(&refusal["type"], "error", "{}", refusal),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        assert_eq!(decode("{").unwrap_err()["error_code"], "FORMAT_ERROR");
+        assert_eq!(decode(r#"{"type":"shout"}"#).unwrap_err()["error_code"], "UNKNOWN_TYPE");
+        assert_eq!(decode(r#"{"type":"confirm"}"#).unwrap_err()["error_code"], "FORMAT_ERROR");
+        assert!(matches!(decode(r#"{"type":"ping"}"#), Ok(ClientFrame::Ping)));
+    }
 }
