@@ -207,8 +207,10 @@ async fn execute_tool(
     State(state): State<AppState>,
     user: AuthUser,
     Path(tool_name): Path<String>,
-    Json(arguments): Json<Value>,
+    Json(arguments): Json<serde_json::Map<String, Value>>,
 ) -> Result<Json<Value>, AppError> {
+    // An object, as every tool's input schema says; `null` or a list is refused rather than read as `{}`.
+    let arguments = Value::Object(arguments);
     let tool =
         state.pam.tools.get(&tool_name).ok_or_else(|| AppError::NotFound(format!("No tool called {tool_name}")))?;
     if tool.needs_confirmation {

@@ -239,6 +239,18 @@ async fn bodies_are_objects_and_whole_numbers_are_integers(backend: Backend) {
     let res =
         app.send_json(Method::PATCH, &path, Some(&user.token), &json!({"monthly_limit": 2.2199999999999998})).await;
     refused_at(res, &["body", "monthly_limit"]).await;
+    // A tool's arguments are an object, as its input schema says: `null` or a list is not read as `{}`.
+    for not_an_object in [Value::Null, json!([])] {
+        let res = app.send_json(
+            Method::POST,
+            "/api/v1/pam/tools/execute/get_spending_summary",
+            Some(&user.token),
+            &not_an_object,
+        );
+        refused_at(res.await, &["body"]).await;
+    }
+    let res = post(&app, &user, "/api/v1/pam/tools/execute/get_spending_summary", json!({})).await;
+    assert_eq!(res.status(), 200);
 }
 
 /// The answers the shared extractors give are documented wherever they can be given: 401 on every
