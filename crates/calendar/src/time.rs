@@ -37,6 +37,37 @@ pub enum Moment {
     Exact(DateTime<FixedOffset>),
 }
 
+/// What [`Moment::parse`] reads, as a JSON Schema pattern: a date, or a date and a time (`T` or a space
+/// between, seconds and their fraction optional) with an optional offset (`Z` after seconds, or
+/// `±HH:MM`), in 1970–2100, spaces around it allowed. Kept beside the formats it mirrors.
+pub const MOMENT_PATTERN: &str = concat!(
+    r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*",
+    r"(19[7-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])",
+    r"([T ]([01][0-9]|2[0-3]):[0-5][0-9]((:[0-5][0-9](\.[0-9]{1,9})?)?([+-]([01][0-9]|2[0-3]):[0-5][0-9])?",
+    r"|:[0-5][0-9](\.[0-9]{1,9})?Z))?",
+    r"[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+);
+
+/// The schema of a field read with [`Moment::parse`] (`#[schema(value_type = MomentText)]`).
+pub struct MomentText;
+
+impl utoipa::PartialSchema for MomentText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .pattern(Some(MOMENT_PATTERN))
+            .description(Some(
+                "A local time (`2026-01-10T09:00`), a date (`2026-01-10`) or a time with its offset \
+                 (`2026-01-10T09:00:00+11:00`), 1970–2100",
+            ))
+            .examples([serde_json::json!("2026-01-10T09:00")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for MomentText {}
+
 const LOCAL_FORMATS: &[&str] = &["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"];
 const OFFSET_FORMATS: &[&str] = &["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z"];
 

@@ -9,7 +9,7 @@ use sqlx::types::Json as SqlJson;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::time;
+use crate::time::{self, MomentText};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -58,14 +58,10 @@ pub struct NewEvent {
     #[schema(max_length = 2000)]
     pub description: Option<String>,
     /// A local time, an RFC 3339 time or a date, 1970–2100; this or `time` is needed.
-    #[schema(
-        example = "2026-01-10T09:00",
-        min_length = 1,
-        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-    )]
+    #[schema(value_type = Option<MomentText>)]
     pub start: Option<String>,
     /// Default: an hour after a timed start; the same day for an all-day event. Not before `start`.
-    #[schema(min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
+    #[schema(value_type = Option<MomentText>)]
     pub end: Option<String>,
     /// "HH:MM" when no day was said: the next time it comes round in the user's zone (with a date
     /// `start`, that day at this time).
@@ -120,10 +116,10 @@ pub struct EventUpdate {
     pub description: Patch<String>,
     /// Not nullable.
     #[serde(default)]
-    #[schema(value_type = String, min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
+    #[schema(value_type = MomentText)]
     pub start: Patch<String>,
     #[serde(default)]
-    #[schema(value_type = Option<String>, min_length = 1, pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")]
+    #[schema(value_type = Option<MomentText>)]
     pub end: Patch<String>,
     /// Not nullable.
     #[serde(default)]

@@ -17,6 +17,7 @@ on_both_databases!(
     password_length,
     savings_months,
     bodies_are_objects_and_whole_numbers_are_integers,
+    calendar_times_are_what_the_pattern_says,
 );
 
 async fn openapi(app: &TestApp) -> Value {
@@ -324,3 +325,40 @@ async fn whitespace_in_patterns_is_rusts_whitespace() {
         assert!(pattern.contains(class), "{pattern} names other whitespace than {class}");
     }
 }
+
+/// An event's `start` is read in several spellings; the document's pattern says which. Each sample is
+/// checked both ways: what the pattern allows is stored, what it refuses is 422 at the field.
+async fn calendar_times_are_what_the_pattern_says(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("moments@example.com").await;
+    let doc = openapi(&app).await;
+    let schema = body_property(&doc, "post", "/api/v1/calendar/events", "start");
+    let pattern = jsonschema::validator_for(schema).expect("the start schema compiles");
+    for (text, allowed) in [
+        ("2027-01-10", true),
+        ("2027-01-10T09:00", true),
+        ("2027-01-10 09:00", true),
+        ("2027-01-10T09:00:30.5", true),
+        ("2027-01-10T09:00+11:00", true),
+        ("2027-01-10T09:00:00+11:00", true),
+        ("2027-01-10T09:00:00Z", true),
+        (" 2027-01-10T09:00 ", true),
+        ("0", false),
+        ("tomorrow", false),
+        ("2027-13-01", false),
+        ("2027-01-10T24:00", false),
+        ("2027-01-10T09", false),
+        ("1969-12-31", false),
+        ("2101-01-01", false),
+        ("10/01/2027", false),
+    ] {
+        assert_eq!(pattern.is_valid(&json!(text)), allowed, "the pattern and {text:?}");
+        let res = post(&app, &user, "/api/v1/calendar/events", json!({"title": "Check", "start": text})).await;
+        if allowed {
+            assert_eq!(res.status(), 201, "{text:?} fits the pattern, so it is stored");
+        } else {
+            refused_at(res, &["body", "start"]).await;
+        }
+    }
+}
+
