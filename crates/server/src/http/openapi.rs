@@ -95,3 +95,39 @@ pub fn document_rate_limits(doc: &mut utoipa::openapi::OpenApi) {
         }
     }
 }
+
+/// Adds the edge's `Idempotency-Key` (SPEC §2) to every POST: the optional header, with the rule the
+/// edge checks (1–255 visible ASCII characters, else 422 at `["header", "Idempotency-Key"]`), and the 409
+/// it answers when the key was used for a different request or its first request is still running.
+/// Added here, once, because the edge handles the key before any route sees the request.
+pub fn document_idempotency(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, Required, ResponseBuilder, schema::Type};
+
+    let key = ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "Makes a retry safe: the first response is stored for 24 hours and replayed (with \
+             `Idempotent-Replayed: true`) to a repeat of the same request with the same key",
+        ))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"^[!-~]{1,255}$")).build()))
+        .build();
+    let conflict = ResponseBuilder::new()
+        .description(
+            "The `Idempotency-Key` was used for a different request, or the request it was first used for is \
+             still running (`code: conflict`)",
+        )
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        let Some(operation) = item.post.as_mut() else { continue };
+        let parameters = operation.parameters.get_or_insert_with(Vec::new);
+        let named = |p: &utoipa::openapi::RefOr<utoipa::openapi::path::Parameter>| matches!(p, utoipa::openapi::RefOr::T(p) if p.name.eq_ignore_ascii_case("Idempotency-Key"));
+        if !parameters.iter().any(named) {
+            parameters.push(key.clone().into());
+        }
+        operation.responses.responses.entry("409".to_string()).or_insert_with(|| conflict.clone().into());
+    }
+}

@@ -282,6 +282,11 @@ async fn every_operation_documents_what_its_extractors_answer() {
             if op["parameters"].as_array().is_some_and(|p| !p.is_empty()) {
                 assert_eq!(body_of("422"), &validation, "{name} documents 422");
             }
+            if method == "post" {
+                let key = op["parameters"].as_array().and_then(|p| p.iter().find(|p| p["name"] == "Idempotency-Key"));
+                assert_eq!(key.map(|k| &k["in"]), Some(&json!("header")), "{name} documents Idempotency-Key");
+                assert_eq!(body_of("409"), &error, "{name} documents the key's 409");
+            }
             checked += 1;
         }
     }
@@ -295,6 +300,27 @@ async fn every_operation_documents_what_its_extractors_answer() {
     assert_error(res, 415, "unsupported_media_type").await;
     let res = app.get("/api/v1/expenses/not-a-uuid", &user.token).await;
     refused_at(res, &["path", "id"]).await;
+    // The key's rule as stated: what the pattern refuses the edge refuses, what it allows is taken.
+    let key = doc["paths"]["/api/v1/expenses"]["post"]["parameters"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "Idempotency-Key"))
+        .expect("the key is documented");
+    let pattern = jsonschema::validator_for(&key["schema"]).expect("the key's schema compiles");
+    for (value, allowed) in [("k-1", true), (&*"x".repeat(255), true), (&*"x".repeat(256), false), ("a b", false)] {
+        assert_eq!(pattern.is_valid(&json!(value)), allowed, "the pattern and {value:?}");
+        let res = app
+            .request(Method::POST, "/api/v1/expenses", Some(&user.token))
+            .header("idempotency-key", value)
+            .json(&json!({"amount": 5, "category": "fuel"}))
+            .send()
+            .await
+            .unwrap();
+        if allowed {
+            assert_eq!(res.status(), 201, "{value:?}");
+        } else {
+            refused_at(res, &["header", "Idempotency-Key"]).await;
+        }
+    }
 }
 
 /// Every pattern that speaks of whitespace names the same characters as Rust's `trim` (the attributes
@@ -361,4 +387,3 @@ async fn calendar_times_are_what_the_pattern_says(backend: Backend) {
         }
     }
 }
-
