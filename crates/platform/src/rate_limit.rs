@@ -171,6 +171,35 @@ mod tests {
     }
 
     #[test]
+    fn the_key_map_stays_bounded_under_a_flood_of_new_keys() {
+        let limiter = LocalRateLimiter::default();
+        // Keys that do not expire within the test (each is held for 12 minutes): only the bound makes room.
+        let quota = Quota { limit: 5, period: Duration::from_secs(3600) };
+        for i in 0..(MAX_KEYS + MAX_KEYS / 4) {
+            assert!(limiter.check_now(&format!("login-fail:{i}"), quota).allowed);
+        }
+        let kept = limiter.arrivals.lock().unwrap().by_key.len();
+        assert!(kept <= MAX_KEYS, "{kept} keys kept, more than {MAX_KEYS}");
+        assert!(kept >= SWEEP_AT, "the bound drops part of the keys, not all of them: {kept}");
+        // The newest keys are the ones kept: a key just used still counts.
+        let newest = format!("login-fail:{}", MAX_KEYS + MAX_KEYS / 4 - 1);
+        assert_eq!(limiter.peek_now(&newest, quota).remaining, 4);
+    }
+
+    #[test]
+    fn expired_keys_are_swept_once_there_are_many() {
+        let limiter = LocalRateLimiter::default();
+        let quota = Quota { limit: 1, period: Duration::from_millis(20) };
+        for i in 0..SWEEP_AT {
+            limiter.check_now(&format!("old:{i}"), quota);
+        }
+        std::thread::sleep(Duration::from_millis(1100));
+        limiter.check_now("new", quota);
+        let kept = limiter.arrivals.lock().unwrap().by_key.len();
+        assert_eq!(kept, 1, "every expired key was swept out");
+    }
+
+    #[test]
     fn capacity_returns_as_time_passes() {
         let limiter = LocalRateLimiter::default();
         let quota = Quota { limit: 2, period: Duration::from_millis(100) };

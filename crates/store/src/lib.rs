@@ -281,3 +281,19 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connect_options_do_not_print_the_database_password() {
+        let mut opts = ConnectOptions::new("postgres://pam:hunter2-s3cret@db.internal:5432/pam?sslmode=require");
+        opts.max_connections = 7;
+        for shown in [format!("{opts:?}"), format!("{opts:#?}")] {
+            assert!(!shown.contains("hunter2-s3cret"), "the password leaked: {shown}");
+            assert!(!shown.contains("pam:"), "the credentials leaked: {shown}");
+            assert!(shown.contains("[redacted]") && shown.contains('7'), "the rest is still shown: {shown}");
+        }
+    }
+}

@@ -109,21 +109,23 @@ async fn run(state: AppState, key: Option<String>, req: Request, router: Router)
             }
         };
         let (res_parts, res_body) = response.into_parts();
-        let res_bytes = to_bytes(res_body, MAX_BODY).await.ok();
+        let Ok(res_bytes) = to_bytes(res_body, MAX_BODY).await else {
+            // The body broke while it was read: nothing final can be sent (not its status with an error
+            // body), and the key is free for a retry.
+            release(&task_state, user_id, &task_key, claimed_at).await?;
+            return Err(AppError::Internal(anyhow::anyhow!("the response to an idempotent request could not be read")));
+        };
         let status = res_parts.status;
         let final_response = status.as_u16() < 500 && status != StatusCode::TOO_MANY_REQUESTS;
-        match res_bytes.as_ref().and_then(|b| std::str::from_utf8(b).ok().map(|text| (b, text))) {
-            Some((_, text)) if final_response => {
+        match std::str::from_utf8(&res_bytes) {
+            Ok(text) if final_response => {
                 let content_type =
                     res_parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_string);
                 store(&task_state, user_id, &task_key, claimed_at, status, text, content_type).await?;
             }
             _ => release(&task_state, user_id, &task_key, claimed_at).await?,
         }
-        let body = res_bytes
-            .map(Body::from)
-            .unwrap_or_else(|| Body::from("{\"detail\":\"Internal server error\",\"code\":\"internal_error\"}"));
-        Ok::<_, AppError>(Response::from_parts(res_parts, body))
+        Ok::<_, AppError>(Response::from_parts(res_parts, Body::from(res_bytes)))
     });
     match work.await {
         Ok(result) => result,

@@ -58,6 +58,28 @@ pub fn fuel_logger() -> ScriptedClaude<impl Fn(&Value) -> (Value, &'static str) 
     })
 }
 
+/// A Claude fake that proposes deleting one expense, then asks.
+pub fn deleting_claude(id: String) -> ScriptedClaude<impl Fn(&Value) -> (Value, &'static str) + Send + Sync> {
+    ScriptedClaude::new(move |body: &Value| {
+        if after_tools(body) {
+            text("Shall I delete that expense?")
+        } else {
+            tool_use("toolu_del", "delete_expense", json!({"expense_id": id}))
+        }
+    })
+}
+
+/// A Claude that first logs an impossible amount, then answers whatever came back.
+pub fn careless_claude() -> ScriptedClaude<impl Fn(&Value) -> (Value, &'static str) + Send + Sync> {
+    ScriptedClaude::new(|body: &Value| {
+        if after_tools(body) {
+            text("That amount didn't work — how much was it?")
+        } else {
+            tool_use("toolu_bad", "create_expense", json!({"amount": -5, "category": "fuel"}))
+        }
+    })
+}
+
 /// A Claude whose answer is a function of the request body; counts the calls it got.
 pub struct ScriptedClaude<F> {
     pub script: F,

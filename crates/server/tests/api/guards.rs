@@ -1,19 +1,20 @@
 //! The core's promises on bad, hostile and odd input: no panic, no 5xx, nothing of another user's, and
 //! the contract's details (field locations, headers, CORS) a front end relies on.
 
-use std::time::Duration;
-
 use pam_store::with_db;
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
-use wiremock::matchers::{method, path};
+use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::auth::SUPABASE_SECRET;
 use crate::fakes::{ScriptedClaude, after_tools, text, tool_use};
-use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app, spawn_app_with};
-use crate::tokens::{EcKey, claims, hs256_simple};
+use crate::helpers::{
+    Backend, TestApp, TestUser, assert_error, propose_deleting_an_expense, spawn_app, spawn_app_with,
+    spawn_app_with_claude,
+};
+use crate::tokens::{claims, hs256_simple};
 use pam_testkit::on_both_databases;
 
 on_both_databases!(
@@ -27,17 +28,13 @@ on_both_databases!(
     a_proposal_lapses_unless_the_next_message_answers_it,
     the_admin_command_refuses_an_email_two_accounts_share,
     forwarded_addresses_count_only_through_trusted_proxies,
-    an_unreachable_key_set_keeps_known_keys_and_spaces_downloads,
+    failed_logins_for_one_account_are_bounded_across_addresses,
+    failed_logins_count_against_the_normalised_email,
+    a_refused_provider_key_falls_through_to_the_offline_brain_and_trips_nothing,
 );
 
 async fn chat(app: &TestApp, user: &TestUser, body: Value) -> reqwest::Response {
     app.send_json(Method::POST, "/api/v1/pam/chat", Some(&user.token), &body).await
-}
-
-async fn rows(app: &TestApp, table: &str, user: Uuid) -> i64 {
-    let sql = format!("SELECT count(*) FROM {table} WHERE user_id = $1");
-    with_db!(app.db(), |pool| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(user).fetch_one(pool).await)
-        .unwrap()
 }
 
 async fn input_that_used_to_panic_is_answered(backend: Backend) {
@@ -72,8 +69,8 @@ async fn a_body_naming_another_user_is_forbidden(backend: Backend) {
     let body = |id: &Uuid| json!({"amount": 5, "category": "tea", "user_id": id});
     let res = app.send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &body(&other.id)).await;
     assert_error(res, 403, "forbidden").await;
-    assert_eq!(rows(&app, "expenses", other.id).await, 0);
-    assert_eq!(rows(&app, "expenses", user.id).await, 0, "nothing stored for anyone");
+    assert_eq!(app.rows("expenses", other.id).await, 0);
+    assert_eq!(app.rows("expenses", user.id).await, 0, "nothing stored for anyone");
     let res = app.send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &body(&user.id)).await;
     assert_eq!(res.status(), 201, "naming yourself is fine");
     let res = app
@@ -134,28 +131,28 @@ async fn a_failing_alert_check_does_not_fail_the_expense(backend: Backend) {
     let user = app.register("alerts@example.com").await;
     let budget = json!({"category": "fuel", "monthly_limit": 10});
     assert_eq!(app.send_json(Method::POST, "/api/v1/budgets", Some(&user.token), &budget).await.status(), 201);
-    with_db!(app.db(), |pool| {
-        sqlx::query("ALTER TABLE budget_alerts RENAME TO budget_alerts_elsewhere").execute(pool).await.map(|_| ())
-    })
-    .unwrap();
+    app.rename_table("budget_alerts", "budget_alerts_elsewhere").await;
     let res = app
         .send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &json!({"amount": 50, "category": "fuel"}))
         .await;
     assert_eq!(res.status(), 201, "the expense is stored and said so, whatever the alert check met");
-    assert_eq!(rows(&app, "expenses", user.id).await, 1);
+    assert_eq!(app.rows("expenses", user.id).await, 1);
 }
 
 async fn deleting_pam_history_removes_every_copy(backend: Backend) {
     let app = spawn_app(backend).await;
     let user = app.register("forget@example.com").await;
     assert_eq!(chat(&app, &user, json!({"message": "I spent $8 on a pie"})).await.status(), 200);
-    assert!(rows(&app, "pam_turns", user.id).await > 0 && rows(&app, "tool_executions", user.id).await > 0);
+    propose_deleting_an_expense(&app, &user).await;
+    for table in ["pam_turns", "tool_executions", "pam_confirmations"] {
+        assert!(app.rows(table, user.id).await > 0, "{table} holds a copy before the history is deleted");
+    }
     let res = app.request(Method::DELETE, "/api/v1/pam/history", Some(&user.token)).send().await.unwrap();
     assert!(res.status().is_success());
     for table in ["pam_conversations", "pam_messages", "pam_turns", "tool_executions", "pam_confirmations"] {
-        assert_eq!(rows(&app, table, user.id).await, 0, "{table} still holds a copy of the history");
+        assert_eq!(app.rows(table, user.id).await, 0, "{table} still holds a copy of the history");
     }
-    assert_eq!(rows(&app, "expenses", user.id).await, 1, "what PAM did stays done");
+    assert_eq!(app.rows("expenses", user.id).await, 2, "what PAM did stays done (the pie and the tea)");
 }
 
 async fn categories_pam_infers_land_in_the_users_own(backend: Backend) {
@@ -190,12 +187,7 @@ async fn a_proposal_lapses_unless_the_next_message_answers_it(backend: Backend) 
         }
     });
     Mock::given(method("POST")).respond_with(script).mount(&claude).await;
-    let url = claude.uri();
-    let app = spawn_app_with(
-        backend,
-        &[("ANTHROPIC_API_KEY", "k"), ("ANTHROPIC_BASE_URL", &url), ("PAM_FALLBACK_MODELS", "")],
-    )
-    .await;
+    let app = spawn_app_with_claude(backend, &claude, &[]).await;
     let user = app.register("lapse@example.com").await;
     let e: Value = app
         .send_json(
@@ -219,7 +211,7 @@ async fn a_proposal_lapses_unless_the_next_message_answers_it(backend: Backend) 
     let late: Value =
         chat(&app, &user, json!({"message": "yes", "conversation_id": conversation})).await.json().await.unwrap();
     assert_ne!(late["source"], "pam", "a late yes goes to the model, not to the lapsed proposal: {late}");
-    assert_eq!(rows(&app, "expenses", user.id).await, 1, "nothing deleted");
+    assert_eq!(app.rows("expenses", user.id).await, 1, "nothing deleted");
     let status: String = with_db!(app.db(), |pool| {
         sqlx::query_scalar("SELECT status FROM pam_confirmations WHERE user_id = $1")
             .bind(user.id)
@@ -276,27 +268,88 @@ async fn forwarded_addresses_count_only_through_trusted_proxies(backend: Backend
     assert_eq!(login(&app, "198.51.100.3").await.unwrap().status(), 429);
 }
 
-async fn an_unreachable_key_set_keeps_known_keys_and_spaces_downloads(backend: Backend) {
-    let server = MockServer::start().await;
-    let key = EcKey::generate("known");
-    Mock::given(method("GET"))
-        .and(path("/auth/v1/.well-known/jwks.json"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": [key.jwk()]})))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+async fn failed_logins_for_one_account_are_bounded_across_addresses(backend: Backend) {
+    // Two failures per account and address; four times that for the account from everywhere together.
+    let app = spawn_app_with(backend, &[("TRUSTED_PROXIES", "127.0.0.1/32"), ("LOGIN_FAILURE_LIMIT", "2")]).await;
+    let user = app.register("spread@example.com").await;
+    let other = app.register("bystander@example.com").await;
+    let login = async |from: String, email: &str, password: &str| {
+        app.request(Method::POST, "/api/auth/login", None)
+            .header("x-forwarded-for", from)
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    // A guesser spreads its tries over four addresses, each within its own bound.
+    for host in 1..=4 {
+        for _ in 0..2 {
+            assert_eq!(login(format!("198.51.100.{host}"), &user.email, "a guess").await, 401, "from .{host}");
+        }
+    }
+    // The account has had its eight: a fifth address, fresh for the per-address bound, is refused too.
+    assert_eq!(login("198.51.100.5".into(), &user.email, "another guess").await, 429, "bounded across addresses");
+    assert_eq!(login("198.51.100.6".into(), &user.email, "yet another").await, 429);
+    // The bound is the account's: another account is not held back from those addresses.
+    assert_eq!(login("198.51.100.5".into(), &other.email, &other.password).await, 200);
+}
+
+async fn failed_logins_count_against_the_normalised_email(backend: Backend) {
+    let app = spawn_app_with(backend, &[("LOGIN_FAILURE_LIMIT", "2")]).await;
+    let user = app.register("alice@example.com").await;
+    let login = async |email: &str, password: &str| {
+        app.request(Method::POST, "/api/auth/login", None)
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    // Spelt two ways, it is one account: two failures reach its bound.
+    assert_eq!(login(" Alice@Example.COM ", "a guess").await, 401);
+    assert_eq!(login("alice@example.com", "another guess").await, 401);
+    assert_eq!(login("ALICE@example.com", &user.password).await, 429, "a third spelling is the same account");
+    assert_eq!(login("alice@example.com", &user.password).await, 429);
+}
+
+async fn a_refused_provider_key_falls_through_to_the_offline_brain_and_trips_nothing(backend: Backend) {
+    let claude = MockServer::start().await;
+    let refusal = json!({"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}});
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(401).set_body_json(refusal)).mount(&claude).await;
+    let (primary, fallback) = ("claude-sonnet-4-5-20250929", "claude-haiku-4-5-20251001");
     let app =
-        spawn_app_with(backend, &[("SUPABASE_URL", &server.uri()), ("JWKS_REFRESH_INTERVAL_SECONDS", "60")]).await;
-    let sub = Uuid::new_v4().to_string();
-    assert_eq!(app.get("/api/auth/me", &key.sign(&claims(&sub))).await.status(), 200);
-    let strangers: Vec<_> = (0..8).map(|i| EcKey::generate(&format!("stranger-{i}")).sign(&claims(&sub))).collect();
-    let answers = futures::future::join_all(strangers.iter().map(|t| app.get("/api/auth/me", t))).await;
-    assert!(answers.iter().all(|r| r.status() == 401));
-    assert!(
-        server.received_requests().await.unwrap().len() <= 2,
-        "while the key set is unreachable, unknown keys do not each download it"
-    );
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(app.get("/api/auth/me", &key.sign(&claims(&sub))).await.status(), 200, "the known key still works");
+        spawn_app_with_claude(backend, &claude, &[("PAM_PRIMARY_MODEL", primary), ("PAM_FALLBACK_MODELS", fallback)])
+            .await;
+    let user = app.register("badkey@example.com").await;
+    let asked = async || -> Vec<String> {
+        let requests = claude.received_requests().await.unwrap();
+        requests.iter().map(|r| serde_json::from_slice::<Value>(&r.body).unwrap()["model"].to_string()).collect()
+    };
+    // More turns than the breaker's threshold: a bad key is not the provider being down.
+    let mut before = 0;
+    for (turn, message) in
+        ["I spent $12 on pies", "I spent $3 on tea", "how much have I spent?", "hello"].iter().enumerate()
+    {
+        let res = chat(&app, &user, json!({"message": message})).await;
+        assert_eq!(res.status(), 200);
+        let reply: Value = res.json().await.unwrap();
+        assert_eq!(reply["source"], "offline", "turn {turn}: {reply}");
+        assert_eq!(reply["error"], false, "turn {turn}: {reply}");
+        if turn == 0 {
+            assert!(reply["response"].as_str().unwrap().contains("$12.00"), "the offline brain logged it: {reply}");
+        }
+        // Each step of the turn asked every configured model again, in the chain's order.
+        let models = asked().await;
+        let this_turn = &models[before..];
+        assert!(!this_turn.is_empty() && this_turn.len() % 2 == 0, "turn {turn}: {models:?}");
+        for pair in this_turn.chunks(2) {
+            assert_eq!(pair, [format!("{primary:?}"), format!("{fallback:?}")], "turn {turn}: {models:?}");
+        }
+        before = models.len();
+    }
+    assert_eq!(app.rows("expenses", user.id).await, 2);
+    for health in app.state.pam.chain.health().iter().filter(|h| h.model.starts_with("claude")) {
+        assert!(health.healthy && health.consecutive_failures == 0, "{health:?}");
+    }
 }

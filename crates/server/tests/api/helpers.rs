@@ -69,6 +69,15 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp
     TestApp { address, client: reqwest::Client::new(), state, _data_dir: data_dir }
 }
 
+/// Spawns the app with `claude` (a wiremock fake speaking Anthropic's format) as its only model (the
+/// offline brain still ends the chain), plus any extra configuration variables.
+pub async fn spawn_app_with_claude(backend: Backend, claude: &wiremock::MockServer, extra: &[(&str, &str)]) -> TestApp {
+    let url = claude.uri();
+    let mut vars = vec![("ANTHROPIC_API_KEY", "k"), ("ANTHROPIC_BASE_URL", url.as_str()), ("PAM_FALLBACK_MODELS", "")];
+    vars.extend_from_slice(extra);
+    spawn_app_with(backend, &vars).await
+}
+
 /// The response, after holding it to the OpenAPI document (`conformance`); rebuilt for the caller.
 async fn conforming(method: Method, path: &str, res: Response) -> Response {
     let status = res.status();
@@ -131,6 +140,22 @@ impl TestApp {
         }
     }
 
+    /// How many rows of `table` belong to the user.
+    pub async fn rows(&self, table: &str, user_id: Uuid) -> i64 {
+        let sql = format!("SELECT count(*) FROM {table} WHERE user_id = $1");
+        with_db!(self.db(), |pool| {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(user_id).fetch_one(pool).await
+        })
+        .unwrap()
+    }
+
+    /// Renames a table, so the store fails under whatever uses it (until it is renamed back).
+    pub async fn rename_table(&self, from: &str, to: &str) {
+        let sql = format!("ALTER TABLE {from} RENAME TO {to}");
+        with_db!(self.db(), |pool| sqlx::query(sqlx::AssertSqlSafe(sql.clone())).execute(pool).await.map(|_| ()))
+            .unwrap();
+    }
+
     /// Makes a user an admin directly in the store (as `pam-backend admin grant` will).
     pub async fn make_admin(&self, user_id: Uuid) {
         with_db!(self.db(), |pool| {
@@ -179,4 +204,28 @@ pub async fn insert_expenses(app: &TestApp, user_id: Uuid, amounts: &[Value]) {
         }
         tx.commit().await.unwrap();
     });
+}
+
+/// A $3 tea expense and a proposal (through the REST tool route) to delete it: the expense and the
+/// proposal's confirm path.
+pub async fn propose_deleting_an_expense(app: &TestApp, user: &TestUser) -> (Value, String) {
+    let e: Value = app
+        .send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &json!({"amount": 3, "category": "tea"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let proposal: Value = app
+        .send_json(
+            Method::POST,
+            "/api/v1/pam/tools/execute/delete_expense",
+            Some(&user.token),
+            &json!({"expense_id": e["id"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!("/api/v1/pam/tools/confirm/{}", proposal["confirmation_id"].as_str().unwrap());
+    (e, path)
 }

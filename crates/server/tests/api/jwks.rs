@@ -97,3 +97,45 @@ async fn a_rotated_key_is_picked_up_once_the_spacing_allows(backend: Backend) {
     assert_eq!(app.get("/api/auth/me", &rotated.sign(&claims(&sub))).await.status(), 200, "picked up on first use");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
+
+on_both_databases!(an_unreachable_key_set_keeps_known_keys_and_spaces_downloads);
+
+async fn an_unreachable_key_set_keeps_known_keys_and_spaces_downloads(backend: Backend) {
+    let server = MockServer::start().await;
+    let known = EcKey::generate("known");
+    let rotated = EcKey::generate("rotated");
+    // Downloads in turn: the first works, the second fails (Supabase unreachable), later ones also hold a
+    // key rotated in meanwhile.
+    serve_keys(&server, json!([known.jwk()]), Some(1)).await;
+    Mock::given(method("GET"))
+        .and(path(JWKS_PATH))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    serve_keys(&server, json!([known.jwk(), rotated.jwk()]), None).await;
+    let app = spawn_app_with(backend, &[("SUPABASE_URL", &server.uri()), ("JWKS_REFRESH_INTERVAL_SECONDS", "2")]).await;
+    let downloads = async || server.received_requests().await.unwrap().len();
+    let sub = Uuid::new_v4().to_string();
+    let spacing = std::time::Duration::from_millis(2100);
+
+    assert_eq!(app.get("/api/auth/me", &known.sign(&claims(&sub))).await.status(), 200);
+    assert_eq!(downloads().await, 1);
+    tokio::time::sleep(spacing).await;
+    // The spacing allows a download for the unknown key; it fails.
+    assert_eq!(app.get("/api/auth/me", &rotated.sign(&claims(&sub))).await.status(), 401);
+    assert_eq!(downloads().await, 2);
+    // That failed attempt counts: the key and random ones, all at once, do not each download again.
+    let mut tokens: Vec<String> =
+        (0..8).map(|i| EcKey::generate(&format!("stranger-{i}")).sign(&claims(&sub))).collect();
+    tokens.extend((0..4).map(|_| rotated.sign(&claims(&sub))));
+    let answers = futures::future::join_all(tokens.iter().map(|t| app.get("/api/auth/me", t))).await;
+    assert!(answers.iter().all(|r| r.status() == 401));
+    assert_eq!(downloads().await, 2, "no download while the last attempt is within the spacing");
+    // The keys already known are still served.
+    assert_eq!(app.get("/api/auth/me", &known.sign(&claims(&sub))).await.status(), 200, "the known key still works");
+    // Once the spacing allows, the rotated key is picked up on its first use.
+    tokio::time::sleep(spacing).await;
+    assert_eq!(app.get("/api/auth/me", &rotated.sign(&claims(&sub))).await.status(), 200);
+    assert_eq!(downloads().await, 3);
+}

@@ -5,23 +5,12 @@ use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use crate::fakes::{ScriptedClaude, after_tools, text, tool_use};
+use crate::fakes::{careless_claude, deleting_claude};
 use crate::helpers::{Backend, assert_error, spawn_app, spawn_app_with};
 use crate::pam::{FakeClaude, brisbane, chat};
 use pam_testkit::on_both_databases;
 
 on_both_databases!(deletions_wait_for_confirmation);
-
-/// A Claude fake that proposes deleting one expense, then asks.
-fn deleting_claude(id: String) -> ScriptedClaude<impl Fn(&Value) -> (Value, &'static str) + Send + Sync> {
-    ScriptedClaude::new(move |body: &Value| {
-        if after_tools(body) {
-            text("Shall I delete that expense?")
-        } else {
-            tool_use("toolu_del", "delete_expense", json!({"expense_id": id}))
-        }
-    })
-}
 
 async fn deletions_wait_for_confirmation(backend: Backend) {
     let claude = MockServer::start().await;
@@ -178,17 +167,6 @@ async fn a_resend_while_the_first_turn_runs_gets_its_reply(backend: Backend) {
 }
 
 on_both_databases!(bad_tool_input_goes_back_as_an_error_and_the_reply_is_not_empty);
-
-/// A Claude that first logs an impossible amount, then answers whatever came back.
-fn careless_claude() -> ScriptedClaude<impl Fn(&Value) -> (Value, &'static str) + Send + Sync> {
-    ScriptedClaude::new(|body: &Value| {
-        if after_tools(body) {
-            text("That amount didn't work — how much was it?")
-        } else {
-            tool_use("toolu_bad", "create_expense", json!({"amount": -5, "category": "fuel"}))
-        }
-    })
-}
 
 async fn bad_tool_input_goes_back_as_an_error_and_the_reply_is_not_empty(backend: Backend) {
     let claude = MockServer::start().await;

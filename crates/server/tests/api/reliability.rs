@@ -11,7 +11,9 @@ use wiremock::matchers::method;
 use wiremock::{Mock, MockServer};
 
 use crate::fakes::{ScriptedClaude, after_tools, fuel_logger, text, tool_use};
-use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Backend, TestApp, TestUser, assert_error, propose_deleting_an_expense, spawn_app, spawn_app_with_claude,
+};
 use pam_testkit::on_both_databases;
 
 on_both_databases!(
@@ -24,12 +26,6 @@ on_both_databases!(
     one_turn_at_a_time_per_user_and_a_busy_answer_is_not_stored,
 );
 
-async fn count(app: &TestApp, table: &str, user: &TestUser) -> i64 {
-    let sql = format!("SELECT count(*) FROM {table} WHERE user_id = $1");
-    with_db!(app.db(), |pool| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(user.id).fetch_one(pool).await)
-        .unwrap()
-}
-
 async fn chat(app: &TestApp, user: &TestUser, body: Value) -> reqwest::Response {
     app.send_json(Method::POST, "/api/v1/pam/chat", Some(&user.token), &body).await
 }
@@ -40,13 +36,6 @@ async fn logging_claude(delay: Duration) -> MockServer {
     let script = fuel_logger().slow(delay);
     Mock::given(method("POST")).respond_with(script).mount(&claude).await;
     claude
-}
-
-async fn with_claude(backend: Backend, claude: &MockServer, extra: &[(&str, &str)]) -> TestApp {
-    let url = claude.uri();
-    let mut vars = vec![("ANTHROPIC_API_KEY", "k"), ("ANTHROPIC_BASE_URL", url.as_str()), ("PAM_FALLBACK_MODELS", "")];
-    vars.extend_from_slice(extra);
-    spawn_app_with(backend, &vars).await
 }
 
 async fn turn_status(app: &TestApp, message_id: &str) -> String {
@@ -85,7 +74,7 @@ async fn a_turn_dropped_by_its_worker_is_released_and_a_resend_runs_it(backend: 
     let res = chat(&app, &user, json!({"message": "I spent $9 on coffee", "message_id": "m-dropped"})).await;
     assert_eq!(res.status(), 200);
     assert!(started.elapsed() < Duration::from_secs(5), "the re-send ran at once, not after a 40 s wait");
-    assert_eq!(count(&app, "expenses", &user).await, 1);
+    assert_eq!(app.rows("expenses", user.id).await, 1);
     assert_eq!(turn_status(&app, "m-dropped").await, "done");
 }
 
@@ -119,14 +108,14 @@ async fn a_turn_whose_worker_died_is_taken_over_after_its_lease(backend: Backend
     assert_eq!(res.status(), 200);
     let reply: Value = res.json().await.unwrap();
     assert_eq!(reply["message_id"], "m-dead");
-    assert_eq!(count(&app, "expenses", &user).await, 1);
+    assert_eq!(app.rows("expenses", user.id).await, 1);
     // The stale claim blocked nothing else either: a new message runs too.
     assert_eq!(chat(&app, &user, json!({"message": "how much have I spent?"})).await.status(), 200);
 }
 
 async fn a_client_that_disconnects_does_not_cut_the_turn_short(backend: Backend) {
     let claude = logging_claude(Duration::from_millis(600)).await;
-    let app = with_claude(backend, &claude, &[]).await;
+    let app = spawn_app_with_claude(backend, &claude, &[]).await;
     let user = app.register("gone@example.com").await;
     let body = json!({"message": "put $42.50 of fuel down", "message_id": "m-gone"});
     let hasty = app
@@ -142,13 +131,13 @@ async fn a_client_that_disconnects_does_not_cut_the_turn_short(backend: Backend)
     assert_eq!(res.status(), 200);
     let reply: Value = res.json().await.unwrap();
     assert_eq!(reply["response"], "Logged $42.50 of fuel.");
-    assert_eq!(count(&app, "expenses", &user).await, 1);
+    assert_eq!(app.rows("expenses", user.id).await, 1);
     assert_eq!(claude.received_requests().await.unwrap().len(), 2, "one turn's two model calls, no more");
 }
 
 async fn an_idempotent_request_abandoned_by_its_client_still_stores_its_response(backend: Backend) {
     let claude = logging_claude(Duration::from_millis(600)).await;
-    let app = with_claude(backend, &claude, &[]).await;
+    let app = spawn_app_with_claude(backend, &claude, &[]).await;
     let user = app.register("idem-gone@example.com").await;
     let body = json!({"message": "fuel $42.50"});
     let send = |timeout: Duration| {
@@ -163,7 +152,7 @@ async fn an_idempotent_request_abandoned_by_its_client_still_stores_its_response
     let res = send(Duration::from_secs(10)).await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["idempotent-replayed"], "true", "the first request's response was stored");
-    assert_eq!(count(&app, "expenses", &user).await, 1);
+    assert_eq!(app.rows("expenses", user.id).await, 1);
 }
 
 async fn two_copies_of_a_first_message_make_one_conversation_and_one_expense(backend: Backend) {
@@ -179,8 +168,8 @@ async fn two_copies_of_a_first_message_make_one_conversation_and_one_expense(bac
     }
     ids.dedup();
     assert_eq!(ids.len(), 1, "every copy got the one turn's reply: {ids:?}");
-    assert_eq!(count(&app, "expenses", &user).await, 1);
-    assert_eq!(count(&app, "pam_conversations", &user).await, 1);
+    assert_eq!(app.rows("expenses", user.id).await, 1);
+    assert_eq!(app.rows("pam_conversations", user.id).await, 1);
 }
 
 async fn a_turn_run_again_replays_its_tools_instead_of_acting_twice(backend: Backend) {
@@ -200,13 +189,13 @@ async fn a_turn_run_again_replays_its_tools_instead_of_acting_twice(backend: Bac
     assert_eq!(res.status(), 200);
     let reply: Value = res.json().await.unwrap();
     assert_eq!(reply["ui_actions"][0]["type"], "reload_expenses", "the replayed result still reports the change");
-    assert_eq!(count(&app, "expenses", &user).await, 1, "the tool's first result was replayed");
-    assert_eq!(count(&app, "tool_executions", &user).await, 1);
+    assert_eq!(app.rows("expenses", user.id).await, 1, "the tool's first result was replayed");
+    assert_eq!(app.rows("tool_executions", user.id).await, 1);
 }
 
 async fn one_turn_at_a_time_per_user_and_a_busy_answer_is_not_stored(backend: Backend) {
     let claude = logging_claude(Duration::from_millis(1500)).await;
-    let app = with_claude(backend, &claude, &[("PAM_TURN_WAIT_SECONDS", "1")]).await;
+    let app = spawn_app_with_claude(backend, &claude, &[("PAM_TURN_WAIT_SECONDS", "1")]).await;
     let user = app.register("busy@example.com").await;
     let first = chat(&app, &user, json!({"message": "log $42.50 of fuel"}));
     let second = async {
@@ -284,24 +273,7 @@ async fn a_worker_that_lost_its_lease_changes_nothing(backend: Backend) {
 async fn a_confirmed_action_run_again_reuses_its_first_result(backend: Backend) {
     let app = spawn_app(backend).await;
     let user = app.register("twice@example.com").await;
-    let e: Value = app
-        .send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &json!({"amount": 3, "category": "tea"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let proposal: Value = app
-        .send_json(
-            Method::POST,
-            "/api/v1/pam/tools/execute/delete_expense",
-            Some(&user.token),
-            &json!({"expense_id": e["id"]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let path = format!("/api/v1/pam/tools/confirm/{}", proposal["confirmation_id"].as_str().unwrap());
+    let (e, path) = propose_deleting_an_expense(&app, &user).await;
     assert_eq!(app.send_json(Method::POST, &path, Some(&user.token), &json!({})).await.status(), 200);
     // As if the run had died after the tool ran but before the proposal recorded its outcome.
     with_db!(app.db(), |pool| {
@@ -315,7 +287,7 @@ async fn a_confirmed_action_run_again_reuses_its_first_result(backend: Backend) 
     assert_eq!(again.status(), 200, "the first run's result, not 'expense not found'");
     let body: Value = again.json().await.unwrap();
     assert_eq!(body["data"]["deleted"], e["id"]);
-    assert_eq!(count(&app, "tool_executions", &user).await, 1, "the tool ran once");
+    assert_eq!(app.rows("tool_executions", user.id).await, 1, "the tool ran once");
 }
 
 async fn a_retried_turn_keeps_its_own_proposal(backend: Backend) {
@@ -330,7 +302,7 @@ async fn a_retried_turn_keeps_its_own_proposal(backend: Backend) {
         }
     });
     Mock::given(method("POST")).respond_with(script).mount(&claude).await;
-    let app = with_claude(backend, &claude, &[]).await;
+    let app = spawn_app_with_claude(backend, &claude, &[]).await;
     let user = app.register("ownprop@example.com").await;
     let e: Value = app
         .send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &json!({"amount": 3, "category": "tea"}))
@@ -355,7 +327,80 @@ async fn a_retried_turn_keeps_its_own_proposal(backend: Backend) {
     let yes: Value =
         chat(&app, &user, json!({"message": "yes", "conversation_id": conversation})).await.json().await.unwrap();
     assert_eq!(yes["source"], "pam", "the yes answered the proposal: {yes}");
-    assert_eq!(count(&app, "expenses", &user).await, 0, "deleted once confirmed");
+    assert_eq!(app.rows("expenses", user.id).await, 0, "deleted once confirmed");
+}
+
+on_both_databases!(
+    a_confirmation_whose_worker_died_is_taken_over_after_its_lease,
+    a_confirmed_action_that_fails_is_put_back_for_another_try,
+);
+
+/// A proposal's status and claim time.
+async fn confirmation(app: &TestApp, user: &TestUser) -> (String, Option<chrono::DateTime<chrono::Utc>>) {
+    with_db!(app.db(), |pool| {
+        sqlx::query_as("SELECT status, claimed_at FROM pam_confirmations WHERE user_id = $1")
+            .bind(user.id)
+            .fetch_one(pool)
+            .await
+    })
+    .unwrap()
+}
+
+async fn a_confirmation_whose_worker_died_is_taken_over_after_its_lease(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("confirm-lease@example.com").await;
+    let (e, path) = propose_deleting_an_expense(&app, &user).await;
+    // A confirm claimed the proposal and its worker died before running the action (the process was
+    // killed): the row says "running", claimed at `at`.
+    let claimed = async |at: chrono::DateTime<chrono::Utc>| {
+        with_db!(app.db(), |pool| {
+            sqlx::query("UPDATE pam_confirmations SET status = 'running', claimed_at = $2 WHERE user_id = $1")
+                .bind(user.id)
+                .bind(at)
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })
+        .unwrap()
+    };
+    assert_eq!(claimed(chrono::Utc::now()).await, 1);
+    // Within its lease the run may still be going somewhere: a second confirm does not run it too.
+    let busy = app.send_json(Method::POST, &path, Some(&user.token), &json!({})).await;
+    assert!(busy.headers().contains_key("retry-after"));
+    let err = assert_error(busy, 429, "rate_limited").await;
+    assert!(err["detail"].as_str().unwrap().contains("already being carried out"), "{err}");
+    assert_eq!(app.rows("expenses", user.id).await, 1);
+    // Past the lease the confirm takes it over: the action runs once and the proposal is done.
+    assert_eq!(claimed(chrono::Utc::now() - chrono::Duration::minutes(2)).await, 1);
+    let res = app.send_json(Method::POST, &path, Some(&user.token), &json!({})).await;
+    assert_eq!(res.status(), 200);
+    let done: Value = res.json().await.unwrap();
+    assert_eq!(done["data"]["deleted"], e["id"]);
+    assert_eq!(app.rows("expenses", user.id).await, 0);
+    assert_eq!(app.rows("tool_executions", user.id).await, 1);
+    assert_eq!(confirmation(&app, &user).await.0, "done");
+    let again: Value = app.send_json(Method::POST, &path, Some(&user.token), &json!({})).await.json().await.unwrap();
+    assert_eq!(again["data"], done["data"], "a later confirm replays");
+    assert_eq!(app.rows("tool_executions", user.id).await, 1, "the action ran once");
+}
+
+async fn a_confirmed_action_that_fails_is_put_back_for_another_try(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("confirm-fails@example.com").await;
+    let (e, path) = propose_deleting_an_expense(&app, &user).await;
+    // The run fails on the way (the store cannot look up the action's earlier runs).
+    app.rename_table("tool_executions", "tool_executions_elsewhere").await;
+    let failed = app.request(Method::POST, &path, Some(&user.token)).json(&json!({})).send().await.unwrap();
+    assert!(failed.status().is_server_error(), "{}", failed.status());
+    app.rename_table("tool_executions_elsewhere", "tool_executions").await;
+    assert_eq!(confirmation(&app, &user).await, ("pending".to_string(), None), "put back, not left running");
+    assert_eq!(app.rows("expenses", user.id).await, 1, "nothing was done");
+    // The user confirms again at once (no lease to wait out) and it runs.
+    let res = app.send_json(Method::POST, &path, Some(&user.token), &json!({})).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["data"]["deleted"], e["id"]);
+    assert_eq!(app.rows("expenses", user.id).await, 0);
+    assert_eq!(app.rows("tool_executions", user.id).await, 1);
 }
 
 #[tokio::test]
@@ -387,5 +432,5 @@ async fn shutdown_lets_a_turn_in_flight_finish_and_store_its_reply() {
     assert_eq!(reply.status(), 200, "the request in flight was answered");
     tokio::time::timeout(Duration::from_secs(30), served).await.expect("server stopped").unwrap().unwrap();
     assert_eq!(turn_status(&app, "m-sigterm").await, "done", "its reply is stored for a re-send");
-    assert_eq!(count(&app, "expenses", &user).await, 1);
+    assert_eq!(app.rows("expenses", user.id).await, 1);
 }
