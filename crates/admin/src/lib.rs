@@ -7,6 +7,9 @@
 //! from platform, and the stacked-bar drawing of `pam_chart`. It is the one domain that uses another
 //! domain's public service API (`pam_profiles::service`); no domain depends on admin.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod audit;
 pub mod control;
 pub mod models;

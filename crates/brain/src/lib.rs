@@ -2,6 +2,9 @@
 //! chain, the agent loop over a `Toolbox`, usage and cost, and the offline brain. It knows nothing of
 //! expenses or trips beyond the words of the offline brain: the app gives it tools through `Toolbox`.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod agent;
 pub mod offline;
 pub mod provider;

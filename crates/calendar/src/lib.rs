@@ -5,6 +5,9 @@
 //! in it), and the platform's push outbox, which holds each reminder and timer until it is due and is
 //! delivered by the server's push loop — this crate schedules and cancels pushes, it never sends them.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod events;
 pub mod export;
 pub mod frames;
@@ -45,5 +48,7 @@ where
     CalendarState: FromRef<S>,
     Authn: FromRef<S>,
 {
-    OpenApiRouter::new().merge(routes_events::router()).merge(routes_timers::router())
+    let mut router = OpenApiRouter::new().merge(routes_events::router()).merge(routes_timers::router());
+    pam_kernel::schema_rules::state::<timers::NewTimer>(router.get_openapi_mut());
+    router
 }

@@ -68,6 +68,46 @@ impl utoipa::PartialSchema for MomentText {
 
 impl utoipa::ToSchema for MomentText {}
 
+/// What [`parse_clock`] reads, as a JSON Schema pattern: `H:MM` or `HH:MM`, seconds optional, 24-hour,
+/// spaces around it allowed.
+pub const CLOCK_PATTERN: &str = concat!(
+    r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*",
+    r"([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?",
+    r"[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+);
+
+/// What an alarm's time may be, as a JSON Schema pattern: a clock time ([`CLOCK_PATTERN`]), or a
+/// [`Moment`] with a time of day (a local time, or one with its offset; a bare date is no time to ring).
+pub const ALARM_PATTERN: &str = concat!(
+    r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(",
+    r"([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?",
+    r"|(19[7-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])",
+    r"[T ]([01][0-9]|2[0-3]):[0-5][0-9]((:[0-5][0-9](\.[0-9]{1,9})?)?([+-]([01][0-9]|2[0-3]):[0-5][0-9])?",
+    r"|:[0-5][0-9](\.[0-9]{1,9})?Z)",
+    r")[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+);
+
+/// The schema of an alarm's time (`#[schema(value_type = AlarmText)]`): [`ALARM_PATTERN`]. That it is in
+/// the coming year depends on today, which no pattern can say.
+pub struct AlarmText;
+
+impl utoipa::PartialSchema for AlarmText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .pattern(Some(ALARM_PATTERN))
+            .description(Some(
+                "`HH:MM` (24-hour, seconds optional) in the user's zone, or a local time \
+                 (`2026-01-10T06:00`) or one with its offset (`2026-01-10T06:00:00+11:00`), in the coming year",
+            ))
+            .examples([serde_json::json!("06:00")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AlarmText {}
+
 const LOCAL_FORMATS: &[&str] = &["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"];
 const OFFSET_FORMATS: &[&str] = &["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z"];
 

@@ -1,6 +1,9 @@
 //! Charts drawn into SVG with plotters: stacked bars, one colour per series, with a legend. Shared by
 //! the Wins spending chart and the operators' usage chart, so neither domain reaches into the other.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use pam_kernel::DomainError;
 use plotters::prelude::*;
 

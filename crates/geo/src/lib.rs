@@ -8,6 +8,8 @@
 //!   Brave Search, each behind a trait so the domain holds `Arc<dyn …>` and tests can fake it.
 //! - [`Geocoding`] and [`Routing`]: a provider with the offline answer behind it.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
 pub mod coords;

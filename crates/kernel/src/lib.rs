@@ -4,6 +4,9 @@
 //!
 //! Depends on `store` (a tool's context carries the database) and on no domain.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod audit;
 pub mod caller;
 pub mod error;
@@ -14,6 +17,7 @@ pub mod owned;
 pub mod page;
 pub mod patch;
 pub mod period;
+pub mod schema_rules;
 pub mod text;
 pub mod tool;
 

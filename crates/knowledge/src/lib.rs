@@ -6,6 +6,9 @@
 //! Needs from elsewhere: place names resolved with `pam-geo`'s bundled gazetteer. Holds no user rows, so
 //! its part of the account export is empty.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod articles;
 pub mod near;
 pub mod query;
@@ -32,7 +35,11 @@ where
     KnowledgeState: FromRef<S>,
     Authn: FromRef<S>,
 {
-    routes::router()
+    use pam_kernel::schema_rules::state;
+    let mut router = routes::router();
+    state::<articles::NewArticle>(router.get_openapi_mut());
+    state::<articles::ArticleUpdate>(router.get_openapi_mut());
+    router
 }
 
 /// Articles belong to the shelf, not to the admin who wrote them: no user rows here.

@@ -38,11 +38,12 @@ pub const PRIORITY_WEIGHT: f64 = 0.1;
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     /// Words to find; `"quoted phrases"`, `or` and `-excluded` work as in a web search. At most 200
-    /// characters and 16 words or phrases, with at least one word to look for.
+    /// characters and 16 words or phrases, with at least one word to look for (not only `-excluded`
+    /// ones or `or`): the pattern asks for a letter or digit, ASCII or beyond.
     #[param(
         min_length = 1,
         max_length = 200,
-        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
+        pattern = r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]",
         example = "dump point"
     )]
     pub q: String,

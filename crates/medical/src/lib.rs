@@ -10,6 +10,9 @@
 //! - **never sent to a model without consent**: the tools answer only when the user's privacy settings
 //!   allow it, through [`Consent`], which the server backs with the profiles domain.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod consent;
 pub mod emergency;
 pub mod export;

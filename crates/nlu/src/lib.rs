@@ -7,6 +7,9 @@
 //!
 //! A leaf crate: no database, no HTTP, no LLM.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod analysis;
 pub mod arguments;
 pub mod concepts;

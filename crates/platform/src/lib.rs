@@ -6,6 +6,9 @@
 //!
 //! Depends on `kernel` and `store` (jobs live in the application's database); no domain, no HTTP.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod cache;
 pub mod jobs;
 pub mod outbox;

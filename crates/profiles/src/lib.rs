@@ -5,6 +5,9 @@
 //! [`ProfilesState`] implements; they never depend on this crate. The one exception is admin, which
 //! manages accounts and roles through this crate's public service API (`service`).
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod account;
 pub mod accounts;
 pub mod avatar;

@@ -98,13 +98,11 @@ pub struct ProfileUpdate {
     #[serde(default)]
     #[schema(value_type = Option<Vec<ListItem>>, max_items = 50)]
     pub interests: Patch<Vec<String>>,
-    /// Any JSON, at most 16 KB of it.
     #[serde(default)]
-    #[schema(value_type = Option<Value>)]
+    #[schema(value_type = FreeJson)]
     pub pets: Patch<Value>,
-    /// Any JSON, at most 16 KB of it.
     #[serde(default)]
-    #[schema(value_type = Option<Value>)]
+    #[schema(value_type = FreeJson)]
     pub accessibility: Patch<Value>,
     #[serde(default)]
     #[schema(value_type = Option<f64>, minimum = -90, maximum = 90)]
@@ -112,9 +110,8 @@ pub struct ProfileUpdate {
     #[serde(default)]
     #[schema(value_type = Option<f64>, minimum = -180, maximum = 180)]
     pub current_longitude: Patch<f64>,
-    /// Any JSON, at most 16 KB of it.
     #[serde(default)]
-    #[schema(value_type = Option<Value>)]
+    #[schema(value_type = FreeJson)]
     pub vehicle: Patch<Value>,
 }
 
@@ -247,6 +244,24 @@ pub async fn update(
 
 /// Largest free-form JSON value (pets, accessibility, vehicle) kept on a profile.
 const MAX_FREE_JSON: usize = 16 * 1024;
+
+/// The schema of a free-form JSON field on a profile: any JSON, at most `MAX_FREE_JSON` bytes written
+/// compactly (else 422 at the field); `null` clears it. JSON Schema cannot measure a value's length as
+/// JSON, so the rule is in the description only: a bound on characters, items or members would either
+/// let through values longer than that or refuse ones within it.
+pub struct FreeJson;
+
+impl utoipa::PartialSchema for FreeJson {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::AnyValue)
+            .description(Some("Any JSON, at most 16 KiB (16384 bytes) of it written compactly"))
+            .into()
+    }
+}
+
+impl ToSchema for FreeJson {}
 
 fn apply(mut p: Profile, u: ProfileUpdate, replace: bool) -> Result<Profile, DomainError> {
     // With PUT an absent field means "back to the default", i.e. the same as null.

@@ -32,6 +32,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = api().merge(pam_admin::routes::router::<AppState>()).split_for_parts().1;
     crate::http::openapi::document_rate_limits(&mut doc);
     crate::http::openapi::document_idempotency(&mut doc);
+    crate::http::openapi::document_server_errors(&mut doc);
     doc
 }
 

@@ -4,6 +4,9 @@
 //! This crate is the application: config, auth, the HTTP edge, PAM's turn pipeline and WebSocket, and
 //! the assembly of the domain crates ([`domains`]) into one state and one router.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod account;
 pub mod admin;
 pub mod app;

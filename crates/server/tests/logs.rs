@@ -84,11 +84,12 @@ fn assert_absent(text: &str, secret: &str, what: &str) {
 }
 
 async fn send(app: &TestApp, user: &TestUser, method: Method, path: &str, body: Option<Value>) -> Value {
-    let mut request = app.request(method.clone(), path, Some(&user.token));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let res = request.send().await.unwrap();
+    let res = app
+        .send(method.clone(), path, Some(&user.token), |request| match &body {
+            Some(body) => request.json(body),
+            None => request,
+        })
+        .await;
     let status = res.status();
     let body: Value = res.json().await.unwrap_or(Value::Null);
     assert!(status.is_success(), "{method} {path}: {status} {body}");
@@ -208,16 +209,14 @@ async fn no_secret_token_or_password_is_logged_at_any_level(backend: Backend) {
     let user_id = registered["user"]["id"].as_str().unwrap().to_string();
     let request_id = format!("req-{unique}");
     let chat = app
-        .request(Method::POST, "/api/v1/pam/chat", Some(&token))
-        .header("x-request-id", &request_id)
-        .json(&json!({"message": "hello there"}))
-        .send()
-        .await
-        .unwrap();
+        .send(Method::POST, "/api/v1/pam/chat", Some(&token), |r| {
+            r.header("x-request-id", &request_id).json(&json!({"message": "hello there"}))
+        })
+        .await;
     assert_eq!(chat.status(), 200);
     // A bad token is refused without being logged.
     let forged = format!("{token}x");
-    assert_eq!(app.request(Method::GET, "/api/auth/me", Some(&forged)).send().await.unwrap().status(), 401);
+    assert_eq!(app.get("/api/auth/me", &forged).await.status(), 401);
     let out = app.send_json(Method::POST, "/api/auth/logout", Some(&token), &json!({"all": true})).await;
     assert!(out.status().is_success());
     assert!(!claude.received_requests().await.unwrap().is_empty(), "the keyed provider was called");

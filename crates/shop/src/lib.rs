@@ -5,6 +5,9 @@
 //! Needs from elsewhere: the user's primary vehicle and upcoming trips, through [`Travellers`], which
 //! the server backs with the wheels domain's public services. Holds no user rows.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod products;
 pub mod recommend;
 pub mod routes;

@@ -2,6 +2,7 @@
 //! toward `max_attendees`, which holds however many try to attend at once (see [`attend`]).
 
 use chrono::{DateTime, Duration, Utc};
+use pam_kernel::schema_rules::{BodyRules, Rules};
 use pam_kernel::{DomainError, FieldError, ListMeta, Page, text};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -21,7 +22,9 @@ pub struct NewEvent {
         pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
     )]
     pub title: String,
+    /// At most 5000 characters.
     #[serde(default)]
+    #[schema(max_length = 5000)]
     pub description: String,
     /// When it starts: RFC 3339 with an offset ("2026-05-01T17:30:00+10:00").
     pub event_date: DateTime<Utc>,
@@ -41,6 +44,14 @@ pub struct NewEvent {
     /// How many may come, the host included (1–100000).
     #[schema(minimum = 1, maximum = 100000)]
     pub max_attendees: Option<i64>,
+}
+
+/// What [`check`] asks beyond each field: `latitude` and `longitude` together or not at all (`null` is
+/// read as left out). That the event is still to come, and within five years, depends on today.
+impl BodyRules for NewEvent {
+    fn rules() -> Rules {
+        Rules::new().together(&["latitude", "longitude"])
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]

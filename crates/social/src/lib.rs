@@ -6,6 +6,9 @@
 //! [`People`] handle, which the server backs with the profiles domain — this crate never reads that
 //! domain's tables.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod blocks;
 pub mod cards;
 pub mod comments;
@@ -44,5 +47,12 @@ where
     SocialState: FromRef<S>,
     Authn: FromRef<S>,
 {
-    OpenApiRouter::new().merge(routes_posts::router()).merge(routes_people::router()).merge(routes_community::router())
+    use pam_kernel::schema_rules::state;
+    let mut router = OpenApiRouter::new()
+        .merge(routes_posts::router())
+        .merge(routes_people::router())
+        .merge(routes_community::router());
+    state::<events::NewEvent>(router.get_openapi_mut());
+    state::<locations::NewSharedLocation>(router.get_openapi_mut());
+    router
 }

@@ -3,6 +3,7 @@
 //! through [`nearby`](crate::locations::nearby), rounded to about a kilometre.
 
 use chrono::{DateTime, Duration, Utc};
+use pam_kernel::schema_rules::{BodyRules, Rules, given};
 use pam_kernel::text::Instant;
 use pam_kernel::{DomainError, FieldError, ListMeta, Page, text};
 use pam_store::{Db, with_db};
@@ -39,6 +40,14 @@ pub struct NewSharedLocation {
     /// Instead of `expires_at`: for this many hours (1–720).
     #[schema(minimum = 1, maximum = 720)]
     pub expires_in_hours: Option<i64>,
+}
+
+/// What [`check`] asks beyond each field: `expires_at` or `expires_in_hours`, not both (`null` is read as
+/// left out). That `expires_at` is within the next 30 days depends on today.
+impl BodyRules for NewSharedLocation {
+    fn rules() -> Rules {
+        Rules::new().at_most_one([given("expires_at"), given("expires_in_hours")])
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema, sqlx::FromRow)]

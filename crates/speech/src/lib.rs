@@ -14,6 +14,9 @@
 //! Needs from elsewhere: the usage ledger and spend caps, through [`usage::UsageLedger`], which the
 //! server implements over its LLM ledger (paid engines' usage counts toward the same caps).
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod cache;
 pub mod chain;
 pub mod config;

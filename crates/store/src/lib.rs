@@ -20,6 +20,9 @@
 //!
 //! `pam_knowledge::search` is the example to copy.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -191,8 +194,10 @@ impl Db {
 }
 
 impl Db {
-    /// Every unique index (with whether it is partial) and foreign key (with its `ON DELETE` rule), as
-    /// sorted descriptions: the migration parity test holds the two engines to the same constraints.
+    /// Every primary key, unique index (with whether it is partial), foreign key (with its `ON DELETE`
+    /// rule) and the number of CHECK constraints per table, as sorted descriptions: the migration parity
+    /// test holds the two engines to the same constraints. (CHECK expressions are compared by count: each
+    /// engine prints them in its own words.)
     pub async fn constraint_outline(&self) -> Result<Vec<String>, sqlx::Error> {
         let mut out: Vec<String> = match self {
             Db::Sqlite(pool) => {
@@ -210,10 +215,32 @@ impl Db {
                 )
                 .fetch_all(pool)
                 .await?;
+                // As in `schema_outline`: `pragma_table_list` leaves out a full-text index's virtual table
+                // and its shadow tables (engine-specific search machinery with no Postgres counterpart).
+                let tables: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT m.name, s.sql FROM pragma_table_list m JOIN sqlite_master s ON s.name = m.name \
+                     WHERE m.schema = 'main' AND m.type = 'table' AND m.name NOT LIKE '_sqlx%' \
+                     AND m.name NOT LIKE 'sqlite_%'",
+                )
+                .fetch_all(pool)
+                .await?;
+                let mut lines: Vec<String> = Vec::new();
+                for (table, sql) in &tables {
+                    let mut pk: Vec<(i64, String)> =
+                        sqlx::query_as("SELECT pk, name FROM pragma_table_info(?) WHERE pk > 0")
+                            .bind(table)
+                            .fetch_all(pool)
+                            .await?;
+                    pk.sort();
+                    let columns: Vec<String> = pk.into_iter().map(|(_, c)| c).collect();
+                    lines.push(pk_line(table, &columns.join(",")));
+                    lines.push(checks_line(table, sql.to_ascii_uppercase().matches("CHECK").count()));
+                }
                 uniques
                     .into_iter()
                     .map(|(t, _, partial, cols)| unique_line(&t, &cols, partial != 0))
                     .chain(fks.into_iter().map(|(t, from, to_t, to_c, rule)| fk_line(&t, &from, &to_t, &to_c, &rule)))
+                    .chain(lines)
                     .collect()
             }
             Db::Postgres(pool) => {
@@ -237,10 +264,28 @@ impl Db {
                 )
                 .fetch_all(pool)
                 .await?;
+                let keys: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+                    "SELECT t.relname::text, \
+                     (SELECT string_agg(a.attname::text, ',' ORDER BY k.n) FROM pg_index i \
+                      JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) ON true \
+                      JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum \
+                      WHERE i.indrelid = t.oid AND i.indisprimary), \
+                     (SELECT count(*) FROM pg_constraint c WHERE c.conrelid = t.oid AND c.contype = 'c') \
+                     FROM pg_class t JOIN pg_namespace s ON s.oid = t.relnamespace \
+                     WHERE s.nspname = current_schema() AND t.relkind = 'r' AND t.relname NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?;
                 uniques
                     .into_iter()
                     .map(|(t, cols, partial)| unique_line(&t, &cols, partial))
                     .chain(fks.into_iter().map(|(t, from, to_t, to_c, rule)| fk_line(&t, &from, &to_t, &to_c, &rule)))
+                    .chain(keys.iter().flat_map(|(t, pk, checks)| {
+                        [
+                            pk_line(t, pk.as_deref().unwrap_or_default()),
+                            checks_line(t, usize::try_from(*checks).unwrap_or(0)),
+                        ]
+                    }))
                     .collect()
             }
         };
@@ -251,6 +296,14 @@ impl Db {
 
 fn unique_line(table: &str, columns: &str, partial: bool) -> String {
     format!("unique {table}({columns}){}", if partial { " partial" } else { "" })
+}
+
+fn pk_line(table: &str, columns: &str) -> String {
+    format!("primary key {table}({columns})")
+}
+
+fn checks_line(table: &str, count: usize) -> String {
+    format!("checks {table}: {count}")
 }
 
 fn fk_line(table: &str, from: &str, to_table: &str, to_column: &str, rule: &str) -> String {

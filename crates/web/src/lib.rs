@@ -5,6 +5,9 @@
 //! A crate of its own because of the orphan rule: `IntoResponse` and `FromRequestParts` for these types
 //! must live beside them, and the kernel stays free of HTTP.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod auth;
 pub mod context;
 pub mod doc;

@@ -6,6 +6,9 @@
 //! handle; places, route estimates and the outside services through `pam-geo`, whose clients the server
 //! builds from its configuration and hands over in [`Travel`].
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod export;
 pub mod fuel;
 pub mod lookup;
@@ -46,5 +49,15 @@ where
     WheelsState: FromRef<S>,
     Authn: FromRef<S>,
 {
-    OpenApiRouter::new().merge(routes_trips::router()).merge(routes_outside::router()).merge(routes_vehicles::router())
+    use pam_kernel::schema_rules::state;
+    let mut router = OpenApiRouter::new()
+        .merge(routes_trips::router())
+        .merge(routes_outside::router())
+        .merge(routes_vehicles::router());
+    let doc = router.get_openapi_mut();
+    state::<trips::RouteRequest>(doc);
+    state::<vehicles::NewVehicle>(doc);
+    state::<vehicles::VehicleUpdate>(doc);
+    state::<fuel::NewFuelEntry>(doc);
+    router
 }

@@ -147,6 +147,10 @@ pub fn to_l_per_100km(value: f64, unit: ConsumptionUnit) -> Option<f64> {
 /// Plausible fuel use for a road vehicle, car to heavy motorhome towing (L/100 km).
 pub const CONSUMPTION_RANGE: std::ops::RangeInclusive<f64> = 3.0..=60.0;
 
+/// The same in US mpg, rounded inwards to what the documents state (3.93 mpg is 59.85 L/100km, 78.4 mpg
+/// 3.0002): a figure given in mpg is checked against these, so the documents' bounds are the rule.
+pub const MPG_RANGE: std::ops::RangeInclusive<f64> = 3.93..=78.4;
+
 /// A quantity in the user's system, rounded for display.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, ToSchema)]
 pub struct Shown {

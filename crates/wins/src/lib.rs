@@ -5,6 +5,9 @@
 //! the server backs with the profiles domain; the spending vocabulary from `nlu`, shared with the
 //! offline brain so the words PAM understands and the categories stored agree.
 
+// Outside data never reaches an unwrap: failures are errors, not panics (tests may unwrap).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod alerts;
 pub mod budgets;
 pub mod category;

@@ -88,7 +88,8 @@ struct ReportQuery {
 
 /// Expenses of a period as JSON, or CSV with a header row.
 #[utoipa::path(get, path = "/api/v1/wins/report", tag = "wins", security(("bearer" = [])), params(ReportQuery),
-    responses((status = 200, body = ExpenseReport), (status = 200, description = "CSV", content_type = "text/csv"),
+    responses((status = 200, description = "The report: JSON by default, CSV with a header row for `format=csv`",
+            content((ExpenseReport = "application/json"), (String = "text/csv"))),
         (status = 422, body = ValidationErrorBody), pam_web::doc::Unauthorized))]
 async fn report(
     State(state): State<WinsState>,

@@ -1,6 +1,7 @@
 //! A knowledge article as admins send it, as it is stored, and as it is shown.
 
 use chrono::{DateTime, Utc};
+use pam_kernel::schema_rules::{BodyRules, Rules};
 use pam_kernel::text::Tag;
 use pam_kernel::{ListMeta, Patch};
 use serde::{Deserialize, Serialize};
@@ -85,6 +86,21 @@ pub struct NewArticle {
     /// 1–10, default 5: among equally relevant articles the higher comes first.
     #[schema(minimum = 1, maximum = 10)]
     pub priority: Option<i64>,
+}
+
+/// What the checks ask beyond each field: `latitude` and `longitude` together or not at all.
+impl BodyRules for NewArticle {
+    fn rules() -> Rules {
+        Rules::new().together(&["latitude", "longitude"])
+    }
+}
+
+/// The same as a new article's: `latitude` and `longitude` together or not at all (`null` for either
+/// is read as left out: a changed place is resolved again).
+impl BodyRules for ArticleUpdate {
+    fn rules() -> Rules {
+        Rules::new().together(&["latitude", "longitude"])
+    }
 }
 
 /// Partial update: fields present replace, `null` clears an optional one. A new `location_context`

@@ -17,7 +17,7 @@ use crate::state::AppState;
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterRequest {
     /// Stored lower-cased; surrounding spaces are ignored.
-    #[schema(format = Email, max_length = 254, example = "robyn@example.com")]
+    #[schema(value_type = password::EmailAddress)]
     pub email: String,
     /// 8–128 characters.
     #[schema(min_length = 8, max_length = 128, example = "a long passphrase")]

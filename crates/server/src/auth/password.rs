@@ -35,6 +35,38 @@ impl Email {
     }
 }
 
+/// What [`Email::parse`] accepts, as a JSON Schema pattern: surrounding whitespace aside, no whitespace or
+/// control character, one `@` with something before it, and after it a domain with a dot that is
+/// neither its first nor its last character. (The 254 bytes are the schema's `maxLength`, in characters.)
+pub const EMAIL_PATTERN: &str = concat!(
+    r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*",
+    r"[^@\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f]+@",
+    r"[^@.\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f]",
+    r"[^@\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f]*\.",
+    r"[^@\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f]*",
+    r"[^@.\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f]",
+    r"[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+);
+
+/// The schema of an address read with [`Email::parse`] (`#[schema(value_type = EmailAddress)]`).
+pub struct EmailAddress;
+
+impl utoipa::PartialSchema for EmailAddress {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+            .max_length(Some(254))
+            .pattern(Some(EMAIL_PATTERN))
+            .description(Some("An email address whose domain has a dot in it, at most 254 bytes"))
+            .examples([serde_json::json!("robyn@example.com")])
+            .into()
+    }
+}
+
+impl ToSchema for EmailAddress {}
+
 /// A password that meets the requirements; never printed.
 pub struct Password(String);
 

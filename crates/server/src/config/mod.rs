@@ -306,6 +306,7 @@ impl Config {
     }
 
     pub fn secret_key(&self) -> &Secret {
+        #[allow(clippy::expect_used, reason = "Config::load resolves the key before anything can ask for it")]
         self.secret_key.as_ref().expect("secret key resolved at startup")
     }
 

@@ -131,3 +131,22 @@ pub fn document_idempotency(doc: &mut utoipa::openapi::OpenApi) {
         operation.responses.responses.entry("409".to_string()).or_insert_with(|| conflict.clone().into());
     }
 }
+
+/// Adds the server-error answer to every operation: a 500 in the §2 error shape (`code: internal_error`),
+/// which any handler can give when something underneath it fails (the store, a bug). Added here, once,
+/// because the edge turns every unexpected failure (a panic included) into that one answer.
+pub fn document_server_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+
+    let failed = ResponseBuilder::new()
+        .description("Something underneath failed (`code: internal_error`)")
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete] {
+            if let Some(operation) = operation.as_mut() {
+                operation.responses.responses.entry("500".to_string()).or_insert_with(|| failed.clone().into());
+            }
+        }
+    }
+}

@@ -45,6 +45,7 @@ pub fn request_id_from(headers: &HeaderMap) -> HeaderValue {
         None => {
             let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
             let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+            #[allow(clippy::expect_used, reason = "a hyphenated UUID is ASCII hex and dashes, always a header value")]
             HeaderValue::from_str(text).expect("a UUID is a valid header value")
         }
     }

@@ -32,6 +32,7 @@ static RECORDER: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 pub fn install() -> Option<&'static PrometheusHandle> {
     RECORDER
         .get_or_init(|| {
+            #[allow(clippy::expect_used, reason = "BUCKETS is a non-empty constant")]
             let builder = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), BUCKETS)
                 .expect("the bucket list is not empty");

@@ -4,6 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::Utc;
+use pam_kernel::schema_rules::{self, BodyRules, Rules};
 use pam_kernel::tool::ToolError;
 use pam_kernel::{ListMeta, PageQuery};
 use pam_web::AuthUser;
@@ -21,7 +22,7 @@ use super::turn::{self, ChatRequest};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+    let mut router = OpenApiRouter::new()
         .routes(routes!(chat))
         .routes(routes!(simple_chat))
         .routes(routes!(list_conversations))
@@ -32,7 +33,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(execute_tool))
         .routes(routes!(confirm_tool))
         .routes(routes!(pam_health))
-        .merge(super::voice::router())
+        .merge(super::voice::router());
+    schema_rules::state::<ChatRequest>(router.get_openapi_mut());
+    schema_rules::state::<Feedback>(router.get_openapi_mut());
+    router
 }
 
 async fn chat_turn(state: &AppState, user: &AuthUser, body: ChatRequest) -> Result<Json<Value>, AppError> {
@@ -139,6 +143,13 @@ struct Feedback {
     thumbs_up: Option<bool>,
     #[schema(max_length = 2000)]
     feedback_text: Option<String>,
+}
+
+/// What [`feedback`] asks beyond each field: a rating or a thumbs-up (`null` is read as left out).
+impl BodyRules for Feedback {
+    fn rules() -> Rules {
+        Rules::new().any_of([schema_rules::given("rating"), schema_rules::given("thumbs_up")])
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/pam/feedback", tag = "pam", security(("bearer" = [])), request_body = Feedback,

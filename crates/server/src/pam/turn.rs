@@ -9,6 +9,7 @@ use pam_brain::agent::{TurnEvent, TurnOptions, TurnOutcome, run_turn_with};
 use pam_brain::registry::{OFFLINE_MODEL, ProviderKind};
 use pam_brain::transcript::Message;
 use pam_kernel::Caller;
+use pam_kernel::schema_rules::{BodyRules, Rules, absent, all, given, given_as, reference};
 use pam_profiles::service;
 use pam_web::error::AppError;
 use serde::Deserialize;
@@ -24,25 +25,39 @@ use crate::state::AppState;
 
 pub const MAX_MESSAGE_CHARS: usize = 2000;
 
+/// What a message's text must hold besides whitespace and control characters (which [`ChatRequest::parse`]
+/// strips before it trims).
+pub const MESSAGE_PATTERN: &str =
+    r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f]";
+
+/// The schema of a message's text: 1–2000 characters, with something besides spaces and control characters.
+pub struct ChatText;
+
+impl utoipa::PartialSchema for ChatText {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .min_length(Some(1))
+            .max_length(Some(MAX_MESSAGE_CHARS))
+            .pattern(Some(MESSAGE_PATTERN))
+            .examples([json!("How much did I spend on fuel this month?")])
+            .into()
+    }
+}
+
+impl ToSchema for ChatText {}
+
 /// A chat message as the existing front end sends it; unknown fields (`user_id`, `type`, `environment`,
 /// numeric `timestamp`…) are ignored.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ChatRequest {
     /// The text (1–2000 characters, with something besides spaces and control characters); `content` is
     /// accepted too. One of the two is needed.
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f]",
-        example = "How much did I spend on fuel this month?"
-    )]
+    #[schema(value_type = Option<ChatText>)]
     pub message: Option<String>,
-    /// The same as `message`, for clients that call it so.
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\x00-\x1f\x7f-\x9f]"
-    )]
+    /// The same as `message`, for clients that call it so: read only when `message` is absent or null,
+    /// and then held to the same rule.
     pub content: Option<String>,
     /// Hints from the app (where the user is, what screen they are on): an object; anything else is
     /// ignored.
@@ -53,6 +68,15 @@ pub struct ChatRequest {
     pub message_id: Option<String>,
     #[serde(default)]
     pub stream: bool,
+}
+
+/// What [`ChatRequest::parse`] reads: `message`, or when it is absent or null, `content` (a `null` is
+/// read as left out).
+impl BodyRules for ChatRequest {
+    fn rules() -> Rules {
+        let content = all([absent("message"), given_as("content", reference::<ChatText>())]);
+        Rules::new().any_of([given("message"), content])
+    }
 }
 
 pub struct ChatInput {

@@ -89,10 +89,19 @@ struct ConversationForm {
     /// The chat context as JSON (location, timezone, …), as chat takes it.
     context: Option<String>,
     message_id: Option<String>,
-    /// The spoken language (ISO 639-1) when known.
+    /// The spoken language when known: an ISO 639 code, two or three lower-case letters (blank: unknown).
+    #[schema(
+        example = "en",
+        pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([a-z]{2,3}[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?$"
+    )]
     language: Option<String>,
-    /// The reply's voice and format (`wav` default, `mp3`, `ogg`).
+    /// The reply's voice.
     voice_id: Option<String>,
+    /// The reply's format: `wav` (default, also when blank), `mp3` or `ogg`, in any case.
+    #[schema(
+        example = "wav",
+        pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([wW][aA][vV]|[mM][pP]3|[oO][gG][gG])?[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    )]
     format: Option<String>,
 }
 
@@ -116,7 +125,7 @@ struct VoiceConversation {
     /// Where the reply came from (`offline`, `claude`, …), as chat says.
     source: Value,
     /// False, or the human message of a failed turn (as chat).
-    #[schema(value_type = Object)]
+    #[schema(value_type = crate::pam::ws::protocol::ReplyError)]
     error: Value,
 }
 

@@ -43,12 +43,11 @@ fn admin_routes(user: Uuid) -> Vec<(Method, String, Option<Value>)> {
 }
 
 async fn call(app: &TestApp, m: &Method, path: &str, body: &Option<Value>, token: Option<&str>) -> reqwest::Response {
-    let req = app.request(m.clone(), path, token);
-    let req = match body {
+    app.send(m.clone(), path, token, |req| match body {
         Some(b) => req.json(b),
         None => req,
-    };
-    req.send().await.unwrap()
+    })
+    .await
 }
 
 /// The audit rows recorded for one route template, as (actor, status).

@@ -43,8 +43,7 @@ async fn register_login_and_me(backend: Backend) {
     let me: Value = app.get("/api/auth/me", token).await.json().await.unwrap();
     assert_eq!(me, json!({"id": user.id, "email": "traveller@example.com", "full_name": null, "role": "user"}));
 
-    let requirements: Value =
-        app.request(Method::GET, "/api/auth/password-requirements", None).send().await.unwrap().json().await.unwrap();
+    let requirements: Value = app.get_anonymous("/api/auth/password-requirements").await.json().await.unwrap();
     assert_eq!(requirements["min_length"], 8);
     assert_eq!(requirements["max_length"], 128);
 }
@@ -150,7 +149,7 @@ async fn logout_revokes_one_session_or_all(backend: Backend) {
     let rotated: Value = refresh(&second["refresh_token"]).await.json().await.unwrap();
 
     // Bearer required, and an empty body is fine.
-    let res = app.request(Method::POST, "/api/auth/logout", None).send().await.unwrap();
+    let res = app.send(Method::POST, "/api/auth/logout", None, |r| r).await;
     assert_error(res, 401, "unauthorized").await;
 
     let res = app.send_json(Method::POST, "/api/auth/logout", Some(&user.token), &json!({"all": true})).await;
@@ -198,7 +197,7 @@ async fn forged_and_broken_tokens_are_refused(backend: Backend) {
         assert_eq!(res.status(), 401, "{what} should be 401");
         assert_eq!(res.headers()["www-authenticate"], "Bearer", "{what}");
     }
-    let res = app.request(Method::GET, "/api/auth/me", None).send().await.unwrap();
+    let res = app.get_anonymous("/api/auth/me").await;
     assert_error(res, 401, "unauthorized").await;
 }
 
@@ -230,8 +229,7 @@ async fn supabase_user_gets_a_profile_on_first_sight(backend: Backend) {
 async fn deleted_account_tokens_stop_working(backend: Backend) {
     let app = spawn_app_with(backend, &[("SUPABASE_JWT_SECRET", SUPABASE_SECRET)]).await;
     let user = app.register("erin@example.com").await;
-    let res =
-        app.request(Method::DELETE, &format!("/api/v1/users/{}", user.id), Some(&user.token)).send().await.unwrap();
+    let res = app.delete(&format!("/api/v1/users/{}", user.id), &user.token).await;
     assert_eq!(res.status(), 204);
     assert_error(app.get("/api/auth/me", &user.token).await, 401, "unauthorized").await;
     let login = app
@@ -246,7 +244,7 @@ async fn deleted_account_tokens_stop_working(backend: Backend) {
     c["iat"] = json!(tokens::now() - 5);
     let token = hs256_simple(SUPABASE_SECRET, &c);
     assert_eq!(app.get("/api/auth/me", &token).await.status(), 200);
-    let res = app.request(Method::DELETE, &format!("/api/v1/users/{sub}"), Some(&token)).send().await.unwrap();
+    let res = app.delete(&format!("/api/v1/users/{sub}"), &token).await;
     assert_eq!(res.status(), 204);
     assert_error(app.get("/api/auth/me", &token).await, 401, "unauthorized").await;
 }
@@ -278,5 +276,5 @@ async fn auth_is_rate_limited_per_ip_and_failed_logins_per_account(backend: Back
     assert_eq!(res.headers()["x-ratelimit-limit"], "4");
     assert_error(res, 429, "rate_limited").await;
     // Health is never limited.
-    assert_eq!(app.client.get(app.url("/health")).send().await.unwrap().status(), 200);
+    assert_eq!(app.get_anonymous("/health").await.status(), 200);
 }

@@ -37,7 +37,7 @@ pub async fn patch(app: &TestApp, user: &TestUser, path: &str, body: Value) -> R
 }
 
 pub async fn delete(app: &TestApp, user: &TestUser, path: &str) -> Response {
-    app.request(Method::DELETE, path, Some(&user.token)).send().await.unwrap()
+    app.delete(path, &user.token).await
 }
 
 pub async fn get_json(app: &TestApp, user: &TestUser, path: &str) -> Value {
@@ -361,7 +361,7 @@ async fn another_users_event_is_not_found(backend: Backend) {
 #[tokio::test]
 async fn the_calendar_routes_and_shapes_are_documented() {
     let app = spawn_app(Backend::Sqlite).await;
-    let doc: Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let doc: Value = app.get_anonymous("/openapi.json").await.json().await.unwrap();
     for (path, methods) in [
         ("/api/v1/calendar/events", &["get", "post"][..]),
         ("/api/v1/calendar/events/{id}", &["get", "patch", "delete"][..]),

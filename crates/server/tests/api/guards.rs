@@ -123,7 +123,7 @@ async fn rest_chat_is_rate_limited_with_headers(backend: Backend) {
     let other = app.register("quiet@example.com").await;
     assert_eq!(chat(&app, &other, json!({"message": "hello"})).await.status(), 200);
     assert_eq!(app.get("/api/v1/expenses", &user.token).await.status(), 200);
-    assert!(app.client.get(app.url("/health")).send().await.unwrap().headers().get("x-ratelimit-limit").is_none());
+    assert!(app.get_anonymous("/health").await.headers().get("x-ratelimit-limit").is_none());
 }
 
 async fn a_failing_alert_check_does_not_fail_the_expense(backend: Backend) {
@@ -147,7 +147,7 @@ async fn deleting_pam_history_removes_every_copy(backend: Backend) {
     for table in ["pam_turns", "tool_executions", "pam_confirmations"] {
         assert!(app.rows(table, user.id).await > 0, "{table} holds a copy before the history is deleted");
     }
-    let res = app.request(Method::DELETE, "/api/v1/pam/history", Some(&user.token)).send().await.unwrap();
+    let res = app.delete("/api/v1/pam/history", &user.token).await;
     assert!(res.status().is_success());
     for table in ["pam_conversations", "pam_messages", "pam_turns", "tool_executions", "pam_confirmations"] {
         assert_eq!(app.rows(table, user.id).await, 0, "{table} still holds a copy of the history");
@@ -246,26 +246,24 @@ async fn the_admin_command_refuses_an_email_two_accounts_share(backend: Backend)
 }
 
 async fn forwarded_addresses_count_only_through_trusted_proxies(backend: Backend) {
-    let login = |app: &TestApp, from: &'static str| {
-        app.request(Method::POST, "/api/auth/login", None)
-            .header("x-forwarded-for", from)
-            .json(&json!({"email": "nobody@example.com", "password": "wrong password"}))
-            .send()
+    let login = async |app: &TestApp, from: &'static str| {
+        let body = json!({"email": "nobody@example.com", "password": "wrong password"});
+        app.send(Method::POST, "/api/auth/login", None, |r| r.header("x-forwarded-for", from).json(&body)).await
     };
     // Behind a trusted load balancer each client has its own budget.
     let app =
         spawn_app_with(backend.clone(), &[("TRUSTED_PROXIES", "127.0.0.1/32"), ("AUTH_RATE_LIMIT_PER_MINUTE", "2")])
             .await;
     for _ in 0..2 {
-        assert_eq!(login(&app, "198.51.100.1").await.unwrap().status(), 401);
+        assert_eq!(login(&app, "198.51.100.1").await.status(), 401);
     }
-    assert_eq!(login(&app, "198.51.100.1").await.unwrap().status(), 429);
-    assert_eq!(login(&app, "198.51.100.2").await.unwrap().status(), 401, "another client is not held back");
+    assert_eq!(login(&app, "198.51.100.1").await.status(), 429);
+    assert_eq!(login(&app, "198.51.100.2").await.status(), 401, "another client is not held back");
     // Without trusting the peer, a forged header changes nothing: the peer is the client.
     let app = spawn_app_with(backend, &[("AUTH_RATE_LIMIT_PER_MINUTE", "2")]).await;
-    assert_eq!(login(&app, "198.51.100.1").await.unwrap().status(), 401);
-    assert_eq!(login(&app, "198.51.100.2").await.unwrap().status(), 401);
-    assert_eq!(login(&app, "198.51.100.3").await.unwrap().status(), 429);
+    assert_eq!(login(&app, "198.51.100.1").await.status(), 401);
+    assert_eq!(login(&app, "198.51.100.2").await.status(), 401);
+    assert_eq!(login(&app, "198.51.100.3").await.status(), 429);
 }
 
 async fn failed_logins_for_one_account_are_bounded_across_addresses(backend: Backend) {
@@ -274,12 +272,9 @@ async fn failed_logins_for_one_account_are_bounded_across_addresses(backend: Bac
     let user = app.register("spread@example.com").await;
     let other = app.register("bystander@example.com").await;
     let login = async |from: String, email: &str, password: &str| {
-        app.request(Method::POST, "/api/auth/login", None)
-            .header("x-forwarded-for", from)
-            .json(&json!({"email": email, "password": password}))
-            .send()
+        let body = json!({"email": email, "password": password});
+        app.send(Method::POST, "/api/auth/login", None, |r| r.header("x-forwarded-for", from).json(&body))
             .await
-            .unwrap()
             .status()
     };
     // A guesser spreads its tries over four addresses, each within its own bound.
@@ -299,11 +294,8 @@ async fn failed_logins_count_against_the_normalised_email(backend: Backend) {
     let app = spawn_app_with(backend, &[("LOGIN_FAILURE_LIMIT", "2")]).await;
     let user = app.register("alice@example.com").await;
     let login = async |email: &str, password: &str| {
-        app.request(Method::POST, "/api/auth/login", None)
-            .json(&json!({"email": email, "password": password}))
-            .send()
+        app.send_json(Method::POST, "/api/auth/login", None, &json!({"email": email, "password": password}))
             .await
-            .unwrap()
             .status()
     };
     // Spelt two ways, it is one account: two failures reach its bound.

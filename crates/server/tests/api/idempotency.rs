@@ -21,13 +21,11 @@ fn upload_body(field_type: &str) -> Vec<u8> {
 }
 
 async fn upload(app: &TestApp, user: &TestUser, key: &str, body: Vec<u8>) -> reqwest::Response {
-    app.request(Method::POST, &format!("/api/v1/users/{}/profile/upload", user.id), Some(&user.token))
-        .header("content-type", "multipart/form-data; boundary=XBOUNDARY")
-        .header("idempotency-key", key)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
+    let path = format!("/api/v1/users/{}/profile/upload", user.id);
+    app.send(Method::POST, &path, Some(&user.token), |r| {
+        r.header("content-type", "multipart/form-data; boundary=XBOUNDARY").header("idempotency-key", key).body(body)
+    })
+    .await
 }
 
 fn stored_files(app: &TestApp, user: &TestUser) -> usize {
@@ -99,12 +97,7 @@ on_both_databases!(
 );
 
 async fn post_expense(app: &TestApp, user: &TestUser, key: &str, body: &Value) -> reqwest::Response {
-    app.request(Method::POST, "/api/v1/expenses", Some(&user.token))
-        .header("idempotency-key", key)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+    app.send(Method::POST, "/api/v1/expenses", Some(&user.token), |r| r.header("idempotency-key", key).json(body)).await
 }
 
 /// The claim row of a key: `(status_code, claimed_at)`, or None when there is none.
@@ -148,11 +141,9 @@ async fn a_claim_whose_worker_vanished_is_taken_over_after_its_lease(backend: Ba
     }
     // A claim within its lease may still be running somewhere: the repeat waits rather than runs.
     let waiting = app
-        .request(Method::POST, "/api/v1/expenses", Some(&user.token))
-        .header("idempotency-key", "fresh")
-        .json(&body)
-        .timeout(std::time::Duration::from_millis(1500))
-        .send()
+        .try_send(Method::POST, "/api/v1/expenses", Some(&user.token), |r| {
+            r.header("idempotency-key", "fresh").json(&body).timeout(std::time::Duration::from_millis(1500))
+        })
         .await;
     assert!(waiting.is_err(), "a claim within its lease is not taken over: {waiting:?}");
     assert_eq!(app.rows("expenses", user.id).await, 1);

@@ -116,12 +116,7 @@ async fn search_finds_a_body_match_and_ranks_a_title_match_first(backend: Backen
     let res = app.get("/api/v1/knowledge/search?q=%20%2A%2A", &user.token).await;
     let err = assert_error(res, 422, "validation_error").await;
     assert_eq!(err["detail"][0]["loc"], json!(["query", "q"]));
-    assert_error(
-        app.request(Method::GET, "/api/v1/knowledge/search?q=dump", None).send().await.unwrap(),
-        401,
-        "unauthorized",
-    )
-    .await;
+    assert_error(app.get_anonymous("/api/v1/knowledge/search?q=dump").await, 401, "unauthorized").await;
 }
 
 async fn the_search_follows_every_edit_of_the_shelf(backend: Backend) {

@@ -57,12 +57,10 @@ async fn fill_every_table(app: &TestApp, user: &TestUser) {
     post("/api/v1/budgets", json!({"category": "Fuel", "monthly_limit": 10})).await;
     // With an Idempotency-Key (its row), over the budget (an alert).
     let expense = app
-        .request(Method::POST, "/api/v1/expenses", Some(&user.token))
-        .header("idempotency-key", "fill-1")
-        .json(&json!({"amount": 12.5, "category": "fuel"}))
-        .send()
-        .await
-        .unwrap();
+        .send(Method::POST, "/api/v1/expenses", Some(&user.token), |r| {
+            r.header("idempotency-key", "fill-1").json(&json!({"amount": 12.5, "category": "fuel"}))
+        })
+        .await;
     assert_eq!(expense.status(), 201);
     let expense: Value = expense.json().await.unwrap();
     post("/api/v1/income", json!({"amount": 100, "source": "Pension", "type": "pension"})).await;
@@ -185,8 +183,7 @@ async fn every_table_holding_user_rows_is_exported_and_deleted_with_the_account(
     }
     assert!(!export.to_string().contains("argon2"), "the password hash is never exported");
 
-    let res =
-        app.request(Method::DELETE, &format!("/api/v1/users/{}", user.id), Some(&user.token)).send().await.unwrap();
+    let res = app.delete(&format!("/api/v1/users/{}", user.id), &user.token).await;
     assert_eq!(res.status(), 204);
     for table in &tables {
         assert_eq!(rows_of(&app, table, user.id).await, 0, "{table} still holds rows of the deleted user");

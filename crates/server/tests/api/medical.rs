@@ -63,7 +63,7 @@ async fn medical_records_are_their_owners_only(backend: Backend) {
     assert_error(delete(&app, &ben, &path).await, 404, "not_found").await;
     let bens = get_json(&app, &ben, "/api/v1/medical/records?q=warfarin").await;
     assert_eq!((bens["records"].as_array().unwrap().len(), &bens["total"]), (0, &json!(0)), "{bens}");
-    assert_error(app.request(Method::GET, &path, None).send().await.unwrap(), 401, "unauthorized").await;
+    assert_error(app.get_anonymous(&path).await, 401, "unauthorized").await;
 
     // Ann's search: any field, any case; LIKE wildcards are literal.
     assert_eq!(get_json(&app, &ann, "/api/v1/medical/records?q=WARFARIN").await["total"], 1);

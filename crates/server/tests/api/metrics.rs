@@ -33,7 +33,7 @@ async fn prometheus_metrics_name_routes_and_tools() {
     let profile = format!("/api/v1/users/{}/profile", user.id);
     assert_eq!(app.get(&profile, &user.token).await.status(), 200);
 
-    let res = app.request(Method::GET, "/metrics", None).send().await.unwrap();
+    let res = app.get_anonymous("/metrics").await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
     assert!(res.headers().get("x-ratelimit-limit").is_none(), "exempt from limits");
@@ -83,13 +83,13 @@ async fn prometheus_metrics_name_routes_and_tools() {
 #[tokio::test]
 async fn the_metrics_token_guards_the_endpoint_and_metrics_can_be_off() {
     let app = spawn_app_with(Backend::Sqlite, &[("METRICS_TOKEN", "scrape-me-please")]).await;
-    let anonymous = app.request(Method::GET, "/metrics", None).send().await.unwrap();
+    let anonymous = app.get_anonymous("/metrics").await;
     assert_error(anonymous, 401, "unauthorized").await;
-    let wrong = app.request(Method::GET, "/metrics", Some("scrape-me-pleasf")).send().await.unwrap();
+    let wrong = app.send(Method::GET, "/metrics", Some("scrape-me-pleasf"), |r| r).await;
     assert_error(wrong, 401, "unauthorized").await;
-    let right = app.request(Method::GET, "/metrics", Some("scrape-me-please")).send().await.unwrap();
+    let right = app.send(Method::GET, "/metrics", Some("scrape-me-please"), |r| r).await;
     assert_eq!(right.status(), 200);
 
     let off = spawn_app_with(Backend::Sqlite, &[("METRICS_ENABLED", "false")]).await;
-    assert_error(off.request(Method::GET, "/metrics", None).send().await.unwrap(), 404, "not_found").await;
+    assert_error(off.get_anonymous("/metrics").await, 404, "not_found").await;
 }

@@ -9,6 +9,9 @@ use serde_json::{Value, json};
 use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app};
 use pam_testkit::on_both_databases;
 
+mod between_fields;
+mod fields;
+
 on_both_databases!(
     money_is_positive_cents_up_to_a_billion,
     list_limits_and_offsets,
@@ -21,7 +24,7 @@ on_both_databases!(
 );
 
 async fn openapi(app: &TestApp) -> Value {
-    app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap()
+    app.get_anonymous("/openapi.json").await.json().await.unwrap()
 }
 
 /// Follows `$ref`s (and the non-null branch of a nullable `oneOf`) to the schema they name.
@@ -293,10 +296,10 @@ async fn every_operation_documents_what_its_extractors_answer() {
     assert!(checked > 150, "{checked} operations");
 
     // And they are what is sent.
-    let res = app.client.get(app.url("/api/v1/expenses")).send().await.unwrap();
+    let res = app.get_anonymous("/api/v1/expenses").await;
     assert_error(res, 401, "unauthorized").await;
     let user = app.register("extractors@example.com").await;
-    let res = app.request(Method::POST, "/api/v1/expenses", Some(&user.token)).body("amount=1").send().await.unwrap();
+    let res = app.send(Method::POST, "/api/v1/expenses", Some(&user.token), |r| r.body("amount=1")).await;
     assert_error(res, 415, "unsupported_media_type").await;
     let res = app.get("/api/v1/expenses/not-a-uuid", &user.token).await;
     refused_at(res, &["path", "id"]).await;
@@ -309,12 +312,10 @@ async fn every_operation_documents_what_its_extractors_answer() {
     for (value, allowed) in [("k-1", true), (&*"x".repeat(255), true), (&*"x".repeat(256), false), ("a b", false)] {
         assert_eq!(pattern.is_valid(&json!(value)), allowed, "the pattern and {value:?}");
         let res = app
-            .request(Method::POST, "/api/v1/expenses", Some(&user.token))
-            .header("idempotency-key", value)
-            .json(&json!({"amount": 5, "category": "fuel"}))
-            .send()
-            .await
-            .unwrap();
+            .send(Method::POST, "/api/v1/expenses", Some(&user.token), |r| {
+                r.header("idempotency-key", value).json(&json!({"amount": 5, "category": "fuel"}))
+            })
+            .await;
         if allowed {
             assert_eq!(res.status(), 201, "{value:?}");
         } else {

@@ -158,7 +158,7 @@ async fn conversations_are_kept_and_listed(backend: Backend) {
         .send_json(Method::POST, "/api/v1/pam/feedback", Some(&user.token), &json!({"message_id": "x", "rating": 9}))
         .await;
     assert_error(fb, 422, "validation_error").await;
-    let res = app.request(Method::DELETE, "/api/v1/pam/history", Some(&user.token)).send().await.unwrap();
+    let res = app.delete("/api/v1/pam/history", &user.token).await;
     assert_eq!(res.status(), 204);
     let list: Value = app.get("/api/v1/pam/conversations", &user.token).await.json().await.unwrap();
     assert_eq!(list["total"], 0);
@@ -217,7 +217,7 @@ async fn tools_can_be_listed_and_run(backend: Backend) {
         )
         .await;
     assert_eq!(res.json::<Value>().await.unwrap()["data"]["nickname"], "Pammy");
-    let health: Value = app.client.get(app.url("/api/v1/pam/health")).send().await.unwrap().json().await.unwrap();
+    let health: Value = app.get_anonymous("/api/v1/pam/health").await.json().await.unwrap();
     assert_eq!(health["service"], "PAM");
     assert_eq!(health["providers"][0]["model"], "pam-offline");
 }

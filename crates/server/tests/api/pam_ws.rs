@@ -2,54 +2,29 @@
 
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
 use reqwest::Method;
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
 
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::asyncapi::{self, Incoming, Ws, send_malformed};
 use crate::fakes::{careless_claude, deleting_claude};
 use crate::helpers::{Backend, TestApp, TestUser, spawn_app, spawn_app_with_claude};
 use pam_testkit::on_both_databases;
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
 async fn connect(app: &TestApp, path_user: &str, token: &str) -> Ws {
-    let url = format!("{}/api/v1/pam/ws/{path_user}?token={token}", app.address.replace("http://", "ws://"));
-    tokio_tungstenite::connect_async(url).await.expect("websocket handshake").0
+    asyncapi::connect(&app.address, path_user, token).await
 }
 
-/// The next JSON frame (pings are skipped).
+/// The next frame (pings are skipped), held to the AsyncAPI document; a close is `{"closed": code}`.
 async fn next(ws: &mut Ws) -> Value {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
-            .await
-            .expect("a frame in time")
-            .expect("open")
-            .expect("ok");
-        match msg {
-            Message::Text(t) => {
-                let frame: Value = serde_json::from_str(&t).unwrap();
-                crate::asyncapi::server_frame(&frame);
-                return frame;
-            }
-            Message::Close(frame) => return json!({"closed": frame.map(|f| u16::from(f.code))}),
-            _ => continue,
-        }
-    }
+    asyncapi::next_frame(ws, 10).await.expect("a frame in time")
 }
 
 /// Sends a frame the AsyncAPI document describes.
 async fn send(ws: &mut Ws, frame: Value) {
-    crate::asyncapi::client_frame(&frame);
-    send_unchecked(ws, frame).await;
-}
-
-/// Sends a frame as it is, for tests of what a malformed or unknown frame gets.
-async fn send_unchecked(ws: &mut Ws, frame: Value) {
-    ws.send(Message::Text(frame.to_string().into())).await.unwrap();
+    asyncapi::send(ws, &frame).await.unwrap();
 }
 
 async fn open(app: &TestApp, user: &TestUser) -> Ws {
@@ -126,15 +101,15 @@ async fn websocket_refuses_bad_tokens_and_bad_frames(backend: Backend) {
     assert_eq!(next(&mut ws).await["closed"], 4001, "another user's socket");
 
     let mut ws = open(&app, &user).await;
-    ws.send(Message::Text("{not json".into())).await.unwrap();
+    send_malformed(&mut ws, "{not json").await.unwrap();
     assert_eq!(next(&mut ws).await["error_code"], "FORMAT_ERROR");
-    send_unchecked(&mut ws, json!({"type": "dance"})).await;
+    send_malformed(&mut ws, json!({"type": "dance"}).to_string()).await.unwrap();
     let err = next(&mut ws).await;
     assert_eq!(err["error_code"], "UNKNOWN_TYPE");
     assert_eq!(err["error"], err["message"]);
-    send_unchecked(&mut ws, json!({"type": "chat", "message": "x".repeat(2001)})).await;
+    send_malformed(&mut ws, json!({"type": "chat", "message": "x".repeat(2001)}).to_string()).await.unwrap();
     assert_eq!(next(&mut ws).await["error_code"], "MESSAGE_TOO_LARGE");
-    ws.send(Message::Text("x".repeat(1024 * 1024 + 10).into())).await.unwrap();
+    send_malformed(&mut ws, "x".repeat(1024 * 1024 + 10)).await.unwrap();
     assert_eq!(next(&mut ws).await["closed"], 4009);
 }
 
@@ -238,11 +213,15 @@ async fn a_silent_socket_is_pinged_then_closed_with_1001() {
     tokio::time::sleep(Duration::from_millis(3500)).await;
     let mut pings = 0;
     let close = loop {
-        match tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("frames").expect("open").expect("ok")
+        match tokio::time::timeout(Duration::from_secs(5), asyncapi::receive(&mut ws))
+            .await
+            .expect("frames")
+            .expect("open")
+            .expect("ok")
         {
-            Message::Ping(_) => pings += 1,
-            Message::Close(frame) => break frame.map(|f| u16::from(f.code)),
-            _ => {}
+            Incoming::Ping => pings += 1,
+            Incoming::Close(code) => break code,
+            Incoming::Frame(_) | Incoming::Pong => {}
         }
     };
     assert!(pings >= 1, "the server pinged");
@@ -280,8 +259,11 @@ async fn a_socket_that_floods_frames_is_refused_then_closed(backend: Backend) {
     let mut ws = open(&app, &user).await;
     // Malformed frames and pings count too: past the per-socket budget they are refused...
     for i in 0..300 {
-        let frame = if i % 2 == 0 { json!({"type": "ping"}).to_string() } else { "{not json".to_string() };
-        ws.send(Message::Text(frame.into())).await.unwrap();
+        if i % 2 == 0 {
+            send(&mut ws, json!({"type": "ping"})).await;
+        } else {
+            send_malformed(&mut ws, "{not json").await.unwrap();
+        }
     }
     let mut refused = 0;
     for _ in 0..300 {
@@ -292,14 +274,17 @@ async fn a_socket_that_floods_frames_is_refused_then_closed(backend: Backend) {
     assert_eq!(refused, 60, "the 60 frames past the budget of 240 a minute are refused");
     // ...and far past it the socket is closed.
     for _ in 0..300 {
-        if ws.send(Message::Text(json!({"type": "ping"}).to_string().into())).await.is_err() {
+        if asyncapi::send(&mut ws, &json!({"type": "ping"})).await.is_err() {
             break;
         }
     }
     // The socket ends: with a 1008 close frame, or — the client still sending — a reset connection.
     let closed = loop {
-        match tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("the socket ends in time") {
-            Some(Ok(Message::Close(frame))) => break frame.map(|f| u16::from(f.code)),
+        match tokio::time::timeout(Duration::from_secs(10), asyncapi::receive(&mut ws))
+            .await
+            .expect("the socket ends in time")
+        {
+            Some(Ok(Incoming::Close(code))) => break code,
             Some(Ok(_)) => {}
             Some(Err(_)) | None => break Some(1008),
         }
@@ -434,10 +419,10 @@ async fn a_streamed_tool_call_that_fails_ends_with_failed(backend: Backend) {
 async fn a_client_that_sends_but_never_reads_is_closed() {
     let app = spawn_app(Backend::Sqlite).await;
     let user = app.register("deaf@example.com").await;
-    let (mut write, mut read) = open(&app, &user).await.split();
+    let (mut write, mut read) = asyncapi::split(open(&app, &user).await);
     // What the client was sent and never read already fills the connection's kernel buffers (a few MB on
     // loopback) and part of the socket's outgoing queue.
-    let backlog = json!({"type": "proactive_alert", "padding": "x".repeat(512 * 1024)});
+    let backlog = crate::pushes::alert_frame(&"x".repeat(512 * 1024));
     for _ in 0..64 {
         assert_eq!(app.state.pam.hub.push(user.id, backlog.clone()), 1);
     }
@@ -448,7 +433,8 @@ async fn a_client_that_sends_but_never_reads_is_closed() {
     while app.state.pam.hub.connections() > 0 {
         assert!(started.elapsed() < Duration::from_secs(30), "the server still holds the socket after {sent} pings");
         if sent < 200 {
-            let ping = write.send(Message::Text(json!({"type": "ping"}).to_string().into()));
+            let frame = json!({"type": "ping"});
+            let ping = asyncapi::send(&mut write, &frame);
             match tokio::time::timeout(Duration::from_millis(100), ping).await {
                 Ok(Ok(())) => sent += 1,
                 Ok(Err(_)) => sent = 200,
@@ -459,6 +445,8 @@ async fn a_client_that_sends_but_never_reads_is_closed() {
         }
     }
     // The server let go of the connection too: what did reach the client is followed by its end.
-    let drained = tokio::time::timeout(Duration::from_secs(20), async { while let Some(Ok(_)) = read.next().await {} });
+    let drained = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(Ok(_)) = asyncapi::receive(&mut read).await {}
+    });
     assert!(drained.await.is_ok(), "the connection was closed");
 }

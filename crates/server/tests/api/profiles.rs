@@ -108,8 +108,7 @@ async fn another_users_profile_is_forbidden_but_admins_may(backend: Backend) {
         )
         .await;
     assert_error(res, 403, "forbidden").await;
-    let res =
-        app.request(Method::DELETE, &format!("/api/v1/users/{}", owner.id), Some(&other.token)).send().await.unwrap();
+    let res = app.delete(&format!("/api/v1/users/{}", owner.id), &other.token).await;
     assert_error(res, 403, "forbidden").await;
 
     app.make_admin(other.id).await;
@@ -187,32 +186,31 @@ async fn settings_and_privacy_patch_partially(backend: Backend) {
 async fn picture_upload_is_sniffed_limited_and_served(backend: Backend) {
     let app = spawn_app(backend).await;
     let user = app.register("kim@example.com").await;
-    let upload = |bytes: Vec<u8>, declared: &'static str| {
+    let path = format!("/api/v1/users/{}/profile/upload", user.id);
+    let upload = async |bytes: Vec<u8>, declared: &'static str| {
         let part = reqwest::multipart::Part::bytes(bytes).file_name("me.png").mime_str(declared).unwrap();
         let form = reqwest::multipart::Form::new().part("file", part).text("field_type", "profile_image");
-        app.request(Method::POST, &format!("/api/v1/users/{}/profile/upload", user.id), Some(&user.token))
-            .multipart(form)
-            .send()
+        app.send(Method::POST, &path, Some(&user.token), |r| r.multipart(form)).await
     };
-    let res = upload(PNG.to_vec(), "image/png").await.unwrap();
+    let res = upload(PNG.to_vec(), "image/png").await;
     assert_eq!(res.status(), 201);
     let body: Value = res.json().await.unwrap();
     let url = body["url"].as_str().unwrap().to_string();
     assert_eq!(body["profile"]["profile_image_url"], url);
-    let served = app.client.get(app.url(&url)).send().await.unwrap();
+    let served = app.get_anonymous(&url).await;
     assert_eq!(served.status(), 200);
     assert_eq!(served.headers()["content-type"], "image/png");
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
 
     // Declared as PNG, but it is a script: refused by content.
-    let res = upload(b"<script>alert(1)</script>".to_vec(), "image/png").await.unwrap();
+    let res = upload(b"<script>alert(1)</script>".to_vec(), "image/png").await;
     assert_error(res, 415, "unsupported_media_type").await;
     let mut big = PNG.to_vec();
     big.resize(5 * 1024 * 1024 + 1, 0);
-    let res = upload(big, "image/png").await.unwrap();
+    let res = upload(big, "image/png").await;
     assert_error(res, 413, "payload_too_large").await;
 
-    let res = app.client.get(app.url(&format!("/api/v1/uploads/{}/..%2Fpam.db", user.id))).send().await.unwrap();
+    let res = app.get_anonymous(&format!("/api/v1/uploads/{}/..%2Fpam.db", user.id)).await;
     assert_error(res, 404, "not_found").await;
 }
 

@@ -5,46 +5,29 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use futures::{SinkExt, StreamExt};
 use pam_platform::jobs::NewJob;
 use pam_platform::outbox::{self, NewPush};
 use pam_store::with_db;
 use reqwest::Method;
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
 
+pub use crate::asyncapi::Ws;
+use crate::asyncapi::{self, send};
 use crate::helpers::{Backend, TestApp, TestUser, assert_error, spawn_app_with};
 use pam_testkit::on_both_databases;
-
-pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// Fast polling and retries, so tests see pushes and parking within a second or two.
 const FAST: &[(&str, &str)] = &[("PUSH_POLL_MS", "50"), ("JOBS_RETRY_BASE_MS", "20")];
 
 pub async fn open(app: &TestApp, user: &TestUser) -> Ws {
-    let url = format!("{}/api/v1/pam/ws/{}?token={}", app.address.replace("http://", "ws://"), user.id, user.token);
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.expect("handshake");
+    let mut ws = asyncapi::connect(&app.address, &user.id.to_string(), &user.token).await;
     assert_eq!(next(&mut ws, 5).await.expect("hello")["type"], "connection");
     ws
 }
 
-/// The next JSON frame within `secs`, if any.
+/// The next frame within `secs`, if any (held to the AsyncAPI document; a close ends the wait).
 pub async fn next(ws: &mut Ws, secs: u64) -> Option<Value> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        match tokio::time::timeout(left, ws.next()).await {
-            Ok(Some(Ok(Message::Text(t)))) => {
-                let frame: Option<Value> = serde_json::from_str(&t).ok();
-                if let Some(frame) = &frame {
-                    crate::asyncapi::server_frame(frame);
-                }
-                return frame;
-            }
-            Ok(Some(Ok(_))) => continue,
-            _ => return None,
-        }
-    }
+    asyncapi::next_frame(ws, secs).await.filter(|frame| frame.get("closed").is_none())
 }
 
 /// A `proactive_alert` frame in its documented shape whose message is `label` (tests tell pushes apart
@@ -94,9 +77,7 @@ async fn a_budget_alert_arrives_after_the_reply_that_caused_it(backend: Backend)
     let budget = json!({"category": "fuel", "monthly_limit": 50});
     assert_eq!(app.send_json(Method::POST, "/api/v1/budgets", Some(&user.token), &budget).await.status(), 201);
     let mut ws = open(&app, &user).await;
-    ws.send(Message::Text(json!({"type": "chat", "message": "I spent $60 on diesel"}).to_string().into()))
-        .await
-        .unwrap();
+    send(&mut ws, &json!({"type": "chat", "message": "I spent $60 on diesel"})).await.unwrap();
     let first = next(&mut ws, 20).await.expect("a reply");
     assert_eq!(first["type"], "chat_response", "the reply comes before any push: {first}");
     let pushed = next(&mut ws, 5).await.expect("the alert");
@@ -217,11 +198,7 @@ async fn a_timer_set_over_chat_goes_off_after_the_reply(backend: Backend) {
     let app = spawn_app_with(backend, FAST).await;
     let user = app.register("timer1@example.com").await;
     let mut ws = open(&app, &user).await;
-    ws.send(Message::Text(
-        json!({"type": "chat", "message": "set a timer for 2 seconds for the kettle"}).to_string().into(),
-    ))
-    .await
-    .unwrap();
+    send(&mut ws, &json!({"type": "chat", "message": "set a timer for 2 seconds for the kettle"})).await.unwrap();
     let reply = next(&mut ws, 20).await.expect("a reply");
     assert_eq!(reply["type"], "chat_response");
     assert!(
@@ -277,7 +254,7 @@ async fn a_timer_due_during_a_turn_waits_for_its_reply(backend: Backend) {
     let mut ws = open(&app, &user).await;
     let res = app.send_json(Method::POST, "/api/v1/timers", Some(&user.token), &json!({"duration_seconds": 1})).await;
     assert_eq!(res.status(), 201);
-    ws.send(Message::Text(json!({"type": "chat", "message": "tell me something"}).to_string().into())).await.unwrap();
+    send(&mut ws, &json!({"type": "chat", "message": "tell me something"})).await.unwrap();
     let first = next(&mut ws, 20).await.expect("a frame");
     assert_eq!(first["type"], "chat_response", "the reply comes first: {first}");
     assert_eq!(first["message"], "Here's a slow answer.");

@@ -119,10 +119,9 @@ async fn a_client_that_disconnects_does_not_cut_the_turn_short(backend: Backend)
     let user = app.register("gone@example.com").await;
     let body = json!({"message": "put $42.50 of fuel down", "message_id": "m-gone"});
     let hasty = app
-        .request(Method::POST, "/api/v1/pam/chat", Some(&user.token))
-        .json(&body)
-        .timeout(Duration::from_millis(200))
-        .send()
+        .try_send(Method::POST, "/api/v1/pam/chat", Some(&user.token), |r| {
+            r.json(&body).timeout(Duration::from_millis(200))
+        })
         .await;
     assert!(hasty.is_err(), "the client gave up before the reply");
     // The turn finishes on its own; the re-send gets its stored reply and runs nothing again.
@@ -140,12 +139,11 @@ async fn an_idempotent_request_abandoned_by_its_client_still_stores_its_response
     let app = spawn_app_with_claude(backend, &claude, &[]).await;
     let user = app.register("idem-gone@example.com").await;
     let body = json!({"message": "fuel $42.50"});
-    let send = |timeout: Duration| {
-        app.request(Method::POST, "/api/v1/pam/chat", Some(&user.token))
-            .header("idempotency-key", "abandoned-1")
-            .json(&body)
-            .timeout(timeout)
-            .send()
+    let send = async |timeout: Duration| {
+        app.try_send(Method::POST, "/api/v1/pam/chat", Some(&user.token), |r| {
+            r.header("idempotency-key", "abandoned-1").json(&body).timeout(timeout)
+        })
+        .await
     };
     assert!(send(Duration::from_millis(200)).await.is_err());
     tokio::time::sleep(Duration::from_millis(1800)).await;
@@ -200,12 +198,10 @@ async fn one_turn_at_a_time_per_user_and_a_busy_answer_is_not_stored(backend: Ba
     let first = chat(&app, &user, json!({"message": "log $42.50 of fuel"}));
     let second = async {
         tokio::time::sleep(Duration::from_millis(300)).await;
-        app.request(Method::POST, "/api/v1/pam/chat", Some(&user.token))
-            .header("idempotency-key", "busy-1")
-            .json(&json!({"message": "and what's my budget?"}))
-            .send()
-            .await
-            .unwrap()
+        app.send(Method::POST, "/api/v1/pam/chat", Some(&user.token), |r| {
+            r.header("idempotency-key", "busy-1").json(&json!({"message": "and what's my budget?"}))
+        })
+        .await
     };
     let (first, second) = futures::join!(first, second);
     assert_eq!(first.status(), 200);
@@ -214,12 +210,10 @@ async fn one_turn_at_a_time_per_user_and_a_busy_answer_is_not_stored(backend: Ba
     assert!(body["detail"].as_str().unwrap().contains("still answering"), "{body}");
     // The 429 was not stored for the key: once the first turn is done, the same request runs.
     let again = app
-        .request(Method::POST, "/api/v1/pam/chat", Some(&user.token))
-        .header("idempotency-key", "busy-1")
-        .json(&json!({"message": "and what's my budget?"}))
-        .send()
-        .await
-        .unwrap();
+        .send(Method::POST, "/api/v1/pam/chat", Some(&user.token), |r| {
+            r.header("idempotency-key", "busy-1").json(&json!({"message": "and what's my budget?"}))
+        })
+        .await;
     assert_eq!(again.status(), 200);
     assert!(!again.headers().contains_key("idempotent-replayed"));
 }
@@ -390,7 +384,7 @@ async fn a_confirmed_action_that_fails_is_put_back_for_another_try(backend: Back
     let (e, path) = propose_deleting_an_expense(&app, &user).await;
     // The run fails on the way (the store cannot look up the action's earlier runs).
     app.rename_table("tool_executions", "tool_executions_elsewhere").await;
-    let failed = app.request(Method::POST, &path, Some(&user.token)).json(&json!({})).send().await.unwrap();
+    let failed = app.send(Method::POST, &path, Some(&user.token), |r| r.json(&json!({}))).await;
     assert!(failed.status().is_server_error(), "{}", failed.status());
     app.rename_table("tool_executions_elsewhere", "tool_executions").await;
     assert_eq!(confirmation(&app, &user).await, ("pending".to_string(), None), "put back, not left running");

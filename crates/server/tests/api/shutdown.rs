@@ -6,15 +6,14 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use futures::{SinkExt, StreamExt};
 use pam_store::with_db;
 use reqwest::Method;
 use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
+use crate::asyncapi::{self, Incoming};
 use crate::fakes::fuel_logger;
-use crate::helpers::{Backend, TEST_SECRET, TestApp, TestUser, spawn_app_with};
+use crate::helpers::{Backend, TEST_SECRET, TestApp, TestUser, spawn_app_with, try_send_to};
 use pam_testkit::on_both_databases;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer};
@@ -52,9 +51,10 @@ async fn start_instance(database_url: &str, claude: &str, dir: &std::path::Path)
         .spawn()
         .expect("start pam-backend");
     let address = format!("127.0.0.1:{port}");
-    let client = reqwest::Client::new();
+    let (client, base) = (reqwest::Client::new(), format!("http://{address}"));
     for _ in 0..300 {
-        if client.get(format!("http://{address}/health")).send().await.is_ok_and(|r| r.status() == 200) {
+        let health = try_send_to(&client, &base, Method::GET, "/health", None, |r| r).await;
+        if health.is_ok_and(|r| r.status() == 200) {
             return (child, address);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -83,15 +83,18 @@ async fn a_sigterm_mid_turn_answers_the_turn_closes_sockets_with_1001_and_writes
     let dir = tempfile::tempdir().unwrap();
     let (mut child, address) = start_instance(&database_url, &claude_url, dir.path()).await;
 
-    let ws_url = format!("ws://{address}/api/v1/pam/ws/{}?token={}", user.id, user.token);
-    let (mut ws, _) = tokio_tungstenite::connect_async(ws_url).await.expect("handshake");
+    let mut ws = asyncapi::connect(&address, &user.id.to_string(), &user.token).await;
     let chat = json!({"type": "chat", "message": "I spent 42.50 on fuel", "message_id": "ws-turn"});
-    ws.send(Message::Text(chat.to_string().into())).await.unwrap();
+    asyncapi::send(&mut ws, &chat).await.unwrap();
+    let base = format!("http://{address}");
     let rest = {
-        let (url, token) = (format!("http://{address}/api/v1/pam/chat"), user.token.clone());
+        let (base, token) = (base.clone(), user.token.clone());
         tokio::spawn(async move {
             let body = json!({"message": "I spent 42.50 on fuel at Dubbo", "message_id": "rest-turn"});
-            reqwest::Client::new().post(url).bearer_auth(token).json(&body).send().await
+            try_send_to(&reqwest::Client::new(), &base, Method::POST, "/api/v1/pam/chat", Some(&token), |r| {
+                r.json(&body)
+            })
+            .await
         })
     };
     // Both turns are waiting on the model when the signal comes.
@@ -107,22 +110,20 @@ async fn a_sigterm_mid_turn_answers_the_turn_closes_sockets_with_1001_and_writes
     assert!(killed.success());
 
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let refused = reqwest::Client::new().get(format!("http://{address}/health")).send().await;
+    let refused = try_send_to(&reqwest::Client::new(), &base, Method::GET, "/health", None, |r| r).await;
     assert!(refused.is_err(), "a stopping instance accepts no new connection: {refused:?}");
 
     let mut reply = None;
     let mut close_code = None;
-    while let Ok(Some(frame)) = tokio::time::timeout(Duration::from_secs(20), ws.next()).await {
+    while let Ok(Some(frame)) = tokio::time::timeout(Duration::from_secs(20), asyncapi::receive(&mut ws)).await {
         match frame {
-            Ok(Message::Text(t)) => {
-                let frame: Value = serde_json::from_str(&t).unwrap();
-                crate::asyncapi::server_frame(&frame);
+            Ok(Incoming::Frame(frame)) => {
                 if frame["type"] == "chat_response" {
                     reply = Some(frame);
                 }
             }
-            Ok(Message::Close(c)) => {
-                close_code = c.map(|c| c.code);
+            Ok(Incoming::Close(code)) => {
+                close_code = code;
                 break;
             }
             Ok(_) => {}
@@ -134,7 +135,7 @@ async fn a_sigterm_mid_turn_answers_the_turn_closes_sockets_with_1001_and_writes
         (reply["message_id"].as_str(), reply["message"].as_str()),
         (Some("ws-turn"), Some("Logged $42.50 of fuel."))
     );
-    assert_eq!(close_code, Some(CloseCode::Away), "closed with 1001, so the client reconnects elsewhere");
+    assert_eq!(close_code, Some(u16::from(CloseCode::Away)), "closed with 1001, so the client reconnects elsewhere");
 
     let rest = rest.await.unwrap().expect("the REST turn's response arrived");
     assert_eq!(rest.status(), 200);

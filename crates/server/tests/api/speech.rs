@@ -111,12 +111,12 @@ async fn hello_is_a_wav_from_espeak_and_the_same_request_again_is_a_cache_hit(ba
     assert_error(speak(&app, None, json!({"text": "hello"})).await, 401, "unauthorized").await;
     assert!(speech_ledger(&app, &user).await.is_empty(), "espeak-ng costs nothing and books nothing");
 
-    let voices: Value = app.client.get(app.url("/api/v1/tts/voices")).send().await.unwrap().json().await.unwrap();
+    let voices: Value = app.get_anonymous("/api/v1/tts/voices").await.json().await.unwrap();
     let espeak: Vec<&Value> =
         voices["voices"].as_array().unwrap().iter().filter(|v| v["engine"] == "espeak-ng").collect();
     assert!(espeak.len() > 10, "espeak-ng's own list: {voices}");
     assert_eq!(voices["total"], voices["voices"].as_array().unwrap().len());
-    let status: Value = app.client.get(app.url("/api/v1/tts/status")).send().await.unwrap().json().await.unwrap();
+    let status: Value = app.get_anonymous("/api/v1/tts/status").await.json().await.unwrap();
     assert!(status.to_string().contains("espeak-ng"), "{status}");
 
     // The stream route sends the same kind of audio, chunked.
@@ -160,7 +160,7 @@ async fn a_failing_openai_engine_hands_over_to_espeak_and_cools_down(backend: Ba
     assert_eq!(calls.len(), 1, "one call, then the cool-down");
     assert!(calls[0].headers.get("authorization").is_none(), "{:?}", calls[0].headers);
     // Readiness tells what is answering without calling anything.
-    let ready: Value = app.client.get(app.url("/health/ready")).send().await.unwrap().json().await.unwrap();
+    let ready: Value = app.get_anonymous("/health/ready").await.json().await.unwrap();
     let speech = ready["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "speech").unwrap().clone();
     assert_eq!(speech["kind"], "openai -> espeak-ng");
     assert_eq!(speech["status"], "ok");

@@ -3,7 +3,6 @@
 //! answers and their failures (each fake's `expect` is checked when it is dropped, so a test cannot pass
 //! without the server having asked it).
 
-use reqwest::Method;
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path, path_regex, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -394,7 +393,6 @@ async fn fuel_prices_from_tankerkoenig_come_cheapest_first() {
     assert_eq!(diesel["stations"][0]["prices"]["diesel"], 1.659);
     let any = get_json(&app, &user, "/api/v1/fuel-prices?near=52.52,13.41").await;
     assert_eq!(names(&any["stations"]), ["Autogas only", "Aral Mitte", "TOTAL Prenzlauer Berg"], "nearest first");
-    let res =
-        app.request(Method::GET, "/api/v1/fuel-prices?near=Berlin&fuel_type=kerosene", Some(&user.token)).send().await;
-    assert_error(res.unwrap(), 422, "validation_error").await;
+    let res = app.get("/api/v1/fuel-prices?near=Berlin&fuel_type=kerosene", &user.token).await;
+    assert_error(res, 422, "validation_error").await;
 }

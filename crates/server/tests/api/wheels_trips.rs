@@ -83,10 +83,10 @@ async fn trips_are_private_to_their_owner(backend: Backend) {
     assert_error(app.get(&path, &other.token).await, 404, "not_found").await;
     let patch = app.send_json(Method::PATCH, &path, Some(&other.token), &json!({"title": "mine"})).await;
     assert_error(patch, 404, "not_found").await;
-    let delete = app.request(Method::DELETE, &path, Some(&other.token)).send().await.unwrap();
+    let delete = app.delete(&path, &other.token).await;
     assert_error(delete, 404, "not_found").await;
     assert_eq!(app.get(&path, &owner.token).await.status(), 200);
-    let delete = app.request(Method::DELETE, &path, Some(&owner.token)).send().await.unwrap();
+    let delete = app.delete(&path, &owner.token).await;
     assert_eq!(delete.status(), 204);
     assert_error(app.get(&path, &owner.token).await, 404, "not_found").await;
 }
@@ -285,37 +285,18 @@ async fn fuel_cost_uses_what_is_said_and_says_where_each_figure_came_from() {
     assert_eq!(body["code"], "validation_error", "{body}");
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn frame(ws: &mut Ws) -> Value {
-    use futures::StreamExt;
-    use tokio_tungstenite::tungstenite::Message;
-    loop {
-        match tokio::time::timeout(std::time::Duration::from_secs(20), ws.next()).await.unwrap().unwrap().unwrap() {
-            Message::Text(t) => {
-                let frame: Value = serde_json::from_str(&t).unwrap();
-                crate::asyncapi::server_frame(&frame);
-                return frame;
-            }
-            _ => continue,
-        }
-    }
+async fn frame(ws: &mut crate::asyncapi::Ws) -> Value {
+    crate::asyncapi::next_frame(ws, 20).await.expect("a frame in time")
 }
 
 #[tokio::test]
 async fn planning_over_the_websocket_offline_saves_the_trip_and_draws_the_map() {
-    use futures::SinkExt;
-    use tokio_tungstenite::tungstenite::Message;
     let app = spawn_app(Backend::Sqlite).await;
     let user = app.register("wstrip@example.com").await;
-    let url = format!("{}/api/v1/pam/ws/{}?token={}", app.address.replace("http://", "ws://"), user.id, user.token);
-    let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let mut ws = crate::asyncapi::connect(&app.address, &user.id.to_string(), &user.token).await;
     assert_eq!(frame(&mut ws).await["type"], "connection");
-    ws.send(Message::Text(
-        json!({"type": "chat", "message": "Plan a trip from Sydney to Melbourne"}).to_string().into(),
-    ))
-    .await
-    .unwrap();
+    let chat = json!({"type": "chat", "message": "Plan a trip from Sydney to Melbourne"});
+    crate::asyncapi::send(&mut ws, &chat).await.unwrap();
     let reply = loop {
         let f = frame(&mut ws).await;
         if f["type"] == "chat_response" {

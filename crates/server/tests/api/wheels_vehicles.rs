@@ -33,7 +33,7 @@ pub async fn patch(app: &TestApp, user: &TestUser, path: &str, body: Value) -> R
 }
 
 pub async fn delete(app: &TestApp, user: &TestUser, path: &str) -> Response {
-    app.request(Method::DELETE, path, Some(&user.token)).send().await.unwrap()
+    app.delete(path, &user.token).await
 }
 
 pub async fn get_json(app: &TestApp, user: &TestUser, path: &str) -> Value {

@@ -83,7 +83,7 @@ async fn expense_crud_and_filters(backend: Backend) {
     assert_eq!(patched["amount"], 40.1);
     assert_eq!(patched["description"], Value::Null);
     assert_eq!(patched["category"], "Diesel");
-    let res = app.request(Method::DELETE, &format!("/api/v1/expenses/{id}"), Some(&user.token)).send().await.unwrap();
+    let res = app.delete(&format!("/api/v1/expenses/{id}"), &user.token).await;
     assert_eq!(res.status(), 204);
     assert_error(app.get(&format!("/api/v1/expenses/{id}"), &user.token).await, 404, "not_found").await;
 }
@@ -142,7 +142,7 @@ async fn another_users_records_are_not_found(backend: Backend) {
         assert_error(app.get(&path, &other.token).await, 404, "not_found").await;
         let res = app.send_json(Method::PATCH, &path, Some(&other.token), &json!({})).await;
         assert_error(res, 404, "not_found").await;
-        let res = app.request(Method::DELETE, &path, Some(&other.token)).send().await.unwrap();
+        let res = app.delete(&path, &other.token).await;
         assert_error(res, 404, "not_found").await;
         assert_eq!(app.get(&path, &owner.token).await.status(), 200, "still there for its owner");
     }
@@ -192,7 +192,7 @@ async fn budgets_are_unique_per_category(backend: Backend) {
         post(&app, &other, "/api/v1/budgets", json!({"category": "fuel", "monthly_limit": 1})).await.status(),
         201
     );
-    let res = app.request(Method::DELETE, &format!("/api/v1/budgets/{id}"), Some(&user.token)).send().await.unwrap();
+    let res = app.delete(&format!("/api/v1/budgets/{id}"), &user.token).await;
     assert_eq!(res.status(), 204);
 }
 
@@ -223,7 +223,7 @@ async fn income_crud(backend: Backend) {
         .unwrap();
     assert_eq!(patched["type"], "other");
     assert_eq!(patched["amount"], 1044.8);
-    let res = app.request(Method::DELETE, &format!("/api/v1/income/{id}"), Some(&user.token)).send().await.unwrap();
+    let res = app.delete(&format!("/api/v1/income/{id}"), &user.token).await;
     assert_eq!(res.status(), 204);
 }
 
@@ -274,14 +274,14 @@ async fn concurrent_creates_all_land_and_idempotency_stores_one(backend: Backend
     assert_eq!(list["total"], 50);
     assert_eq!(list["total_amount"], (1..=50).sum::<i64>() as f64);
 
-    let send = || {
-        app.request(Method::POST, "/api/v1/expenses", Some(&user.token))
-            .header("idempotency-key", "groceries-once")
-            .json(&json!({"amount": 88.8, "category": "groceries"}))
-            .send()
+    let send = async || {
+        let body = json!({"amount": 88.8, "category": "groceries"});
+        app.send(Method::POST, "/api/v1/expenses", Some(&user.token), |r| {
+            r.header("idempotency-key", "groceries-once").json(&body)
+        })
+        .await
     };
     let (a, b) = futures::join!(send(), send());
-    let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.status(), 201);
     assert_eq!(b.status(), 201);
     assert_eq!(a.json::<Value>().await.unwrap()["id"], b.json::<Value>().await.unwrap()["id"]);

@@ -3,6 +3,7 @@
 
 use pam_kernel::FieldError;
 use pam_kernel::money::MAX_CENTS;
+use pam_kernel::schema_rules::{BodyRules, Rules, all, given};
 
 /// The largest fill we believe: a big rig's twin tanks plus jerry cans.
 pub const MAX_LITRES: f64 = 2000.0;
@@ -100,6 +101,15 @@ pub fn resolve(g: Given) -> Result<Amounts, Vec<FieldError>> {
         return Err(vec![error(VOLUME, msg, "value_error"), error(TOTAL, msg, "value_error")]);
     }
     Ok(amounts)
+}
+
+/// What [`resolve`] needs of a new fill-up beyond each field: two of the three amounts, not null (that a
+/// third agrees with them is arithmetic, which the document cannot state).
+impl BodyRules for super::NewFuelEntry {
+    fn rules() -> Rules {
+        let [volume, price, total] = [VOLUME, PRICE, TOTAL].map(given);
+        Rules::new().any_of([all([volume.clone(), price.clone()]), all([volume, total.clone()]), all([price, total])])
+    }
 }
 
 /// A price per litre in thousandths (saturating: the range was checked before).

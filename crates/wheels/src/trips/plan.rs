@@ -25,14 +25,19 @@ pub const MAX_STOPS: usize = 25;
 /// Fuel use assumed when no vehicle says otherwise: a motorhome, or a car towing a caravan.
 pub const DEFAULT_L_PER_100KM: f64 = 15.0;
 
-/// The schema of a place name in a route: at most 200 characters.
+/// The schema of a place name in a route (an origin, a stop, a destination): at most 200 characters,
+/// not blank (blank names no place: 422 at the field). That the name is a place the gazetteer knows is
+/// checked on lookup.
 pub struct PlaceName;
 
 impl utoipa::PartialSchema for PlaceName {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::schema::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
+            .min_length(Some(1))
             .max_length(Some(200))
+            .pattern(Some(pam_kernel::text::NOT_BLANK))
+            .description(Some("A place name, or \"lat,lng\"; at most 200 characters"))
             .into()
     }
 }
@@ -42,8 +47,14 @@ impl ToSchema for PlaceName {}
 /// What a route request says.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 pub struct RouteRequest {
-    /// A place name, or "lat,lng"; at most 200 characters.
-    #[schema(example = "Sydney", max_length = 200)]
+    /// A place name, or "lat,lng"; at most 200 characters. Required here; PAM's trip tool, which
+    /// takes this type too, starts from where the user is when it is left out.
+    #[schema(
+        example = "Sydney",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     #[serde(default)]
     pub origin: String,
     /// A place name, or "lat,lng"; at most 200 characters.
@@ -64,6 +75,14 @@ pub struct RouteRequest {
     /// Put the stops in the order that makes the route shortest.
     #[serde(default)]
     pub optimize_stops: bool,
+}
+
+/// Over the REST routes an origin must be named ([`plan`] refuses a blank one at `origin`); only PAM's
+/// tools start from where the user is ([`origin_or_here`]).
+impl pam_kernel::schema_rules::BodyRules for RouteRequest {
+    fn rules() -> pam_kernel::schema_rules::Rules {
+        pam_kernel::schema_rules::Rules::new().required(&["origin"])
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]

@@ -6,7 +6,7 @@ use pam_kernel::text::optional_text;
 use pam_kernel::{DomainError, FieldError, Patch, Units};
 
 use super::{FuelType, NewVehicle, VehicleRow, VehicleType, VehicleUpdate};
-use crate::units::{CONSUMPTION_RANGE, ConsumptionUnit, MPG_L100_PRODUCT, to_l_per_100km};
+use crate::units::{CONSUMPTION_RANGE, ConsumptionUnit, MPG_RANGE, to_l_per_100km};
 
 /// A vehicle's stored fields, checked.
 pub(super) struct Spec {
@@ -182,14 +182,13 @@ fn consumption_patch(forms: [(&str, Patch<f64>, ConsumptionUnit); 3], errors: &m
 
 /// L/100 km from either unit, inside the plausible range for a road vehicle.
 pub(crate) fn consumption_in_range(value: f64, unit: ConsumptionUnit) -> Result<f64, String> {
-    let (low, high) = (*CONSUMPTION_RANGE.start(), *CONSUMPTION_RANGE.end());
-    let range = match unit {
-        ConsumptionUnit::LitresPer100Km => format!("{low}–{high} L/100km"),
-        ConsumptionUnit::Mpg => format!("{:.1}–{:.1} mpg", MPG_L100_PRODUCT / high, MPG_L100_PRODUCT / low),
+    let (range, shown) = match unit {
+        ConsumptionUnit::LitresPer100Km => (CONSUMPTION_RANGE, "L/100km"),
+        ConsumptionUnit::Mpg => (MPG_RANGE, "mpg"),
     };
     match to_l_per_100km(value, unit) {
-        Some(l100) if CONSUMPTION_RANGE.contains(&l100) => Ok(l100),
-        _ => Err(format!("must be a plausible fuel consumption ({range})")),
+        Some(l100) if range.contains(&value) && CONSUMPTION_RANGE.contains(&l100) => Ok(l100),
+        _ => Err(format!("must be a plausible fuel consumption ({}–{} {shown})", range.start(), range.end())),
     }
 }
 

@@ -6,6 +6,7 @@ mod planning;
 mod write;
 
 use chrono::{DateTime, Utc};
+use pam_kernel::schema_rules::{BodyRules, Rules, given, present, written};
 use pam_kernel::{DomainError, ListMeta, Page, Patch, Units};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
@@ -79,7 +80,7 @@ pub struct NewVehicle {
     #[schema(exclusive_minimum = 0, maximum = 60000)]
     pub weight_kg: Option<f64>,
     /// A plausible fuel use in `consumption_unit`: 3–60 L/100km, or 3.93–78.4 mpg.
-    #[schema(example = 14.5, exclusive_minimum = 0)]
+    #[schema(example = 14.5, minimum = 3, maximum = 78.4)]
     pub consumption: Option<f64>,
     pub consumption_unit: Option<ConsumptionUnit>,
     /// 3–60.
@@ -120,8 +121,9 @@ pub struct VehicleUpdate {
     #[serde(default)]
     #[schema(value_type = Option<f64>, exclusive_minimum = 0, maximum = 60000)]
     pub weight_kg: Patch<f64>,
+    /// A plausible fuel use in `consumption_unit`: 3–60 L/100km, or 3.93–78.4 mpg.
     #[serde(default)]
-    #[schema(value_type = Option<f64>, exclusive_minimum = 0)]
+    #[schema(value_type = Option<f64>, minimum = 3, maximum = 78.4)]
     pub consumption: Patch<f64>,
     pub consumption_unit: Option<ConsumptionUnit>,
     #[serde(default)]
@@ -131,6 +133,28 @@ pub struct VehicleUpdate {
     #[schema(value_type = Option<f64>, minimum = 3.93, maximum = 78.4)]
     pub consumption_mpg: Patch<f64>,
     pub is_primary: Option<bool>,
+}
+
+/// The three forms fuel use may be given in.
+const CONSUMPTION_FORMS: [&str; 3] = ["consumption", "consumption_l_per_100km", "consumption_mpg"];
+
+/// What [`checks::Spec::new`] asks beyond each field: a name (or a make, model or year to make one
+/// from), and the fuel use in one form only. A `consumption`'s range is its unit's, the user's when
+/// `consumption_unit` is left out: the field states 3–78.4, which holds in both.
+impl BodyRules for NewVehicle {
+    fn rules() -> Rules {
+        let named = [written("name"), written("make"), written("model"), given("year")];
+        Rules::new().any_of(named).at_most_one(CONSUMPTION_FORMS.map(given))
+    }
+}
+
+/// What [`checks::Spec::updated`] asks beyond each field: the fuel use in one form only (`null` counts:
+/// it clears the figure). A blank name with no make, model or year stored is refused too, which
+/// depends on the vehicle.
+impl BodyRules for VehicleUpdate {
+    fn rules() -> Rules {
+        Rules::new().at_most_one(CONSUMPTION_FORMS.map(present))
+    }
 }
 
 /// A vehicle's `year`: 1900 to two years from now (next year's models are sold this year), or null.

@@ -179,7 +179,7 @@ async fn the_front_ends_dismiss_takes_the_id_in_the_body_or_the_query(backend: B
     );
     assert_eq!(push(&app, &key(&by_body)).await.unwrap().0, "cancelled");
     let path = format!("/api/v1/pam/internal/dismiss-timer?timer_id={}", id(&by_query));
-    let res = app.request(reqwest::Method::POST, &path, Some(&user.token)).send().await.unwrap();
+    let res = app.send(reqwest::Method::POST, &path, Some(&user.token), |r| r).await;
     assert_eq!(res.status(), 200);
     assert_eq!(push(&app, &key(&by_query)).await.unwrap().0, "cancelled");
     assert_eq!(get_json(&app, &user, &format!("/api/v1/timers/{}", id(&by_query))).await["status"], "dismissed");

@@ -87,7 +87,7 @@ async fn a_rate_limit_counts_requests_made_to_both_instances(backend: Backend) {
         assert_eq!(res.headers()["x-ratelimit-remaining"], "0");
     }
     for app in [&a, &b] {
-        let ready: Value = app.client.get(app.url("/health/ready")).send().await.unwrap().json().await.unwrap();
+        let ready: Value = app.get_anonymous("/health/ready").await.json().await.unwrap();
         let cache = ready["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "cache").unwrap().clone();
         assert_eq!((cache["kind"].as_str(), cache["status"].as_str()), (Some("redis"), Some("ok")), "{cache}");
         assert!(cache["latency_ms"].as_f64().is_some(), "the ping's latency: {cache}");

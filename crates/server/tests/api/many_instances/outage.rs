@@ -110,7 +110,7 @@ async fn redis_killed_under_load_leaves_no_5xx_limits_in_process_and_shares_agai
 
 /// The value of one Prometheus counter series in the process's `/metrics` (0 before it exists).
 async fn counter(app: &TestApp, series: &str) -> f64 {
-    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let text = app.get_anonymous("/metrics").await.text().await.unwrap();
     text.lines()
         .find(|line| line.starts_with(series))
         .and_then(|line| line.rsplit(' ').next())
@@ -141,7 +141,7 @@ async fn a_redis_that_does_not_answer_leaves_every_request_served_in_process() {
     app.state.pushes.publish(user.id, crate::pushes::alert_frame("local"));
     assert_eq!(crate::pushes::label(&next(&mut ws, 5).await.expect("delivered in-process")), "local");
 
-    let ready = app.client.get(app.url("/health/ready")).send().await.unwrap();
+    let ready = app.get_anonymous("/health/ready").await;
     assert_eq!(ready.status(), 200, "Redis is not a condition of serving");
     let ready: Value = ready.json().await.unwrap();
     let cache = ready["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == "cache").unwrap().clone();

@@ -103,7 +103,7 @@ async fn blocking_is_idempotent_listed_to_the_blocker_alone_and_lifted_once(back
         expect(&app, &ann, Method::POST, &format!("/api/v1/social/blocks/{}", Uuid::now_v7()), None, 404).await;
     assert_eq!(nobody["code"], "not_found", "{nobody}");
     expect(&app, &ann, Method::POST, "/api/v1/social/blocks/not-a-user", None, 422).await;
-    let anonymous = app.request(Method::POST, &block_path(&ben), None).send().await.unwrap();
+    let anonymous = app.send(Method::POST, &block_path(&ben), None, |r| r).await;
     assert_eq!(anonymous.status(), 401);
 
     unblock(&app, &ann, &ben).await;
@@ -120,11 +120,11 @@ async fn blocking_is_idempotent_listed_to_the_blocker_alone_and_lifted_once(back
     assert_eq!(cats["blocked_users"], json!([]), "Cat's export does not say Ann blocked her");
 
     // A block goes with either account.
-    let res = app.request(Method::DELETE, &format!("/api/v1/users/{}", dan.id), Some(&dan.token)).send().await.unwrap();
+    let res = app.delete(&format!("/api/v1/users/{}", dan.id), &dan.token).await;
     assert_eq!(res.status(), 204);
     let list = expect(&app, &ann, Method::GET, "/api/v1/social/blocks", None, 200).await;
     assert_eq!(blocked_ids(&list), [json!(cat.id)], "{list}");
-    let res = app.request(Method::DELETE, &format!("/api/v1/users/{}", ann.id), Some(&ann.token)).send().await.unwrap();
+    let res = app.delete(&format!("/api/v1/users/{}", ann.id), &ann.token).await;
     assert_eq!(res.status(), 204);
     assert_eq!(rows_between(&app, "social_blocks", "blocked_user_id", ann.id, cat.id).await, 0);
 }

@@ -88,7 +88,7 @@ fn recording(field: &str, bytes: Vec<u8>, filename: &str) -> Form {
 }
 
 async fn upload(app: &TestApp, route: &str, user: &TestUser, form: Form) -> reqwest::Response {
-    app.request(Method::POST, route, Some(&user.token)).multipart(form).send().await.unwrap()
+    app.send(Method::POST, route, Some(&user.token), |r| r.multipart(form)).await
 }
 
 async fn transcription_sends_openai_the_multipart_it_expects(backend: Backend) {

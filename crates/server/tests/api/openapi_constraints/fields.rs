@@ -1,0 +1,189 @@
+//! A field's own rule where it is more than a bound: a place that must be named, an email address as the
+//! server reads one, search words, a profile's free-form JSON. Each is read from the served document
+//! and held to the server's answers on both sides of it.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::between_fields::{Case, body_schema, holds};
+use super::{body_property, openapi, query_parameter, refused_at};
+use crate::helpers::{Backend, spawn_app, spawn_app_with};
+use crate::speech::tone_wav;
+use pam_testkit::on_both_databases;
+
+on_both_databases!(
+    a_route_names_its_places,
+    an_event_description_is_at_most_5000_characters,
+    an_email_address_has_a_dot_in_its_domain,
+    a_search_has_a_word_to_look_for,
+    a_profiles_free_json_is_at_most_16_kib,
+    a_voice_conversation_names_its_language_and_format,
+);
+
+async fn a_route_names_its_places(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("rule-routes@example.com").await;
+    let doc = openapi(&app).await;
+    let route = &doc["components"]["schemas"]["RouteRequest"];
+    assert!(route["required"].as_array().unwrap().contains(&json!("origin")), "{route}");
+    for place in ["origin", "destination"] {
+        let schema = body_property(&doc, "post", "/api/v1/routes/estimate", place);
+        assert_eq!((schema["minLength"].as_u64(), schema["maxLength"].as_u64()), (Some(1), Some(200)), "{place}");
+        assert_eq!(schema["pattern"], pam_kernel::text::NOT_BLANK, "{place}");
+    }
+    let stop = &doc["components"]["schemas"]["PlaceName"];
+    assert_eq!(stop["pattern"], pam_kernel::text::NOT_BLANK);
+
+    let trip = |origin: Option<&str>, stops: &[&str]| {
+        let mut body = json!({"destination": "Melbourne", "stops": stops});
+        if let Some(origin) = origin {
+            body["origin"] = json!(origin);
+        }
+        body
+    };
+    for path in ["/api/v1/routes/estimate", "/api/v1/trips/plan"] {
+        let schema = body_schema(&doc, "post", path);
+        let done = if path.ends_with("estimate") { 200 } else { 201 };
+        let cases: Vec<Case> = vec![
+            (trip(None, &[]), Err(&["origin"])),
+            (trip(Some(" \t"), &[]), Err(&["origin"])),
+            (trip(Some("Sydney"), &["Canberra", " "]), Err(&["stops", "1"])),
+            (trip(Some(" Sydney "), &["Canberra"]), Ok(done)),
+            (trip(Some("-33.87,151.21"), &[]), Ok(done)),
+        ];
+        holds(&app, &user, (Method::POST, path), &schema, cases).await;
+    }
+}
+
+async fn an_event_description_is_at_most_5000_characters(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("rule-events@example.com").await;
+    let doc = openapi(&app).await;
+    let description = body_property(&doc, "post", "/api/v1/social/events", "description");
+    let max = description["maxLength"].as_u64().expect("a maxLength") as usize;
+    assert_eq!(max, 5000);
+    let day = (chrono::Utc::now() + chrono::Duration::days(30)).date_naive();
+    let event = |description: String| {
+        json!({"title": "Working bee", "event_date": format!("{day}T09:00:00+10:00"), "location": "Keepit",
+            "description": description})
+    };
+    let schema = body_schema(&doc, "post", "/api/v1/social/events");
+    let cases: Vec<Case> = vec![(event("é".repeat(max + 1)), Err(&["description"])), (event("é".repeat(max)), Ok(201))];
+    holds(&app, &user, (Method::POST, "/api/v1/social/events"), &schema, cases).await;
+}
+
+async fn an_email_address_has_a_dot_in_its_domain(backend: Backend) {
+    let app = spawn_app_with(backend, &[("AUTH_RATE_LIMIT_PER_MINUTE", "100")]).await;
+    let doc = openapi(&app).await;
+    let email = body_property(&doc, "post", "/api/auth/register", "email");
+    assert_eq!((email["format"].as_str(), email["maxLength"].as_u64()), (Some("email"), Some(254)));
+    let pattern = jsonschema::validator_for(email).expect("the email schema compiles");
+    let long = |n: usize| format!("{}@example.com", "a".repeat(n - "@example.com".len()));
+    for (address, allowed) in [
+        ("robyn@example", false),
+        ("robyn@.example.com", false),
+        ("robyn@example.com.", false),
+        ("rob yn@example.com", false),
+        ("robyn@exa\u{7}mple.com", false),
+        ("@example.com", false),
+        ("a@b@example.com", false),
+        (&long(255), false),
+        (" Robyn2@Example.COM ", true),
+        ("o'brien+rv@mail.example.au", true),
+        ("x@a..b", true),
+        (&long(254), true),
+    ] {
+        assert_eq!(pattern.is_valid(&json!(address)), allowed, "the schema and {address:?}");
+        let body = json!({"email": address, "password": "a long passphrase"});
+        let res = app.send_json(Method::POST, "/api/auth/register", None, &body).await;
+        if allowed {
+            assert_eq!(res.status(), 201, "{address:?} is an address");
+        } else {
+            refused_at(res, &["body", "email"]).await;
+        }
+    }
+}
+
+async fn a_search_has_a_word_to_look_for(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("rule-search@example.com").await;
+    let doc = openapi(&app).await;
+    let q = query_parameter(&doc, "get", "/api/v1/knowledge/search", "q");
+    let pattern = jsonschema::validator_for(q).expect("the q schema compiles");
+    for (text, allowed) in [("***", false), ("  -- ", false), ("\"\"", false), ("dump", true), ("Ödön", true)] {
+        assert_eq!(pattern.is_valid(&json!(text)), allowed, "the pattern and {text:?}");
+        let path = format!("/api/v1/knowledge/search?q={}", urlencoding(text));
+        let res = app.get(&path, &user.token).await;
+        if allowed {
+            assert_eq!(res.status(), 200, "{text:?}");
+        } else {
+            refused_at(res, &["query", "q"]).await;
+        }
+    }
+}
+
+fn urlencoding(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+/// The cap is on the value written as JSON, which JSON Schema cannot measure: the document says it in
+/// words, and the server holds to the number it gives.
+async fn a_profiles_free_json_is_at_most_16_kib(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("rule-json@example.com").await;
+    let doc = openapi(&app).await;
+    let path = format!("/api/v1/users/{}/profile", user.id);
+    for field in ["pets", "accessibility", "vehicle"] {
+        let free = body_property(&doc, "patch", "/api/v1/users/{user_id}/profile", field);
+        let said = free["description"].as_str().unwrap();
+        assert!(said.contains("16384 bytes"), "{field}: {said}");
+        // A string of n ASCII characters is n + 2 bytes of JSON; a list of n zeros 2n + 1.
+        for (value, allowed) in [
+            (json!("p".repeat(16383)), false),
+            (json!(vec![0; 8192]), false),
+            (json!("p".repeat(16382)), true),
+            (json!(vec![0; 8191]), true),
+            (Value::Null, true),
+        ] {
+            let res = app.send_json(Method::PATCH, &path, Some(&user.token), &json!({ field: value })).await;
+            if allowed {
+                assert_eq!(res.status(), 200, "{field}");
+            } else {
+                refused_at(res, &["body", field]).await;
+            }
+        }
+    }
+}
+
+/// The recording's form: `language` (two or three lower-case letters, blank for unknown) and the
+/// reply's `format` (`wav`, `mp3` or `ogg` in any case, blank for `wav`), surrounding spaces aside.
+async fn a_voice_conversation_names_its_language_and_format(backend: Backend) {
+    let stt = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::path("/v1/audio/transcriptions"))
+        .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(json!({"text": "How is my budget?"})))
+        .mount(&stt)
+        .await;
+    let app = spawn_app_with(backend, &[("STT_BASE_URL", &stt.uri())]).await;
+    let user = app.register("rule-voice@example.com").await;
+    let doc = openapi(&app).await;
+    let form = &doc["paths"]["/api/v1/voice/conversation"]["post"]["requestBody"]["content"]["multipart/form-data"];
+    let form = super::resolve(&doc, &form["schema"]);
+    for (field, outside, inside) in [
+        ("language", ["EN", "english", "e", "en-AU"], [" en ", "fil", "", "de"]),
+        ("format", ["flac", "wave", "mp4", "m p3"], [" MP3 ", "ogg", "", "Wav"]),
+    ] {
+        let rule = jsonschema::validator_for(&form["properties"][field]).expect("the field's schema compiles");
+        for (value, allowed) in outside.iter().map(|v| (v, false)).chain(inside.iter().map(|v| (v, true))) {
+            assert_eq!(rule.is_valid(&json!(value)), allowed, "the schema of {field} and {value:?}");
+            let recording = reqwest::multipart::Part::bytes(tone_wav()).file_name("clip.wav");
+            let body = reqwest::multipart::Form::new().part("file", recording).text(field, value.to_string());
+            let res =
+                app.send(Method::POST, "/api/v1/voice/conversation", Some(&user.token), |r| r.multipart(body)).await;
+            if allowed {
+                assert_eq!(res.status(), 200, "{field} {value:?}");
+            } else {
+                refused_at(res, &["body", field]).await;
+            }
+        }
+    }
+}
