@@ -8,18 +8,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::Schema;
 use utoipa::{PartialSchema, ToSchema};
 
-use crate::pam::ws::protocol::{ClientFrame, ServerFrame};
-
-/// The close codes the server uses, with what each means to a client.
-pub const CLOSE_CODES: &[(u16, &str)] = &[
-    (
-        1001,
-        "The server is going away (shutting down, after the replies of running turns) or heard no pong for 60 s: reconnect, possibly to another instance.",
-    ),
-    (1008, "Far too many frames in a minute (past twice the frame budget): slow down before reconnecting."),
-    (4001, "Missing or invalid token, or the token's user is not the one in the path (non-admin): sign in again."),
-    (4009, "A frame over 1 MB."),
-];
+use crate::pam::ws::protocol::{ClientFrame, CloseCode, ServerFrame};
 
 /// The document, as JSON.
 pub fn document() -> Value {
@@ -56,7 +45,7 @@ pub fn document() -> Value {
         list.iter().map(|(name, _, _)| json!({"$ref": format!("#/channels/pam/messages/{direction}.{name}")})).collect()
     };
     let close_codes: Vec<String> =
-        CLOSE_CODES.iter().map(|(code, meaning)| format!("- **{code}**: {meaning}")).collect();
+        CloseCode::ALL.iter().map(|c| format!("- **{}**: {}", c.code(), c.meaning())).collect();
     json!({
         "asyncapi": "3.0.0",
         "info": {

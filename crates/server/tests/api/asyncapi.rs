@@ -198,6 +198,13 @@ fn the_document_names_exactly_the_frame_types_the_socket_handles() {
     for id in document["components"]["messages"].as_object().unwrap().keys() {
         assert!(document["channels"]["pam"]["messages"].get(id).is_some(), "{id} in the channel");
     }
+    // Every code the socket closes with (one enum for both) is explained, and nothing else.
+    let described = document.to_string();
+    let codes: Vec<u16> = pam_server::pam::ws::protocol::CloseCode::ALL.iter().map(|c| c.code()).collect();
+    assert_eq!(codes, [1001, 1008, 4001, 4009]);
+    for code in codes {
+        assert!(described.contains(&format!("**{code}**")), "close code {code} is described");
+    }
 }
 
 #[test]

@@ -64,8 +64,8 @@ pub(crate) fn rate_limited_frame(code: &str, message: &str, retry_after: Option<
     .to_value()
 }
 
-fn close(code: u16, reason: &'static str) -> WsMessage {
-    WsMessage::Close(Some(CloseFrame { code, reason: Utf8Bytes::from_static(reason) }))
+fn close(code: protocol::CloseCode, reason: &'static str) -> WsMessage {
+    WsMessage::Close(Some(CloseFrame { code: code.code(), reason: Utf8Bytes::from_static(reason) }))
 }
 
 /// Every frame a socket sends counts here (pings, context updates and malformed frames too, unlike the
@@ -111,7 +111,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
         None => None,
     };
     let Some(user) = user.filter(|u| Uuid::parse_str(&path_user).is_ok_and(|p| p == u.id) || u.is_admin) else {
-        let _ = sink.send(close(4001, "unauthorized")).await;
+        let _ = sink.send(close(protocol::CloseCode::Unauthorized, "unauthorized")).await;
         return;
     };
     let (tx, mut rx) = mpsc::channel::<WsMessage>(OUTGOING_FRAMES);
@@ -173,7 +173,7 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
                         continue;
                     }
                     Budget::Close => {
-                        socket.send_message(close(1008, "too many frames"));
+                        socket.send_message(close(protocol::CloseCode::TooManyFrames, "too many frames"));
                         break;
                     }
                 }
@@ -181,13 +181,13 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
                 match msg {
                     WsMessage::Text(text) => {
                         if text.len() > MAX_FRAME {
-                            socket.send_message(close(4009, "message too large"));
+                            socket.send_message(close(protocol::CloseCode::TooLarge, "message too large"));
                             break;
                         }
                         frames::handle(&state, &user, &socket, &mut context, text.as_str()).await;
                     }
                     WsMessage::Binary(bytes) if bytes.len() > MAX_FRAME => {
-                        socket.send_message(close(4009, "message too large"));
+                        socket.send_message(close(protocol::CloseCode::TooLarge, "message too large"));
                         break;
                     }
                     WsMessage::Binary(_) => socket.send(error_frame("FORMAT_ERROR", "Frames must be JSON text")),
@@ -204,12 +204,12 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
                 // The instance is stopping: the turns already running here finish (shutdown waits for
                 // them) and their replies go out first; then the client is told to reconnect elsewhere.
                 socket.turns_finished(TURN_DEADLINE_AT_SHUTDOWN).await;
-                socket.send_message(close(1001, "server shutting down"));
+                socket.send_message(close(protocol::CloseCode::GoingAway, "server shutting down"));
                 break;
             }
             _ = ticker.tick() => {
                 if last_heard.elapsed() > state.config.ws_silent_limit {
-                    socket.send_message(close(1001, "no pong"));
+                    socket.send_message(close(protocol::CloseCode::GoingAway, "no pong"));
                     break;
                 }
                 socket.send_message(WsMessage::Ping(Default::default()));

@@ -245,3 +245,48 @@ pub struct Usage {
     pub input_tokens: u64,
     pub output_tokens: u64,
 }
+
+/// Why the server closes a socket: the one list the socket closes with and the AsyncAPI document
+/// describes, so neither can name a code the other does not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CloseCode {
+    /// 1001: shutting down (after the replies of running turns), or no pong heard.
+    GoingAway,
+    /// 1008: far too many frames in a minute.
+    TooManyFrames,
+    /// 4001: no valid token for this path's user.
+    Unauthorized,
+    /// 4009: a frame over 1 MB.
+    TooLarge,
+}
+
+impl CloseCode {
+    pub const ALL: [CloseCode; 4] =
+        [CloseCode::GoingAway, CloseCode::TooManyFrames, CloseCode::Unauthorized, CloseCode::TooLarge];
+
+    pub fn code(self) -> u16 {
+        match self {
+            CloseCode::GoingAway => 1001,
+            CloseCode::TooManyFrames => 1008,
+            CloseCode::Unauthorized => 4001,
+            CloseCode::TooLarge => 4009,
+        }
+    }
+
+    /// What it means for a client, as the AsyncAPI document says it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            CloseCode::GoingAway => {
+                "The server is going away (shutting down, after the replies of running turns) or heard no pong for \
+                 60 s: reconnect, possibly to another instance."
+            }
+            CloseCode::TooManyFrames => {
+                "Far too many frames in a minute (past twice the frame budget): slow down before reconnecting."
+            }
+            CloseCode::Unauthorized => {
+                "Missing or invalid token, or the token's user is not the one in the path (non-admin): sign in again."
+            }
+            CloseCode::TooLarge => "A frame over 1 MB.",
+        }
+    }
+}
