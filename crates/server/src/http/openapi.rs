@@ -55,43 +55,49 @@ impl Modify for BearerAuth {
     }
 }
 
+/// A response in SPEC §2's error shape (`ErrorBody`), for the answers the edge adds to operations.
+fn error_response(description: &str) -> utoipa::openapi::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+        .build()
+}
+
+/// Every operation of a path item (the methods the API uses).
+fn operations(
+    item: &mut utoipa::openapi::path::PathItem,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+}
+
 /// Adds the edge's rate-limit answer (SPEC §7) to every operation it applies to: a 429 in the §2 error
 /// shape with `Retry-After` and the `X-RateLimit-*` headers. Added here, once, because the limiter is a
 /// layer around every route rather than something each handler could state.
 pub fn document_rate_limits(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::path::HttpMethod;
-    use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, ResponseBuilder};
+    use utoipa::openapi::HeaderBuilder;
 
     let header = |description: &str| {
         let integer = utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::Integer).build();
         HeaderBuilder::new().schema(Some(integer)).description(Some(description)).build()
     };
-    let limited = ResponseBuilder::new()
-        .description(
-            "Too many requests in the current minute (`code: rate_limited`); retry after `Retry-After` seconds",
-        )
-        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
-        .header("Retry-After", header("Seconds until a request is allowed again"))
-        .header("X-RateLimit-Limit", header("Requests allowed per minute for this class of route"))
-        .header("X-RateLimit-Remaining", header("Requests left in the current window"))
-        .header("X-RateLimit-Reset", header("Seconds until a request is allowed again"))
-        .build();
+    let mut limited = error_response(
+        "Too many requests in the current minute (`code: rate_limited`); retry after `Retry-After` seconds",
+    );
+    for (name, description) in [
+        ("Retry-After", "Seconds until a request is allowed again"),
+        ("X-RateLimit-Limit", "Requests allowed per minute for this class of route"),
+        ("X-RateLimit-Remaining", "Requests left in the current window"),
+        ("X-RateLimit-Reset", "Seconds until a request is allowed again"),
+    ] {
+        limited.headers.insert(name.to_string(), header(description).into());
+    }
     for (path, item) in doc.paths.paths.iter_mut() {
         if crate::http::limits::Class::of(path) == crate::http::limits::Class::Exempt {
             continue;
         }
-        for method in [HttpMethod::Get, HttpMethod::Post, HttpMethod::Put, HttpMethod::Patch, HttpMethod::Delete] {
-            let operation = match method {
-                HttpMethod::Get => item.get.as_mut(),
-                HttpMethod::Post => item.post.as_mut(),
-                HttpMethod::Put => item.put.as_mut(),
-                HttpMethod::Patch => item.patch.as_mut(),
-                HttpMethod::Delete => item.delete.as_mut(),
-                _ => None,
-            };
-            if let Some(operation) = operation {
-                operation.responses.responses.entry("429".to_string()).or_insert_with(|| limited.clone().into());
-            }
+        for operation in operations(item) {
+            operation.responses.responses.entry("429".to_string()).or_insert_with(|| limited.clone().into());
         }
     }
 }
@@ -102,7 +108,7 @@ pub fn document_rate_limits(doc: &mut utoipa::openapi::OpenApi) {
 /// Added here, once, because the edge handles the key before any route sees the request.
 pub fn document_idempotency(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-    use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, Required, ResponseBuilder, schema::Type};
+    use utoipa::openapi::{ObjectBuilder, Required, schema::Type};
 
     let key = ParameterBuilder::new()
         .name("Idempotency-Key")
@@ -114,13 +120,10 @@ pub fn document_idempotency(doc: &mut utoipa::openapi::OpenApi) {
         ))
         .schema(Some(ObjectBuilder::new().schema_type(Type::String).pattern(Some(r"^[!-~]{1,255}$")).build()))
         .build();
-    let conflict = ResponseBuilder::new()
-        .description(
-            "The `Idempotency-Key` was used for a different request, or the request it was first used for is \
-             still running (`code: conflict`)",
-        )
-        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
-        .build();
+    let conflict = error_response(
+        "The `Idempotency-Key` was used for a different request, or the request it was first used for is still \
+         running (`code: conflict`)",
+    );
     for item in doc.paths.paths.values_mut() {
         let Some(operation) = item.post.as_mut() else { continue };
         let parameters = operation.parameters.get_or_insert_with(Vec::new);
@@ -136,17 +139,10 @@ pub fn document_idempotency(doc: &mut utoipa::openapi::OpenApi) {
 /// which any handler can give when something underneath it fails (the store, a bug). Added here, once,
 /// because the edge turns every unexpected failure (a panic included) into that one answer.
 pub fn document_server_errors(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
-
-    let failed = ResponseBuilder::new()
-        .description("Something underneath failed (`code: internal_error`)")
-        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
-        .build();
+    let failed = error_response("Something underneath failed (`code: internal_error`)");
     for item in doc.paths.paths.values_mut() {
-        for operation in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete] {
-            if let Some(operation) = operation.as_mut() {
-                operation.responses.responses.entry("500".to_string()).or_insert_with(|| failed.clone().into());
-            }
+        for operation in operations(item) {
+            operation.responses.responses.entry("500".to_string()).or_insert_with(|| failed.clone().into());
         }
     }
 }
