@@ -7,7 +7,7 @@ use chrono::{
     DateTime, Days, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc,
 };
 use chrono_tz::Tz;
-use pam_kernel::{Clock, Locale};
+use pam_kernel::{Clock, Locale, pattern_piece};
 
 /// The zone a request is read in and the instant it is read at.
 #[derive(Clone, Copy, Debug)]
@@ -37,15 +37,35 @@ pub enum Moment {
     Exact(DateTime<FixedOffset>),
 }
 
-/// What [`Moment::parse`] reads, as a JSON Schema pattern: a date, or a date and a time (`T` or a space
-/// between, seconds and their fraction optional) with an optional offset (`Z` after seconds, or
-/// `±HH:MM`), in 1970–2100, spaces around it allowed. Kept beside the formats it mirrors.
+/// A time of day after a date (`T` or a space between, seconds and their fraction optional) with an
+/// optional offset (`Z` after seconds, or `±HH:MM`): shared by [`MOMENT_PATTERN`] and [`ALARM_PATTERN`].
+macro_rules! time_after_date {
+    () => {
+        concat!(
+            r"[T ]([01][0-9]|2[0-3]):[0-5][0-9]((:[0-5][0-9](\.[0-9]{1,9})?)?([+-]([01][0-9]|2[0-3]):[0-5][0-9])?",
+            r"|:[0-5][0-9](\.[0-9]{1,9})?Z)"
+        )
+    };
+}
+
+/// A clock time, `H:MM` or `HH:MM`, seconds optional, 24-hour.
+macro_rules! clock {
+    () => {
+        r"([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
+    };
+}
+
+/// What [`Moment::parse`] reads, as a JSON Schema pattern: a date, or a date and a time with an optional
+/// offset, in 1970–2100, spaces around it allowed. Kept beside the formats it mirrors.
 pub const MOMENT_PATTERN: &str = concat!(
-    r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*",
-    r"(19[7-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])",
-    r"([T ]([01][0-9]|2[0-3]):[0-5][0-9]((:[0-5][0-9](\.[0-9]{1,9})?)?([+-]([01][0-9]|2[0-3]):[0-5][0-9])?",
-    r"|:[0-5][0-9](\.[0-9]{1,9})?Z))?",
-    r"[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    "^",
+    pattern_piece!(spaces),
+    pattern_piece!(date),
+    "(",
+    time_after_date!(),
+    ")?",
+    pattern_piece!(spaces),
+    "$"
 );
 
 /// The schema of a field read with [`Moment::parse`] (`#[schema(value_type = MomentText)]`).
@@ -53,16 +73,13 @@ pub struct MomentText;
 
 impl utoipa::PartialSchema for MomentText {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
-        ObjectBuilder::new()
-            .schema_type(SchemaType::new(Type::String))
-            .pattern(Some(MOMENT_PATTERN))
-            .description(Some(
-                "A local time (`2026-01-10T09:00`), a date (`2026-01-10`) or a time with its offset \
-                 (`2026-01-10T09:00:00+11:00`), 1970–2100",
-            ))
-            .examples([serde_json::json!("2026-01-10T09:00")])
-            .into()
+        pam_kernel::text::pattern_schema(
+            MOMENT_PATTERN,
+            "A local time (`2026-01-10T09:00`), a date (`2026-01-10`) or a time with its offset \
+             (`2026-01-10T09:00:00+11:00`), 1970–2100",
+            "2026-01-10T09:00",
+        )
+        .into()
     }
 }
 
@@ -70,21 +87,21 @@ impl utoipa::ToSchema for MomentText {}
 
 /// What [`parse_clock`] reads, as a JSON Schema pattern: `H:MM` or `HH:MM`, seconds optional, 24-hour,
 /// spaces around it allowed.
-pub const CLOCK_PATTERN: &str = concat!(
-    r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*",
-    r"([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?",
-    r"[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
-);
+pub const CLOCK_PATTERN: &str = concat!("^", pattern_piece!(spaces), clock!(), pattern_piece!(spaces), "$");
 
 /// What an alarm's time may be, as a JSON Schema pattern: a clock time ([`CLOCK_PATTERN`]), or a
 /// [`Moment`] with a time of day (a local time, or one with its offset; a bare date is no time to ring).
 pub const ALARM_PATTERN: &str = concat!(
-    r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(",
-    r"([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?",
-    r"|(19[7-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])",
-    r"[T ]([01][0-9]|2[0-3]):[0-5][0-9]((:[0-5][0-9](\.[0-9]{1,9})?)?([+-]([01][0-9]|2[0-3]):[0-5][0-9])?",
-    r"|:[0-5][0-9](\.[0-9]{1,9})?Z)",
-    r")[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
+    "^",
+    pattern_piece!(spaces),
+    "(",
+    clock!(),
+    "|",
+    pattern_piece!(date),
+    time_after_date!(),
+    ")",
+    pattern_piece!(spaces),
+    "$"
 );
 
 /// The schema of an alarm's time (`#[schema(value_type = AlarmText)]`): [`ALARM_PATTERN`]. That it is in
@@ -93,16 +110,13 @@ pub struct AlarmText;
 
 impl utoipa::PartialSchema for AlarmText {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
-        ObjectBuilder::new()
-            .schema_type(SchemaType::new(Type::String))
-            .pattern(Some(ALARM_PATTERN))
-            .description(Some(
-                "`HH:MM` (24-hour, seconds optional) in the user's zone, or a local time \
-                 (`2026-01-10T06:00`) or one with its offset (`2026-01-10T06:00:00+11:00`), in the coming year",
-            ))
-            .examples([serde_json::json!("06:00")])
-            .into()
+        pam_kernel::text::pattern_schema(
+            ALARM_PATTERN,
+            "`HH:MM` (24-hour, seconds optional) in the user's zone, or a local time \
+             (`2026-01-10T06:00`) or one with its offset (`2026-01-10T06:00:00+11:00`), in the coming year",
+            "06:00",
+        )
+        .into()
     }
 }
 

@@ -99,8 +99,32 @@ pub fn plausible_date(date: NaiveDate) -> Result<(), String> {
 /// Rust's at U+0085 and U+FEFF. Attributes need the literal, so they repeat it; a test compares them.
 pub const NOT_BLANK: &str = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
 
+/// Pieces of the documents' patterns, as string literals for `concat!` (crates that write patterns of
+/// their own build them from these, so a date or a run of spaces is spelled one way everywhere).
+/// `pattern_piece!(spaces)`: any run of what Rust's `trim` removes; `pattern_piece!(date)`: a
+/// `YYYY-MM-DD` day in 1970–2100.
+#[macro_export]
+macro_rules! pattern_piece {
+    (spaces) => {
+        r"[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*"
+    };
+    (date) => {
+        r"(19[7-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    };
+}
+
 /// The `YYYY-MM-DD` spelling of a date [`plausible_date`] accepts (years 1970–2100).
-pub const PLAUSIBLE_DATE_PATTERN: &str = r"^(19[7-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+pub const PLAUSIBLE_DATE_PATTERN: &str = concat!("^", pattern_piece!(date), "$");
+
+/// A string schema with a pattern, its description and an example: the start of every hand-written
+/// text schema (callers add a format or a length where theirs has one).
+pub fn pattern_schema(pattern: &'static str, description: &'static str, example: &str) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::new(Type::String))
+        .pattern(Some(pattern))
+        .description(Some(description))
+        .examples([serde_json::json!(example)])
+}
 
 /// The schema of a date field checked with [`plausible_date`] (`#[schema(value_type = PlausibleDate)]`):
 /// a `date` between 1970 and 2100.
@@ -108,12 +132,8 @@ pub struct PlausibleDate;
 
 impl utoipa::PartialSchema for PlausibleDate {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(SchemaType::new(Type::String))
+        pattern_schema(PLAUSIBLE_DATE_PATTERN, "`YYYY-MM-DD`, a date between 1970 and 2100", "2026-03-14")
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
-            .pattern(Some(PLAUSIBLE_DATE_PATTERN))
-            .description(Some("`YYYY-MM-DD`, a date between 1970 and 2100"))
-            .examples([serde_json::json!("2026-03-14")])
             .into()
     }
 }
@@ -187,18 +207,17 @@ impl utoipa::ToSchema for ListItem {}
 pub struct Link;
 
 /// The pattern of a [`Link`] (surrounding whitespace is trimmed).
-pub const LINK_PATTERN: &str =
-    r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*(https?://|/api/|$)";
+pub const LINK_PATTERN: &str = concat!("^", pattern_piece!(spaces), "(https?://|/api/|$)");
 
 impl utoipa::PartialSchema for Link {
     fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(SchemaType::new(Type::String))
-            .pattern(Some(LINK_PATTERN))
-            .max_length(Some(2000))
-            .description(Some("An http(s) URL, or a path under /api/; blank means none"))
-            .examples([serde_json::json!("https://example.com/receipt.jpg")])
-            .into()
+        pattern_schema(
+            LINK_PATTERN,
+            "An http(s) URL, or a path under /api/; blank means none",
+            "https://example.com/receipt.jpg",
+        )
+        .max_length(Some(2000))
+        .into()
     }
 }
 

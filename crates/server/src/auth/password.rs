@@ -53,15 +53,15 @@ pub struct EmailAddress;
 
 impl utoipa::PartialSchema for EmailAddress {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, SchemaType, Type};
-        ObjectBuilder::new()
-            .schema_type(SchemaType::new(Type::String))
-            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
-            .max_length(Some(254))
-            .pattern(Some(EMAIL_PATTERN))
-            .description(Some("An email address whose domain has a dot in it, at most 254 bytes"))
-            .examples([serde_json::json!("robyn@example.com")])
-            .into()
+        use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+        pam_kernel::text::pattern_schema(
+            EMAIL_PATTERN,
+            "An email address whose domain has a dot in it, at most 254 bytes",
+            "robyn@example.com",
+        )
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Email)))
+        .max_length(Some(254))
+        .into()
     }
 }
 
