@@ -9,6 +9,7 @@ mod community;
 mod concurrency;
 mod messages;
 mod places;
+mod timeline;
 mod tools;
 
 use reqwest::Method;
