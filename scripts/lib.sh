@@ -50,7 +50,8 @@ ensure_system_packages() {
 
 # Starts the server built from this tree on a free port with a fresh data dir and generous limits (the
 # contract and chaos runs are about answers, not throttling); sets SERVER_URL, SERVER_DATA, SERVER_PID and
-# stops it on exit. Extra VAR=value arguments are passed to the server.
+# stops it on exit (a trap on EXIT running stop_test_server: a caller that sets its own trap afterwards
+# calls it there). Extra VAR=value arguments are passed to the server.
 start_test_server() {
   cargo build --locked -q --bin pam-backend
   local port
@@ -62,9 +63,16 @@ start_test_server() {
     RATE_LIMIT_ADMIN_PER_MINUTE=100000 AUTH_RATE_LIMIT_PER_MINUTE=100000 WS_CHAT_PER_MINUTE=100000 "$@" \
     target/debug/pam-backend serve > "$SERVER_DATA/server.log" 2>&1 &
   SERVER_PID=$!
-  trap 'kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; rm -rf "$SERVER_DATA"' EXIT
+  trap stop_test_server EXIT
   for _ in $(seq 1 100); do port_open 127.0.0.1 "$port" && return 0; sleep 0.1; done
   echo "the server did not start:" >&2
   cat "$SERVER_DATA/server.log" >&2
   return 1
+}
+
+# Stops the server start_test_server started and removes its data dir.
+stop_test_server() {
+  kill "$SERVER_PID" 2>/dev/null
+  wait "$SERVER_PID" 2>/dev/null
+  rm -rf "$SERVER_DATA"
 }

@@ -174,7 +174,14 @@ struct RecordingForm {
     /// WAV, MP3, Ogg, WebM or FLAC, at most 10 MB; recognised by its content. `audio` is accepted too.
     #[schema(format = Binary, value_type = String)]
     file: Vec<u8>,
-    /// The spoken language (ISO 639-1, e.g. `en`) when known.
+    /// The spoken language when known: an ISO 639 code, two or three lower-case letters (blank: unknown).
+    /// (A form field is text: never null.)
+    #[schema(
+        value_type = String,
+        required = false,
+        example = "en",
+        pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([a-z]{2,3}[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?$"
+    )]
     language: Option<String>,
 }
 
@@ -191,8 +198,10 @@ pub struct TranscribeResponse {
 /// (`STT_BASE_URL`, or OpenAI with `OPENAI_API_KEY`); 503 saying so when there is none.
 #[utoipa::path(post, path = "/api/v1/voice/transcribe", tag = "speech", security(("bearer" = [])),
     request_body(content = RecordingForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = TranscribeResponse), (status = 401, body = ErrorBody),
-        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ValidationErrorBody),
+    responses((status = 200, body = TranscribeResponse),
+        (status = 400, body = ErrorBody, description = "A multipart body that cannot be read"),
+        (status = 401, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ValidationErrorBody),
         (status = 429, description = "A rate limit, or the user's usage limit (transcription is paid)", body = ErrorBody),
         (status = 503, description = "No speech-to-text engine is configured or answering", body = ErrorBody)))]
 async fn transcribe(

@@ -85,7 +85,13 @@ async fn geocode(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct FuelPriceQuery {
-    /// A place name, or "lat,lng".
+    /// A place name, or "lat,lng" (needed).
+    #[param(
+        required = true,
+        min_length = 1,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]",
+        example = "52.52,13.41"
+    )]
     near: Option<String>,
     /// diesel | petrol | e5 | e10 (any case; `unleaded` is petrol): cheapest first for it.
     #[param(

@@ -84,21 +84,30 @@ struct ConversationForm {
     /// The recording: WAV, MP3, Ogg, WebM or FLAC, at most 10 MB, recognised by content (`audio` too).
     #[schema(format = Binary, value_type = String)]
     file: Vec<u8>,
-    /// Continue this conversation (else the latest, as chat does); `session_id` is accepted too.
+    /// Continue this conversation (else the latest, as chat does); `session_id` is accepted too. (A form
+    /// field is text: never null.)
+    #[schema(value_type = String, required = false)]
     conversation_id: Option<String>,
     /// The chat context as JSON (location, timezone, …), as chat takes it.
+    #[schema(value_type = String, required = false)]
     context: Option<String>,
+    #[schema(value_type = String, required = false)]
     message_id: Option<String>,
     /// The spoken language when known: an ISO 639 code, two or three lower-case letters (blank: unknown).
     #[schema(
+        value_type = String,
+        required = false,
         example = "en",
         pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([a-z]{2,3}[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?$"
     )]
     language: Option<String>,
     /// The reply's voice.
+    #[schema(value_type = String, required = false)]
     voice_id: Option<String>,
     /// The reply's format: `wav` (default, also when blank), `mp3` or `ogg`, in any case.
     #[schema(
+        value_type = String,
+        required = false,
         example = "wav",
         pattern = r"^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*([wW][aA][vV]|[mM][pP]3|[oO][gG][gG])?[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
     )]
@@ -137,7 +146,10 @@ fn field<'a>(fields: &'a std::collections::BTreeMap<String, String>, name: &str)
 /// same turn as typed chat, so tools run as they would for the typed words.
 #[utoipa::path(post, path = "/api/v1/voice/conversation", tag = "speech", security(("bearer" = [])),
     request_body(content = ConversationForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = VoiceConversation), (status = 401, body = ErrorBody),
+    responses((status = 200, body = VoiceConversation),
+        (status = 400, body = ErrorBody, description = "A multipart body that cannot be read"),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "`conversation_id` names no conversation of the caller's"),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ValidationErrorBody),
         (status = 429, description = "A rate limit, or the user's usage limit (transcription is paid)", body = ErrorBody),
         (status = 503, description = "No speech-to-text engine is configured or answering", body = ErrorBody)))]

@@ -186,7 +186,7 @@ async fn password_length(backend: Backend) {
     let password = body_property(&doc, "post", "/api/auth/register", "password");
     let (min, max) = (number(password, "minLength") as usize, number(password, "maxLength") as usize);
     assert_eq!((min, max), (8, 128));
-    assert_eq!(body_property(&doc, "post", "/api/auth/register", "email")["format"], "email");
+    assert!(body_property(&doc, "post", "/api/auth/register", "email")["pattern"].is_string());
     let register = |n: usize, password: String| json!({"email": format!("pw{n}-{}@example.com", password.chars().count()), "password": password});
     for (n, outside, inside) in [(1, min - 1, min), (2, max + 1, max)] {
         // Characters, not bytes: "é" is two bytes and one character.

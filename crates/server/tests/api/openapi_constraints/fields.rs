@@ -76,9 +76,21 @@ async fn an_email_address_has_a_dot_in_its_domain(backend: Backend) {
     let app = spawn_app_with(backend, &[("AUTH_RATE_LIMIT_PER_MINUTE", "100")]).await;
     let doc = openapi(&app).await;
     let email = body_property(&doc, "post", "/api/auth/register", "email");
-    assert_eq!((email["format"].as_str(), email["maxLength"].as_u64()), (Some("email"), Some(254)));
+    // No `format: email`: the pattern allows whitespace around the address (it is trimmed), which the
+    // format does not.
+    assert_eq!((email["format"].as_str(), email["maxLength"].as_u64()), (None, Some(254)));
     let pattern = jsonschema::validator_for(email).expect("the email schema compiles");
-    let long = |n: usize| format!("{}@example.com", "a".repeat(n - "@example.com".len()));
+    // `n` bytes: a 64-byte local part and a domain of 63-byte labels (the longest each may be).
+    let long = |n: usize| {
+        let rest = n - 65;
+        let labels = (rest - 1) / 63;
+        format!(
+            "{}@{}{}",
+            "a".repeat(64),
+            format!("{}.", "b".repeat(62)).repeat(labels),
+            "c".repeat(rest - 63 * labels)
+        )
+    };
     for (address, allowed) in [
         ("robyn@example", false),
         ("robyn@.example.com", false),
@@ -90,7 +102,10 @@ async fn an_email_address_has_a_dot_in_its_domain(backend: Backend) {
         (&long(255), false),
         (" Robyn2@Example.COM ", true),
         ("o'brien+rv@mail.example.au", true),
-        ("x@a..b", true),
+        ("x@a..b", false),
+        ("b*@c4v8qu.jh8.io*", false),
+        ("a..b@example.com", false),
+        ("\"a b\"@example.com", false),
         (&long(254), true),
     ] {
         assert_eq!(pattern.is_valid(&json!(address)), allowed, "the schema and {address:?}");
