@@ -129,6 +129,9 @@ pub async fn block(state: &SocialState, user_id: Uuid, target: Uuid) -> Result<B
     let now = Utc::now();
     let row: BlockRow = with_db!(&state.db, |pool| {
         let mut tx = pool.begin().await?;
+        if crate::follows::locks_rows(&state.db) {
+            sqlx::query(crate::follows::LOCK_PAIR).bind(user_id).bind(target).execute(&mut *tx).await?;
+        }
         sqlx::query(
             "INSERT INTO social_blocks (user_id, blocked_user_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id, blocked_user_id) DO NOTHING",

@@ -42,6 +42,18 @@ pub async fn counts(state: &SocialState, user_id: Uuid) -> Result<(i64, i64), Do
     })?)
 }
 
+/// Locks two people's `users` rows, in id order, before a follow between them changes (Postgres; SQLite
+/// runs one writer at a time). The timeline triggers (migration 0013) lock the followed person's row; taking
+/// both here first, before any follow row, means a change waiting for them holds nothing an account
+/// deletion's cascade or a block between the same two needs, and the id order keeps two such changes from
+/// waiting on each other.
+pub(crate) const LOCK_PAIR: &str = "SELECT 1 FROM users WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE";
+
+/// Whether [`LOCK_PAIR`] is needed (and understood): on Postgres.
+pub(crate) fn locks_rows(db: &pam_store::Db) -> bool {
+    db.kind() == pam_store::DbKind::Postgres
+}
+
 fn not_yourself() -> DomainError {
     DomainError::invalid(&["path", "user_id"], "you cannot follow yourself")
 }
@@ -58,6 +70,9 @@ pub async fn follow(state: &SocialState, user_id: Uuid, target: Uuid) -> Result<
     // it wrote). Testing before the insert would leave a window for a follow to outlive a block.
     let blocked_by: Vec<Uuid> = with_db!(&state.db, |pool| {
         let mut tx = pool.begin().await?;
+        if locks_rows(&state.db) {
+            sqlx::query(LOCK_PAIR).bind(user_id).bind(target).execute(&mut *tx).await?;
+        }
         sqlx::query(
             "INSERT INTO user_follows (user_id, followed_id, created_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id, followed_id) DO NOTHING",
@@ -97,12 +112,16 @@ pub async fn unfollow(state: &SocialState, user_id: Uuid, target: Uuid) -> Resul
     }
     state.people.privacy(target).await?;
     with_db!(&state.db, |pool| {
+        let mut tx = pool.begin().await?;
+        if locks_rows(&state.db) {
+            sqlx::query(LOCK_PAIR).bind(user_id).bind(target).execute(&mut *tx).await?;
+        }
         sqlx::query("DELETE FROM user_follows WHERE user_id = $1 AND followed_id = $2")
             .bind(user_id)
             .bind(target)
-            .execute(pool)
-            .await
-            .map(|_| ())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
     })?;
     Ok(())
 }

@@ -147,11 +147,12 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> Result<TokenRes
 }
 
 pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> Result<TokenResponse, AppError> {
-    // A malformed email cannot match an account; answer exactly as for a wrong password.
-    let email = Email::parse(&req.email).ok();
+    // Looked up as stored, not checked against today's registration rule: an account made under an
+    // earlier, looser rule still signs in. One that matches nothing is answered as a wrong password.
+    let email = Some(Email::normalized(&req.email)).filter(|e| !e.is_empty() && e.len() <= 254);
     // Repeated failures for one account from one address wait (guessing), whatever the next password is;
     // and so do failures for one account from many addresses, at a higher bound (a spread-out guesser).
-    let account = email.as_ref().map_or(req.email.as_str(), |e| e.as_str());
+    let account = email.as_deref().unwrap_or(req.email.as_str());
     let failures_key = login_failures_key(account, Some(ip));
     let account_key = login_failures_key(account, None);
     state.limiter.peek(&failures_key, login_failure_quota(state)).await.into_result()?;
@@ -161,7 +162,7 @@ pub async fn login(state: &AppState, ip: IpAddr, req: LoginRequest) -> Result<To
             sqlx::query_as(
                 "SELECT id, password_hash FROM users WHERE email = $1 AND auth_source = 'builtin' AND deleted_at IS NULL",
             )
-            .bind(email.as_str())
+            .bind(email)
             .fetch_optional(pool)
             .await
         })?,

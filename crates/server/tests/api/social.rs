@@ -10,6 +10,7 @@ mod concurrency;
 mod messages;
 mod places;
 mod timeline;
+mod timeline_locks;
 mod tools;
 
 use reqwest::Method;
