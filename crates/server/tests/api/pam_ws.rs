@@ -1,5 +1,6 @@
 //! PAM over the WebSocket, with tokio-tungstenite against the real server.
 
+use pam_platform::push::PushSink;
 use std::time::Duration;
 
 use reqwest::Method;
@@ -162,14 +163,14 @@ async fn pushes_wait_for_the_reply_in_flight(backend: Backend) {
     let user = app.register("ws5@example.com").await;
     let mut ws = open(&app, &user).await;
     // No turn in flight: a push is delivered at once.
-    assert_eq!(app.state.pam.hub.push(user.id, crate::pushes::alert_frame("a1")), 1);
+    assert_eq!(app.state.pam.hub.deliver(user.id, &crate::pushes::alert_frame("a1")), 1);
     assert_eq!(crate::pushes::label(&next(&mut ws).await), "a1");
     send(&mut ws, json!({"type": "chat", "message": "what's my plan today?"})).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     use pam_calendar::frames::{TimerType, Words, timer_expired};
     let words = Words { label: "Tea".into(), title: "Timer done".into(), message: "Tea is ready".into() };
     let tea = timer_expired(uuid::Uuid::now_v7(), TimerType::Timer, &words, chrono::Utc::now(), "timer-tea");
-    app.state.pam.hub.push(user.id, tea);
+    app.state.pam.hub.deliver(user.id, &tea);
     let first = next(&mut ws).await;
     assert_eq!(first["type"], "chat_response", "the reply comes first: {first}");
     assert_eq!(first["message"], "Here you go.");

@@ -22,7 +22,7 @@ const MAX_CHAT_FRAME: usize = 128 * 1024;
 
 /// Reads one text frame: a client frame, or the error frame that answers it (not JSON, an unknown type,
 /// or a known type with the wrong shape). Pure, so the property tests drive it with anything.
-pub(crate) fn decode(text: &str) -> Result<ClientFrame, Value> {
+pub(crate) fn decode(text: &str) -> Result<ClientFrame, ServerFrame> {
     let Ok(raw) = serde_json::from_str::<Value>(text) else {
         return Err(error_frame("FORMAT_ERROR", "That wasn't valid JSON"));
     };
@@ -44,11 +44,11 @@ pub(super) async fn handle(state: &AppState, user: &Caller, socket: &Socket, con
         }
     };
     match frame {
-        ClientFrame::Ping => socket.send(ServerFrame::Pong(Stamp { timestamp: Utc::now() }).to_value()),
+        ClientFrame::Ping => socket.send(ServerFrame::Pong(Stamp { timestamp: Utc::now() })),
         ClientFrame::Pong => {}
         ClientFrame::ContextUpdate(frame) | ClientFrame::Init(frame) => {
             *context = frame.context.filter(Value::is_object);
-            socket.send(ServerFrame::ContextUpdated(Stamp { timestamp: Utc::now() }).to_value());
+            socket.send(ServerFrame::ContextUpdated(Stamp { timestamp: Utc::now() }));
         }
         ClientFrame::Chat(request) | ClientFrame::Message(request) => {
             chat(state, user, socket, context.as_ref(), request, text.len()).await
@@ -57,24 +57,27 @@ pub(super) async fn handle(state: &AppState, user: &Caller, socket: &Socket, con
     }
 }
 
-/// A reply body (the REST shape) as a `chat_response` frame.
-pub(super) fn reply_frame(mut reply: Value) -> Value {
+/// A reply body (the REST shape) as a `chat_response` frame: read into the documented type, so the socket
+/// sends nothing the document does not describe.
+pub(super) fn reply_frame(mut reply: Value) -> ServerFrame {
     if reply.get("timestamp").is_none() {
         reply["timestamp"] = json!(Utc::now());
     }
     match serde_json::from_value::<ChatReply>(reply.clone()) {
-        Ok(reply) => ServerFrame::ChatResponse(Box::new(reply)).to_value(),
+        Ok(reply) => ServerFrame::ChatResponse(Box::new(reply)),
         Err(e) => {
-            // Never lose a reply over its shape; the API tests hold every frame to the document.
-            tracing::warn!(error = %e, "a reply does not have the documented shape; sent as it is");
-            reply["type"] = json!("chat_response");
-            reply
+            // A turn built a reply its type does not describe (a bug the API tests would show): its words
+            // still reach the user, as a failure whose text is the reply's.
+            tracing::error!(error = %e, "a reply does not have the documented shape");
+            let text = reply["response"].as_str().unwrap_or("Something went wrong on our side; please try again.");
+            let id = reply["message_id"].as_str().unwrap_or_default().to_string();
+            ServerFrame::ChatResponse(Box::new(ChatReply::failure(id, text)))
         }
     }
 }
 
-fn tool_call(message_id: &str, name: String, status: ToolCallStatus) -> Value {
-    ServerFrame::ToolCall(ToolCallFrame { message_id: message_id.to_string(), name, status }).to_value()
+fn tool_call(message_id: &str, name: String, status: ToolCallStatus) -> ServerFrame {
+    ServerFrame::ToolCall(ToolCallFrame { message_id: message_id.to_string(), name, status })
 }
 
 async fn chat(
@@ -113,7 +116,7 @@ async fn chat(
     let (state, user, socket) = (state.clone(), user.clone(), socket.clone());
     tokio::spawn(async move {
         if stream {
-            socket.send(ServerFrame::ChatResponseStart(StreamStart { message_id: local_id.clone() }).to_value());
+            socket.send(ServerFrame::ChatResponseStart(StreamStart { message_id: local_id.clone() }));
         }
         // Tool calls announced as started, so each gets its `done` or `failed` even if the turn stops.
         let open_calls: Arc<Mutex<BTreeMap<String, String>>> = Arc::default();
@@ -121,7 +124,7 @@ async fn chat(
         let sink: turn::TurnSink = if stream {
             Arc::new(move |event: TurnEvent| match event {
                 TurnEvent::Text(delta) => {
-                    events.send(ServerFrame::Chunk(Chunk { message_id: id.clone(), content: delta }).to_value())
+                    events.send(ServerFrame::Chunk(Chunk { message_id: id.clone(), content: delta }))
                 }
                 TurnEvent::ToolStarted { id: call, name } => {
                     calls.lock().unwrap_or_else(|p| p.into_inner()).insert(call, name.clone());
@@ -143,7 +146,7 @@ async fn chat(
                     pam_web::AppError::Internal(_) => "Something went wrong on our side; please try again.".to_string(),
                     other => other.to_string(),
                 };
-                ServerFrame::ChatResponse(Box::new(ChatReply::failure(local_id.clone(), &message))).to_value()
+                ServerFrame::ChatResponse(Box::new(ChatReply::failure(local_id.clone(), &message)))
             }
         };
         let unfinished = std::mem::take(&mut *open_calls.lock().unwrap_or_else(|p| p.into_inner()));
@@ -183,7 +186,7 @@ fn confirm(state: &AppState, user: &Caller, socket: &Socket, frame: ConfirmFrame
             processing_time_ms: None,
             timestamp: Utc::now(),
         };
-        in_flight.finish(ServerFrame::ChatResponse(Box::new(reply)).to_value());
+        in_flight.finish(ServerFrame::ChatResponse(Box::new(reply)));
     });
 }
 
@@ -215,7 +218,7 @@ mod tests {
                         let _ = request.parse(body.get("context"));
                     }
                     Ok(_) => {}
-                    Err(refusal) => prop_assert_eq!(&refusal["type"], "error", "{}", refusal),
+                    Err(refusal) => prop_assert!(matches!(refusal, ServerFrame::Error(_)), "{:?}", refusal),
                 }
             }
         }
@@ -223,9 +226,10 @@ mod tests {
 
     #[test]
     fn refusals_say_why() {
-        assert_eq!(decode("{").unwrap_err()["error_code"], "FORMAT_ERROR");
-        assert_eq!(decode(r#"{"type":"shout"}"#).unwrap_err()["error_code"], "UNKNOWN_TYPE");
-        assert_eq!(decode(r#"{"type":"confirm"}"#).unwrap_err()["error_code"], "FORMAT_ERROR");
+        let code = |text: &str| decode(text).unwrap_err().to_value()["error_code"].clone();
+        assert_eq!(code("{"), "FORMAT_ERROR");
+        assert_eq!(code(r#"{"type":"shout"}"#), "UNKNOWN_TYPE");
+        assert_eq!(code(r#"{"type":"confirm"}"#), "FORMAT_ERROR");
         assert!(matches!(decode(r#"{"type":"ping"}"#), Ok(ClientFrame::Ping)));
     }
 }

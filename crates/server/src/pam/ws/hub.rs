@@ -4,9 +4,12 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use pam_platform::push_frames::PushFrame;
+use serde::Deserialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::protocol::ServerFrame;
 use super::socket::Socket;
 
 pub struct Hub {
@@ -54,7 +57,7 @@ impl Hub {
     }
 
     /// Pushes an unsolicited frame to every socket of a user; returns how many sockets got it.
-    pub fn push(&self, user_id: Uuid, frame: Value) -> usize {
+    pub fn push(&self, user_id: Uuid, frame: ServerFrame) -> usize {
         let sockets = self.sockets.lock().unwrap_or_else(|p| p.into_inner());
         let list = sockets.get(&user_id).cloned().unwrap_or_default();
         drop(sockets);
@@ -83,8 +86,17 @@ impl Hub {
     }
 }
 
+/// The push bus carries frames as JSON (through Redis, from the outbox); each is read back into its type
+/// here, so a socket sends only frames the AsyncAPI document describes. One that does not read (written
+/// by a newer or broken instance) is dropped and logged, not sent.
 impl pam_platform::push::PushSink for Hub {
     fn deliver(&self, user_id: Uuid, frame: &Value) -> usize {
-        self.push(user_id, frame.clone())
+        match PushFrame::deserialize(frame) {
+            Ok(push) => self.push(user_id, ServerFrame::from(push)),
+            Err(e) => {
+                tracing::error!(user.id = %user_id, error = %e, "a push is not a frame the socket sends; dropped");
+                0
+            }
+        }
     }
 }

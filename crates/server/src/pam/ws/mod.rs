@@ -48,12 +48,12 @@ async fn upgrade(
         .on_upgrade(move |socket| session(state, socket, user_id, token))
 }
 
-pub(crate) fn error_frame(code: &str, message: &str) -> Value {
+pub(crate) fn error_frame(code: &str, message: &str) -> protocol::ServerFrame {
     rate_limited_frame(code, message, None)
 }
 
 /// An error frame, with `retry_after` (seconds) when the client is sending too fast.
-pub(crate) fn rate_limited_frame(code: &str, message: &str, retry_after: Option<u64>) -> Value {
+pub(crate) fn rate_limited_frame(code: &str, message: &str, retry_after: Option<u64>) -> protocol::ServerFrame {
     protocol::ServerFrame::Error(protocol::ErrorFrame {
         error_code: code.to_string(),
         message: message.to_string(),
@@ -61,7 +61,6 @@ pub(crate) fn rate_limited_frame(code: &str, message: &str, retry_after: Option<
         retry_after,
         timestamp: Utc::now(),
     })
-    .to_value()
 }
 
 fn close(code: protocol::CloseCode, reason: &'static str) -> WsMessage {
@@ -126,15 +125,12 @@ async fn session(state: AppState, socket: WebSocket, path_user: String, token: O
     let socket = Socket::new(tx);
     state.pam.hub.add(user.id, socket.clone());
     crate::metrics::ws_connection(true);
-    socket.send(
-        protocol::ServerFrame::Connection(protocol::Connected {
-            status: "connected".into(),
-            message: "Connected to PAM".into(),
-            user_id: user.id,
-            timestamp: Utc::now(),
-        })
-        .to_value(),
-    );
+    socket.send(protocol::ServerFrame::Connection(protocol::Connected {
+        status: "connected".into(),
+        message: "Connected to PAM".into(),
+        user_id: user.id,
+        timestamp: Utc::now(),
+    }));
 
     let mut closing = state.pam.hub.closing.subscribe();
     let mut context: Option<Value> = None;

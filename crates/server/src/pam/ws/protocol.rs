@@ -3,7 +3,7 @@
 //! (`crate::asyncapi`) is generated from them, so the document cannot drift from the socket.
 
 use chrono::{DateTime, Utc};
-use pam_platform::push_frames::{ProactiveAlert, TimerExpired};
+use pam_platform::push_frames::{ProactiveAlert, PushFrame, TimerExpired};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -49,7 +49,7 @@ pub struct ConfirmFrame {
 }
 
 /// A frame from the server, told apart by `type`.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
     /// The first frame of every accepted socket.
@@ -91,9 +91,23 @@ impl ServerFrame {
         // Plain structs with string keys: serializing cannot fail.
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
+
+    /// The frame's text, as it goes over the socket.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+impl From<PushFrame> for ServerFrame {
+    fn from(push: PushFrame) -> ServerFrame {
+        match push {
+            PushFrame::TimerExpired(t) => ServerFrame::TimerExpired(t),
+            PushFrame::ProactiveAlert(a) => ServerFrame::ProactiveAlert(a),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Connected {
     /// Always `connected`.
     pub status: String,
@@ -102,30 +116,30 @@ pub struct Connected {
     pub timestamp: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Stamp {
     pub timestamp: DateTime<Utc>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct StreamStart {
     pub message_id: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct Chunk {
     pub message_id: String,
     pub content: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ToolCallFrame {
     pub message_id: String,
     pub name: String,
     pub status: ToolCallStatus,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ToolCallStatus {
     Started,
@@ -133,7 +147,7 @@ pub enum ToolCallStatus {
     Failed,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct ErrorFrame {
     /// `FORMAT_ERROR`, `UNKNOWN_TYPE`, `MESSAGE_TOO_LARGE`, `RATE_LIMIT_EXCEEDED`.
     pub error_code: String,
@@ -147,7 +161,7 @@ pub struct ErrorFrame {
 }
 
 /// PAM's reply: the REST chat response's fields (the socket adds `type`).
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct ChatReply {
     /// The reply's text (`message`, `content` and `response` are the same).
     pub message: String,
@@ -219,7 +233,7 @@ impl ChatReply {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct ToolCallSummary {
     pub id: String,
     pub name: String,
@@ -233,14 +247,14 @@ pub struct ToolCallSummary {
 }
 
 /// `false` on success, else the message to show.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum ReplyError {
     None(bool),
     Message(String),
 }
 
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Usage {
     pub input_tokens: u64,
     pub output_tokens: u64,

@@ -5,7 +5,6 @@
 use std::sync::{Arc, Mutex};
 
 use axum::extract::ws::{Message as WsMessage, Utf8Bytes};
-use serde_json::Value;
 use tokio::sync::{Notify, mpsc};
 use uuid::Uuid;
 
@@ -28,7 +27,7 @@ pub struct Socket {
 #[derive(Default)]
 struct Held {
     turns_in_flight: usize,
-    queued: Vec<Value>,
+    queued: Vec<ServerFrame>,
 }
 
 impl Socket {
@@ -52,8 +51,8 @@ impl Socket {
     }
 
     /// Queues a frame; a full queue means the client is not reading, and the session is told to close.
-    pub fn send(&self, frame: Value) {
-        self.send_message(WsMessage::Text(Utf8Bytes::from(frame.to_string())));
+    pub fn send(&self, frame: ServerFrame) {
+        self.send_message(WsMessage::Text(Utf8Bytes::from(frame.to_json())));
     }
 
     pub fn send_message(&self, message: WsMessage) {
@@ -64,7 +63,7 @@ impl Socket {
     }
 
     /// Sends an unsolicited frame now, or after the in-flight turn's reply.
-    pub fn push(&self, frame: Value) {
+    pub fn push(&self, frame: ServerFrame) {
         let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
         if held.turns_in_flight > 0 {
             if held.queued.len() >= HELD_PUSHES {
@@ -93,7 +92,7 @@ impl Socket {
     }
 
     /// Sends the turn's reply, then whatever pushes waited for it.
-    fn turn_finished(&self, reply: Value) {
+    fn turn_finished(&self, reply: ServerFrame) {
         let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
         self.send(reply);
         held.turns_in_flight = held.turns_in_flight.saturating_sub(1);
@@ -114,7 +113,7 @@ pub struct InFlight {
 }
 
 impl InFlight {
-    pub fn finish(mut self, reply: Value) {
+    pub fn finish(mut self, reply: ServerFrame) {
         self.done = true;
         self.socket.turn_finished(reply);
     }
@@ -125,16 +124,22 @@ impl Drop for InFlight {
         if !self.done {
             let message = "Something went wrong on our side; please send that again.";
             let reply = ChatReply::failure(std::mem::take(&mut self.message_id), message);
-            self.socket.turn_finished(ServerFrame::ChatResponse(Box::new(reply)).to_value());
+            self.socket.turn_finished(ServerFrame::ChatResponse(Box::new(reply)));
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use serde_json::Value;
 
     use super::*;
+    use crate::pam::ws::protocol::Chunk;
+
+    /// A frame told apart by its number (any frame will do for the socket's rules).
+    fn numbered(n: usize) -> ServerFrame {
+        ServerFrame::Chunk(Chunk { message_id: "m".into(), content: n.to_string() })
+    }
 
     fn frames(rx: &mut mpsc::Receiver<WsMessage>) -> Vec<Value> {
         let mut out = Vec::new();
@@ -149,7 +154,7 @@ mod tests {
         let (tx, mut rx) = mpsc::channel(16);
         let socket = Socket::new(tx);
         let turn = socket.turn_started("m-1");
-        socket.push(json!({"type": "timer_expired", "timer_id": "t1"}));
+        socket.push(numbered(1));
         assert!(frames(&mut rx).is_empty(), "held while the turn is in flight");
         // The task holding the turn panics: its guard is dropped without a reply.
         let task = std::thread::spawn(move || {
@@ -161,9 +166,9 @@ mod tests {
         assert_eq!(sent[0]["type"], "chat_response");
         assert_eq!(sent[0]["message_id"], "m-1");
         assert!(sent[0]["error"].is_string(), "the client is told, not left waiting");
-        assert_eq!(sent[1]["type"], "timer_expired", "then the held push");
-        socket.push(json!({"type": "proactive_alert"}));
-        assert_eq!(frames(&mut rx)[0]["type"], "proactive_alert", "pushes flow again");
+        assert_eq!(sent[1]["content"], "1", "then the held push");
+        socket.push(numbered(2));
+        assert_eq!(frames(&mut rx)[0]["content"], "2", "pushes flow again");
     }
 
     #[tokio::test]
@@ -172,11 +177,11 @@ mod tests {
         let socket = Socket::new(tx);
         let stalled = socket.stalled.clone();
         for i in 0..OUTGOING_FRAMES {
-            socket.send(json!({"n": i}));
+            socket.send(numbered(i));
         }
         let noticed = tokio::time::timeout(std::time::Duration::from_millis(50), stalled.notified());
         assert!(noticed.await.is_err(), "a full queue alone is not a stall");
-        socket.send(json!({"n": "one too many"}));
+        socket.send(numbered(OUTGOING_FRAMES));
         let noticed = tokio::time::timeout(std::time::Duration::from_millis(200), stalled.notified());
         assert!(noticed.await.is_ok(), "the session is told to close the socket");
 
@@ -184,11 +189,11 @@ mod tests {
         let socket = Socket::new(tx);
         let turn = socket.turn_started("m-2");
         for i in 0..(HELD_PUSHES + 10) {
-            socket.push(json!({"n": i}));
+            socket.push(numbered(i));
         }
-        turn.finish(json!({"type": "chat_response"}));
+        turn.finish(ServerFrame::ChatResponse(Box::new(ChatReply::failure("m-2".into(), "done"))));
         let sent = frames(&mut rx);
         assert_eq!(sent.len(), 1 + HELD_PUSHES, "the reply and at most {HELD_PUSHES} held pushes");
-        assert_eq!(sent[1]["n"], 10, "the oldest were dropped");
+        assert_eq!(sent[1]["content"], "10", "the oldest were dropped");
     }
 }

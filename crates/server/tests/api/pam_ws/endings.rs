@@ -4,6 +4,7 @@
 use crate::asyncapi::{self, Ws};
 use crate::fakes::{careless_claude, deleting_claude};
 use crate::helpers::{Backend, spawn_app, spawn_app_with_claude};
+use pam_platform::push::PushSink;
 use pam_testkit::on_both_databases;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -101,7 +102,7 @@ async fn a_client_that_sends_but_never_reads_is_closed() {
     // loopback) and part of the socket's outgoing queue.
     let backlog = crate::pushes::alert_frame(&"x".repeat(512 * 1024));
     for _ in 0..64 {
-        assert_eq!(app.state.pam.hub.push(user.id, backlog.clone()), 1);
+        assert_eq!(app.state.pam.hub.deliver(user.id, &backlog), 1);
     }
     // The client keeps sending (fewer frames than the per-socket budget of 240 a minute, so that limit
     // plays no part) and reads nothing.
