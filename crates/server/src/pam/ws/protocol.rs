@@ -67,9 +67,9 @@ pub enum ServerFrame {
     /// A frame that could not be handled; the socket stays open.
     Error(ErrorFrame),
     /// Pushed: a timer, alarm or reminder went off (never while a turn from this socket is in flight).
-    TimerExpired(TimerExpired),
+    TimerExpired(Box<TimerExpired>),
     /// Pushed: something PAM noticed (never while a turn from this socket is in flight).
-    ProactiveAlert(ProactiveAlert),
+    ProactiveAlert(Box<ProactiveAlert>),
 }
 
 /// The frame types the server may send.
@@ -101,8 +101,8 @@ impl ServerFrame {
 impl From<PushFrame> for ServerFrame {
     fn from(push: PushFrame) -> ServerFrame {
         match push {
-            PushFrame::TimerExpired(t) => ServerFrame::TimerExpired(t),
-            PushFrame::ProactiveAlert(a) => ServerFrame::ProactiveAlert(a),
+            PushFrame::TimerExpired(t) => ServerFrame::TimerExpired(Box::new(t)),
+            PushFrame::ProactiveAlert(a) => ServerFrame::ProactiveAlert(Box::new(a)),
         }
     }
 }
