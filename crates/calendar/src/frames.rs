@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use pam_platform::push_frames::{Notification, NotificationAction, PushFrame, TimerExpired};
-use serde_json::Value;
 use uuid::Uuid;
 
 /// What rang: a timer, an alarm, or a calendar event's reminder.
@@ -19,7 +18,7 @@ pub struct Words {
 /// `{type, timer_id, label, timer_type, message, timestamp, action, notification{title, body,
 /// requireInteraction, tag}}`; `timestamp` is when it is due; `tag` lets the browser replace a repeat of
 /// the same notification instead of stacking it.
-pub fn timer_expired(timer_id: Uuid, kind: TimerType, words: &Words, due_at: DateTime<Utc>, tag: &str) -> Value {
+pub fn timer_expired(timer_id: Uuid, kind: TimerType, words: &Words, due_at: DateTime<Utc>, tag: &str) -> PushFrame {
     PushFrame::TimerExpired(TimerExpired {
         timer_id,
         label: words.label.clone(),
@@ -35,7 +34,6 @@ pub fn timer_expired(timer_id: Uuid, kind: TimerType, words: &Words, due_at: Dat
             tag: tag.to_string(),
         },
     })
-    .to_value()
 }
 
 /// "10 minutes", "1 hour 30 minutes", "2 days": a span as a person says it.
@@ -61,7 +59,7 @@ mod tests {
         let id = Uuid::nil();
         let words = Words { label: "Pasta".into(), title: "Timer done".into(), message: "Pasta is done".into() };
         let due: DateTime<Utc> = "2026-12-01T10:00:00.734Z".parse().unwrap();
-        let frame = timer_expired(id, TimerType::Timer, &words, due, "timer-x");
+        let frame = timer_expired(id, TimerType::Timer, &words, due, "timer-x").to_value();
         assert_eq!(frame["type"], "timer_expired");
         assert_eq!(frame["timer_type"], "timer");
         assert_eq!(frame["timestamp"], "2026-12-01T10:00:00Z");

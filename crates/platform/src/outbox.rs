@@ -10,6 +10,8 @@ use pam_store::{Db, with_db};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::types::Json as SqlJson;
+
+use crate::push_frames::PushFrame;
 use uuid::Uuid;
 
 /// A push to schedule.
@@ -18,7 +20,8 @@ pub struct NewPush {
     pub user_id: Uuid,
     /// `timer`, `reminder` or `alert`.
     pub kind: &'static str,
-    pub frame: Value,
+    /// Typed where it is made, so every push stored is one the socket can send.
+    pub frame: PushFrame,
     pub due_at: DateTime<Utc>,
     /// How late it may still be delivered.
     pub valid_for: Duration,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 /// What holds sockets: this instance's WebSocket hub.
 pub trait PushSink: Send + Sync {
     /// Hands the frame to every socket of the user held here; returns how many there were.
+    /// (A sink may refuse a frame it cannot read: then none got it, and 0 is returned.)
     fn deliver(&self, user_id: Uuid, frame: &Value) -> usize;
 }
 

@@ -104,7 +104,11 @@ async fn main() {
                     match tokio::time::timeout(Duration::from_secs(15), ws.next()).await {
                         Ok(Some(Ok(Message::Text(t)))) => {
                             let Ok(v) = serde_json::from_str::<Value>(&t) else { continue };
-                            let (Some(seq), Some(sent)) = (v["seq"].as_u64(), v["sent_us"].as_f64()) else { continue };
+                            // "<seq> <sent µs>" in the alert's message (the socket sends only documented fields).
+                            let words = v["content"]["message"].as_str().unwrap_or_default();
+                            let mut parts = words.split(' ').map(str::parse::<f64>);
+                            let (Some(Ok(seq)), Some(Ok(sent))) = (parts.next(), parts.next()) else { continue };
+                            let seq = seq as u64;
                             got.push((seq, epoch.elapsed().as_micros() as f64 - sent));
                             received.fetch_add(1, Ordering::Relaxed);
                         }
@@ -124,9 +128,8 @@ async fn main() {
             while published - received.load(Ordering::Relaxed) >= WINDOW {
                 tokio::time::sleep(Duration::from_micros(200)).await;
             }
-            let frame = json!({"type": "proactive_alert", "seq": round, "sent_us": epoch.elapsed().as_micros() as f64,
-                "content": {"message": "fuel is cheaper 2 km ahead", "alert_type": "fuel"}});
-            a.pushes.publish(*user, frame);
+            let sent_us = epoch.elapsed().as_micros();
+            a.pushes.publish(*user, alert(&format!("{round} {sent_us}")));
             published += 1;
         }
     }
@@ -153,4 +156,22 @@ async fn main() {
         pct(0.5).copied().unwrap_or(0.0),
         pct(0.99).copied().unwrap_or(0.0),
     );
+}
+
+/// A proactive alert as the server sends one, its message carrying the test's numbers.
+fn alert(message: &str) -> Value {
+    use pam_platform::push_frames::{AlertContent, AlertContentKind, AlertPriority, ProactiveAlert, PushFrame};
+    PushFrame::ProactiveAlert(ProactiveAlert {
+        id: Uuid::now_v7(),
+        timestamp: chrono::Utc::now(),
+        content: AlertContent {
+            kind: AlertContentKind::ProactiveSuggestion,
+            category: "fuel".into(),
+            message: message.into(),
+            priority: AlertPriority::Low,
+            actions: Vec::new(),
+            alert_type: "fuel".into(),
+        },
+    })
+    .to_value()
 }

@@ -102,7 +102,7 @@ pub async fn check_after_spending(
 }
 
 /// The `proactive_alert` frame of SPEC §5.2 for an alert.
-pub fn frame(alert: &BudgetAlert, currency: &str) -> serde_json::Value {
+pub fn frame(alert: &BudgetAlert, currency: &str) -> PushFrame {
     let spent = Money::from_cents(alert.spent_cents).display(currency);
     let limit = Money::from_cents(alert.limit_cents).display(currency);
     let (message, priority, alert_type) = if alert.level == "over" {
@@ -138,7 +138,6 @@ pub fn frame(alert: &BudgetAlert, currency: &str) -> serde_json::Value {
             ],
         },
     })
-    .to_value()
 }
 
 /// Schedules the alert's push (once: keyed by the alert).

@@ -75,8 +75,7 @@ async fn maintenance_reminders(state: &AppState) -> Result<usize, DomainError> {
                         },
                     ],
                 },
-            })
-            .to_value();
+            });
             let push = NewPush {
                 user_id,
                 kind: "alert",

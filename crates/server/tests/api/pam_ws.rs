@@ -170,7 +170,7 @@ async fn pushes_wait_for_the_reply_in_flight(backend: Backend) {
     use pam_calendar::frames::{TimerType, Words, timer_expired};
     let words = Words { label: "Tea".into(), title: "Timer done".into(), message: "Tea is ready".into() };
     let tea = timer_expired(uuid::Uuid::now_v7(), TimerType::Timer, &words, chrono::Utc::now(), "timer-tea");
-    app.state.pam.hub.deliver(user.id, &tea);
+    app.state.pam.hub.deliver(user.id, &tea.to_value());
     let first = next(&mut ws).await;
     assert_eq!(first["type"], "chat_response", "the reply comes first: {first}");
     assert_eq!(first["message"], "Here you go.");

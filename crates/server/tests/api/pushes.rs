@@ -30,9 +30,8 @@ pub async fn next(ws: &mut Ws, secs: u64) -> Option<Value> {
     asyncapi::next_frame(ws, secs).await.filter(|frame| frame.get("closed").is_none())
 }
 
-/// A `proactive_alert` frame in its documented shape whose message is `label` (tests tell pushes apart
-/// by it).
-pub fn alert_frame(label: &str) -> Value {
+/// A `proactive_alert` push whose message is `label` (tests tell pushes apart by it).
+pub fn alert_push(label: &str) -> pam_platform::push_frames::PushFrame {
     use pam_platform::push_frames::{AlertContent, AlertContentKind, AlertPriority, ProactiveAlert, PushFrame};
     PushFrame::ProactiveAlert(ProactiveAlert {
         id: uuid::Uuid::now_v7(),
@@ -46,7 +45,11 @@ pub fn alert_frame(label: &str) -> Value {
             alert_type: "test".into(),
         },
     })
-    .to_value()
+}
+
+/// The same as the JSON the push bus carries.
+pub fn alert_frame(label: &str) -> Value {
+    alert_push(label).to_value()
 }
 
 /// The label of an alert made by [`alert_frame`].
@@ -58,7 +61,7 @@ fn alert(user: &TestUser, key: &str, due_in: chrono::Duration) -> NewPush {
     NewPush {
         user_id: user.id,
         kind: "alert",
-        frame: alert_frame(key),
+        frame: alert_push(key),
         due_at: Utc::now() + due_in,
         valid_for: chrono::Duration::hours(1),
         dedupe_key: key.to_string(),

@@ -58,20 +58,26 @@ pub(super) async fn handle(state: &AppState, user: &Caller, socket: &Socket, con
 }
 
 /// A reply body (the REST shape) as a `chat_response` frame: read into the documented type, so the socket
-/// sends nothing the document does not describe.
-pub(super) fn reply_frame(mut reply: Value) -> ServerFrame {
-    if reply.get("timestamp").is_none() {
-        reply["timestamp"] = json!(Utc::now());
-    }
-    match serde_json::from_value::<ChatReply>(reply.clone()) {
+/// sends nothing the document does not describe. `message_id` names the reply when the body does not.
+pub(super) fn reply_frame(reply: Value, message_id: &str) -> ServerFrame {
+    let mut reply = match reply {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    reply.entry("timestamp").or_insert_with(|| json!(Utc::now()));
+    match serde_json::from_value::<ChatReply>(Value::Object(reply.clone())) {
         Ok(reply) => ServerFrame::ChatResponse(Box::new(reply)),
         Err(e) => {
-            // A turn built a reply its type does not describe (a bug the API tests would show): its words
-            // still reach the user, as a failure whose text is the reply's.
+            // A turn built a reply its type does not describe (a bug the API tests would show). The client
+            // is told something went wrong, under the reply's id and in its conversation, so it is not left
+            // waiting and its next message continues the same conversation.
             tracing::error!(error = %e, "a reply does not have the documented shape");
-            let text = reply["response"].as_str().unwrap_or("Something went wrong on our side; please try again.");
-            let id = reply["message_id"].as_str().unwrap_or_default().to_string();
-            ServerFrame::ChatResponse(Box::new(ChatReply::failure(id, text)))
+            let id = reply.get("message_id").and_then(Value::as_str).unwrap_or(message_id).to_string();
+            let mut failure = ChatReply::failure(id, "Something went wrong on our side; please try again.");
+            let conversation = reply.get("conversation_id").and_then(Value::as_str).and_then(|c| c.parse().ok());
+            failure.conversation_id = conversation;
+            failure.session_id = conversation;
+            ServerFrame::ChatResponse(Box::new(failure))
         }
     }
 }
@@ -140,7 +146,7 @@ async fn chat(
             turn::no_events()
         };
         let reply = match turn::run(&state, &user, input, sink).await {
-            Ok(reply) => reply_frame(reply),
+            Ok(reply) => reply_frame(reply, &local_id),
             Err(e) => {
                 let message = match &e {
                     pam_web::AppError::Internal(_) => "Something went wrong on our side; please try again.".to_string(),

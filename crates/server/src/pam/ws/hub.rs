@@ -86,9 +86,10 @@ impl Hub {
     }
 }
 
-/// The push bus carries frames as JSON (through Redis, from the outbox); each is read back into its type
-/// here, so a socket sends only frames the AsyncAPI document describes. One that does not read (written
-/// by a newer or broken instance) is dropped and logged, not sent.
+/// The push bus carries frames as JSON (through Redis, from the outbox, where they are written from the
+/// typed `PushFrame`); each is read back into its type here, so a socket sends only frames the AsyncAPI
+/// document describes. Fields it does not know are left out; one that does not read at all (a frame type
+/// or enum value only a newer instance knows) is dropped and logged, not sent.
 impl pam_platform::push::PushSink for Hub {
     fn deliver(&self, user_id: Uuid, frame: &Value) -> usize {
         match PushFrame::deserialize(frame) {
@@ -98,5 +99,45 @@ impl pam_platform::push::PushSink for Hub {
                 0
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::extract::ws::Message as WsMessage;
+    use pam_platform::push::PushSink;
+    use pam_platform::push_frames::{AlertContent, AlertContentKind, AlertPriority, ProactiveAlert};
+    use serde_json::json;
+    use tokio::sync::mpsc;
+
+    use super::*;
+
+    #[test]
+    fn only_documented_pushes_reach_a_socket() {
+        let hub = Hub::default();
+        let (tx, mut rx) = mpsc::channel(4);
+        let user = Uuid::now_v7();
+        hub.add(user, Socket::new(tx));
+        assert_eq!(hub.deliver(user, &json!({"type": "proactive_alert", "content": {}})), 0, "not an alert");
+        assert_eq!(hub.deliver(user, &json!({"type": "fireworks"})), 0, "not a push type");
+        assert!(rx.try_recv().is_err(), "nothing was sent");
+        let alert = PushFrame::ProactiveAlert(ProactiveAlert {
+            id: Uuid::now_v7(),
+            timestamp: chrono::Utc::now(),
+            content: AlertContent {
+                kind: AlertContentKind::ProactiveSuggestion,
+                category: "fuel".into(),
+                message: "Diesel is cheaper in Dubbo".into(),
+                priority: AlertPriority::Low,
+                actions: Vec::new(),
+                alert_type: "fuel".into(),
+            },
+        });
+        let mut sent = alert.to_value();
+        sent["from_a_newer_instance"] = json!(true);
+        assert_eq!(hub.deliver(user, &sent), 1);
+        let Ok(WsMessage::Text(text)) = rx.try_recv() else { panic!("the alert was sent") };
+        let got: Value = serde_json::from_str(text.as_str()).unwrap();
+        assert_eq!(got, alert.to_value(), "sent as documented, unknown fields left out");
     }
 }

@@ -92,9 +92,10 @@ impl ServerFrame {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
-    /// The frame's text, as it goes over the socket.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// The frame's text, as it goes over the socket (`None` only if serialising failed, which these plain
+    /// structs with string keys cannot).
+    pub fn to_json(&self) -> Option<String> {
+        serde_json::to_string(self).map_err(|e| tracing::error!(error = %e, "a frame could not be written")).ok()
     }
 }
 

@@ -52,7 +52,9 @@ impl Socket {
 
     /// Queues a frame; a full queue means the client is not reading, and the session is told to close.
     pub fn send(&self, frame: ServerFrame) {
-        self.send_message(WsMessage::Text(Utf8Bytes::from(frame.to_json())));
+        if let Some(text) = frame.to_json() {
+            self.send_message(WsMessage::Text(Utf8Bytes::from(text)));
+        }
     }
 
     pub fn send_message(&self, message: WsMessage) {
