@@ -146,14 +146,18 @@ async fn the_following_feed_matches_its_definition_after_every_change(backend: B
     let res = app.delete(&path, &leaving.token).await;
     assert!(res.status().is_success(), "account deletion → {}", res.status());
     assert_timelines(&app, &users[1..], "an account is deleted").await;
-    let left: i64 = with_db!(app.db(), |pool| {
+    assert_eq!(rows_of(&app, leaving.id).await, 0, "no timeline row of the deleted account is left");
+}
+
+/// The timeline rows that are a user's, as viewer or as author.
+async fn rows_of(app: &TestApp, user: Uuid) -> i64 {
+    with_db!(app.db(), |pool| {
         sqlx::query_scalar("SELECT count(*) FROM feed_entries WHERE viewer_id = $1 OR author_id = $1")
-            .bind(leaving.id)
+            .bind(user)
             .fetch_one(pool)
             .await
     })
-    .unwrap();
-    assert_eq!(left, 0, "no timeline row of the deleted account is left");
+    .unwrap()
 }
 
 /// Followers arriving and leaving while the author publishes: whichever commits first, each follower's
@@ -203,14 +207,7 @@ async fn follows_and_publishes_racing_leave_every_timeline_exact(backend: Backen
     let (published, deleted) = tokio::join!(futures::future::join_all(publishes), futures::future::join_all(deletions));
     assert!(published.iter().all(|s| *s == 200) && deleted.iter().all(|s| *s == 204), "{published:?} {deleted:?}");
     for gone in leaving {
-        let left: i64 = with_db!(app.db(), |pool| {
-            sqlx::query_scalar("SELECT count(*) FROM feed_entries WHERE viewer_id = $1")
-                .bind(gone.id)
-                .fetch_one(pool)
-                .await
-        })
-        .unwrap();
-        assert_eq!(left, 0, "no timeline row of a deleted account is left");
+        assert_eq!(rows_of(&app, gone.id).await, 0, "no timeline row of a deleted account is left");
     }
     assert_timelines(&app, &followers[4..], "followers left while the author published").await;
 }
