@@ -50,5 +50,6 @@ where
 {
     let mut router = OpenApiRouter::new().merge(routes_events::router()).merge(routes_timers::router());
     pam_kernel::schema_rules::state::<timers::NewTimer>(router.get_openapi_mut());
+    pam_kernel::schema_rules::state::<events::NewEvent>(router.get_openapi_mut());
     router
 }

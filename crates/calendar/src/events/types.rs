@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use pam_kernel::schema_rules::{BodyRules, Rules, given};
 use pam_kernel::text::TimeZoneName;
 use pam_kernel::{ListMeta, Patch};
 use serde::{Deserialize, Serialize};
@@ -83,6 +84,14 @@ pub struct NewEvent {
     /// The IANA zone local times are given in; default the user's.
     #[schema(value_type = Option<TimeZoneName>)]
     pub timezone: Option<String>,
+}
+
+/// What [`create`](super::create) asks beyond each field: a `start` or a `time` (`null` is read as left
+/// out).
+impl BodyRules for NewEvent {
+    fn rules() -> Rules {
+        Rules::new().any_of([given("start"), given("time")])
+    }
 }
 
 /// The schema of one reminder lead time: 0–40320 minutes (four weeks) before the start.

@@ -13,6 +13,7 @@ use pam_testkit::on_both_databases;
 on_both_databases!(
     a_vehicle_is_named_and_gives_its_fuel_use_one_way,
     a_timer_or_an_alarm_and_a_date_only_with_a_clock_time,
+    an_event_has_a_start_or_a_time,
     chat_reads_message_or_else_content,
     feedback_rates_or_thumbs,
     coordinates_come_in_pairs_and_a_share_ends_one_way,
@@ -140,6 +141,28 @@ async fn a_timer_or_an_alarm_and_a_date_only_with_a_clock_time(backend: Backend)
         (json!({"alarm_at": "at six"}), Err(&["alarm_at"])),
     ];
     holds(&app, &user, (Method::POST, "/api/v1/timers"), &schema, cases).await;
+}
+
+async fn an_event_has_a_start_or_a_time(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("rule-events@example.com").await;
+    let doc = openapi(&app).await;
+    let stated = rules(&doc, "NewCalendarEvent");
+    let either = stated.iter().find_map(|r| r["anyOf"].as_array()).expect("a start or a time");
+    let required: Vec<&Value> = either.iter().map(|b| &b["required"]).collect();
+    assert_eq!(required, [&json!(["start"]), &json!(["time"])]);
+
+    let schema = body_schema(&doc, "post", "/api/v1/calendar/events");
+    let day = (chrono::Utc::now() + chrono::Duration::days(2)).date_naive().to_string();
+    let cases: Vec<Case> = vec![
+        (json!({"title": "Dentist"}), Err(&["start"])),
+        (json!({"title": "Dentist", "start": null, "time": null}), Err(&["start"])),
+        (json!({"title": "Dentist", "time": "10:00"}), Ok(201)),
+        (json!({"title": "Dentist", "start": format!("{day}T10:00")}), Ok(201)),
+        (json!({"title": "Dentist", "start": day, "time": "10:00"}), Ok(201)),
+        (json!({"title": "Dentist", "start": null, "time": "10:00"}), Ok(201)),
+    ];
+    holds(&app, &user, (Method::POST, "/api/v1/calendar/events"), &schema, cases).await;
 }
 
 async fn chat_reads_message_or_else_content(backend: Backend) {
