@@ -126,6 +126,15 @@ pub fn to_litres(value: f64, unit: VolumeUnit) -> f64 {
     }
 }
 
+/// The most an odometer reading may say, in the unit it is given in: a bound on typos, not on vehicles.
+pub const MAX_READING: f64 = 5_000_000.0;
+
+/// An odometer reading in km, checked in the unit it was given in (0 to [`MAX_READING`] km or miles, as
+/// the document says): one outside that is NaN, which the record's check refuses with the bound.
+pub fn reading_km(value: f64, unit: DistanceUnit) -> f64 {
+    if (0.0..=MAX_READING).contains(&value) { to_km(value, unit) } else { f64::NAN }
+}
+
 pub fn to_km(value: f64, unit: DistanceUnit) -> f64 {
     match unit {
         DistanceUnit::Km => value,

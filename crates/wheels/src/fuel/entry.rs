@@ -10,11 +10,13 @@ use uuid::Uuid;
 
 use super::amounts::{self, Amounts, Given};
 use super::consumption::relearn;
-use crate::units::{DistanceUnit, VolumeUnit, show_distance, show_volume, to_km, to_litres};
+use crate::units::{DistanceUnit, VolumeUnit, reading_km, show_distance, show_volume, to_litres};
 use crate::{WheelsState, vehicles};
 
 /// The highest odometer reading we believe, in km.
-pub(crate) const MAX_ODOMETER_KM: f64 = 5_000_000.0;
+/// The most a stored reading may be: 5,000,000 miles, in km (a new one is bounded in its own unit first,
+/// by [`reading_km`]).
+pub(crate) const MAX_ODOMETER_KM: f64 = crate::units::MAX_READING * crate::units::KM_PER_MILE;
 
 /// A fill-up: any two of `volume`, `price_per_unit` and `total` (the third is worked out; all three must
 /// agree to the cent or so). Units not named are the user's own: litres and km, or US gallons and miles
@@ -28,7 +30,7 @@ pub struct NewFuelEntry {
     #[schema(value_type = Option<PlausibleDate>)]
     pub date: Option<NaiveDate>,
     /// The odometer reading, in `odometer_unit` (the user's units when not said: km, or miles): 0 to
-    /// 5,000,000 km.
+    /// 5,000,000 in that unit.
     #[schema(example = 84210, minimum = 0, maximum = 5000000)]
     pub odometer: Option<f64>,
     pub odometer_unit: Option<DistanceUnit>,
@@ -203,7 +205,7 @@ fn check(
     field("date", if date > today { Err(format!("must not be in the future (today is {today})")) } else { Ok(()) });
     if let Some(km) = odometer_km {
         let ok = km.is_finite() && (0.0..=MAX_ODOMETER_KM).contains(&km);
-        field("odometer", if ok { Ok(()) } else { Err("must be a reading from 0 to 5,000,000 km".into()) });
+        field("odometer", if ok { Ok(()) } else { Err("must be a reading from 0 to 5,000,000 km or miles".into()) });
     }
     let station = optional_text(station, 200);
     field("station", station.as_ref().map(|_| ()).map_err(Clone::clone));
@@ -232,7 +234,7 @@ pub async fn create_in(
 ) -> Result<FuelEntry, DomainError> {
     let unit = input.unit.unwrap_or(VolumeUnit::default_for(locale.units));
     let odometer_unit = input.odometer_unit.unwrap_or(DistanceUnit::default_for(locale.units));
-    let odometer_km = input.odometer.map(|o| to_km(o, odometer_unit));
+    let odometer_km = input.odometer.map(|o| reading_km(o, odometer_unit));
     let today = locale.today();
     let c = check(
         input.date.unwrap_or(today),
@@ -318,7 +320,7 @@ pub async fn update(
     };
     let odometer_unit = u.odometer_unit.unwrap_or(DistanceUnit::default_for(locale.units));
     let odometer_km = match u.odometer {
-        Patch::Value(o) => Some(to_km(o, odometer_unit)),
+        Patch::Value(o) => Some(reading_km(o, odometer_unit)),
         Patch::Null => None,
         Patch::Absent => current.odometer_km,
     };

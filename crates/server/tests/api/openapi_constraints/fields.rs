@@ -18,6 +18,7 @@ on_both_databases!(
     a_search_has_a_word_to_look_for,
     a_profiles_free_json_is_at_most_16_kib,
     a_voice_conversation_names_its_language_and_format,
+    an_odometer_reading_is_bounded_in_its_own_unit,
 );
 
 async fn a_route_names_its_places(backend: Backend) {
@@ -201,4 +202,25 @@ async fn a_voice_conversation_names_its_language_and_format(backend: Backend) {
             }
         }
     }
+}
+
+/// An odometer reading is 0 to 5,000,000 in the unit it is given in, as the document says: 4.5 million
+/// miles (7.2 million km) is taken, 5,000,001 of either is not.
+async fn an_odometer_reading_is_bounded_in_its_own_unit(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("rule-odometer@example.com").await;
+    let doc = openapi(&app).await;
+    let fill = |odometer: f64, unit: &str| json!({"price_per_unit": 2, "total": 60, "odometer": odometer, "odometer_unit": unit});
+    let cases: Vec<Case> = vec![
+        (fill(5_000_000.0, "km"), Ok(201)),
+        (fill(4_500_000.0, "mi"), Ok(201)),
+        (fill(5_000_001.0, "mi"), Err(&["odometer"])),
+        (fill(5_000_001.0, "km"), Err(&["odometer"])),
+    ];
+    let schema = body_schema(&doc, "post", "/api/v1/fuel-log");
+    holds(&app, &user, (Method::POST, "/api/v1/fuel-log"), &schema, cases).await;
+    let service = |mileage: f64, unit: &str| json!({"task": "Tyres", "mileage": mileage, "odometer_unit": unit});
+    let cases: Vec<Case> = vec![(service(4_900_000.0, "mi"), Ok(201)), (service(5_000_001.0, "mi"), Err(&["mileage"]))];
+    let schema = body_schema(&doc, "post", "/api/v1/maintenance");
+    holds(&app, &user, (Method::POST, "/api/v1/maintenance"), &schema, cases).await;
 }

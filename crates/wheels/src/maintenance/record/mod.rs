@@ -7,7 +7,7 @@ use pam_store::with_db;
 use uuid::Uuid;
 
 use crate::fuel::MAX_ODOMETER_KM;
-use crate::units::{DistanceUnit, show_distance, to_km};
+use crate::units::{DistanceUnit, reading_km, show_distance};
 use crate::{WheelsState, vehicles};
 
 mod types;
@@ -84,7 +84,7 @@ fn check(c: Checked, today: NaiveDate) -> Result<Checked, DomainError> {
     }
     for (name, km) in [("mileage", c.odometer_km), ("next_due_mileage", c.next_due_km)] {
         let ok = km.is_none_or(|k| k.is_finite() && (0.0..=MAX_ODOMETER_KM).contains(&k));
-        field(name, if ok { Ok(()) } else { Err("must be a reading from 0 to 5,000,000 km".into()) });
+        field(name, if ok { Ok(()) } else { Err("must be a reading from 0 to 5,000,000 km or miles".into()) });
     }
     if let (Some(done), Some(due)) = (c.odometer_km, c.next_due_km)
         && due <= done
@@ -121,11 +121,11 @@ pub async fn create_in(
         Checked {
             task: input.task,
             date: input.date.unwrap_or(today),
-            odometer_km: input.mileage.map(|m| to_km(m, unit)),
+            odometer_km: input.mileage.map(|m| reading_km(m, unit)),
             cost: input.cost,
             notes: input.notes,
             next_due_date: input.next_due_date,
-            next_due_km: input.next_due_mileage.map(|m| to_km(m, unit)),
+            next_due_km: input.next_due_mileage.map(|m| reading_km(m, unit)),
         },
         today,
     )?;
@@ -183,7 +183,7 @@ pub async fn update(
     let locale = state.locales.of(user_id).await?;
     let unit = u.odometer_unit.unwrap_or(DistanceUnit::default_for(locale.units));
     let reading = |p: Patch<f64>, current: Option<f64>| match p {
-        Patch::Value(m) => Some(to_km(m, unit)),
+        Patch::Value(m) => Some(reading_km(m, unit)),
         Patch::Null => None,
         Patch::Absent => current,
     };
