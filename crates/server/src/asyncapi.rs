@@ -37,6 +37,10 @@ pub fn document() -> Value {
             if let Some(description) = description {
                 message["description"] = json!(description);
             }
+            if names_message_id(payload, &schemas) {
+                message["correlationId"] =
+                    json!({"description": "The chat this frame belongs to.", "location": MESSAGE_ID});
+            }
             messages.insert(id.clone(), message);
             channel_messages.insert(id.clone(), json!({"$ref": format!("#/components/messages/{id}")}));
         }
@@ -78,6 +82,26 @@ pub fn document() -> Value {
             },
         },
         "operations": {
+            // The exchanges, each a client frame and what answers it (the streaming sequence among them);
+            // `message_id` ties a reply and its stream to the chat that asked.
+            "chat": exchange(
+                "A chat message and its reply: with `\"stream\": true`, `chat_response_start`, then `chunk` \
+                 and `tool_call` frames, then `chat_response`; without, `chat_response` alone. A refused message \
+                 is answered with `error`.",
+                &["chat", "message"],
+                &["chat_response_start", "chunk", "tool_call", "chat_response", "error"],
+            ),
+            "confirm": exchange(
+                "Carrying out a proposed action: answered with `chat_response`.",
+                &["confirm"],
+                &["chat_response", "error"],
+            ),
+            "ping": exchange("Answered with `pong`.", &["ping"], &["pong"]),
+            "context": exchange(
+                "Context for later chat messages: answered with `context_updated`.",
+                &["context_update", "init"],
+                &["context_updated", "error"],
+            ),
             "receiveFromClient": {
                 "action": "receive",
                 "channel": {"$ref": "#/channels/pam"},
@@ -93,6 +117,35 @@ pub fn document() -> Value {
         },
         "components": {"schemas": schemas, "messages": messages},
     })
+}
+
+/// An operation that receives the `asked` client frames and replies with the `answers` server frames.
+fn exchange(description: &str, asked: &[&str], answers: &[&str]) -> Value {
+    let refs = |direction: &str, names: &[&str]| -> Vec<Value> {
+        names.iter().map(|n| json!({"$ref": format!("#/channels/pam/messages/{direction}.{n}")})).collect()
+    };
+    json!({
+        "action": "receive",
+        "channel": {"$ref": "#/channels/pam"},
+        "description": description,
+        "messages": refs("client", asked),
+        "reply": {"channel": {"$ref": "#/channels/pam"}, "messages": refs("server", answers)},
+    })
+}
+
+/// Where a frame names the chat it belongs to.
+const MESSAGE_ID: &str = "$message.payload#/message_id";
+
+/// Whether a payload schema has a `message_id` property (itself, in an `allOf` part, or in a schema a
+/// part refers to).
+fn names_message_id(schema: &Value, schemas: &Map<String, Value>) -> bool {
+    if schema["properties"].get("message_id").is_some() {
+        return true;
+    }
+    if let Some(name) = schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
+        return schemas.get(name).is_some_and(|s| names_message_id(s, schemas));
+    }
+    schema["allOf"].as_array().is_some_and(|parts| parts.iter().any(|p| names_message_id(p, schemas)))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {

@@ -198,6 +198,20 @@ fn the_document_names_exactly_the_frame_types_the_socket_handles() {
     for id in document["components"]["messages"].as_object().unwrap().keys() {
         assert!(document["channels"]["pam"]["messages"].get(id).is_some(), "{id} in the channel");
     }
+    // The streaming sequence is machine-readable: what answers a chat, in order, each frame tied to the
+    // chat by its `message_id`.
+    let answers: Vec<&str> = document["operations"]["chat"]["reply"]["messages"]
+        .as_array()
+        .expect("a chat's reply frames")
+        .iter()
+        .filter_map(|m| m["$ref"].as_str()?.rsplit('.').next())
+        .collect();
+    assert_eq!(answers, ["chat_response_start", "chunk", "tool_call", "chat_response", "error"]);
+    for id in ["client.chat", "server.chat_response_start", "server.chunk", "server.tool_call", "server.chat_response"]
+    {
+        let location = &document["components"]["messages"][id]["correlationId"]["location"];
+        assert_eq!(location, "$message.payload#/message_id", "{id} names its chat");
+    }
     // Every code the socket closes with (one enum for both) is explained, and nothing else.
     let described = document.to_string();
     let codes: Vec<u16> = pam_server::pam::ws::protocol::CloseCode::ALL.iter().map(|c| c.code()).collect();
