@@ -275,15 +275,16 @@ pub async fn insert_expenses(app: &TestApp, user_id: Uuid, amounts: &[Value]) {
     });
 }
 
+/// A $3 tea expense of `user`'s, as created.
+pub async fn tea_expense(app: &TestApp, user: &TestUser) -> Value {
+    let body = json!({"amount": 3, "category": "tea"});
+    app.send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &body).await.json().await.unwrap()
+}
+
 /// A $3 tea expense and a proposal (through the REST tool route) to delete it: the expense and the
 /// proposal's confirm path.
 pub async fn propose_deleting_an_expense(app: &TestApp, user: &TestUser) -> (Value, String) {
-    let e: Value = app
-        .send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &json!({"amount": 3, "category": "tea"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let e = tea_expense(app, user).await;
     let proposal: Value = app
         .send_json(
             Method::POST,

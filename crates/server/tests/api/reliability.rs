@@ -300,12 +300,7 @@ async fn a_retried_turn_keeps_its_own_proposal(backend: Backend) {
     Mock::given(method("POST")).respond_with(script).mount(&claude).await;
     let app = spawn_app_with_claude(backend, &claude, &[]).await;
     let user = app.register("ownprop@example.com").await;
-    let e: Value = app
-        .send_json(Method::POST, "/api/v1/expenses", Some(&user.token), &json!({"amount": 3, "category": "tea"}))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let e = crate::helpers::tea_expense(&app, &user).await;
     let _ = expense_id.set(e["id"].as_str().unwrap().to_string());
     let body = json!({"message": "delete the tea", "message_id": "m-prop"});
     let first: Value = chat(&app, &user, body.clone()).await.json().await.unwrap();

@@ -73,6 +73,7 @@ pub async fn list(state: &SocialState, viewer: Uuid, q: &FeedQuery, page: Page) 
         .await
     })?;
     let count = if from == FOLLOWING && pattern.is_none() {
+        // (`$2`, the absent pattern, is named so every count takes the same two parameters.)
         "SELECT count(*) FROM feed_entries e WHERE e.viewer_id = $1 AND $2 IS NULL".to_string()
     } else {
         format!("SELECT count(*) FROM {from} WHERE {filter}")

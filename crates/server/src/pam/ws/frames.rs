@@ -232,7 +232,10 @@ mod tests {
 
     #[test]
     fn refusals_say_why() {
-        let code = |text: &str| decode(text).unwrap_err().to_value()["error_code"].clone();
+        let code = |text: &str| match decode(text) {
+            Err(ServerFrame::Error(e)) => e.error_code,
+            other => panic!("{text} was not refused: {other:?}"),
+        };
         assert_eq!(code("{"), "FORMAT_ERROR");
         assert_eq!(code(r#"{"type":"shout"}"#), "UNKNOWN_TYPE");
         assert_eq!(code(r#"{"type":"confirm"}"#), "FORMAT_ERROR");

@@ -87,11 +87,6 @@ pub const SERVER_FRAME_TYPES: &[&str] = &[
 ];
 
 impl ServerFrame {
-    pub fn to_value(&self) -> Value {
-        // Plain structs with string keys: serializing cannot fail.
-        serde_json::to_value(self).unwrap_or(Value::Null)
-    }
-
     /// The frame's text, as it goes over the socket (`None` only if serialising failed, which these plain
     /// structs with string keys cannot).
     pub fn to_json(&self) -> Option<String> {
