@@ -48,7 +48,11 @@ fn main() {
         q(0.99),
         q(1.0)
     );
-    println!("model tables: {:.2} MB", u.model().memory_bytes() as f64 / 1e6);
+    println!(
+        "model tables: {:.2} MB (word model {:.2} MB; with the character model and the gate)",
+        u.memory_bytes() as f64 / 1e6,
+        u.model().memory_bytes() as f64 / 1e6
+    );
     println!(
         "resident memory: {:.1} MB before training, {:.1} MB after (+{:.1} MB)",
         before as f64 / 1024.0,

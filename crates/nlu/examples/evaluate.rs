@@ -29,6 +29,15 @@ fn summary(report: &Report, title: &str) {
         plain.len(),
         top1 as f64 * 100.0 / plain.len().max(1) as f64
     );
+    let misses: Vec<_> = report.outcomes.iter().filter(|o| o.got != o.expected).collect();
+    let topic = misses.iter().filter(|o| o.proposed != o.expected).count();
+    let asked = misses.iter().filter(|o| o.proposed == o.expected && o.got == "clarify").count();
+    println!(
+        "of the {} misses: the classifier proposed another intent {topic}; it proposed the right one and PAM \
+         asked instead {asked}, or answered otherwise {}\n",
+        misses.len(),
+        misses.len() - topic - asked
+    );
     println!("{}", report.markdown_table());
     println!("most confused (expected → got):\n");
     for (e, g, n) in report.confusions().iter().take(12) {
@@ -84,4 +93,17 @@ fn main() {
     let heldout: Vec<&Example> = all.iter().filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &heldout);
     summary(&report, "Held-out split (never tuned on)");
+    // The held-out lines of the corpus as it was before the 2026-12-02 additions, for comparison with
+    // the figures reported before them.
+    let first: Vec<&Example> = all.iter().take(1640).filter(|e| e.split == Split::Heldout).collect();
+    let report = eval::evaluate(Understander::shared(), &first);
+    println!(
+        "held-out lines among the first 1,640: right tool {}/{} = {:.1}%, right key arguments {:.1}%, writes on \
+         negative sentences {}",
+        report.right_intent(),
+        report.total(),
+        report.intent_accuracy() * 100.0,
+        report.slot_accuracy() * 100.0,
+        report.negative_writes().len()
+    );
 }

@@ -49,7 +49,9 @@ impl Analysis {
             Some((at, _)) => &original[..at],
             None => original,
         };
-        let text = without_openers(Text::new(cut));
+        let mut text = without_openers(Text::new(cut));
+        text.expand_texting(spelling::is_known_word);
+        text.unshout(|w| spelling::is_common_word(w) || entities::calendar::weekday(w).is_some());
         let entities = entities::scan(&text.tokens);
         let act = SpeechAct::of(&text, &entities);
         let mut words = Vec::with_capacity(text.len());
@@ -132,6 +134,12 @@ impl Analysis {
             }
         }
         model::features(&words, extras.iter().map(String::as_str))
+    }
+
+    /// Character 3- and 4-grams of each word (placeholders whole), for the character model.
+    pub fn char_features(&self) -> Vec<u64> {
+        let words: Vec<&str> = self.words.iter().map(String::as_str).collect();
+        model::char_features(&words, self.act.features())
     }
 
     pub fn has_entity(&self, f: impl Fn(&entities::Kind) -> bool) -> bool {

@@ -45,6 +45,35 @@ pub fn features<'a>(words: &[&str], extras: impl Iterator<Item = &'a str>) -> Ve
     out
 }
 
+/// Character 3- and 4-grams of each word, marked at its ends ("^ca", "ca$"), as feature hashes;
+/// placeholders (`<money>`) count whole, and `extras` as in [`features`].
+pub fn char_features<'a>(words: &[&str], extras: impl Iterator<Item = &'a str>) -> Vec<u64> {
+    let mut out = Vec::with_capacity(words.len() * 16 + 8);
+    let mut marked = String::with_capacity(32);
+    for w in words {
+        if w.starts_with('<') {
+            out.push(hash(&["c", w]));
+            continue;
+        }
+        marked.clear();
+        marked.push('^');
+        marked.push_str(w);
+        marked.push('$');
+        let bounds: Vec<usize> = marked.char_indices().map(|(i, _)| i).chain([marked.len()]).collect();
+        for n in 3..=4 {
+            for start in 0..bounds.len().saturating_sub(n) {
+                out.push(hash(&["c", &marked[bounds[start]..bounds[start + n]]]));
+            }
+        }
+    }
+    for f in extras {
+        out.push(hash(&["f", f]));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// A trained classifier.
 pub struct Model {
     labels: Vec<&'static str>,
@@ -55,14 +84,13 @@ pub struct Model {
 }
 
 /// Training settings, fixed: the model is rebuilt on every start and must come out the same.
-const EPOCHS: usize = 40;
 const LEARNING_RATE: f32 = 0.5;
 const L2: f32 = 1e-5;
 const SEED: u64 = 20_261_201;
 
 impl Model {
     /// Fits the model to labelled feature sets.
-    pub fn train(labels: &[&'static str], examples: &[(Vec<u64>, usize)]) -> Model {
+    pub fn train(labels: &[&'static str], examples: &[(Vec<u64>, usize)], epochs: usize) -> Model {
         let mut index = HashMap::new();
         for (features, _) in examples {
             for f in features {
@@ -79,7 +107,7 @@ impl Model {
         let mut order: Vec<usize> = (0..examples.len()).collect();
         let mut rng = SEED;
         let mut probs = vec![0.0f32; k];
-        for _ in 0..EPOCHS {
+        for _ in 0..epochs {
             // Fisher–Yates with a xorshift: a fixed, reproducible order.
             for i in (1..order.len()).rev() {
                 rng ^= rng << 13;
@@ -171,8 +199,8 @@ mod tests {
             ex(&["paid", "<money>", "for", "fuel"], 1),
             ex(&["bought", "bread", "<money>"], 1),
         ];
-        let a = Model::train(&labels, &data);
-        let b = Model::train(&labels, &data);
+        let a = Model::train(&labels, &data, 40);
+        let b = Model::train(&labels, &data, 40);
         let probe = features(&["spent", "<money>", "on", "bread"], std::iter::empty());
         assert_eq!(a.predict(&probe)[0].0, "spend");
         assert_eq!(a.predict(&probe), b.predict(&probe));

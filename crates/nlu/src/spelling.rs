@@ -48,6 +48,11 @@ fn deletions_of(word: &str) -> Vec<String> {
     deletions(word).collect()
 }
 
+/// Whether the word was seen in a training sentence or is in a vocabulary.
+pub fn is_known_word(word: &str) -> bool {
+    lexicon().words.contains(word)
+}
+
 /// Whether a word is an everyday word: seen in lower case in the middle of a training sentence. Names
 /// ("Dave", "Helen") are written with a capital wherever they stand.
 pub fn is_common_word(word: &str) -> bool {
@@ -84,7 +89,7 @@ mod tests {
     #[test]
     fn one_edit_from_a_known_word() {
         assert_eq!(correct("remnd"), Some("remind"));
-        assert_eq!(correct("calender"), Some("calendar"));
+        assert_eq!(correct("calandar"), Some("calendar"));
         assert_eq!(correct("budgte"), Some("budget"));
         assert_eq!(correct("trip"), None);
         assert_eq!(correct("xyzzyq"), None);

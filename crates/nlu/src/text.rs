@@ -36,6 +36,41 @@ pub struct Text {
     pub tokens: Vec<Token>,
 }
 
+/// Texting shorthand and what it stands for: a closed set, one word each.
+const SHORTHAND: &[(&str, &str)] = &[
+    ("u", "you"),
+    ("r", "are"),
+    ("ur", "your"),
+    ("wat", "what"),
+    ("wot", "what"),
+    ("wut", "what"),
+    ("n", "and"),
+    ("thx", "thanks"),
+    ("thnx", "thanks"),
+    ("tho", "though"),
+    ("bout", "about"),
+    ("abt", "about"),
+    ("b4", "before"),
+    ("2day", "today"),
+    ("2nite", "tonight"),
+    ("2night", "tonight"),
+    ("tonite", "tonight"),
+    ("2moro", "tomorrow"),
+    ("2morrow", "tomorrow"),
+    ("tmr", "tomorrow"),
+    ("tomoz", "tomorrow"),
+    ("pd", "paid"),
+    ("ppl", "people"),
+    ("bc", "because"),
+    ("rly", "really"),
+    ("prolly", "probably"),
+    ("smth", "something"),
+    ("sth", "something"),
+    ("msg", "message"),
+    ("whatd", "what'd"),
+    ("nvm", "nevermind"),
+];
+
 /// Characters that are tokens of their own.
 const PUNCT: &[char] = &[',', ';', ':', '?', '!', '/', '@', '=', '>', '(', ')', '"', '+', '&', '|', '*', '#', '<', '['];
 
@@ -94,6 +129,37 @@ impl Text {
             i += 1;
         }
         Text { folded, tokens }
+    }
+
+    /// Texting shorthand read as the words it stands for ("u" you, "r" are, "wat" what, "pd" paid),
+    /// and a dropped g put back where `known` knows the word with it ("doin" doing, "spendin"
+    /// spending). The span, and so any value cut from the text, stays as written.
+    pub fn expand_texting(&mut self, known: impl Fn(&str) -> bool) {
+        for t in &mut self.tokens {
+            if let Some((_, full)) = SHORTHAND.iter().find(|(short, _)| *short == t.norm) {
+                t.norm = (*full).to_string();
+            } else if t.norm.len() >= 4
+                && t.norm.ends_with("in")
+                && t.norm.chars().all(|c| c.is_ascii_alphabetic())
+                && t.norm != "thin"
+            {
+                let with_g = format!("{}g", t.norm);
+                if known(&with_g) {
+                    t.norm = with_g;
+                }
+            }
+        }
+    }
+
+    /// A shouted sentence ("ANY APPOINTMENTS TODAY?") has no capitals to tell names by: every word
+    /// would look like one. There, only the words `known` does not know keep their capital.
+    pub fn unshout(&mut self, known: impl Fn(&str) -> bool) {
+        let letters = || self.folded.chars().filter(|c| c.is_alphabetic());
+        if letters().count() >= 8 && !letters().any(char::is_lowercase) {
+            for t in &mut self.tokens {
+                t.capitalised = t.capitalised && !known(&t.norm);
+            }
+        }
     }
 
     /// The text the user wrote between two tokens (inclusive), as written.

@@ -19,6 +19,8 @@ pub struct SpeechAct {
     pub question: bool,
     /// "can you…", "could you…", "please…", "how about we…": an order asked politely.
     pub polite_request: bool,
+    /// A request wrapped in a courtesy formula ("I was wondering whether you might…", "I should like…").
+    pub courteous: bool,
     /// "if", "would", "thinking about", "going to", "might": not something that happened.
     pub hypothetical: bool,
     /// "didn't", "don't", "never mind", "hold off", "cancel".
@@ -27,6 +29,11 @@ pub struct SpeechAct {
     pub future: bool,
     /// Someone else spent it ("Dave filled up", "my mate spent", "the Hendersons dropped $400").
     pub third_party: bool,
+    /// Someone else does or did what the sentence is about ("the neighbours set an alarm for 5", "my
+    /// brother's planning a run to Moab", "Jan posted about the dump point"): nothing to order.
+    pub others_act: bool,
+    /// An order passed on to someone else ("tell Dave to book the site").
+    pub relayed: bool,
     /// Someone else earned it ("Gary earned 600", "our son's paycheck was $3,100").
     pub others_income: bool,
     /// Someone said or quoted it ("quoted us", "reckons", "apparently", "the menu says").
@@ -84,7 +91,13 @@ fn is_rate_after(text: &Text, e: &Entity, units: &[&str]) -> bool {
 /// A past-tense verb by its ending ("dinged", "crossed"), not a name or an order verb.
 fn past_tense(text: &Text, i: usize) -> bool {
     let t = &text.tokens[i];
-    t.norm.len() >= 5 && t.norm.ends_with("ed") && t.norm.chars().all(char::is_alphabetic) && !(t.capitalised && i > 0)
+    t.norm.len() >= 5
+        && t.norm.ends_with("ed")
+        && t.norm.chars().all(char::is_alphabetic)
+        && !(t.capitalised && i > 0)
+        && !t.is_any(ADJECTIVAL)
+        // "the boiled eggs", "a used awning", "for closed roads": an adjective.
+        && !(i > 0 && text.tokens[i - 1].is_any(DETERMINERS))
 }
 
 impl SpeechAct {
@@ -111,10 +124,48 @@ impl SpeechAct {
             // "can we budget 20 a week for the pokies" orders; "can we make it to Broome in a day" asks.
             || (matches!(first, "can" | "could")
                 && second == "we"
-                && matches!(text.norm(2), "budget" | "set" | "add" | "plan" | "log" | "put" | "schedule" | "book" | "change" | "record"));
-        let clause_opens_question = parts.iter().any(|(s, _)| WH.contains(&text.norm(*s)));
-        let asks =
-            text.has("?") || clause_opens_question || (AUX.contains(&first) && !polite_request) || first == "any";
+                && matches!(
+                    text.norm(2),
+                    "budget" | "set" | "add" | "plan" | "log" | "put" | "schedule" | "book" | "change" | "record" | "bump"
+                        | "raise" | "lower" | "increase" | "reduce" | "cut" | "cap" | "limit" | "allocate" | "move"
+                ));
+        // "how much…", and after a softener: "roughly how many km…", "so what's on…".
+        // Tokens inside a courtesy formula.
+        let courtesy: Vec<(usize, usize)> = COURTESY
+            .iter()
+            .flat_map(|p| {
+                let n = p.split(' ').count();
+                (0..tokens.len().saturating_sub(n - 1))
+                    .filter(move |&i| p.split(' ').enumerate().all(|(k, w)| tokens[i + k].is(w)))
+                    .map(move |i| (i, i + n))
+            })
+            .collect();
+        let courteous = !courtesy.is_empty();
+        let in_courtesy = |i: usize| courtesy.iter().any(|(s, e)| (*s..*e).contains(&i));
+        let clause_opens_question = parts.iter().any(|(s, _)| {
+            WH.contains(&text.norm(*s))
+                || (WH.contains(&text.norm(s + 1))
+                    && (text.norm(*s).ends_with("ly")
+                        || matches!(text.norm(*s), "so" | "and" | "ok" | "okay" | "just")))
+        });
+        // "how much", "how long", "how far", "how many" ask wherever they stand ("if gas is $3.89 a
+        // gallon how much for 600 miles").
+        let how_much = ["how much", "how many", "how long", "how far"].iter().any(|p| text.has_phrase(p));
+        // An auxiliary before its subject asks ("what will we have spent", "are they due"), unless
+        // a subject comes first ("I wonder if we have").
+        let inverted = (0..tokens.len().saturating_sub(1)).any(|i| {
+            tokens[i].is_any(AUX)
+                && !tokens[i].is_any(&["reckon", "any", "anything"])
+                && tokens[i + 1].is_any(&["i", "we", "you", "it", "they", "there", "he", "she"])
+                && (i == 0
+                    || !tokens[i - 1].is_any(SUBJECTS) && !tokens[i - 1].is_any(&["if", "whether", "when", "as"]))
+        });
+        let asks = text.has("?")
+            || clause_opens_question
+            || how_much
+            || inverted
+            || (AUX.contains(&first) && !polite_request)
+            || first == "any";
         let question = asks && !polite_request;
         let how_to = text.has_phrase("how do i")
             || text.has_phrase("how do you")
@@ -131,12 +182,27 @@ impl SpeechAct {
             Kind::Day(crate::entities::DayExpr::Weekday { next_week, .. }) => next_week,
             _ => false,
         }) || text.has_any(&["later", "tomorrow", "tmrw"]);
+        // What a limit "should be" sets it ("the tours budget should be $500 a year"); asked, it is a
+        // question ("should the fuel budget be 600?").
+        let directive = !asks
+            && ["should be", "needs to be", "ought to be", "has to be"].iter().any(|p| text.has_phrase(p))
+            && text.has_any(&["budget", "limit", "cap", "capped", "limited", "allowance"]);
         let hypothetical = words.iter().enumerate().any(|(i, w)| {
             HYPOTHETICAL.contains(w)
-                && (in_money_clause(i) || in_first_clause(i) || *w == "if")
+                && !in_courtesy(i)
+                && (in_money_clause(i) || in_first_clause(i) || matches!(*w, "if" | "pending" | "wishlist"))
                 && !(*w == "would" && words.get(i + 1) == Some(&"you"))
                 && !(*w == "could" && matches!(words.get(i + 1), Some(&"you") | Some(&"u")))
-        }) || HYPOTHETICAL_PHRASES.iter().any(|p| text.find_phrase(p).is_some_and(in_money_clause));
+                && !(*w == "should" && directive)
+                // "I wanna cap the Starlink at 140" wants it done now.
+                && !(*w == "wanna" && i > 0 && matches!(words[i - 1], "i" | "we"))
+        }) || HYPOTHETICAL_PHRASES.iter().any(|p| {
+            // "a trip plan to Mount Gambier" names a place, not an intention.
+            text.find_phrase(p).is_some_and(|at| {
+                let after = at + p.split(' ').count();
+                in_money_clause(at) && !(p.starts_with("plan") && tokens.get(after).is_some_and(|t| t.capitalised))
+            })
+        });
 
         // "skip it", "forget the coffee" call off when they open a clause; "the truck stop" does not.
         let clause_start = |i: usize| {
@@ -147,9 +213,16 @@ impl SpeechAct {
         let called_off = words
             .iter()
             .enumerate()
-            .any(|(i, w)| matches!(*w, "don't" | "dont" | "nah") || (CALL_OFF.contains(w) && clause_start(i)))
+            .any(|(i, w)| {
+                // "don't log it", "we don't need that recorded" — not "so the neighbours don't fuss".
+                let dont = matches!(*w, "don't" | "dont")
+                    && (clause_start(i) || tokens[i - 1].is_any(&["i", "we", "you", "no", "and"]));
+                dont || *w == "nah" || (CALL_OFF.contains(w) && clause_start(i))
+            })
             || CALL_OFF_PHRASES.iter().any(|p| text.has_phrase(p))
             || (first == "no" && second == ",")
+            // "~~bait 12~~": struck out.
+            || text.folded.contains("~~")
             || (first == "wait" && text.len() > 1);
         // A denial counts in the amount's clause, or in the first clause when the user is its subject
         // ("we didn't go to Maccas in the end, so no 30 bucks"), not in a side remark ("bulk billing
@@ -181,23 +254,57 @@ impl SpeechAct {
         };
         // The subject's head: a name opening the sentence ("Pete just spent"), or names joined to it
         // ("Helen and Ray booked") — not a place further in ("tour of the Bungle Bungles was 299").
-        let named_subject = verb_at.is_some_and(|v| v > 0) && name(0);
         let person = |t: &crate::text::Token| {
             let base = t.norm.trim_end_matches("'s");
-            PERSONS.contains(&base) || PERSONS.iter().any(|p| base.starts_with(&format!("{p}-")))
+            PERSONS.contains(&base) || base.split_once('-').is_some_and(|(head, _)| PERSONS.contains(&head))
         };
-        let family_name = subject.windows(2).any(|w| w[0].is("the") && w[1].capitalised && w[1].norm.ends_with('s'));
-        let possessive_other = subject.iter().any(|t| t.norm.ends_with("'s") && (t.capitalised || person(t)));
-        // "our wifi pass", "my rego": the user's own things are not someone else.
-        let own_thing = subject.iter().any(|t| t.is_any(&["my", "our"])) && !subject.iter().any(person);
-        let other_subject = (named_subject || subject.iter().any(person) || family_name || possessive_other)
-            && !own_thing
-            && !subject.iter().any(|t| t.is_any(SELF_SUBJECT));
+        let others = |subject: &[crate::text::Token], verb_at: Option<usize>| {
+            let named_subject = verb_at.is_some_and(|v| v > 0) && name(0);
+            let family_name =
+                subject.windows(2).any(|w| w[0].is("the") && w[1].capitalised && w[1].norm.ends_with('s'));
+            let possessive_other = subject.iter().any(|t| t.norm.ends_with("'s") && (t.capitalised || person(t)));
+            // "our wifi pass", "my rego": the user's own things are not someone else.
+            let own_thing = subject.iter().any(|t| t.is_any(&["my", "our"])) && !subject.iter().any(person);
+            (named_subject || subject.iter().any(person) || family_name || possessive_other)
+                && !own_thing
+                && !subject.iter().any(|t| t.is_any(SELF_SUBJECT))
+        };
+        let other_subject = others(subject, verb_at);
+        // For an order: the words before the first verb of any kind.
+        let act_at = (1..tokens.len()).find(|&i| {
+            !in_entity(i)
+                && !tokens[i].capitalised
+                && (tokens[i].is_any(FINITE)
+                    || tokens[i].is_any(ORDER_VERBS)
+                    || SPENT.contains(&words[i])
+                    || past_tense(text, i)
+                    || (words[i].len() > 5 && words[i].ends_with("ing")))
+        });
+        // "tell Dave to book the site", "ask the missus to set an alarm": an order for someone else
+        // (not "tell everyone…", a post).
+        let relayed = (0..tokens.len()).any(|i| {
+            tokens[i].is_any(&["tell", "ask", "get", "remind"])
+                && tokens.get(i + 1).is_some_and(|t| {
+                    !t.is_any(&["everyone", "everybody", "folks", "people", "group", "community", "all", "me", "us"])
+                        && (person(t) || (t.capitalised && !in_entity(i + 1)))
+                })
+                && tokens[i + 2..].iter().take(3).any(|t| t.is("to"))
+        });
+        // "Trev: 95L @ 2.24", "Ray's ute: 78L", "Gaz - packing shed, 640": someone else's entry.
+        let labelled_other = tokens.len() > 2
+            && (name(0) || person(&tokens[0]))
+            && (0..5.min(tokens.len())).any(|i| tokens[i].is_any(&[":", "-"]))
+            && !tokens[..5.min(tokens.len())].iter().any(|t| t.is_any(FIRST_PERSON));
+        let others_act = relayed
+            || labelled_other
+            || act_at.is_some_and(|v| {
+                others(&tokens[..v], Some(v)) && !tokens[v + 1..].iter().take(3).any(|t| t.is_any(&["me", "us"]))
+            });
         // "Centrelink paid us": the user is on the receiving end. "The nomads across from us bought":
         // the user is only a landmark in someone else's sentence.
         let after_verb = verb_at.map(|v| &tokens[(v + 1).min(tokens.len())..]).unwrap_or(&[]);
         let to_self = after_verb.iter().any(|t| t.is_any(SELF_OBJECT));
-        let third_party = other_subject && !to_self;
+        let third_party = (other_subject && !to_self) || labelled_other;
         // Someone else paying is how income arrives, but only to the user: "paid me", "paid us", or
         // money that is income by its name ("the tenants paid the rent", "bond back").
         let income_word = text.has_any(INCOME_WORDS);
@@ -207,42 +314,95 @@ impl SpeechAct {
                 || subject.iter().any(|t| t.is_any(&["paycheck", "paycheque", "wages", "salary", "pension"]))
                 || !income_word);
 
-        let reported = words.iter().any(|w| REPORTED.contains(w)) && !text.has_phrase("pay me");
-        let past_money_verb = words.iter().any(|w| SPENT.contains(w) || EARNED.contains(w));
+        let reported =
+            (words.iter().any(|w| REPORTED.contains(w)) || text.has_phrase("per the")) && !text.has_phrase("pay me");
+        // "the board's got forty posts", "we've got a dentist appointment": "got" that has, not bought.
+        let possession = |i: usize| {
+            words[i] == "got"
+                && i > 0
+                && (words[i - 1].ends_with("'s")
+                    || words[i - 1].ends_with("'ve")
+                    || matches!(words[i - 1], "has" | "have"))
+        };
+        let past_money_verb =
+            words.iter().enumerate().any(|(i, w)| (SPENT.contains(w) || EARNED.contains(w)) && !possession(i));
         let first_person = words.iter().any(|w| FIRST_PERSON.contains(w));
+        let money_like = |e: &Entity| matches!(e.kind, Kind::Money(_) | Kind::Number { .. });
         let present_price = words.iter().enumerate().any(|(i, w)| {
             matches!(*w, "is" | "are" | "costs" | "runs" | "running" | "has" | "goes" | "sells" | "holds")
-                || (w.ends_with("'s") && i + 1 < words.len() && entities.iter().any(|e| e.start == i + 1))
+                || (w.ends_with("'s") && entities.iter().any(|e| e.start == i + 1 && money_like(e)))
         });
-        let money_like = |e: &Entity| matches!(e.kind, Kind::Money(_) | Kind::Number { .. });
         let rate = entities.iter().any(|e| money_like(e) && is_rate_after(text, e, RATE_UNITS));
         let per_period = entities.iter().any(|e| money_like(e) && is_rate_after(text, e, PERIOD_UNITS));
         let volume = entities.iter().any(|e| matches!(e.kind, Kind::Volume { .. }));
         let amount_said = entities.iter().any(money_like);
-        let price_statement =
-            !volume && ((present_price && !first_person && amount_said) || (rate && !past_money_verb && !first_person));
+        // Prices set side by side ("IGA 3.90 vs Coles 3.10", "cheaper than the servo").
+        let comparison = text.has_any(&["vs", "versus", "v"])
+            || ["cheaper than", "dearer than", "compared to", "less than"].iter().any(|p| text.has_phrase(p));
+        // A fuel price, not a purchase: "1.69 unleaded at the Metro", "diesel 2.19" (no one buys $2 of it).
+        let fuel_price = entities.iter().any(|e| {
+            let small = match &e.kind {
+                Kind::Money(m) => m.cents < 800,
+                Kind::Number { value, decimals, .. } => *value < 8.0 && *decimals > 0,
+                _ => false,
+            };
+            let fuel = |i: usize| text.tokens.get(i).is_some_and(|t| t.is_any(FUEL_KINDS));
+            small && (fuel(e.end()) || (e.start > 0 && fuel(e.start - 1)))
+        }) || (text.has_any(FUEL_KINDS)
+            && entities
+                .iter()
+                .filter(|e| matches!(&e.kind, Kind::Number { value, decimals, .. } if *value < 8.0 && *decimals > 0))
+                .count()
+                >= 2);
+        let price_statement = ((comparison || fuel_price) && amount_said && !volume && !per_period)
+            || (!volume
+                && ((present_price && !first_person && amount_said) || (rate && !past_money_verb && !first_person)));
 
         let record_order = RECORD.contains(&first)
-            || (polite_request && text.has_any(&["log", "add", "record"]))
+            || ((polite_request || courteous)
+                && text.has_any(&["log", "add", "record", "enter", "note", "track", "jot", "expense", "income"]))
             || text.has_phrase("log it")
             || text.has_phrase("add it");
 
         let imperative = tokens.iter().enumerate().any(|(i, t)| {
             t.is_any(ORDER_VERBS)
                 && (i == 0 || tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "-", ":", "now", "so", "pam"]))
+                // "I'll just set an alarm…" tells what the speaker will do.
+                && !(i >= 2 && tokens[i - 1].is_any(&["just", "now", "so", "and"]) && tokens[i - 2].is_any(SUBJECTS))
         }) || polite_request
+            || courteous
+            // "plan it out for us", "put that in the calendar": an order wherever it stands, unless
+            // someone is its subject ("we set it").
+            || tokens.iter().enumerate().any(|(i, t)| {
+                t.is_any(ORDER_VERBS)
+                    && tokens.get(i + 1).is_some_and(|n| n.is_any(&["it", "that", "this", "them"]))
+                    && (i == 0 || !tokens[i - 1].is_any(SUBJECTS))
+            })
             // "I want a $500 limit on repairs" orders; "I want to get a new phone, maybe $900" wishes.
-            || (WANTS.iter().any(|p| text.has_phrase(p)) && !hypothetical);
+            || (WANTS.iter().any(|p| text.has_phrase(p)) && !hypothetical)
+            || directive;
 
-        // Words inside a value ("8:30 am") or a name ("Broken Hill") are not the sentence's verb.
+        // Words inside a value ("8:30 am") or a name ("Broken Hill") are not the sentence's verb: a
+        // capital inside the sentence, or two opening it.
+        let name_part =
+            |i: usize| tokens[i].capitalised && (i > 0 || tokens.get(1).is_some_and(|t| t.capitalised && !t.is("i")));
+        // "that 20 min timer earlier", "dentist yesterday at 10": told of the past, not asked for.
+        let past_marker = text.has_any(&["earlier", "ago", "yesterday", "already"]) || text.has_phrase("last night");
         let declarative = !question
             && !imperative
-            && (0..text.len()).any(|i| {
+            && (past_marker || (0..text.len()).any(|i| {
                 !in_entity(i)
-                    && ((tokens[i].is_any(FINITE) && !(tokens[i].capitalised && i > 0)) || past_tense(text, i))
-            });
+                    && !name_part(i)
+                    && (tokens[i].is_any(FINITE)
+                        || past_tense(text, i)
+                        // "unleaded's sitting at 2.05", "the park's charging $50": is, not has.
+                        || (tokens[i].norm.ends_with("'s") && tokens.get(i + 1).is_some_and(|n| n.norm.ends_with("ing"))))
+            }));
+        // "the going rate", "what's the rate for…" — not "at this rate", a trend.
+        let rate_asked = text.has_phrase("going rate")
+            || (text.has("rate") && !text.has_phrase("this rate") && !text.has_phrase("that rate"));
         let price_question = asks
-            && words.iter().any(|w| PRICE_WORDS.contains(w))
+            && (words.iter().any(|w| PRICE_WORDS.contains(w)) || rate_asked)
             && !first_person
             && !entities
                 .iter()
@@ -252,10 +412,13 @@ impl SpeechAct {
         SpeechAct {
             question,
             polite_request,
+            courteous,
             hypothetical,
             negated,
             future: future_day,
             third_party,
+            others_act,
+            relayed,
             others_income,
             reported,
             price_statement,
@@ -277,7 +440,8 @@ impl SpeechAct {
             || self.negated
             || self.third_party
             || self.reported
-            || self.price_statement)
+            // An entry asked to be recorded may well give a unit price ("fish n chips x2 @ $18 each").
+            || (self.price_statement && !self.record_order))
     }
 
     /// Whether the sentence may record income: as for spending, except that someone else paying the
@@ -299,8 +463,14 @@ impl SpeechAct {
     /// comes with it ("we're thinking of doing Bourke to Longreach, plan it out").
     pub fn may_order(&self) -> bool {
         !self.negated
+            && !self.relayed
             && (self.imperative
-                || !(self.question || self.hypothetical || self.declarative || self.price_statement || self.reported))
+                || !(self.question
+                    || self.hypothetical
+                    || self.declarative
+                    || self.price_statement
+                    || self.reported
+                    || self.others_act))
     }
 
     /// Whether the sentence asks for something to be looked up: a question, an order or a bare note
@@ -314,6 +484,7 @@ impl SpeechAct {
         [
             (self.question, "act:question"),
             (self.polite_request, "act:polite"),
+            (self.courteous, "act:courteous"),
             (self.hypothetical, "act:hypothetical"),
             (self.negated, "act:negated"),
             (self.future, "act:future"),

@@ -4,7 +4,8 @@
 #[rustfmt::skip]
 pub const WH: &[&str] = &[
     "how", "what", "what's", "whats", "what'll", "where", "where's", "when", "when's", "which", "who", "why",
-    "how's", "hows", "how'd", "how're", "whereabouts",
+    "how's", "hows", "how'd", "how're", "whereabouts", "what've", "what're", "what'd", "where'd", "when'd",
+    "who's", "how've", "whatre",
 ];
 /// Auxiliaries that open a yes/no question ("is it…", "did I…").
 #[rustfmt::skip]
@@ -16,12 +17,13 @@ pub const AUX: &[&str] = &[
 pub const HYPOTHETICAL: &[&str] = &[
     "if", "would", "should", "might", "maybe", "perhaps", "thinking", "considering", "gonna", "hoping", "hope",
     "wanna", "reckon", "worth", "afford", "could", "'ll", "i'll", "we'll", "it'll", "that'll", "someday",
-    "eventually", "probably", "possibly", "whether", "tempted", "eyeing",
+    "eventually", "probably", "possibly", "whether", "tempted", "eyeing", "wishlist", "wish", "wishing", "owes",
+    "owe", "owing", "pending", "expecting",
 ];
 #[rustfmt::skip]
 pub const HYPOTHETICAL_PHRASES: &[&str] = &[
     "going to", "plan to", "planning to", "planning on", "want to get", "want to buy", "would love", "i'd love",
-    "one day", "next year", "what if",
+    "one day", "next year", "what if", "eye on", "wish list", "on the cards",
 ];
 /// Negations of a statement: they deny the clause they are in ("I didn't buy the esky").
 #[rustfmt::skip]
@@ -32,11 +34,15 @@ pub const NEGATION: &[&str] = &[
 /// Negations of an order: they call off whatever the sentence is about ("don't log it", "skip it").
 #[rustfmt::skip]
 pub const CALL_OFF: &[&str] = &[
-    "don't", "dont", "cancel", "forget", "skip", "nevermind", "undo", "nah", "scratch", "ignore", "stop",
+    "don't", "dont", "cancel", "forget", "skip", "nevermind", "undo", "nah", "scratch", "ignore", "stop", "scrap",
+    "disregard", "delete", "remove", "erase", "discard", "ditch", "bin", "deleted", "cancelled", "canceled",
+    "scrapped", "scratched", "binned",
 ];
 #[rustfmt::skip]
 pub const CALL_OFF_PHRASES: &[&str] = &[
     "do not", "hold off", "never mind", "decided against", "no need", "leave it", "wasn't mine", "leave the",
+    "already logged", "already in", "already added", "already recorded", "already entered", "double up",
+    "double count", "in there already", "put it back", "put them back", "walked out", "walked away", "left it",
 ];
 /// People other than the user.
 #[rustfmt::skip]
@@ -46,7 +52,11 @@ pub const PERSONS: &[&str] = &[
     "lady", "woman", "man", "kids", "family", "group", "they", "he", "she", "someone", "somebody", "everyone",
     "nomads", "couple", "people", "others", "cousin", "aunt", "uncle", "niece", "nephew", "grandson",
     "granddaughter", "grandkids", "boss", "colleague", "workmate", "sis", "bro", "hubby's", "folks", "parents",
-    "tourists", "travellers", "travelers", "campers", "fella", "fellas", "sheila", "missus",
+    "tourists", "travellers", "travelers", "campers", "fella", "fellas", "sheila", "missus", "buddy", "buddies",
+    "pal", "pals", "girlfriend", "boyfriend", "fiance", "fiancee", "spouse", "grandma", "grandpa", "nan", "nana",
+    "granny", "gran", "grandad", "grandparents", "stepson", "stepdaughter", "roommate", "flatmate", "housemate",
+    "coworker", "co-worker", "kid", "child", "children", "teenager", "in-laws", "sister-in-law",
+    "brother-in-law", "mother-in-law", "father-in-law",
 ];
 /// The user as subject or as receiver.
 #[rustfmt::skip]
@@ -62,7 +72,8 @@ pub const FIRST_PERSON: &[&str] = &[
 #[rustfmt::skip]
 pub const REPORTED: &[&str] = &[
     "quoted", "quote", "quotes", "reckons", "said", "says", "say", "apparently", "advertised", "menu", "told",
-    "according", "wants", "charges", "heard", "supposedly", "rumour", "news",
+    "according", "wants", "charges", "heard", "supposedly", "rumour", "news", "offered", "offering", "offers",
+    "asking",
 ];
 /// Verbs that report money spent.
 #[rustfmt::skip]
@@ -90,7 +101,7 @@ pub const ORDER_VERBS: &[&str] = &[
     "start", "give", "allow", "keep", "change", "update", "increase", "lower", "drop", "raise", "note", "enter",
     "track", "save", "pop", "get", "work", "calculate", "estimate", "show", "list", "tell", "find", "check", "stick",
     "chuck", "bung", "run", "read", "whack", "forecast", "predict", "project", "compare", "summarise", "summarize",
-    "break", "let", "help",
+    "break", "let", "help", "allocate", "sort", "reserve", "earmark", "bump", "lock",
 ];
 #[rustfmt::skip]
 pub const WANTS: &[&str] = &[
@@ -116,11 +127,19 @@ pub const FINITE: &[&str] = &[
     "think", "thinks", "know", "knows", "looks", "seems", "feels", "felt", "goes", "broke", "broken", "snoring",
     "doesn't", "don't", "didn't", "isn't", "wasn't", "we've", "i've", "been", "hit", "costs", "sells", "told",
     "opens", "rang", "ran", "sat", "won", "lost", "heard", "read", "ate", "drank", "slept",
+    // English's irregular past tenses, less those that are also orders ("set", "put", "cut", "let") or
+    // everyday nouns ("a flu shot", "a bit", "LED lights").
+    "woke", "awoke", "rode", "wrote", "spoke", "chose", "froze", "stole", "flew", "threw", "grew", "knew", "drew",
+    "began", "sang", "swam", "sank", "shrank", "became", "gave", "forgave", "fell", "kept", "swept", "wept",
+    "meant", "met", "led", "fed", "fled", "sped", "held", "sold", "found", "fought", "brought", "caught",
+    "taught", "sought", "thought", "stood", "understood", "laid", "shook", "forgot", "sent", "lent", "bent",
+    "built", "dealt", "dreamt", "learnt", "burnt", "crept", "slid", "hid", "struck", "hung", "swung", "dug",
+    "wore", "tore", "swore", "beat",
 ];
 #[rustfmt::skip]
 pub const PRICE_WORDS: &[&str] = &[
     "cost", "costs", "price", "prices", "priced", "dearer", "cheaper", "cheapest", "expensive", "fair", "reasonable",
-    "realistic", "usually", "normally", "typically", "quote", "going", "rate",
+    "realistic", "usually", "normally", "typically", "quote", "rates",
 ];
 /// Everyday first words that are not a person's name ("Just paid the rego").
 #[rustfmt::skip]
@@ -137,3 +156,51 @@ pub const INCOME_WORDS: &[&str] = &[
     "rent", "bond", "refund", "wages", "salary", "pension", "dividends", "interest", "payout", "stipend", "income",
     "back", "owed", "invoice", "fee", "commission", "royalties", "deposit",
 ];
+
+/// Participles that open a noun phrase rather than tell what happened ("estimated travel time Denver
+/// to Moab", "expected spending for the rest of the month", "itemised list of this week's spending").
+pub const ADJECTIVAL: &[&str] = &[
+    "estimated",
+    "expected",
+    "projected",
+    "predicted",
+    "forecasted",
+    "detailed",
+    "itemised",
+    "itemized",
+    "combined",
+    "updated",
+    "recommended",
+    "suggested",
+    "approximated",
+    "anticipated",
+    "scheduled",
+];
+
+/// Courtesy formulas that wrap a request ("I was wondering whether you might…", "I should like…", "…if
+/// you'd be so kind"): a request however hedged, so their "might", "would" and "whether" suppose nothing.
+#[rustfmt::skip]
+pub const COURTESY: &[&str] = &[
+    "wondering whether", "wondering if", "i should like", "we should like", "i would like", "we would like",
+    "i'd like", "we'd like", "id like", "if you'd", "if you would", "if you could", "would it be possible",
+    "might you", "might i", "so kind", "be grateful", "do you mind", "would you mind", "kindly",
+    "not too much trouble", "would you be", "could i", "may i", "i'd love it if", "i'd appreciate",
+    "i would appreciate", "whether you might", "whether you could", "whether you would", "if you might",
+    "reckon you could", "reckon you can", "think you could", "think you can", "suppose you could",
+    "any chance you", "any chance of",
+];
+
+/// Words that can be the subject of a verb: before an order verb they make it a statement ("we set it").
+pub const SUBJECTS: &[&str] =
+    &["i", "we", "you", "they", "he", "she", "i'll", "we'll", "you'll", "they'll", "i've", "we've", "to", "who"];
+
+/// Words before a noun: a participle after one describes the noun ("the boiled eggs").
+#[rustfmt::skip]
+pub const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "my", "our", "your", "his", "her", "their", "some", "for", "of", "with", "this", "that",
+    "these", "those", "any", "no", "and",
+];
+
+/// Kinds of fuel, for prices said beside them ("1.69 unleaded").
+pub const FUEL_KINDS: &[&str] =
+    &["unleaded", "diesel", "ulp", "petrol", "gas", "lpg", "e10", "premium", "pulp", "91", "95", "98", "gasoline"];
