@@ -68,6 +68,10 @@ pub const MOMENT_PATTERN: &str = concat!(
     "$"
 );
 
+/// A [`Moment`] that is a bare date (a whole day, no time of day), as a JSON Schema pattern.
+pub const DATE_ONLY_PATTERN: &str =
+    concat!("^", pattern_piece!(spaces), pattern_piece!(date), pattern_piece!(spaces), "$");
+
 /// The schema of a field read with [`Moment::parse`] (`#[schema(value_type = MomentText)]`).
 pub struct MomentText;
 

@@ -102,14 +102,18 @@ pub const NOT_BLANK: &str = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028
 /// Pieces of the documents' patterns, as string literals for `concat!` (crates that write patterns of
 /// their own build them from these, so a date or a run of spaces is spelled one way everywhere).
 /// `pattern_piece!(spaces)`: any run of what Rust's `trim` removes; `pattern_piece!(date)`: a
-/// `YYYY-MM-DD` day in 1970–2100.
+/// `YYYY-MM-DD` day in 1970–2100 that is on the calendar (no 30 February; 29 February in leap years only).
 #[macro_export]
 macro_rules! pattern_piece {
     (spaces) => {
         r"[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*"
     };
     (date) => {
-        r"(19[7-9][0-9]|20[0-9][0-9]|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+        concat!(
+            r"((19[7-9][0-9]|20[0-9][0-9]|2100)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])",
+            r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))",
+            r"|(19(7[26]|8[048]|9[26])|20([02468][048]|[13579][26]))-02-29)"
+        )
     };
 }
 

@@ -40,7 +40,7 @@ pub struct SpeakRequest {
     pub voice: Option<String>,
     pub format: OutputFormat,
     /// 0.25–4.0; `None` is 1.0.
-    pub speed: Option<f32>,
+    pub speed: Option<f64>,
 }
 
 /// Speech produced (or found in the cache).
@@ -155,10 +155,12 @@ impl Speech {
         if chars > MAX_TEXT_CHARS {
             return Err(invalid("text", format!("must be at most {MAX_TEXT_CHARS} characters")));
         }
+        // Checked as sent (an f64 just past 4.0 would round to 4.0 as an f32), then narrowed.
         let speed = request.speed.unwrap_or(1.0);
         if !(0.25..=4.0).contains(&speed) {
             return Err(invalid("speed", "must be between 0.25 and 4.0"));
         }
+        let speed = speed as f32;
         if let Some(voice) = &request.voice
             && !plausible_voice_id(voice)
         {

@@ -54,7 +54,7 @@ pub struct SynthesizeRequest {
     pub format: Option<OutputFormat>,
     /// 0.25–4.0 (default 1.0).
     #[schema(minimum = 0.25, maximum = 4.0)]
-    pub speed: Option<f32>,
+    pub speed: Option<f64>,
 }
 
 impl From<SynthesizeRequest> for SpeakRequest {

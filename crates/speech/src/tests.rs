@@ -185,6 +185,7 @@ async fn bad_requests_are_refused_before_any_engine() {
         (say(&"a".repeat(5001)), "text"),
         (say("🙂🙂"), "text"),
         (SpeakRequest { speed: Some(9.0), ..say("hi") }, "speed"),
+        (SpeakRequest { speed: Some(4.000_000_000_1), ..say("hi") }, "speed"),
         (SpeakRequest { voice: Some("--help".into()), ..say("hi") }, "voice_id"),
     ];
     for (request, field) in cases {

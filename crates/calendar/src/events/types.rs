@@ -2,15 +2,16 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use pam_kernel::schema_rules::{BodyRules, Rules, given};
+use pam_kernel::schema_rules::{BodyRules, Rules, absent, all, given, given_as};
 use pam_kernel::text::TimeZoneName;
 use pam_kernel::{ListMeta, Patch};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use sqlx::types::Json as SqlJson;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use crate::time::{self, MomentText};
+use crate::time::{self, DATE_ONLY_PATTERN, MomentText};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -87,10 +88,21 @@ pub struct NewEvent {
 }
 
 /// What [`create`](super::create) asks beyond each field: a `start` or a `time` (`null` is read as left
-/// out).
+/// out); a timed event (`all_day: false`, or left out with a start that has a time of day, or with a
+/// `time`) needs a time to start at and an `end` that has one too, not a bare date.
 impl BodyRules for NewEvent {
     fn rules() -> Rules {
-        Rules::new().any_of([given("start"), given("time")])
+        let date_only = |field: &str| given_as(field, json!({"pattern": DATE_ONLY_PATTERN}));
+        let not_all_day = given_as("all_day", json!({"const": false}));
+        let timed = json!({"anyOf": [
+            not_all_day.clone(),
+            all([absent("all_day"), given_as("start", json!({"not": {"pattern": DATE_ONLY_PATTERN}}))]),
+            all([absent("all_day"), given("time")]),
+        ]});
+        Rules::new()
+            .any_of([given("start"), given("time")])
+            .at_most_one([all([not_all_day, date_only("start")]), absent("time")])
+            .at_most_one([date_only("end"), timed])
     }
 }
 

@@ -98,23 +98,19 @@ pub(crate) fn span(all_day: bool, start: Moment, end: Option<Moment>, tz: Tz) ->
         }
         Span::Timed { start: start_at, end: end_at }
     };
-    plausible(&span)?;
+    plausible("start", &start)?;
+    end.map(|e| plausible("end", &e)).transpose()?;
     Ok(span)
 }
 
-/// Years 1970–2100: anything else is a typo, and keeps every instant well inside what both stores hold.
-fn plausible(span: &Span) -> Result<(), DomainError> {
-    let (first, last) = match *span {
-        Span::AllDay { first, last } => (first, last),
-        Span::Timed { start, end } => (start.date_naive(), end.date_naive()),
-    };
-    if !(1970..=2100).contains(&first.year()) {
-        return Err(invalid("start", "must be between 1970 and 2100"));
+/// Years 1970–2100 as written (an hour's default length or a zone's offset may carry the instant a
+/// little past them): anything else is a typo, and every instant stays well inside what both stores hold.
+fn plausible(field: &str, written: &Moment) -> Result<(), DomainError> {
+    if (1970..=2100).contains(&written.date().year()) {
+        Ok(())
+    } else {
+        Err(invalid(field, "must be between 1970 and 2100"))
     }
-    if !(1970..=2100).contains(&last.year()) {
-        return Err(invalid("end", "must be between 1970 and 2100"));
-    }
-    Ok(())
 }
 
 /// The same length as before, from a new start (a moved event keeps its length).
@@ -133,7 +129,6 @@ pub(crate) fn moved(old: Span, new_start: Moment, all_day: bool, tz: Tz) -> Resu
         // From timed to all-day or back: the new kind's default length.
         (_, other) => other,
     };
-    plausible(&moved)?;
     Ok(moved)
 }
 
@@ -160,6 +155,16 @@ mod tests {
         ));
         assert!(span(false, m("2026-01-10"), None, Sydney).is_err(), "a date is not a timed start");
         assert!(span(false, m("2200-01-10T09:00"), None, Sydney).is_err());
+    }
+
+    #[test]
+    fn years_are_judged_as_written_not_as_instants() {
+        // The last half hour of 2100 (its default end is in 2101) and the first of 1970 at +10:00 (the
+        // instant is in 1969) are inside 1970–2100 as the client wrote them.
+        assert!(span(false, m("2100-12-31T23:30"), None, Sydney).is_ok());
+        assert!(span(false, m("1970-01-01T00:30:00+10:00"), None, Sydney).is_ok());
+        assert!(span(false, m("2101-01-01T00:30"), None, Sydney).is_err());
+        assert!(span(true, m("2026-01-10"), Some(m("2101-01-01")), Sydney).is_err());
     }
 
     #[test]

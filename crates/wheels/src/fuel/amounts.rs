@@ -5,10 +5,15 @@ use pam_kernel::FieldError;
 use pam_kernel::money::MAX_CENTS;
 use pam_kernel::schema_rules::{BodyRules, Rules, all, given};
 
-/// The largest fill we believe: a big rig's twin tanks plus jerry cans.
-pub const MAX_LITRES: f64 = 2000.0;
-/// A price per litre above this is a total typed in the wrong box (even in yen).
-pub const MAX_PRICE_PER_LITRE: f64 = 10_000.0;
+/// The largest fill we believe, in the unit it is given in: a big rig's twin tanks plus jerry cans.
+pub const MAX_VOLUME: f64 = 2000.0;
+/// A price per litre or gallon above this is a total typed in the wrong box (even in yen).
+pub const MAX_PRICE: f64 = 10_000.0;
+/// What may be stored, in litres: [`MAX_VOLUME`] of the larger unit (a new fill-up is bounded in its own
+/// unit first, as the document says).
+pub const MAX_LITRES: f64 = MAX_VOLUME * crate::units::LITRES_PER_US_GALLON;
+/// What may be stored per litre: [`MAX_PRICE`] per litre (per gallon it is less).
+pub const MAX_PRICE_PER_LITRE: f64 = MAX_PRICE;
 /// How far `volume × price` may be from the total and still be the same receipt: pumps round the total,
 /// and receipts round the volume to 0.01.
 const AGREEMENT_CENTS: f64 = 2.0;
@@ -44,7 +49,11 @@ pub fn resolve(g: Given) -> Result<Amounts, Vec<FieldError>> {
     if let Some(l) = g.litres
         && !(l.is_finite() && l > 0.0 && l <= MAX_LITRES)
     {
-        errors.push(error(VOLUME, format!("must be more than 0 and at most {MAX_LITRES} litres"), "value_error"));
+        errors.push(error(
+            VOLUME,
+            format!("must be more than 0 and at most {MAX_VOLUME} litres or gallons"),
+            "value_error",
+        ));
     }
     if let Some(p) = g.price_per_litre
         && !(p.is_finite() && p > 0.0 && p <= MAX_PRICE_PER_LITRE)
@@ -101,6 +110,27 @@ pub fn resolve(g: Given) -> Result<Amounts, Vec<FieldError>> {
         return Err(vec![error(VOLUME, msg, "value_error"), error(TOTAL, msg, "value_error")]);
     }
     Ok(amounts)
+}
+
+/// The volume and the price as given, each bounded in its own unit (litres or gallons): more than 0, at
+/// most [`MAX_VOLUME`] and [`MAX_PRICE`].
+pub fn in_own_unit(volume: Option<f64>, price: Option<f64>) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if volume.is_some_and(|v| !(v.is_finite() && v > 0.0 && v <= MAX_VOLUME)) {
+        errors.push(error(
+            VOLUME,
+            format!("must be more than 0 and at most {MAX_VOLUME} (litres or gallons)"),
+            "value_error",
+        ));
+    }
+    if price.is_some_and(|p| !(p.is_finite() && p > 0.0 && p <= MAX_PRICE)) {
+        errors.push(error(
+            PRICE,
+            format!("must be more than 0 and at most {MAX_PRICE} per litre or gallon"),
+            "value_error",
+        ));
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
 /// What [`resolve`] needs of a new fill-up beyond each field: two of the three amounts, not null (that a

@@ -34,14 +34,14 @@ pub struct NewFuelEntry {
     #[schema(example = 84210, minimum = 0, maximum = 5000000)]
     pub odometer: Option<f64>,
     pub odometer_unit: Option<DistanceUnit>,
-    /// More than 0, at most 2000 litres.
+    /// More than 0, at most 2000 in `unit` (litres or gallons).
     #[schema(example = 62.4, exclusive_minimum = 0, maximum = 2000)]
     pub volume: Option<f64>,
     /// `litres` or `gallons` (US); the user's units when not said. `price_per_unit` is per this unit
     /// too. `volume_unit` is accepted for it.
     #[serde(alias = "volume_unit")]
     pub unit: Option<VolumeUnit>,
-    /// More than 0, at most 10,000 per litre.
+    /// More than 0, at most 10,000 per `unit` (per litre or per gallon).
     #[schema(example = 1.899, exclusive_minimum = 0, maximum = 10000)]
     pub price_per_unit: Option<f64>,
     pub total: Option<Money>,
@@ -240,7 +240,8 @@ pub async fn create_in(
         input.date.unwrap_or(today),
         today,
         odometer_km,
-        amounts::resolve(given(input.volume, input.price_per_unit, input.total, unit)),
+        amounts::in_own_unit(input.volume, input.price_per_unit)
+            .and_then(|()| amounts::resolve(given(input.volume, input.price_per_unit, input.total, unit))),
         input.filled_to_top.unwrap_or(true),
         input.station,
         input.notes,
@@ -302,22 +303,24 @@ pub async fn update(
     let unit = u.unit.unwrap_or(VolumeUnit::default_for(locale.units));
     let mut g = given(u.volume, u.price_per_unit, u.total, unit);
     // One amount changed: keep the volume (or the price, when the volume is what changed).
-    let new_amounts = match (g.litres.is_some(), g.price_per_litre.is_some(), g.total_cents.is_some()) {
-        (false, false, false) => Ok(Amounts {
-            litres: current.volume_litres,
-            price_per_litre_milli: current.price_per_litre_milli,
-            total_cents: current.total_cents,
-        }),
-        (true, false, false) => {
-            g.price_per_litre = Some(current.price_per_litre_milli as f64 / 1000.0);
-            amounts::resolve(g)
+    let new_amounts = amounts::in_own_unit(u.volume, u.price_per_unit).and_then(|()| {
+        match (g.litres.is_some(), g.price_per_litre.is_some(), g.total_cents.is_some()) {
+            (false, false, false) => Ok(Amounts {
+                litres: current.volume_litres,
+                price_per_litre_milli: current.price_per_litre_milli,
+                total_cents: current.total_cents,
+            }),
+            (true, false, false) => {
+                g.price_per_litre = Some(current.price_per_litre_milli as f64 / 1000.0);
+                amounts::resolve(g)
+            }
+            (false, true, false) | (false, false, true) => {
+                g.litres = Some(current.volume_litres);
+                amounts::resolve(g)
+            }
+            _ => amounts::resolve(g),
         }
-        (false, true, false) | (false, false, true) => {
-            g.litres = Some(current.volume_litres);
-            amounts::resolve(g)
-        }
-        _ => amounts::resolve(g),
-    };
+    });
     let odometer_unit = u.odometer_unit.unwrap_or(DistanceUnit::default_for(locale.units));
     let odometer_km = match u.odometer {
         Patch::Value(o) => Some(reading_km(o, odometer_unit)),

@@ -4,6 +4,7 @@
 
 pub mod order;
 pub mod plan;
+mod title;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use pam_kernel::text::{Day, Id};
@@ -18,6 +19,7 @@ use crate::WheelsState;
 use crate::units::stored_enum;
 use plan::PlaceName;
 pub use plan::{RoutePlan, RouteRequest};
+use title::{check_title, default_title};
 
 stored_enum! {
     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -193,14 +195,6 @@ pub struct TripList {
     pub meta: ListMeta,
 }
 
-fn check_title(title: &str) -> Result<String, DomainError> {
-    if title.chars().count() > 200 {
-        return Err(DomainError::invalid(&["body", "title"], "must be at most 200 characters"));
-    }
-    let t = title.split_whitespace().collect::<Vec<_>>().join(" ");
-    if t.is_empty() { Err(DomainError::invalid(&["body", "title"], "must not be empty")) } else { Ok(t) }
-}
-
 fn check_dates(start: Option<NaiveDate>, end: Option<NaiveDate>) -> Result<(), DomainError> {
     match (start, end) {
         (Some(s), Some(e)) if e < s => {
@@ -222,7 +216,7 @@ pub async fn create(state: &WheelsState, user_id: Uuid, new: NewTrip) -> Result<
     let locale = state.locales.of(user_id).await?;
     let title = match &new.title {
         Some(t) => check_title(t)?,
-        None => check_title(&format!("{} to {}", new.route.origin.trim(), new.route.destination.trim()))?,
+        None => default_title(&new.route.origin, &new.route.destination),
     };
     if matches!(new.status, TripStatus::Planning | TripStatus::Active) {
         plan::check_start(new.start_date, locale.today())?;

@@ -6,15 +6,16 @@ mod planning;
 mod write;
 
 use chrono::{DateTime, Utc};
-use pam_kernel::schema_rules::{BodyRules, Rules, given, present, written};
+use pam_kernel::schema_rules::{BodyRules, Rules, given, given_as, present, written};
 use pam_kernel::{DomainError, ListMeta, Page, Patch, Units};
 use pam_store::with_db;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::WheelsState;
-use crate::units::{ConsumptionUnit, Shown, show_consumption, stored_enum};
+use crate::units::{self, ConsumptionUnit, Shown, show_consumption, stored_enum};
 
 pub use planning::{PlanningVehicle, planning_consumption};
 pub use write::{create, delete, update};
@@ -139,22 +140,38 @@ pub struct VehicleUpdate {
 const CONSUMPTION_FORMS: [&str; 3] = ["consumption", "consumption_l_per_100km", "consumption_mpg"];
 
 /// What [`checks::Spec::new`] asks beyond each field: a name (or a make, model or year to make one
-/// from), and the fuel use in one form only. A `consumption`'s range is its unit's, the user's when
-/// `consumption_unit` is left out: the field states 3–78.4, which holds in both.
+/// from), and the fuel use in one form only. A `consumption`'s range is its unit's: stated here for a
+/// `consumption_unit` given; when it is left out the unit is the user's, which the document cannot know
+/// (the field states 3–78.4, which holds in both).
 impl BodyRules for NewVehicle {
     fn rules() -> Rules {
         let named = [written("name"), written("make"), written("model"), given("year")];
-        Rules::new().any_of(named).at_most_one(CONSUMPTION_FORMS.map(given))
+        in_its_unit(Rules::new().any_of(named).at_most_one(CONSUMPTION_FORMS.map(given)))
     }
 }
 
 /// What [`checks::Spec::updated`] asks beyond each field: the fuel use in one form only (`null` counts:
-/// it clears the figure). A blank name with no make, model or year stored is refused too, which
-/// depends on the vehicle.
+/// it clears the figure), in its unit's range. A blank name with no make, model or year stored is
+/// refused too, which depends on the vehicle.
 impl BodyRules for VehicleUpdate {
     fn rules() -> Rules {
-        Rules::new().at_most_one(CONSUMPTION_FORMS.map(present))
+        in_its_unit(Rules::new().at_most_one(CONSUMPTION_FORMS.map(present)))
     }
+}
+
+/// `consumption` within its unit's range when `consumption_unit` names it: not under 3.93 mpg, not over
+/// 60 L/100km.
+fn in_its_unit(rules: Rules) -> Rules {
+    let (mpg, l100) = (units::MPG_RANGE, units::CONSUMPTION_RANGE);
+    rules
+        .at_most_one([
+            given_as("consumption_unit", json!({"const": "mpg"})),
+            given_as("consumption", json!({"exclusiveMaximum": mpg.start()})),
+        ])
+        .at_most_one([
+            given_as("consumption_unit", json!({"const": "L/100km"})),
+            given_as("consumption", json!({"exclusiveMinimum": l100.end()})),
+        ])
 }
 
 /// A vehicle's `year`: 1900 to two years from now (next year's models are sold this year), or null.

@@ -87,12 +87,15 @@ async fn a_vehicle_is_named_and_gives_its_fuel_use_one_way(backend: Backend) {
         (van(json!({"consumption_l_per_100km": 14, "consumption_mpg": 20})), Err(&["consumption_mpg"])),
         (van(json!({"consumption": 14, "consumption_l_per_100km": 14})), Err(&["consumption_l_per_100km"])),
         (van(json!({"consumption": 14, "consumption_mpg": null})), Ok(201)),
-        // Within its unit's range (3–60 L/100km, 3.93–78.4 mpg) is the user's data's business when the
-        // unit is left out; the document states the range that holds in both.
+        // Within its unit's range (3–60 L/100km, 3.93–78.4 mpg): when the unit is left out it is the
+        // user's, and the document states the range that holds in both.
         (van(json!({"consumption": 60, "consumption_unit": "L/100km"})), Ok(201)),
         (van(json!({"consumption": 61, "consumption_unit": "mpg"})), Ok(201)),
         (van(json!({"consumption": 78.5, "consumption_unit": "mpg"})), Err(&["consumption"])),
         (van(json!({"consumption": 2.9, "consumption_unit": "L/100km"})), Err(&["consumption"])),
+        // With its unit named, the unit's own range is the document's too.
+        (van(json!({"consumption": 3.9, "consumption_unit": "mpg"})), Err(&["consumption"])),
+        (van(json!({"consumption": 60.5, "consumption_unit": "L/100km"})), Err(&["consumption"])),
         // The document's bounds are the rule to the last digit.
         (van(json!({"consumption_mpg": 3.9299999999999997})), Err(&["consumption_mpg"])),
         (van(json!({"consumption_mpg": 3.93})), Ok(201)),
@@ -161,6 +164,17 @@ async fn an_event_has_a_start_or_a_time(backend: Backend) {
         (json!({"title": "Dentist", "start": format!("{day}T10:00")}), Ok(201)),
         (json!({"title": "Dentist", "start": day, "time": "10:00"}), Ok(201)),
         (json!({"title": "Dentist", "start": null, "time": "10:00"}), Ok(201)),
+        // A timed event needs a time of day to start at, and an end with one.
+        (json!({"title": "Dentist", "start": day, "all_day": false}), Err(&["start"])),
+        (json!({"title": "Dentist", "start": day, "all_day": false, "time": "10:00"}), Ok(201)),
+        (json!({"title": "Dentist", "start": format!("{day}T10:00"), "end": day}), Err(&["end"])),
+        (json!({"title": "Dentist", "time": "10:00", "end": day}), Err(&["end"])),
+        (json!({"title": "Dentist", "start": format!("{day}T10:00"), "end": day, "all_day": true}), Ok(201)),
+        (json!({"title": "Dentist", "start": day, "end": day}), Ok(201)),
+        // A day on the calendar, its year as written.
+        (json!({"title": "Dentist", "start": "2027-02-30T10:00"}), Err(&["start"])),
+        (json!({"title": "Dentist", "start": "2028-02-29T10:00"}), Ok(201)),
+        (json!({"title": "New Year", "start": "2100-12-31T23:30"}), Ok(201)),
     ];
     holds(&app, &user, (Method::POST, "/api/v1/calendar/events"), &schema, cases).await;
 }
@@ -275,6 +289,11 @@ async fn a_fill_up_gives_two_of_its_amounts(backend: Backend) {
         (json!({"volume": 50, "price_per_unit": 1.899}), Ok(201)),
         (json!({"volume": 50, "price_per_unit": null, "total": 94.95}), Ok(201)),
         (json!({"price_per_unit": 1.899, "total": 94.95}), Ok(201)),
+        // The volume and the price are bounded in the unit they are given in, as the document says.
+        (json!({"volume": 2000, "unit": "gallons", "price_per_unit": 2}), Ok(201)),
+        (json!({"volume": 2000.5, "unit": "gallons", "price_per_unit": 2}), Err(&["volume"])),
+        (json!({"volume": 10, "unit": "gallons", "price_per_unit": 10000}), Ok(201)),
+        (json!({"volume": 10, "unit": "litres", "price_per_unit": 10000.5}), Err(&["price_per_unit"])),
     ];
     holds(&app, &user, (Method::POST, "/api/v1/fuel-log"), &schema, cases).await;
 }

@@ -19,7 +19,51 @@ on_both_databases!(
     a_profiles_free_json_is_at_most_16_kib,
     a_voice_conversation_names_its_language_and_format,
     an_odometer_reading_is_bounded_in_its_own_unit,
+    a_month_is_on_the_calendar,
 );
+
+/// The documents' date pattern is the calendar, 1970–2100: every day in it matches, and nothing else of
+/// the form (30 February, 29 February outside leap years, a 13th month, 1969, 2101).
+#[test]
+fn the_date_pattern_is_the_calendar() {
+    let date =
+        jsonschema::validator_for(&json!({"type": "string", "pattern": pam_kernel::text::PLAUSIBLE_DATE_PATTERN}))
+            .unwrap();
+    use chrono::{Datelike, NaiveDate};
+    let mut day = NaiveDate::from_ymd_opt(1969, 12, 1).unwrap();
+    while day < NaiveDate::from_ymd_opt(2101, 2, 1).unwrap() {
+        let inside = (1970..=2100).contains(&day.year());
+        assert_eq!(date.is_valid(&json!(day.to_string())), inside, "{day}");
+        day = day.succ_opt().unwrap();
+    }
+    for never in
+        ["2023-02-29", "2100-02-29", "1900-02-29", "2026-02-30", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00"]
+    {
+        assert!(!date.is_valid(&json!(never)), "{never}");
+    }
+    for leap in ["1972-02-29", "2000-02-29", "2024-02-29", "2096-02-29"] {
+        assert!(date.is_valid(&json!(leap)), "{leap}");
+    }
+}
+
+/// A month (or a day in it) for the savings reports: 29 February in a leap year is one, in another year
+/// it is not, and the document says the same.
+async fn a_month_is_on_the_calendar(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let user = app.register("rule-month@example.com").await;
+    let doc = openapi(&app).await;
+    let path = "/api/v1/pam/savings/monthly-summary";
+    let month = jsonschema::validator_for(query_parameter(&doc, "get", path, "month")).unwrap();
+    for (value, taken) in [("2024-02-29", true), ("2024-02", true), ("2023-02-29", false), ("2026-04-31", false)] {
+        assert_eq!(month.is_valid(&json!(value)), taken, "the document on {value}");
+        let res = app.get(&format!("{path}?month={value}"), &user.token).await;
+        if taken {
+            assert_eq!(res.status(), 200, "{value}");
+        } else {
+            refused_at(res, &["query", "month"]).await;
+        }
+    }
+}
 
 async fn a_route_names_its_places(backend: Backend) {
     let app = spawn_app(backend).await;
