@@ -17,8 +17,8 @@ use crate::slots::{self, Slots};
 use crate::speech_act::SpeechAct;
 use crate::text::Text;
 
-/// A write needs this much probability… (chosen by 5-fold cross-validation on the train split: the
-/// lowest values with no write on a trap sentence; see bench/RESULTS.md)
+/// A write needs this much probability… (chosen by 5-fold cross-validation on the train split, weighing
+/// right tools against writes on trap sentences; see bench/RESULTS.md)
 pub const WRITE_CONFIDENCE: f32 = 0.4;
 /// A write asked for by a bare note, with no order or report in it, needs this much.
 pub const NOTE_CONFIDENCE: f32 = 0.6;

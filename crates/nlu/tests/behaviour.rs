@@ -53,6 +53,39 @@ fn questions_quotes_plans_and_other_peoples_purchases_never_write() {
     }
 }
 
+/// Forms a rule for something else could have let through (found by review, not in the corpus): a
+/// condition in a courtesy's clothes, a budget someone else says it should be, an order verb someone
+/// else did, a price with "fuel" first, a call-off after a report.
+#[test]
+fn look_alikes_of_requests_never_write() {
+    for s in [
+        "If you'd bought the $60 esky at Kmart you'd have saved heaps",
+        "I was wondering if we spent $80 on fuel last week",
+        "if the fuel budget has to be $600 a month we're broke",
+        "the planner reckons our travel budget should be $2k a month",
+        "I already set it for 6",
+        "Jan put that in the calendar Tuesday",
+        "Dave reckons we should cap it at $400 a month",
+        "Fuel 1.69 a litre at the Metro",
+        "I'd like to note the park is $55 a night",
+        "Spent $12 on coffee, actually don't log that",
+    ] {
+        assert!(!writes(s), "{s} wrote: {:?}", call(s));
+    }
+}
+
+/// The same shapes, asked for: they do what they ask.
+#[test]
+fn courteous_and_dictated_requests_are_done() {
+    for (s, tool) in [
+        ("I was wondering whether you could log $23.80 at the chemist yesterday", "create_expense"),
+        ("could you please set a timer for 10 minutes for the eggs", "set_timer_or_alarm"),
+        ("fish n chips x2 @ $18 each = $36, track pls", "create_expense"),
+    ] {
+        assert_eq!(call(s).map(|(t, _)| t), Some(tool), "{s}");
+    }
+}
+
 #[test]
 fn a_label_first_entry_is_logged() {
     let (tool, args) = call("Expense: 12.40 for sandwiches").expect("a call");

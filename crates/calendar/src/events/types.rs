@@ -92,11 +92,12 @@ pub struct NewEvent {
 /// `time`) needs a time to start at and an `end` that has one too, not a bare date.
 impl BodyRules for NewEvent {
     fn rules() -> Rules {
-        let date_only = |field: &str| given_as(field, json!({"pattern": DATE_ONLY_PATTERN}));
+        // (Typed: `pattern` alone would hold of `null` too, which is read as left out.)
+        let date_only = |field: &str| given_as(field, json!({"type": "string", "pattern": DATE_ONLY_PATTERN}));
         let not_all_day = given_as("all_day", json!({"const": false}));
         let timed = json!({"anyOf": [
             not_all_day.clone(),
-            all([absent("all_day"), given_as("start", json!({"not": {"pattern": DATE_ONLY_PATTERN}}))]),
+            all([absent("all_day"), given_as("start", json!({"type": "string", "not": {"pattern": DATE_ONLY_PATTERN}}))]),
             all([absent("all_day"), given("time")]),
         ]});
         Rules::new()

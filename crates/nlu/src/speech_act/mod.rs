@@ -5,7 +5,8 @@
 //!
 //! Denials and suppositions count in the clause that holds the amount ("I didn't buy the $60 esky");
 //! elsewhere they are colour ("bulk billing wasn't on, so the GP charged us $95", "$4 for a shower,
-//! worth every cent"). Calling something off ("don't log it", "skip it") counts anywhere.
+//! worth every cent"). Calling something off counts wherever it opens a clause ("…, actually don't log it", "skip it")
+//! or names what not to do ("don't add the $22"), not in a side remark ("so the neighbours don't fuss").
 
 mod words;
 
@@ -52,6 +53,8 @@ pub struct SpeechAct {
     /// A question about what something costs in general ("what does a powered site usually cost?"):
     /// not about the user's own spending, a trip or a fill-up, so offline there is nothing to look up.
     pub price_question: bool,
+    /// The sentence works out a total ("2 x $18 = $36", "total $110", "$165 all up").
+    pub totalled: bool,
     /// An amount per week, month or year ("$25 a week", "100/month"): an allowance, as budgets are.
     pub per_period: bool,
     /// "how do I…", "explain…", "what's the way to…": a question about using the app.
@@ -130,14 +133,24 @@ impl SpeechAct {
                         | "raise" | "lower" | "increase" | "reduce" | "cut" | "cap" | "limit" | "allocate" | "move"
                 ));
         // "how much…", and after a softener: "roughly how many km…", "so what's on…".
-        // Tokens inside a courtesy formula.
+        // Tokens inside a courtesy formula. One that holds "if" or "whether" wraps a request only when an
+        // order follows it ("if you could log…", "wondering whether you might put…"); otherwise it is a
+        // condition or a question ("if you'd bought the esky…", "wondering if we spent…").
+        let request_follows = |end: usize| {
+            tokens[end.min(tokens.len())..]
+                .iter()
+                .take(4)
+                .any(|t| t.is_any(ORDER_VERBS) || t.is_any(RECORD) || t.is("be"))
+        };
         let courtesy: Vec<(usize, usize)> = COURTESY
             .iter()
             .flat_map(|p| {
                 let n = p.split(' ').count();
+                let conditional = p.split(' ').any(|w| matches!(w, "if" | "whether"));
                 (0..tokens.len().saturating_sub(n - 1))
                     .filter(move |&i| p.split(' ').enumerate().all(|(k, w)| tokens[i + k].is(w)))
                     .map(move |i| (i, i + n))
+                    .filter(move |&(_, end)| !conditional || request_follows(end))
             })
             .collect();
         let courteous = !courtesy.is_empty();
@@ -185,6 +198,7 @@ impl SpeechAct {
         // What a limit "should be" sets it ("the tours budget should be $500 a year"); asked, it is a
         // question ("should the fuel budget be 600?").
         let directive = !asks
+            && !words.iter().any(|w| *w == "if" || REPORTED.contains(w))
             && ["should be", "needs to be", "ought to be", "has to be"].iter().any(|p| text.has_phrase(p))
             && text.has_any(&["budget", "limit", "cap", "capped", "limited", "allowance"]);
         let hypothetical = words.iter().enumerate().any(|(i, w)| {
@@ -216,7 +230,9 @@ impl SpeechAct {
             .any(|(i, w)| {
                 // "don't log it", "we don't need that recorded" — not "so the neighbours don't fuss".
                 let dont = matches!(*w, "don't" | "dont")
-                    && (clause_start(i) || tokens[i - 1].is_any(&["i", "we", "you", "no", "and"]));
+                    && (clause_start(i)
+                        || tokens[i - 1].is_any(&["i", "we", "you", "no", "and", "actually", "but"])
+                        || tokens.get(i + 1).is_some_and(|n| n.is_any(RECORD) || n.is_any(&["bother", "count", "include"])));
                 dont || *w == "nah" || (CALL_OFF.contains(w) && clause_start(i))
             })
             || CALL_OFF_PHRASES.iter().any(|p| text.has_phrase(p))
@@ -376,7 +392,12 @@ impl SpeechAct {
             || tokens.iter().enumerate().any(|(i, t)| {
                 t.is_any(ORDER_VERBS)
                     && tokens.get(i + 1).is_some_and(|n| n.is_any(&["it", "that", "this", "them"]))
-                    && (i == 0 || !tokens[i - 1].is_any(SUBJECTS))
+                    && (i == 0 || {
+                        // Not when something before it is its subject or hedges it: "Jan put that in",
+                        // "I already set it", "we should cap it".
+                        let prev = &tokens[i - 1];
+                        !(prev.is_any(SUBJECTS) || prev.is_any(NOT_BEFORE_AN_ORDER) || prev.capitalised || person(prev))
+                    })
             })
             // "I want a $500 limit on repairs" orders; "I want to get a new phone, maybe $900" wishes.
             || (WANTS.iter().any(|p| text.has_phrase(p)) && !hypothetical)
@@ -427,6 +448,7 @@ impl SpeechAct {
             imperative,
             declarative,
             price_question,
+            totalled: text.has("=") || text.has("total") || text.has_phrase("all up"),
             per_period,
             how_to,
         }
@@ -440,8 +462,9 @@ impl SpeechAct {
             || self.negated
             || self.third_party
             || self.reported
-            // An entry asked to be recorded may well give a unit price ("fish n chips x2 @ $18 each").
-            || (self.price_statement && !self.record_order))
+            // An entry asked to be recorded with its total may well give a unit price ("fish n chips x2 @
+            // $18 each = $36, track pls").
+            || (self.price_statement && !(self.record_order && self.totalled)))
     }
 
     /// Whether the sentence may record income: as for spending, except that someone else paying the

@@ -23,7 +23,7 @@ pub const HYPOTHETICAL: &[&str] = &[
 #[rustfmt::skip]
 pub const HYPOTHETICAL_PHRASES: &[&str] = &[
     "going to", "plan to", "planning to", "planning on", "want to get", "want to buy", "would love", "i'd love",
-    "one day", "next year", "what if", "eye on", "wish list", "on the cards",
+    "one day", "next year", "what if", "eye on", "wish list",
 ];
 /// Negations of a statement: they deny the clause they are in ("I didn't buy the esky").
 #[rustfmt::skip]
@@ -42,7 +42,7 @@ pub const CALL_OFF: &[&str] = &[
 pub const CALL_OFF_PHRASES: &[&str] = &[
     "do not", "hold off", "never mind", "decided against", "no need", "leave it", "wasn't mine", "leave the",
     "already logged", "already in", "already added", "already recorded", "already entered", "double up",
-    "double count", "in there already", "put it back", "put them back", "walked out", "walked away", "left it",
+    "double count", "in there already", "put it back", "put them back",
 ];
 /// People other than the user.
 #[rustfmt::skip]
@@ -204,3 +204,10 @@ pub const DETERMINERS: &[&str] = &[
 /// Kinds of fuel, for prices said beside them ("1.69 unleaded").
 pub const FUEL_KINDS: &[&str] =
     &["unleaded", "diesel", "ulp", "petrol", "gas", "lpg", "e10", "premium", "pulp", "91", "95", "98", "gasoline"];
+
+/// Words that, just before an order verb, make it something told rather than asked ("I already set it",
+/// "we should cap it", "he'll put that in"): adverbs of time and modals.
+pub const NOT_BEFORE_AN_ORDER: &[&str] = &[
+    "already", "just", "then", "also", "never", "should", "would", "could", "might", "will", "can", "must", "'ll",
+    "to", "didn't", "did", "had", "has", "have",
+];

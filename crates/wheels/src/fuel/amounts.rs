@@ -49,11 +49,7 @@ pub fn resolve(g: Given) -> Result<Amounts, Vec<FieldError>> {
     if let Some(l) = g.litres
         && !(l.is_finite() && l > 0.0 && l <= MAX_LITRES)
     {
-        errors.push(error(
-            VOLUME,
-            format!("must be more than 0 and at most {MAX_VOLUME} litres or gallons"),
-            "value_error",
-        ));
+        errors.push(error(VOLUME, format!("must be more than 0 and at most {MAX_LITRES:.0} litres"), "value_error"));
     }
     if let Some(p) = g.price_per_litre
         && !(p.is_finite() && p > 0.0 && p <= MAX_PRICE_PER_LITRE)

@@ -160,17 +160,17 @@ impl BodyRules for VehicleUpdate {
 }
 
 /// `consumption` within its unit's range when `consumption_unit` names it: not under 3.93 mpg, not over
-/// 60 L/100km.
+/// 60 L/100km (typed, so that `null`, which clears or leaves out the figure, is no number out of range).
 fn in_its_unit(rules: Rules) -> Rules {
     let (mpg, l100) = (units::MPG_RANGE, units::CONSUMPTION_RANGE);
     rules
         .at_most_one([
             given_as("consumption_unit", json!({"const": "mpg"})),
-            given_as("consumption", json!({"exclusiveMaximum": mpg.start()})),
+            given_as("consumption", json!({"type": "number", "exclusiveMaximum": mpg.start()})),
         ])
         .at_most_one([
             given_as("consumption_unit", json!({"const": "L/100km"})),
-            given_as("consumption", json!({"exclusiveMinimum": l100.end()})),
+            given_as("consumption", json!({"type": "number", "exclusiveMinimum": l100.end()})),
         ])
 }
 

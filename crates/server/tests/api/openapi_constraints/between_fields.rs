@@ -96,6 +96,7 @@ async fn a_vehicle_is_named_and_gives_its_fuel_use_one_way(backend: Backend) {
         // With its unit named, the unit's own range is the document's too.
         (van(json!({"consumption": 3.9, "consumption_unit": "mpg"})), Err(&["consumption"])),
         (van(json!({"consumption": 60.5, "consumption_unit": "L/100km"})), Err(&["consumption"])),
+        (van(json!({"consumption": null, "consumption_unit": "mpg"})), Ok(201)),
         // The document's bounds are the rule to the last digit.
         (van(json!({"consumption_mpg": 3.9299999999999997})), Err(&["consumption_mpg"])),
         (van(json!({"consumption_mpg": 3.93})), Ok(201)),
@@ -171,6 +172,7 @@ async fn an_event_has_a_start_or_a_time(backend: Backend) {
         (json!({"title": "Dentist", "time": "10:00", "end": day}), Err(&["end"])),
         (json!({"title": "Dentist", "start": format!("{day}T10:00"), "end": day, "all_day": true}), Ok(201)),
         (json!({"title": "Dentist", "start": day, "end": day}), Ok(201)),
+        (json!({"title": "Dentist", "start": format!("{day}T10:00"), "end": null}), Ok(201)),
         // A day on the calendar, its year as written.
         (json!({"title": "Dentist", "start": "2027-02-30T10:00"}), Err(&["start"])),
         (json!({"title": "Dentist", "start": "2028-02-29T10:00"}), Ok(201)),
