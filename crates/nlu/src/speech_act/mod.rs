@@ -26,7 +26,8 @@ pub struct SpeechAct {
     pub hypothetical: bool,
     /// "didn't", "don't", "never mind", "hold off", "cancel".
     pub negated: bool,
-    /// A day still to come, or "later": a purchase on it has not happened (an order for it is fine).
+    /// A day still to come, or "later", or long ago ("back in 1985"): no purchase to log now (an order for
+    /// a day to come is fine).
     pub future: bool,
     /// Someone else spent it ("Dave filled up", "my mate spent", "the Hendersons dropped $400").
     pub third_party: bool,
@@ -119,9 +120,12 @@ impl SpeechAct {
             .unwrap_or((0, text.len()));
         let in_money_clause = |i: usize| (money_clause.0..money_clause.1).contains(&i);
 
-        let polite_request = words
-            .windows(2)
-            .any(|w| matches!(w[0], "can" | "could" | "would" | "will") && matches!(w[1], "you" | "u" | "ya" | "ye"))
+        // "can you believe…", "would you believe…" exclaim; they ask for nothing.
+        let exclaims = ["can you believe", "would you believe", "could you believe"].iter().any(|p| text.has_phrase(p));
+        let polite_request = (!exclaims
+            && words
+                .windows(2)
+                .any(|w| matches!(w[0], "can" | "could" | "would" | "will") && matches!(w[1], "you" | "u" | "ya" | "ye")))
             || (first == "how" && second == "about")
             || text.has_any(&["please", "pls", "plz"])
             // "can we budget 20 a week for the pokies" orders; "can we make it to Broome in a day" asks.
@@ -140,10 +144,11 @@ impl SpeechAct {
             tokens[end.min(tokens.len())..]
                 .iter()
                 .take(4)
-                .any(|t| t.is_any(ORDER_VERBS) || t.is_any(RECORD) || t.is("be"))
+                .any(|t| is_order_verb(&t.norm) || t.is_any(RECORD) || t.is("be"))
         };
         let courtesy: Vec<(usize, usize)> = COURTESY
             .iter()
+            .filter(|p| p.split(' ').next().is_some_and(|head| text.has(head)))
             .flat_map(|p| {
                 let n = p.split(' ').count();
                 let conditional = p.split(' ').any(|w| matches!(w, "if" | "whether"));
@@ -195,6 +200,9 @@ impl SpeechAct {
             Kind::Day(crate::entities::DayExpr::Weekday { next_week, .. }) => next_week,
             _ => false,
         }) || text.has_any(&["later", "tomorrow", "tmrw"]);
+        // Long ago: "back in 1985 I earned four bucks an hour", "years ago we paid $2 a litre".
+        let long_ago =
+            ["back in", "years ago", "decades ago", "when i was", "in the old days"].iter().any(|p| text.has_phrase(p));
         // What a limit "should be" sets it ("the tours budget should be $500 a year"); asked, it is a
         // question ("should the fuel budget be 600?").
         let directive = !asks
@@ -253,7 +261,7 @@ impl SpeechAct {
             || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("no"));
 
         // Who did it: the words before the first money verb.
-        let verb_at = words.iter().position(|w| SPENT.contains(w) || EARNED.contains(w) || REPORTED.contains(w));
+        let verb_at = words.iter().position(|w| is_spent(w) || EARNED.contains(w) || REPORTED.contains(w));
         let subject = &tokens[..verb_at.unwrap_or(0)];
         // A name: a capitalised word that is not an acronym (RV, KOA), a shop or category word, a day, or
         // a word the corpus uses in lower case ("Haircut was $35").
@@ -272,7 +280,7 @@ impl SpeechAct {
         // ("Helen and Ray booked") — not a place further in ("tour of the Bungle Bungles was 299").
         let person = |t: &crate::text::Token| {
             let base = t.norm.trim_end_matches("'s");
-            PERSONS.contains(&base) || base.split_once('-').is_some_and(|(head, _)| PERSONS.contains(&head))
+            is_person_word(base) || base.split_once('-').is_some_and(|(head, _)| is_person_word(head))
         };
         let others = |subject: &[crate::text::Token], verb_at: Option<usize>| {
             let named_subject = verb_at.is_some_and(|v| v > 0) && name(0);
@@ -290,9 +298,9 @@ impl SpeechAct {
         let act_at = (1..tokens.len()).find(|&i| {
             !in_entity(i)
                 && !tokens[i].capitalised
-                && (tokens[i].is_any(FINITE)
-                    || tokens[i].is_any(ORDER_VERBS)
-                    || SPENT.contains(&words[i])
+                && (is_finite(&tokens[i].norm)
+                    || is_order_verb(&tokens[i].norm)
+                    || is_spent(words[i])
                     || past_tense(text, i)
                     || (words[i].len() > 5 && words[i].ends_with("ing")))
         });
@@ -341,7 +349,7 @@ impl SpeechAct {
                     || matches!(words[i - 1], "has" | "have"))
         };
         let past_money_verb =
-            words.iter().enumerate().any(|(i, w)| (SPENT.contains(w) || EARNED.contains(w)) && !possession(i));
+            words.iter().enumerate().any(|(i, w)| (is_spent(w) || EARNED.contains(w)) && !possession(i));
         let first_person = words.iter().any(|w| FIRST_PERSON.contains(w));
         let money_like = |e: &Entity| matches!(e.kind, Kind::Money(_) | Kind::Number { .. });
         let present_price = words.iter().enumerate().any(|(i, w)| {
@@ -381,7 +389,7 @@ impl SpeechAct {
             || text.has_phrase("add it");
 
         let imperative = tokens.iter().enumerate().any(|(i, t)| {
-            t.is_any(ORDER_VERBS)
+            is_order_verb(&t.norm)
                 && (i == 0 || tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "-", ":", "now", "so", "pam"]))
                 // "I'll just set an alarm…" tells what the speaker will do.
                 && !(i >= 2 && tokens[i - 1].is_any(&["just", "now", "so", "and"]) && tokens[i - 2].is_any(SUBJECTS))
@@ -390,7 +398,7 @@ impl SpeechAct {
             // "plan it out for us", "put that in the calendar": an order wherever it stands, unless
             // someone is its subject ("we set it").
             || tokens.iter().enumerate().any(|(i, t)| {
-                t.is_any(ORDER_VERBS)
+                is_order_verb(&t.norm)
                     && tokens.get(i + 1).is_some_and(|n| n.is_any(&["it", "that", "this", "them"]))
                     && (i == 0 || {
                         // Not when something before it is its subject or hedges it: "Jan put that in",
@@ -414,7 +422,7 @@ impl SpeechAct {
             && (past_marker || (0..text.len()).any(|i| {
                 !in_entity(i)
                     && !name_part(i)
-                    && (tokens[i].is_any(FINITE)
+                    && (is_finite(&tokens[i].norm)
                         || past_tense(text, i)
                         // "unleaded's sitting at 2.05", "the park's charging $50": is, not has.
                         || (tokens[i].norm.ends_with("'s") && tokens.get(i + 1).is_some_and(|n| n.norm.ends_with("ing"))))
@@ -436,7 +444,7 @@ impl SpeechAct {
             courteous,
             hypothetical,
             negated,
-            future: future_day,
+            future: future_day || long_ago,
             third_party,
             others_act,
             relayed,

@@ -211,3 +211,17 @@ pub const NOT_BEFORE_AN_ORDER: &[&str] = &[
     "already", "just", "then", "also", "never", "should", "would", "could", "might", "will", "can", "must", "'ll",
     "to", "didn't", "did", "had", "has", "have",
 ];
+
+/// A lookup for a long list, built once: the lists above are read for every word of every sentence.
+macro_rules! word_set {
+    ($name:ident, $list:expr) => {
+        pub fn $name(word: &str) -> bool {
+            static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+            SET.get_or_init(|| $list.iter().copied().collect()).contains(word)
+        }
+    };
+}
+word_set!(is_finite, FINITE);
+word_set!(is_order_verb, ORDER_VERBS);
+word_set!(is_person_word, PERSONS);
+word_set!(is_spent, SPENT);
