@@ -16,6 +16,7 @@ pub mod concepts;
 pub mod corpus;
 pub mod entities;
 pub mod eval;
+mod evidence;
 pub mod intents;
 pub mod model;
 pub mod numbers;

@@ -10,12 +10,11 @@ use serde_json::Value;
 
 use crate::analysis::Analysis;
 use crate::corpus::{self, Example, Split};
-use crate::intents::{self, LABELS, MONEY_RECORDS};
+use crate::evidence::{act_for, allowed};
+use crate::intents::{self, LABELS};
 use crate::model::Model;
 use crate::reply;
 use crate::slots::{self, Slots};
-use crate::speech_act::SpeechAct;
-use crate::text::Text;
 
 /// A write needs this much probability… (chosen by 5-fold cross-validation on the train split, weighing
 /// right tools against writes on trap sentences; see bench/RESULTS.md)
@@ -330,70 +329,6 @@ fn decide_read(a: &Analysis, label: &'static str, p: f32, today: NaiveDate) -> U
             }
         }
     }
-}
-
-/// The speech act that decides a write. A post is judged on the order alone: its content may well
-/// ask or deny ("does anyone know a mechanic?", "no dramas").
-fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
-    if intent == "create_post"
-        && let Some(content) = slots::fill(intent, a, chrono::NaiveDate::MIN).get("content").and_then(Value::as_str)
-        && let Some(cut) = a.text.folded.rfind(content)
-    {
-        let order = Text::new(&a.text.folded[..cut]);
-        let entities = crate::entities::scan(&order.tokens);
-        let mut act = SpeechAct::of(&order, &entities);
-        // Only an order to post posts: "post: …", "write a post saying…" — not "Jan's post about…", nor
-        // an order of another kind ("read a great post about…").
-        let labelled = order.tokens.last().is_some_and(|t| t.is_any(&[":", "-"]));
-        let posting = act.polite_request
-            || order.tokens.iter().enumerate().any(|(i, t)| {
-                t.is_any(POSTING_VERBS)
-                    && (i == 0 || order.tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "pam", "so", "to"]))
-            });
-        if !((act.imperative && posting)
-            || labelled
-            || order.tokens.first().is_some_and(|t| t.is_any(&["post", "new", "community", "draft"])))
-        {
-            act.imperative = false;
-            act.declarative = true;
-        }
-        return act;
-    }
-    a.act
-}
-
-/// Verbs of an order to post something.
-const POSTING_VERBS: &[&str] = &[
-    "post", "write", "draft", "share", "put", "publish", "make", "create", "send", "tell", "let", "announce", "shout",
-    "pop", "chuck", "whack", "bung", "start", "give", "compose", "type", "prepare", "knock", "throw", "spread",
-];
-
-/// Whether the speech act lets this write run at all.
-fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
-    match intent {
-        "record_income" => act.may_log_income() && reports_done(a, act),
-        _ if MONEY_RECORDS.contains(&intent) => act.may_log_money() && reports_done(a, act),
-        _ => act.may_order(),
-    }
-}
-
-/// Positive evidence that money changed hands: a verb that reports it ("spent", "paid", "got paid"),
-/// an order to record it ("log", "Expense:"), or a bare note ("groceries 67.20") with no verb that
-/// could make it a price or a plan.
-fn reports_done(a: &Analysis, act: &SpeechAct) -> bool {
-    const PRESENT: &[&str] = &[
-        "is", "are", "be", "has", "have", "holds", "costs", "want", "wants", "need", "needs", "think", "reckon", "get",
-        "buy", "spend", "pay", "going", "will", "would",
-    ];
-    // A bare note needs something besides the amount: what it was for ("groceries 67.20", "bottle-o,
-    // $48"); "85" alone says nothing.
-    let named = a
-        .text
-        .tokens
-        .iter()
-        .enumerate()
-        .any(|(i, t)| t.norm.chars().any(char::is_alphabetic) && !a.entities.iter().any(|e| e.covers(i)));
-    act.past_money_verb || act.record_order || act.polite_request || (named && !a.text.has_any(PRESENT))
 }
 
 /// Reads a sentence with the understander trained on the corpus.

@@ -8,6 +8,9 @@
 //! worth every cent"). Calling something off counts wherever it opens a clause ("…, actually don't log it", "skip it")
 //! or names what not to do ("don't add the $22"), not in a side remark ("so the neighbours don't fuss").
 
+mod allows;
+mod price;
+mod who;
 mod words;
 
 use crate::entities::{Entity, Kind};
@@ -84,16 +87,8 @@ fn is_amount(e: &Entity) -> bool {
     matches!(e.kind, Kind::Money(_) | Kind::Number { .. } | Kind::Volume { .. })
 }
 
-fn is_rate_after(text: &Text, e: &Entity, units: &[&str]) -> bool {
-    let next = text.norm(e.end());
-    let after = text.norm(e.end() + 1);
-    // "$55 a night", "$2.19 per litre", "$25 each", "140 weekly" — not "3 nights".
-    (matches!(next, "a" | "per" | "/" | "an" | "each" | "every") && units.contains(&after))
-        || matches!(next, "each" | "pp" | "ea" | "weekly" | "monthly" | "yearly" | "annually" | "/wk" | "pw")
-}
-
 /// A past-tense verb by its ending ("dinged", "crossed"), not a name or an order verb.
-fn past_tense(text: &Text, i: usize) -> bool {
+pub(super) fn past_tense(text: &Text, i: usize) -> bool {
     let t = &text.tokens[i];
     t.norm.len() >= 5
         && t.norm.ends_with("ed")
@@ -260,84 +255,7 @@ impl SpeechAct {
             })
             || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("no"));
 
-        // Who did it: the words before the first money verb.
-        let verb_at = words.iter().position(|w| is_spent(w) || EARNED.contains(w) || REPORTED.contains(w));
-        let subject = &tokens[..verb_at.unwrap_or(0)];
-        // A name: a capitalised word that is not an acronym (RV, KOA), a shop or category word, a day, or
-        // a word the corpus uses in lower case ("Haircut was $35").
-        let name = |i: usize| {
-            let t = &tokens[i];
-            t.capitalised
-                && !in_entity(i)
-                && !t.is_any(OPENERS)
-                && t.norm.len() > 1
-                && text.folded[t.span.clone()].chars().skip(1).any(char::is_lowercase)
-                && crate::vocabulary::canonical(&t.norm).is_none()
-                && crate::vocabulary::find_in_text(&t.norm).is_none()
-                && !crate::spelling::is_common_word(&t.norm)
-        };
-        // The subject's head: a name opening the sentence ("Pete just spent"), or names joined to it
-        // ("Helen and Ray booked") — not a place further in ("tour of the Bungle Bungles was 299").
-        let person = |t: &crate::text::Token| {
-            let base = t.norm.trim_end_matches("'s");
-            is_person_word(base) || base.split_once('-').is_some_and(|(head, _)| is_person_word(head))
-        };
-        let others = |subject: &[crate::text::Token], verb_at: Option<usize>| {
-            let named_subject = verb_at.is_some_and(|v| v > 0) && name(0);
-            let family_name =
-                subject.windows(2).any(|w| w[0].is("the") && w[1].capitalised && w[1].norm.ends_with('s'));
-            let possessive_other = subject.iter().any(|t| t.norm.ends_with("'s") && (t.capitalised || person(t)));
-            // "our wifi pass", "my rego": the user's own things are not someone else.
-            let own_thing = subject.iter().any(|t| t.is_any(&["my", "our"])) && !subject.iter().any(person);
-            (named_subject || subject.iter().any(person) || family_name || possessive_other)
-                && !own_thing
-                && !subject.iter().any(|t| t.is_any(SELF_SUBJECT))
-        };
-        let other_subject = others(subject, verb_at);
-        // For an order: the words before the first verb of any kind.
-        let act_at = (1..tokens.len()).find(|&i| {
-            !in_entity(i)
-                && !tokens[i].capitalised
-                && (is_finite(&tokens[i].norm)
-                    || is_order_verb(&tokens[i].norm)
-                    || is_spent(words[i])
-                    || past_tense(text, i)
-                    || (words[i].len() > 5 && words[i].ends_with("ing")))
-        });
-        // "tell Dave to book the site", "ask the missus to set an alarm": an order for someone else
-        // (not "tell everyone…", a post).
-        let relayed = (0..tokens.len()).any(|i| {
-            tokens[i].is_any(&["tell", "ask", "get", "remind"])
-                && tokens.get(i + 1).is_some_and(|t| {
-                    !t.is_any(&["everyone", "everybody", "folks", "people", "group", "community", "all", "me", "us"])
-                        && (person(t) || (t.capitalised && !in_entity(i + 1)))
-                })
-                && tokens[i + 2..].iter().take(3).any(|t| t.is("to"))
-        });
-        // "Trev: 95L @ 2.24", "Ray's ute: 78L", "Gaz - packing shed, 640": someone else's entry.
-        let labelled_other = tokens.len() > 2
-            && (name(0) || person(&tokens[0]))
-            && (0..5.min(tokens.len())).any(|i| tokens[i].is_any(&[":", "-"]))
-            && !tokens[..5.min(tokens.len())].iter().any(|t| t.is_any(FIRST_PERSON));
-        let others_act = relayed
-            || labelled_other
-            || act_at.is_some_and(|v| {
-                others(&tokens[..v], Some(v)) && !tokens[v + 1..].iter().take(3).any(|t| t.is_any(&["me", "us"]))
-            });
-        // "Centrelink paid us": the user is on the receiving end. "The nomads across from us bought":
-        // the user is only a landmark in someone else's sentence.
-        let after_verb = verb_at.map(|v| &tokens[(v + 1).min(tokens.len())..]).unwrap_or(&[]);
-        let to_self = after_verb.iter().any(|t| t.is_any(SELF_OBJECT));
-        let third_party = (other_subject && !to_self) || labelled_other;
-        // Someone else paying is how income arrives, but only to the user: "paid me", "paid us", or
-        // money that is income by its name ("the tenants paid the rent", "bond back").
-        let income_word = text.has_any(INCOME_WORDS);
-        let others_income = other_subject
-            && !to_self
-            && (verb_at.is_some_and(|v| EARNED.contains(&words[v]))
-                || subject.iter().any(|t| t.is_any(&["paycheck", "paycheque", "wages", "salary", "pension"]))
-                || !income_word);
-
+        let who = who::Who::of(text, entities, &words);
         let reported =
             (words.iter().any(|w| REPORTED.contains(w)) || text.has_phrase("per the")) && !text.has_phrase("pay me");
         // "the board's got forty posts", "we've got a dentist appointment": "got" that has, not bought.
@@ -351,37 +269,7 @@ impl SpeechAct {
         let past_money_verb =
             words.iter().enumerate().any(|(i, w)| (is_spent(w) || EARNED.contains(w)) && !possession(i));
         let first_person = words.iter().any(|w| FIRST_PERSON.contains(w));
-        let money_like = |e: &Entity| matches!(e.kind, Kind::Money(_) | Kind::Number { .. });
-        let present_price = words.iter().enumerate().any(|(i, w)| {
-            matches!(*w, "is" | "are" | "costs" | "runs" | "running" | "has" | "goes" | "sells" | "holds")
-                || (w.ends_with("'s") && entities.iter().any(|e| e.start == i + 1 && money_like(e)))
-        });
-        let rate = entities.iter().any(|e| money_like(e) && is_rate_after(text, e, RATE_UNITS));
-        let per_period = entities.iter().any(|e| money_like(e) && is_rate_after(text, e, PERIOD_UNITS));
-        let volume = entities.iter().any(|e| matches!(e.kind, Kind::Volume { .. }));
-        let amount_said = entities.iter().any(money_like);
-        // Prices set side by side ("IGA 3.90 vs Coles 3.10", "cheaper than the servo").
-        let comparison = text.has_any(&["vs", "versus", "v"])
-            || ["cheaper than", "dearer than", "compared to", "less than"].iter().any(|p| text.has_phrase(p));
-        // A fuel price, not a purchase: "1.69 unleaded at the Metro", "diesel 2.19" (no one buys $2 of it).
-        let fuel_price = entities.iter().any(|e| {
-            let small = match &e.kind {
-                Kind::Money(m) => m.cents < 800,
-                Kind::Number { value, decimals, .. } => *value < 8.0 && *decimals > 0,
-                _ => false,
-            };
-            let fuel = |i: usize| text.tokens.get(i).is_some_and(|t| t.is_any(FUEL_KINDS));
-            small && (fuel(e.end()) || (e.start > 0 && fuel(e.start - 1)))
-        }) || (text.has_any(FUEL_KINDS)
-            && entities
-                .iter()
-                .filter(|e| matches!(&e.kind, Kind::Number { value, decimals, .. } if *value < 8.0 && *decimals > 0))
-                .count()
-                >= 2);
-        let price_statement = ((comparison || fuel_price) && amount_said && !volume && !per_period)
-            || (!volume
-                && ((present_price && !first_person && amount_said) || (rate && !past_money_verb && !first_person)));
-
+        let prices = price::Prices::of(text, entities, past_money_verb, first_person);
         let record_order = RECORD.contains(&first)
             || ((polite_request || courteous)
                 && text.has_any(&["log", "add", "record", "enter", "note", "track", "jot", "expense", "income"]))
@@ -404,7 +292,7 @@ impl SpeechAct {
                         // Not when something before it is its subject or hedges it: "Jan put that in",
                         // "I already set it", "we should cap it".
                         let prev = &tokens[i - 1];
-                        !(prev.is_any(SUBJECTS) || prev.is_any(NOT_BEFORE_AN_ORDER) || prev.capitalised || person(prev))
+                        !(prev.is_any(SUBJECTS) || prev.is_any(NOT_BEFORE_AN_ORDER) || prev.capitalised || who::person(prev))
                     })
             })
             // "I want a $500 limit on repairs" orders; "I want to get a new phone, maybe $900" wishes.
@@ -445,94 +333,21 @@ impl SpeechAct {
             hypothetical,
             negated,
             future: future_day || long_ago,
-            third_party,
-            others_act,
-            relayed,
-            others_income,
+            third_party: who.third_party,
+            others_act: who.others_act,
+            relayed: who.relayed,
+            others_income: who.others_income,
             reported,
-            price_statement,
+            price_statement: prices.statement,
             past_money_verb,
             record_order,
             imperative,
             declarative,
             price_question,
             totalled: text.has("=") || text.has("total") || text.has_phrase("all up"),
-            per_period,
+            per_period: prices.per_period,
             how_to,
         }
-    }
-
-    /// Whether the sentence may log money spent (an expense or a fill-up).
-    pub fn may_log_money(&self) -> bool {
-        !(self.question
-            || self.hypothetical
-            || self.future
-            || self.negated
-            || self.third_party
-            || self.reported
-            // An entry asked to be recorded with its total may well give a unit price ("fish n chips x2 @
-            // $18 each = $36, track pls").
-            || (self.price_statement && !(self.record_order && self.totalled)))
-    }
-
-    /// Whether the sentence may record income: as for spending, except that someone else paying the
-    /// user is how income arrives ("the tenants paid the rent") — only someone else's own earnings
-    /// are not the user's.
-    pub fn may_log_income(&self) -> bool {
-        !(self.question
-            || self.hypothetical
-            || self.future
-            || self.negated
-            || self.others_income
-            || self.reported
-            || self.price_statement)
-    }
-
-    /// Whether the sentence may give an order that changes data (a budget, an event, a timer, a post):
-    /// an order ("set…", "can you add…", "I want…") or a note with no verb ("dentist tomorrow at
-    /// 10am"), not denied; a question, a supposition or a statement orders nothing unless an order
-    /// comes with it ("we're thinking of doing Bourke to Longreach, plan it out").
-    pub fn may_order(&self) -> bool {
-        !self.negated
-            && !self.relayed
-            && (self.imperative
-                || !(self.question
-                    || self.hypothetical
-                    || self.declarative
-                    || self.price_statement
-                    || self.reported
-                    || self.others_act))
-    }
-
-    /// Whether the sentence asks for something to be looked up: a question, an order or a bare note
-    /// ("budget check"), not a statement ("it rained all day in Hobart") or a price question.
-    pub fn may_read(&self) -> bool {
-        !self.price_question && (self.question || self.imperative || !self.declarative)
-    }
-
-    /// Classifier features.
-    pub fn features(self) -> impl Iterator<Item = &'static str> {
-        [
-            (self.question, "act:question"),
-            (self.polite_request, "act:polite"),
-            (self.courteous, "act:courteous"),
-            (self.hypothetical, "act:hypothetical"),
-            (self.negated, "act:negated"),
-            (self.future, "act:future"),
-            (self.third_party, "act:third_party"),
-            (self.others_income, "act:others_income"),
-            (self.reported, "act:reported"),
-            (self.price_statement, "act:price"),
-            (self.past_money_verb, "act:past_money"),
-            (self.record_order, "act:record"),
-            (self.imperative, "act:imperative"),
-            (self.declarative, "act:declarative"),
-            (self.price_question, "act:price_question"),
-            (self.per_period, "act:per_period"),
-            (self.how_to, "act:how_to"),
-        ]
-        .into_iter()
-        .filter_map(|(on, name)| on.then_some(name))
     }
 }
 

@@ -1,0 +1,59 @@
+//! Prices in force rather than money spent: "diesel's $2.19", "$55 a night", "IGA 3.90 vs Coles 3.10",
+//! "1.69 unleaded at the Metro" — and amounts per week, month or year, which are allowances.
+
+use super::words::*;
+use crate::entities::{Entity, Kind};
+use crate::text::Text;
+
+pub(super) struct Prices {
+    /// A price in force rather than money spent.
+    pub statement: bool,
+    /// An amount per week, month or year ("$25 a week", "100/month").
+    pub per_period: bool,
+}
+
+impl Prices {
+    pub(super) fn of(text: &Text, entities: &[Entity], past_money_verb: bool, first_person: bool) -> Prices {
+        let words: Vec<&str> = text.tokens.iter().map(|t| t.norm.as_str()).collect();
+        let money_like = |e: &Entity| matches!(e.kind, Kind::Money(_) | Kind::Number { .. });
+        let present_price = words.iter().enumerate().any(|(i, w)| {
+            matches!(*w, "is" | "are" | "costs" | "runs" | "running" | "has" | "goes" | "sells" | "holds")
+                || (w.ends_with("'s") && entities.iter().any(|e| e.start == i + 1 && money_like(e)))
+        });
+        let rate = entities.iter().any(|e| money_like(e) && is_rate_after(text, e, RATE_UNITS));
+        let per_period = entities.iter().any(|e| money_like(e) && is_rate_after(text, e, PERIOD_UNITS));
+        let volume = entities.iter().any(|e| matches!(e.kind, Kind::Volume { .. }));
+        let amount_said = entities.iter().any(money_like);
+        // Prices set side by side ("IGA 3.90 vs Coles 3.10", "cheaper than the servo").
+        let comparison = text.has_any(&["vs", "versus", "v"])
+            || ["cheaper than", "dearer than", "compared to", "less than"].iter().any(|p| text.has_phrase(p));
+        // A fuel price, not a purchase: "1.69 unleaded at the Metro", "diesel 2.19" (no one buys $2 of it).
+        let fuel_price = entities.iter().any(|e| {
+            let small = match &e.kind {
+                Kind::Money(m) => m.cents < 800,
+                Kind::Number { value, decimals, .. } => *value < 8.0 && *decimals > 0,
+                _ => false,
+            };
+            let fuel = |i: usize| text.tokens.get(i).is_some_and(|t| t.is_any(FUEL_KINDS));
+            small && (fuel(e.end()) || (e.start > 0 && fuel(e.start - 1)))
+        }) || (text.has_any(FUEL_KINDS)
+            && entities
+                .iter()
+                .filter(|e| matches!(&e.kind, Kind::Number { value, decimals, .. } if *value < 8.0 && *decimals > 0))
+                .count()
+                >= 2);
+        let price_statement = ((comparison || fuel_price) && amount_said && !volume && !per_period)
+            || (!volume
+                && ((present_price && !first_person && amount_said) || (rate && !past_money_verb && !first_person)));
+
+        Prices { statement: price_statement, per_period }
+    }
+}
+
+fn is_rate_after(text: &Text, e: &Entity, units: &[&str]) -> bool {
+    let next = text.norm(e.end());
+    let after = text.norm(e.end() + 1);
+    // "$55 a night", "$2.19 per litre", "$25 each", "140 weekly" — not "3 nights".
+    (matches!(next, "a" | "per" | "/" | "an" | "each" | "every") && units.contains(&after))
+        || matches!(next, "each" | "pp" | "ea" | "weekly" | "monthly" | "yearly" | "annually" | "/wk" | "pw")
+}

@@ -1,0 +1,104 @@
+//! Who the sentence is about: the user, or someone else — someone else's purchase ("Dave filled up",
+//! "my buddy put 90L in"), their own earnings ("Gary earned 600"), an order done by or passed on to
+//! someone else ("the neighbours set an alarm", "tell Dave to book the site"), someone else's entry
+//! ("Trev: 95L @ 2.24").
+
+use super::past_tense;
+use super::words::*;
+use crate::entities::Entity;
+use crate::text::{Text, Token};
+
+pub(super) struct Who {
+    pub third_party: bool,
+    pub others_act: bool,
+    pub relayed: bool,
+    pub others_income: bool,
+}
+
+/// A word for a person other than the user ("sister", "the neighbours", "my buddy's", "sister-in-law").
+pub(super) fn person(t: &Token) -> bool {
+    let base = t.norm.trim_end_matches("'s");
+    is_person_word(base) || base.split_once('-').is_some_and(|(head, _)| is_person_word(head))
+}
+
+impl Who {
+    pub(super) fn of(text: &Text, entities: &[Entity], words: &[&str]) -> Who {
+        let tokens = &text.tokens;
+        let in_entity = |i: usize| entities.iter().any(|e| e.covers(i));
+        // Who did it: the words before the first money verb.
+        let verb_at = words.iter().position(|w| is_spent(w) || EARNED.contains(w) || REPORTED.contains(w));
+        let subject = &tokens[..verb_at.unwrap_or(0)];
+        // A name: a capitalised word that is not an acronym (RV, KOA), a shop or category word, a day, or
+        // a word the corpus uses in lower case ("Haircut was $35").
+        let name = |i: usize| {
+            let t = &tokens[i];
+            t.capitalised
+                && !in_entity(i)
+                && !t.is_any(OPENERS)
+                && t.norm.len() > 1
+                && text.folded[t.span.clone()].chars().skip(1).any(char::is_lowercase)
+                && crate::vocabulary::canonical(&t.norm).is_none()
+                && crate::vocabulary::find_in_text(&t.norm).is_none()
+                && !crate::spelling::is_common_word(&t.norm)
+        };
+        // The subject's head: a name opening the sentence ("Pete just spent"), or names joined to it
+        // ("Helen and Ray booked") — not a place further in ("tour of the Bungle Bungles was 299").
+        let others = |subject: &[Token], verb_at: Option<usize>| {
+            let named_subject = verb_at.is_some_and(|v| v > 0) && name(0);
+            let family_name =
+                subject.windows(2).any(|w| w[0].is("the") && w[1].capitalised && w[1].norm.ends_with('s'));
+            let possessive_other = subject.iter().any(|t| t.norm.ends_with("'s") && (t.capitalised || person(t)));
+            // "our wifi pass", "my rego": the user's own things are not someone else.
+            let own_thing = subject.iter().any(|t| t.is_any(&["my", "our"])) && !subject.iter().any(person);
+            (named_subject || subject.iter().any(person) || family_name || possessive_other)
+                && !own_thing
+                && !subject.iter().any(|t| t.is_any(SELF_SUBJECT))
+        };
+        let other_subject = others(subject, verb_at);
+        // For an order: the words before the first verb of any kind.
+        let act_at = (1..tokens.len()).find(|&i| {
+            !in_entity(i)
+                && !tokens[i].capitalised
+                && (is_finite(&tokens[i].norm)
+                    || is_order_verb(&tokens[i].norm)
+                    || is_spent(words[i])
+                    || past_tense(text, i)
+                    || (words[i].len() > 5 && words[i].ends_with("ing")))
+        });
+        // "tell Dave to book the site", "ask the missus to set an alarm": an order for someone else
+        // (not "tell everyone…", a post).
+        let relayed = (0..tokens.len()).any(|i| {
+            tokens[i].is_any(&["tell", "ask", "get", "remind"])
+                && tokens.get(i + 1).is_some_and(|t| {
+                    !t.is_any(&["everyone", "everybody", "folks", "people", "group", "community", "all", "me", "us"])
+                        && (person(t) || (t.capitalised && !in_entity(i + 1)))
+                })
+                && tokens[i + 2..].iter().take(3).any(|t| t.is("to"))
+        });
+        // "Trev: 95L @ 2.24", "Ray's ute: 78L", "Gaz - packing shed, 640": someone else's entry.
+        let labelled_other = tokens.len() > 2
+            && (name(0) || person(&tokens[0]))
+            && (0..5.min(tokens.len())).any(|i| tokens[i].is_any(&[":", "-"]))
+            && !tokens[..5.min(tokens.len())].iter().any(|t| t.is_any(FIRST_PERSON));
+        let others_act = relayed
+            || labelled_other
+            || act_at.is_some_and(|v| {
+                others(&tokens[..v], Some(v)) && !tokens[v + 1..].iter().take(3).any(|t| t.is_any(&["me", "us"]))
+            });
+        // "Centrelink paid us": the user is on the receiving end. "The nomads across from us bought":
+        // the user is only a landmark in someone else's sentence.
+        let after_verb = verb_at.map(|v| &tokens[(v + 1).min(tokens.len())..]).unwrap_or(&[]);
+        let to_self = after_verb.iter().any(|t| t.is_any(SELF_OBJECT));
+        let third_party = (other_subject && !to_self) || labelled_other;
+        // Someone else paying is how income arrives, but only to the user: "paid me", "paid us", or
+        // money that is income by its name ("the tenants paid the rent", "bond back").
+        let income_word = text.has_any(INCOME_WORDS);
+        let others_income = other_subject
+            && !to_self
+            && (verb_at.is_some_and(|v| EARNED.contains(&words[v]))
+                || subject.iter().any(|t| t.is_any(&["paycheck", "paycheque", "wages", "salary", "pension"]))
+                || !income_word);
+
+        Who { third_party, others_act, relayed, others_income }
+    }
+}
