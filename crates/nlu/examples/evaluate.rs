@@ -95,7 +95,8 @@ fn main() {
     summary(&report, "Held-out split (never tuned on)");
     // The held-out lines of the corpus as it was before the 2026-12-02 additions, for comparison with
     // the figures reported before them.
-    let first: Vec<&Example> = all.iter().take(1640).filter(|e| e.split == Split::Heldout).collect();
+    let first: Vec<&Example> =
+        all.iter().take(corpus::FIRST_EDITION_LINES).filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &first);
     println!(
         "held-out lines among the first 1,640: right tool {}/{} = {:.1}%, right key arguments {:.1}%, writes on \

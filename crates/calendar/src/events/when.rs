@@ -1,7 +1,7 @@
 //! When an event is: the start and end a client wrote, checked and settled into either whole days or
 //! two instants.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use pam_kernel::{DomainError, FieldError};
 
@@ -108,11 +108,7 @@ pub(crate) fn span(all_day: bool, start: Moment, end: Option<Moment>, tz: Tz) ->
 /// moved event's kept length or a zone's offset may carry an instant a little past them): anything else
 /// is a typo, and every instant stays well inside what both stores hold.
 fn plausible(field: &str, written: &Moment) -> Result<(), DomainError> {
-    if (1970..=2100).contains(&written.date().year()) {
-        Ok(())
-    } else {
-        Err(invalid(field, "must be between 1970 and 2100"))
-    }
+    pam_kernel::text::plausible_date(written.date()).map_err(|m| invalid(field, m))
 }
 
 /// The same length as before, from a new start (a moved event keeps its length).

@@ -38,6 +38,17 @@ pub(super) fn rules<'a>(doc: &'a Value, name: &str) -> Vec<&'a Value> {
     }
 }
 
+/// What each alternative of the first `anyOf` among a body's stated rules requires.
+fn alternatives<'a>(stated: &[&'a Value], what: &str) -> Vec<&'a Value> {
+    let any_of = stated.iter().find_map(|r| r["anyOf"].as_array()).unwrap_or_else(|| panic!("{what}"));
+    any_of.iter().map(|b| &b["required"]).collect()
+}
+
+/// Two days on: tomorrow or later in every zone, and well within the year.
+fn two_days_on() -> String {
+    (chrono::Utc::now() + chrono::Duration::days(2)).date_naive().to_string()
+}
+
 /// A body, and what becomes of it: `Ok(status)` when the document allows it, `Err(loc)` (after `body`)
 /// when it refuses it.
 pub(super) type Case = (Value, Result<u16, &'static [&'static str]>);
@@ -122,14 +133,14 @@ async fn a_timer_or_an_alarm_and_a_date_only_with_a_clock_time(backend: Backend)
     let user = app.register("rule-timers@example.com").await;
     let doc = openapi(&app).await;
     let stated = rules(&doc, "NewTimer");
-    let kinds = stated.iter().find_map(|r| r["anyOf"].as_array()).expect("a timer or an alarm");
-    let required: Vec<&Value> = kinds.iter().map(|b| &b["required"]).collect();
-    assert_eq!(required, [&json!(["duration_seconds"]), &json!(["alarm_at"]), &json!(["alarm_at", "date"])]);
+    assert_eq!(
+        alternatives(&stated, "a timer or an alarm"),
+        [&json!(["duration_seconds"]), &json!(["alarm_at"]), &json!(["alarm_at", "date"])]
+    );
     assert_eq!(stated.iter().find_map(|r| r["not"]["required"].as_array()).unwrap(), &["duration_seconds", "alarm_at"]);
 
     let schema = body_schema(&doc, "post", "/api/v1/timers");
-    // Two days on is tomorrow or later in every zone, and well within the year.
-    let day = (chrono::Utc::now() + chrono::Duration::days(2)).date_naive().to_string();
+    let day = two_days_on();
     let cases: Vec<Case> = vec![
         (json!({}), Err(&["duration_seconds"])),
         (json!({"duration_seconds": null, "alarm_at": null}), Err(&["duration_seconds"])),
@@ -152,12 +163,10 @@ async fn an_event_has_a_start_or_a_time(backend: Backend) {
     let user = app.register("rule-events@example.com").await;
     let doc = openapi(&app).await;
     let stated = rules(&doc, "NewCalendarEvent");
-    let either = stated.iter().find_map(|r| r["anyOf"].as_array()).expect("a start or a time");
-    let required: Vec<&Value> = either.iter().map(|b| &b["required"]).collect();
-    assert_eq!(required, [&json!(["start"]), &json!(["time"])]);
+    assert_eq!(alternatives(&stated, "a start or a time"), [&json!(["start"]), &json!(["time"])]);
 
     let schema = body_schema(&doc, "post", "/api/v1/calendar/events");
-    let day = (chrono::Utc::now() + chrono::Duration::days(2)).date_naive().to_string();
+    let day = two_days_on();
     let cases: Vec<Case> = vec![
         (json!({"title": "Dentist"}), Err(&["start"])),
         (json!({"title": "Dentist", "start": null, "time": null}), Err(&["start"])),
