@@ -86,7 +86,7 @@ for db in sqlite postgres; do
     "Authorization: Bearer $wtoken" '{"origin": "Sydney", "destination": "Melbourne"}'
   row "pam POST /api/v1/trips/plan, Sydney → Melbourne, saved ($db)" "$pid"
 
-  # Social: the following feed of one of the seeded users (50 followed authors, 20 posts a page).
+  # Social: the following feed of one of the seeded users (50 followed authors, 50 posts a page).
   reset_rss "$pid"
   load "pam GET /api/v1/social/posts?filter=following, 100,000 posts ($db)" \
     "http://127.0.0.1:$port/api/v1/social/posts?filter=following" "Authorization: Bearer $wtoken"

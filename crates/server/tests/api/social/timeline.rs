@@ -1,7 +1,8 @@
 //! The following feed is read from a timeline the database keeps per viewer (`feed_entries`, migration
 //! 0013). These tests hold it to its definition — the published, public or followers-only posts of the
 //! people the viewer follows, never across a block — after every kind of change, under races, and for
-//! data written before the timeline existed.
+//! data written before the timeline existed. The feed's total comes from the authors' running totals
+//! (migration 0014), held to the same definition by the same checks.
 
 use std::borrow::Cow;
 
@@ -290,4 +291,18 @@ async fn posts_and_follows_from_before_the_timeline_are_in_it(backend: Backend) 
     })
     .unwrap();
     assert_eq!(timeline, [(ben, posts[1].0), (ben, posts[0].0)], "ben's timeline holds ann's two shared posts");
+    // Migration 0014: the authors' running totals of shared posts, and the follow across a block ended.
+    let mut totals: Vec<(Uuid, i64)> = with_db!(&db, |pool| {
+        sqlx::query_as("SELECT user_id, posts FROM social_shared_posts").fetch_all(pool).await
+    })
+    .unwrap();
+    let follows: Vec<(Uuid, Uuid)> = with_db!(&db, |pool| {
+        sqlx::query_as("SELECT user_id, followed_id FROM user_follows").fetch_all(pool).await
+    })
+    .unwrap();
+    totals.sort();
+    let mut want = vec![(ann, 2), (cat, 1)];
+    want.sort();
+    assert_eq!(totals, want, "ann shares two posts, cat one; drafts and private posts are not counted");
+    assert_eq!(follows, [(ben, ann)], "cat's follow across ann's block is ended");
 }
