@@ -89,7 +89,7 @@ pub async fn list(state: &SocialState, viewer: Uuid, q: &FeedQuery, page: Page) 
         // triggers), so the count reads fifty rows, not every row of the timeline. (`$2`, the absent
         // pattern, is named so every count takes the same two parameters.)
         "SELECT CAST(coalesce(sum(s.posts), 0) AS BIGINT) FROM user_follows f \
-         JOIN social_shared_posts s ON s.user_id = f.followed_id WHERE f.user_id = $1 AND $2 IS NULL"
+         JOIN social_shared_posts s ON s.author_id = f.followed_id WHERE f.user_id = $1 AND $2 IS NULL"
             .to_string()
     } else {
         format!("SELECT count(*) FROM {from} WHERE {filter}")

@@ -9,7 +9,7 @@
 -- nothing here can deadlock. No foreign key, for the reason 0013 gives.
 
 CREATE TABLE social_shared_posts (
-    user_id  UUID PRIMARY KEY,
+    author_id  UUID PRIMARY KEY,
     posts    BIGINT NOT NULL CHECK (posts > 0)
 );
 
@@ -17,15 +17,15 @@ CREATE FUNCTION social_shared_posts_count() RETURNS trigger LANGUAGE plpgsql AS 
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'published' AND OLD.visibility IN ('public', 'followers')
         AND OLD.published_at IS NOT NULL THEN
-        UPDATE social_shared_posts SET posts = posts - 1 WHERE user_id = OLD.user_id AND posts > 1;
+        UPDATE social_shared_posts SET posts = posts - 1 WHERE author_id = OLD.user_id AND posts > 1;
         IF NOT FOUND THEN
-            DELETE FROM social_shared_posts WHERE user_id = OLD.user_id;
+            DELETE FROM social_shared_posts WHERE author_id = OLD.user_id;
         END IF;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'published' AND NEW.visibility IN ('public', 'followers')
         AND NEW.published_at IS NOT NULL THEN
-        INSERT INTO social_shared_posts (user_id, posts) VALUES (NEW.user_id, 1)
-        ON CONFLICT (user_id) DO UPDATE SET posts = social_shared_posts.posts + 1;
+        INSERT INTO social_shared_posts (author_id, posts) VALUES (NEW.user_id, 1)
+        ON CONFLICT (author_id) DO UPDATE SET posts = social_shared_posts.posts + 1;
     END IF;
     RETURN NULL;
 END
@@ -55,7 +55,7 @@ DELETE FROM user_follows f WHERE EXISTS (SELECT 1 FROM social_blocks b
     WHERE (b.user_id = f.user_id AND b.blocked_user_id = f.followed_id)
        OR (b.user_id = f.followed_id AND b.blocked_user_id = f.user_id));
 
-INSERT INTO social_shared_posts (user_id, posts)
+INSERT INTO social_shared_posts (author_id, posts)
 SELECT user_id, count(*) FROM social_posts
 WHERE status = 'published' AND visibility IN ('public', 'followers') AND published_at IS NOT NULL
 GROUP BY user_id;

@@ -6,15 +6,15 @@
 -- can forget it; no foreign key, as for the timeline.
 
 CREATE TABLE social_shared_posts (
-    user_id  BLOB PRIMARY KEY,
+    author_id  BLOB PRIMARY KEY,
     posts    INTEGER NOT NULL CHECK (posts > 0)
 );
 
 CREATE TRIGGER social_posts_shared_insert AFTER INSERT ON social_posts
     WHEN NEW.status = 'published' AND NEW.visibility IN ('public', 'followers') AND NEW.published_at IS NOT NULL
 BEGIN
-    INSERT INTO social_shared_posts (user_id, posts) VALUES (NEW.user_id, 1)
-    ON CONFLICT (user_id) DO UPDATE SET posts = posts + 1;
+    INSERT INTO social_shared_posts (author_id, posts) VALUES (NEW.user_id, 1)
+    ON CONFLICT (author_id) DO UPDATE SET posts = posts + 1;
 END;
 
 -- Only when whether the post counts, or whose it is, changes: edits of the text leave the count alone.
@@ -24,20 +24,20 @@ CREATE TRIGGER social_posts_shared_update AFTER UPDATE ON social_posts
                 AND NEW.published_at IS NOT NULL)
         OR OLD.user_id IS NOT NEW.user_id
 BEGIN
-    DELETE FROM social_shared_posts WHERE user_id = OLD.user_id AND posts = 1
+    DELETE FROM social_shared_posts WHERE author_id = OLD.user_id AND posts = 1
         AND OLD.status = 'published' AND OLD.visibility IN ('public', 'followers') AND OLD.published_at IS NOT NULL;
-    UPDATE social_shared_posts SET posts = posts - 1 WHERE user_id = OLD.user_id
+    UPDATE social_shared_posts SET posts = posts - 1 WHERE author_id = OLD.user_id
         AND OLD.status = 'published' AND OLD.visibility IN ('public', 'followers') AND OLD.published_at IS NOT NULL;
-    INSERT INTO social_shared_posts (user_id, posts) SELECT NEW.user_id, 1
+    INSERT INTO social_shared_posts (author_id, posts) SELECT NEW.user_id, 1
     WHERE NEW.status = 'published' AND NEW.visibility IN ('public', 'followers') AND NEW.published_at IS NOT NULL
-    ON CONFLICT (user_id) DO UPDATE SET posts = posts + 1;
+    ON CONFLICT (author_id) DO UPDATE SET posts = posts + 1;
 END;
 
 CREATE TRIGGER social_posts_shared_delete AFTER DELETE ON social_posts
     WHEN OLD.status = 'published' AND OLD.visibility IN ('public', 'followers') AND OLD.published_at IS NOT NULL
 BEGIN
-    DELETE FROM social_shared_posts WHERE user_id = OLD.user_id AND posts = 1;
-    UPDATE social_shared_posts SET posts = posts - 1 WHERE user_id = OLD.user_id;
+    DELETE FROM social_shared_posts WHERE author_id = OLD.user_id AND posts = 1;
+    UPDATE social_shared_posts SET posts = posts - 1 WHERE author_id = OLD.user_id;
 END;
 
 -- The sum is the timeline's size only if nobody follows across a block. The application never leaves
@@ -47,7 +47,7 @@ DELETE FROM user_follows WHERE EXISTS (SELECT 1 FROM social_blocks b
     WHERE (b.user_id = user_follows.user_id AND b.blocked_user_id = user_follows.followed_id)
        OR (b.user_id = user_follows.followed_id AND b.blocked_user_id = user_follows.user_id));
 
-INSERT INTO social_shared_posts (user_id, posts)
+INSERT INTO social_shared_posts (author_id, posts)
 SELECT user_id, count(*) FROM social_posts
 WHERE status = 'published' AND visibility IN ('public', 'followers') AND published_at IS NOT NULL
 GROUP BY user_id;

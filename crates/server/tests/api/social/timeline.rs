@@ -150,13 +150,16 @@ async fn the_following_feed_matches_its_definition_after_every_change(backend: B
     assert_eq!(rows_of(&app, leaving.id).await, 0, "no timeline row of the deleted account is left");
 }
 
-/// The timeline rows that are a user's, as viewer or as author.
+/// The timeline rows that are a user's, as viewer or as author, and their running total as an author.
 async fn rows_of(app: &TestApp, user: Uuid) -> i64 {
     with_db!(app.db(), |pool| {
-        sqlx::query_scalar("SELECT count(*) FROM feed_entries WHERE viewer_id = $1 OR author_id = $1")
-            .bind(user)
-            .fetch_one(pool)
-            .await
+        sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM feed_entries WHERE viewer_id = $1 OR author_id = $1) \
+             + (SELECT count(*) FROM social_shared_posts WHERE author_id = $1)",
+        )
+        .bind(user)
+        .fetch_one(pool)
+        .await
     })
     .unwrap()
 }
@@ -293,13 +296,12 @@ async fn posts_and_follows_from_before_the_timeline_are_in_it(backend: Backend) 
     assert_eq!(timeline, [(ben, posts[1].0), (ben, posts[0].0)], "ben's timeline holds ann's two shared posts");
     // Migration 0014: the authors' running totals of shared posts, and the follow across a block ended.
     let mut totals: Vec<(Uuid, i64)> = with_db!(&db, |pool| {
-        sqlx::query_as("SELECT user_id, posts FROM social_shared_posts").fetch_all(pool).await
+        sqlx::query_as("SELECT author_id, posts FROM social_shared_posts").fetch_all(pool).await
     })
     .unwrap();
-    let follows: Vec<(Uuid, Uuid)> = with_db!(&db, |pool| {
-        sqlx::query_as("SELECT user_id, followed_id FROM user_follows").fetch_all(pool).await
-    })
-    .unwrap();
+    let follows: Vec<(Uuid, Uuid)> =
+        with_db!(&db, |pool| { sqlx::query_as("SELECT user_id, followed_id FROM user_follows").fetch_all(pool).await })
+            .unwrap();
     totals.sort();
     let mut want = vec![(ann, 2), (cat, 1)];
     want.sort();
