@@ -12,15 +12,7 @@ CONNS=${2:-64}
 ROUNDS=${3:-3}
 DB=${4:-postgres}
 PG_BASE=${PAM_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --locked --bin pam-backend >/dev/null
-BIN=target/release/pam-backend
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-RUNS="$WORK/runs"; : >"$RUNS"
-ROWS="$WORK/rows"; : >"$ROWS"
+bench_setup
 
 if [ "$DB" = postgres ]; then
   psql "$PG_BASE" -qc 'DROP DATABASE IF EXISTS pam_bench WITH (FORCE)' -c 'CREATE DATABASE pam_bench' >/dev/null

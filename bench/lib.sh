@@ -1,5 +1,20 @@
 # Shared by the load scripts in bench/: wrk runs recorded in $RUNS, median rows in $ROWS, and starting
-# pam-backend on a fresh data directory. The caller sets WORK, RUNS, ROWS, CONNS, DURATION, BIN and PIDS.
+# pam-backend on a fresh data directory. `bench_setup` sets WORK, RUNS, ROWS, BIN and PIDS; the caller sets
+# CONNS and DURATION.
+
+# bench_setup: wrk installed (apt-get when missing), the release binary built (BIN), a scratch folder
+# (WORK) removed on exit with every process in PIDS stopped, and empty RUNS and ROWS files.
+bench_setup() {
+  command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  cargo build --release --locked --bin pam-backend >/dev/null
+  BIN=target/release/pam-backend
+  WORK=$(mktemp -d)
+  PIDS=()
+  trap bench_cleanup EXIT
+  RUNS="$WORK/runs"; : >"$RUNS"
+  ROWS="$WORK/rows"; : >"$ROWS"
+}
+bench_cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 
 # post NAME URL HEADER BODY: like load, with a JSON POST body.
 post() {

@@ -13,15 +13,7 @@ source bench/lib.sh
 DURATION=${1:-10}
 CONNS=${2:-64}
 ROUNDS=${3:-5}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --locked --bin pam-backend >/dev/null
-BIN=target/release/pam-backend
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-RUNS="$WORK/runs"; : >"$RUNS"
-ROWS="$WORK/rows"; : >"$ROWS"
+bench_setup
 
 declare -A PID PORTS UID_OF TOKEN
 PORTS[on]=18011; PORTS[off]=18012

@@ -15,19 +15,9 @@ DURATION=${1:-10}
 CONNS=${2:-64}
 ROUNDS=${3:-5}
 PG_BASE=${PAM_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-
-cargo build --release --locked --bin pam-backend >/dev/null
+bench_setup
 (cd bench/hello && CARGO_TARGET_DIR=../../target/bench cargo build --release --locked >/dev/null)
 (cd bench/bare && CARGO_TARGET_DIR=../../target/bench cargo build --release --locked >/dev/null)
-BIN=target/release/pam-backend
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-
-RUNS="$WORK/runs"; : >"$RUNS"
-ROWS="$WORK/rows"; : >"$ROWS"
 
 target/bench/release/bench-hello 18080 & HELLO=$!; PIDS+=("$HELLO")
 target/bench/release/bench-hello 18081 contract & FLOOR=$!; PIDS+=("$FLOOR")

@@ -12,15 +12,7 @@ source bench/lib.sh
 ensure_system_packages
 DURATION=${1:-10}
 CONNS=${2:-64}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-cargo build --release --locked --bin pam-backend >/dev/null
-BIN=target/release/pam-backend
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-RUNS="$WORK/runs"; : >"$RUNS"
-ROWS="$WORK/rows"; : >"$ROWS"
+bench_setup
 PORT=18031
 start_pam speech "$PORT" "sqlite://$WORK/speech/pam.db" RATE_LIMIT_TTS_PER_MINUTE=100000000
 read -r _ TOKEN < <(register "$PORT")

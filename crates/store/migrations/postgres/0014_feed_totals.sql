@@ -4,23 +4,25 @@
 -- read thousands of them on every page (see bench/RESULTS.md). A row exists only while its count is above
 -- zero, so a deleted account leaves nothing behind.
 --
--- Kept by triggers like the timeline, so no write path can forget it. Each change touches only its own
--- author's row: two posts of one author at once queue on that row; no two authors ever share one, so
--- nothing here can deadlock. No foreign key, for the reason 0013 gives.
+-- Kept by triggers like the timeline, so no write path can forget it. A post change touches only its
+-- author's row (two at once queue on it), after 0013's trigger has locked the author's `users` row; only
+-- moving a post to another author, which the application never does, would touch two. No foreign key,
+-- for the reason 0013 gives.
 
 CREATE TABLE social_shared_posts (
     author_id  UUID PRIMARY KEY,
-    posts    BIGINT NOT NULL CHECK (posts > 0)
+    posts    BIGINT NOT NULL CHECK (posts >= 0)
 );
 
 CREATE FUNCTION social_shared_posts_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'published' AND OLD.visibility IN ('public', 'followers')
         AND OLD.published_at IS NOT NULL THEN
-        UPDATE social_shared_posts SET posts = posts - 1 WHERE author_id = OLD.user_id AND posts > 1;
-        IF NOT FOUND THEN
-            DELETE FROM social_shared_posts WHERE author_id = OLD.user_id;
-        END IF;
+        -- Subtract first, then drop the row only if it reached zero: the UPDATE waits for a publish of the
+        -- same author in flight and counts from its result, where deciding on the value read before
+        -- the wait could delete the row that publish had just raised.
+        UPDATE social_shared_posts SET posts = posts - 1 WHERE author_id = OLD.user_id;
+        DELETE FROM social_shared_posts WHERE author_id = OLD.user_id AND posts = 0;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'published' AND NEW.visibility IN ('public', 'followers')
         AND NEW.published_at IS NOT NULL THEN

@@ -7,7 +7,7 @@
 
 CREATE TABLE social_shared_posts (
     author_id  BLOB PRIMARY KEY,
-    posts    INTEGER NOT NULL CHECK (posts > 0)
+    posts    INTEGER NOT NULL CHECK (posts >= 0)
 );
 
 CREATE TRIGGER social_posts_shared_insert AFTER INSERT ON social_posts
@@ -24,10 +24,9 @@ CREATE TRIGGER social_posts_shared_update AFTER UPDATE ON social_posts
                 AND NEW.published_at IS NOT NULL)
         OR OLD.user_id IS NOT NEW.user_id
 BEGIN
-    DELETE FROM social_shared_posts WHERE author_id = OLD.user_id AND posts = 1
-        AND OLD.status = 'published' AND OLD.visibility IN ('public', 'followers') AND OLD.published_at IS NOT NULL;
     UPDATE social_shared_posts SET posts = posts - 1 WHERE author_id = OLD.user_id
         AND OLD.status = 'published' AND OLD.visibility IN ('public', 'followers') AND OLD.published_at IS NOT NULL;
+    DELETE FROM social_shared_posts WHERE author_id = OLD.user_id AND posts = 0;
     INSERT INTO social_shared_posts (author_id, posts) SELECT NEW.user_id, 1
     WHERE NEW.status = 'published' AND NEW.visibility IN ('public', 'followers') AND NEW.published_at IS NOT NULL
     ON CONFLICT (author_id) DO UPDATE SET posts = posts + 1;
@@ -36,8 +35,8 @@ END;
 CREATE TRIGGER social_posts_shared_delete AFTER DELETE ON social_posts
     WHEN OLD.status = 'published' AND OLD.visibility IN ('public', 'followers') AND OLD.published_at IS NOT NULL
 BEGIN
-    DELETE FROM social_shared_posts WHERE author_id = OLD.user_id AND posts = 1;
     UPDATE social_shared_posts SET posts = posts - 1 WHERE author_id = OLD.user_id;
+    DELETE FROM social_shared_posts WHERE author_id = OLD.user_id AND posts = 0;
 END;
 
 -- The sum is the timeline's size only if nobody follows across a block. The application never leaves

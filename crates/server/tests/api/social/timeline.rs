@@ -21,6 +21,7 @@ use pam_testkit::on_both_databases;
 on_both_databases!(
     the_following_feed_matches_its_definition_after_every_change,
     follows_and_publishes_racing_leave_every_timeline_exact,
+    one_authors_publish_and_delete_at_once_keep_the_total_exact,
     posts_and_follows_from_before_the_timeline_are_in_it,
 );
 
@@ -214,6 +215,34 @@ async fn follows_and_publishes_racing_leave_every_timeline_exact(backend: Backen
         assert_eq!(rows_of(&app, gone.id).await, 0, "no timeline row of a deleted account is left");
     }
     assert_timelines(&app, &followers[4..], "followers left while the author published").await;
+}
+
+/// An author with one shared post publishes another while deleting (or hiding) the first, at once: the
+/// running total their followers' totals are summed from ends at exactly one, whichever commits first.
+async fn one_authors_publish_and_delete_at_once_keep_the_total_exact(backend: Backend) {
+    let app = roomy_app(backend).await;
+    let author = app.register("busy-author@example.com").await;
+    let followers = register_many(&app, "watcher", 2).await;
+    for f in &followers {
+        expect(&app, f, Method::POST, &format!("/api/v1/social/follow/{}", author.id), None, 200).await;
+    }
+    let mut shared = id(&draft(&app, &author, "the first even", "public").await);
+    expect(&app, &author, Method::POST, &format!("/api/v1/social/posts/{shared}/publish"), None, 200).await;
+    for round in 0..8 {
+        let next = id(&draft(&app, &author, &format!("round {round} even"), "followers").await);
+        let publish = format!("/api/v1/social/posts/{next}/publish");
+        let gone = format!("/api/v1/social/posts/{shared}");
+        let (hide, method, want) = if round % 2 == 0 {
+            (Some(json!({"visibility": "private"})), Method::PATCH, 200)
+        } else {
+            (None, Method::DELETE, 204)
+        };
+        let ((published, _), (ended, _)) =
+            tokio::join!(call(&app, &author, Method::POST, &publish, None), call(&app, &author, method, &gone, hide));
+        assert_eq!((published, ended), (200, want), "round {round}");
+        assert_timelines(&app, &followers, &format!("publish and delete at once, round {round}")).await;
+        shared = next;
+    }
 }
 
 /// Posts and follows stored before migration 0013 are in the timeline once it is applied.
