@@ -140,22 +140,32 @@ pub async fn delete(state: &AppState, user_id: Uuid, actor_id: Uuid) -> Result<(
     })?;
     let source = source.ok_or_else(|| DomainError::not_found("User"))?;
     let now = Utc::now();
-    with_db!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
-        if source != "builtin" {
-            sqlx::query(
-                "INSERT INTO users (id, email, password_hash, auth_source, created_at, updated_at, deleted_at) \
-                 VALUES ($1, NULL, NULL, $2, $3, $3, $3)",
-            )
-            .bind(user_id)
-            .bind(&source)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await
-    })?;
+    // The cascades lock rows of other users too (the counts of posts the user liked: migration 0015).
+    // On Postgres the domains' deletion locks take them first, in one order; should Postgres still end
+    // the transaction for another, it runs again.
+    let locks_first = matches!(db, pam_store::Db::Postgres(_));
+    pam_store::retry_lost_transactions(|| async {
+        with_db!(db, |pool| {
+            let mut tx = pool.begin().await?;
+            for lock in DOMAINS.iter().flat_map(|d| d.deletion_locks).filter(|_| locks_first) {
+                sqlx::query(sqlx::AssertSqlSafe(*lock)).bind(user_id).execute(&mut *tx).await?;
+            }
+            sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+            if source != "builtin" {
+                sqlx::query(
+                    "INSERT INTO users (id, email, password_hash, auth_source, created_at, updated_at, deleted_at) \
+                     VALUES ($1, NULL, NULL, $2, $3, $3, $3)",
+                )
+                .bind(user_id)
+                .bind(&source)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        })
+    })
+    .await?;
     state.auth.forget(user_id);
     for domain in DOMAINS {
         (domain.deleted)(&state.domains, user_id).await;

@@ -39,6 +39,9 @@ pub struct Domain {
     pub router: fn() -> OpenApiRouter<AppState>,
     pub tools: fn(&DomainStates) -> Vec<Tool>,
     pub export: Export,
+    /// Postgres only: statements run first in an account deletion's transaction (`$1` the user), taking
+    /// row locks its cascade will need in one fixed order, so two deletions at once cannot deadlock.
+    pub deletion_locks: &'static [&'static str],
     /// After an account's rows are gone (by cascade): what else the domain holds for it (caches, files).
     pub deleted: Deleted,
 }
@@ -49,6 +52,7 @@ pub const DOMAINS: &[Domain] = &[
         router: pam_profiles::routes::router::<AppState>,
         tools: |d| pam_profiles::tools::tools(&d.profiles),
         export: export_profiles,
+        deletion_locks: &[],
         deleted: |d, user_id| Box::pin(pam_profiles::account::deleted(&d.profiles, user_id)),
     },
     Domain {
@@ -56,6 +60,7 @@ pub const DOMAINS: &[Domain] = &[
         router: pam_wins::router::<AppState>,
         tools: |d| pam_wins::tools::tools(&d.wins),
         export: export_wins,
+        deletion_locks: &[],
         deleted: |_, _| Box::pin(async {}),
     },
     Domain {
@@ -63,6 +68,7 @@ pub const DOMAINS: &[Domain] = &[
         router: pam_wheels::router::<AppState>,
         tools: |d| pam_wheels::tools::tools(&d.wheels),
         export: export_wheels,
+        deletion_locks: &[],
         deleted: |_, _| Box::pin(async {}),
     },
     Domain {
@@ -71,6 +77,7 @@ pub const DOMAINS: &[Domain] = &[
         tools: |d| pam_calendar::tools::tools(&d.calendar),
         export: export_calendar,
         // Its pushes go with the account's rows (push_outbox cascades from users).
+        deletion_locks: &[],
         deleted: |_, _| Box::pin(async {}),
     },
     Domain {
@@ -78,6 +85,7 @@ pub const DOMAINS: &[Domain] = &[
         router: pam_social::router::<AppState>,
         tools: |d| pam_social::tools::tools(&d.social),
         export: |d, user_id| Box::pin(pam_social::export::export(&d.social, user_id)),
+        deletion_locks: pam_social::export::DELETION_LOCKS,
         // Every social row cascades from users; nothing else is kept.
         deleted: |_, _| Box::pin(async {}),
     },
@@ -86,6 +94,7 @@ pub const DOMAINS: &[Domain] = &[
         router: pam_knowledge::router::<AppState>,
         tools: |d| pam_knowledge::tools::tools(&d.knowledge),
         export: |_, _| Box::pin(pam_knowledge::export()),
+        deletion_locks: &[],
         deleted: |_, _| Box::pin(async {}),
     },
     Domain {
@@ -94,6 +103,7 @@ pub const DOMAINS: &[Domain] = &[
         tools: |d| pam_medical::tools::tools(&d.medical),
         export: |d, user_id| Box::pin(pam_medical::export::export(&d.medical, user_id)),
         // Every medical row cascades from users; nothing else is kept.
+        deletion_locks: &[],
         deleted: |_, _| Box::pin(async {}),
     },
     Domain {
@@ -102,6 +112,7 @@ pub const DOMAINS: &[Domain] = &[
         router: pam_speech::router::<AppState>,
         tools: |_| Vec::new(),
         export: |_, _| Box::pin(async { Ok(Sections::new()) }),
+        deletion_locks: &[],
         deleted: |_, _| Box::pin(async {}),
     },
     Domain {
@@ -109,6 +120,7 @@ pub const DOMAINS: &[Domain] = &[
         router: pam_shop::router::<AppState>,
         tools: |d| pam_shop::tools::tools(&d.shop),
         export: |_, _| Box::pin(pam_shop::export()),
+        deletion_locks: &[],
         deleted: |_, _| Box::pin(async {}),
     },
 ];

@@ -59,19 +59,23 @@ pub async fn create(
     let content = check_content(&input.content)?;
     posts::published(state, user_id, post_id).await?;
     let now = Utc::now();
-    let comment: Comment = with_db!(&state.db, |pool| {
-        sqlx::query_as(
-            "INSERT INTO post_comments (id, post_id, user_id, content, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id, post_id, user_id, content, created_at, updated_at",
-        )
-        .bind(Uuid::now_v7())
-        .bind(post_id)
-        .bind(user_id)
-        .bind(&content)
-        .bind(now)
-        .fetch_one(pool)
-        .await
+    // The post's count is updated beside the row (migration 0015): see `retry_lost_transactions`.
+    let comment: Comment = pam_store::retry_lost_transactions(|| async {
+        with_db!(&state.db, |pool| {
+            sqlx::query_as(
+                "INSERT INTO post_comments (id, post_id, user_id, content, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id, post_id, user_id, content, created_at, updated_at",
+            )
+            .bind(Uuid::now_v7())
+            .bind(post_id)
+            .bind(user_id)
+            .bind(&content)
+            .bind(now)
+            .fetch_one(pool)
+            .await
+        })
     })
+    .await
     .map_err(|e| gone_or_internal(e, "Post"))?;
     tracing::info!(user.id = %user_id, post.id = %post_id, comment.id = %comment.id, "comment added");
     Ok(comment)
@@ -119,17 +123,20 @@ pub async fn update(state: &SocialState, user_id: Uuid, id: Uuid, input: NewComm
 
 /// Removes a comment the caller wrote, or one on a post the caller wrote.
 pub async fn delete(state: &SocialState, user_id: Uuid, id: Uuid) -> Result<(), DomainError> {
-    let n = with_db!(&state.db, |pool| {
-        sqlx::query(
-            "DELETE FROM post_comments WHERE id = $1 AND (user_id = $2 OR post_id IN \
-             (SELECT p.id FROM social_posts p WHERE p.user_id = $2))",
-        )
-        .bind(id)
-        .bind(user_id)
-        .execute(pool)
-        .await
-        .map(|r| r.rows_affected())
-    })?;
+    let n = pam_store::retry_lost_transactions(|| async {
+        with_db!(&state.db, |pool| {
+            sqlx::query(
+                "DELETE FROM post_comments WHERE id = $1 AND (user_id = $2 OR post_id IN \
+                 (SELECT p.id FROM social_posts p WHERE p.user_id = $2))",
+            )
+            .bind(id)
+            .bind(user_id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected())
+        })
+    })
+    .await?;
     if n == 0 { Err(DomainError::not_found("Comment")) } else { Ok(()) }
 }
 

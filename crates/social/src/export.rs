@@ -8,6 +8,14 @@ use uuid::Uuid;
 
 use crate::{SocialState, blocks, comments, events, follows, groups, likes, locations, messages, posts};
 
+/// Taken first when an account is deleted (Postgres; `$1` the user): every post its cascade will update
+/// or delete — the user's own, and those whose like and comment counts drop as the user's likes and
+/// comments go (migration 0015) — locked in id order. Without it, two people who reacted to each
+/// other's posts, deleting their accounts at once, lock those posts in opposite orders and deadlock.
+pub const DELETION_LOCKS: &[&str] = &["SELECT 1 FROM social_posts WHERE user_id = $1 \
+     OR id IN (SELECT post_id FROM post_likes WHERE user_id = $1) \
+     OR id IN (SELECT post_id FROM post_comments WHERE user_id = $1) ORDER BY id FOR UPDATE"];
+
 /// Section names avoid those of other domains ("events" is the calendar's, "messages" PAM's).
 pub const TABLES: &[OwnedTable] = &[
     owned("social_posts", "posts"),

@@ -1,5 +1,6 @@
-//! Likes: one per user per post. The primary key (post_id, user_id) makes a repeated like a no-op and
-//! the count is counted from the rows, so it is exact however many like at once.
+//! Likes: one per user per post. The primary key (post_id, user_id) makes a repeated like a no-op, and
+//! the post's count is kept by the database beside each row that goes in or out (migration 0015), so it
+//! is exact however many like at once.
 
 use chrono::{DateTime, Utc};
 use pam_kernel::DomainError;
@@ -26,26 +27,34 @@ pub struct Like {
 }
 
 async fn count(state: &SocialState, post_id: Uuid) -> Result<i64, DomainError> {
-    Ok(with_db!(&state.db, |pool| {
-        sqlx::query_scalar("SELECT count(*) FROM post_likes WHERE post_id = $1").bind(post_id).fetch_one(pool).await
-    })?)
+    let count: Option<i64> = with_db!(&state.db, |pool| {
+        sqlx::query_scalar("SELECT likes_count FROM social_posts WHERE id = $1")
+            .bind(post_id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    count.ok_or_else(|| DomainError::not_found("Post"))
 }
 
 /// Likes a published post the caller may see; liking it again changes nothing.
 pub async fn like(state: &SocialState, user_id: Uuid, post_id: Uuid) -> Result<LikeState, DomainError> {
     posts::published(state, user_id, post_id).await?;
-    with_db!(&state.db, |pool| {
-        sqlx::query(
-            "INSERT INTO post_likes (post_id, user_id, created_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (post_id, user_id) DO NOTHING",
-        )
-        .bind(post_id)
-        .bind(user_id)
-        .bind(Utc::now())
-        .execute(pool)
-        .await
-        .map(|_| ())
+    // The post's count is updated beside the row: see `retry_lost_transactions`.
+    pam_store::retry_lost_transactions(|| async {
+        with_db!(&state.db, |pool| {
+            sqlx::query(
+                "INSERT INTO post_likes (post_id, user_id, created_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (post_id, user_id) DO NOTHING",
+            )
+            .bind(post_id)
+            .bind(user_id)
+            .bind(Utc::now())
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })
     })
+    .await
     .map_err(|e| gone_or_internal(e, "Post"))?;
     Ok(LikeState { post_id, liked: true, likes_count: count(state, post_id).await? })
 }
@@ -53,14 +62,17 @@ pub async fn like(state: &SocialState, user_id: Uuid, post_id: Uuid) -> Result<L
 /// Takes the caller's like back (none to take back is fine) on a post they may see.
 pub async fn unlike(state: &SocialState, user_id: Uuid, post_id: Uuid) -> Result<(), DomainError> {
     posts::get(state, user_id, post_id).await?;
-    with_db!(&state.db, |pool| {
-        sqlx::query("DELETE FROM post_likes WHERE post_id = $1 AND user_id = $2")
-            .bind(post_id)
-            .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })?;
+    pam_store::retry_lost_transactions(|| async {
+        with_db!(&state.db, |pool| {
+            sqlx::query("DELETE FROM post_likes WHERE post_id = $1 AND user_id = $2")
+                .bind(post_id)
+                .bind(user_id)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })
+    })
+    .await?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ mod blocks;
 mod blocks_reach;
 mod community;
 mod concurrency;
+mod counts;
 mod messages;
 mod places;
 mod timeline;

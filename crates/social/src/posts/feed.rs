@@ -31,16 +31,24 @@ pub(crate) fn like_pattern(q: Option<&str>) -> Result<Option<String>, DomainErro
     Ok(Some(pattern))
 }
 
-/// The page and count statements of a query (`$1` viewer, `$2` pattern, `$3` limit, `$4` offset); every
-/// fragment is a constant of this module.
-fn statements(q: &FeedQuery, has_words: bool) -> (String, String) {
+/// A listing's two statements: its page, whose rows each carry the number of matches (`total_count`,
+/// an uncorrelated subquery the database runs once, so a page costs one round trip), and that number
+/// alone, for a page past the end. `$1` viewer, `$2` pattern, and `$3` limit, `$4` offset when `paged`.
+struct Listing {
+    page: String,
+    count: String,
+    paged: bool,
+}
+
+/// Every fragment of the statements is a constant of this module, or a number of the checked [`Page`].
+fn statements(q: &FeedQuery, has_words: bool, page: Page) -> Listing {
     let (from, filter, order) = if q.status == Some(PostStatus::Draft) {
         // Drafts are only ever the caller's own.
         let filter = format!("p.user_id = $1 AND p.status = 'draft' AND {MATCHES_WORDS}");
         ("social_posts p", filter, "p.created_at DESC, p.id DESC")
     } else if q.filter.unwrap_or_default() == FeedFilter::Following {
         if !has_words {
-            return (format!("SELECT {COLUMNS} {FOLLOWING_PAGE}"), FOLLOWING_TOTAL.to_string());
+            return following_page(page);
         }
         // The viewer's timeline (`feed_entries`, kept by the database's triggers: see migration 0013)
         // holds exactly the published, public or followers-only posts of the people they follow; nobody
@@ -53,48 +61,78 @@ fn statements(q: &FeedQuery, has_words: bool) -> (String, String) {
             "p.published_at DESC, p.id DESC",
         )
     };
-    (
-        format!("SELECT {COLUMNS} FROM {from} WHERE {filter} ORDER BY {order} LIMIT $3 OFFSET $4"),
-        format!("SELECT count(*) FROM {from} WHERE {filter}"),
-    )
+    let count = format!("SELECT count(*) FROM {from} WHERE {filter}");
+    Listing {
+        page: format!(
+            "SELECT {COLUMNS}, ({count}) AS total_count FROM {from} WHERE {filter} ORDER BY {order} LIMIT $3 OFFSET $4"
+        ),
+        count,
+        paged: true,
+    }
 }
 
 /// The following feed: the viewer's timeline rows with their posts.
 const FOLLOWING: &str = "feed_entries e JOIN social_posts p ON p.id = e.post_id";
 
-/// The following feed's page without words to match: the page's post ids from the timeline alone (one
-/// index range, newest first), then those posts. The same rows as the join in [`FOLLOWING`] (a timeline
-/// row carries its post's `published_at`), but Postgres plans a join afresh on every call, which cost
-/// more than running it (see bench/RESULTS.md). (`$2`, the absent pattern, is named so every statement
-/// takes the same parameters.)
-const FOLLOWING_PAGE: &str = "FROM social_posts p WHERE $2 IS NULL AND p.id IN (SELECT e.post_id FROM feed_entries e \
-     WHERE e.viewer_id = $1 ORDER BY e.published_at DESC, e.post_id DESC LIMIT $3 OFFSET $4) \
-     ORDER BY p.published_at DESC, p.id DESC";
+/// The following feed without words to match: the page's post ids from the timeline alone (one index
+/// range, newest first), then those posts. The same rows as the join in [`FOLLOWING`] (a timeline row
+/// carries its post's `published_at`), in a shape Postgres plans cheaply.
+///
+/// The first page, nearly every read of the feed, has its limit written in. With `LIMIT $3` Postgres
+/// must guess the limit when it weighs a reusable plan, guesses a tenth of the timeline, and so plans
+/// the statement afresh on every call, which cost more than running it; with the number in the text it
+/// keeps one plan per connection (see bench/RESULTS.md). Later pages pass limit and offset as parameters,
+/// so a reader paging deep does not fill the statement cache with one statement per offset.
+fn following_page(page: Page) -> Listing {
+    let (range, paged) =
+        if page.offset == 0 { (format!("LIMIT {}", page.limit), false) } else { ("LIMIT $3 OFFSET $4".into(), true) };
+    Listing {
+        page: format!(
+            "SELECT {COLUMNS}, ({FOLLOWING_TOTAL}) AS total_count FROM social_posts p WHERE $2 IS NULL AND p.id IN \
+             (SELECT e.post_id FROM feed_entries e WHERE e.viewer_id = $1 \
+             ORDER BY e.published_at DESC, e.post_id DESC {range}) ORDER BY p.published_at DESC, p.id DESC"
+        ),
+        count: FOLLOWING_TOTAL.to_string(),
+        paged,
+    }
+}
 
 /// Its total: the timeline's size is the sum of the followed authors' shared posts (kept by migration
-/// 0014's triggers), so the count reads fifty rows, not every row of the timeline.
+/// 0014's triggers), so the count reads fifty rows, not every row of the timeline. (`$2`, the absent
+/// pattern, is named so every statement takes the same first parameters.)
 const FOLLOWING_TOTAL: &str = "SELECT CAST(coalesce(sum(s.posts), 0) AS BIGINT) FROM user_follows f \
      JOIN social_shared_posts s ON s.author_id = f.followed_id WHERE f.user_id = $1 AND $2 IS NULL";
 
-/// One page and the number of matches, as two queries: a window count over the page query (`count(*)
-/// OVER ()`) makes the database find every match before it can return the newest page, where alone
-/// the page query walks the feed index newest first and stops at the page's end.
+/// A post of a listing, with the number of matches across all pages.
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    row: PostRow,
+    total_count: i64,
+}
+
+/// One page and the number of matches, in one round trip. Not a window count over the page (`count(*)
+/// OVER ()`): that makes the database find every match before it can return the newest page, where the
+/// page alone walks the feed index newest first and stops at the page's end.
 pub async fn list(state: &SocialState, viewer: Uuid, q: &FeedQuery, page: Page) -> Result<PostList, DomainError> {
     let pattern = like_pattern(q.q.as_deref())?;
-    let (rows_sql, count_sql) = statements(q, pattern.is_some());
-    let rows: Vec<PostRow> = with_db!(&state.db, |pool| {
-        sqlx::query_as(sqlx::AssertSqlSafe(rows_sql.clone()))
-            .bind(viewer)
-            .bind(&pattern)
-            .bind(page.limit)
-            .bind(page.offset)
-            .fetch_all(pool)
-            .await
+    let listing = statements(q, pattern.is_some(), page);
+    let rows: Vec<ListedRow> = with_db!(&state.db, |pool| {
+        let query = sqlx::query_as(sqlx::AssertSqlSafe(listing.page.clone())).bind(viewer).bind(&pattern);
+        if listing.paged { query.bind(page.limit).bind(page.offset) } else { query }.fetch_all(pool).await
     })?;
-    let total: i64 = with_db!(&state.db, |pool| {
-        sqlx::query_scalar(sqlx::AssertSqlSafe(count_sql.clone())).bind(viewer).bind(&pattern).fetch_one(pool).await
-    })?;
-    Ok(PostList { posts: rows.into_iter().map(PostRow::show).collect(), meta: page.meta(total) })
+    let total = match rows.first() {
+        Some(first) => first.total_count,
+        // An empty page (no matches, or an offset past the end) still reports the total.
+        None => with_db!(&state.db, |pool| {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(listing.count.clone()))
+                .bind(viewer)
+                .bind(&pattern)
+                .fetch_one(pool)
+                .await
+        })?,
+    };
+    Ok(PostList { posts: rows.into_iter().map(|r| r.row.show()).collect(), meta: page.meta(total) })
 }
 
 /// Every post of a user, drafts included, oldest first (the account export).

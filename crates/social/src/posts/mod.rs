@@ -19,12 +19,10 @@ pub use feed::{all_of, list};
 pub(crate) use types::PostRow;
 pub use types::{FeedFilter, FeedQuery, NewPost, Post, PostList, PostStatus, PostUpdate, Visibility};
 
-/// The columns of a shown post, with its counts taken from the rows themselves (exact however many
-/// like at once). `$1` is always the viewer.
+/// The columns of a shown post, with its counts as the database keeps them beside the likes and
+/// comments (migration 0015). `$1` is always the viewer.
 pub(crate) const COLUMNS: &str = "p.id, p.user_id, p.title, p.content, p.image_url, p.location, p.tags, \
-     p.visibility, p.status, p.created_at, p.updated_at, p.published_at, \
-     (SELECT count(*) FROM post_likes l WHERE l.post_id = p.id) AS likes_count, \
-     (SELECT count(*) FROM post_comments c WHERE c.post_id = p.id) AS comments_count, \
+     p.visibility, p.status, p.created_at, p.updated_at, p.published_at, p.likes_count, p.comments_count, \
      EXISTS (SELECT 1 FROM post_likes m WHERE m.post_id = p.id AND m.user_id = $1) AS liked_by_me";
 
 /// Whether viewer `$1` may see post `p`: their own in any state; another's only once published, when

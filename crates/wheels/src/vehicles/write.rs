@@ -94,13 +94,7 @@ where
 }
 
 fn lost_race(err: &sqlx::Error) -> bool {
-    match err {
-        // 40P01 deadlock detected, 40001 serialization failure (Postgres).
-        sqlx::Error::Database(db) => {
-            db.is_unique_violation() || matches!(db.code().as_deref(), Some("40P01" | "40001"))
-        }
-        _ => false,
-    }
+    pam_store::is_unique_violation(err) || pam_store::lost_to_another_transaction(err)
 }
 
 /// Binds a spec's fields, in column order, to placeholders `$start`…`$start+9`.

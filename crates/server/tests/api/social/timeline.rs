@@ -2,7 +2,8 @@
 //! 0013). These tests hold it to its definition — the published, public or followers-only posts of the
 //! people the viewer follows, never across a block — after every kind of change, under races, and for
 //! data written before the timeline existed. The feed's total comes from the authors' running totals
-//! (migration 0014), held to the same definition by the same checks.
+//! (migration 0014), held to the same definition by the same checks. The migration test also checks
+//! that migration 0015 counts the likes and comments already stored.
 
 use std::borrow::Cow;
 
@@ -315,6 +316,27 @@ async fn posts_and_follows_from_before_the_timeline_are_in_it(backend: Backend) 
             .await
             .unwrap();
         }
+        // Ben likes and twice comments on ann's first post (migration 0015 counts them).
+        sqlx::query("INSERT INTO post_likes (post_id, user_id, created_at) VALUES ($1, $2, $3)")
+            .bind(posts[0].0)
+            .bind(ben)
+            .bind(now)
+            .execute(pool)
+            .await
+            .unwrap();
+        for _ in 0..2 {
+            sqlx::query(
+                "INSERT INTO post_comments (id, post_id, user_id, content, created_at, updated_at) \
+                 VALUES ($1, $2, $3, 'hi', $4, $4)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(posts[0].0)
+            .bind(ben)
+            .bind(now)
+            .execute(pool)
+            .await
+            .unwrap();
+        }
     });
 
     db.migrate().await.unwrap();
@@ -336,4 +358,14 @@ async fn posts_and_follows_from_before_the_timeline_are_in_it(backend: Backend) 
     want.sort();
     assert_eq!(totals, want, "ann shares two posts, cat one; drafts and private posts are not counted");
     assert_eq!(follows, [(ben, ann)], "cat's follow across ann's block is ended");
+    // Migration 0015: each post's likes and comments, counted from the rows already there.
+    let counts: Vec<(Uuid, i64, i64)> = with_db!(&db, |pool| {
+        sqlx::query_as(
+            "SELECT id, likes_count, comments_count FROM social_posts WHERE likes_count + comments_count > 0",
+        )
+        .fetch_all(pool)
+        .await
+    })
+    .unwrap();
+    assert_eq!(counts, [(posts[0].0, 1, 2)], "ann's first post has one like and two comments");
 }

@@ -1,0 +1,154 @@
+//! A post's likes and comments are counts the database keeps on the post row (migration 0015). These
+//! tests hold every shown count to the rows themselves after every kind of change — likes, unlikes,
+//! comments, comment removal by writer or author, deleted posts, deleted accounts — and check that two
+//! accounts which reacted to each other's posts can be deleted at once (on Postgres their deletions lock
+//! each other's posts, and the one Postgres ends runs again).
+
+use futures::future::join_all;
+use pam_store::with_db;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use reqwest::Method;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{call, expect, id, published, roomy_app};
+use crate::helpers::{Backend, TestApp, TestUser};
+use pam_testkit::on_both_databases;
+
+on_both_databases!(
+    every_shown_count_matches_the_rows_after_every_change,
+    accounts_that_reacted_to_each_others_posts_can_be_deleted_at_once,
+);
+
+/// Every post's likes and comments counted from the rows, beside the counts kept on the post.
+async fn kept_and_counted(app: &TestApp) -> Vec<(Uuid, i64, i64, i64, i64)> {
+    with_db!(app.db(), |pool| {
+        sqlx::query_as(
+            "SELECT p.id, p.likes_count, (SELECT count(*) FROM post_likes l WHERE l.post_id = p.id), \
+             p.comments_count, (SELECT count(*) FROM post_comments c WHERE c.post_id = p.id) \
+             FROM social_posts p ORDER BY p.id",
+        )
+        .fetch_all(pool)
+        .await
+    })
+    .unwrap()
+}
+
+/// The kept counts equal the rows for every post, and each post as its author is shown it says so.
+async fn assert_counts(app: &TestApp, posts: &[(usize, String)], users: &[TestUser], step: &str) {
+    let rows = kept_and_counted(app).await;
+    for (post, kept_likes, likes, kept_comments, comments) in &rows {
+        assert_eq!((kept_likes, kept_comments), (likes, comments), "post {post} after {step}");
+    }
+    for (owner, post) in posts {
+        let shown = expect(app, &users[*owner], Method::GET, &format!("/api/v1/social/posts/{post}"), None, 200).await;
+        let row = rows.iter().find(|r| r.0.to_string() == *post).unwrap();
+        assert_eq!(
+            (shown["likes_count"].as_i64(), shown["comments_count"].as_i64()),
+            (Some(row.2), Some(row.4)),
+            "post {post} as shown after {step}"
+        );
+    }
+}
+
+async fn every_shown_count_matches_the_rows_after_every_change(backend: Backend) {
+    let app = roomy_app(backend).await;
+    let mut users = Vec::new();
+    for i in 0..4 {
+        users.push(app.register(&format!("counted{i}@example.com")).await);
+    }
+    let mut rng = StdRng::seed_from_u64(20261203);
+    let mut posts: Vec<(usize, String)> = Vec::new();
+    let mut comments: Vec<(usize, usize, String, String)> = Vec::new(); // (writer, post's author, post, id)
+    for step in 0..60 {
+        let who = rng.random_range(0..users.len());
+        let user = &users[who];
+        let done = match rng.random_range(0..8) {
+            0 => {
+                posts.push((who, id(&published(&app, user, &format!("step {step}"), "public").await)));
+                format!("{who} posts")
+            }
+            1 | 2 if !posts.is_empty() => {
+                let (_, post) = &posts[rng.random_range(0..posts.len())];
+                expect(&app, user, Method::POST, &format!("/api/v1/social/posts/{post}/like"), None, 200).await;
+                format!("{who} likes {post}")
+            }
+            3 if !posts.is_empty() => {
+                let (_, post) = &posts[rng.random_range(0..posts.len())];
+                expect(&app, user, Method::DELETE, &format!("/api/v1/social/posts/{post}/like"), None, 204).await;
+                format!("{who} takes a like back from {post}")
+            }
+            4 | 5 if !posts.is_empty() => {
+                let (owner, post) = posts[rng.random_range(0..posts.len())].clone();
+                let path = format!("/api/v1/social/posts/{post}/comments");
+                let comment = expect(&app, user, Method::POST, &path, Some(json!({"content": "nice"})), 201).await;
+                comments.push((who, owner, post.clone(), id(&comment)));
+                format!("{who} comments on {post}")
+            }
+            6 if !comments.is_empty() => {
+                // Removed by its writer or by the post's author, in turn.
+                let (writer, owner, _, comment) = comments.swap_remove(rng.random_range(0..comments.len()));
+                let by = if step % 2 == 0 { writer } else { owner };
+                let path = format!("/api/v1/social/comments/{comment}");
+                expect(&app, &users[by], Method::DELETE, &path, None, 204).await;
+                format!("{by} removes a comment")
+            }
+            7 if !posts.is_empty() => {
+                let (owner, post) = posts.swap_remove(rng.random_range(0..posts.len()));
+                expect(&app, &users[owner], Method::DELETE, &format!("/api/v1/social/posts/{post}"), None, 204).await;
+                comments.retain(|c| c.2 != post);
+                format!("{owner} deletes {post}")
+            }
+            _ => continue,
+        };
+        assert_counts(&app, &posts, &users, &format!("step {step}: {done}")).await;
+    }
+    // An account deletion takes the likes and comments its user gave with it, and the counts follow.
+    let leaving = users.remove(0);
+    let res = app.delete(&format!("/api/v1/users/{}", leaving.id), &leaving.token).await;
+    assert!(res.status().is_success(), "account deletion → {}", res.status());
+    let kept: Vec<(usize, String)> =
+        posts.into_iter().filter(|(owner, _)| *owner != 0).map(|(owner, post)| (owner - 1, post)).collect();
+    assert_counts(&app, &kept, &users, "an account is deleted").await;
+    let given = kept_and_counted(&app).await.iter().map(|r| r.2 + r.4).sum::<i64>();
+    assert!(given > 0, "the test should leave reactions of the others to count");
+}
+
+async fn accounts_that_reacted_to_each_others_posts_can_be_deleted_at_once(backend: Backend) {
+    let app = roomy_app(backend).await;
+    let stays = app.register("stays@example.com").await;
+    let mut leaving = Vec::new();
+    for i in 0..6 {
+        leaving.push(app.register(&format!("leaving{i}@example.com")).await);
+    }
+    let mut posts = Vec::new();
+    for user in leaving.iter().chain([&stays]) {
+        for k in 0..3 {
+            posts.push(id(&published(&app, user, &format!("post {k}"), "public").await));
+        }
+    }
+    // Everyone likes and comments on every post, so each deletion updates the others' posts.
+    for user in leaving.iter().chain([&stays]) {
+        for post in &posts {
+            let path = format!("/api/v1/social/posts/{post}");
+            expect(&app, user, Method::POST, &format!("{path}/like"), None, 200).await;
+            expect(&app, user, Method::POST, &format!("{path}/comments"), Some(json!({"content": "hi"})), 201).await;
+        }
+    }
+    let app = &app;
+    let statuses = join_all(
+        leaving
+            .iter()
+            .map(|u| async move { app.delete(&format!("/api/v1/users/{}", u.id), &u.token).await.status().as_u16() }),
+    )
+    .await;
+    assert!(statuses.iter().all(|s| *s == 204), "{statuses:?}");
+    // Only the staying user's three posts are left, each with their one like and one comment.
+    let rows = kept_and_counted(app).await;
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows.iter().all(|r| (r.1, r.2, r.3, r.4) == (1, 1, 1, 1)), "{rows:?}");
+    let post = &rows[0].0;
+    let (status, shown) = call(app, &stays, Method::GET, &format!("/api/v1/social/posts/{post}"), None).await;
+    assert_eq!((status, shown["likes_count"].as_i64(), shown["comments_count"].as_i64()), (200, Some(1), Some(1)));
+}
