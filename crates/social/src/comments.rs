@@ -123,17 +123,31 @@ pub async fn update(state: &SocialState, user_id: Uuid, id: Uuid, input: NewComm
 
 /// Removes a comment the caller wrote, or one on a post the caller wrote.
 pub async fn delete(state: &SocialState, user_id: Uuid, id: Uuid) -> Result<(), DomainError> {
+    // The post first, then the comment: the order a deletion of the post takes them in (its cascade
+    // removes the comment), so the two cannot deadlock over the count the removal updates.
+    let locks = crate::follows::locks_rows(&state.db);
     let n = pam_store::retry_lost_transactions(|| async {
         with_db!(&state.db, |pool| {
-            sqlx::query(
+            let mut tx = pool.begin().await?;
+            if locks {
+                sqlx::query(
+                    "SELECT 1 FROM social_posts WHERE id = (SELECT post_id FROM post_comments WHERE id = $1) \
+                     FOR NO KEY UPDATE",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let n = sqlx::query(
                 "DELETE FROM post_comments WHERE id = $1 AND (user_id = $2 OR post_id IN \
                  (SELECT p.id FROM social_posts p WHERE p.user_id = $2))",
             )
             .bind(id)
             .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|r| r.rows_affected())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await.map(|()| n)
         })
     })
     .await?;

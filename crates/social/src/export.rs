@@ -1,6 +1,7 @@
 //! This domain's part of the account export: everything the user made or took part in. Deletion needs
-//! nothing here: every table cascades from `users` (a block from either person's account, and comments,
-//! likes, memberships and attendance from the post, group or event they hang off).
+//! no code here: every table cascades from `users` (a block from either person's account, and comments,
+//! likes, memberships and attendance from the post, group or event they hang off); only the row locks
+//! the cascade will take are taken first, in one order ([`DELETION_LOCKS`]).
 
 use pam_kernel::DomainError;
 use pam_kernel::export::{OwnedTable, Sections, owned};

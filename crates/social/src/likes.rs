@@ -62,19 +62,29 @@ pub async fn like(state: &SocialState, user_id: Uuid, post_id: Uuid) -> Result<L
 /// Takes the caller's like back (none to take back is fine) on a post they may see.
 pub async fn unlike(state: &SocialState, user_id: Uuid, post_id: Uuid) -> Result<(), DomainError> {
     posts::get(state, user_id, post_id).await?;
+    // The post first, then the like: the order a deletion of the post takes them in (its cascade
+    // removes the like), so the two cannot deadlock over the count the like's removal updates.
+    let locks = crate::follows::locks_rows(&state.db);
     pam_store::retry_lost_transactions(|| async {
         with_db!(&state.db, |pool| {
+            let mut tx = pool.begin().await?;
+            if locks {
+                sqlx::query(LOCK_POST).bind(post_id).execute(&mut *tx).await?;
+            }
             sqlx::query("DELETE FROM post_likes WHERE post_id = $1 AND user_id = $2")
                 .bind(post_id)
                 .bind(user_id)
-                .execute(pool)
-                .await
-                .map(|_| ())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
         })
     })
     .await?;
     Ok(())
 }
+
+/// Postgres: the post row a change of its likes will update (migration 0015), locked first.
+const LOCK_POST: &str = "SELECT 1 FROM social_posts WHERE id = $1 FOR NO KEY UPDATE";
 
 /// Every like a user gave (the account export).
 pub async fn all_of(state: &SocialState, user_id: Uuid) -> Result<Vec<Like>, DomainError> {

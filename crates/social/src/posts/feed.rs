@@ -2,6 +2,7 @@
 //! first; the viewer's own drafts; a word search over the same visible set; every post of a user for the
 //! account export.
 
+use pam_kernel::page::DEFAULT_LIMIT;
 use pam_kernel::{DomainError, Page};
 use pam_store::with_db;
 use uuid::Uuid;
@@ -78,14 +79,18 @@ const FOLLOWING: &str = "feed_entries e JOIN social_posts p ON p.id = e.post_id"
 /// range, newest first), then those posts. The same rows as the join in [`FOLLOWING`] (a timeline row
 /// carries its post's `published_at`), in a shape Postgres plans cheaply.
 ///
-/// The first page, nearly every read of the feed, has its limit written in. With `LIMIT $3` Postgres
-/// must guess the limit when it weighs a reusable plan, guesses a tenth of the timeline, and so plans
-/// the statement afresh on every call, which cost more than running it; with the number in the text it
-/// keeps one plan per connection (see bench/RESULTS.md). Later pages pass limit and offset as parameters,
-/// so a reader paging deep does not fill the statement cache with one statement per offset.
+/// The first page at the default size, nearly every read of the feed, has its limit written in. With
+/// `LIMIT $3` Postgres must guess the limit when it weighs a reusable plan, guesses a tenth of the
+/// timeline, and so plans the statement afresh on every call, which cost more than running it; with
+/// the number in the text it keeps one plan per connection (see bench/RESULTS.md). Other pages and
+/// sizes pass limit and offset as parameters, so a client varying them cannot fill the statement cache
+/// with one statement per value.
 fn following_page(page: Page) -> Listing {
-    let (range, paged) =
-        if page.offset == 0 { (format!("LIMIT {}", page.limit), false) } else { ("LIMIT $3 OFFSET $4".into(), true) };
+    let (range, paged) = if page.offset == 0 && page.limit == DEFAULT_LIMIT {
+        (format!("LIMIT {DEFAULT_LIMIT}"), false)
+    } else {
+        ("LIMIT $3 OFFSET $4".into(), true)
+    };
     Listing {
         page: format!(
             "SELECT {COLUMNS}, ({FOLLOWING_TOTAL}) AS total_count FROM social_posts p WHERE $2 IS NULL AND p.id IN \

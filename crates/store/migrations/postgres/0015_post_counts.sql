@@ -9,9 +9,10 @@
 -- triggers' updates find no row. Updating only the counts changes no column the posts' other triggers
 -- (migrations 0013, 0014) watch, so they do not fire.
 --
--- An account deletion now locks the posts its likes and comments were on; two deletions at once can
--- wait on each other's posts, which Postgres ends with a deadlock error, and the deletion is retried
--- (see `account::delete`).
+-- An account deletion now also locks the posts its likes and comments were on. It takes them all
+-- first, in id order (the social domain's deletion locks), so two deletions at once queue rather than
+-- deadlock; taking a like or a comment back locks its post before the row, the order a deletion of
+-- the post takes them in.
 
 ALTER TABLE social_posts
     ADD COLUMN likes_count BIGINT NOT NULL DEFAULT 0 CHECK (likes_count >= 0),

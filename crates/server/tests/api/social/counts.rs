@@ -1,8 +1,8 @@
 //! A post's likes and comments are counts the database keeps on the post row (migration 0015). These
 //! tests hold every shown count to the rows themselves after every kind of change — likes, unlikes,
-//! comments, comment removal by writer or author, deleted posts, deleted accounts — and check that two
-//! accounts which reacted to each other's posts can be deleted at once (on Postgres their deletions lock
-//! each other's posts, and the one Postgres ends runs again).
+//! comments, comment removal by writer or author, deleted posts, deleted accounts — and check that the
+//! writes that now lock a post beside its likes and comments cannot fail each other: two accounts which
+//! reacted to each other's posts deleted at once, and reactions taken back while the post is deleted.
 
 use futures::future::join_all;
 use pam_store::with_db;
@@ -19,6 +19,7 @@ use pam_testkit::on_both_databases;
 on_both_databases!(
     every_shown_count_matches_the_rows_after_every_change,
     accounts_that_reacted_to_each_others_posts_can_be_deleted_at_once,
+    reactions_taken_back_while_the_post_is_deleted_answer_cleanly,
 );
 
 /// Every post's likes and comments counted from the rows, beside the counts kept on the post.
@@ -106,13 +107,57 @@ async fn every_shown_count_matches_the_rows_after_every_change(backend: Backend)
     }
     // An account deletion takes the likes and comments its user gave with it, and the counts follow.
     let leaving = users.remove(0);
+    let given: i64 = with_db!(app.db(), |pool| {
+        sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM post_likes l JOIN social_posts p ON p.id = l.post_id \
+             WHERE l.user_id = $1 AND p.user_id <> $1) + (SELECT count(*) FROM post_comments c \
+             JOIN social_posts p ON p.id = c.post_id WHERE c.user_id = $1 AND p.user_id <> $1)",
+        )
+        .bind(leaving.id)
+        .fetch_one(pool)
+        .await
+    })
+    .unwrap();
+    assert!(given > 0, "the leaving user should have reacted to others' posts");
     let res = app.delete(&format!("/api/v1/users/{}", leaving.id), &leaving.token).await;
     assert!(res.status().is_success(), "account deletion → {}", res.status());
     let kept: Vec<(usize, String)> =
         posts.into_iter().filter(|(owner, _)| *owner != 0).map(|(owner, post)| (owner - 1, post)).collect();
     assert_counts(&app, &kept, &users, "an account is deleted").await;
-    let given = kept_and_counted(&app).await.iter().map(|r| r.2 + r.4).sum::<i64>();
-    assert!(given > 0, "the test should leave reactions of the others to count");
+}
+
+/// Likes and comments taken back while the author deletes the post: each answers 204, or 404 once the
+/// post is gone — never a failure (on Postgres both lock the post before its likes and comments).
+async fn reactions_taken_back_while_the_post_is_deleted_answer_cleanly(backend: Backend) {
+    let app = roomy_app(backend).await;
+    let author = app.register("author@example.com").await;
+    let mut crowd = Vec::new();
+    for i in 0..4 {
+        crowd.push(app.register(&format!("reactor{i}@example.com")).await);
+    }
+    for round in 0..4 {
+        let post = id(&published(&app, &author, &format!("round {round}"), "public").await);
+        let path = format!("/api/v1/social/posts/{post}");
+        let mut comments = Vec::new();
+        for user in &crowd {
+            expect(&app, user, Method::POST, &format!("{path}/like"), None, 200).await;
+            let body = Some(json!({"content": "see you there"}));
+            comments.push(id(&expect(&app, user, Method::POST, &format!("{path}/comments"), body, 201).await));
+        }
+        let app = &app;
+        let takes_back = crowd.iter().zip(&comments).map(|(user, comment)| {
+            let (like, comment) = (format!("{path}/like"), format!("/api/v1/social/comments/{comment}"));
+            async move {
+                let (unliked, _) = call(app, user, Method::DELETE, &like, None).await;
+                let (uncommented, _) = call(app, user, Method::DELETE, &comment, None).await;
+                [unliked, uncommented]
+            }
+        });
+        let (deleted, taken) = tokio::join!(call(app, &author, Method::DELETE, &path, None), join_all(takes_back));
+        assert_eq!(deleted.0, 204, "round {round}");
+        assert!(taken.iter().flatten().all(|s| *s == 204 || *s == 404), "round {round}: {taken:?}");
+    }
+    assert!(kept_and_counted(&app).await.is_empty(), "every post is gone, and its likes and comments with it");
 }
 
 async fn accounts_that_reacted_to_each_others_posts_can_be_deleted_at_once(backend: Backend) {
