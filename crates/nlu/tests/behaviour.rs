@@ -87,6 +87,25 @@ fn courteous_and_dictated_requests_are_done() {
 }
 
 #[test]
+fn a_post_without_a_word_opening_its_text_is_drafted_with_that_text() {
+    for (s, content) in [
+        (
+            "make a post the showers at the Hay caravan park are cold again",
+            "the showers at the Hay caravan park are cold again",
+        ),
+        ("post in the group cheers to whoever fixed the tap at site 9", "cheers to whoever fixed the tap at site 9"),
+        ("draft a quick post for everyone, the Wilcannia bridge reopens Monday", "the Wilcannia bridge reopens Monday"),
+    ] {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("no call for {s}"));
+        assert_eq!((tool, args["content"].as_str()), ("create_post", Some(content)), "{s}");
+    }
+    // Text said elsewhere ("it"), or no text at all, is asked for, not made up.
+    for s in ["post it in the group", "make a post in the forum"] {
+        assert!(call(s).is_none(), "{s}: {:?}", call(s));
+    }
+}
+
+#[test]
 fn a_label_first_entry_is_logged() {
     let (tool, args) = call("Expense: 12.40 for sandwiches").expect("a call");
     assert_eq!(tool, "create_expense");

@@ -286,11 +286,65 @@ pub fn post_content(a: &Analysis) -> Option<String> {
             break;
         }
         if k > post + 6 {
-            return None;
+            return unopened_content(t, post);
         }
         k += 1;
     }
+    if k >= t.len() {
+        return unopened_content(t, post);
+    }
     let start = t.tokens.get(k)?.span.start;
     let content = t.folded.get(start..)?.trim();
+    (!content.is_empty()).then(|| content.to_string())
+}
+
+/// Where a post goes and for whom: "in the forum", "on the group page", "up for everyone".
+const POST_FRAME: &[&str] = &[
+    "forum",
+    "group",
+    "groups",
+    "board",
+    "noticeboard",
+    "page",
+    "community",
+    "members",
+    "everyone",
+    "everybody",
+    "all",
+    "folks",
+    "people",
+    "me",
+    "us",
+    "y'all",
+    "feed",
+    "quick",
+    "short",
+    "new",
+];
+
+/// A post's text with no word opening it ("make a post the dump point is shut", "post in the forum
+/// thanks to whoever left firewood", "a community post for me, the park is open"): what follows the
+/// post's frame (where it goes, for whom), when that is at least two words and not a pronoun standing
+/// for text said elsewhere ("post it up").
+fn unopened_content(t: &Text, post: usize) -> Option<String> {
+    let mut k = post + 1;
+    while k < t.len() {
+        let frame = t.tokens[k].is_any(POST_FRAME)
+            || t.tokens[k].is_any(&["in", "on", "to", "for", "up", "out", "onto", "at"])
+            || (t.tokens[k].is_any(&["the", "a", "an", "our", "my"])
+                && t.tokens.get(k + 1).is_some_and(|n| n.is_any(POST_FRAME)));
+        if !frame {
+            break;
+        }
+        k += 1;
+    }
+    // A comma or dash after the frame opens the text: "draft a community post for me, the park is open".
+    if k < t.len() && t.tokens[k].is_any(&[",", "—", "–"]) {
+        k += 1;
+    }
+    if t.len().saturating_sub(k) < 2 || t.tokens[k].is_any(&["it", "this", "that", "them", ",", ".", "?", "!"]) {
+        return None;
+    }
+    let content = t.folded.get(t.tokens[k].span.start..)?.trim();
     (!content.is_empty()).then(|| content.to_string())
 }
