@@ -143,7 +143,7 @@ pub async fn delete(state: &AppState, user_id: Uuid, actor_id: Uuid) -> Result<(
     // The cascades lock rows of other users too (the counts of posts the user liked: migration 0015).
     // On Postgres the domains' deletion locks take them first, in one order; should Postgres still end
     // the transaction for another, it runs again.
-    let locks_first = matches!(db, pam_store::Db::Postgres(_));
+    let locks_first = db.kind() == pam_store::DbKind::Postgres;
     pam_store::retry_lost_transactions(|| async {
         with_db!(db, |pool| {
             let mut tx = pool.begin().await?;

@@ -259,9 +259,7 @@ pub fn post_content(a: &Analysis) -> Option<String> {
         {
             k += 1;
         }
-        let start = t.tokens.get(k)?.span.start;
-        let content = t.folded.get(start..)?.trim();
-        return (!content.is_empty()).then(|| content.to_string());
+        return rest_from(t, k);
     }
     // What opens the content: a colon or dash, "saying", "that says", "telling everyone", "that", "about".
     let mut k = post + 1;
@@ -293,8 +291,12 @@ pub fn post_content(a: &Analysis) -> Option<String> {
     if k >= t.len() {
         return unopened_content(t, post);
     }
-    let start = t.tokens.get(k)?.span.start;
-    let content = t.folded.get(start..)?.trim();
+    rest_from(t, k)
+}
+
+/// The sentence as written from token `k` to its end, trimmed (None when nothing is left).
+fn rest_from(t: &Text, k: usize) -> Option<String> {
+    let content = t.folded.get(t.tokens.get(k)?.span.start..)?.trim();
     (!content.is_empty()).then(|| content.to_string())
 }
 
@@ -345,6 +347,5 @@ fn unopened_content(t: &Text, post: usize) -> Option<String> {
     if t.len().saturating_sub(k) < 2 || t.tokens[k].is_any(&["it", "this", "that", "them", ",", ".", "?", "!"]) {
         return None;
     }
-    let content = t.folded.get(t.tokens[k].span.start..)?.trim();
-    (!content.is_empty()).then(|| content.to_string())
+    rest_from(t, k)
 }
