@@ -103,6 +103,16 @@ fn a_post_without_a_word_opening_its_text_is_drafted_with_that_text() {
     for s in ["post it in the group", "make a post in the forum"] {
         assert!(call(s).is_none(), "{s}: {:?}", call(s));
     }
+    // Reports and questions about a post, and things to share rather than text, draft nothing.
+    for s in [
+        "new post in the group says the dump point reopened",
+        "Post in the group got 20 likes",
+        "new post in the forum today?",
+        "share my location with the group",
+        "share the link in the forum",
+    ] {
+        assert!(call(s).is_none_or(|(tool, _)| tool != "create_post"), "{s}: {:?}", call(s));
+    }
 }
 
 #[test]

@@ -284,12 +284,12 @@ pub fn post_content(a: &Analysis) -> Option<String> {
             break;
         }
         if k > post + 6 {
-            return unopened_content(t, post);
+            return unopened_content(a, post);
         }
         k += 1;
     }
     if k >= t.len() {
-        return unopened_content(t, post);
+        return unopened_content(a, post);
     }
     rest_from(t, k)
 }
@@ -300,7 +300,7 @@ fn rest_from(t: &Text, k: usize) -> Option<String> {
     (!content.is_empty()).then(|| content.to_string())
 }
 
-/// Where a post goes and for whom: "in the forum", "on the group page", "up for everyone".
+/// Where a post goes and for whom: "the forum", "the group page", "everyone".
 const POST_FRAME: &[&str] = &[
     "forum",
     "group",
@@ -312,39 +312,63 @@ const POST_FRAME: &[&str] = &[
     "members",
     "everyone",
     "everybody",
-    "all",
     "folks",
     "people",
     "me",
     "us",
     "y'all",
     "feed",
-    "quick",
-    "short",
-    "new",
 ];
+
+/// Whether what follows the post word ends by naming where it goes ("share my location with the group",
+/// "share the link in the forum"): then it is the thing to share, not the text of a post.
+fn ends_in_frame(t: &Text, from: usize) -> bool {
+    let n = t.len();
+    let last = |back: usize| n.checked_sub(back).filter(|&i| i >= from).map(|i| &t.tokens[i]);
+    let prep = |w: Option<&crate::text::Token>| w.is_some_and(|w| w.is_any(&["in", "on", "to", "with", "onto"]));
+    last(1).is_some_and(|w| w.is_any(POST_FRAME))
+        && (prep(last(2)) || (last(2).is_some_and(|d| d.is_any(&["the", "our", "my", "all"])) && prep(last(3))))
+}
 
 /// A post's text with no word opening it ("make a post the dump point is shut", "post in the forum
 /// thanks to whoever left firewood", "a community post for me, the park is open"): what follows the
-/// post's frame (where it goes, for whom), when that is at least two words and not a pronoun standing
-/// for text said elsewhere ("post it up").
-fn unopened_content(t: &Text, post: usize) -> Option<String> {
+/// post's frame (where it goes, for whom). Only in a sentence that is an order as a whole ("new post in
+/// the group?" asks), and only text that is not a report about a post ("post in the group got 20
+/// likes"): at least two words, not opening with a finite verb or a pronoun standing for text said
+/// elsewhere ("post it up"), and no question in it.
+fn unopened_content(a: &Analysis, post: usize) -> Option<String> {
+    let t = &a.text;
+    if !a.act.may_order() || a.act.question {
+        return None;
+    }
+    let frame_noun = |k: usize| {
+        t.tokens.get(k).is_some_and(|n| n.is_any(POST_FRAME))
+            || (t.tokens.get(k).is_some_and(|d| d.is_any(&["the", "a", "an", "our", "my", "all"]))
+                && t.tokens.get(k + 1).is_some_and(|n| n.is_any(POST_FRAME)))
+    };
     let mut k = post + 1;
     while k < t.len() {
-        let frame = t.tokens[k].is_any(POST_FRAME)
-            || t.tokens[k].is_any(&["in", "on", "to", "for", "up", "out", "onto", "at"])
-            || (t.tokens[k].is_any(&["the", "a", "an", "our", "my"])
-                && t.tokens.get(k + 1).is_some_and(|n| n.is_any(POST_FRAME)));
-        if !frame {
+        if frame_noun(k) {
+            k += if t.tokens[k].is_any(POST_FRAME) { 1 } else { 2 };
+        } else if (t.tokens[k].is_any(&["in", "on", "to", "for", "onto", "with"]) && frame_noun(k + 1))
+            || t.tokens[k].is_any(&["up", "out"])
+        {
+            k += 1;
+        } else {
             break;
         }
-        k += 1;
     }
     // A comma or dash after the frame opens the text: "draft a community post for me, the park is open".
-    if k < t.len() && t.tokens[k].is_any(&[",", "—", "–"]) {
+    if k < t.len() && t.tokens[k].is_any(&[",", "-"]) {
         k += 1;
     }
-    if t.len().saturating_sub(k) < 2 || t.tokens[k].is_any(&["it", "this", "that", "them", ",", ".", "?", "!"]) {
+    let words = t.tokens[k.min(t.len())..].iter().filter(|w| w.norm.chars().any(char::is_alphanumeric)).count();
+    if words < 2
+        || t.tokens[k].is_any(&["it", "this", "that", "them"])
+        || crate::speech_act::is_finite(&t.tokens[k].norm)
+        || t.tokens[k..].iter().any(|w| w.is_any(&["?"]))
+        || ends_in_frame(t, k)
+    {
         return None;
     }
     rest_from(t, k)

@@ -13,6 +13,8 @@ mod price;
 mod who;
 mod words;
 
+pub(crate) use words::is_finite;
+
 use crate::entities::{Entity, Kind};
 use crate::text::Text;
 use words::*;
