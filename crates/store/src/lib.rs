@@ -101,6 +101,9 @@ pub fn kind_of_url(url: &str) -> Result<DbKind, ConnectError> {
     }
 }
 
+/// How long a Postgres connection may sit idle before it is checked again before use.
+pub const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(1);
+
 impl Db {
     /// Opens the pool. SQLite files are created when missing and run in WAL mode with a busy timeout,
     /// so concurrent writers wait instead of failing with SQLITE_BUSY.
@@ -113,7 +116,10 @@ impl Db {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true);
+                // A file has no far end to lose: the pool's ping before every use would only cost a
+                // round trip to the connection's worker thread.
                 let pool = SqlitePoolOptions::new()
+                    .test_before_acquire(false)
                     .max_connections(opts.max_connections)
                     .acquire_timeout(opts.acquire_timeout)
                     .connect_with(options)
@@ -122,7 +128,20 @@ impl Db {
             }
             DbKind::Postgres => {
                 let options = PgConnectOptions::from_str(&opts.url)?;
+                // The pool's default pings every connection before each use, a round trip per query
+                // (a fifth of a short read's cost: bench/RESULTS.md). A connection in use moments ago
+                // is alive; one idle for longer may have been dropped by the server, a pooler or the
+                // network, so it is pinged, and replaced when the ping fails.
                 let pool = PgPoolOptions::new()
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                                sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    })
                     .max_connections(opts.max_connections)
                     .acquire_timeout(opts.acquire_timeout)
                     .connect_with(options)
