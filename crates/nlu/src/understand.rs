@@ -28,6 +28,11 @@ pub const READ_CONFIDENCE: f32 = 0.3;
 /// When the sentence turned out not to be an order or a report ("did I log the $64 for the site?"),
 /// a read this likely is what it asks for.
 pub const BLOCKED_READ_CONFIDENCE: f32 = 0.15;
+/// A read the classifier is this sure of is answered even when the sentence has the shape of a statement
+/// ("pull up some ideas for cutting costs", "the hubby wants to know when the bearings are due"): looking
+/// something up changes nothing, and the classifier has learnt from statements labelled `none` (chosen
+/// by cross-validation on the train split).
+pub const SURE_READ: f32 = 0.8;
 
 /// What PAM does with a sentence.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,6 +85,11 @@ const GATE_LABELS: &[&str] = &["write", "trap"];
 /// The side-effect gate: a write it thinks this likely to be only talk about one is asked about, not
 /// done (chosen by cross-validation on the train split).
 pub const TRAP_ASK: f32 = 0.5;
+
+/// A write the gate is this sure is only talk about one is not asked about either: PAM says it has
+/// changed nothing and how to ask if it was meant (a question there would invite a "yes" to a write
+/// nobody asked for; chosen by cross-validation on the train split).
+pub const TRAP_DROP: f32 = 0.8;
 
 /// The character model's share of the vote (chosen by cross-validation on the train split).
 const CHAR_WEIGHT: f32 = 0.2;
@@ -181,7 +191,7 @@ impl Understander {
         if intents::is_write(proposed) {
             return self.decide_write(&a, &ranked, proposed, p1, p2, today);
         }
-        if !intents::CONVERSATION.contains(&proposed) && !a.act.may_read() {
+        if !intents::CONVERSATION.contains(&proposed) && !a.act.may_read() && p1 < SURE_READ {
             let text = if a.act.price_question { reply::price_question() } else { reply::small_talk(&a.text) };
             return Understanding {
                 intent: "none",
@@ -277,7 +287,11 @@ impl Understander {
         let needed = if note { NOTE_CONFIDENCE } else { WRITE_CONFIDENCE };
         // An order asked back ("plan a trip to Bali? on our pension?") may be a real request or a scoff.
         let asked_back = act.question && act.imperative && !act.polite_request && !act.courteous;
-        if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || self.trap_probability(a) >= TRAP_ASK {
+        let trap = self.trap_probability(a);
+        if trap >= TRAP_DROP {
+            return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
+        }
+        if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || trap >= TRAP_ASK {
             let question = reply::confirm_question(proposed, &slots);
             return Understanding {
                 intent: proposed,

@@ -173,3 +173,25 @@ fn understanding_is_deterministic() {
     let b = understand("spent forty bucks on coffee and cake at Bright", today());
     assert_eq!(a.action, b.action);
 }
+
+#[test]
+fn a_sure_read_in_the_shape_of_a_statement_is_answered_and_a_plain_statement_is_not() {
+    for (s, tool) in [
+        ("my partner wants to know what servicing is coming up on the van", "get_maintenance_schedule"),
+        ("show me some ways we could trim our costs", "find_savings_opportunities"),
+    ] {
+        assert_eq!(call(s).map(|(t, _)| t), Some(tool), "{s}");
+    }
+    // A statement about the weather asks for no forecast.
+    assert_eq!(call("it rained all day in Hobart"), None);
+}
+
+#[test]
+fn talk_the_gate_is_sure_of_is_answered_with_nothing_done_not_a_question() {
+    let s = "funny how we always end up paying 80 bucks at the servo";
+    let u = understand(s, today());
+    match u.action {
+        Action::Reply { text } => assert!(text.contains("haven't"), "{s}: {text}"),
+        other => panic!("{s}: {other:?}"),
+    }
+}
