@@ -38,38 +38,54 @@ pub fn not_followed() -> String {
     format!("Sorry, I didn't follow that. {HELP}")
 }
 
-fn noun(intent: &str) -> &'static str {
-    match intent {
-        "create_expense" => "an expense",
-        "record_income" => "income",
-        "add_fuel_entry" => "a fill-up",
-        "update_budget" => "a budget",
-        "create_calendar_event" => "an event",
-        "set_timer_or_alarm" => "a timer",
-        "plan_trip" => "a trip",
-        "create_post" => "a post",
-        _ => "anything",
-    }
-}
-
-/// When a write was refused: say so, and what PAM can do.
+/// When a write was refused: say so, how to ask for it plainly, and what PAM can do.
 pub fn nothing_done(intent: &str, act: &SpeechAct) -> String {
     let why = if act.negated {
         "Okay, I've left it alone"
     } else if act.third_party {
         "That sounds like someone else's, so I haven't recorded it"
-    } else if act.price_statement || act.reported {
+    } else if (act.price_statement || act.reported) && intent == "create_expense" {
         "Good to know — I haven't logged that as a purchase"
     } else if act.hypothetical {
-        "I haven't recorded anything, since it hasn't happened yet"
+        "I haven't done anything, since it hasn't happened yet"
     } else {
         "I haven't changed anything"
     };
     format!(
-        "{why}. If you did want {} recorded, tell me plainly (for example \"I spent $40 on diesel\"), or ask me what \
-        you've spent, how your budgets are going, or what fuel would cost for a trip.",
-        noun(intent)
+        "{why}. If you did want {}, tell me plainly (for example \"{}\"), or ask me what you've spent, how your \
+        budgets are going, or what fuel would cost for a trip.",
+        wanted(intent),
+        plainly(intent)
     )
+}
+
+/// What the user may have wanted done, in words.
+fn wanted(intent: &str) -> &'static str {
+    match intent {
+        "create_expense" => "an expense logged",
+        "record_income" => "income recorded",
+        "add_fuel_entry" => "a fill-up logged",
+        "update_budget" => "a budget set",
+        "create_calendar_event" => "it in your calendar",
+        "set_timer_or_alarm" => "a timer or an alarm",
+        "plan_trip" => "a trip planned",
+        "create_post" => "a post drafted",
+        _ => "something done",
+    }
+}
+
+/// A plain way to ask for the write.
+fn plainly(intent: &str) -> &'static str {
+    match intent {
+        "record_income" => "I got paid $500 for house-sitting today",
+        "add_fuel_entry" => "I put 60 litres of diesel in for $120",
+        "update_budget" => "set my fuel budget to $400 a month",
+        "create_calendar_event" => "add the dentist on Friday at 10am to my calendar",
+        "set_timer_or_alarm" => "set a timer for 20 minutes",
+        "plan_trip" => "plan a trip from Brisbane to Cairns",
+        "create_post" => "draft a post saying the dump point is open",
+        _ => "I spent $40 on diesel",
+    }
 }
 
 /// The question to ask when a slot the tool needs is missing.

@@ -215,7 +215,12 @@ impl Understander {
     ) -> Understanding {
         // A fill-up is money spent on fuel with a volume said (corpus README): the volume decides.
         let volume = a.has_entity(|k| matches!(k, crate::entities::Kind::Volume { .. }));
-        let mut proposed = if proposed == "create_expense" && volume { "add_fuel_entry" } else { proposed };
+        // Money that came to the user is income, however much the sentence looks like spending.
+        let mut proposed = match proposed {
+            "create_expense" if volume => "add_fuel_entry",
+            "create_expense" if a.act.money_in => "record_income",
+            _ => proposed,
+        };
         let act = act_for(proposed, a);
         if !allowed(proposed, a, &act) {
             // Not an order or a report: answer the best read instead, if one is likely.

@@ -195,3 +195,45 @@ fn talk_the_gate_is_sure_of_is_answered_with_nothing_done_not_a_question() {
         other => panic!("{s}: {other:?}"),
     }
 }
+
+/// Money that came to the user is income, however much its verb looks like spending ("paid",
+/// "refunded", "sent"); money the user paid out of income is still an expense.
+#[test]
+fn money_paid_to_the_user_is_income_not_an_expense() {
+    for s in [
+        "the tenants sent us 850 for the month",
+        "my old boss finally paid me the 300 he owed",
+        "the ferry company refunded us $64 for the cancelled crossing",
+        "tax refund landed today, 1,140",
+    ] {
+        assert_eq!(call(s).map(|(tool, _)| tool), Some("record_income"), "{s}");
+    }
+    for s in ["I spent my tax refund on a new awning, $900", "the mechanic in Roma charged us $240 for new brake pads"]
+    {
+        assert_eq!(call(s).map(|(tool, _)| tool), Some("create_expense"), "{s}");
+    }
+}
+
+/// A price a seller asks or offers is not a purchase; an hour with its part of the day is a time, not an
+/// amount; a thing reported done is not an order.
+#[test]
+fn asked_prices_offers_and_things_done_never_write() {
+    for s in [
+        "the bloke at the market wanted $40 for a secondhand esky so we passed",
+        "Bunnings hires trailers for $45",
+        "the servo in Coober Pedy refills gas bottles for 32 bucks",
+        "wheel alignment finished 8 this morning",
+    ] {
+        assert!(!writes(s), "{s} wrote: {:?}", call(s));
+    }
+}
+
+/// When nothing was done, the plain way to ask is for the write that was meant, not always an expense.
+#[test]
+fn nothing_done_shows_how_to_ask_for_the_write_that_was_meant() {
+    let act = pam_nlu::speech_act::SpeechAct::default();
+    let income = pam_nlu::reply::nothing_done("record_income", &act);
+    assert!(income.contains("income recorded") && income.contains("got paid"), "{income}");
+    let timer = pam_nlu::reply::nothing_done("set_timer_or_alarm", &act);
+    assert!(timer.contains("set a timer for") && !timer.contains("I spent"), "{timer}");
+}

@@ -50,16 +50,13 @@ fn heldout_figures_do_not_fall() {
 #[test]
 fn train_trap_sentences_under_cross_validation_write_no_more_than_known() {
     // The trap sentences of the train split are what the speech-act rules were built from. Under 5-fold
-    // cross-validation (each read by a model that did not train on it) these seven of 689 still write;
+    // cross-validation (each read by a model that did not train on it) these four of 689 still write;
     // any other is a regression. (Before the 2026-12-02 additions of traps written to defeat the rules,
     // none of 194 wrote.)
     const KNOWN: &[&str] = &[
         "write a post about the caravan park in Tea Gardens? I'd get sued",
         "post from last night — deleted, too ranty",
-        "Tractor Supply swaps 20 lb propane tanks for $24.99",
-        "the pub in Padstow wanted twenty-two quid for two pints and a bag of crisps so we turned round and walked straight back out",
         "laundromat 40 a week adds up, cheaper way to do the washing",
-        "rego inspection done ✅ 9 this morning",
         "oh yes, plan us a trip to the Maldives, we'll pay for it with the can refunds",
     ];
     let all = corpus::examples();

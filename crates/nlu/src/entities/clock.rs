@@ -155,10 +155,35 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
             | "percent"
             | "of"
     );
-    if after_at && (1..=12).contains(&hour) && !unit_after && t.norm.chars().all(|c| c.is_alphanumeric()) {
-        return Some((ClockTime { hour, minute: 0, pm: None }, 1));
+    // "9 this morning", "7 tonight", "5 in the arvo": the part of the day says am or pm, and makes a bare
+    // hour a time even without "at", unless a word before it asks for an amount ("spent 12 this morning").
+    let word = |k: usize| tokens.get(i + k).map(|n| n.norm.as_str()).unwrap_or("");
+    let part = match (next, word(2)) {
+        // "12 tonight" is midnight.
+        ("tonight", _) => Some(hour != 12),
+        ("in", "the") => day_part(word(3)),
+        ("this" | "tomorrow" | "tmrw" | "yesterday", part) => day_part(part),
+        _ => None,
+    };
+    let amount_before = matches!(prev, "spent" | "paid" | "was" | "cost" | "costs" | "is" | "about" | "only" | "were");
+    let bare = (1..=12).contains(&hour) && t.norm.chars().all(|c| c.is_alphanumeric());
+    if bare && ((after_at && !unit_after) || (part.is_some() && !amount_before)) {
+        return Some((ClockTime { hour, minute: 0, pm: part }, 1));
+    }
+    // "6 o'clock".
+    if bare && !amount_before && matches!(next, "o'clock" | "oclock") {
+        return Some((ClockTime { hour, minute: 0, pm: None }, 2));
     }
     None
+}
+
+/// Whether a part of the day is after noon: Some(false) for the morning.
+fn day_part(word: &str) -> Option<bool> {
+    match word {
+        "morning" | "mornin" | "am" => Some(false),
+        "afternoon" | "arvo" | "evening" | "night" => Some(true),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -186,6 +211,12 @@ mod tests {
         assert_eq!(time("at 5", 1), Some((5, 0, None)));
         assert_eq!(time("at six", 1), Some((6, 0, None)));
         assert_eq!(time("at 5 bucks", 1), None);
+        assert_eq!(time("done 9 this morning", 1), Some((9, 0, Some(false))));
+        assert_eq!(time("back by 7 tonight", 2), Some((7, 0, Some(true))));
+        assert_eq!(time("leave 4 in the arvo", 1), Some((4, 0, Some(true))));
+        assert_eq!(time("4 in the fridge", 0), None);
+        assert_eq!(time("spent 12 this morning", 1), None);
+        assert_eq!(time("6 o'clock", 0), Some((6, 0, None)));
         assert_eq!(time("10.30", 0), None);
         assert_eq!(time("25:99", 0), None);
         assert_eq!(time("99am", 0), None);

@@ -62,6 +62,7 @@ impl SpeechAct {
             (self.future, "act:future"),
             (self.third_party, "act:third_party"),
             (self.others_income, "act:others_income"),
+            (self.money_in, "act:money_in"),
             (self.reported, "act:reported"),
             (self.price_statement, "act:price"),
             (self.past_money_verb, "act:past_money"),

@@ -43,6 +43,8 @@ pub struct SpeechAct {
     pub relayed: bool,
     /// Someone else earned it ("Gary earned 600", "our son's paycheck was $3,100").
     pub others_income: bool,
+    /// Money came to the user ("Centrelink paid us", "pay's in, 3.1k"), not from them.
+    pub money_in: bool,
     /// Someone said or quoted it ("quoted us", "reckons", "apparently", "the menu says").
     pub reported: bool,
     /// A price in force rather than money spent ("diesel's $2.19", "$55 a night", "gas is $3.29 a gallon").
@@ -305,8 +307,10 @@ impl SpeechAct {
         // capital inside the sentence, or two opening it.
         let name_part =
             |i: usize| tokens[i].capitalised && (i > 0 || tokens.get(1).is_some_and(|t| t.capitalised && !t.is("i")));
-        // "that 20 min timer earlier", "dentist yesterday at 10": told of the past, not asked for.
-        let past_marker = text.has_any(&["earlier", "ago", "yesterday", "already"]) || text.has_phrase("last night");
+        // "that 20 min timer earlier", "dentist yesterday at 10", "rego inspection done": told of the past, not
+        // asked for.
+        let past_marker = text.has_any(&["earlier", "ago", "yesterday", "already", "done", "finished", "completed"])
+            || text.has_phrase("last night");
         let declarative = !question
             && !imperative
             && (past_marker || (0..text.len()).any(|i| {
@@ -339,6 +343,7 @@ impl SpeechAct {
             others_act: who.others_act,
             relayed: who.relayed,
             others_income: who.others_income,
+            money_in: who.money_in,
             reported,
             price_statement: prices.statement,
             past_money_verb,

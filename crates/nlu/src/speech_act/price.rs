@@ -17,7 +17,8 @@ impl Prices {
         let words: Vec<&str> = text.tokens.iter().map(|t| t.norm.as_str()).collect();
         let money_like = |e: &Entity| matches!(e.kind, Kind::Money(_) | Kind::Number { .. });
         let present_price = words.iter().enumerate().any(|(i, w)| {
-            matches!(*w, "is" | "are" | "costs" | "runs" | "running" | "has" | "goes" | "sells" | "holds")
+            matches!(*w, "is" | "are" | "costs" | "runs" | "running" | "has" | "goes" | "holds")
+                || COMMERCE_PRESENT.contains(w)
                 || (w.ends_with("'s") && entities.iter().any(|e| e.start == i + 1 && money_like(e)))
         });
         let rate = entities.iter().any(|e| money_like(e) && is_rate_after(text, e, RATE_UNITS));
@@ -42,13 +43,28 @@ impl Prices {
                 .filter(|e| matches!(&e.kind, Kind::Number { value, decimals, .. } if *value < 8.0 && *decimals > 0))
                 .count()
                 >= 2);
-        let price_statement = ((comparison || fuel_price) && amount_said && !volume && !per_period)
+        // "the pub wanted twenty-two quid", "he's asking $900 for it": a price asked, not paid — unless the
+        // user is the one asking ("we asked for $50 of diesel").
+        let asked = words.iter().enumerate().any(|(i, w)| {
+            matches!(*w, "wanted" | "asked" | "asking" | "wants" | "asks")
+                && !words[..i].iter().any(|w| SELF_SUBJECT.contains(w))
+                && entities.iter().any(|e| e.start > i && e.start <= i + 3 && money_like(e))
+        });
+        let price_statement = asked
+            || ((comparison || fuel_price) && amount_said && !volume && !per_period)
             || (!volume
                 && ((present_price && !first_person && amount_said) || (rate && !past_money_verb && !first_person)));
 
         Prices { statement: price_statement, per_period }
     }
 }
+
+/// Verbs of a seller's standing offer, in the present: "Tractor Supply swaps propane tanks for $24.99",
+/// "the servo fills gas bottles for 30".
+#[rustfmt::skip]
+const COMMERCE_PRESENT: &[&str] = &[
+    "sells", "swaps", "charges", "offers", "lists", "rents", "hires", "refills", "fills", "exchanges", "does",
+];
 
 fn is_rate_after(text: &Text, e: &Entity, units: &[&str]) -> bool {
     let next = text.norm(e.end());

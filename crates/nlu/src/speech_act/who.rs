@@ -13,6 +13,7 @@ pub(super) struct Who {
     pub others_act: bool,
     pub relayed: bool,
     pub others_income: bool,
+    pub money_in: bool,
 }
 
 /// A word for a person other than the user ("sister", "the neighbours", "my buddy's", "sister-in-law").
@@ -99,6 +100,49 @@ impl Who {
                 || subject.iter().any(|t| t.is_any(&["paycheck", "paycheque", "wages", "salary", "pension"]))
                 || !income_word);
 
-        Who { third_party, others_act, relayed, others_income }
+        Who { third_party, others_act, relayed, others_income, money_in: money_in(text, words, subject) }
     }
 }
+
+/// Money that came to the user rather than went from them: paid to the user ("Centrelink paid us",
+/// "two shifts netted me $410"), paid out by someone else ("the insurance paid out €800"), or named as
+/// income with no word of the user paying ("pay's in, 3.1k", "paycheque from the mine site, 4,380").
+/// Whose income it is (the user's or someone else's) is `others_income`'s question, not this one's.
+fn money_in(text: &Text, words: &[&str], subject: &[Token]) -> bool {
+    let given_to_self = (0..words.len())
+        .any(|i| GIVEN.contains(&words[i]) && words[i + 1..].iter().take(2).any(|w| matches!(*w, "me" | "us")));
+    let self_subject = subject.iter().any(|t| t.is_any(SELF_SUBJECT));
+    let paid_out = text.has_phrase("paid out") && !self_subject;
+    // "pay" the noun ("pay's in", "back pay arrived", "pay from the station"), not the verb ("pay the
+    // site fee", "pay for diesel").
+    let pay_noun = (0..words.len()).any(|i| {
+        words[i] == "pay's"
+            || (words[i] == "pay"
+                && (i == 0 || matches!(words[i - 1], "my" | "our" | "the" | "back" | "holiday" | "extra"))
+                && words.get(i + 1).is_some_and(|n| PAY_ARRIVED.contains(n)))
+    });
+    let named = pay_noun || words.iter().any(|w| EARNINGS.contains(&w.trim_end_matches("'s")));
+    let user_paid = words.iter().any(|w| {
+        is_spent(w) && !matches!(*w, "got" | "came" | "was" | "were" | "had" | "took" | "went" | "put" | "gave")
+    }) && !given_to_self
+        && !paid_out;
+    given_to_self || paid_out || (named && !user_paid)
+}
+
+/// Verbs of money handed over: with "me" or "us" after them, the user received it.
+#[rustfmt::skip]
+const GIVEN: &[&str] = &[
+    "paid", "reimbursed", "refunded", "repaid", "netted", "sent", "transferred", "tipped", "gave", "handed", "wired",
+    "venmoed", "fronted",
+];
+/// What comes after "pay" the noun.
+#[rustfmt::skip]
+const PAY_ARRIVED: &[&str] = &[
+    "came", "comes", "from", "is", "hit", "arrived", "landed", "went", "has", "cleared", "dropped", "in", "this", "was",
+];
+/// Money that is the user's income by its name, whoever handed it over.
+#[rustfmt::skip]
+const EARNINGS: &[&str] = &[
+    "paycheck", "paycheque", "wages", "wage", "salary", "payout", "refund", "reimbursement", "cashback", "earnings",
+    "takings", "winnings",
+];
