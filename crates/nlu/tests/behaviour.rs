@@ -237,3 +237,16 @@ fn nothing_done_shows_how_to_ask_for_the_write_that_was_meant() {
     let timer = pam_nlu::reply::nothing_done("set_timer_or_alarm", &act);
     assert!(timer.contains("set a timer for") && !timer.contains("I spent"), "{timer}");
 }
+
+/// A statement that only talks of a write asks for nothing: PAM does not answer it with whatever read
+/// came second (a forecast for "tomorrow arvo"), but says it changed nothing.
+#[test]
+fn talk_of_a_write_is_not_answered_with_a_stray_read() {
+    for s in ["gonna blow 40 at the pub tomorrow arvo", "nah leave the timer, I'll just keep an eye on it"] {
+        let u = understand(s, today());
+        assert!(matches!(u.action, Action::Reply { .. }), "{s}: {:?}", u.action);
+        assert_eq!(u.intent, "none", "{s}");
+    }
+    // A question is still answered by the lookup it asks for.
+    assert_eq!(call("did I log the 45 for the laundromat?").map(|(t, _)| t), Some("get_spending_summary"));
+}
