@@ -118,6 +118,14 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
             return Some((ClockTime { hour, minute, pm }, if pm.is_some() { 4 } else { 3 }));
         }
     }
+    // "half four", "half 7": half past, as said in Britain and Australia — not "half a…", "half 6 litres".
+    if t.is("half")
+        && let Some(hour) = tokens.get(i + 1).and_then(hour_value).filter(|h| (1..=12).contains(h))
+        && !tokens.get(i + 2).is_some_and(|n| is_unit(&n.norm))
+    {
+        let pm = tokens.get(i + 2).and_then(|n| meridiem(&n.norm));
+        return Some((ClockTime { hour, minute: 30, pm }, if pm.is_some() { 3 } else { 2 }));
+    }
     // "0530" after "for"/"at".
     if after_at && t.norm.len() == 4 && t.norm.chars().all(|c| c.is_ascii_digit()) {
         let (hour, minute): (u32, u32) = (t.norm[..2].parse().ok()?, t.norm[2..].parse().ok()?);
@@ -132,8 +140,52 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     }
     // A bare hour needs "at"/"for" before it, and no unit after it ("at 5 bucks", "for 3 nights").
     let next = tokens.get(i + 1).map(|n| n.norm.as_str()).unwrap_or("");
-    let unit_after = matches!(
-        next,
+    let unit_after = is_unit(next);
+    // "9 this morning", "7 tonight", "5 in the arvo": the part of the day says am or pm, and makes a bare
+    // hour a time even without "at", unless a word before it asks for an amount ("spent 12 this morning").
+    let word = |k: usize| tokens.get(i + k).map(|n| n.norm.as_str()).unwrap_or("");
+    let part = match (next, word(2)) {
+        ("tonight", _) => Some(true),
+        ("in", "the") => day_part(word(3)),
+        ("this" | "tomorrow" | "tmrw" | "yesterday", part) => day_part(part),
+        _ => None,
+    };
+    // "12 tonight", "2 tomorrow night": after midnight.
+    let night = next == "tonight" || word(2) == "night" || word(3) == "night";
+    let part = part.map(|pm| pm && !(night && (hour == 12 || hour <= 4)));
+    // A word that asks for an amount ("spent 12 this morning"), or a thing bought ("coffee 9 this
+    // morning"), makes the number an amount.
+    let amount_before = matches!(
+        prev,
+        "spent"
+            | "spend"
+            | "paid"
+            | "was"
+            | "cost"
+            | "costs"
+            | "is"
+            | "about"
+            | "only"
+            | "were"
+            | "blew"
+            | "dropped"
+            | "out"
+    ) || crate::vocabulary::canonical(prev).is_some();
+    let bare = (1..=12).contains(&hour) && t.norm.chars().all(|c| c.is_alphanumeric());
+    if bare && ((after_at && !unit_after) || (part.is_some() && !amount_before)) {
+        return Some((ClockTime { hour, minute: 0, pm: part }, 1));
+    }
+    // "6 o'clock".
+    if bare && !amount_before && matches!(next, "o'clock" | "oclock") {
+        return Some((ClockTime { hour, minute: 0, pm: None }, 2));
+    }
+    None
+}
+
+/// A unit after a number: "5 bucks", "3 nights", "6 litres" — a quantity, not an hour.
+fn is_unit(word: &str) -> bool {
+    matches!(
+        word,
         "bucks"
             | "dollars"
             | "nights"
@@ -154,27 +206,7 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
             | "%"
             | "percent"
             | "of"
-    );
-    // "9 this morning", "7 tonight", "5 in the arvo": the part of the day says am or pm, and makes a bare
-    // hour a time even without "at", unless a word before it asks for an amount ("spent 12 this morning").
-    let word = |k: usize| tokens.get(i + k).map(|n| n.norm.as_str()).unwrap_or("");
-    let part = match (next, word(2)) {
-        // "12 tonight" is midnight.
-        ("tonight", _) => Some(hour != 12),
-        ("in", "the") => day_part(word(3)),
-        ("this" | "tomorrow" | "tmrw" | "yesterday", part) => day_part(part),
-        _ => None,
-    };
-    let amount_before = matches!(prev, "spent" | "paid" | "was" | "cost" | "costs" | "is" | "about" | "only" | "were");
-    let bare = (1..=12).contains(&hour) && t.norm.chars().all(|c| c.is_alphanumeric());
-    if bare && ((after_at && !unit_after) || (part.is_some() && !amount_before)) {
-        return Some((ClockTime { hour, minute: 0, pm: part }, 1));
-    }
-    // "6 o'clock".
-    if bare && !amount_before && matches!(next, "o'clock" | "oclock") {
-        return Some((ClockTime { hour, minute: 0, pm: None }, 2));
-    }
-    None
+    )
 }
 
 /// Whether a part of the day is after noon: Some(false) for the morning.
@@ -216,7 +248,15 @@ mod tests {
         assert_eq!(time("leave 4 in the arvo", 1), Some((4, 0, Some(true))));
         assert_eq!(time("4 in the fridge", 0), None);
         assert_eq!(time("spent 12 this morning", 1), None);
+        assert_eq!(time("coffee 9 this morning", 1), None);
+        assert_eq!(time("wake us 12 tonight", 2), Some((12, 0, Some(false))));
+        assert_eq!(time("ring me 2 tomorrow night", 2), Some((2, 0, Some(false))));
+        assert_eq!(time("ring me 8 tomorrow night", 2), Some((8, 0, Some(true))));
         assert_eq!(time("6 o'clock", 0), Some((6, 0, None)));
+        assert_eq!(time("wake me at half four", 3), Some((4, 30, None)));
+        assert_eq!(time("half 7 pm", 0), Some((7, 30, Some(true))));
+        assert_eq!(time("half 6 litres", 0), None);
+        assert_eq!(time("half a tank", 0), None);
         assert_eq!(time("10.30", 0), None);
         assert_eq!(time("25:99", 0), None);
         assert_eq!(time("99am", 0), None);

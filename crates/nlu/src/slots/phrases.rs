@@ -201,34 +201,92 @@ fn lower_first(title: &str, a: &Analysis) -> String {
     title.to_string()
 }
 
-/// What a timer is for: "to check the tyres" → "check the tyres", "for the eggs" → "eggs".
+/// What a timer is for: "to check the tyres" → "check the tyres", "for the eggs" → "eggs", "9 minute timer
+/// on the snags" → "snags", "so I remember to turn the hot water off" → "turn the hot water off", "pasta
+/// timer, 9 minutes" → "pasta".
 pub fn timer_label(a: &Analysis) -> Option<String> {
     let t = &a.text;
     let anchor = a.entities.iter().find(|e| matches!(e.kind, Kind::Duration { .. } | Kind::Time(_)))?;
-    let mut k = anchor.end();
-    // "remind me to …" can come before or after the duration.
-    if let Some(r) = t.find_phrase("remind me to") {
-        k = r + 3;
-    } else {
-        while k < t.len() && t.tokens[k].is_any(&["timer", "alarm", "countdown", "please", "pls"]) {
-            k += 1;
+    // An errand anywhere: "remind me to…", "nudge me to…", "so I remember to…", "reminder to…".
+    let errand = (1..t.len()).find(|&k| {
+        t.tokens[k].is("to")
+            && t.tokens[k - 1].is_any(&["me", "us", "remember", "reminder", "forget"])
+            && !a.entities.iter().any(|e| e.start == k + 1)
+    });
+    let start = match errand {
+        Some(k) => Some(k + 1),
+        None => after_the_time(a, anchor.end()),
+    };
+    if let Some(k) = start {
+        let k = skip_articles(t, k);
+        let end = (k..t.len())
+            .find(|&j| t.tokens[j].is_any(&[",", "?", "!", "."]) || a.entities.iter().any(|e| e.start == j))
+            .unwrap_or(t.len());
+        return cut(t, k, end);
+    }
+    // "pasta timer, 9 minutes", "egg timer for 4 minutes": the words naming the timer.
+    let timer = (1..t.len()).find(|&k| t.tokens[k].is_any(&["timer", "alarm"]))?;
+    let from = skip_articles(t, 0);
+    let named = (from..timer).all(|j| {
+        let w = &t.tokens[j];
+        w.norm.chars().all(char::is_alphabetic)
+            && !w.is_any(&["set", "start", "put", "make", "an", "a", "me", "us", "can", "you", "please", "pls", "i"])
+            && !crate::speech_act::is_finite(&w.norm)
+            && !a.entities.iter().any(|e| e.covers(j))
+    });
+    if named { cut(t, from, timer) } else { None }
+}
+
+/// The label's first word after the time, when a word that introduces one follows it: "…for 11pm tonight
+/// to turn the genny off", "…at 3:30 in the afternoon to call…", "…on the timer for the damper".
+fn after_the_time(a: &Analysis, mut k: usize) -> Option<usize> {
+    let t = &a.text;
+    let skippable = |j: usize| {
+        t.tokens[j].is_any(&[
+            "timer",
+            "alarm",
+            "countdown",
+            "please",
+            "pls",
+            "tonight",
+            "today",
+            "tomorrow",
+            "in",
+            "the",
+            "afternoon",
+            "morning",
+            "evening",
+            "arvo",
+            "on",
+            "clock",
+            "a",
+        ]) || a.entities.iter().any(|e| e.covers(j) && !matches!(e.kind, Kind::Money(_)))
+    };
+    while k < t.len() {
+        // "on the snags" introduces a label; "on the timer/clock" does not.
+        if t.tokens[k].is("on")
+            && let Some(next) = t.tokens.get(skip_articles(t, k + 1))
+            && !next.is_any(&["timer", "clock"])
+        {
+            return Some(k + 1);
         }
-        if !t.tokens.get(k).is_some_and(|w| w.is_any(&["to", "for"])) {
+        if t.tokens[k].is_any(&["to", "for"]) {
+            return Some(k + 1);
+        }
+        if !skippable(k) {
             return None;
         }
         k += 1;
     }
-    while k < t.len() && t.tokens[k].is_any(&["the", "my", "a"]) && t.tokens.get(k + 1).is_some() {
-        if t.norm(k) == "the" || t.norm(k) == "my" {
-            k += 1;
-        } else {
-            break;
-        }
+    None
+}
+
+/// The first word after any "the" or "my".
+fn skip_articles(t: &crate::text::Text, mut k: usize) -> usize {
+    while k + 1 < t.len() && t.tokens[k].is_any(&["the", "my"]) {
+        k += 1;
     }
-    let end = (k..t.len())
-        .find(|&j| t.tokens[j].is_any(&[",", "?", "!"]) || a.entities.iter().any(|e| e.start == j))
-        .unwrap_or(t.len());
-    cut(t, k, end)
+    k
 }
 
 /// A post's text without the order to post it: "draft a post saying the Bourke free camp is flooded" →

@@ -309,8 +309,22 @@ impl SpeechAct {
             |i: usize| tokens[i].capitalised && (i > 0 || tokens.get(1).is_some_and(|t| t.capitalised && !t.is("i")));
         // "that 20 min timer earlier", "dentist yesterday at 10", "rego inspection done": told of the past, not
         // asked for.
-        let past_marker = text.has_any(&["earlier", "ago", "yesterday", "already", "done", "finished", "completed"])
-            || text.has_phrase("last night");
+        // "Done" tells only as a thing's state, not after a verb ("when the spuds are done") or in a clause
+        // of time or purpose ("so we're done packing by 8").
+        let done = (0..tokens.len()).any(|i| {
+            tokens[i].is_any(&["done", "finished", "completed"])
+                && !(i > 0 && {
+                    let before = &tokens[i - 1];
+                    before.is_any(&["are", "is", "be", "get", "got", "were", "was", "been", "being"])
+                        || before.norm.ends_with("'re")
+                        || before.norm.ends_with("'s")
+                })
+                && !tokens[..i]
+                    .iter()
+                    .any(|t| t.is_any(&["when", "till", "until", "once", "so", "before", "by", "after"]))
+        });
+        let past_marker =
+            text.has_any(&["earlier", "ago", "yesterday", "already"]) || text.has_phrase("last night") || done;
         let declarative = !question
             && !imperative
             && (past_marker || (0..text.len()).any(|i| {

@@ -16,9 +16,18 @@ impl Prices {
     pub(super) fn of(text: &Text, entities: &[Entity], past_money_verb: bool, first_person: bool) -> Prices {
         let words: Vec<&str> = text.tokens.iter().map(|t| t.norm.as_str()).collect();
         let money_like = |e: &Entity| matches!(e.kind, Kind::Money(_) | Kind::Number { .. });
+        let money_at = |j: usize| entities.iter().any(|e| e.start == j && matches!(e.kind, Kind::Money(_)));
+        // A seller's standing offer: the verb right after a named seller or "the servo…", with what is sold
+        // after it — not the plural noun in "gas bottle refills $60".
+        let offer = |i: usize| {
+            COMMERCE_PRESENT.contains(&words[i])
+                && i > 0
+                && (text.tokens[i - 1].capitalised || (i >= 2 && text.tokens[i - 2].is_any(&["the", "this", "that"])))
+                && !money_at(i + 1)
+        };
         let present_price = words.iter().enumerate().any(|(i, w)| {
             matches!(*w, "is" | "are" | "costs" | "runs" | "running" | "has" | "goes" | "holds")
-                || COMMERCE_PRESENT.contains(w)
+                || offer(i)
                 || (w.ends_with("'s") && entities.iter().any(|e| e.start == i + 1 && money_like(e)))
         });
         let rate = entities.iter().any(|e| money_like(e) && is_rate_after(text, e, RATE_UNITS));
@@ -45,9 +54,13 @@ impl Prices {
                 >= 2);
         // "the pub wanted twenty-two quid", "he's asking $900 for it": a price asked, not paid — unless the
         // user is the one asking ("we asked for $50 of diesel").
+        // Only with a seller named before the verb ("Asked for $50 of diesel" is the user's order), and not
+        // when the user then paid ("he was asking $900, got him down to 750 and bought it").
         let asked = words.iter().enumerate().any(|(i, w)| {
             matches!(*w, "wanted" | "asked" | "asking" | "wants" | "asks")
+                && words[..i].iter().any(|w| w.chars().all(char::is_alphabetic) && !SUBJECT_FILLERS.contains(w))
                 && !words[..i].iter().any(|w| SELF_SUBJECT.contains(w))
+                && !words[i + 1..].iter().any(|w| matches!(*w, "paid" | "bought" | "spent" | "forked" | "handed"))
                 && entities.iter().any(|e| e.start > i && e.start <= i + 3 && money_like(e))
         });
         let price_statement = asked
@@ -65,6 +78,9 @@ impl Prices {
 const COMMERCE_PRESENT: &[&str] = &[
     "sells", "swaps", "charges", "offers", "lists", "rents", "hires", "refills", "fills", "exchanges", "does",
 ];
+
+/// Words before a verb that are not a seller: "just asked", "then wanted".
+const SUBJECT_FILLERS: &[&str] = &["just", "then", "so", "and", "also", "only", "was", "were", "is"];
 
 fn is_rate_after(text: &Text, e: &Entity, units: &[&str]) -> bool {
     let next = text.norm(e.end());

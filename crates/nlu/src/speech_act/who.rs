@@ -5,7 +5,7 @@
 
 use super::past_tense;
 use super::words::*;
-use crate::entities::Entity;
+use crate::entities::{Entity, Kind};
 use crate::text::{Text, Token};
 
 pub(super) struct Who {
@@ -94,25 +94,51 @@ impl Who {
         // Someone else paying is how income arrives, but only to the user: "paid me", "paid us", or
         // money that is income by its name ("the tenants paid the rent", "bond back").
         let income_word = text.has_any(INCOME_WORDS);
+        // "my brother paid out the deposit on his van": someone else paying for their own thing.
+        let their_own = after_verb.iter().any(|t| t.is_any(&["his", "her", "their"]));
         let others_income = other_subject
             && !to_self
             && (verb_at.is_some_and(|v| EARNED.contains(&words[v]))
+                || their_own
                 || subject.iter().any(|t| t.is_any(&["paycheck", "paycheque", "wages", "salary", "pension"]))
                 || !income_word);
 
-        Who { third_party, others_act, relayed, others_income, money_in: money_in(text, words, subject) }
+        Who { third_party, others_act, relayed, others_income, money_in: money_in(text, entities, words) }
     }
 }
 
-/// Money that came to the user rather than went from them: paid to the user ("Centrelink paid us",
-/// "two shifts netted me $410"), paid out by someone else ("the insurance paid out €800"), or named as
-/// income with no word of the user paying ("pay's in, 3.1k", "paycheque from the mine site, 4,380").
-/// Whose income it is (the user's or someone else's) is `others_income`'s question, not this one's.
-fn money_in(text: &Text, words: &[&str], subject: &[Token]) -> bool {
-    let given_to_self = (0..words.len())
-        .any(|i| GIVEN.contains(&words[i]) && words[i + 1..].iter().take(2).any(|w| matches!(*w, "me" | "us")));
-    let self_subject = subject.iter().any(|t| t.is_any(SELF_SUBJECT));
-    let paid_out = text.has_phrase("paid out") && !self_subject;
+/// Money that came to the user rather than went from them: paid to the user ("Centrelink paid us 1,200",
+/// "two shifts netted me $410", "she paid us back"), paid out by someone else ("the insurance paid out
+/// €800"), or named as income with no word of the user paying ("pay's in, 3.1k", "paycheque from the mine
+/// site, 4,380"). Not a bill or a visit handed over ("sent us the bill, $480", "paid us a visit"), nor the
+/// user paying out ("just paid out 350 for the rego"). Whose income it is (the user's or someone else's)
+/// is `others_income`'s question, not this one's.
+fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
+    let money_at =
+        |j: usize| entities.iter().any(|e| e.start == j && matches!(e.kind, Kind::Money(_) | Kind::Number { .. }));
+    // The user's own spending anywhere ("bought a gift with the money mum sent us") settles it.
+    if words.iter().any(|w| USER_SPENDING.contains(w)) {
+        return false;
+    }
+    // "paid us 1,200", "netted me $410", "paid me the 300 he owed", "paid us back", "sent us our bond".
+    let given_to_self = (0..words.len()).any(|i| {
+        let j = i + 2;
+        GIVEN.contains(&words[i])
+            && words.get(i + 1).is_some_and(|w| matches!(*w, "me" | "us"))
+            && (words.get(j).is_some_and(|w| *w == "back" || EARNINGS.contains(w) || INCOME_WORDS.contains(w))
+                || money_at(j)
+                || (words.get(j).is_some_and(|w| matches!(*w, "the" | "our" | "my")) && money_at(j + 1)))
+    });
+    // "the insurance paid out €800", "the shifts paid out C$640": someone or something that is not a
+    // person paying their own way ("my brother paid out the deposit on his van"), and not the user in
+    // diary style ("just paid out 350").
+    let paid_out = text.find_phrase("paid out").is_some_and(|at| {
+        let payer: Vec<&Token> = text.tokens[..at]
+            .iter()
+            .filter(|t| !t.is_any(FILLERS) && t.norm.chars().any(char::is_alphabetic))
+            .collect();
+        !payer.is_empty() && !payer.iter().any(|t| t.is_any(SELF_SUBJECT) || person(t))
+    });
     // "pay" the noun ("pay's in", "back pay arrived", "pay from the station"), not the verb ("pay the
     // site fee", "pay for diesel").
     let pay_noun = (0..words.len()).any(|i| {
@@ -122,12 +148,24 @@ fn money_in(text: &Text, words: &[&str], subject: &[Token]) -> bool {
                 && words.get(i + 1).is_some_and(|n| PAY_ARRIVED.contains(n)))
     });
     let named = pay_noun || words.iter().any(|w| EARNINGS.contains(&w.trim_end_matches("'s")));
-    let user_paid = words.iter().any(|w| {
-        is_spent(w) && !matches!(*w, "got" | "came" | "was" | "were" | "had" | "took" | "went" | "put" | "gave")
-    }) && !given_to_self
-        && !paid_out;
+    // Paying words that may also receive ("got paid") do not count against a named income; these do.
+    let user_paid =
+        words.iter().any(|w| is_spent(w) && !matches!(*w, "got" | "came" | "was" | "were" | "had" | "gave"))
+            || text.has("towards");
     given_to_self || paid_out || (named && !user_paid)
 }
+
+/// Words of the user spending that no income sentence uses.
+#[rustfmt::skip]
+const USER_SPENDING: &[&str] = &[
+    "spent", "bought", "purchased", "blew", "splurged", "forked", "shelled", "coughed", "shouted",
+];
+/// Words before a verb that are not its subject.
+#[rustfmt::skip]
+const FILLERS: &[&str] = &[
+    "just", "finally", "ugh", "so", "then", "and", "today", "yesterday", "well", "oh", "also", "already", "only",
+    "ok", "okay", "right", "welp", "yep", "yeah", "had", "have", "has", "to",
+];
 
 /// Verbs of money handed over: with "me" or "us" after them, the user received it.
 #[rustfmt::skip]
@@ -143,6 +181,6 @@ const PAY_ARRIVED: &[&str] = &[
 /// Money that is the user's income by its name, whoever handed it over.
 #[rustfmt::skip]
 const EARNINGS: &[&str] = &[
-    "paycheck", "paycheque", "wages", "wage", "salary", "payout", "refund", "reimbursement", "cashback", "earnings",
-    "takings", "winnings",
+    "paycheck", "paycheque", "wages", "wage", "salary", "payout", "refund", "reimbursement", "earnings", "takings",
+    "winnings",
 ];
