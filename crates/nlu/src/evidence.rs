@@ -49,8 +49,24 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
     match intent {
         "record_income" => act.may_log_income() && reports_done(a, act),
         _ if MONEY_RECORDS.contains(&intent) => act.may_log_money() && reports_done(a, act),
+        "update_budget" => act.may_order() || states_a_limit(a, act),
         _ => act.may_order(),
     }
+}
+
+/// A limit said as a rule the user sets ("from now on health spending is capped at 180 a month", "phone:
+/// forty bucks a month is the new limit"): saying it is setting it, when the amount is per period, a word
+/// of budgeting stands beside it, and it is not asked, supposed, denied, or someone else's.
+fn states_a_limit(a: &Analysis, act: &SpeechAct) -> bool {
+    act.per_period
+        && a.text.has_any(crate::speech_act::BUDGET_WORDS)
+        && !(act.question
+            || act.hypothetical
+            || act.negated
+            || act.reported
+            || act.others_act
+            || act.relayed
+            || act.third_party)
 }
 
 /// Positive evidence that money changed hands: a verb that reports it ("spent", "paid", "got paid"),

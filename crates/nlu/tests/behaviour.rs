@@ -282,3 +282,19 @@ fn timers_keep_what_they_are_for() {
     let (_, args) = call("wake us at half five tomorrow").expect("an alarm");
     assert!(args["time"].as_str().is_some_and(|t| t.contains("05:30")), "{args}");
 }
+
+/// A limit stated as a rule is the user setting it; the same words asked, supposed or in someone else's
+/// mouth set nothing.
+#[test]
+fn a_limit_stated_as_a_rule_sets_the_budget() {
+    for s in ["from today the dining budget is capped at 90 a week", "water: 30 bucks a month is the limit now"] {
+        assert_eq!(call(s).map(|(tool, _)| tool), Some("update_budget"), "{s}: {:?}", understand(s, today()).action);
+    }
+    for s in [
+        "is the fuel budget capped at 400 a month?",
+        "my sister's rule is no more than 50 a week on coffee",
+        "if the grocery limit was 150 a week we'd starve",
+    ] {
+        assert!(!writes(s), "{s} wrote: {:?}", call(s));
+    }
+}

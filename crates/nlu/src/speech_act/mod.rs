@@ -13,7 +13,7 @@ mod price;
 mod who;
 mod words;
 
-pub(crate) use words::is_finite;
+pub(crate) use words::{BUDGET_WORDS, is_finite};
 
 use crate::entities::{Entity, Kind};
 use crate::text::Text;

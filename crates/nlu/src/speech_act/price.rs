@@ -63,10 +63,15 @@ impl Prices {
                 && !words[i + 1..].iter().any(|w| matches!(*w, "paid" | "bought" | "spent" | "forked" | "handed"))
                 && entities.iter().any(|e| e.start > i && e.start <= i + 3 && money_like(e))
         });
-        let price_statement = asked
-            || ((comparison || fuel_price) && amount_said && !volume && !per_period)
-            || (!volume
-                && ((present_price && !first_person && amount_said) || (rate && !past_money_verb && !first_person)));
+        // "capped at 180 a month", "forty bucks a month is the new limit": an allowance being set, not a
+        // price, when a word of budgeting stands beside the amount per period.
+        let allowance = per_period && text.has_any(BUDGET_WORDS);
+        let price_statement = !allowance
+            && (asked
+                || ((comparison || fuel_price) && amount_said && !volume && !per_period)
+                || (!volume
+                    && ((present_price && !first_person && amount_said)
+                        || (rate && !past_money_verb && !first_person))));
 
         Prices { statement: price_statement, per_period }
     }

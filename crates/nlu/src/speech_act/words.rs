@@ -108,6 +108,11 @@ pub const WANTS: &[&str] = &[
     "i want", "i'd like", "id like", "i need", "let's", "lets", "we want", "we need", "i wanna", "can i get",
     "could i get", "can i have", "i'll have", "we'd like",
 ];
+/// Words of budgeting: beside an amount per period they make it an allowance.
+#[rustfmt::skip]
+pub const BUDGET_WORDS: &[&str] =
+    &["budget", "budgeted", "limit", "cap", "capped", "max", "maximum", "allowance", "rule", "allow", "allowed"];
+
 /// Words after a price that make it a rate in force ("$55 a night", "$2.19 a litre").
 #[rustfmt::skip]
 pub const RATE_UNITS: &[&str] = &[
