@@ -4,6 +4,7 @@
 
 mod money;
 mod phrases;
+mod post;
 mod time;
 mod travel;
 
@@ -38,7 +39,7 @@ pub fn fill(intent: &str, a: &Analysis, today: NaiveDate) -> Slots {
         "estimate_travel_time" => travel::travel_time(a, &mut s),
         "get_weather_forecast" => travel::weather(a, today, &mut s),
         "create_post" => {
-            if let Some(c) = phrases::post_content(a) {
+            if let Some(c) = post::post_content(a) {
                 s.insert("content".into(), json!(c));
             }
         }

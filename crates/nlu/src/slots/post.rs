@@ -1,0 +1,147 @@
+//! A post's text, cut from what the user wrote: what follows the order to post it, or the post's frame.
+
+use crate::analysis::Analysis;
+use crate::text::Text;
+
+/// A post's text without the order to post it: "draft a post saying the Bourke free camp is flooded" →
+/// "the Bourke free camp is flooded".
+pub fn post_content(a: &Analysis) -> Option<String> {
+    let t = &a.text;
+    let post = (0..t.len()).find(|&k| {
+        t.tokens[k].is_any(&["post", "share", "publish", "update", "board", "forum", "noticeboard", "group"])
+            || (t.tokens[k].is_any(&["tell", "let"])
+                && t.tokens.get(k + 1).is_some_and(|n| n.is_any(&["the", "everyone", "people", "folks", "all"])))
+    })?;
+    // "tell the community the track is closed": what follows the audience is the content.
+    if t.tokens[post].is_any(&["tell", "let"]) {
+        let mut k = post + 1;
+        while k < t.len()
+            && t.tokens[k].is_any(&[
+                "the",
+                "everyone",
+                "community",
+                "group",
+                "folks",
+                "people",
+                "all",
+                "know",
+                "that",
+                "forum",
+            ])
+        {
+            k += 1;
+        }
+        return rest_from(t, k);
+    }
+    // What opens the content: a colon or dash, "saying", "that says", "telling everyone", "that", "about".
+    let mut k = post + 1;
+    while k < t.len() {
+        let w = t.norm(k);
+        if matches!(w, ":" | "-") {
+            k += 1;
+            break;
+        }
+        if matches!(w, "saying" | "about" | "that") {
+            k += 1;
+            if t.norm(k) == "says" {
+                k += 1;
+            }
+            break;
+        }
+        if w == "telling" && matches!(t.norm(k + 1), "everyone" | "people" | "folks" | "all") {
+            k += 2;
+            if t.norm(k) == "that" {
+                k += 1;
+            }
+            break;
+        }
+        if k > post + 6 {
+            return unopened_content(a, post);
+        }
+        k += 1;
+    }
+    if k >= t.len() {
+        return unopened_content(a, post);
+    }
+    rest_from(t, k)
+}
+
+/// The sentence as written from token `k` to its end, trimmed (None when nothing is left).
+fn rest_from(t: &Text, k: usize) -> Option<String> {
+    let content = t.folded.get(t.tokens.get(k)?.span.start..)?.trim();
+    (!content.is_empty()).then(|| content.to_string())
+}
+
+/// Where a post goes and for whom: "the forum", "the group page", "everyone".
+const POST_FRAME: &[&str] = &[
+    "forum",
+    "group",
+    "groups",
+    "board",
+    "noticeboard",
+    "page",
+    "community",
+    "members",
+    "everyone",
+    "everybody",
+    "folks",
+    "people",
+    "me",
+    "us",
+    "y'all",
+    "feed",
+];
+
+/// Whether what follows the post word ends by naming where it goes ("share my location with the group",
+/// "share the link in the forum"): then it is the thing to share, not the text of a post.
+fn ends_in_frame(t: &Text, from: usize) -> bool {
+    let n = t.len();
+    let last = |back: usize| n.checked_sub(back).filter(|&i| i >= from).map(|i| &t.tokens[i]);
+    let prep = |w: Option<&crate::text::Token>| w.is_some_and(|w| w.is_any(&["in", "on", "to", "with", "onto"]));
+    last(1).is_some_and(|w| w.is_any(POST_FRAME))
+        && (prep(last(2)) || (last(2).is_some_and(|d| d.is_any(&["the", "our", "my", "all"])) && prep(last(3))))
+}
+
+/// A post's text with no word opening it ("make a post the dump point is shut", "post in the forum
+/// thanks to whoever left firewood", "a community post for me, the park is open"): what follows the
+/// post's frame (where it goes, for whom). Only in a sentence that is an order as a whole ("new post in
+/// the group?" asks), and only text that is not a report about a post ("post in the group got 20
+/// likes"): at least two words, not opening with a finite verb or a pronoun standing for text said
+/// elsewhere ("post it up"), and no question in it.
+fn unopened_content(a: &Analysis, post: usize) -> Option<String> {
+    let t = &a.text;
+    if !a.act.may_order() || a.act.question {
+        return None;
+    }
+    let frame_noun = |k: usize| {
+        t.tokens.get(k).is_some_and(|n| n.is_any(POST_FRAME))
+            || (t.tokens.get(k).is_some_and(|d| d.is_any(&["the", "a", "an", "our", "my", "all"]))
+                && t.tokens.get(k + 1).is_some_and(|n| n.is_any(POST_FRAME)))
+    };
+    let mut k = post + 1;
+    while k < t.len() {
+        if frame_noun(k) {
+            k += if t.tokens[k].is_any(POST_FRAME) { 1 } else { 2 };
+        } else if (t.tokens[k].is_any(&["in", "on", "to", "for", "onto", "with"]) && frame_noun(k + 1))
+            || t.tokens[k].is_any(&["up", "out"])
+        {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    // A comma or dash after the frame opens the text: "draft a community post for me, the park is open".
+    if k < t.len() && t.tokens[k].is_any(&[",", "-"]) {
+        k += 1;
+    }
+    let words = t.tokens[k.min(t.len())..].iter().filter(|w| w.norm.chars().any(char::is_alphanumeric)).count();
+    if words < 2
+        || t.tokens[k].is_any(&["it", "this", "that", "them"])
+        || crate::speech_act::is_finite(&t.tokens[k].norm)
+        || t.tokens[k..].iter().any(|w| w.is_any(&["?"]))
+        || ends_in_frame(t, k)
+    {
+        return None;
+    }
+    rest_from(t, k)
+}
