@@ -56,11 +56,14 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
 
 /// A limit said as a rule the user sets ("from now on health spending is capped at 180 a month", "phone:
 /// forty bucks a month is the new limit"): saying it is setting it, when the amount is per period, a word
-/// of budgeting stands beside it, and it is not asked, supposed, denied, or someone else's.
+/// of budgeting stands beside it, and it is not asked, supposed, denied, someone else's, or told of the
+/// past ("the old limit was 80 a week", "our fuel budget was 500 a month last year").
 fn states_a_limit(a: &Analysis, act: &SpeechAct) -> bool {
     act.per_period
         && a.text.has_any(crate::speech_act::BUDGET_WORDS)
+        && !a.text.has_any(&["was", "were", "used", "had", "old", "previous", "last", "ago", "before", "former"])
         && !(act.question
+            || act.future
             || act.hypothetical
             || act.negated
             || act.reported

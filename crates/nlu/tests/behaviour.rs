@@ -294,6 +294,8 @@ fn a_limit_stated_as_a_rule_sets_the_budget() {
         "is the fuel budget capped at 400 a month?",
         "my sister's rule is no more than 50 a week on coffee",
         "if the grocery limit was 150 a week we'd starve",
+        "the old cap was 60 a week for takeaway",
+        "our phone budget was 90 a month last year, far too much",
     ] {
         assert!(!writes(s), "{s} wrote: {:?}", call(s));
     }
