@@ -300,3 +300,17 @@ fn a_limit_stated_as_a_rule_sets_the_budget() {
         assert!(!writes(s), "{s} wrote: {:?}", call(s));
     }
 }
+
+/// The period said with the amount is the budget's, whatever other period the sentence names.
+#[test]
+fn a_budget_takes_the_period_said_with_its_amount() {
+    for (s, monthly) in [
+        ("set the water budget to 60 a month for the rest of the year", 60.0),
+        ("cap camping fees at 900 a month until next year", 900.0),
+        ("budget 120 a week for fuel this year", 520.0),
+    ] {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}: no call"));
+        assert_eq!(tool, "update_budget", "{s}");
+        assert_eq!(args["monthly_limit"].as_f64(), Some(monthly), "{s}: {args}");
+    }
+}

@@ -134,15 +134,29 @@ pub fn budget(a: &Analysis, s: &mut Slots) {
         };
         s.insert("amount".into(), number(v));
     }
+    // The period said with the amount ("500 a month for the rest of the year" is monthly), else any
+    // period word in the sentence ("weekly grocery limit of 150"), else a month.
     let t = &a.text;
-    let period = if t.has_any(&["week", "weekly", "wk", "/wk", "pw", "weeks"]) {
-        "week"
-    } else if t.has_any(&["year", "yearly", "annual", "annually", "annum", "pa", "yr"]) {
-        "year"
+    let attached = chosen.and_then(|e| {
+        let (next, after) = (t.norm(e.end()), t.norm(e.end() + 1));
+        let word = if matches!(next, "a" | "an" | "per" | "/" | "every" | "each") { after } else { next };
+        period_of(&[word])
+    });
+    let words: Vec<&str> = t.tokens.iter().map(|w| w.norm.as_str()).collect();
+    s.insert("period".into(), json!(attached.or_else(|| period_of(&words)).unwrap_or("month")));
+}
+
+/// The budget period the words name, a week before a year.
+fn period_of(words: &[&str]) -> Option<&'static str> {
+    if words.iter().any(|w| matches!(*w, "week" | "weekly" | "wk" | "/wk" | "pw" | "weeks")) {
+        Some("week")
+    } else if words.iter().any(|w| matches!(*w, "year" | "yearly" | "annual" | "annually" | "annum" | "pa" | "yr")) {
+        Some("year")
+    } else if words.iter().any(|w| matches!(*w, "month" | "monthly" | "mth" | "months")) {
+        Some("month")
     } else {
-        "month"
-    };
-    s.insert("period".into(), json!(period));
+        None
+    }
 }
 
 /// Words after a price that make it a price per unit.
