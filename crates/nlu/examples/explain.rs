@@ -11,7 +11,7 @@ fn main() {
     println!("entities: {:?}", a.entities.iter().map(|e| (&e.kind, e.start, e.len)).collect::<Vec<_>>());
     println!("act:      {:?}", a.act);
     let u = Understander::shared();
-    let ranked = u.model().predict(&a.features());
+    let ranked = u.model().predict(a.features());
     println!("ranked:   {:?}", &ranked[..3]);
     let r = u.understand(&text, eval::reference_today());
     println!("intent:   {} ({:.2}, proposed {})", r.intent, r.confidence, r.proposed);

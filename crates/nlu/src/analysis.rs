@@ -17,6 +17,8 @@ pub struct Analysis {
     pub words: Vec<String>,
     /// The parts of hyphenated words, as extra features.
     pub extra_words: Vec<String>,
+    /// The classifier's features, worked out once (the topic model and the gate both read them).
+    features: std::sync::OnceLock<Vec<u64>>,
 }
 
 /// Longer messages are cut here: nothing past the first few sentences changes what is asked, and
@@ -93,10 +95,15 @@ impl Analysis {
             words.push(word);
             i += 1;
         }
-        Analysis { text, entities, act, words, extra_words }
+        Analysis { text, entities, act, words, extra_words, features: std::sync::OnceLock::new() }
     }
 
-    pub fn features(&self) -> Vec<u64> {
+    /// The word model's and the gate's features.
+    pub fn features(&self) -> &[u64] {
+        self.features.get_or_init(|| self.work_out_features())
+    }
+
+    fn work_out_features(&self) -> Vec<u64> {
         let words: Vec<&str> = self.words.iter().map(String::as_str).collect();
         // Word classes, alone and in neighbouring pairs ("k:pay k:cat" is "spent … on diesel").
         let mut extras: Vec<String> = self.act.features().map(str::to_string).collect();

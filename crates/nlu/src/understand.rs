@@ -136,7 +136,7 @@ impl Understander {
                         (true, _) => Some(1),
                         _ => None,
                     },
-                    words: a.features(),
+                    words: a.features().to_vec(),
                     chars: a.char_features(),
                 }
             })
@@ -154,12 +154,12 @@ impl Understander {
 
     /// How likely the gate finds it that the sentence only talks about a write.
     pub fn trap_probability(&self, a: &Analysis) -> f32 {
-        self.gate.predict(&a.features()).into_iter().find(|(l, _)| *l == "trap").map_or(0.0, |(_, p)| p)
+        self.gate.predict(a.features()).into_iter().find(|(l, _)| *l == "trap").map_or(0.0, |(_, p)| p)
     }
 
     /// Both models' votes, best first.
     fn rank(&self, a: &Analysis) -> Vec<(&'static str, f32)> {
-        let words = self.model.predict(&a.features());
+        let words = self.model.predict(a.features());
         let chars = self.chars.predict(&a.char_features());
         let mut ranked: Vec<(&'static str, f32)> = words
             .iter()

@@ -3,8 +3,8 @@
 //! evaluate` prints the full table; bench/RESULTS.md keeps the history.
 //!
 //! The bar is 95% right tool, 90% right key arguments and no write on a trap sentence. It is
-//! not met yet (2026-12-03, 1,344 held-out lines: 88.1%, 92.2%, 12 writes on 333 held-out traps; on
-//! the 517 held-out lines of the corpus before the 2026-12-02 additions, 91.1% and 2 writes on 98): these
+//! not met yet (2026-12-03, 1,344 held-out lines: 88.3%, 92.2%, 11 writes on 333 held-out traps; on
+//! the 517 held-out lines of the corpus before the 2026-12-02 additions, 91.3% and 1 write on 98): these
 //! tests hold the figures reached so that no change makes them worse, and are to be raised as they
 //! improve.
 
@@ -36,15 +36,15 @@ fn heldout_figures_do_not_fall() {
     let heldout: Vec<&Example> = all.iter().filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &heldout);
     let writes = report.negative_writes().len();
-    assert!(writes <= 12, "writes on held-out trap sentences: {writes}");
-    assert!(report.intent_accuracy() >= 0.88, "right tool {:.1}%", report.intent_accuracy() * 100.0);
+    assert!(writes <= 11, "writes on held-out trap sentences: {writes}");
+    assert!(report.intent_accuracy() >= 0.883, "right tool {:.1}%", report.intent_accuracy() * 100.0);
     assert!(report.slot_accuracy() >= 0.92, "right key arguments {:.1}%", report.slot_accuracy() * 100.0);
     // The held-out lines of the corpus before the 2026-12-02 additions, as reported before them.
     let first: Vec<&Example> =
         all.iter().take(corpus::FIRST_EDITION_LINES).filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &first);
-    assert!(report.negative_writes().len() <= 2, "writes on the first held-out traps");
-    assert!(report.intent_accuracy() >= 0.911, "right tool on the first held-out lines");
+    assert!(report.negative_writes().len() <= 1, "writes on the first held-out traps");
+    assert!(report.intent_accuracy() >= 0.912, "right tool on the first held-out lines");
 }
 
 #[test]
