@@ -21,6 +21,13 @@ fn writes(text: &str) -> bool {
     call(text).is_some_and(|(tool, _)| intents::is_write(tool))
 }
 
+/// Each of these sentences changes nothing.
+fn assert_none_writes(sentences: &[&str]) {
+    for s in sentences {
+        assert!(!writes(s), "{s} wrote: {:?}", call(s));
+    }
+}
+
 #[test]
 fn setting_a_budget_never_logs_an_expense() {
     for s in [
@@ -37,7 +44,7 @@ fn setting_a_budget_never_logs_an_expense() {
 
 #[test]
 fn questions_quotes_plans_and_other_peoples_purchases_never_write() {
-    for s in [
+    assert_none_writes(&[
         "what would 500 km of diesel cost at $2.15 a litre",
         "if we drive 300 miles how much will gas be",
         "the park down the road wants $48 a night",
@@ -48,9 +55,7 @@ fn questions_quotes_plans_and_other_peoples_purchases_never_write() {
         "unleaded is $1.95 at the Caltex",
         "Kev paid $120 for his rego renewal",
         "would a $400 fridge put me over budget?",
-    ] {
-        assert!(!writes(s), "{s} wrote: {:?}", call(s));
-    }
+    ]);
 }
 
 /// Forms a rule for something else could have let through (found by review, not in the corpus): a
@@ -58,7 +63,7 @@ fn questions_quotes_plans_and_other_peoples_purchases_never_write() {
 /// else did, a price with "fuel" first, a call-off after a report.
 #[test]
 fn look_alikes_of_requests_never_write() {
-    for s in [
+    assert_none_writes(&[
         "If you'd bought the $60 esky at Kmart you'd have saved heaps",
         "I was wondering if we spent $80 on fuel last week",
         "if the fuel budget has to be $600 a month we're broke",
@@ -69,9 +74,7 @@ fn look_alikes_of_requests_never_write() {
         "Fuel 1.69 a litre at the Metro",
         "I'd like to note the park is $55 a night",
         "Spent $12 on coffee, actually don't log that",
-    ] {
-        assert!(!writes(s), "{s} wrote: {:?}", call(s));
-    }
+    ]);
 }
 
 /// The same shapes, asked for: they do what they ask.
@@ -232,14 +235,12 @@ fn money_paid_to_the_user_is_income_not_an_expense() {
 /// amount; a thing reported done is not an order.
 #[test]
 fn asked_prices_offers_and_things_done_never_write() {
-    for s in [
+    assert_none_writes(&[
         "the bloke at the market wanted $40 for a secondhand esky so we passed",
         "Bunnings hires trailers for $45",
         "the servo in Coober Pedy refills gas bottles for 32 bucks",
         "wheel alignment finished 8 this morning",
-    ] {
-        assert!(!writes(s), "{s} wrote: {:?}", call(s));
-    }
+    ]);
 }
 
 /// When nothing was done, the plain way to ask is for the write that was meant, not always an expense.
@@ -290,15 +291,13 @@ fn a_limit_stated_as_a_rule_sets_the_budget() {
     for s in ["from today the dining budget is capped at 90 a week", "water: 30 bucks a month is the limit now"] {
         assert_eq!(call(s).map(|(tool, _)| tool), Some("update_budget"), "{s}: {:?}", understand(s, today()).action);
     }
-    for s in [
+    assert_none_writes(&[
         "is the fuel budget capped at 400 a month?",
         "my sister's rule is no more than 50 a week on coffee",
         "if the grocery limit was 150 a week we'd starve",
         "the old cap was 60 a week for takeaway",
         "our phone budget was 90 a month last year, far too much",
-    ] {
-        assert!(!writes(s), "{s} wrote: {:?}", call(s));
-    }
+    ]);
 }
 
 /// The period said with the amount is the budget's, whatever other period the sentence names.
