@@ -60,7 +60,7 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
 /// past ("the old limit was 80 a week", "our fuel budget was 500 a month last year").
 fn states_a_limit(a: &Analysis, act: &SpeechAct) -> bool {
     act.per_period
-        && a.text.has_any(crate::speech_act::BUDGET_WORDS)
+        && limit_beside_amount(a)
         && !a.text.has_any(&["was", "were", "used", "had", "old", "previous", "last", "ago", "before", "former"])
         && !(act.question
             || act.future
@@ -70,6 +70,27 @@ fn states_a_limit(a: &Analysis, act: &SpeechAct) -> bool {
             || act.others_act
             || act.relayed
             || act.third_party)
+}
+
+/// A word of budgeting in the amount's own clause, not denied: "dining is capped at 90 a week", but not
+/// "Starlink is $140 a month, no data cap" (a price, and a cap that is not there).
+fn limit_beside_amount(a: &Analysis) -> bool {
+    const BREAKS: &[&str] = &[",", ";", ".", "!", "?", "but", "and", "with"];
+    let tokens = &a.text.tokens;
+    let amounts: Vec<(usize, usize)> = a
+        .entities
+        .iter()
+        .filter(|e| matches!(e.kind, crate::entities::Kind::Money(_) | crate::entities::Kind::Number { .. }))
+        .map(|e| (e.start, e.end()))
+        .collect();
+    tokens.iter().enumerate().any(|(b, t)| {
+        t.is_any(crate::speech_act::BUDGET_WORDS)
+            && !(b > 0 && tokens[b - 1].is_any(&["no", "not", "without", "unlimited"]))
+            && amounts.iter().any(|&(start, end)| {
+                let between = if b < start { b + 1..start } else { end..b };
+                !tokens[between].iter().any(|t| t.is_any(BREAKS))
+            })
+    })
 }
 
 /// Positive evidence that money changed hands: a verb that reports it ("spent", "paid", "got paid"),

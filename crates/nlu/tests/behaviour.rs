@@ -297,6 +297,9 @@ fn a_limit_stated_as_a_rule_sets_the_budget() {
         "if the grocery limit was 150 a week we'd starve",
         "the old cap was 60 a week for takeaway",
         "our phone budget was 90 a month last year, far too much",
+        // A price with a budgeting word in another clause, or denied.
+        "Starlink is $140 a month, no data cap",
+        "the park is $250 a week, dogs allowed",
     ]);
 }
 
