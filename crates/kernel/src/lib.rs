@@ -19,6 +19,7 @@ pub mod patch;
 pub mod period;
 pub mod schema_rules;
 pub mod text;
+pub mod timestamp;
 pub mod tool;
 
 pub use caller::Caller;

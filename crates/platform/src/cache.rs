@@ -46,6 +46,10 @@ impl Invalidations for LocalInvalidations {
     }
 }
 
+/// Announced in place of a key when a change may have touched any number of entries
+/// ([`Cache::invalidate_all`]); no entry is ever stored under it.
+const EVERY_KEY: Uuid = Uuid::max();
+
 /// A bounded, expiring map from a user id to a cheap-to-clone value.
 #[derive(Clone)]
 pub struct Cache<V: Clone + Send + Sync + 'static> {
@@ -67,14 +71,34 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
     /// A cache holding at most `capacity` entries, each trusted for `ttl` (the bound on staleness if an
     /// announcement is ever lost).
     pub fn new(name: &'static str, capacity: u64, ttl: Duration, bus: Arc<dyn Invalidations>) -> Cache<V> {
-        let local = moka::sync::Cache::builder().max_capacity(capacity).time_to_live(ttl).build();
+        Cache::around(name, moka::sync::Cache::builder().max_capacity(capacity).time_to_live(ttl).build(), bus)
+    }
+
+    /// A cache bounded by the sum of its entries' weights (`weigh`, in bytes say) rather than their
+    /// number: for values whose sizes differ by orders of magnitude.
+    pub fn weighed(
+        name: &'static str,
+        max_weight: u64,
+        weigh: fn(&V) -> u32,
+        ttl: Duration,
+        bus: Arc<dyn Invalidations>,
+    ) -> Cache<V> {
+        let local = moka::sync::Cache::builder()
+            .max_capacity(max_weight)
+            .weigher(move |_: &Uuid, v: &V| weigh(v))
+            .time_to_live(ttl)
+            .build();
+        Cache::around(name, local, bus)
+    }
+
+    fn around(name: &'static str, local: moka::sync::Cache<Uuid, V>, bus: Arc<dyn Invalidations>) -> Cache<V> {
         let drops = Arc::new(AtomicU64::new(0));
         let (listening, dropped) = (local.clone(), drops.clone());
         bus.listen(
             name,
             Box::new(move |key| {
                 dropped.fetch_add(1, Ordering::AcqRel);
-                listening.invalidate(&key)
+                if key == EVERY_KEY { listening.invalidate_all() } else { listening.invalidate(&key) }
             }),
         );
         let (clearing, dropped) = (local.clone(), drops.clone());
@@ -129,6 +153,35 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
         self.drops.fetch_add(1, Ordering::AcqRel);
         self.local.invalidate(key);
         self.bus.announce(self.name, *key);
+    }
+
+    /// Drops every entry here and on every other instance: for a change whose keys are not known when
+    /// it is made (a deleted account's likes and comments leave other people's posts by cascade).
+    pub fn invalidate_all(&self) {
+        self.drops.fetch_add(1, Ordering::AcqRel);
+        self.local.invalidate_all();
+        self.bus.announce(self.name, EVERY_KEY);
+    }
+
+    /// Drops `key` here and everywhere when the returned guard goes. Made before a write, it runs on
+    /// every way the write can end: done, failed, or abandoned halfway because the request was
+    /// cancelled. (Dropping only after a write returns would keep the old value for the entry's whole
+    /// lifetime when the request is cancelled after the database committed.)
+    pub fn invalidate_when_done(&self, key: Uuid) -> InvalidateOnDrop<'_, V> {
+        InvalidateOnDrop { cache: self, key }
+    }
+}
+
+/// See [`Cache::invalidate_when_done`].
+#[must_use = "the entry is dropped when this guard goes"]
+pub struct InvalidateOnDrop<'a, V: Clone + Send + Sync + 'static> {
+    cache: &'a Cache<V>,
+    key: Uuid,
+}
+
+impl<V: Clone + Send + Sync + 'static> Drop for InvalidateOnDrop<'_, V> {
+    fn drop(&mut self) {
+        self.cache.invalidate(&self.key);
     }
 }
 
@@ -202,6 +255,52 @@ mod tests {
         let key = Uuid::now_v7();
         cache.insert(key, 1, cache.mark());
         assert_eq!(cache.get(&key), None, "nothing kept that another instance could not drop");
+    }
+
+    #[test]
+    fn dropping_every_entry_reaches_the_other_instance_and_refuses_older_values() {
+        let bus: Arc<dyn Invalidations> = Arc::new(Relay::default());
+        let a: Cache<u32> = Cache::new("post", 10, Duration::from_secs(60), bus.clone());
+        let b: Cache<u32> = Cache::new("post", 10, Duration::from_secs(60), bus);
+        let (k1, k2) = (Uuid::now_v7(), Uuid::now_v7());
+        b.insert(k1, 1, b.mark());
+        b.insert(k2, 2, b.mark());
+        let mark = b.mark();
+        a.invalidate_all();
+        assert_eq!((b.get(&k1), b.get(&k2)), (None, None), "every entry of the other instance is gone");
+        b.insert(k1, 1, mark);
+        assert_eq!(b.get(&k1), None, "a value read before the drop is not kept");
+    }
+
+    #[test]
+    fn the_guard_drops_its_key_on_every_exit() {
+        let cache: Cache<u32> =
+            Cache::new("post", 10, Duration::from_secs(60), Arc::new(LocalInvalidations::default()));
+        let key = Uuid::now_v7();
+        cache.insert(key, 1, cache.mark());
+        let write = || -> Result<(), &str> {
+            let _guard = cache.invalidate_when_done(key);
+            assert_eq!(cache.get(&key), Some(1), "kept while the write runs");
+            Err("the write failed")
+        };
+        assert!(write().is_err());
+        assert_eq!(cache.get(&key), None, "dropped though the write failed");
+        cache.insert(key, 2, cache.mark());
+        // A request cancelled halfway: its future, holding the guard, is dropped unfinished.
+        let pending = async {
+            let _guard = cache.invalidate_when_done(key);
+            std::future::pending::<()>().await
+        };
+        drop(pending);
+        assert_eq!(cache.get(&key), Some(2), "a future never polled holds no guard yet");
+        let mut pending = Box::pin(async {
+            let _guard = cache.invalidate_when_done(key);
+            std::future::pending::<()>().await
+        });
+        let waker = std::task::Waker::noop();
+        assert!(pending.as_mut().poll(&mut std::task::Context::from_waker(waker)).is_pending());
+        drop(pending);
+        assert_eq!(cache.get(&key), None, "dropped when the cancelled write's future goes");
     }
 
     #[test]

@@ -155,9 +155,10 @@ async fn readiness(state: &AppState) -> (StatusCode, Json<Readiness>) {
         },
     };
     let cached = format!(
-        "{} profiles and {} identities cached",
+        "{} profiles, {} identities and {} posts cached",
         state.domains.profiles.cache.entry_count(),
-        state.auth.identities.entry_count()
+        state.auth.identities.entry_count(),
+        state.domains.social.posts.entry_count()
     );
     let cache = match &state.redis {
         None => DependencyStatus {

@@ -75,7 +75,7 @@ impl AppState {
         let auth = Arc::new(AuthService::new(db.clone(), tokens, invalidations.clone()));
         let profiles = ProfilesState {
             db: db.clone(),
-            cache: Cache::new("profile", 20_000, PROFILE_TTL, invalidations),
+            cache: Cache::new("profile", 20_000, PROFILE_TTL, invalidations.clone()),
             uploads_dir: Arc::new(config.uploads_dir()),
         };
         let wins = WinsState {
@@ -99,8 +99,12 @@ impl AppState {
             travellers: pam_shop::Travellers::new(Arc::new(WheelsTravellers(wheels.clone()))),
         };
         let cors = CorsPolicy::new(&config);
-        let social =
-            SocialState { db: db.clone(), people: pam_social::People::new(Arc::new(SocialPeople(profiles.clone()))) };
+        let social = SocialState {
+            db: db.clone(),
+            people: pam_social::People::new(Arc::new(SocialPeople(profiles.clone()))),
+            posts: pam_social::posts::PostCache::new(invalidations.clone()),
+            totals: pam_social::posts::TimelineTotals::new(invalidations),
+        };
         let speech = crate::speech::build(&config, &http, db.clone())?;
         let domains = DomainStates { knowledge, medical, shop, profiles, wins, wheels, calendar, social, speech };
         let pam = Arc::new(crate::pam::Pam::new(&config, &http, &domains)?);

@@ -127,6 +127,8 @@ pub async fn block(state: &SocialState, user_id: Uuid, target: Uuid) -> Result<B
     // their locks in the same order and never deadlock.
     let (low, high) = if user_id < target { (user_id, target) } else { (target, user_id) };
     let now = Utc::now();
+    // The block ends follows both ways.
+    let (_mine, _theirs) = (state.totals.follows_changing(user_id), state.totals.follows_changing(target));
     let row: BlockRow = with_db!(&state.db, |pool| {
         let mut tx = pool.begin().await?;
         if crate::follows::locks_rows(&state.db) {

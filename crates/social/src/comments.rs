@@ -58,6 +58,7 @@ pub async fn create(
 ) -> Result<Comment, DomainError> {
     let content = check_content(&input.content)?;
     posts::published(state, user_id, post_id).await?;
+    let _cached = state.posts.changing(post_id);
     let now = Utc::now();
     // The post's count is updated beside the row (migration 0015): see `retry_lost_transactions`.
     let comment: Comment = pam_store::retry_lost_transactions(|| async {
@@ -123,6 +124,12 @@ pub async fn update(state: &SocialState, user_id: Uuid, id: Uuid, input: NewComm
 
 /// Removes a comment the caller wrote, or one on a post the caller wrote.
 pub async fn delete(state: &SocialState, user_id: Uuid, id: Uuid) -> Result<(), DomainError> {
+    // A comment never moves to another post, so its post read here is the one the removal changes.
+    let post_id: Option<Uuid> = with_db!(&state.db, |pool| {
+        sqlx::query_scalar("SELECT post_id FROM post_comments WHERE id = $1").bind(id).fetch_optional(pool).await
+    })?;
+    let Some(post_id) = post_id else { return Err(DomainError::not_found("Comment")) };
+    let _cached = state.posts.changing(post_id);
     // The post first, then the comment: the order a deletion of the post takes them in (its cascade
     // removes the comment), so the two cannot deadlock over the count the removal updates.
     let locks = crate::follows::locks_rows(&state.db);

@@ -65,6 +65,7 @@ pub async fn follow(state: &SocialState, user_id: Uuid, target: Uuid) -> Result<
         return Err(not_yourself());
     }
     state.people.privacy(target).await?;
+    let _total = state.totals.follows_changing(user_id);
     // The block test comes after the insert, in the same transaction: a block committed while this runs
     // is then seen (or the block, which claims the follow rows first, waits for this and removes the row
     // it wrote). Testing before the insert would leave a window for a follow to outlive a block.
@@ -111,6 +112,7 @@ pub async fn unfollow(state: &SocialState, user_id: Uuid, target: Uuid) -> Resul
         return Err(not_yourself());
     }
     state.people.privacy(target).await?;
+    let _total = state.totals.follows_changing(user_id);
     with_db!(&state.db, |pool| {
         let mut tx = pool.begin().await?;
         if locks_rows(&state.db) {

@@ -39,6 +39,10 @@ pub use people::{AllowMessages, People, PeopleSource, Person, Privacy, ProfileVi
 pub struct SocialState {
     pub db: Db,
     pub people: People,
+    /// Published posts for the following feed, dropped on every write to them.
+    pub posts: posts::PostCache,
+    /// Whom each viewer follows and each author's shared posts: the following feed's total.
+    pub totals: posts::TimelineTotals,
 }
 
 pub fn router<S>() -> OpenApiRouter<S>

@@ -39,6 +39,7 @@ async fn count(state: &SocialState, post_id: Uuid) -> Result<i64, DomainError> {
 /// Likes a published post the caller may see; liking it again changes nothing.
 pub async fn like(state: &SocialState, user_id: Uuid, post_id: Uuid) -> Result<LikeState, DomainError> {
     posts::published(state, user_id, post_id).await?;
+    let _cached = state.posts.changing(post_id);
     // The post's count is updated beside the row: see `retry_lost_transactions`.
     pam_store::retry_lost_transactions(|| async {
         with_db!(&state.db, |pool| {
@@ -65,6 +66,7 @@ pub async fn unlike(state: &SocialState, user_id: Uuid, post_id: Uuid) -> Result
     // The post first, then the like: the order a deletion of the post takes them in (its cascade
     // removes the like), so the two cannot deadlock over the count the like's removal updates.
     let locks = crate::follows::locks_rows(&state.db);
+    let _cached = state.posts.changing(post_id);
     pam_store::retry_lost_transactions(|| async {
         with_db!(&state.db, |pool| {
             let mut tx = pool.begin().await?;

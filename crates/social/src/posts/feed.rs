@@ -34,23 +34,19 @@ pub(crate) fn like_pattern(q: Option<&str>) -> Result<Option<String>, DomainErro
 
 /// A listing's two statements: its page, whose rows each carry the number of matches (`total_count`,
 /// an uncorrelated subquery the database runs once, so a page costs one round trip), and that number
-/// alone, for a page past the end. `$1` viewer, `$2` pattern, and `$3` limit, `$4` offset when `paged`.
+/// alone, for a page past the end. `$1` viewer, `$2` pattern, `$3` limit, `$4` offset.
 struct Listing {
     page: String,
     count: String,
-    paged: bool,
 }
 
 /// Every fragment of the statements is a constant of this module, or a number of the checked [`Page`].
-fn statements(q: &FeedQuery, has_words: bool, page: Page) -> Listing {
+fn statements(q: &FeedQuery) -> Listing {
     let (from, filter, order) = if q.status == Some(PostStatus::Draft) {
         // Drafts are only ever the caller's own.
         let filter = format!("p.user_id = $1 AND p.status = 'draft' AND {MATCHES_WORDS}");
         ("social_posts p", filter, "p.created_at DESC, p.id DESC")
     } else if q.filter.unwrap_or_default() == FeedFilter::Following {
-        if !has_words {
-            return following_page(page);
-        }
         // The viewer's timeline (`feed_entries`, kept by the database's triggers: see migration 0013)
         // holds exactly the published, public or followers-only posts of the people they follow; nobody
         // follows across a block, and never themselves.
@@ -68,16 +64,17 @@ fn statements(q: &FeedQuery, has_words: bool, page: Page) -> Listing {
             "SELECT {COLUMNS}, ({count}) AS total_count FROM {from} WHERE {filter} ORDER BY {order} LIMIT $3 OFFSET $4"
         ),
         count,
-        paged: true,
     }
 }
 
 /// The following feed: the viewer's timeline rows with their posts.
 const FOLLOWING: &str = "feed_entries e JOIN social_posts p ON p.id = e.post_id";
 
-/// The following feed without words to match: the page's post ids from the timeline alone (one index
-/// range, newest first), then those posts. The same rows as the join in [`FOLLOWING`] (a timeline row
-/// carries its post's `published_at`), in a shape Postgres plans cheaply.
+/// The following feed without words to match: the page's timeline rows alone (one index range, newest
+/// first), each post's id with whether the viewer likes it; the posts themselves come from the post
+/// cache ([`PostCache`](super::PostCache)) and the total from [`TimelineTotals`](super::TimelineTotals).
+/// The timeline holds exactly the published, public or followers-only posts of the people the viewer
+/// follows (see [`FOLLOWING`]). Returns the statement, and whether it takes limit and offset.
 ///
 /// The first page at the default size, nearly every read of the feed, has its limit written in. With
 /// `LIMIT $3` Postgres must guess the limit when it weighs a reusable plan, guesses a tenth of the
@@ -85,28 +82,19 @@ const FOLLOWING: &str = "feed_entries e JOIN social_posts p ON p.id = e.post_id"
 /// the number in the text it keeps one plan per connection (see bench/RESULTS.md). Other pages and
 /// sizes pass limit and offset as parameters, so a client varying them cannot fill the statement cache
 /// with one statement per value.
-fn following_page(page: Page) -> Listing {
+fn timeline_page(page: Page) -> (String, bool) {
     let (range, paged) = if page.offset == 0 && page.limit == DEFAULT_LIMIT {
         (format!("LIMIT {DEFAULT_LIMIT}"), false)
     } else {
-        ("LIMIT $3 OFFSET $4".into(), true)
+        ("LIMIT $2 OFFSET $3".into(), true)
     };
-    Listing {
-        page: format!(
-            "SELECT {COLUMNS}, ({FOLLOWING_TOTAL}) AS total_count FROM social_posts p WHERE $2 IS NULL AND p.id IN \
-             (SELECT e.post_id FROM feed_entries e WHERE e.viewer_id = $1 \
-             ORDER BY e.published_at DESC, e.post_id DESC {range}) ORDER BY p.published_at DESC, p.id DESC"
-        ),
-        count: FOLLOWING_TOTAL.to_string(),
-        paged,
-    }
+    let sql = format!(
+        "SELECT e.post_id, EXISTS (SELECT 1 FROM post_likes m WHERE m.post_id = e.post_id AND m.user_id = $1) \
+         AS liked_by_me FROM feed_entries e WHERE e.viewer_id = $1 \
+         ORDER BY e.published_at DESC, e.post_id DESC {range}"
+    );
+    (sql, paged)
 }
-
-/// Its total: the timeline's size is the sum of the followed authors' shared posts (kept by migration
-/// 0014's triggers), so the count reads fifty rows, not every row of the timeline. (`$2`, the absent
-/// pattern, is named so every statement takes the same first parameters.)
-const FOLLOWING_TOTAL: &str = "SELECT CAST(coalesce(sum(s.posts), 0) AS BIGINT) FROM user_follows f \
-     JOIN social_shared_posts s ON s.author_id = f.followed_id WHERE f.user_id = $1 AND $2 IS NULL";
 
 /// A post of a listing, with the number of matches across all pages.
 #[derive(sqlx::FromRow)]
@@ -116,15 +104,31 @@ struct ListedRow {
     total_count: i64,
 }
 
+/// A row of the following feed's timeline page.
+#[derive(sqlx::FromRow)]
+struct TimelineRow {
+    post_id: Uuid,
+    liked_by_me: bool,
+}
+
 /// One page and the number of matches, in one round trip. Not a window count over the page (`count(*)
 /// OVER ()`): that makes the database find every match before it can return the newest page, where the
 /// page alone walks the feed index newest first and stops at the page's end.
 pub async fn list(state: &SocialState, viewer: Uuid, q: &FeedQuery, page: Page) -> Result<PostList, DomainError> {
     let pattern = like_pattern(q.q.as_deref())?;
-    let listing = statements(q, pattern.is_some(), page);
+    let following = q.status != Some(PostStatus::Draft) && q.filter.unwrap_or_default() == FeedFilter::Following;
+    if following && pattern.is_none() {
+        return timeline(state, viewer, page).await;
+    }
+    let listing = statements(q);
     let rows: Vec<ListedRow> = with_db!(&state.db, |pool| {
-        let query = sqlx::query_as(sqlx::AssertSqlSafe(listing.page.clone())).bind(viewer).bind(&pattern);
-        if listing.paged { query.bind(page.limit).bind(page.offset) } else { query }.fetch_all(pool).await
+        sqlx::query_as(sqlx::AssertSqlSafe(listing.page.clone()))
+            .bind(viewer)
+            .bind(&pattern)
+            .bind(page.limit)
+            .bind(page.offset)
+            .fetch_all(pool)
+            .await
     })?;
     let total = match rows.first() {
         Some(first) => first.total_count,
@@ -138,6 +142,22 @@ pub async fn list(state: &SocialState, viewer: Uuid, q: &FeedQuery, page: Page) 
         })?,
     };
     Ok(PostList { posts: rows.into_iter().map(|r| r.row.show()).collect(), meta: page.meta(total) })
+}
+
+/// The following feed without words: the timeline page, then its posts from the post cache. A post
+/// gone between the two reads (deleted, or made private) is left out of the page.
+async fn timeline(state: &SocialState, viewer: Uuid, page: Page) -> Result<PostList, DomainError> {
+    let (sql, paged) = timeline_page(page);
+    let rows: Vec<TimelineRow> = with_db!(&state.db, |pool| {
+        let query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(viewer);
+        if paged { query.bind(page.limit).bind(page.offset) } else { query }.fetch_all(pool).await
+    })?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.post_id).collect();
+    let stored = state.posts.shared_posts(&state.db, &ids).await?;
+    let posts =
+        rows.iter().filter_map(|r| stored.get(&r.post_id).map(|p| p.as_ref().clone().show(r.liked_by_me))).collect();
+    let total = state.totals.total(&state.db, viewer).await?;
+    Ok(PostList { posts, meta: page.meta(total) })
 }
 
 /// Every post of a user, drafts included, oldest first (the account export).

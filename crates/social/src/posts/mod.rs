@@ -11,19 +11,33 @@ use uuid::Uuid;
 use crate::SocialState;
 use crate::blocks::not_blocked_sql;
 
+mod cache;
 mod feed;
+mod totals;
 mod types;
 
+pub use cache::{POST_TTL, PostCache};
 pub(crate) use feed::like_pattern;
 pub use feed::{all_of, list};
-pub(crate) use types::PostRow;
+pub use totals::TimelineTotals;
 pub use types::{FeedFilter, FeedQuery, NewPost, Post, PostList, PostStatus, PostUpdate, Visibility};
+pub(crate) use types::{PostRow, StoredPost};
 
-/// The columns of a shown post, with its counts as the database keeps them beside the likes and
-/// comments (migration 0015). `$1` is always the viewer.
-pub(crate) const COLUMNS: &str = "p.id, p.user_id, p.title, p.content, p.image_url, p.location, p.tags, \
-     p.visibility, p.status, p.created_at, p.updated_at, p.published_at, p.likes_count, p.comments_count, \
-     EXISTS (SELECT 1 FROM post_likes m WHERE m.post_id = p.id AND m.user_id = $1) AS liked_by_me";
+/// The columns of a post as stored, the same for every viewer, with its counts as the database keeps
+/// them beside the likes and comments (migration 0015).
+macro_rules! stored_columns {
+    () => {
+        "p.id, p.user_id, p.title, p.content, p.image_url, p.location, p.tags, p.visibility, p.status, \
+         p.created_at, p.updated_at, p.published_at, p.likes_count, p.comments_count"
+    };
+}
+pub(crate) const STORED_COLUMNS: &str = stored_columns!();
+
+/// The columns of a shown post: as stored, and whether the viewer (`$1`, always) likes it.
+pub(crate) const COLUMNS: &str = concat!(
+    stored_columns!(),
+    ", EXISTS (SELECT 1 FROM post_likes m WHERE m.post_id = p.id AND m.user_id = $1) AS liked_by_me"
+);
 
 /// Whether viewer `$1` may see post `p`: their own in any state; another's only once published, when
 /// neither has blocked the other, and then when public, or for followers when the viewer follows the
@@ -174,6 +188,8 @@ pub async fn update(state: &SocialState, user_id: Uuid, id: Uuid, u: PostUpdate)
         Patch::Null => Visibility::default(),
         Patch::Absent => current.visibility,
     };
+    let _cached = state.posts.changing(id);
+    let _total = state.totals.author_changing(user_id);
     let n = with_db!(&state.db, |pool| {
         sqlx::query(
             "UPDATE social_posts SET title = $3, content = $4, image_url = $5, location = $6, tags = $7, \
@@ -212,6 +228,8 @@ pub async fn publish(state: &SocialState, user_id: Uuid, id: Uuid, shown: Option
     }
     // The text is part of the condition, so an edit landing between the read above and this write
     // leaves the post a draft instead of publishing words nobody confirmed.
+    let _cached = state.posts.changing(id);
+    let _total = state.totals.author_changing(user_id);
     let n = with_db!(&state.db, |pool| {
         sqlx::query(
             "UPDATE social_posts SET status = 'published', published_at = $4, updated_at = $4 \
@@ -235,6 +253,8 @@ pub async fn publish(state: &SocialState, user_id: Uuid, id: Uuid, shown: Option
 
 /// Deletes one of the caller's posts with its comments and likes.
 pub async fn delete(state: &SocialState, user_id: Uuid, id: Uuid) -> Result<(), DomainError> {
+    let _cached = state.posts.changing(id);
+    let _total = state.totals.author_changing(user_id);
     pam_kernel::owned::delete(&state.db, "social_posts", id, user_id, "Post").await?;
     tracing::info!(user.id = %user_id, post.id = %id, "post deleted");
     Ok(())

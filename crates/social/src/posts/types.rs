@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use pam_kernel::text::{Link, Tag};
-use pam_kernel::{ListMeta, Patch};
+use pam_kernel::{ListMeta, Patch, timestamp};
 use serde::{Deserialize, Serialize};
 use sqlx::types::Json as SqlJson;
 use utoipa::{IntoParams, ToSchema};
@@ -142,8 +142,11 @@ pub struct Post {
     pub comments_count: i64,
     /// Whether the caller likes it.
     pub liked_by_me: bool,
+    #[serde(serialize_with = "timestamp::rfc3339")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::rfc3339")]
     pub updated_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::rfc3339_opt")]
     pub published_at: Option<DateTime<Utc>>,
 }
 
@@ -183,8 +186,9 @@ pub struct FeedQuery {
     pub offset: Option<i64>,
 }
 
+/// A post as stored, the same for every viewer: what the post cache holds.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub(crate) struct PostRow {
+pub(crate) struct StoredPost {
     pub id: Uuid,
     pub user_id: Uuid,
     pub title: Option<String>,
@@ -199,11 +203,24 @@ pub(crate) struct PostRow {
     pub published_at: Option<DateTime<Utc>>,
     pub likes_count: i64,
     pub comments_count: i64,
+}
+
+/// A post with whether the viewer likes it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct PostRow {
+    #[sqlx(flatten)]
+    pub stored: StoredPost,
     pub liked_by_me: bool,
 }
 
 impl PostRow {
     pub fn show(self) -> Post {
+        self.stored.show(self.liked_by_me)
+    }
+}
+
+impl StoredPost {
+    pub fn show(self, liked_by_me: bool) -> Post {
         Post {
             id: self.id,
             user_id: self.user_id,
@@ -216,7 +233,7 @@ impl PostRow {
             status: PostStatus::from_stored(&self.status),
             likes_count: self.likes_count,
             comments_count: self.comments_count,
-            liked_by_me: self.liked_by_me,
+            liked_by_me,
             created_at: self.created_at,
             updated_at: self.updated_at,
             published_at: self.published_at,

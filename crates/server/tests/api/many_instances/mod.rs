@@ -21,6 +21,7 @@ use crate::pushes::{alert_frame, next, open};
 use pam_testkit::{on_both_databases, redis_for, redis_prefix};
 
 mod outage;
+mod posts;
 
 /// Two instances of the app on one database and one Redis (with one key prefix).
 async fn two_instances(backend: Backend, redis_url: &str, extra: &[(&str, &str)]) -> (TestApp, TestApp) {

@@ -3,6 +3,7 @@
 //! comments, comment removal by writer or author, deleted posts, deleted accounts — and check that the
 //! writes that now lock a post beside its likes and comments cannot fail each other: two accounts which
 //! reacted to each other's posts deleted at once, and reactions taken back while the post is deleted.
+//! The following feed, which serves posts from a cache, must show the same counts and text as the rows.
 
 use futures::future::join_all;
 use pam_store::with_db;
@@ -12,7 +13,7 @@ use reqwest::Method;
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{call, expect, id, published, roomy_app};
+use super::{call, expect, follow, id, published, roomy_app};
 use crate::helpers::{Backend, TestApp, TestUser};
 use pam_testkit::on_both_databases;
 
@@ -51,6 +52,16 @@ async fn assert_counts(app: &TestApp, posts: &[(usize, String)], users: &[TestUs
             "post {post} as shown after {step}"
         );
     }
+    // The following feed serves its posts from the post cache: each must be the post as it is now, as
+    // the single-post read (straight from the database) shows it to the same viewer.
+    for user in users {
+        let feed = expect(app, user, Method::GET, "/api/v1/social/posts?filter=following", None, 200).await;
+        for shown in feed["posts"].as_array().unwrap() {
+            let path = format!("/api/v1/social/posts/{}", id(shown));
+            let fresh = expect(app, user, Method::GET, &path, None, 200).await;
+            assert_eq!(shown, &fresh, "{}'s following feed after {step}", user.email);
+        }
+    }
 }
 
 async fn every_shown_count_matches_the_rows_after_every_change(backend: Backend) {
@@ -59,13 +70,18 @@ async fn every_shown_count_matches_the_rows_after_every_change(backend: Backend)
     for i in 0..4 {
         users.push(app.register(&format!("counted{i}@example.com")).await);
     }
+    for a in &users {
+        for b in users.iter().filter(|b| b.id != a.id) {
+            follow(&app, a, b).await;
+        }
+    }
     let mut rng = StdRng::seed_from_u64(20261203);
     let mut posts: Vec<(usize, String)> = Vec::new();
     let mut comments: Vec<(usize, usize, String, String)> = Vec::new(); // (writer, post's author, post, id)
     for step in 0..60 {
         let who = rng.random_range(0..users.len());
         let user = &users[who];
-        let done = match rng.random_range(0..8) {
+        let done = match rng.random_range(0..9) {
             0 => {
                 posts.push((who, id(&published(&app, user, &format!("step {step}"), "public").await)));
                 format!("{who} posts")
@@ -101,28 +117,50 @@ async fn every_shown_count_matches_the_rows_after_every_change(backend: Backend)
                 comments.retain(|c| c.2 != post);
                 format!("{owner} deletes {post}")
             }
+            8 if !posts.is_empty() => {
+                let (owner, post) = &posts[rng.random_range(0..posts.len())];
+                let body = json!({"content": format!("edited at step {step}"), "title": "Edited"});
+                expect(&app, &users[*owner], Method::PATCH, &format!("/api/v1/social/posts/{post}"), Some(body), 200)
+                    .await;
+                format!("{owner} edits {post}")
+            }
             _ => continue,
         };
         assert_counts(&app, &posts, &users, &format!("step {step}: {done}")).await;
     }
-    // An account deletion takes the likes and comments its user gave with it, and the counts follow.
-    let leaving = users.remove(0);
-    let given: i64 = with_db!(app.db(), |pool| {
-        sqlx::query_scalar(
-            "SELECT (SELECT count(*) FROM post_likes l JOIN social_posts p ON p.id = l.post_id \
-             WHERE l.user_id = $1 AND p.user_id <> $1) + (SELECT count(*) FROM post_comments c \
-             JOIN social_posts p ON p.id = c.post_id WHERE c.user_id = $1 AND p.user_id <> $1)",
-        )
-        .bind(leaving.id)
-        .fetch_one(pool)
-        .await
-    })
-    .unwrap();
-    assert!(given > 0, "the leaving user should have reacted to others' posts");
+    // An account deletion takes the likes and comments its user gave with it, and the counts follow:
+    // the user who gave the most leaves (and someone has given some, whatever the steps above did).
+    let last = id(&published(&app, &users[1], "the last post", "public").await);
+    expect(&app, &users[0], Method::POST, &format!("/api/v1/social/posts/{last}/like"), None, 200).await;
+    let path = format!("/api/v1/social/posts/{last}/comments");
+    expect(&app, &users[0], Method::POST, &path, Some(json!({"content": "bye"})), 201).await;
+    posts.push((1, last));
+    assert_counts(&app, &posts, &users, "the last post").await;
+    let mut given = Vec::new();
+    for user in &users {
+        let n: i64 = with_db!(app.db(), |pool| {
+            sqlx::query_scalar(
+                "SELECT (SELECT count(*) FROM post_likes l JOIN social_posts p ON p.id = l.post_id \
+                 WHERE l.user_id = $1 AND p.user_id <> $1) + (SELECT count(*) FROM post_comments c \
+                 JOIN social_posts p ON p.id = c.post_id WHERE c.user_id = $1 AND p.user_id <> $1)",
+            )
+            .bind(user.id)
+            .fetch_one(pool)
+            .await
+        })
+        .unwrap();
+        given.push(n);
+    }
+    let gone = (0..users.len()).max_by_key(|i| given[*i]).unwrap();
+    assert!(given[gone] > 0, "someone should have reacted to others' posts: {given:?}");
+    let leaving = users.remove(gone);
     let res = app.delete(&format!("/api/v1/users/{}", leaving.id), &leaving.token).await;
     assert!(res.status().is_success(), "account deletion → {}", res.status());
-    let kept: Vec<(usize, String)> =
-        posts.into_iter().filter(|(owner, _)| *owner != 0).map(|(owner, post)| (owner - 1, post)).collect();
+    let kept: Vec<(usize, String)> = posts
+        .into_iter()
+        .filter(|(owner, _)| *owner != gone)
+        .map(|(owner, post)| (if owner > gone { owner - 1 } else { owner }, post))
+        .collect();
     assert_counts(&app, &kept, &users, "an account is deleted").await;
 }
 
