@@ -165,23 +165,45 @@ impl<V: Clone + Send + Sync + 'static> Cache<V> {
 
     /// Drops `key` here and everywhere when the returned guard goes. Made before a write, it runs on
     /// every way the write can end: done, failed, or abandoned halfway because the request was
-    /// cancelled. (Dropping only after a write returns would keep the old value for the entry's whole
-    /// lifetime when the request is cancelled after the database committed.)
-    pub fn invalidate_when_done(&self, key: Uuid) -> InvalidateOnDrop<'_, V> {
-        InvalidateOnDrop { cache: self, key }
+    /// cancelled (dropping only after a write returned would keep the old value for the entry's whole
+    /// lifetime when the request is cancelled after the database committed). A cancelled write's
+    /// statement may still be running in the database when the guard goes, so the key is dropped once
+    /// more [`LATE_DROP`] later: a value read in between is not kept past that.
+    pub fn invalidate_when_done(&self, key: Uuid) -> InvalidateOnDrop<V> {
+        InvalidateOnDrop { cache: self.clone(), key }
+    }
+
+    /// [`Cache::invalidate_when_done`] for every entry.
+    pub fn invalidate_all_when_done(&self) -> InvalidateOnDrop<V> {
+        InvalidateOnDrop { cache: self.clone(), key: EVERY_KEY }
+    }
+
+    fn drop_key(&self, key: Uuid) {
+        if key == EVERY_KEY { self.invalidate_all() } else { self.invalidate(&key) }
     }
 }
 
+/// How long after a guard goes its key is dropped again (see [`Cache::invalidate_when_done`]): longer
+/// than a statement already sent takes to finish.
+pub const LATE_DROP: Duration = Duration::from_secs(2);
+
 /// See [`Cache::invalidate_when_done`].
 #[must_use = "the entry is dropped when this guard goes"]
-pub struct InvalidateOnDrop<'a, V: Clone + Send + Sync + 'static> {
-    cache: &'a Cache<V>,
+pub struct InvalidateOnDrop<V: Clone + Send + Sync + 'static> {
+    cache: Cache<V>,
     key: Uuid,
 }
 
-impl<V: Clone + Send + Sync + 'static> Drop for InvalidateOnDrop<'_, V> {
+impl<V: Clone + Send + Sync + 'static> Drop for InvalidateOnDrop<V> {
     fn drop(&mut self) {
-        self.cache.invalidate(&self.key);
+        self.cache.drop_key(self.key);
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (cache, key) = (self.cache.clone(), self.key);
+            runtime.spawn(async move {
+                tokio::time::sleep(LATE_DROP).await;
+                cache.drop_key(key);
+            });
+        }
     }
 }
 
@@ -301,6 +323,24 @@ mod tests {
         assert!(pending.as_mut().poll(&mut std::task::Context::from_waker(waker)).is_pending());
         drop(pending);
         assert_eq!(cache.get(&key), None, "dropped when the cancelled write's future goes");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_guard_drops_its_key_again_after_a_cancelled_write_could_have_committed() {
+        let cache: Cache<u32> =
+            Cache::new("post", 10, Duration::from_secs(60), Arc::new(LocalInvalidations::default()));
+        let key = Uuid::now_v7();
+        drop(cache.invalidate_when_done(key));
+        // The statement the cancelled write had sent commits now, and a reader stores what it read
+        // just before.
+        cache.insert(key, 1, cache.mark());
+        assert_eq!(cache.get(&key), Some(1));
+        tokio::time::sleep(LATE_DROP + Duration::from_millis(10)).await;
+        assert_eq!(cache.get(&key), None, "dropped again once the write must have finished");
+        drop(cache.invalidate_all_when_done());
+        cache.insert(key, 2, cache.mark());
+        tokio::time::sleep(LATE_DROP + Duration::from_millis(10)).await;
+        assert_eq!(cache.get(&key), None, "every entry, for a change of unknown keys");
     }
 
     #[test]

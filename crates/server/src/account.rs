@@ -144,6 +144,7 @@ pub async fn delete(state: &AppState, user_id: Uuid, actor_id: Uuid) -> Result<(
     // On Postgres the domains' deletion locks take them first, in one order; should Postgres still end
     // the transaction for another, it runs again.
     let locks_first = db.kind() == pam_store::DbKind::Postgres;
+    let _social_caches = state.domains.social.account_deletion();
     pam_store::retry_lost_transactions(|| async {
         with_db!(db, |pool| {
             let mut tx = pool.begin().await?;

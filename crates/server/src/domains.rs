@@ -86,13 +86,9 @@ pub const DOMAINS: &[Domain] = &[
         tools: |d| pam_social::tools::tools(&d.social),
         export: |d, user_id| Box::pin(pam_social::export::export(&d.social, user_id)),
         deletion_locks: pam_social::export::DELETION_LOCKS,
-        // Every social row cascades from users; the cached posts that cascade changed are not known.
-        deleted: |d, _| {
-            Box::pin(async move {
-                d.social.posts.account_deleted();
-                d.social.totals.account_deleted();
-            })
-        },
+        // Every social row cascades from users; its caches are dropped by a guard `account::delete`
+        // holds across the deletion.
+        deleted: |_, _| Box::pin(async {}),
     },
     Domain {
         tables: pam_knowledge::TABLES,

@@ -28,6 +28,7 @@ pub mod tools;
 pub mod tools_people;
 
 use axum::extract::FromRef;
+use pam_platform::cache::InvalidateOnDrop;
 use pam_store::Db;
 use pam_web::Authn;
 use utoipa_axum::router::OpenApiRouter;
@@ -43,6 +44,24 @@ pub struct SocialState {
     pub posts: posts::PostCache,
     /// Whom each viewer follows and each author's shared posts: the following feed's total.
     pub totals: posts::TimelineTotals,
+}
+
+impl SocialState {
+    /// Made before an account is deleted, kept until the deletion ends however it ends (done, failed,
+    /// or cancelled with its request): drops every cached post and timeline total here and on every
+    /// other instance, since the cascade changes posts and follows of people nobody names.
+    pub fn account_deletion(&self) -> AccountDeletion {
+        let (follows, shared) = self.totals.account_deleting();
+        AccountDeletion { _posts: self.posts.account_deleting(), _follows: follows, _shared: shared }
+    }
+}
+
+/// See [`SocialState::account_deletion`]: its work is done when it is dropped.
+#[must_use = "the caches are dropped when this guard goes"]
+pub struct AccountDeletion {
+    _posts: InvalidateOnDrop<std::sync::Arc<posts::StoredPost>>,
+    _follows: InvalidateOnDrop<std::sync::Arc<[uuid::Uuid]>>,
+    _shared: InvalidateOnDrop<i64>,
 }
 
 pub fn router<S>() -> OpenApiRouter<S>

@@ -145,15 +145,24 @@ pub async fn list(state: &SocialState, viewer: Uuid, q: &FeedQuery, page: Page) 
 }
 
 /// The following feed without words: the timeline page, then its posts from the post cache. A post
-/// gone between the two reads (deleted, or made private) is left out of the page.
+/// gone between the two reads (deleted, or made private) has left the timeline too, so the page is
+/// read once more, and a client paging until a short page does not stop early; one still gone after
+/// that (changed again meanwhile) is left out.
 async fn timeline(state: &SocialState, viewer: Uuid, page: Page) -> Result<PostList, DomainError> {
     let (sql, paged) = timeline_page(page);
-    let rows: Vec<TimelineRow> = with_db!(&state.db, |pool| {
-        let query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(viewer);
-        if paged { query.bind(page.limit).bind(page.offset) } else { query }.fetch_all(pool).await
-    })?;
-    let ids: Vec<Uuid> = rows.iter().map(|r| r.post_id).collect();
-    let stored = state.posts.shared_posts(&state.db, &ids).await?;
+    let mut attempts = 0;
+    let (rows, stored) = loop {
+        attempts += 1;
+        let rows: Vec<TimelineRow> = with_db!(&state.db, |pool| {
+            let query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(viewer);
+            if paged { query.bind(page.limit).bind(page.offset) } else { query }.fetch_all(pool).await
+        })?;
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.post_id).collect();
+        let stored = state.posts.shared_posts(&state.db, &ids).await?;
+        if attempts == 2 || rows.iter().all(|r| stored.contains_key(&r.post_id)) {
+            break (rows, stored);
+        }
+    };
     let posts =
         rows.iter().filter_map(|r| stored.get(&r.post_id).map(|p| p.as_ref().clone().show(r.liked_by_me))).collect();
     let total = state.totals.total(&state.db, viewer).await?;

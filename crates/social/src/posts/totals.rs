@@ -21,7 +21,7 @@ use pam_store::with_db;
 use uuid::Uuid;
 
 use super::POST_TTL;
-use super::cache::placeholders;
+use super::cache::id_list;
 
 /// Follow lists held at most, in bytes (an id is 16).
 const FOLLOWS_BYTES: u64 = 16 * 1024 * 1024;
@@ -29,8 +29,8 @@ const FOLLOWS_BYTES: u64 = 16 * 1024 * 1024;
 /// Authors whose count is held at most.
 const AUTHORS: u64 = 200_000;
 
-/// How many ids one statement asks about.
-const CHUNK: usize = 500;
+/// How many ids one statement asks about (a power of two: see [`id_list`]).
+const CHUNK: usize = 512;
 
 #[derive(Clone)]
 pub struct TimelineTotals {
@@ -47,19 +47,18 @@ impl TimelineTotals {
     }
 
     /// Made before a write to whom `user` follows.
-    pub(crate) fn follows_changing(&self, user: Uuid) -> InvalidateOnDrop<'_, Arc<[Uuid]>> {
+    pub(crate) fn follows_changing(&self, user: Uuid) -> InvalidateOnDrop<Arc<[Uuid]>> {
         self.follows.invalidate_when_done(user)
     }
 
     /// Made before a write that may change how many of `author`'s posts are shared.
-    pub(crate) fn author_changing(&self, author: Uuid) -> InvalidateOnDrop<'_, i64> {
+    pub(crate) fn author_changing(&self, author: Uuid) -> InvalidateOnDrop<i64> {
         self.shared.invalidate_when_done(author)
     }
 
-    /// After an account's rows are gone: other people's follows of it went by cascade.
-    pub fn account_deleted(&self) {
-        self.follows.invalidate_all();
-        self.shared.invalidate_all();
+    /// Made before an account deletion: other people's follows of it go by cascade.
+    pub(crate) fn account_deleting(&self) -> (InvalidateOnDrop<Arc<[Uuid]>>, InvalidateOnDrop<i64>) {
+        (self.follows.invalidate_all_when_done(), self.shared.invalidate_all_when_done())
     }
 
     /// How many posts are in `viewer`'s following timeline.
@@ -75,13 +74,12 @@ impl TimelineTotals {
         }
         for chunk in missing.chunks(CHUNK) {
             let mark = self.shared.mark();
+            let (placeholders, padded) = id_list(chunk);
             let counts: Vec<(Uuid, i64)> = with_db!(db, |pool| {
-                let sql = format!(
-                    "SELECT author_id, posts FROM social_shared_posts WHERE author_id IN ({})",
-                    placeholders(chunk.len())
-                );
+                let sql =
+                    format!("SELECT author_id, posts FROM social_shared_posts WHERE author_id IN ({placeholders})");
                 let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-                for author in chunk {
+                for author in &padded {
                     query = query.bind(*author);
                 }
                 query.fetch_all(pool).await

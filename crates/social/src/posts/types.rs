@@ -220,6 +220,12 @@ impl PostRow {
 }
 
 impl StoredPost {
+    /// Published, and for everyone or for followers: what a following timeline holds.
+    pub fn is_shared(&self) -> bool {
+        PostStatus::from_stored(&self.status) == PostStatus::Published
+            && matches!(Visibility::from_stored(&self.visibility), Visibility::Public | Visibility::Followers)
+    }
+
     pub fn show(self, liked_by_me: bool) -> Post {
         Post {
             id: self.id,

@@ -56,6 +56,13 @@ async fn assert_counts(app: &TestApp, posts: &[(usize, String)], users: &[TestUs
     // the single-post read (straight from the database) shows it to the same viewer.
     for user in users {
         let feed = expect(app, user, Method::GET, "/api/v1/social/posts?filter=following", None, 200).await;
+        // Everyone follows everyone, and every post is public: the feed is every post of the others.
+        let mut want: Vec<&String> = posts.iter().filter(|(o, _)| users[*o].id != user.id).map(|(_, p)| p).collect();
+        let mut got: Vec<String> = feed["posts"].as_array().unwrap().iter().map(id).collect();
+        want.sort();
+        got.sort();
+        assert_eq!(got.iter().collect::<Vec<_>>(), want, "{}'s following feed after {step}", user.email);
+        assert_eq!(feed["total"].as_i64(), Some(want.len() as i64), "{}'s feed total after {step}", user.email);
         for shown in feed["posts"].as_array().unwrap() {
             let path = format!("/api/v1/social/posts/{}", id(shown));
             let fresh = expect(app, user, Method::GET, &path, None, 200).await;
