@@ -26,7 +26,10 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
                 t.is_any(POSTING_VERBS)
                     && (i == 0 || order.tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "pam", "so", "to"]))
             });
+        // "warn everyone …", "holler at the group that …": an order to tell the community is one to post.
+        let told_to_everyone = slots::post::order_to_everyone(&order).is_some() && !act.question && !act.negated;
         if !((act.imperative && posting)
+            || told_to_everyone
             || labelled
             || order.tokens.first().is_some_and(|t| t.is_any(&["post", "new", "community", "draft"])))
         {

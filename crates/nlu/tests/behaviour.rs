@@ -119,6 +119,29 @@ fn a_post_without_a_word_opening_its_text_is_drafted_with_that_text() {
 }
 
 #[test]
+fn an_order_to_tell_everyone_is_a_post_with_what_follows_the_audience() {
+    for (s, content) in [
+        ("warn everyone the Gibb River Road is closed past Imintji", "the Gibb River Road is closed past Imintji"),
+        (
+            "put the word out that the free camp at Lake Cargelligo has new toilets",
+            "the free camp at Lake Cargelligo has new toilets",
+        ),
+        ("please remind the group: gate code at the showground is 4411", "gate code at the showground is 4411"),
+    ] {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("no call for {s}"));
+        assert_eq!((tool, args["content"].as_str()), ("create_post", Some(content)), "{s}");
+    }
+    // Someone else's telling, a question, or an order not to tell: nothing is drafted.
+    for s in [
+        "Trev warned everyone the causeway was flooded",
+        "warn everyone the causeway is closed?",
+        "dont tell everyone we spent 300 on wine",
+    ] {
+        assert!(call(s).is_none_or(|(tool, _)| tool != "create_post"), "{s}: {:?}", call(s));
+    }
+}
+
+#[test]
 fn a_label_first_entry_is_logged() {
     let (tool, args) = call("Expense: 12.40 for sandwiches").expect("a call");
     assert_eq!(tool, "create_expense");

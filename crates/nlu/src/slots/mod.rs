@@ -4,7 +4,7 @@
 
 mod money;
 mod phrases;
-mod post;
+pub(crate) mod post;
 mod time;
 mod travel;
 

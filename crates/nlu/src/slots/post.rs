@@ -7,11 +7,13 @@ use crate::text::Text;
 /// "the Bourke free camp is flooded".
 pub fn post_content(a: &Analysis) -> Option<String> {
     let t = &a.text;
-    let post = (0..t.len()).find(|&k| {
+    let Some(post) = (0..t.len()).find(|&k| {
         t.tokens[k].is_any(&["post", "share", "publish", "update", "board", "forum", "noticeboard", "group"])
             || (t.tokens[k].is_any(&["tell", "let"])
                 && t.tokens.get(k + 1).is_some_and(|n| n.is_any(&["the", "everyone", "people", "folks", "all"])))
-    })?;
+    }) else {
+        return told_to_everyone(a);
+    };
     // "tell the community the track is closed": what follows the audience is the content.
     if t.tokens[post].is_any(&["tell", "let"]) {
         let mut k = post + 1;
@@ -141,6 +143,110 @@ fn unopened_content(a: &Analysis, post: usize) -> Option<String> {
         || t.tokens[k..].iter().any(|w| w.is_any(&["?"]))
         || ends_in_frame(t, k)
     {
+        return None;
+    }
+    rest_from(t, k)
+}
+
+/// Who a post is for when an order names no post: the community as a whole.
+const AUDIENCE: &[&str] = &["everyone", "everybody", "folks", "group", "community", "members", "forum", "y'all"];
+
+/// Words that open a sentence which is not an order: a person or thing as its subject, a question word,
+/// an auxiliary.
+const NOT_AN_ORDER: &[&str] = &[
+    "i",
+    "we",
+    "you",
+    "he",
+    "she",
+    "they",
+    "it",
+    "my",
+    "our",
+    "your",
+    "his",
+    "her",
+    "their",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "did",
+    "do",
+    "does",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "can",
+    "could",
+    "would",
+    "should",
+    "will",
+    "what",
+    "who",
+    "how",
+    "why",
+    "when",
+    "where",
+    "which",
+    "someone",
+    "somebody",
+    "anyone",
+    "nobody",
+    "everyone",
+    "everybody",
+    "no",
+    "not",
+    "don't",
+    "never",
+];
+
+/// An order addressed to the community, with no word of posting in it: "warn everyone the causeway is
+/// under water", "holler at the group that the dump point is fixed", "put the word out that our dog
+/// is missing". Returns where what is to be told starts: after the audience (or "the word out"). The
+/// sentence opens with the order's verb, and no verb told in the past comes before the audience ("Trev
+/// warned everyone …" reports, it does not order).
+pub(crate) fn order_to_everyone(t: &Text) -> Option<usize> {
+    let told = |w: &crate::text::Token| crate::speech_act::is_finite(&w.norm) || w.norm.ends_with("ed");
+    let first = t.tokens.first()?;
+    if first.is_any(NOT_AN_ORDER) || first.is_punct() || told(first) {
+        return None;
+    }
+    for j in 1..t.len().min(6) {
+        let w = &t.tokens[j];
+        if told(w) || w.is_any(&["?"]) {
+            return None;
+        }
+        if w.is_any(AUDIENCE) {
+            return Some(j + 1);
+        }
+        if w.norm == "word" && t.tokens.get(j + 1).is_some_and(|n| n.is_any(&["out", "around", "round"])) {
+            return Some(j + 2);
+        }
+    }
+    None
+}
+
+/// The text of an order told to everyone ([`order_to_everyone`]), after an opening "that", colon, comma or
+/// dash: at least two words, in a sentence that asks nothing. (The text itself may well be a statement
+/// — "warn everyone the causeway is under water" —, so whether the order stands is judged on the order
+/// alone, in `evidence::act_for`.)
+fn told_to_everyone(a: &Analysis) -> Option<String> {
+    let t = &a.text;
+    if a.act.question {
+        return None;
+    }
+    let mut k = order_to_everyone(t)?;
+    while k < t.len() && t.tokens[k].is_any(&["that", ":", "-", ","]) {
+        k += 1;
+    }
+    let words = t.tokens[k.min(t.len())..].iter().filter(|w| !w.is_punct()).count();
+    if words < 2 || t.tokens[k..].iter().any(|w| w.is_any(&["?"])) || ends_in_frame(t, k) {
         return None;
     }
     rest_from(t, k)
