@@ -136,6 +136,11 @@ fn an_order_to_tell_everyone_is_a_post_with_what_follows_the_audience() {
         "Trev warned everyone the causeway was flooded",
         "warn everyone the causeway is closed?",
         "dont tell everyone we spent 300 on wine",
+        "Glad everyone made it to Broome safe",
+        "Dad tells everyone he caught a metre barra at Corroboree",
+        "Half the group that came to Broome got gastro",
+        "Morning everyone, the Gibb's open again",
+        "Remind me to warn everyone the road's shut",
     ] {
         assert!(call(s).is_none_or(|(tool, _)| tool != "create_post"), "{s}: {:?}", call(s));
     }

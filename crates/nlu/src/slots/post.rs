@@ -151,82 +151,30 @@ fn unopened_content(a: &Analysis, post: usize) -> Option<String> {
 /// Who a post is for when an order names no post: the community as a whole.
 const AUDIENCE: &[&str] = &["everyone", "everybody", "folks", "group", "community", "members", "forum", "y'all"];
 
-/// Words that open a sentence which is not an order: a person or thing as its subject, a question word,
-/// an auxiliary.
-const NOT_AN_ORDER: &[&str] = &[
-    "i",
-    "we",
-    "you",
-    "he",
-    "she",
-    "they",
-    "it",
-    "my",
-    "our",
-    "your",
-    "his",
-    "her",
-    "their",
-    "the",
-    "a",
-    "an",
-    "this",
-    "that",
-    "did",
-    "do",
-    "does",
-    "is",
-    "are",
-    "was",
-    "were",
-    "has",
-    "have",
-    "had",
-    "can",
-    "could",
-    "would",
-    "should",
-    "will",
-    "what",
-    "who",
-    "how",
-    "why",
-    "when",
-    "where",
-    "which",
-    "someone",
-    "somebody",
-    "anyone",
-    "nobody",
-    "everyone",
-    "everybody",
-    "no",
-    "not",
-    "don't",
-    "never",
-];
+/// Verbs of telling people something, which open an order to tell the community. A short list on
+/// purpose: a sentence opening with anything else ("Glad everyone made it", "Dad tells everyone …",
+/// "Morning everyone, …", "Remind me to warn everyone …") is not taken for such an order.
+const TELLING: &[&str] = &["warn", "alert", "holler", "inform", "notify", "tell", "shout", "yell", "spread", "put"];
 
 /// An order addressed to the community, with no word of posting in it: "warn everyone the causeway is
 /// under water", "holler at the group that the dump point is fixed", "put the word out that our dog
 /// is missing". Returns where what is to be told starts: after the audience (or "the word out"). The
-/// sentence opens with the order's verb, and no verb told in the past comes before the audience ("Trev
-/// warned everyone …" reports, it does not order).
+/// sentence opens with a verb of telling (after "please", "pls", "just" or "pam"), no verb told in the
+/// past comes before the audience, and "put" only puts "the word out".
 pub(crate) fn order_to_everyone(t: &Text) -> Option<usize> {
     let told = |w: &crate::text::Token| crate::speech_act::is_finite(&w.norm) || w.norm.ends_with("ed");
-    let first = t.tokens.first()?;
-    if first.is_any(NOT_AN_ORDER) || first.is_punct() || told(first) {
-        return None;
-    }
-    for j in 1..t.len().min(6) {
+    let start = t.tokens.iter().position(|w| !w.is_any(&["please", "pls", "just", "pam", ","]))?;
+    let verb = t.tokens.get(start).filter(|w| w.is_any(TELLING))?;
+    for j in start + 1..t.len().min(start + 6) {
         let w = &t.tokens[j];
         if told(w) || w.is_any(&["?"]) {
             return None;
         }
-        if w.is_any(AUDIENCE) {
-            return Some(j + 1);
-        }
         if w.norm == "word" && t.tokens.get(j + 1).is_some_and(|n| n.is_any(&["out", "around", "round"])) {
             return Some(j + 2);
+        }
+        if w.is_any(AUDIENCE) && verb.norm != "put" {
+            return Some(j + 1);
         }
     }
     None
