@@ -137,13 +137,7 @@ pub async fn delete(state: &SocialState, user_id: Uuid, id: Uuid) -> Result<(), 
         with_db!(&state.db, |pool| {
             let mut tx = pool.begin().await?;
             if locks {
-                sqlx::query(
-                    "SELECT 1 FROM social_posts WHERE id = (SELECT post_id FROM post_comments WHERE id = $1) \
-                     FOR NO KEY UPDATE",
-                )
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                sqlx::query(crate::likes::LOCK_POST).bind(post_id).execute(&mut *tx).await?;
             }
             let n = sqlx::query(
                 "DELETE FROM post_comments WHERE id = $1 AND (user_id = $2 OR post_id IN \

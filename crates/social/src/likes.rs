@@ -85,8 +85,8 @@ pub async fn unlike(state: &SocialState, user_id: Uuid, post_id: Uuid) -> Result
     Ok(())
 }
 
-/// Postgres: the post row a change of its likes will update (migration 0015), locked first.
-const LOCK_POST: &str = "SELECT 1 FROM social_posts WHERE id = $1 FOR NO KEY UPDATE";
+/// Postgres: the post row a change of its likes or comments will update (migration 0015), locked first.
+pub(crate) const LOCK_POST: &str = "SELECT 1 FROM social_posts WHERE id = $1 FOR NO KEY UPDATE";
 
 /// Every like a user gave (the account export).
 pub async fn all_of(state: &SocialState, user_id: Uuid) -> Result<Vec<Like>, DomainError> {
