@@ -73,7 +73,7 @@ FUTURE_DATED = {"plan_trip", "create_calendar_event", "set_timer_or_alarm", "get
 
 MIN_PER_INTENT = 30
 MIN_NEGATIVES = 200
-MIN_HELDOUT = 0.28
+MIN_HELDOUT = 0.25
 KEYS = {"text", "intent", "slots", "split", "negative"}
 
 

@@ -13,6 +13,7 @@ fn main() {
     let u = Understander::shared();
     let ranked = u.model().predict(a.features());
     println!("ranked:   {:?}", &ranked[..3]);
+    println!("trap:     {:.2} (the gate's doubt that a write is meant)", u.trap_probability(&a));
     let r = u.understand(&text, eval::reference_today());
     println!("intent:   {} ({:.2}, proposed {})", r.intent, r.confidence, r.proposed);
     println!("slots:    {}", serde_json::Value::Object(r.slots.clone()));

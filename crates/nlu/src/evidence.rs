@@ -15,16 +15,22 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
         && let Some(content) = slots::fill(intent, a, chrono::NaiveDate::MIN).get("content").and_then(Value::as_str)
         && let Some(cut) = a.text.folded.rfind(content)
     {
-        let order = Text::new(&a.text.folded[..cut]);
+        // The order is what the content leaves: before it, or after it when the text comes first ("Lost
+        // a pair of glasses at the camp kitchen - can you stick that on the community page?").
+        let before = &a.text.folded[..cut];
+        let order = Text::new(if before.trim().is_empty() { &a.text.folded[cut + content.len()..] } else { before });
         let entities = crate::entities::scan(&order.tokens);
         let mut act = SpeechAct::of(&order, &entities);
         // Only an order to post posts: "post: …", "write a post saying…" — not "Jan's post about…", nor
         // an order of another kind ("read a great post about…").
         let labelled = order.tokens.last().is_some_and(|t| t.is_any(&[":", "-"]));
         let posting = act.polite_request
+            || act.courteous
             || order.tokens.iter().enumerate().any(|(i, t)| {
                 t.is_any(POSTING_VERBS)
-                    && (i == 0 || order.tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "pam", "so", "to"]))
+                    && (i == 0
+                        || order.tokens[i - 1]
+                            .is_any(&[",", "and", "please", "pls", "just", "pam", "so", "to", "wanna", "gotta"]))
             });
         // "warn everyone …", "holler at the group that …": an order to tell the community is one to post.
         let told_to_everyone = slots::post::order_to_everyone(&order).is_some() && !act.question && !act.negated;
@@ -43,15 +49,42 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
 
 /// Verbs of an order to post something.
 const POSTING_VERBS: &[&str] = &[
-    "post", "write", "draft", "share", "put", "publish", "make", "create", "send", "tell", "let", "announce", "shout",
-    "pop", "chuck", "whack", "bung", "start", "give", "compose", "type", "prepare", "knock", "throw", "spread",
+    "post",
+    "write",
+    "draft",
+    "share",
+    "put",
+    "publish",
+    "make",
+    "create",
+    "send",
+    "tell",
+    "let",
+    "announce",
+    "shout",
+    "pop",
+    "chuck",
+    "whack",
+    "bung",
+    "start",
+    "give",
+    "compose",
+    "type",
+    "prepare",
+    "knock",
+    "throw",
+    "spread",
+    "broadcast",
+    "stick",
 ];
 
 /// Whether the speech act lets this write run at all.
 pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
     match intent {
-        "record_income" => act.may_log_income() && reports_done(a, act),
-        _ if MONEY_RECORDS.contains(&intent) => act.may_log_money() && reports_done(a, act),
+        // Money named as come in ("pay from the cattle station, 3,012", "back pay arrived Sunday, 560")
+        // reports it, whatever its verb.
+        "record_income" => act.may_log_income() && (reports_done(a, act) || act.money_in) && !asks_to_check(a),
+        _ if MONEY_RECORDS.contains(&intent) => act.may_log_money() && reports_done(a, act) && !asks_to_check(a),
         "update_budget" => act.may_order() || states_a_limit(a, act),
         _ => act.may_order(),
     }
@@ -113,4 +146,14 @@ fn reports_done(a: &Analysis, act: &SpeechAct) -> bool {
         .enumerate()
         .any(|(i, t)| t.norm.chars().any(char::is_alphabetic) && !a.entities.iter().any(|e| e.covers(i)));
     act.past_money_verb || act.record_order || act.polite_request || (named && !a.text.has_any(PRESENT))
+}
+
+/// An order to look a record up, not to make one: "I think I paid $55 at the laundromat, can you
+/// check?", "please confirm the rego went in at 890".
+fn asks_to_check(a: &Analysis) -> bool {
+    let tokens = &a.text.tokens;
+    (0..tokens.len()).any(|i| {
+        tokens[i].is_any(&["check", "verify", "confirm", "double-check"])
+            && (i == 0 || tokens[i - 1].is_any(&["you", "pls", "please", "to", ",", "and", "just", "pam"]))
+    })
 }

@@ -69,6 +69,10 @@ const SHORTHAND: &[(&str, &str)] = &[
     ("msg", "message"),
     ("whatd", "what'd"),
     ("nvm", "nevermind"),
+    ("cn", "can"),
+    ("cud", "could"),
+    ("shud", "should"),
+    ("wud", "would"),
 ];
 
 /// Characters that are tokens of their own.

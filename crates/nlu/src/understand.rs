@@ -96,6 +96,11 @@ pub const TRAP_ASK: f32 = 0.5;
 /// nobody asked for; chosen by cross-validation on the train split).
 pub const TRAP_DROP: f32 = 0.8;
 
+/// A write ranked second behind `none` with at least this probability, and with the evidence a write
+/// needs, is asked about (cross-validation on the train split: 0.25 asks about 20 more lines than 0.5 at
+/// the cost of two right answers, and never writes; below 0.25 the questions cost more).
+pub const WRITE_BEHIND_NONE: f32 = 0.25;
+
 /// Money read as paid to the user is recorded as income without asking only when the classifier gives
 /// income at least this much; below it PAM asks first.
 pub const SWITCH_SURE: f32 = 0.2;
@@ -112,14 +117,14 @@ const CHAR_EPOCHS: usize = 15;
 const GATE_EPOCHS: usize = 15;
 
 impl Understander {
-    /// Trains on the given labelled examples. The classifier learns what a sentence is about; whether
-    /// it reports, orders, asks or supposes is the speech act's job. So the trap sentences labelled
-    /// `none` (a price quote, someone else's purchase) are left out of its training: they are about
-    /// spending, and teaching the classifier otherwise would blur the topic it is good at.
+    /// Trains on the given labelled examples: the classifier on every line, the gate on the writes and
+    /// the traps. (The trap sentences labelled `none` — a price quote, someone else's purchase — were
+    /// once left out of the classifier's training, so as not to blur the topic; with the 2026-12-03
+    /// additions to the corpus, learning from them too is better on cross-validation: right tool 92.1%
+    /// → 92.3%, trap writes 5 → 2.)
     pub fn train(examples: &[&Example]) -> Understander {
         struct Read {
             label: Option<usize>,
-            topic: bool,
             gate: Option<usize>,
             words: Vec<u64>,
             chars: Vec<u64>,
@@ -130,7 +135,6 @@ impl Understander {
                 let a = Analysis::new(&e.text);
                 Read {
                     label: LABELS.iter().position(|l| *l == e.intent),
-                    topic: !(e.negative && e.intent == "none"),
                     gate: match (e.negative, intents::is_write(&e.intent)) {
                         (false, true) => Some(0),
                         (true, _) => Some(1),
@@ -142,7 +146,7 @@ impl Understander {
             })
             .collect();
         let topic = |f: fn(&Read) -> &Vec<u64>| -> Vec<(Vec<u64>, usize)> {
-            read.iter().filter(|r| r.topic).filter_map(|r| Some((f(r).clone(), r.label?))).collect()
+            read.iter().filter_map(|r| Some((f(r).clone(), r.label?))).collect()
         };
         let gate: Vec<(Vec<u64>, usize)> = read.iter().filter_map(|r| Some((r.words.clone(), r.gate?))).collect();
         Understander {
@@ -204,7 +208,17 @@ impl Understander {
         if intents::is_write(proposed) {
             return self.decide_write(&a, &ranked, proposed, p1, p2, today);
         }
-        if !intents::CONVERSATION.contains(&proposed) && !a.act.may_read() && p1 < SURE_READ {
+        // Talk to the classifier, but a write close behind it with the evidence a write needs ("I spent
+        // my tax refund on a new awning, $900"): asked about, never done — its margin over `none` is
+        // below zero, so `decide_write` can only ask.
+        if proposed == "none"
+            && let Some(&(write, p)) = ranked.get(1).filter(|(l, p)| intents::is_write(l) && *p >= WRITE_BEHIND_NONE)
+            && let Some(write) = intents::label(write)
+            && allowed(write, &a, &act_for(write, &a))
+        {
+            return self.decide_write(&a, &ranked, write, p, p1, today);
+        }
+        if !intents::CONVERSATION.contains(&proposed) && (!a.act.may_read() || a.act.plan_told()) && p1 < SURE_READ {
             let text = if a.act.price_question { reply::price_question() } else { reply::small_talk(&a.text) };
             return Understanding {
                 intent: "none",
@@ -233,9 +247,16 @@ impl Understander {
         // it, PAM asks before recording it.
         let to_income = proposed == "create_expense" && !volume && a.act.money_in && !a.act.third_party;
         let income_doubted = to_income && probability(ranked, "record_income") < SWITCH_SURE;
+        // And the other way: the user spending, with nothing coming in, is an expense however much the
+        // sentence talks of money received ("bought the kids a gift with the money mum sent us, $60").
+        let to_expense = proposed == "record_income"
+            && !a.act.money_in
+            && !a.act.third_party
+            && a.text.has_any(crate::speech_act::USER_SPENDING);
         let mut proposed = match proposed {
             "create_expense" if volume => "add_fuel_entry",
             "create_expense" if to_income => "record_income",
+            "record_income" if to_expense => "create_expense",
             _ => proposed,
         };
         let act = act_for(proposed, a);
@@ -316,7 +337,12 @@ impl Understander {
         if trap >= TRAP_DROP {
             return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
         }
-        if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || trap >= TRAP_ASK || income_doubted {
+        // A limit stated as a rule ("from today dining is capped at 90 a week") passed `allowed` on the
+        // rule's own evidence (an allowance per period, a word of budgeting beside it, nothing asked,
+        // supposed, denied or past): the gate's doubt, learnt from talk about budgets, does not outweigh it.
+        let stated_limit = proposed == "update_budget" && !act.may_order();
+        let doubted = trap >= TRAP_ASK && !stated_limit;
+        if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || doubted || income_doubted {
             let question = reply::confirm_question(proposed, &slots);
             return Understanding {
                 intent: proposed,

@@ -17,6 +17,15 @@ fn call(text: &str) -> Option<(&'static str, Value)> {
     }
 }
 
+/// The write PAM does, or asks "do you want me to…" about: what it took the sentence to mean.
+fn meant(text: &str) -> Option<&'static str> {
+    match understand(text, today()).action {
+        Action::Call { tool, .. } => Some(tool),
+        Action::Clarify { candidate: Some((tool, _)), .. } => Some(tool),
+        _ => None,
+    }
+}
+
 fn writes(text: &str) -> bool {
     call(text).is_some_and(|(tool, _)| intents::is_write(tool))
 }
@@ -228,7 +237,8 @@ fn talk_the_gate_is_sure_of_is_answered_with_nothing_done_not_a_question() {
 }
 
 /// Money that came to the user is income, however much its verb looks like spending ("paid",
-/// "refunded", "sent"); money the user paid out of income is still an expense.
+/// "refunded", "sent"); money the user paid out of income is still an expense. (Done, or asked about
+/// as that write when the classifier is unsure: the point here is which of the two it is.)
 #[test]
 fn money_paid_to_the_user_is_income_not_an_expense() {
     for s in [
@@ -237,7 +247,7 @@ fn money_paid_to_the_user_is_income_not_an_expense() {
         "the ferry company refunded us $64 for the cancelled crossing",
         "tax refund landed today, 1,140",
     ] {
-        assert_eq!(call(s).map(|(tool, _)| tool), Some("record_income"), "{s}");
+        assert_eq!(meant(s), Some("record_income"), "{s}");
     }
     // Found by review: a bill or a visit handed over, the user paying out in diary style, spending the
     // money someone sent, cash taken out at the till — all still the user's spending.
@@ -253,7 +263,7 @@ fn money_paid_to_the_user_is_income_not_an_expense() {
         "Gas bottle refills $60",
         "coffee 9 this morning",
     ] {
-        assert_eq!(call(s).map(|(tool, _)| tool), Some("create_expense"), "{s}");
+        assert_eq!(meant(s), Some("create_expense"), "{s}");
     }
     // Someone else paying for their own thing is neither.
     assert!(!writes("My brother paid out the deposit on his van, $300"));
@@ -343,4 +353,42 @@ fn a_budget_takes_the_period_said_with_its_amount() {
         assert_eq!(tool, "update_budget", "{s}");
         assert_eq!(args["monthly_limit"].as_f64(), Some(monthly), "{s}: {args}");
     }
+}
+
+/// Forms found in the 2026-12-03 train lines, tested here in other words: a post's text after a clause
+/// break, before an order pointing back at it, or in quotes; a diary line that opens with "did"; values
+/// written as "650k", "six fifteen", "5.45" or "fifteen hundred"; denials that are limits or purposes.
+#[test]
+fn posts_values_and_limits_in_the_shapes_people_write_them() {
+    for (s, content) in [
+        ("make a post for the group, the dump point at Kununurra is blocked again", "the dump point at Kununurra"),
+        ("Found a blue esky lid near the Broome boat ramp - can you put that on the community page", "blue esky lid"),
+        ("post 'anyone heading to Cape York next week?'", "anyone heading to Cape York next week?"),
+    ] {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}: no call"));
+        assert_eq!(tool, "create_post", "{s}");
+        assert!(args["content"].as_str().is_some_and(|c| c.contains(content)), "{s}: {args}");
+        assert!(!args["content"].as_str().is_some_and(|c| c.contains("community page")), "{s}: {args}");
+    }
+    let (tool, args) = call("did a couple of cleaning shifts at the caravan park, got paid 260").expect("income");
+    assert_eq!((tool, args["amount"].as_f64()), ("record_income", Some(260.0)));
+    let (_, args) = call("what'll 650k cost me in diesel at 15L/100").expect("a fuel cost");
+    assert_eq!((args["distance"].as_f64(), args["distance_unit"].as_str()), (Some(650.0), Some("km")), "{args}");
+    let (_, args) = call("wake me at six fifteen tomorrow").expect("an alarm");
+    assert_eq!(args["time"], "06:15", "{args}");
+    let (_, args) = call("alarm 5.45 tomorrow").expect("an alarm");
+    assert_eq!(args["time"], "05:45", "{args}");
+    let (tool, args) = call("dining: cap it at fifteen hundred a month").expect("a budget");
+    assert_eq!((tool, args["monthly_limit"].as_f64()), ("update_budget", Some(1500.0)), "{args}");
+    let (tool, args) = call("grocery rule from now on: 180 a week and not a dollar more").expect("a budget");
+    assert_eq!((tool, args["category"].as_str()), ("update_budget", Some("groceries")), "{args}");
+    let (tool, args) = call("put the vet in the calendar for Monday at 10 so I don't forget").expect("an event");
+    assert_eq!((tool, args["title"].as_str()), ("create_calendar_event", Some("vet")), "{args}");
+    // An age, a year gone by, a payment to be checked: nothing is written.
+    assert_none_writes(&[
+        "our daughter turned 40 on Friday, rang her from Dubbo",
+        "the first caravan we owned cost us $6,500 in 1979",
+        "I think I paid 48 at the chemist, can you check",
+        "Pretty sure I paid the $72 site fee already, please confirm",
+    ]);
 }

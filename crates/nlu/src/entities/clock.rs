@@ -83,8 +83,13 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
         }
         return Some((c, 1));
     }
-    // "10.30" is a time only where a time is expected ("at 10.30") or with am/pm.
-    if t.norm.contains('.') && (after_at || next_pm.is_some()) && !t.norm.contains("a.m") && !t.norm.contains("p.m") {
+    // "10.30" is a time only where a time is expected ("at 10.30", "alarm 6.15", "Mon 9.15") or with am/pm.
+    let time_expected = after_at || matches!(prev, "alarm" | "tomorrow" | "tmrw" | "tonight") || weekday(prev);
+    if t.norm.contains('.')
+        && (time_expected || next_pm.is_some())
+        && !t.norm.contains("a.m")
+        && !t.norm.contains("p.m")
+    {
         let mut c = colon_time(&t.norm)?;
         if next_pm.is_some() {
             c.pm = next_pm;
@@ -126,8 +131,12 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
         let pm = tokens.get(i + 2).and_then(|n| meridiem(&n.norm));
         return Some((ClockTime { hour, minute: 30, pm }, if pm.is_some() { 3 } else { 2 }));
     }
-    // "0530" after "for"/"at".
-    if after_at && t.norm.len() == 4 && t.norm.chars().all(|c| c.is_ascii_digit()) {
+    // "0530" after "for"/"at" ("sold the generator for 1100" is an amount: after "for", only a leading 0).
+    if after_at
+        && t.norm.len() == 4
+        && t.norm.chars().all(|c| c.is_ascii_digit())
+        && (prev != "for" || t.norm.starts_with('0'))
+    {
         let (hour, minute): (u32, u32) = (t.norm[..2].parse().ok()?, t.norm[2..].parse().ok()?);
         if hour <= 23 && minute <= 59 && t.norm.starts_with(['0', '1', '2']) {
             return Some((ClockTime { hour, minute, pm: None }, 1));
@@ -172,7 +181,20 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
             | "out"
     ) || crate::vocabulary::canonical(prev).is_some();
     let bare = (1..=12).contains(&hour) && t.norm.chars().all(|c| c.is_alphanumeric());
-    if bare && ((after_at && !unit_after) || (part.is_some() && !amount_before)) {
+    if bare && after_at && !unit_after {
+        // "at one thirty in the afternoon", "at six fifteen": the hour, then its minutes in words.
+        if prev != "for"
+            && let Some(minute) = word_value(next).filter(|m| (10..=59).contains(m))
+        {
+            let part = match (word(2), word(3)) {
+                ("in", "the") => day_part(word(4)),
+                (w, _) => meridiem(w).or_else(|| (w == "tonight").then_some(true)),
+            };
+            return Some((ClockTime { hour, minute, pm: part }, 2));
+        }
+        return Some((ClockTime { hour, minute: 0, pm: part }, 1));
+    }
+    if bare && part.is_some() && !amount_before {
         return Some((ClockTime { hour, minute: 0, pm: part }, 1));
     }
     // "6 o'clock".
@@ -206,6 +228,34 @@ fn is_unit(word: &str) -> bool {
             | "%"
             | "percent"
             | "of"
+            // "at twelve hundred a month": an amount in words.
+            | "hundred"
+            | "thousand"
+            | "grand"
+    )
+}
+
+/// A day's name, whole or short ("mon", "tues", "friday").
+fn weekday(word: &str) -> bool {
+    matches!(
+        word,
+        "mon"
+            | "monday"
+            | "tue"
+            | "tues"
+            | "tuesday"
+            | "wed"
+            | "wednesday"
+            | "thu"
+            | "thur"
+            | "thurs"
+            | "thursday"
+            | "fri"
+            | "friday"
+            | "sat"
+            | "saturday"
+            | "sun"
+            | "sunday"
     )
 }
 

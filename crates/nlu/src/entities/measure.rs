@@ -46,8 +46,15 @@ fn number_and_unit(tokens: &[Token], i: usize) -> Option<(Num, String, usize)> {
     let t = tokens.get(i)?;
     if let Some(split) = t.norm.find(|c: char| c.is_alphabetic())
         && split > 0
-        && let Some((value, decimals)) = numbers::digits(&t.norm[..split])
+        // "300-mile", "45-litre": the hyphen of a compound joins them.
+        && let Some((value, decimals)) = numbers::digits(t.norm[..split].trim_end_matches('-'))
     {
+        // "3k kms": a thousand, then the unit.
+        if &t.norm[split..] == "k"
+            && let Some(unit) = tokens.get(i + 1)
+        {
+            return Some((Num { value: value * 1000.0, used: 1, words: false, decimals: 0 }, unit.norm.clone(), 2));
+        }
         let num = Num { value, used: 1, words: false, decimals };
         return Some((num, t.norm[split..].to_string(), 1));
     }

@@ -94,7 +94,16 @@ pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
         Kind::Number { value, .. } => {
             let next = a.text.norm(e.end());
             let prev = if e.start > 0 { a.text.norm(e.start - 1) } else { "" };
-            value > 0.0 && !COUNTED.contains(&next) && !matches!(prev, "x" | "site" | "number" | "no") && next != "x"
+            // "turned 18", "aged 70": an age; "in 1985", "since 2019": a year.
+            let age = matches!(prev, "turned" | "turns" | "turning" | "aged" | "age");
+            let year =
+                crate::speech_act::is_year(a.text.norm(e.start)) && matches!(prev, "in" | "since" | "back" | "of");
+            value > 0.0
+                && !COUNTED.contains(&next)
+                && !matches!(prev, "x" | "site" | "number" | "no")
+                && next != "x"
+                && !age
+                && !year
         }
         _ => false,
     }

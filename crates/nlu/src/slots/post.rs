@@ -6,6 +6,12 @@ use crate::text::Text;
 /// A post's text without the order to post it: "draft a post saying the Bourke free camp is flooded" →
 /// "the Bourke free camp is flooded".
 pub fn post_content(a: &Analysis) -> Option<String> {
+    quoted(a).or_else(|| opened_content(a)).or_else(|| beside_the_order(a))
+}
+
+/// What follows the order to post, opened by a word ("saying", "about", "that"), a colon or a dash, or
+/// the post's frame.
+fn opened_content(a: &Analysis) -> Option<String> {
     let t = &a.text;
     let Some(post) = (0..t.len()).find(|&k| {
         t.tokens[k].is_any(&["post", "share", "publish", "update", "board", "forum", "noticeboard", "group"])
@@ -154,7 +160,8 @@ const AUDIENCE: &[&str] = &["everyone", "everybody", "folks", "group", "communit
 /// Verbs of telling people something, which open an order to tell the community. A short list on
 /// purpose: a sentence opening with anything else ("Glad everyone made it", "Dad tells everyone …",
 /// "Morning everyone, …", "Remind me to warn everyone …") is not taken for such an order.
-const TELLING: &[&str] = &["warn", "alert", "holler", "inform", "notify", "tell", "shout", "yell", "spread", "put"];
+const TELLING: &[&str] =
+    &["warn", "alert", "holler", "inform", "notify", "tell", "shout", "yell", "spread", "put", "broadcast", "announce"];
 
 /// An order addressed to the community, with no word of posting in it: "warn everyone the causeway is
 /// under water", "holler at the group that the dump point is fixed", "put the word out that our dog
@@ -198,4 +205,87 @@ fn told_to_everyone(a: &Analysis) -> Option<String> {
         return None;
     }
     rest_from(t, k)
+}
+
+/// Words that make a clause an order to post: the post, where it goes, or a verb only posting takes.
+const POSTING_WORDS: &[&str] = &[
+    "post",
+    "posts",
+    "thread",
+    "share",
+    "publish",
+    "announce",
+    "broadcast",
+    "forum",
+    "board",
+    "noticeboard",
+    "community",
+    "members",
+    "group",
+    "everyone",
+    "everybody",
+];
+
+/// A post's text in quotes: "post 'heading to Tassie next month, who else is going?'". The quote is the
+/// text whatever it says, so a question in it is the post's, not the user's.
+fn quoted(a: &Analysis) -> Option<String> {
+    let s = a.text.folded.as_str();
+    let before_ok = |i: usize| s[..i].chars().next_back().is_none_or(|c| c.is_whitespace() || c == ':');
+    let (open, quote) =
+        s.char_indices().find(|&(i, c)| matches!(c, '"' | '\'' | '\u{201c}' | '\u{2018}') && before_ok(i))?;
+    let close = match quote {
+        '\u{201c}' => '\u{201d}',
+        '\u{2018}' => '\u{2019}',
+        q => q,
+    };
+    let inner_start = open + quote.len_utf8();
+    // The closing quote ends a word: "it's" inside the quote does not close it.
+    let end = s[inner_start..].char_indices().find(|&(i, c)| {
+        c == close && s[inner_start + i + c.len_utf8()..].chars().next().is_none_or(|n| !n.is_alphanumeric())
+    })?;
+    let inner = s[inner_start..inner_start + end.0].trim();
+    let order = format!("{} {}", &s[..open], &s[inner_start + end.0 + close.len_utf8()..]);
+    let ordered = Text::new(&order).tokens.iter().any(|w| w.is_any(POSTING_WORDS));
+    (ordered && inner.split_whitespace().count() >= 2).then(|| inner.to_string())
+}
+
+/// Whether a clause break (a colon, dash, comma, or the end of a sentence) comes before token `k`.
+fn break_before(t: &Text, k: usize) -> bool {
+    let Some(token) = t.tokens.get(k) else { return false };
+    let gap_from = t.tokens.get(k.wrapping_sub(1)).map_or(0, |p| p.span.end);
+    token.is_any(&[":", "-", ","])
+        || t.folded.get(gap_from..token.span.start).is_some_and(|gap| gap.contains(['.', '!', '?']))
+}
+
+/// A post's text on the far side of a clause break from a short order to post it: after the order
+/// ("make a community post, we're selling our solar blankets", "draft something for the members: need
+/// recs on a park") or before an order that points back at it ("Lost a pair of glasses at the camp
+/// kitchen - can you stick that on the community page?"). Whether the order stands is judged on the
+/// order alone, in `evidence::act_for`.
+fn beside_the_order(a: &Analysis) -> Option<String> {
+    const ORDER_LEN: usize = 12;
+    let t = &a.text;
+    let n = t.len();
+    let breaks: Vec<usize> = (1..n).filter(|&k| break_before(t, k)).collect();
+    let posting = |range: std::ops::Range<usize>| t.tokens[range].iter().any(|w| w.is_any(POSTING_WORDS));
+    let text_from = |k: usize| {
+        let k = (k..n).find(|&i| !t.tokens[i].is_any(&[":", "-", ",", "that"]))?;
+        let words = t.tokens[k..].iter().filter(|w| !w.is_punct()).count();
+        (words >= 2).then(|| rest_from(t, k)).flatten()
+    };
+    // The order last, pointing back ("share that with everyone pls", "put this up on the forum").
+    if let Some(&k) = breaks.last()
+        && n - k <= ORDER_LEN
+        && t.tokens[k..].iter().any(|w| w.is_any(&["that", "this", "it"]))
+        && posting(k..n)
+    {
+        let content = t.folded.get(..t.tokens[k].span.start)?.trim().trim_end_matches([',', '-', ':', ' ']).trim();
+        return (content.split_whitespace().count() >= 2).then(|| content.to_string());
+    }
+    // The order first: the first break after a short clause that posts.
+    let &k = breaks.iter().find(|&&k| k <= ORDER_LEN && posting(0..k))?;
+    if t.tokens[..k].iter().any(|w| w.is("?")) {
+        return None;
+    }
+    text_from(k)
 }

@@ -50,6 +50,17 @@ pub fn gas_cost(a: &Analysis, s: &mut Slots) {
                 s.insert("distance".into(), number(*value));
                 s.insert("distance_unit".into(), json!("km"));
             }
+            // "what's 500k gonna cost": in a trip's fuel, "k" after a distance is kilometres, not thousands
+            // (no road trip is 500,000 km).
+            Kind::Number { value, .. }
+                if e.len == 1
+                    && a.text.norm(e.start).ends_with('k')
+                    && *value >= 50_000.0
+                    && !s.contains_key("distance") =>
+            {
+                s.insert("distance".into(), number(*value / 1000.0));
+                s.insert("distance_unit".into(), json!("km"));
+            }
             Kind::Consumption { value, unit } => {
                 s.insert("consumption".into(), number(*value));
                 s.insert(

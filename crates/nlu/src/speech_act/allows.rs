@@ -9,11 +9,13 @@ impl SpeechAct {
             || self.hypothetical
             || self.future
             || self.negated
-            || self.third_party
+            // Someone else's purchase is logged only when the user orders it ("hubby went to Bunnings,
+            // $32 for a new hose, can you log that"): the household's money is theirs too.
+            || (self.third_party && !(self.record_order && self.imperative))
             || self.reported
-            // An entry asked to be recorded with its total may well give a unit price ("fish n chips x2 @
-            // $18 each = $36, track pls").
-            || (self.price_statement && !(self.record_order && self.totalled)))
+            // An entry with its total may well give unit prices ("fish n chips x2 @ $18 each = $36, track
+            // pls", "bread 4.50, milk 3.20, that's 7.70 at the general store"): a receipt, not a quote.
+            || (self.price_statement && !self.totalled))
     }
 
     /// Whether the sentence may record income: as for spending, except that someone else paying the
@@ -26,7 +28,9 @@ impl SpeechAct {
             || self.negated
             || self.others_income
             || self.reported
-            || self.price_statement)
+            // As for spending: an entry recorded with its total may give a unit price ("3 paintings at
+            // 120 each = 360").
+            || (self.price_statement && !(self.record_order && self.totalled)))
     }
 
     /// Whether the sentence may give an order that changes data (a budget, an event, a timer, a post):
@@ -49,6 +53,11 @@ impl SpeechAct {
     /// ("budget check"), not a statement ("it rained all day in Hobart") or a price question.
     pub fn may_read(&self) -> bool {
         !self.price_question && (self.question || self.imperative || !self.declarative)
+    }
+
+    /// A plan told, asking nothing ("gonna blow 40 at the pub tomorrow arvo").
+    pub fn plan_told(&self) -> bool {
+        self.hypothetical && !self.question && !self.imperative
     }
 
     /// Classifier features.

@@ -13,7 +13,7 @@ mod price;
 mod who;
 mod words;
 
-pub(crate) use words::{BUDGET_WORDS, is_finite};
+pub(crate) use words::{BUDGET_WORDS, USER_SPENDING, is_finite};
 
 use crate::entities::{Entity, Kind};
 use crate::text::Text;
@@ -103,6 +103,11 @@ pub(super) fn past_tense(text: &Text, i: usize) -> bool {
         && !(i > 0 && text.tokens[i - 1].is_any(DETERMINERS))
 }
 
+/// A year as written: four digits from 1900 to 2099.
+pub(crate) fn is_year(word: &str) -> bool {
+    word.len() == 4 && word.chars().all(|c| c.is_ascii_digit()) && ("1900".."2100").contains(&word)
+}
+
 impl SpeechAct {
     pub fn of(text: &Text, entities: &[Entity]) -> SpeechAct {
         let tokens = &text.tokens;
@@ -177,11 +182,27 @@ impl SpeechAct {
                 && (i == 0
                     || !tokens[i - 1].is_any(SUBJECTS) && !tokens[i - 1].is_any(&["if", "whether", "when", "as"]))
         });
+        // "did a DoorDash shift last night, cleared 87", "did 38 hours at the shed": a diary line with
+        // its subject left out — the auxiliary has an object where a question's subject would stand.
+        let diary_did = matches!(first, "did" | "do" | "done")
+            && (in_entity(1)
+                || matches!(second, "a" | "an" | "some" | "another" | "few" | "couple" | "heaps" | "lots"));
+        // A question word with its auxiliary after a clause that sets it up ("if we do 900 miles this week
+        // what'll gas run at $3.55", "if the rego comes out, where does that leave us") — not a relative
+        // clause ("that's what's left", "I know what it cost").
+        let wh_asks_later = text.has("if")
+            && (1..tokens.len()).any(|i| {
+                WH.contains(&words[i])
+                    && (words[i].contains('\'') || words.get(i + 1).is_some_and(|n| AUX.contains(n)))
+                    && !tokens[i - 1]
+                        .is_any(&["that's", "thats", "is", "know", "see", "about", "of", "exactly", "that"])
+            });
         let asks = text.has("?")
+            || wh_asks_later
             || clause_opens_question
             || how_much
             || inverted
-            || (AUX.contains(&first) && !polite_request)
+            || (AUX.contains(&first) && !polite_request && !diary_did)
             || first == "any";
         let question = asks && !polite_request;
         let how_to = text.has_phrase("how do i")
@@ -200,8 +221,13 @@ impl SpeechAct {
             _ => false,
         }) || text.has_any(&["later", "tomorrow", "tmrw"]);
         // Long ago: "back in 1985 I earned four bucks an hour", "years ago we paid $2 a litre".
-        let long_ago =
-            ["back in", "years ago", "decades ago", "when i was", "in the old days"].iter().any(|p| text.has_phrase(p));
+        let long_ago = ["back in", "years ago", "decades ago", "when i was", "in the old days"]
+            .iter()
+            .any(|p| text.has_phrase(p))
+            // "my first van cost me $4,000 in 1985": a year gone by.
+            || (1..tokens.len()).any(|i| {
+                tokens[i - 1].is_any(&["in", "since", "of"]) && is_year(words[i]) && words[i] < "2024"
+            });
         // What a limit "should be" sets it ("the tours budget should be $500 a year"); asked, it is a
         // question ("should the fuel budget be 600?").
         let directive = !asks
@@ -217,11 +243,18 @@ impl SpeechAct {
                 && !(*w == "should" && directive)
                 // "I wanna cap the Starlink at 140" wants it done now.
                 && !(*w == "wanna" && i > 0 && matches!(words[i - 1], "i" | "we"))
+                // "95 worth of diesel": an amount's worth, not whether something is worth it.
+                && !(*w == "worth" && i > 0 && entities.iter().any(|e| is_amount(e) && e.end() == i))
         }) || HYPOTHETICAL_PHRASES.iter().any(|p| {
             // "a trip plan to Mount Gambier" names a place, not an intention.
             text.find_phrase(p).is_some_and(|at| {
                 let after = at + p.split(' ').count();
-                in_money_clause(at) && !(p.starts_with("plan") && tokens.get(after).is_some_and(|t| t.capitalised))
+                // "going to Canberra", "going to the coast": a move, not an intention.
+                let moving = *p == "going to"
+                    && tokens.get(after).is_some_and(|t| t.capitalised || t.is_any(&["the", "a", "an", "my", "our"]));
+                in_money_clause(at)
+                    && !moving
+                    && !(p.starts_with("plan") && tokens.get(after).is_some_and(|t| t.capitalised))
             })
         });
 
@@ -231,6 +264,11 @@ impl SpeechAct {
                 || tokens[i - 1].is_any(CLAUSE_BREAKS)
                 || tokens[i - 1].is_any(&["just", "please", "pls", "oh", "nah"])
         };
+        // "not a cent more", "shouldn't cost us more than $15", "so we dont spend over 70": a limit.
+        let limit_after =
+            |i: usize| tokens[i + 1..].iter().take(4).any(|t| t.is_any(&["more", "over", "exceed", "above"]));
+        // "so I don't forget", "so that we don't double up": a purpose, not a denial.
+        let purpose = |i: usize| i >= 2 && tokens[i - 2].is_any(&["so", "that", "lest"]);
         let called_off = words
             .iter()
             .enumerate()
@@ -240,7 +278,7 @@ impl SpeechAct {
                     && (clause_start(i)
                         || tokens[i - 1].is_any(&["i", "we", "you", "no", "and", "actually", "but"])
                         || tokens.get(i + 1).is_some_and(|n| n.is_any(RECORD) || n.is_any(&["bother", "count", "include"])));
-                dont || *w == "nah" || (CALL_OFF.contains(w) && clause_start(i))
+                (dont && !limit_after(i) && !purpose(i)) || *w == "nah" || (CALL_OFF.contains(w) && clause_start(i))
             })
             || CALL_OFF_PHRASES.iter().any(|p| text.has_phrase(p))
             || (first == "no" && second == ",")
@@ -256,6 +294,8 @@ impl SpeechAct {
                 NEGATION.contains(w)
                     && (in_money_clause(i) || (self_first && in_first_clause(i)))
                     && !(*w == "not" && words.get(i + 1) == Some(&"sure"))
+                    && !limit_after(i)
+                    && !purpose(i)
             })
             || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("no"));
 

@@ -36,6 +36,8 @@ impl Who {
             t.capitalised
                 && !in_entity(i)
                 && !t.is_any(OPENERS)
+                // "Broadcast to the forum - …": an order's verb opening the sentence, not a name.
+                && (i > 0 || !is_order_verb(&t.norm))
                 && t.norm.len() > 1
                 && text.folded[t.span.clone()].chars().skip(1).any(char::is_lowercase)
                 && crate::vocabulary::canonical(&t.norm).is_none()
@@ -45,13 +47,25 @@ impl Who {
         // The subject's head: a name opening the sentence ("Pete just spent"), or names joined to it
         // ("Helen and Ray booked") — not a place further in ("tour of the Bungle Bungles was 299").
         let others = |subject: &[Token], verb_at: Option<usize>| {
-            let named_subject = verb_at.is_some_and(|v| v > 0) && name(0);
+            // The name must head the subject: "Relief milking shifts paid…" opens with a capital, but
+            // its subject is the shifts.
+            let named_subject = verb_at.is_some_and(|v| v > 0)
+                && name(0)
+                && subject[1..].iter().enumerate().all(|(k, t)| {
+                    t.capitalised || t.is_any(FILLERS) || t.is_any(&["and", "&", ","]) || in_entity(k + 1)
+                });
+            // "the Hendersons" — not a shop ("the Bunnings trip").
             let family_name =
-                subject.windows(2).any(|w| w[0].is("the") && w[1].capitalised && w[1].norm.ends_with('s'));
+                (1..subject.len()).any(|i| subject[i - 1].is("the") && subject[i].norm.ends_with('s') && name(i));
             let possessive_other = subject.iter().any(|t| t.norm.ends_with("'s") && (t.capitalised || person(t)));
+            // "a couple of shifts": a number, not a pair of people.
+            let someone = subject
+                .iter()
+                .enumerate()
+                .any(|(k, t)| person(t) && !(t.is("couple") && subject.get(k + 1).is_some_and(|n| n.is("of"))));
             // "our wifi pass", "my rego": the user's own things are not someone else.
-            let own_thing = subject.iter().any(|t| t.is_any(&["my", "our"])) && !subject.iter().any(person);
-            (named_subject || subject.iter().any(person) || family_name || possessive_other)
+            let own_thing = subject.iter().any(|t| t.is_any(&["my", "our"])) && !someone;
+            (named_subject || someone || family_name || possessive_other)
                 && !own_thing
                 && !subject.iter().any(|t| t.is_any(SELF_SUBJECT))
         };
@@ -155,11 +169,6 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
     given_to_self || paid_out || (named && !user_paid)
 }
 
-/// Words of the user spending that no income sentence uses.
-#[rustfmt::skip]
-const USER_SPENDING: &[&str] = &[
-    "spent", "bought", "purchased", "blew", "splurged", "forked", "shelled", "coughed", "shouted",
-];
 /// Words before a verb that are not its subject.
 #[rustfmt::skip]
 const FILLERS: &[&str] = &[

@@ -56,7 +56,8 @@ pub const PERSONS: &[&str] = &[
     "pal", "pals", "girlfriend", "boyfriend", "fiance", "fiancee", "spouse", "grandma", "grandpa", "nan", "nana",
     "granny", "gran", "grandad", "grandparents", "stepson", "stepdaughter", "roommate", "flatmate", "housemate",
     "coworker", "co-worker", "kid", "child", "children", "teenager", "in-laws", "sister-in-law",
-    "brother-in-law", "mother-in-law", "father-in-law",
+    "brother-in-law", "mother-in-law", "father-in-law", "hubby", "hubs", "wifey", "mother", "father", "grandmother",
+    "grandfather", "stepdad", "stepmum", "stepmom", "rellies", "relatives",
 ];
 /// The user as subject or as receiver.
 #[rustfmt::skip]
@@ -74,6 +75,11 @@ pub const REPORTED: &[&str] = &[
     "quoted", "quote", "quotes", "reckons", "said", "says", "say", "apparently", "advertised", "menu", "told",
     "according", "wants", "charges", "heard", "supposedly", "rumour", "news", "offered", "offering", "offers",
     "asking",
+];
+/// Words of the user spending that no income sentence uses.
+#[rustfmt::skip]
+pub const USER_SPENDING: &[&str] = &[
+    "spent", "bought", "purchased", "blew", "splurged", "forked", "shelled", "coughed", "shouted",
 ];
 /// Verbs that report money spent.
 #[rustfmt::skip]
@@ -101,7 +107,8 @@ pub const ORDER_VERBS: &[&str] = &[
     "start", "give", "allow", "keep", "change", "update", "increase", "lower", "drop", "raise", "note", "enter",
     "track", "save", "pop", "get", "work", "calculate", "estimate", "show", "list", "tell", "find", "check", "stick",
     "chuck", "bung", "run", "read", "whack", "forecast", "predict", "project", "compare", "summarise", "summarize",
-    "break", "let", "help", "allocate", "sort", "reserve", "earmark", "bump", "lock",
+    "break", "let", "help", "allocate", "sort", "reserve", "earmark", "bump", "lock", "announce", "broadcast", "warn",
+    "alert", "notify", "inform", "spread",
 ];
 #[rustfmt::skip]
 pub const WANTS: &[&str] = &[
