@@ -17,21 +17,28 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
     {
         // The order is what the content leaves: before it, or after it when the text comes first ("Lost
         // a pair of glasses at the camp kitchen - can you stick that on the community page?").
-        let before = &a.text.folded[..cut];
-        let order = Text::new(if before.trim().is_empty() { &a.text.folded[cut + content.len()..] } else { before });
+        // The order is the text without its content: before it, after it (a text that comes first: "Lost
+        // a pair of glasses at the camp kitchen - can you stick that on the community page?"), or both
+        // (a quote: `post "BBQ at 6" - actually no, hold off`).
+        let order = Text::new(&format!("{} {}", &a.text.folded[..cut], &a.text.folded[cut + content.len()..]));
         let entities = crate::entities::scan(&order.tokens);
         let mut act = SpeechAct::of(&order, &entities);
         // Only an order to post posts: "post: …", "write a post saying…" — not "Jan's post about…", nor
         // an order of another kind ("read a great post about…").
         let labelled = order.tokens.last().is_some_and(|t| t.is_any(&[":", "-"]));
+        let verb_at = |i: usize| {
+            let before = |k: usize| i.checked_sub(k).map(|j| &order.tokens[j]);
+            i == 0
+                || before(1).is_some_and(|t| t.is_any(&[",", "and", "please", "pls", "just", "pam", "so", "to"]))
+                // "I wanna post…", not "someone's gotta post…".
+                || (before(1).is_some_and(|t| t.is_any(&["wanna", "gotta"]))
+                    && before(2).is_some_and(|t| t.is_any(&["i", "we"])))
+        };
         let posting = act.polite_request
-            || act.courteous
-            || order.tokens.iter().enumerate().any(|(i, t)| {
-                t.is_any(POSTING_VERBS)
-                    && (i == 0
-                        || order.tokens[i - 1]
-                            .is_any(&[",", "and", "please", "pls", "just", "pam", "so", "to", "wanna", "gotta"]))
-            });
+            // "I'd be grateful if you could share…" — courtesy around a verb of posting, not "I'd like to
+            // read Jan's post".
+            || (act.courteous && order.tokens.iter().any(|t| t.is_any(POSTING_VERBS)))
+            || order.tokens.iter().enumerate().any(|(i, t)| t.is_any(POSTING_VERBS) && verb_at(i));
         // "warn everyone …", "holler at the group that …": an order to tell the community is one to post.
         let told_to_everyone = slots::post::order_to_everyone(&order).is_some() && !act.question && !act.negated;
         if !((act.imperative && posting)
@@ -78,12 +85,21 @@ const POSTING_VERBS: &[&str] = &[
     "stick",
 ];
 
+/// Words that make money coming in a thing still to come ("my tax refund will be $1,240", "a $230
+/// refund coming from the ATO").
+const NOT_YET: &[&str] =
+    &["will", "coming", "due", "going", "expect", "expecting", "expected", "have", "has", "is", "are", "be"];
+
 /// Whether the speech act lets this write run at all.
 pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
     match intent {
         // Money named as come in ("pay from the cattle station, 3,012", "back pay arrived Sunday, 560")
         // reports it, whatever its verb.
-        "record_income" => act.may_log_income() && (reports_done(a, act) || act.money_in) && !asks_to_check(a),
+        "record_income" => {
+            act.may_log_income()
+                && (reports_done(a, act) || (act.money_in && !a.text.has_any(NOT_YET)))
+                && !asks_to_check(a)
+        }
         _ if MONEY_RECORDS.contains(&intent) => act.may_log_money() && reports_done(a, act) && !asks_to_check(a),
         "update_budget" => act.may_order() || states_a_limit(a, act),
         _ => act.may_order(),
@@ -154,6 +170,6 @@ fn asks_to_check(a: &Analysis) -> bool {
     let tokens = &a.text.tokens;
     (0..tokens.len()).any(|i| {
         tokens[i].is_any(&["check", "verify", "confirm", "double-check"])
-            && (i == 0 || tokens[i - 1].is_any(&["you", "pls", "please", "to", ",", "and", "just", "pam"]))
+            && (i == 0 || tokens[i - 1].is_any(&["you", "pls", "please", ",", "and", "just", "pam"]))
     })
 }

@@ -252,7 +252,8 @@ impl Understander {
         let to_expense = proposed == "record_income"
             && !a.act.money_in
             && !a.act.third_party
-            && a.text.has_any(crate::speech_act::USER_SPENDING);
+            && a.text.has_any(crate::speech_act::USER_SPENDING)
+            && !a.text.has_any(&["sold", "earned", "takings", "made", "paid"]);
         let mut proposed = match proposed {
             "create_expense" if volume => "add_fuel_entry",
             "create_expense" if to_income => "record_income",
@@ -340,7 +341,11 @@ impl Understander {
         // A limit stated as a rule ("from today dining is capped at 90 a week") passed `allowed` on the
         // rule's own evidence (an allowance per period, a word of budgeting beside it, nothing asked,
         // supposed, denied or past): the gate's doubt, learnt from talk about budgets, does not outweigh it.
-        let stated_limit = proposed == "update_budget" && !act.may_order();
+        // Only the user's own rule ("our", "from today", "now"): "the average grocery budget is 250 a week"
+        // is still doubted.
+        let stated_limit = proposed == "update_budget"
+            && !act.may_order()
+            && a.text.has_any(&["my", "our", "i", "we", "i'm", "we're", "now", "from"]);
         let doubted = trap >= TRAP_ASK && !stated_limit;
         if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || doubted || income_doubted {
             let question = reply::confirm_question(proposed, &slots);

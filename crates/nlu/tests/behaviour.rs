@@ -391,4 +391,28 @@ fn posts_values_and_limits_in_the_shapes_people_write_them() {
         "I think I paid 48 at the chemist, can you check",
         "Pretty sure I paid the $72 site fee already, please confirm",
     ]);
+    // Found by a fresh reader of those rules: each would have written with a first form of them.
+    assert_none_writes(&[
+        "Just realised that I never paid the $95 campsite fee",
+        "Haven't spent more than $20 on coffee this week",
+        "Almost paid over $90 for a tent",
+        "Not sure $150 worth it for a tent",
+        "My tax refund will be $1,240 this year",
+        "I have a $230 refund coming from the ATO",
+        "did a $45 refund come through from Kmart",
+        "Dave paid $90 for his rego, can you track when mine's due",
+        "Pete from next door spent $80 on beer",
+        "the Woods bought a new van for 90k",
+        "Post \"BBQ at 6 tonight\" - actually no, hold off",
+        "Causeway's closed, can you check whether Jan already put that on the forum?",
+        "I'd like to read Jan's post about the flooded causeway",
+        "Someone's gotta post that the market's cancelled",
+        "The average grocery budget is 250 a week",
+        "a couple of backpackers spent 60 on goon",
+        "gas was four ten a gallon in Barstow, highway robbery",
+    ]);
+    let (_, args) = call("wake me at five forty five").expect("an alarm");
+    assert_eq!(args["time"], "05:45", "{args}");
+    let (_, args) = call("Odo's on 180k, what'll 900km to Broken Hill cost").expect("a fuel cost");
+    assert_eq!(args["distance"].as_f64(), Some(900.0), "{args}");
 }

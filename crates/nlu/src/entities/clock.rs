@@ -84,7 +84,7 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
         return Some((c, 1));
     }
     // "10.30" is a time only where a time is expected ("at 10.30", "alarm 6.15", "Mon 9.15") or with am/pm.
-    let time_expected = after_at || matches!(prev, "alarm" | "tomorrow" | "tmrw" | "tonight") || weekday(prev);
+    let time_expected = after_at || prev == "alarm" || (weekday(prev) && next_is_not_amount(tokens, i));
     if t.norm.contains('.')
         && (time_expected || next_pm.is_some())
         && !t.norm.contains("a.m")
@@ -183,14 +183,22 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     let bare = (1..=12).contains(&hour) && t.norm.chars().all(|c| c.is_alphanumeric());
     if bare && after_at && !unit_after {
         // "at one thirty in the afternoon", "at six fifteen": the hour, then its minutes in words.
+        // "five forty five": tens and units. Not an amount after it ("at 8 twenty bucks entry").
+        let (minute, used) = match (word_value(next), word_value(word(2))) {
+            (Some(tens), Some(units)) if tens % 10 == 0 && (20..=50).contains(&tens) && (1..=9).contains(&units) => {
+                (Some(tens + units), 3)
+            }
+            (m, _) => (m, 2),
+        };
         if prev != "for"
-            && let Some(minute) = word_value(next).filter(|m| (10..=59).contains(m))
+            && let Some(minute) = minute.filter(|m| (10..=59).contains(m))
+            && !is_unit(word(used))
         {
-            let part = match (word(2), word(3)) {
-                ("in", "the") => day_part(word(4)),
+            let part = match (word(used), word(used + 1)) {
+                ("in", "the") => day_part(word(used + 2)),
                 (w, _) => meridiem(w).or_else(|| (w == "tonight").then_some(true)),
             };
-            return Some((ClockTime { hour, minute, pm: part }, 2));
+            return Some((ClockTime { hour, minute, pm: part }, used));
         }
         return Some((ClockTime { hour, minute: 0, pm: part }, 1));
     }
@@ -233,6 +241,11 @@ fn is_unit(word: &str) -> bool {
             | "thousand"
             | "grand"
     )
+}
+
+/// Whether what follows a dotted number after a day's name is no amount's ("Sun 12.50 parking" is one).
+fn next_is_not_amount(tokens: &[Token], i: usize) -> bool {
+    tokens.get(i + 1).is_none_or(|n| n.is_punct() || meridiem(&n.norm).is_some() || n.is_any(&["appt", "for", "with"]))
 }
 
 /// A day's name, whole or short ("mon", "tues", "friday").

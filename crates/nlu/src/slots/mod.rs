@@ -96,8 +96,7 @@ pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
             let prev = if e.start > 0 { a.text.norm(e.start - 1) } else { "" };
             // "turned 18", "aged 70": an age; "in 1985", "since 2019": a year.
             let age = matches!(prev, "turned" | "turns" | "turning" | "aged" | "age");
-            let year =
-                crate::speech_act::is_year(a.text.norm(e.start)) && matches!(prev, "in" | "since" | "back" | "of");
+            let year = crate::speech_act::is_year(a.text.norm(e.start)) && matches!(prev, "in" | "since" | "back");
             value > 0.0
                 && !COUNTED.contains(&next)
                 && !matches!(prev, "x" | "site" | "number" | "no")

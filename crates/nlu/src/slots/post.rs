@@ -274,9 +274,11 @@ fn beside_the_order(a: &Analysis) -> Option<String> {
         (words >= 2).then(|| rest_from(t, k)).flatten()
     };
     // The order last, pointing back ("share that with everyone pls", "put this up on the forum").
+    // Not a question about a post ("can you check whether Jan already put that on the forum?").
     if let Some(&k) = breaks.last()
         && n - k <= ORDER_LEN
         && t.tokens[k..].iter().any(|w| w.is_any(&["that", "this", "it"]))
+        && !t.tokens[k..].iter().any(|w| w.is_any(&["whether", "if", "check", "did", "already", "has", "was"]))
         && posting(k..n)
     {
         let content = t.folded.get(..t.tokens[k].span.start)?.trim().trim_end_matches([',', '-', ':', ' ']).trim();

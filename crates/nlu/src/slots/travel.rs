@@ -56,7 +56,9 @@ pub fn gas_cost(a: &Analysis, s: &mut Slots) {
                 if e.len == 1
                     && a.text.norm(e.start).ends_with('k')
                     && *value >= 50_000.0
-                    && !s.contains_key("distance") =>
+                    && !s.contains_key("distance")
+                    // An explicit distance wins ("odo's on 180k, what'll 900km cost").
+                    && !a.entities.iter().any(|d| matches!(d.kind, Kind::Distance { .. })) =>
             {
                 s.insert("distance".into(), number(*value / 1000.0));
                 s.insert("distance_unit".into(), json!("km"));

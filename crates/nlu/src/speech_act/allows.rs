@@ -9,9 +9,7 @@ impl SpeechAct {
             || self.hypothetical
             || self.future
             || self.negated
-            // Someone else's purchase is logged only when the user orders it ("hubby went to Bunnings,
-            // $32 for a new hose, can you log that"): the household's money is theirs too.
-            || (self.third_party && !(self.record_order && self.imperative))
+            || self.third_party
             || self.reported
             // An entry with its total may well give unit prices ("fish n chips x2 @ $18 each = $36, track
             // pls", "bread 4.50, milk 3.20, that's 7.70 at the general store"): a receipt, not a quote.

@@ -184,9 +184,11 @@ impl SpeechAct {
         });
         // "did a DoorDash shift last night, cleared 87", "did 38 hours at the shed": a diary line with
         // its subject left out — the auxiliary has an object where a question's subject would stand.
+        // A question in that shape ("did a $45 refund come through") has no second clause or past verb.
         let diary_did = matches!(first, "did" | "do" | "done")
             && (in_entity(1)
-                || matches!(second, "a" | "an" | "some" | "another" | "few" | "couple" | "heaps" | "lots"));
+                || matches!(second, "a" | "an" | "some" | "another" | "few" | "couple" | "heaps" | "lots"))
+            && (text.has(",") || (2..tokens.len()).any(|i| past_tense(text, i)));
         // A question word with its auxiliary after a clause that sets it up ("if we do 900 miles this week
         // what'll gas run at $3.55", "if the rego comes out, where does that leave us") — not a relative
         // clause ("that's what's left", "I know what it cost").
@@ -226,7 +228,7 @@ impl SpeechAct {
             .any(|p| text.has_phrase(p))
             // "my first van cost me $4,000 in 1985": a year gone by.
             || (1..tokens.len()).any(|i| {
-                tokens[i - 1].is_any(&["in", "since", "of"]) && is_year(words[i]) && words[i] < "2024"
+                tokens[i - 1].is_any(&["in", "since"]) && is_year(words[i]) && words[i] < "2024"
             });
         // What a limit "should be" sets it ("the tours budget should be $500 a year"); asked, it is a
         // question ("should the fuel budget be 600?").
@@ -244,7 +246,10 @@ impl SpeechAct {
                 // "I wanna cap the Starlink at 140" wants it done now.
                 && !(*w == "wanna" && i > 0 && matches!(words[i - 1], "i" | "we"))
                 // "95 worth of diesel": an amount's worth, not whether something is worth it.
-                && !(*w == "worth" && i > 0 && entities.iter().any(|e| is_amount(e) && e.end() == i))
+                && !(*w == "worth"
+                    && words.get(i + 1) == Some(&"of")
+                    && i > 0
+                    && entities.iter().any(|e| is_amount(e) && e.end() == i))
         }) || HYPOTHETICAL_PHRASES.iter().any(|p| {
             // "a trip plan to Mount Gambier" names a place, not an intention.
             text.find_phrase(p).is_some_and(|at| {
@@ -264,11 +269,16 @@ impl SpeechAct {
                 || tokens[i - 1].is_any(CLAUSE_BREAKS)
                 || tokens[i - 1].is_any(&["just", "please", "pls", "oh", "nah"])
         };
-        // "not a cent more", "shouldn't cost us more than $15", "so we dont spend over 70": a limit.
-        let limit_after =
-            |i: usize| tokens[i + 1..].iter().take(4).any(|t| t.is_any(&["more", "over", "exceed", "above"]));
-        // "so I don't forget", "so that we don't double up": a purpose, not a denial.
-        let purpose = |i: usize| i >= 2 && tokens[i - 2].is_any(&["so", "that", "lest"]);
+        // "not a cent more", "shouldn't cost us more than $15", "so we dont spend over 70": a limit — but
+        // not a denial of money spent ("haven't spent more than $20", "almost paid over $90").
+        let limit_after = |i: usize| {
+            let ahead = &tokens[i + 1..];
+            ahead.iter().take(4).position(|t| t.is_any(&["more", "over", "exceed", "above"])).is_some_and(|k| {
+                !ahead[..k].iter().any(|t| t.is_any(USER_SPENDING) || t.is_any(&["paid", "spent", "spend", "pay"]))
+            })
+        };
+        // "so I don't forget", "so we don't double up": a purpose, not a denial.
+        let purpose = |i: usize| i >= 2 && tokens[i - 2].is_any(&["so", "lest"]);
         let called_off = words
             .iter()
             .enumerate()

@@ -66,8 +66,18 @@ impl Prices {
         // "capped at 180 a month", "forty bucks a month is the new limit": an allowance being set, not a
         // price, when a word of budgeting stands beside the amount per period.
         let allowance = per_period && text.has_any(BUDGET_WORDS);
+        // "gas was four ten a gallon in Barstow": a price per litre or gallon with no other amount is a
+        // price, whatever the tense — nobody pays for fuel by the litre's price alone.
+        let per_fuel_unit =
+            |e: &Entity| money_like(e) && is_rate_after(text, e, &["litre", "liter", "l", "gallon", "gal"]);
+        let fuel_rate_only = entities.iter().any(per_fuel_unit)
+            && entities
+                .iter()
+                .filter(|e| money_like(e))
+                .all(|e| per_fuel_unit(e) || entities.iter().any(|r| per_fuel_unit(r) && r.start == e.end()));
         let price_statement = !allowance
             && (asked
+                || (fuel_rate_only && !volume)
                 || ((comparison || fuel_price) && amount_said && !volume && !per_period)
                 || (!volume
                     && ((present_price && !first_person && amount_said)

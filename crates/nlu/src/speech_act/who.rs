@@ -48,15 +48,25 @@ impl Who {
         // ("Helen and Ray booked") — not a place further in ("tour of the Bungle Bungles was 299").
         let others = |subject: &[Token], verb_at: Option<usize>| {
             // The name must head the subject: "Relief milking shifts paid…" opens with a capital, but
-            // its subject is the shifts.
+            // its subject is the shifts; "Pete from next door spent…" is Pete.
             let named_subject = verb_at.is_some_and(|v| v > 0)
                 && name(0)
-                && subject[1..].iter().enumerate().all(|(k, t)| {
-                    t.capitalised || t.is_any(FILLERS) || t.is_any(&["and", "&", ","]) || in_entity(k + 1)
-                });
-            // "the Hendersons" — not a shop ("the Bunnings trip").
-            let family_name =
-                (1..subject.len()).any(|i| subject[i - 1].is("the") && subject[i].norm.ends_with('s') && name(i));
+                && subject[1..]
+                    .iter()
+                    .enumerate()
+                    .take_while(|(_, t)| !t.is_any(&["from", "at", "in", "of", "with", "next", "over", "across"]))
+                    .all(|(k, t)| {
+                        t.capitalised || t.is_any(FILLERS) || t.is_any(&["and", "&", ","]) || in_entity(k + 1)
+                    });
+            // "the Hendersons", "the Woods" — not a shop ("the Bunnings trip").
+            let family_name = (1..subject.len()).any(|i| {
+                let t = &subject[i];
+                subject[i - 1].is("the")
+                    && t.capitalised
+                    && t.norm.ends_with('s')
+                    && crate::vocabulary::canonical(&t.norm).is_none()
+                    && crate::vocabulary::find_in_text(&t.norm).is_none()
+            });
             let possessive_other = subject.iter().any(|t| t.norm.ends_with("'s") && (t.capitalised || person(t)));
             // "a couple of shifts": a number, not a pair of people.
             let someone = subject

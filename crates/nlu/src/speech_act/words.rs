@@ -57,7 +57,7 @@ pub const PERSONS: &[&str] = &[
     "granny", "gran", "grandad", "grandparents", "stepson", "stepdaughter", "roommate", "flatmate", "housemate",
     "coworker", "co-worker", "kid", "child", "children", "teenager", "in-laws", "sister-in-law",
     "brother-in-law", "mother-in-law", "father-in-law", "hubby", "hubs", "wifey", "mother", "father", "grandmother",
-    "grandfather", "stepdad", "stepmum", "stepmom", "rellies", "relatives",
+    "grandfather", "stepdad", "stepmum", "stepmom", "rellies", "relatives", "backpackers",
 ];
 /// The user as subject or as receiver.
 #[rustfmt::skip]
