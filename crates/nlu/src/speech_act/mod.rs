@@ -9,11 +9,15 @@
 //! or names what not to do ("don't add the $22"), not in a side remark ("so the neighbours don't fuss").
 
 mod allows;
+mod grammar;
 mod price;
 mod who;
 mod words;
 
+pub(crate) use grammar::is_year;
 pub(crate) use words::{BUDGET_WORDS, USER_SPENDING, is_finite};
+
+use grammar::{clauses, is_amount, past_tense};
 
 use crate::entities::{Entity, Kind};
 use crate::text::Text;
@@ -67,45 +71,6 @@ pub struct SpeechAct {
     pub per_period: bool,
     /// "how do I…", "explain…", "what's the way to…": a question about using the app.
     pub how_to: bool,
-}
-
-/// Token ranges of the clauses.
-fn clauses(text: &Text) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for (i, t) in text.tokens.iter().enumerate() {
-        if t.is_any(CLAUSE_BREAKS) {
-            if i > start {
-                out.push((start, i));
-            }
-            start = i + 1;
-        }
-    }
-    if start < text.len() {
-        out.push((start, text.len()));
-    }
-    out
-}
-
-fn is_amount(e: &Entity) -> bool {
-    matches!(e.kind, Kind::Money(_) | Kind::Number { .. } | Kind::Volume { .. })
-}
-
-/// A past-tense verb by its ending ("dinged", "crossed"), not a name or an order verb.
-pub(super) fn past_tense(text: &Text, i: usize) -> bool {
-    let t = &text.tokens[i];
-    t.norm.len() >= 5
-        && t.norm.ends_with("ed")
-        && t.norm.chars().all(char::is_alphabetic)
-        && !(t.capitalised && i > 0)
-        && !t.is_any(ADJECTIVAL)
-        // "the boiled eggs", "a used awning", "for closed roads": an adjective.
-        && !(i > 0 && text.tokens[i - 1].is_any(DETERMINERS))
-}
-
-/// A year as written: four digits from 1900 to 2099.
-pub(crate) fn is_year(word: &str) -> bool {
-    word.len() == 4 && word.chars().all(|c| c.is_ascii_digit()) && ("1900".."2100").contains(&word)
 }
 
 impl SpeechAct {

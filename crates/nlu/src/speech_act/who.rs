@@ -3,7 +3,7 @@
 //! someone else ("the neighbours set an alarm", "tell Dave to book the site"), someone else's entry
 //! ("Trev: 95L @ 2.24").
 
-use super::past_tense;
+use super::grammar::past_tense;
 use super::words::*;
 use crate::entities::{Entity, Kind};
 use crate::text::{Text, Token};
