@@ -26,6 +26,7 @@ pub mod slots;
 pub mod speech_act;
 pub mod spelling;
 pub mod text;
+pub mod thresholds;
 pub mod understand;
 pub mod vocabulary;
 

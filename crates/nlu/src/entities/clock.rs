@@ -84,7 +84,8 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
         return Some((c, 1));
     }
     // "10.30" is a time only where a time is expected ("at 10.30", "alarm 6.15", "Mon 9.15") or with am/pm.
-    let time_expected = after_at || prev == "alarm" || (weekday(prev) && next_is_not_amount(tokens, i));
+    let time_expected =
+        after_at || prev == "alarm" || (super::calendar::weekday(prev).is_some() && next_is_not_amount(tokens, i));
     if t.norm.contains('.')
         && (time_expected || next_pm.is_some())
         && !t.norm.contains("a.m")
@@ -246,30 +247,6 @@ fn is_unit(word: &str) -> bool {
 /// Whether what follows a dotted number after a day's name is no amount's ("Sun 12.50 parking" is one).
 fn next_is_not_amount(tokens: &[Token], i: usize) -> bool {
     tokens.get(i + 1).is_none_or(|n| n.is_punct() || meridiem(&n.norm).is_some() || n.is_any(&["appt", "for", "with"]))
-}
-
-/// A day's name, whole or short ("mon", "tues", "friday").
-fn weekday(word: &str) -> bool {
-    matches!(
-        word,
-        "mon"
-            | "monday"
-            | "tue"
-            | "tues"
-            | "tuesday"
-            | "wed"
-            | "wednesday"
-            | "thu"
-            | "thur"
-            | "thurs"
-            | "thursday"
-            | "fri"
-            | "friday"
-            | "sat"
-            | "saturday"
-            | "sun"
-            | "sunday"
-    )
 }
 
 /// Whether a part of the day is after noon: Some(false) for the morning.
