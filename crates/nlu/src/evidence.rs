@@ -29,7 +29,7 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
         let verb_at = |i: usize| {
             let before = |k: usize| i.checked_sub(k).map(|j| &order.tokens[j]);
             i == 0
-                || before(1).is_some_and(|t| t.is_any(&[",", "and", "please", "pls", "just", "pam", "so", "to"]))
+                || before(1).is_some_and(|t| t.is_punct() || t.is_any(&["and", "please", "pls", "just", "pam", "so", "to"]))
                 // "I wanna post…", not "someone's gotta post…".
                 || (before(1).is_some_and(|t| t.is_any(&["wanna", "gotta"]))
                     && before(2).is_some_and(|t| t.is_any(&["i", "we"])))

@@ -215,8 +215,16 @@ impl Understander {
             && !a.act.third_party
             && a.text.has_any(crate::speech_act::USER_SPENDING)
             && !a.text.has_any(&["sold", "earned", "takings", "made", "paid"]);
+        // And money on fuel with no volume, unit price or odometer is an expense (corpus README).
+        let fill_up_values = || {
+            let s = slots::fill("add_fuel_entry", a, today);
+            ["volume", "price_per_unit", "odometer"].iter().any(|k| s.contains_key(*k))
+        };
         let mut proposed = match proposed {
             "create_expense" if volume => "add_fuel_entry",
+            "add_fuel_entry" if a.has_entity(|k| matches!(k, crate::entities::Kind::Money(_))) && !fill_up_values() => {
+                "create_expense"
+            }
             "create_expense" if to_income => "record_income",
             "record_income" if to_expense => "create_expense",
             _ => proposed,

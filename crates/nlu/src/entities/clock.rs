@@ -68,7 +68,13 @@ fn colon_time(word: &str) -> Option<ClockTime> {
 pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     let t = tokens.get(i)?;
     let prev = i.checked_sub(1).and_then(|p| tokens.get(p)).map(|p| p.norm.as_str()).unwrap_or("");
-    let after_at = matches!(prev, "at" | "for" | "by" | "@" | "from" | "until" | "till" | "around");
+    // In a sentence about an alarm a time is expected right after the alarm or its day ("alarm 0600
+    // monday", "alarm tmrw 530", "wake me tomorrow six thirty"), and "for" takes a time, not an amount.
+    let alarm = tokens.iter().any(|t| t.is_any(&["alarm", "alarms", "wake", "wakeup", "wake-up", "rouse"]));
+    let after_at = matches!(prev, "at" | "for" | "by" | "@" | "from" | "until" | "till" | "around")
+        || (alarm
+            && (matches!(prev, "alarm" | "tmrw" | "tomorrow" | "today" | "tonight" | "me" | "us")
+                || super::calendar::weekday(prev).is_some()));
     let next_pm = tokens.get(i + 1).and_then(|n| meridiem(&n.norm));
     match t.norm.as_str() {
         "noon" | "midday" => return Some((ClockTime { hour: 12, minute: 0, pm: Some(true) }, 1)),
@@ -86,8 +92,13 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     // "10.30" is a time only where a time is expected ("at 10.30", "alarm 6.15", "Mon 9.15") or with am/pm.
     let time_expected =
         after_at || prev == "alarm" || (super::calendar::weekday(prev).is_some() && next_is_not_amount(tokens, i));
+    // After a volume it is a price per litre or gallon: "82L diesel at 2.09", "41.5L @ 2.03".
+    let after_volume = tokens[..i].iter().any(|w| {
+        w.is_any(&["l", "litres", "liters", "litre", "liter", "ltrs", "ltr", "gal", "gals", "gallons", "gallon"])
+            || (w.norm.ends_with('l') && w.norm[..w.norm.len() - 1].parse::<f64>().is_ok())
+    });
     if t.norm.contains('.')
-        && (time_expected || next_pm.is_some())
+        && ((time_expected && !after_volume) || next_pm.is_some())
         && !t.norm.contains("a.m")
         && !t.norm.contains("p.m")
     {
@@ -132,14 +143,17 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
         let pm = tokens.get(i + 2).and_then(|n| meridiem(&n.norm));
         return Some((ClockTime { hour, minute: 30, pm }, if pm.is_some() { 3 } else { 2 }));
     }
-    // "0530" after "for"/"at" ("sold the generator for 1100" is an amount: after "for", only a leading 0).
+    // "0530" after "for"/"at" ("sold the generator for 1100" is an amount: after "for", only a leading 0,
+    // unless the sentence is about an alarm); "530" only for an alarm.
+    let digits = t.norm.chars().all(|c| c.is_ascii_digit());
     if after_at
-        && t.norm.len() == 4
-        && t.norm.chars().all(|c| c.is_ascii_digit())
-        && (prev != "for" || t.norm.starts_with('0'))
+        && digits
+        && (t.norm.len() == 4 || (alarm && t.norm.len() == 3))
+        && (prev != "for" || t.norm.starts_with('0') || alarm)
     {
-        let (hour, minute): (u32, u32) = (t.norm[..2].parse().ok()?, t.norm[2..].parse().ok()?);
-        if hour <= 23 && minute <= 59 && t.norm.starts_with(['0', '1', '2']) {
+        let split = t.norm.len() - 2;
+        let (hour, minute): (u32, u32) = (t.norm[..split].parse().ok()?, t.norm[split..].parse().ok()?);
+        if hour <= 23 && minute <= 59 && (split == 1 || t.norm.starts_with(['0', '1', '2'])) {
             return Some((ClockTime { hour, minute, pm: None }, 1));
         }
     }
@@ -191,8 +205,15 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
             }
             (m, _) => (m, 2),
         };
-        if prev != "for"
-            && let Some(minute) = minute.filter(|m| (10..=59).contains(m))
+        // "alarm 6 30": the minutes in digits.
+        let (minute, used) = match tokens.get(i + 1) {
+            Some(n) if alarm && n.norm.len() == 2 && n.norm.chars().all(|c| c.is_ascii_digit()) => {
+                (n.norm.parse().ok(), 2)
+            }
+            _ => (minute, used),
+        };
+        if (prev != "for" || alarm)
+            && let Some(minute) = minute.filter(|m| (10..=59).contains(m) || (*m == 0 && used == 2 && alarm))
             && !is_unit(word(used))
         {
             let part = match (word(used), word(used + 1)) {

@@ -134,6 +134,18 @@ pub fn duration_at(tokens: &[Token], i: usize) -> Option<(i64, usize)> {
             used = j + 2 - i;
             break;
         }
+        // "one hour fifteen", "an hour 40": minutes left without their unit after the hours.
+        if unit == 3600
+            && one_duration(tokens, j).is_none()
+            && let Some(n) = numbers::parse_at(tokens, j)
+            && n.value.fract() == 0.0
+            && (1.0..60.0).contains(&n.value)
+            && !tokens.get(j + n.used).is_some_and(|u| seconds_per(&u.norm).is_some() || u.is_any(&["am", "pm", ":"]))
+        {
+            seconds += n.value as i64 * 60;
+            used = j + n.used - i;
+            break;
+        }
         match one_duration(tokens, j) {
             Some((s, u, next_unit)) if next_unit < unit => {
                 seconds += s;
@@ -153,6 +165,24 @@ fn one_duration(tokens: &[Token], i: usize) -> Option<(i64, usize, i64)> {
     if t.is("half") && tokens.get(i + 1).is_some_and(|a| a.is_any(&["an", "a"])) {
         let per = seconds_per(&tokens.get(i + 2)?.norm)?;
         return Some((per / 2, 3, per));
+    }
+    // "quarter of an hour", "three quarters of an hour", "a quarter hour".
+    let quarters = match (t.norm.as_str(), tokens.get(i + 1).map(|n| n.norm.as_str())) {
+        ("quarter", _) => Some((1, 1)),
+        ("three", Some("quarters")) => Some((3, 2)),
+        ("a", Some("quarter")) => Some((1, 2)),
+        _ => None,
+    };
+    if let Some((q, at)) = quarters {
+        let rest: Vec<&str> = tokens[i + at..].iter().take(3).map(|t| t.norm.as_str()).collect();
+        let used = match rest.as_slice() {
+            ["of", "an" | "a", "hour", ..] => Some(at + 3),
+            ["hour", ..] | ["hr", ..] => Some(at + 1),
+            _ => None,
+        };
+        if let Some(used) = used {
+            return Some((q * 900, used, 3600));
+        }
     }
     // "an hour", "a minute", "a couple of hours".
     if t.is_any(&["an", "a"]) {

@@ -72,16 +72,28 @@ pub struct Route {
     pub stops: Vec<String>,
 }
 
-/// A list of names joined by "," / "and" / "then" starting at `i`.
+/// A list of names joined by "," / "and" / "then" starting at `i`, and by the next leg of the way
+/// ("Moab and then on to Zion", "Charleston, then up to Myrtle Beach", "Port Fairy then Mount Gambier
+/// and end up in Adelaide").
 fn name_list(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> (Vec<String>, usize) {
     let mut names = Vec::new();
     while let Some((name, end)) = name_at(text, entities, i, strict) {
         names.push(name);
         i = end;
-        if text.norm(i) == "," && text.norm(i + 1) == "and" {
-            i += 2;
-        } else if matches!(text.norm(i), "," | "and" | "then" | ">" | "&") {
-            i += 1;
+        let mut j = i;
+        while matches!(text.norm(j), "," | "and" | "then" | ">" | "&") {
+            j += 1;
+        }
+        let leg = match (text.norm(j), text.norm(j + 1), text.norm(j + 2)) {
+            ("on" | "up" | "down" | "over" | "across" | "back" | "out", "to", _) => Some(j + 2),
+            ("to", _, _) if j > i => Some(j + 1),
+            ("end" | "finish" | "wind", "up", "in" | "at") => Some(j + 3),
+            _ => None,
+        };
+        if let Some(next) = leg.filter(|&n| name_at(text, entities, n, strict).is_some()) {
+            i = next;
+        } else if j > i {
+            i = j;
         } else {
             break;
         }
@@ -132,8 +144,10 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
             }
         }
     }
+    // The first "to" a name follows ("cost in fuel to drive Perth to Adelaide").
     if r.destination.is_none()
-        && let Some(t) = find("to", 0)
+        && let Some(t) =
+            (0..text.len()).find(|&k| text.norm(k) == "to" && !name_list(text, entities, k + 1, strict).0.is_empty())
     {
         let (mut names, end) = name_list(text, entities, t + 1, strict);
         if !names.is_empty() {

@@ -183,7 +183,11 @@ pub fn fill_up(a: &Analysis, today: NaiveDate, s: &mut Slots) {
     {
         s.insert("price_per_unit".into(), number(p.value));
     }
-    for e in &a.entities {
+    let mut taken = None;
+    for (n, e) in a.entities.iter().enumerate() {
+        if taken == Some(n) {
+            continue;
+        }
         let value = match &e.kind {
             Kind::Money(m) => m.cents as f64 / 100.0,
             Kind::Number { value, .. } => *value,
@@ -199,7 +203,28 @@ pub fn fill_up(a: &Analysis, today: NaiveDate, s: &mut Slots) {
             || matches!(prev2, "odo" | "odometer" | "mileage")
             || (value >= 1000.0 && e.money().is_none())
         {
+            // "odo 98 450": thousands set off by a space.
+            let thousands = a.entities.get(n + 1).filter(|next| {
+                next.start == e.end()
+                    && value < 1000.0
+                    && a.text.norm(next.start).len() == 3
+                    && a.text.norm(next.start).chars().all(|c| c.is_ascii_digit())
+            });
+            let value = match thousands {
+                Some(next) => {
+                    taken = Some(n + 1);
+                    value * 1000.0 + a.text.norm(next.start).parse::<f64>().unwrap_or(0.0)
+                }
+                None => value,
+            };
             s.entry("odometer").or_insert(number(value));
+        } else if per_unit_after(a, e)
+            && value >= 10.0
+            && let Some(p) = e.start.checked_sub(1).and_then(|k| numbers::spoken_price(&a.text.tokens, k))
+            && p.value < 10.0
+        {
+            // "one eighty nine per litre": the whole part said before the cents.
+            s.entry("price_per_unit").or_insert(number(p.value));
         } else if per_unit_after(a, e)
             || prev == "@"
             || (prev == "at" && value < 10.0 && e.start >= after_volume)

@@ -225,13 +225,36 @@ pub fn timer_label(a: &Analysis) -> Option<String> {
             .unwrap_or(t.len());
         return cut(t, k, end);
     }
+    // "timer for the pizza 14 min": what it is for, between the timer and its time.
+    if let Some(timer) = (0..anchor.start).find(|&k| t.tokens[k].is_any(&["timer", "alarm"]))
+        && t.tokens.get(timer + 1).is_some_and(|w| w.is("for"))
+        && anchor.start > timer + 2
+        && (timer + 2..anchor.start).all(|j| t.tokens[j].norm.chars().all(char::is_alphabetic))
+    {
+        return cut(t, skip_articles(t, timer + 2), anchor.start);
+    }
     // "pasta timer, 9 minutes", "egg timer for 4 minutes": the words naming the timer.
     let timer = (1..t.len()).find(|&k| t.tokens[k].is_any(&["timer", "alarm"]))?;
     let from = skip_articles(t, 0);
     let named = (from..timer).all(|j| {
         let w = &t.tokens[j];
         w.norm.chars().all(char::is_alphabetic)
-            && !w.is_any(&["set", "start", "put", "make", "an", "a", "me", "us", "can", "you", "please", "pls", "i"])
+            && !w.is_any(&[
+                "set",
+                "start",
+                "put",
+                "make",
+                "an",
+                "a",
+                "me",
+                "us",
+                "can",
+                "you",
+                "please",
+                "pls",
+                "i",
+                "countdown",
+            ])
             && !crate::speech_act::is_finite(&w.norm)
             && !a.entities.iter().any(|e| e.covers(j))
     });
@@ -263,7 +286,26 @@ fn after_the_time(a: &Analysis, mut k: usize) -> Option<usize> {
             "a",
         ]) || a.entities.iter().any(|e| e.covers(j) && !matches!(e.kind, Kind::Money(_)))
     };
+    // A few words closing the sentence after the time name what it is for: "timer 20m pasta", "timer
+    // for 8 mins, noodles" (not "…, thanks", nor a clause: "…, it's in the oven").
+    let closing = |from: usize| {
+        let rest = &t.tokens[from.min(t.len())..];
+        (1..=3).contains(&rest.len())
+            && rest.iter().all(|w| {
+                w.norm.chars().all(char::is_alphabetic)
+                    && !w
+                        .is_any(&["thanks", "thx", "ta", "cheers", "mate", "pam", "please", "pls", "now", "ok", "okay"])
+                    && !w.is_any(crate::speech_act::SUBJECTS)
+                    && !crate::speech_act::is_finite(&w.norm)
+            })
+    };
     while k < t.len() {
+        if closing(k) && !skippable(k) {
+            return Some(k);
+        }
+        if t.tokens[k].is(",") && closing(k + 1) {
+            return Some(k + 1);
+        }
         // "on the snags" introduces a label; "on the timer/clock" does not.
         if t.tokens[k].is("on")
             && let Some(next) = t.tokens.get(skip_articles(t, k + 1))

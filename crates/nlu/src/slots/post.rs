@@ -14,38 +14,58 @@ pub fn post_content(a: &Analysis) -> Option<String> {
 fn opened_content(a: &Analysis) -> Option<String> {
     let t = &a.text;
     let Some(post) = (0..t.len()).find(|&k| {
-        t.tokens[k].is_any(&["post", "share", "publish", "update", "board", "forum", "noticeboard", "group"])
-            || (t.tokens[k].is_any(&["tell", "let"])
-                && t.tokens.get(k + 1).is_some_and(|n| n.is_any(&["the", "everyone", "people", "folks", "all"])))
+        t.tokens[k].is_any(&[
+            "post",
+            "posting",
+            "share",
+            "publish",
+            "update",
+            "board",
+            "forum",
+            "noticeboard",
+            "group",
+            "message",
+        ]) || (t.tokens[k].is_any(&["tell", "let"])
+            && t.tokens.get(k + 1).is_some_and(|n| {
+                n.is_any(&["the", "everyone", "people", "folks", "all"])
+                    || (n.is_any(&["my", "our"]) && t.tokens.get(k + 2).is_some_and(|f| f.is_any(FOLLOWERS)))
+            }))
     }) else {
         return told_to_everyone(a);
     };
     // "tell the community the track is closed": what follows the audience is the content.
     if t.tokens[post].is_any(&["tell", "let"]) {
+        // The audience ("the community", "my followers", "everyone in the group") and "know"/"that";
+        // a determiner only before an audience word ("tell the community the track is closed").
+        const TOLD: &[&str] =
+            &["everyone", "everybody", "community", "group", "folks", "people", "all", "know", "that", "forum", "mob"];
+        let audience = |k: usize| t.tokens.get(k).is_some_and(|w| w.is_any(TOLD) || w.is_any(FOLLOWERS));
         let mut k = post + 1;
         while k < t.len()
-            && t.tokens[k].is_any(&[
-                "the",
-                "everyone",
-                "community",
-                "group",
-                "folks",
-                "people",
-                "all",
-                "know",
-                "that",
-                "forum",
-            ])
+            && (audience(k)
+                || (t.tokens[k].is_any(&["the", "my", "our"]) && audience(k + 1))
+                || (t.tokens[k].is_any(&["in", "on"])
+                    && (audience(k + 1)
+                        || (t.tokens.get(k + 1).is_some_and(|d| d.is_any(&["the", "our", "my"])) && audience(k + 2)))))
         {
             k += 1;
         }
-        return rest_from(t, k);
+        // "tell everyone on Wheels & Wins that …": where they are told, then the opening "that".
+        if t.tokens.get(k).is_some_and(|w| w.is_any(&["on", "in", "at"]))
+            && let Some(that) = (k + 1..t.len().min(k + 6)).find(|&j| t.tokens[j].is("that"))
+        {
+            k = that + 1;
+        }
+        // Less than two words left ("… water over the causeway. Tell the community please"): the text is
+        // elsewhere.
+        let words = t.tokens[k.min(t.len())..].iter().filter(|w| !w.is_punct()).count();
+        return if words >= 2 { rest_from(t, k) } else { None };
     }
     // What opens the content: a colon or dash, "saying", "that says", "telling everyone", "that", "about".
     let mut k = post + 1;
     while k < t.len() {
         let w = t.norm(k);
-        if matches!(w, ":" | "-") {
+        if matches!(w, ":" | "-" | ">") {
             k += 1;
             break;
         }
@@ -154,14 +174,30 @@ fn unopened_content(a: &Analysis, post: usize) -> Option<String> {
     rest_from(t, k)
 }
 
+/// The people who follow the user's posts: "tell my followers …".
+const FOLLOWERS: &[&str] = &["followers", "subscribers", "mob", "members"];
+
 /// Who a post is for when an order names no post: the community as a whole.
 const AUDIENCE: &[&str] = &["everyone", "everybody", "folks", "group", "community", "members", "forum", "y'all"];
 
 /// Verbs of telling people something, which open an order to tell the community. A short list on
 /// purpose: a sentence opening with anything else ("Glad everyone made it", "Dad tells everyone …",
 /// "Morning everyone, …", "Remind me to warn everyone …") is not taken for such an order.
-const TELLING: &[&str] =
-    &["warn", "alert", "holler", "inform", "notify", "tell", "shout", "yell", "spread", "put", "broadcast", "announce"];
+const TELLING: &[&str] = &[
+    "warn",
+    "alert",
+    "holler",
+    "inform",
+    "notify",
+    "tell",
+    "shout",
+    "yell",
+    "spread",
+    "put",
+    "get",
+    "broadcast",
+    "announce",
+];
 
 /// An order addressed to the community, with no word of posting in it: "warn everyone the causeway is
 /// under water", "holler at the group that the dump point is fixed", "put the word out that our dog
@@ -180,7 +216,12 @@ pub(crate) fn order_to_everyone(t: &Text) -> Option<usize> {
         if w.norm == "word" && t.tokens.get(j + 1).is_some_and(|n| n.is_any(&["out", "around", "round"])) {
             return Some(j + 2);
         }
-        if w.is_any(AUDIENCE) && verb.norm != "put" {
+        // "spread the word: the bridge is closed"
+        if w.norm == "word" && t.tokens.get(j + 1).is_some_and(|n| n.is_any(&[":", "-", "that"])) {
+            return Some(j + 1);
+        }
+        // "put" and "get" tell only when they put something out: "get that out to the group".
+        if w.is_any(AUDIENCE) && (!verb.is_any(&["put", "get"]) || t.tokens[start + 1..j].iter().any(|x| x.is("out"))) {
             return Some(j + 1);
         }
     }
@@ -254,6 +295,7 @@ fn break_before(t: &Text, k: usize) -> bool {
     let Some(token) = t.tokens.get(k) else { return false };
     let gap_from = t.tokens.get(k.wrapping_sub(1)).map_or(0, |p| p.span.end);
     token.is_any(&[":", "-", ","])
+        || (k > 0 && t.tokens[k - 1].is_any(&["?", "!"]))
         || t.folded.get(gap_from..token.span.start).is_some_and(|gap| gap.contains(['.', '!', '?']))
 }
 
@@ -284,9 +326,27 @@ fn beside_the_order(a: &Analysis) -> Option<String> {
         let content = t.folded.get(..t.tokens[k].span.start)?.trim().trim_end_matches([',', '-', ':', ' ']).trim();
         return (content.split_whitespace().count() >= 2).then(|| content.to_string());
     }
-    // The order first: the first break after a short clause that posts.
+    // The order last, naming only whom to tell ("Road closed at Wyndham, water over the causeway. Tell the
+    // community please").
+    if let Some(&k) = breaks.last()
+        && n - k <= ORDER_LEN
+        && let Some(start) = (k..n).find(|&i| !t.tokens[i].is_punct())
+        && let Some(clause) = t.folded.get(t.tokens[start].span.start..).map(Text::new)
+        && let Some(told) = order_to_everyone(&clause)
+        && clause.tokens[told..]
+            .iter()
+            .all(|w| w.is_punct() || w.is_any(&["please", "pls", "know", "asap", "thanks", "now"]))
+    {
+        let content = t.folded.get(..t.tokens[k].span.start)?.trim().trim_end_matches([',', '-', ':', '.', ' ']).trim();
+        return (content.split_whitespace().count() >= 2).then(|| content.to_string());
+    }
+    // The order first: the first break after a short clause that posts. A question there is only the
+    // order's own ("Can you post a question to the group for me? Where's the best place …").
     let &k = breaks.iter().find(|&&k| k <= ORDER_LEN && posting(0..k))?;
-    if t.tokens[..k].iter().any(|w| w.is("?")) {
+    let asked_order = t.tokens.first().is_some_and(|w| w.is_any(&["can", "could", "would", "will"]))
+        && t.tokens.get(1).is_some_and(|w| w.is_any(&["you", "u", "ya"]))
+        && t.tokens[k - 1].is("?");
+    if t.tokens[..k].iter().any(|w| w.is("?")) && !(asked_order && t.tokens[..k - 1].iter().all(|w| !w.is("?"))) {
         return None;
     }
     text_from(k)

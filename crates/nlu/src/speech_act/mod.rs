@@ -15,7 +15,7 @@ mod who;
 mod words;
 
 pub(crate) use grammar::is_year;
-pub(crate) use words::{BUDGET_WORDS, USER_SPENDING, is_finite};
+pub(crate) use words::{BUDGET_WORDS, SUBJECTS, USER_SPENDING, is_finite};
 
 use grammar::{clauses, is_amount, past_tense};
 
@@ -205,7 +205,7 @@ impl SpeechAct {
             HYPOTHETICAL.contains(w)
                 && !in_courtesy(i)
                 && (in_money_clause(i) || in_first_clause(i) || matches!(*w, "if" | "pending" | "wishlist"))
-                && !(*w == "would" && words.get(i + 1) == Some(&"you"))
+                && !(*w == "would" && matches!(words.get(i + 1), Some(&"you" | &"ya" | &"ye" | &"u")))
                 && !(*w == "could" && matches!(words.get(i + 1), Some(&"you") | Some(&"u")))
                 && !(*w == "should" && directive)
                 // "I wanna cap the Starlink at 140" wants it done now.
@@ -316,6 +316,8 @@ impl SpeechAct {
             })
             // "I want a $500 limit on repairs" orders; "I want to get a new phone, maybe $900" wishes.
             || (WANTS.iter().any(|p| text.has_phrase(p)) && !hypothetical)
+            // "need a 6 minute timer for the eggs": a want with its subject dropped.
+            || (matches!(first, "need" | "want") && !hypothetical)
             || directive;
 
         // Words inside a value ("8:30 am") or a name ("Broken Hill") are not the sentence's verb: a
@@ -340,16 +342,20 @@ impl SpeechAct {
         });
         let past_marker =
             text.has_any(&["earlier", "ago", "yesterday", "already"]) || text.has_phrase("last night") || done;
-        let declarative = !question
-            && !imperative
-            && (past_marker || (0..text.len()).any(|i| {
-                !in_entity(i)
-                    && !name_part(i)
-                    && (is_finite(&tokens[i].norm)
-                        || past_tense(text, i)
-                        // "unleaded's sitting at 2.05", "the park's charging $50": is, not has.
-                        || (tokens[i].norm.ends_with("'s") && tokens.get(i + 1).is_some_and(|n| n.norm.ends_with("ing"))))
-            }));
+        let verb = |i: usize| {
+            !in_entity(i)
+                && !name_part(i)
+                && (is_finite(&tokens[i].norm)
+                    || past_tense(text, i)
+                    // "unleaded's sitting at 2.05", "the park's charging $50": is, not has.
+                    || (tokens[i].norm.ends_with("'s") && tokens.get(i + 1).is_some_and(|n| n.norm.ends_with("ing"))))
+        };
+        // A note first, then a remark on it in the present ("twenty minute timer for the snags, they're on
+        // the barbie"): the note is what was said; the remark does not make it a statement.
+        let remarked_note = parts.len() > 1
+            && !(first_clause.0..first_clause.1).any(verb)
+            && !(0..text.len()).any(|i| past_tense(text, i));
+        let declarative = !question && !imperative && (past_marker || (!remarked_note && (0..text.len()).any(verb)));
         // "the going rate", "what's the rate for…" — not "at this rate", a trend.
         let rate_asked = text.has_phrase("going rate")
             || (text.has("rate") && !text.has_phrase("this rate") && !text.has_phrase("that rate"));

@@ -87,7 +87,8 @@ pub const SPENT: &[&str] = &[
     "spent", "paid", "bought", "grabbed", "dropped", "forked", "shelled", "coughed", "splurged", "blew", "charged",
     "cost", "came", "took", "shouted", "fixed", "replaced", "got", "gave", "had", "was", "were", "filled", "put",
     "pumped", "refuelled", "refueled", "fueled", "fuelled", "gassed", "topped", "purchased", "picked", "renewed",
-    "stayed", "booked", "copped", "parted", "ordered", "treated", "invested", "blown", "went",
+    "stayed", "booked", "copped", "parted", "ordered", "treated", "invested", "blown", "went", "brimmed", "rang",
+    "snagged", "scored", "tanked",
 ];
 /// Verbs (and nouns) of someone's own earnings: "Gary earned 600", "our son's paycheck".
 #[rustfmt::skip]
@@ -113,7 +114,8 @@ pub const ORDER_VERBS: &[&str] = &[
 #[rustfmt::skip]
 pub const WANTS: &[&str] = &[
     "i want", "i'd like", "id like", "i need", "let's", "lets", "we want", "we need", "i wanna", "can i get",
-    "could i get", "can i have", "i'll have", "we'd like",
+    "could i get", "can i have", "i'll have", "we'd like", "we'd love", "i'd love", "id love", "we would love",
+    "i would love", "i'm after", "im after", "we're after",
 ];
 /// Words of budgeting: beside an amount per period they make it an allowance.
 #[rustfmt::skip]
@@ -135,7 +137,7 @@ pub const PERIOD_UNITS: &[&str] = &[
 pub const FINITE: &[&str] = &[
     "was", "were", "is", "are", "am", "'s", "it's", "that's", "there's", "we're", "i'm", "they're", "has", "have",
     "had", "got", "saw", "took", "went", "came", "did", "drove", "stayed", "closes", "opened", "holds", "posted",
-    "said", "says", "reckons", "runs", "spent", "paid", "bought", "earned", "filled", "made", "left", "love", "hate",
+    "said", "says", "reckons", "recommends", "suggests", "sounds", "advises", "runs", "spent", "paid", "bought", "earned", "filled", "made", "left", "love", "hate",
     "think", "thinks", "know", "knows", "looks", "seems", "feels", "felt", "goes", "broke", "broken", "snoring",
     "doesn't", "don't", "didn't", "isn't", "wasn't", "we've", "i've", "been", "hit", "costs", "sells", "told",
     "opens", "rang", "ran", "sat", "won", "lost", "heard", "read", "ate", "drank", "slept",
@@ -199,7 +201,8 @@ pub const COURTESY: &[&str] = &[
     "not too much trouble", "would you be", "could i", "may i", "i'd love it if", "i'd appreciate",
     "i would appreciate", "whether you might", "whether you could", "whether you would", "if you might",
     "reckon you could", "reckon you can", "think you could", "think you can", "suppose you could",
-    "any chance you", "any chance of",
+    "any chance you", "any chance of", "hoping you could", "hoping you can", "hoping you'd", "hoping you might",
+    "hoping you would",
 ];
 
 /// Words that can be the subject of a verb: before an order verb they make it a statement ("we set it").
