@@ -125,5 +125,42 @@ pub(crate) fn amount(a: &Analysis) -> Option<(f64, Option<&'static str>, usize)>
     if let Some(e) = marked {
         return value(e);
     }
+    // With more than one amount: a correction wins ("paid 40, no wait, it was 45"); a rate ("$35 a head,
+    // we paid $70") or a count ("two coffees and a banana bread, seventeen fifty") gives way.
+    if amounts.len() > 1 {
+        if let Some(e) = amounts.iter().skip(1).rev().find(|e| corrected(a, e)) {
+            return value(e);
+        }
+        let kept: Vec<&&Entity> = amounts.iter().filter(|e| !is_rate(a, e) && !is_count(a, e)).collect();
+        if let Some(e) = kept.iter().find(|e| e.money().is_some()).or(kept.first()) {
+            return value(e);
+        }
+    }
     amounts.iter().find(|e| e.money().is_some()).or(amounts.first()).and_then(|e| value(e))
+}
+
+/// An amount said to put right an earlier one: "no wait, it was 45", "actually 52", "sorry, 18.50", "make
+/// that 60".
+pub(crate) fn corrected(a: &Analysis, e: &Entity) -> bool {
+    let t = &a.text;
+    (e.start.saturating_sub(5)..e.start).any(|k| {
+        t.tokens[k].is_any(&["wait", "actually", "sorry", "correction", "oops"])
+            || (t.norm(k) == "i" && t.norm(k + 1) == "mean")
+            || (t.norm(k) == "make" && t.norm(k + 1) == "that")
+    })
+}
+
+/// An amount per head, night or item: "$35 a head", "40 per person", "12 each".
+fn is_rate(a: &Analysis, e: &Entity) -> bool {
+    let (n1, n2) = (a.text.norm(e.end()), a.text.norm(e.end() + 1));
+    n1 == "each"
+        || (matches!(n1, "a" | "per" | "/")
+            && matches!(n2, "head" | "person" | "night" | "pop" | "item" | "adult" | "kid" | "child" | "each"))
+}
+
+/// A small whole number in words counting things: "two coffees", "three pies".
+fn is_count(a: &Analysis, e: &Entity) -> bool {
+    let next = &a.text.tokens.get(e.end());
+    matches!(e.kind, Kind::Number { value, words: true, .. } if value <= 12.0 && value.fract() == 0.0)
+        && next.is_some_and(|n| n.norm.len() > 3 && n.norm.ends_with('s') && n.norm.chars().all(char::is_alphabetic))
 }

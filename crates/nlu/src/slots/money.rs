@@ -30,6 +30,8 @@ pub fn expense(a: &Analysis, today: NaiveDate, s: &mut Slots) {
 /// Income kinds, most specific first: "sold some crypto" is an investment, "sold the bike rack" a
 /// one-off sale.
 const INCOME_KINDS: &[(&str, &[&str])] = &[
+    // A bond back is the user's own money returned, whatever it was a bond on ("the Darwin rental").
+    ("other", &["bond"]),
     (
         "investment",
         &[
@@ -43,9 +45,29 @@ const INCOME_KINDS: &[(&str, &[&str])] = &[
             "investment",
             "investments",
             "term",
+            "distribution",
+            "etf",
         ],
     ),
-    ("pension", &["pension", "centrelink", "security", "super", "superannuation", "veterans", "annuity", "retirement"]),
+    (
+        "pension",
+        &[
+            "pension",
+            "pension's",
+            "centrelink",
+            "security",
+            "super",
+            "superannuation",
+            "veterans",
+            "annuity",
+            "retirement",
+            "va",
+            "dva",
+            "disability",
+            "cpp",
+            "oas",
+        ],
+    ),
     (
         "side_hustle",
         &[
@@ -70,6 +92,14 @@ const INCOME_KINDS: &[(&str, &[&str])] = &[
             "side",
             "hustle",
             "busking",
+            "mowing",
+            "dog-sitting",
+            "pet-sitting",
+            "babysitting",
+            "youtube",
+            "prints",
+            "tutoring",
+            "commission",
         ],
     ),
     ("salary", &["salary", "wages", "wage", "paycheck", "paycheque", "pay", "job", "paid!!", "work"]),
@@ -122,9 +152,18 @@ pub fn budget(a: &Analysis, s: &mut Slots) {
     }
     // "change my weekly grocery limit from 150 to 180": the new figure is the one after "to".
     let amounts: Vec<&Entity> = a.entities.iter().filter(|e| is_amount(a, e)).collect();
+    // "make it 550 not 500", "instead of 500, let's budget 450": the figure set aside is the old one.
+    let t = &a.text;
+    let old = |e: &Entity| {
+        let (p1, p2) =
+            (e.start.checked_sub(1).map_or("", |k| t.norm(k)), e.start.checked_sub(2).map_or("", |k| t.norm(k)));
+        p1 == "not" || (p1 == "of" && p2 == "instead") || (p1 == "than" && p2 == "rather") || p1 == "from"
+    };
     let chosen = amounts
         .iter()
         .find(|e| e.start > 0 && a.text.norm(e.start - 1) == "to" && amounts.len() > 1)
+        .or_else(|| amounts.iter().skip(1).rev().find(|e| super::corrected(a, e)))
+        .or_else(|| amounts.iter().find(|e| amounts.len() > 1 && !old(e)))
         .or(amounts.first());
     if let Some(e) = chosen {
         let v = match &e.kind {
@@ -136,7 +175,6 @@ pub fn budget(a: &Analysis, s: &mut Slots) {
     }
     // The period said with the amount ("500 a month for the rest of the year" is monthly), else any
     // period word in the sentence ("weekly grocery limit of 150"), else a month.
-    let t = &a.text;
     let attached = chosen.and_then(|e| {
         let (next, after) = (t.norm(e.end()), t.norm(e.end() + 1));
         let word = if matches!(next, "a" | "an" | "per" | "/" | "every" | "each") { after } else { next };

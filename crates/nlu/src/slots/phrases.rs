@@ -162,6 +162,25 @@ pub fn event_title(a: &Analysis) -> Option<String> {
             start = c + 1;
         }
     }
+    // "an event called 'water tank flush'": the name given.
+    if let Some(k) = (0..end).find(|&k| t.tokens[k].is_any(&["called", "named", "titled"])) {
+        start = k + 1;
+    } else if let Some(k) =
+        (1..t.len()).find(|&k| t.norm(k) == "that" && t.tokens[k - 1].is_any(&["calendar", "diary", "down"]))
+    {
+        // "mark it down in the calendar that the grandkids arrive on the 20th": the event follows the save.
+        start = k + 1;
+        end = t.len();
+    } else if start == 0
+        && let Some(v) = (0..end.min(12)).rev().find(|&k| {
+            t.tokens[k].is_any(&["schedule", "book", "pencil", "add", "put", "create", "make", "note", "mark", "enter"])
+                && (0..k).all(|j| !t.tokens[j].capitalised || j == 0)
+                && !(0..k).any(|j| is_time_token(a, j))
+        })
+    {
+        // "I was wondering if you could schedule a video call with the grandkids": after the order.
+        start = v + 1;
+    }
     let ranges = keep_ranges(a, start, end);
     let mut parts: Vec<String> = Vec::new();
     for (s, e) in ranges {

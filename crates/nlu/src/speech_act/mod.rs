@@ -269,6 +269,10 @@ impl SpeechAct {
                 NEGATION.contains(w)
                     && (in_money_clause(i) || (self_first && in_first_clause(i)))
                     && !(*w == "not" && words.get(i + 1) == Some(&"sure"))
+                    // "make it 550 not 500": one figure set against another, nothing denied.
+                    && !(*w == "not"
+                        && entities.iter().any(|e| is_amount(e) && e.end() == i)
+                        && entities.iter().any(|e| is_amount(e) && e.start == i + 1))
                     && !limit_after(i)
                     && !purpose(i)
             })

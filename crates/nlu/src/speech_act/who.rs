@@ -77,6 +77,8 @@ impl Who {
             let own_thing = subject.iter().any(|t| t.is_any(&["my", "our"])) && !someone;
             (named_subject || someone || family_name || possessive_other)
                 && !own_thing
+                // "Centrelink came in", "the VA paid": who pays the user's income is no one else acting.
+                && !subject.iter().any(|t| t.is_any(PAYERS))
                 && !subject.iter().any(|t| t.is_any(SELF_SUBJECT))
         };
         let other_subject = others(subject, verb_at);
@@ -171,7 +173,10 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
                 && (i == 0 || matches!(words[i - 1], "my" | "our" | "the" | "back" | "holiday" | "extra"))
                 && words.get(i + 1).is_some_and(|n| PAY_ARRIVED.contains(n)))
     });
-    let named = pay_noun || words.iter().any(|w| EARNINGS.contains(&w.trim_end_matches("'s")));
+    let named = pay_noun
+        || words
+            .iter()
+            .any(|w| EARNINGS.contains(&w.trim_end_matches("'s")) || PAYERS.contains(&w.trim_end_matches("'s")));
     // Paying words that may also receive ("got paid") do not count against a named income; these do.
     let user_paid =
         words.iter().any(|w| is_spent(w) && !matches!(*w, "got" | "came" | "was" | "were" | "had" | "gave"))
@@ -184,6 +189,12 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
 const FILLERS: &[&str] = &[
     "just", "finally", "ugh", "so", "then", "and", "today", "yesterday", "well", "oh", "also", "already", "only",
     "ok", "okay", "right", "welp", "yep", "yeah", "had", "have", "has", "to",
+];
+
+/// Who pays a traveller's income by its name: a pension office or a payroll, not a person.
+#[rustfmt::skip]
+const PAYERS: &[&str] = &[
+    "centrelink", "dva", "va", "ato", "ird", "cpp", "oas", "ssa", "winz", "payroll", "superannuation",
 ];
 
 /// Verbs of money handed over: with "me" or "us" after them, the user received it.

@@ -109,7 +109,7 @@ pub const ORDER_VERBS: &[&str] = &[
     "track", "save", "pop", "get", "work", "calculate", "estimate", "show", "list", "tell", "find", "check", "stick",
     "chuck", "bung", "run", "read", "whack", "forecast", "predict", "project", "compare", "summarise", "summarize",
     "break", "let", "help", "allocate", "sort", "reserve", "earmark", "bump", "lock", "announce", "broadcast", "warn",
-    "alert", "notify", "inform", "spread",
+    "alert", "notify", "inform", "spread", "restrict", "reduce", "trim", "adjust", "boost",
 ];
 #[rustfmt::skip]
 pub const WANTS: &[&str] = &[
