@@ -12,11 +12,14 @@ use pam_nlu::eval::{self, Report};
 fn summary(report: &Report, title: &str) {
     println!("## {title}\n");
     println!(
-        "right tool: {}/{} = {:.1}%; right key arguments (of those): {:.1}%; asked instead of acting: {}; \
+        "right tool: {}/{} = {:.1}% ({} of them a question for a value the sentence did not give; without \
+         those {:.1}%); right key arguments (of those): {:.1}%; asked instead of acting: {}; \
          writes on negative sentences: {}; writes on any non-write sentence: {}\n",
         report.right_intent(),
         report.total(),
         report.intent_accuracy() * 100.0,
+        report.asked_for_missing(),
+        (report.right_intent() - report.asked_for_missing()) as f64 * 100.0 / report.total().max(1) as f64,
         report.slot_accuracy() * 100.0,
         report.clarified(),
         report.negative_writes().len(),

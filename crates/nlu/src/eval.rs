@@ -94,6 +94,8 @@ pub struct Outcome {
     pub expected: String,
     /// The intent acted on, or `clarify` when PAM asked instead.
     pub got: String,
+    /// PAM asked for a value the sentence does not give (counted as the right tool).
+    pub asked_for_missing: bool,
     pub slots_right: bool,
     pub wrote: bool,
     pub negative: bool,
@@ -136,6 +138,11 @@ impl Report {
     /// Any sentence whose label is not a write but which made PAM change data.
     pub fn unwanted_writes(&self) -> Vec<&Outcome> {
         self.outcomes.iter().filter(|o| o.wrote && !intents::is_write(&o.expected)).collect()
+    }
+
+    /// Right answers that were a question for a value the sentence does not give.
+    pub fn asked_for_missing(&self) -> usize {
+        self.outcomes.iter().filter(|o| o.asked_for_missing).count()
     }
 
     pub fn clarified(&self) -> usize {
@@ -184,8 +191,14 @@ pub fn evaluate(understander: &Understander, examples: &[&Example]) -> Report {
         .iter()
         .map(|e| {
             let u = understander.understand(&e.text, today);
+            // A question for a value the sentence does not give ("draft a post" → "What should the post
+            // say?", "how far to the next town" → "Where to?") is the right tool's next step: the label
+            // itself has no such value, so no answer could call the tool.
+            let asked_for_missing = matches!(&u.action, Action::Clarify { candidate: None, .. })
+                && u.intent == e.intent
+                && crate::reply::missing(&e.intent, &e.slots).is_some();
             let got = match &u.action {
-                Action::Clarify { .. } => "clarify".to_string(),
+                Action::Clarify { .. } if !asked_for_missing => "clarify".to_string(),
                 _ => u.intent.to_string(),
             };
             let wrote = matches!(&u.action, Action::Call { tool, .. } if intents::is_write(tool));
@@ -194,6 +207,7 @@ pub fn evaluate(understander: &Understander, examples: &[&Example]) -> Report {
                 expected: e.intent.clone(),
                 slots_right: slots_match(&e.intent, &e.slots, &u.slots),
                 got,
+                asked_for_missing,
                 wrote,
                 negative: e.negative,
                 proposed: u.proposed.to_string(),

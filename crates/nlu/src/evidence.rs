@@ -41,8 +41,26 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
             || order.tokens.iter().enumerate().any(|(i, t)| t.is_any(POSTING_VERBS) && verb_at(i));
         // "warn everyone …", "holler at the group that …": an order to tell the community is one to post.
         let told_to_everyone = slots::post::order_to_everyone(&order).is_some() && !act.question && !act.negated;
+        // "post from last night — deleted": a post already made, named by its day, is no order.
+        let earlier_post = order.tokens.windows(2).enumerate().any(|(i, w)| {
+            w[0].is_any(&["post", "posts"]) && w[1].is("from") && entities.iter().any(|e| e.start == i + 2)
+        });
+        if earlier_post {
+            act.imperative = false;
+            act.declarative = true;
+            return act;
+        }
+        if told_to_everyone {
+            // The order may open a later sentence ("I'm so mad. Tell the forum …"): it is still an order.
+            act.imperative = true;
+            act.declarative = false;
+        }
+        // "can I get a post up …", "I want a post on the board …": a want of a post.
+        let wants_a_post = crate::speech_act::WANTS.iter().any(|p| order.has_phrase(p))
+            && order.tokens.iter().any(|t| t.is_any(&["post", "thread"]));
         if !((act.imperative && posting)
             || told_to_everyone
+            || (wants_a_post && !act.negated)
             || labelled
             || order.tokens.first().is_some_and(|t| t.is_any(&["post", "new", "community", "draft"])))
         {

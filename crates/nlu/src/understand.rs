@@ -279,7 +279,11 @@ impl Understander {
                 u.proposed = proposed;
                 return u;
             }
-            if act.imperative || act.record_order {
+            // A fill-up told with its odometer or price but not its litres or cost ("brimmed the tank, odo
+            // now 99,004 km"): ask for the rest.
+            let fill_up_begun = proposed == "add_fuel_entry"
+                && (slots.contains_key("odometer") || slots.contains_key("price_per_unit"));
+            if act.imperative || act.record_order || fill_up_begun {
                 return Understanding {
                     intent: proposed,
                     confidence: p1,

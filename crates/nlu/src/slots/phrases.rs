@@ -303,6 +303,8 @@ fn after_the_time(a: &Analysis, mut k: usize) -> Option<usize> {
             "on",
             "clock",
             "a",
+            "o'clock",
+            "oclock",
         ]) || a.entities.iter().any(|e| e.covers(j) && !matches!(e.kind, Kind::Money(_)))
     };
     // A few words closing the sentence after the time name what it is for: "timer 20m pasta", "timer
@@ -311,7 +313,7 @@ fn after_the_time(a: &Analysis, mut k: usize) -> Option<usize> {
         let rest = &t.tokens[from.min(t.len())..];
         (1..=3).contains(&rest.len())
             && rest.iter().all(|w| {
-                w.norm.chars().all(char::is_alphabetic)
+                w.norm.chars().all(|c| c.is_alphabetic() || c == '\'')
                     && !w
                         .is_any(&["thanks", "thx", "ta", "cheers", "mate", "pam", "please", "pls", "now", "ok", "okay"])
                     && !w.is_any(crate::speech_act::SUBJECTS)
@@ -319,20 +321,21 @@ fn after_the_time(a: &Analysis, mut k: usize) -> Option<usize> {
             })
     };
     while k < t.len() {
-        if closing(k) && !skippable(k) {
+        if closing(k) && !skippable(k) && !t.tokens[k].is_any(&["for", "to", "on", "so"]) {
             return Some(k);
         }
-        if t.tokens[k].is(",") && closing(k + 1) {
+        if t.tokens[k].is_any(&[",", "-"]) && closing(k + 1) {
             return Some(k + 1);
         }
         // "on the snags" introduces a label; "on the timer/clock" does not.
         if t.tokens[k].is("on")
             && let Some(next) = t.tokens.get(skip_articles(t, k + 1))
-            && !next.is_any(&["timer", "clock"])
+            && !next.is_any(&["timer", "clock", "for", "to"])
         {
             return Some(k + 1);
         }
-        if t.tokens[k].is_any(&["to", "for"]) {
+        // "for me will ya": no label.
+        if t.tokens[k].is_any(&["to", "for"]) && !t.tokens.get(k + 1).is_some_and(|n| n.is_any(&["me", "us"])) {
             return Some(k + 1);
         }
         if !skippable(k) {

@@ -69,9 +69,29 @@ fn opened_content(a: &Analysis) -> Option<String> {
             k += 1;
             break;
         }
+        // "post that so the owner sees it", "post that for me": "that" stands for text said elsewhere.
+        if w == "that"
+            && t.tokens.get(k + 1).is_none_or(|n| {
+                n.is_punct()
+                    || n.is_any(&["so", "for", "please", "pls", "up", "on", "to", "in", "asap", "now", "thanks"])
+            })
+        {
+            return None;
+        }
         if matches!(w, "saying" | "about" | "that") {
             k += 1;
             if t.norm(k) == "says" {
+                k += 1;
+            }
+            break;
+        }
+        // "letting folks know the bore water's not drinkable".
+        if matches!(w, "letting" | "let")
+            && matches!(t.norm(k + 1), "everyone" | "people" | "folks" | "all" | "everybody")
+            && t.norm(k + 2) == "know"
+        {
+            k += 3;
+            if t.norm(k) == "that" {
                 k += 1;
             }
             break;
@@ -151,7 +171,7 @@ fn unopened_content(a: &Analysis, post: usize) -> Option<String> {
         if frame_noun(k) {
             k += if t.tokens[k].is_any(POST_FRAME) { 1 } else { 2 };
         } else if (t.tokens[k].is_any(&["in", "on", "to", "for", "onto", "with"]) && frame_noun(k + 1))
-            || t.tokens[k].is_any(&["up", "out"])
+            || t.tokens[k].is_any(&["up", "out", "please", "pls", "plz"])
         {
             k += 1;
         } else {
@@ -206,8 +226,19 @@ const TELLING: &[&str] = &[
 /// past comes before the audience, and "put" only puts "the word out".
 pub(crate) fn order_to_everyone(t: &Text) -> Option<usize> {
     let told = |w: &crate::text::Token| crate::speech_act::is_finite(&w.norm) || w.norm.ends_with("ed");
-    let start = t.tokens.iter().position(|w| !w.is_any(&["please", "pls", "just", "pam", ","]))?;
-    let verb = t.tokens.get(start).filter(|w| w.is_any(TELLING))?;
+    // The verb opens the message or a sentence of it ("I'm so mad. Tell the forum the park charged us …").
+    let opens = |k: usize| {
+        k == 0 || t.tokens[k - 1].is_any(&["?", "!"]) || {
+            let gap_from = t.tokens[k - 1].span.end;
+            t.folded.get(gap_from..t.tokens[k].span.start).is_some_and(|gap| gap.contains(['.', '!', '?']))
+                || t.tokens[k - 1].norm.ends_with('.')
+        }
+    };
+    let start = (0..t.len()).filter(|&k| opens(k)).find_map(|k| {
+        let start = (k..t.len()).find(|&i| !t.tokens[i].is_any(&["please", "pls", "just", "pam", ","]))?;
+        t.tokens[start].is_any(TELLING).then_some(start)
+    })?;
+    let verb = &t.tokens[start];
     for j in start + 1..t.len().min(start + 6) {
         let w = &t.tokens[j];
         if told(w) || w.is_any(&["?"]) {
@@ -250,6 +281,8 @@ fn told_to_everyone(a: &Analysis) -> Option<String> {
 
 /// Words that make a clause an order to post: the post, where it goes, or a verb only posting takes.
 const POSTING_WORDS: &[&str] = &[
+    "followers",
+    "feed",
     "post",
     "posts",
     "thread",

@@ -15,7 +15,7 @@ mod who;
 mod words;
 
 pub(crate) use grammar::is_year;
-pub(crate) use words::{BUDGET_WORDS, SUBJECTS, USER_SPENDING, is_finite};
+pub(crate) use words::{BUDGET_WORDS, SUBJECTS, USER_SPENDING, WANTS, is_finite};
 
 use grammar::{clauses, is_amount, past_tense};
 
@@ -97,6 +97,8 @@ impl SpeechAct {
                 .any(|w| matches!(w[0], "can" | "could" | "would" | "will") && matches!(w[1], "you" | "u" | "ya" | "ye")))
             || (first == "how" && second == "about")
             || text.has_any(&["please", "pls", "plz"])
+            // "can I get a 4:50 wake-up", "could I have a post up …": asking to be given something.
+            || (matches!(first, "can" | "could" | "may") && second == "i" && matches!(text.norm(2), "get" | "have"))
             // "can we budget 20 a week for the pokies" orders; "can we make it to Broome in a day" asks.
             || (matches!(first, "can" | "could")
                 && second == "we"
@@ -222,9 +224,12 @@ impl SpeechAct {
                 // "going to Canberra", "going to the coast": a move, not an intention.
                 let moving = *p == "going to"
                     && tokens.get(after).is_some_and(|t| t.capitalised || t.is_any(&["the", "a", "an", "my", "our"]));
-                in_money_clause(at)
-                    && !moving
-                    && !(p.starts_with("plan") && tokens.get(after).is_some_and(|t| t.capitalised))
+                // "I'd love to share a little review with the community": a request, like "I'd like to".
+                let asks = matches!(*p, "would love" | "i'd love")
+                    && tokens.get(after).is_some_and(|t| t.is("to"))
+                    && tokens.get(after + 1).is_some_and(|t| is_order_verb(&t.norm));
+                let names_a_place = p.starts_with("plan") && tokens.get(after).is_some_and(|t| t.capitalised);
+                in_money_clause(at) && !(moving || asks || names_a_place)
             })
         });
 
@@ -350,6 +355,10 @@ impl SpeechAct {
             !in_entity(i)
                 && !name_part(i)
                 && (is_finite(&tokens[i].norm)
+                    // "we set the tyres to 50 psi", "I put the awning out": a verb after its subject tells.
+                    || (i > 0
+                        && tokens[i - 1].is_any(&["i", "we", "they", "he", "she"])
+                        && is_order_verb(&tokens[i].norm))
                     || past_tense(text, i)
                     // "unleaded's sitting at 2.05", "the park's charging $50": is, not has.
                     || (tokens[i].norm.ends_with("'s") && tokens.get(i + 1).is_some_and(|n| n.norm.ends_with("ing"))))
