@@ -158,16 +158,17 @@ fn words_at(tokens: &[Token], i: usize) -> Option<Num> {
 /// part followed by a cents part below 100.
 pub fn spoken_price(tokens: &[Token], i: usize) -> Option<Num> {
     let first = tokens.get(i)?;
-    let (whole, mut used) = if first.is_any(&["a", "one"]) && tokens.get(i + 1).is_some_and(|t| t.is("buck")) {
-        (1.0, 2)
-    } else {
-        let n = words_at(tokens, i)?;
-        let mut used = n.used;
-        if tokens.get(i + used).is_some_and(|t| t.is_any(&["dollars", "dollar", "bucks", "buck"])) {
-            used += 1;
-        }
-        (n.value, used)
-    };
+    let (whole, mut used) =
+        if first.is_any(&["a", "one"]) && tokens.get(i + 1).is_some_and(|t| t.is_any(&["buck", "dollar"])) {
+            (1.0, 2)
+        } else {
+            let n = words_at(tokens, i)?;
+            let mut used = n.used;
+            if tokens.get(i + used).is_some_and(|t| t.is_any(&["dollars", "dollar", "bucks", "buck"])) {
+                used += 1;
+            }
+            (n.value, used)
+        };
     // "oh nine" → 09.
     if tokens.get(i + used).is_some_and(|t| t.is_any(&["oh", "o"])) {
         let digit = tokens.get(i + used + 1).and_then(|t| word_value(&t.norm)).filter(|d| *d < 10)?;

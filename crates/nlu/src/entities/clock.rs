@@ -93,10 +93,13 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     let time_expected =
         after_at || prev == "alarm" || (super::calendar::weekday(prev).is_some() && next_is_not_amount(tokens, i));
     // After a volume it is a price per litre or gallon: "82L diesel at 2.09", "41.5L @ 2.03".
+    // So it is in a sentence about fuel, or before "a litre": "450 miles at 4.10 a gallon".
     let after_volume = tokens[..i].iter().any(|w| {
         w.is_any(&["l", "litres", "liters", "litre", "liter", "ltrs", "ltr", "gal", "gals", "gallons", "gallon"])
+            || w.is_any(&["diesel", "petrol", "unleaded", "fuel", "gas", "premium", "lpg", "mpg"])
             || (w.norm.ends_with('l') && w.norm[..w.norm.len() - 1].parse::<f64>().is_ok())
-    });
+    }) || (tokens.get(i + 1).is_some_and(|n| n.is_any(&["a", "per", "/"]))
+        && tokens.get(i + 2).is_some_and(|n| n.is_any(&["litre", "liter", "l", "gallon", "gal", "ltr"])));
     if t.norm.contains('.')
         && ((time_expected && !after_volume) || next_pm.is_some())
         && !t.norm.contains("a.m")
@@ -114,7 +117,14 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
         && p > 0
         && let Some(pm) = meridiem(&t.norm[p..])
     {
-        let hour: u32 = t.norm[..p].parse().ok()?;
+        let digits = &t.norm[..p];
+        // "730am", "1015pm": the minutes run on from the hour.
+        if (3..=4).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()) {
+            let (hour, minute): (u32, u32) =
+                (digits[..digits.len() - 2].parse().ok()?, digits[digits.len() - 2..].parse().ok()?);
+            return ((1..=12).contains(&hour) && minute <= 59).then_some((ClockTime { hour, minute, pm: Some(pm) }, 1));
+        }
+        let hour: u32 = digits.parse().ok()?;
         return (1..=12).contains(&hour).then_some((ClockTime { hour, minute: 0, pm: Some(pm) }, 1));
     }
     // "half past five", "quarter to three", "twenty past 7", "10 to 6".

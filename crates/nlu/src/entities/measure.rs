@@ -100,12 +100,20 @@ pub fn consumption_at(tokens: &[Token], i: usize) -> Option<(f64, ConsumptionUni
         return None;
     }
     used += 1;
+    // "per 100", "/100km", "per hundred", "per hundred k", "per a hundred kilometres".
+    if tokens.get(i + used).is_some_and(|t| t.is_any(&["a", "one"]))
+        && tokens.get(i + used + 1).is_some_and(|t| t.is("hundred"))
+    {
+        used += 1;
+    }
     let hundred = tokens.get(i + used)?;
-    if !hundred.norm.starts_with("100") {
+    if !(hundred.norm.starts_with("100") || hundred.is("hundred")) {
         return None;
     }
     used += 1;
-    if hundred.norm == "100" && tokens.get(i + used).is_some_and(|t| distance_unit(&t.norm) == Some(DistanceUnit::Km)) {
+    if (hundred.norm == "100" || hundred.is("hundred"))
+        && tokens.get(i + used).is_some_and(|t| distance_unit(&t.norm) == Some(DistanceUnit::Km) || t.is("k"))
+    {
         used += 1;
     }
     Some((n.value, ConsumptionUnit::LitresPer100Km, used))

@@ -87,12 +87,26 @@ impl Entity {
 
 /// Every entity, left to right, none overlapping.
 pub fn scan(tokens: &[Token]) -> Vec<Entity> {
-    let mut found = Vec::new();
+    let mut found: Vec<Entity> = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
         match entity_at(tokens, i) {
             Some(e) => {
                 i = e.end();
+                // Two numbers in words side by side are dollars and cents, as a price is said: "seventeen
+                // fifty", "ninety-eight fifty", "two eighteen a litre" (the corpus's convention).
+                if let (Some(prev), Kind::Number { value: cents, words: true, .. }) = (found.last_mut(), &e.kind)
+                    && let Kind::Number { value: whole, words: true, .. } = prev.kind
+                    && prev.end() == e.start
+                    && whole.fract() == 0.0
+                    && (1.0..1000.0).contains(&whole)
+                    && cents.fract() == 0.0
+                    && (10.0..100.0).contains(cents)
+                {
+                    prev.kind = Kind::Number { value: whole + cents / 100.0, decimals: 2, words: true };
+                    prev.len += e.len;
+                    continue;
+                }
                 found.push(e);
             }
             None => i += 1,

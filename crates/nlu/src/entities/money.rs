@@ -86,7 +86,26 @@ pub fn parse_at(tokens: &[Token], i: usize) -> Option<(Money, usize)> {
     }
     let after = tokens.get(i + n.used).map(|t| t.norm.as_str()).unwrap_or("");
     if MONEY_WORDS.contains(&after) {
-        // "20 dollars 43 cents" is rare enough to read as 20 dollars.
+        // "2 dollars 10 a litre", "eighty-seven dollars and twelve cents": the cents after the dollars.
+        let mut at = i + n.used + 1;
+        if tokens.get(at).is_some_and(|t| t.is("and")) {
+            at += 1;
+        }
+        if n.value.fract() == 0.0
+            && let Some(c) = numbers::parse_at(tokens, at).filter(|c| c.value.fract() == 0.0 && c.value < 100.0)
+        {
+            let next = tokens.get(at + c.used).map(|t| t.norm.as_str()).unwrap_or("");
+            let next2 = tokens.get(at + c.used + 1).map(|t| t.norm.as_str()).unwrap_or("");
+            let cents_word = matches!(next, "cents" | "cent" | "c");
+            let per_unit = matches!(next, "a" | "per" | "/")
+                && matches!(next2, "litre" | "liter" | "l" | "gallon" | "gal" | "ltr");
+            if cents_word || per_unit || next.is_empty() || matches!(next, "," | "." | "!") {
+                return Some((
+                    Money { cents: to_cents(n.value)? + c.value as i64, currency: None },
+                    at + c.used + usize::from(cents_word) - i,
+                ));
+            }
+        }
         return Some((Money { cents: to_cents(n.value)?, currency: None }, n.used + 1));
     }
     if let Some(c) = code(after) {

@@ -81,7 +81,7 @@ fn name_list(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> (V
         names.push(name);
         i = end;
         let mut j = i;
-        while matches!(text.norm(j), "," | "and" | "then" | ">" | "&") {
+        while matches!(text.norm(j), "," | "and" | "then" | ">" | "&" | "-") {
             j += 1;
         }
         let leg = match (text.norm(j), text.norm(j + 1), text.norm(j + 2)) {
@@ -111,6 +111,12 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
         let starts = match text.norm(k) {
             "via" => Some(k + 1),
             "stopping" | "stops" | "stop" if text.norm(k + 1) == "at" || text.norm(k + 1) == "in" => Some(k + 2),
+            // "with a night in Pitlochry", "we'll overnight in Idaho Falls", "a couple of nights at Exmouth".
+            "night" | "nights" | "overnight" | "overnighting" | "staying" | "stay" | "stayover"
+                if text.norm(k + 1) == "at" || text.norm(k + 1) == "in" =>
+            {
+                Some(k + 2)
+            }
             _ => None,
         };
         if let Some(s) = starts {

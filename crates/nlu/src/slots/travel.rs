@@ -26,10 +26,17 @@ pub fn trip(a: &Analysis, today: NaiveDate, s: &mut Slots) {
     if let Some(d) = day(a, today, Tense::Future) {
         s.insert("date".into(), json!(d.to_string()));
     }
-    // "with a budget of $1,500", "budget 800 bucks", "a $600 budget".
-    if a.text.has("budget")
-        && let Some(e) = a.entities.iter().find(|e| is_amount(a, e))
-    {
+    // "with a budget of $1,500", "budget 800 bucks", "a $600 budget", and money given for the trip ("we've
+    // only got 300 bucks to play with", "no more than $700 on the way") — not a rate ("$45 a night").
+    let rate = |e: &crate::entities::Entity| {
+        matches!(a.text.norm(e.end()), "a" | "per" | "/" | "each") && !a.text.norm(e.end() + 1).is_empty()
+    };
+    let budget = if a.text.has("budget") {
+        a.entities.iter().find(|e| is_amount(a, e))
+    } else {
+        a.entities.iter().find(|e| matches!(e.kind, Kind::Money(_)) && !rate(e))
+    };
+    if let Some(e) = budget {
         let v = match &e.kind {
             Kind::Money(m) => m.cents as f64 / 100.0,
             Kind::Number { value, .. } => *value,
@@ -73,10 +80,11 @@ pub fn gas_cost(a: &Analysis, s: &mut Slots) {
             Kind::Money(m) if !s.contains_key("price_per_unit") => {
                 s.insert("price_per_unit".into(), number(m.cents as f64 / 100.0));
             }
-            Kind::Number { value, .. }
+            // "at 2.05", "diesel is 2.25", "2 dollars 15 a litre": a pump price.
+            Kind::Number { value, decimals, .. }
                 if *value < 10.0
                     && e.start > 0
-                    && a.text.norm(e.start - 1) == "at"
+                    && (matches!(a.text.norm(e.start - 1), "at" | "@") || *decimals == 2)
                     && !s.contains_key("price_per_unit") =>
             {
                 s.insert("price_per_unit".into(), number(*value));

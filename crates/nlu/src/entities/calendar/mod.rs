@@ -306,6 +306,15 @@ pub fn period(tokens: &[Token], current_month: u32) -> Option<Period> {
                 _ => {}
             }
         }
+        // "the rest of the week", "my week", "our month": the one we are in.
+        if (a == "rest" && b == "of" && norm(i + 2) == "the") || matches!(a, "my" | "our") {
+            let w = if a == "rest" { norm(i + 3) } else { b };
+            match w {
+                "week" | "wk" => return Some(Period::ThisWeek),
+                "month" => return Some(Period::ThisMonth),
+                _ => {}
+            }
+        }
         if a == "this" || a == "current" {
             match b {
                 "week" | "wk" | "week's" => return Some(Period::ThisWeek),
