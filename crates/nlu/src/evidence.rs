@@ -113,12 +113,22 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
     match intent {
         // Money named as come in ("pay from the cattle station, 3,012", "back pay arrived Sunday, 560")
         // reports it, whatever its verb.
+        // Income summed over a year ("dividends last yr ~3k all up") tells a total, not a payment come in.
+        "record_income"
+            if ["last year", "last yr", "per year", "a year", "this year", "annually"]
+                .iter()
+                .any(|p| a.text.has_phrase(p)) =>
+        {
+            false
+        }
         "record_income" => {
             act.may_log_income()
                 && (reports_done(a, act) || (act.money_in && !a.text.has_any(NOT_YET)))
                 && !asks_to_check(a)
         }
-        _ if MONEY_RECORDS.contains(&intent) => act.may_log_money() && reports_done(a, act) && !asks_to_check(a),
+        _ if MONEY_RECORDS.contains(&intent) => {
+            (act.may_log_money() || ordered_to_log(a, act)) && reports_done(a, act) && !asks_to_check(a)
+        }
         "update_budget" => act.may_order() || states_a_limit(a, act),
         _ => act.may_order(),
     }
@@ -179,7 +189,43 @@ fn reports_done(a: &Analysis, act: &SpeechAct) -> bool {
         .iter()
         .enumerate()
         .any(|(i, t)| t.norm.chars().any(char::is_alphabetic) && !a.entities.iter().any(|e| e.covers(i)));
-    act.past_money_verb || act.record_order || act.polite_request || (named && !a.text.has_any(PRESENT))
+    // A verb of the present counts, but not one of purpose ("8.50 on the Gateway just to get round the city").
+    let present =
+        (0..a.text.len()).any(|i| a.text.tokens[i].is_any(PRESENT) && !(i > 0 && a.text.tokens[i - 1].is("to")));
+    // A volume says what a fill-up was ("⛽ 110L @ 2.09 = $229.90").
+    let volume = a.has_entity(|k| matches!(k, crate::entities::Kind::Volume { .. }));
+    act.past_money_verb || act.record_order || act.polite_request || ((named || volume) && !present)
+}
+
+/// An explicit order to record what was just told ("the fella only wanted 140 to fix it. Log that please",
+/// "twelve bucks for two flat whites, put it down"): the user's word that it is theirs to log outweighs
+/// the doubts a telling raises (someone else as the subject, a price, hearsay) — not a question, a
+/// supposition, a plan or a denial.
+fn ordered_to_log(a: &Analysis, act: &SpeechAct) -> bool {
+    const ORDERS: &[&str] = &[
+        "log it",
+        "log that",
+        "log this",
+        "add it",
+        "add that",
+        "add this",
+        "put it down",
+        "put that down",
+        "record it",
+        "record that",
+        "pop it in",
+        "pop that in",
+        "stick it in",
+        "stick that in",
+        "chuck it in",
+        "enter it",
+        "note it",
+        "track it",
+        "jot it down",
+        "write it down",
+    ];
+    ORDERS.iter().any(|p| a.text.has_phrase(p))
+        && !(act.question || act.hypothetical || act.future || act.negated || act.relayed)
 }
 
 /// An order to look a record up, not to make one: "I think I paid $55 at the laundromat, can you

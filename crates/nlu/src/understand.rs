@@ -283,7 +283,9 @@ impl Understander {
             // now 99,004 km"): ask for the rest.
             let fill_up_begun = proposed == "add_fuel_entry"
                 && (slots.contains_key("odometer") || slots.contains_key("price_per_unit"));
-            if act.imperative || act.record_order || fill_up_begun {
+            // Income told as arrived with no figure ("pension landed"): ask how much.
+            let income_arrived = proposed == "record_income" && act.money_in && !act.question;
+            if act.imperative || act.record_order || fill_up_begun || income_arrived {
                 return Understanding {
                     intent: proposed,
                     confidence: p1,

@@ -36,25 +36,25 @@ fn heldout_figures_do_not_fall() {
     let heldout: Vec<&Example> = all.iter().filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &heldout);
     let writes = report.negative_writes().len();
-    assert!(writes <= 9, "writes on held-out trap sentences: {writes}");
-    assert!(report.intent_accuracy() >= 0.909, "right tool {:.1}%", report.intent_accuracy() * 100.0);
-    assert!(report.slot_accuracy() >= 0.92, "right key arguments {:.1}%", report.slot_accuracy() * 100.0);
+    assert!(writes <= 11, "writes on held-out trap sentences: {writes}");
+    assert!(report.intent_accuracy() >= 0.919, "right tool {:.1}%", report.intent_accuracy() * 100.0);
+    assert!(report.slot_accuracy() >= 0.94, "right key arguments {:.1}%", report.slot_accuracy() * 100.0);
     // The held-out lines of the corpus before the 2026-12-02 additions, as reported before them.
     let first: Vec<&Example> =
         all.iter().take(corpus::FIRST_EDITION_LINES).filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &first);
     assert!(report.negative_writes().len() <= 1, "writes on the first held-out traps");
-    assert!(report.intent_accuracy() >= 0.95, "right tool on the first held-out lines");
+    assert!(report.intent_accuracy() >= 0.96, "right tool on the first held-out lines");
 }
 
 #[test]
 fn train_trap_sentences_under_cross_validation_write_no_more_than_known() {
     // The trap sentences of the train split are what the speech-act rules were built from. Under 5-fold
-    // cross-validation (each read by a model that did not train on it) these two of 1,383 still write
+    // cross-validation (each read by a model that did not train on it) these two of 1,603 still write
     // (both mock an order: "write a post about …? I'd get sued", "oh yes, plan us a trip to the
     // Maldives"); any other is a regression. (Before the 2026-12-02 additions of traps written to defeat
     // the rules, none of 194 wrote; after them, four of 689; on 2026-12-03, with 256 more, two of 945,
-    // and two of 1,383 with the 438 of the second round that day.)
+    // two of 1,383 with the 438 of the second round that day, and two of 1,603 with the 220 of the third.)
     const KNOWN: &[&str] = &[
         "write a post about the caravan park in Tea Gardens? I'd get sued",
         "oh yes, plan us a trip to the Maldives, we'll pay for it with the can refunds",

@@ -90,7 +90,8 @@ const COUNTED: &[&str] = &[
 /// Whether a number entity is an amount of money in a sentence about money.
 pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
     match e.kind {
-        Kind::Money(_) => true,
+        // "$0 — the ferry was free": nothing was paid.
+        Kind::Money(ref m) => m.cents > 0,
         Kind::Number { value, .. } => {
             let next = a.text.norm(e.end());
             let prev = if e.start > 0 { a.text.norm(e.start - 1) } else { "" };

@@ -132,7 +132,9 @@ impl SpeechAct {
         let courteous = !courtesy.is_empty();
         let in_courtesy = |i: usize| courtesy.iter().any(|(s, e)| (*s..*e).contains(&i));
         let clause_opens_question = parts.iter().any(|(s, _)| {
-            WH.contains(&text.norm(*s))
+            // "what a night!", "what an effort": an exclamation, not a question.
+            let exclaimed = text.norm(*s) == "what" && matches!(text.norm(s + 1), "a" | "an");
+            (WH.contains(&text.norm(*s)) && !exclaimed)
                 || (WH.contains(&text.norm(s + 1))
                     && (text.norm(*s).ends_with("ly")
                         || matches!(text.norm(*s), "so" | "and" | "ok" | "okay" | "just")))
@@ -229,7 +231,9 @@ impl SpeechAct {
                     && tokens.get(after).is_some_and(|t| t.is("to"))
                     && tokens.get(after + 1).is_some_and(|t| is_order_verb(&t.norm));
                 let names_a_place = p.starts_with("plan") && tokens.get(after).is_some_and(|t| t.capitalised);
-                in_money_clause(at) && !(moving || asks || names_a_place)
+                // Putting off a decision ("I'd like to mull it over") holds back the whole message.
+                let deferred = matches!(*p, "mull it over" | "think it over" | "sleep on it" | "before doing anything");
+                (in_money_clause(at) || deferred) && !(moving || asks || names_a_place)
             })
         });
 
@@ -284,8 +288,32 @@ impl SpeechAct {
             || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("no"));
 
         let who = who::Who::of(text, entities, &words);
-        let reported =
-            (words.iter().any(|w| REPORTED.contains(w)) || text.has_phrase("per the")) && !text.has_phrase("pay me");
+        // "the receipt says 59.8 L", "clock says 212,004 km": an instrument read out, not hearsay.
+        let read_out = |i: usize| {
+            matches!(words[i], "says" | "said")
+                && i > 0
+                && matches!(
+                    words[i - 1],
+                    "receipt"
+                        | "docket"
+                        | "clock"
+                        | "odo"
+                        | "odometer"
+                        | "pump"
+                        | "gauge"
+                        | "meter"
+                        | "screen"
+                        | "bill"
+                        | "statement"
+                        | "app"
+                        | "bank"
+                        | "payslip"
+                        | "invoice"
+                )
+        };
+        let reported = (words.iter().enumerate().any(|(i, w)| REPORTED.contains(w) && !read_out(i))
+            || text.has_phrase("per the"))
+            && !text.has_phrase("pay me");
         // "the board's got forty posts", "we've got a dentist appointment": "got" that has, not bought.
         let possession = |i: usize| {
             words[i] == "got"
@@ -399,7 +427,11 @@ impl SpeechAct {
             imperative,
             declarative,
             price_question,
-            totalled: text.has("=") || text.has("total") || text.has_phrase("all up"),
+            // "…, so 42": the sum said after the items.
+            totalled: text.has("=")
+                || text.has("total")
+                || text.has_phrase("all up")
+                || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("so")),
             per_period: prices.per_period,
             how_to,
         }

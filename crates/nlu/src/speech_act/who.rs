@@ -42,7 +42,16 @@ impl Who {
                 && text.folded[t.span.clone()].chars().skip(1).any(char::is_lowercase)
                 && crate::vocabulary::canonical(&t.norm).is_none()
                 && crate::vocabulary::find_in_text(&t.norm).is_none()
-                && !crate::spelling::is_common_word(&t.norm)
+                // A common word is no name, unless it opens the sentence as the one who paid ("Jan paid $18").
+                && (!crate::spelling::is_common_word(&t.norm)
+                    || (i == 0
+                        && t.norm.len() >= 3
+                        // "Expense: 12.40", "Receipt - …": a label, not a name.
+                        && !t.is_any(super::words::RECORD)
+                        && !t.is_any(&["receipt", "bill", "budget", "timer", "alarm", "post", "reminder", "calendar", "total", "docket", "entry", "paid", "spent"])
+                        && tokens
+                            .get(1)
+                            .is_some_and(|n| is_spent(&n.norm) || EARNED.contains(&n.norm.as_str()) || n.is_any(&[":", "-"]))))
         };
         // The subject's head: a name opening the sentence ("Pete just spent"), or names joined to it
         // ("Helen and Ray booked") — not a place further in ("tour of the Bungle Bungles was 299").
@@ -115,7 +124,8 @@ impl Who {
         // "Centrelink paid us": the user is on the receiving end. "The nomads across from us bought":
         // the user is only a landmark in someone else's sentence.
         let after_verb = verb_at.map(|v| &tokens[(v + 1).min(tokens.len())..]).unwrap_or(&[]);
-        let to_self = after_verb.iter().any(|t| t.is_any(SELF_OBJECT));
+        // Right after the verb: "paid us", "paid me back" — not "$186 for the six of us".
+        let to_self = after_verb.iter().take(2).any(|t| t.is_any(SELF_OBJECT));
         let third_party = (other_subject && !to_self) || labelled_other;
         // Someone else paying is how income arrives, but only to the user: "paid me", "paid us", or
         // money that is income by its name ("the tenants paid the rent", "bond back").
@@ -194,7 +204,8 @@ const FILLERS: &[&str] = &[
 /// Who pays a traveller's income by its name: a pension office or a payroll, not a person.
 #[rustfmt::skip]
 const PAYERS: &[&str] = &[
-    "centrelink", "dva", "va", "ato", "ird", "cpp", "oas", "ssa", "winz", "payroll", "superannuation",
+    "centrelink", "dva", "va", "ato", "ird", "cpp", "oas", "ssa", "winz", "payroll", "superannuation", "etsy",
+    "paypal", "venmo", "ebay", "airbnb", "patreon", "youtube", "stripe",
 ];
 
 /// Verbs of money handed over: with "me" or "us" after them, the user received it.
@@ -212,5 +223,5 @@ const PAY_ARRIVED: &[&str] = &[
 #[rustfmt::skip]
 const EARNINGS: &[&str] = &[
     "paycheck", "paycheque", "wages", "wage", "salary", "payout", "refund", "reimbursement", "earnings", "takings",
-    "winnings",
+    "winnings", "pension",
 ];

@@ -23,7 +23,8 @@ pub const HYPOTHETICAL: &[&str] = &[
 #[rustfmt::skip]
 pub const HYPOTHETICAL_PHRASES: &[&str] = &[
     "going to", "plan to", "planning to", "planning on", "want to get", "want to buy", "would love", "i'd love",
-    "one day", "next year", "what if", "eye on", "wish list",
+    "one day", "next year", "what if", "eye on", "wish list", "mull it over", "think it over", "sleep on it",
+    "think about it", "before doing anything",
 ];
 /// Negations of a statement: they deny the clause they are in ("I didn't buy the esky").
 #[rustfmt::skip]
@@ -109,7 +110,8 @@ pub const ORDER_VERBS: &[&str] = &[
     "track", "save", "pop", "get", "work", "calculate", "estimate", "show", "list", "tell", "find", "check", "stick",
     "chuck", "bung", "run", "read", "whack", "forecast", "predict", "project", "compare", "summarise", "summarize",
     "break", "let", "help", "allocate", "sort", "reserve", "earmark", "bump", "lock", "announce", "broadcast", "warn",
-    "alert", "notify", "inform", "spread", "restrict", "reduce", "trim", "adjust", "boost",
+    "alert", "notify", "inform", "spread", "restrict", "reduce", "trim", "adjust", "boost", "reset", "plot", "pare",
+    "knock", "double", "halve",
 ];
 #[rustfmt::skip]
 pub const WANTS: &[&str] = &[
@@ -137,7 +139,8 @@ pub const PERIOD_UNITS: &[&str] = &[
 pub const FINITE: &[&str] = &[
     "was", "were", "is", "are", "am", "'s", "it's", "that's", "there's", "we're", "i'm", "they're", "has", "have",
     "had", "got", "saw", "took", "went", "came", "did", "drove", "stayed", "closes", "opened", "holds", "posted",
-    "said", "says", "reckons", "recommends", "suggests", "sounds", "advises", "runs", "spent", "paid", "bought", "earned", "filled", "made", "left", "love", "hate",
+    "said", "says", "reckons", "recommends", "suggests", "sounds", "advises", "keeps", "kept", "beeps", "rings",
+    "usually", "always", "normally", "generally", "typically", "runs", "spent", "paid", "bought", "earned", "filled", "made", "left", "love", "hate",
     "think", "thinks", "know", "knows", "looks", "seems", "feels", "felt", "goes", "broke", "broken", "snoring",
     "doesn't", "don't", "didn't", "isn't", "wasn't", "we've", "i've", "been", "hit", "costs", "sells", "told",
     "opens", "rang", "ran", "sat", "won", "lost", "heard", "read", "ate", "drank", "slept",
@@ -202,7 +205,7 @@ pub const COURTESY: &[&str] = &[
     "i would appreciate", "whether you might", "whether you could", "whether you would", "if you might",
     "reckon you could", "reckon you can", "think you could", "think you can", "suppose you could",
     "any chance you", "any chance of", "hoping you could", "hoping you can", "hoping you'd", "hoping you might",
-    "hoping you would",
+    "hoping you would", "need you to", "want you to",
 ];
 
 /// Words that can be the subject of a verb: before an order verb they make it a statement ("we set it").
