@@ -126,6 +126,12 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
                 && (reports_done(a, act) || (act.money_in && !a.text.has_any(NOT_YET)))
                 && !asks_to_check(a)
         }
+        // Water in the tank is no fill-up of fuel ("filled his tank w 40L of water at the tap").
+        "add_fuel_entry"
+            if a.text.has("water") && !a.text.has_any(&["diesel", "petrol", "fuel", "unleaded", "gas"]) =>
+        {
+            false
+        }
         _ if MONEY_RECORDS.contains(&intent) => {
             (act.may_log_money() || ordered_to_log(a, act)) && reports_done(a, act) && !asks_to_check(a)
         }

@@ -169,10 +169,15 @@ pub fn duration_at(tokens: &[Token], i: usize) -> Option<(i64, usize)> {
 /// One number and unit: (seconds, tokens, seconds in the unit).
 fn one_duration(tokens: &[Token], i: usize) -> Option<(i64, usize, i64)> {
     let t = tokens.get(i)?;
-    // "half an hour", "half a minute".
+    // "half an hour", "half a minute", "half hour", "a half hour".
     if t.is("half") && tokens.get(i + 1).is_some_and(|a| a.is_any(&["an", "a"])) {
         let per = seconds_per(&tokens.get(i + 2)?.norm)?;
         return Some((per / 2, 3, per));
+    }
+    if t.is_any(&["half", "half-hour"])
+        && (t.is("half-hour") || tokens.get(i + 1).is_some_and(|h| h.is_any(&["hour", "hr"])))
+    {
+        return Some((1800, if t.is("half-hour") { 1 } else { 2 }, 3600));
     }
     // "quarter of an hour", "three quarters of an hour", "a quarter hour".
     let quarters = match (t.norm.as_str(), tokens.get(i + 1).map(|n| n.norm.as_str())) {

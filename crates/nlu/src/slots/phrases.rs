@@ -7,6 +7,8 @@ use crate::text::Text;
 
 /// Words that order or frame an event rather than name it.
 const EVENT_FRAME: &[&str] = &[
+    "wanna",
+    "remember",
     "add",
     "put",
     "schedule",

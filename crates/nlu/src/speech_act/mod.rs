@@ -212,8 +212,8 @@ impl SpeechAct {
                 && !(*w == "would" && matches!(words.get(i + 1), Some(&"you" | &"ya" | &"ye" | &"u")))
                 && !(*w == "could" && matches!(words.get(i + 1), Some(&"you") | Some(&"u")))
                 && !(*w == "should" && directive)
-                // "I wanna cap the Starlink at 140" wants it done now.
-                && !(*w == "wanna" && i > 0 && matches!(words[i - 1], "i" | "we"))
+                // "I wanna cap the Starlink at 140", "wanna remember the groomer Monday" want it done now.
+                && !(*w == "wanna" && (i == 0 || matches!(words[i - 1], "i" | "we")))
                 // "95 worth of diesel": an amount's worth, not whether something is worth it.
                 && !(*w == "worth"
                     && words.get(i + 1) == Some(&"of")
@@ -311,7 +311,13 @@ impl SpeechAct {
                         | "invoice"
                 )
         };
+        // "camp kitchen sign: 'Set a timer! …'": a sign's words, not the user's.
+        let sign = (0..tokens.len()).any(|i| {
+            tokens[i].is_any(&["sign", "signs", "notice", "poster", "placard"])
+                && tokens.get(i + 1).is_some_and(|n| n.is_any(&[":", "says", "said", "reads", "read"]))
+        });
         let reported = (words.iter().enumerate().any(|(i, w)| REPORTED.contains(w) && !read_out(i))
+            || sign
             || text.has_phrase("per the"))
             && !text.has_phrase("pay me");
         // "the board's got forty posts", "we've got a dentist appointment": "got" that has, not bought.
@@ -393,8 +399,15 @@ impl SpeechAct {
         };
         // A note first, then a remark on it in the present ("twenty minute timer for the snags, they're on
         // the barbie"): the note is what was said; the remark does not make it a statement.
+        // Or the remark first and the note last, with a value in it ("tea's steeping, 4 minute timer").
+        let last_clause = parts.last().copied().unwrap_or((0, 0));
+        let note_last = !(last_clause.0..last_clause.1).any(verb)
+            && entities.iter().any(|e| {
+                (last_clause.0..last_clause.1).contains(&e.start)
+                    && matches!(e.kind, Kind::Duration { .. } | Kind::Time(_))
+            });
         let remarked_note = parts.len() > 1
-            && !(first_clause.0..first_clause.1).any(verb)
+            && (!(first_clause.0..first_clause.1).any(verb) || note_last)
             && !(0..text.len()).any(|i| past_tense(text, i));
         let declarative = !question && !imperative && (past_marker || (!remarked_note && (0..text.len()).any(verb)));
         // "the going rate", "what's the rate for…" — not "at this rate", a trend.

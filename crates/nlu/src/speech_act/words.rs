@@ -111,7 +111,7 @@ pub const ORDER_VERBS: &[&str] = &[
     "chuck", "bung", "run", "read", "whack", "forecast", "predict", "project", "compare", "summarise", "summarize",
     "break", "let", "help", "allocate", "sort", "reserve", "earmark", "bump", "lock", "announce", "broadcast", "warn",
     "alert", "notify", "inform", "spread", "restrict", "reduce", "trim", "adjust", "boost", "reset", "plot", "pare",
-    "knock", "double", "halve",
+    "knock", "double", "halve", "ping", "buzz", "nudge", "beep", "shout", "yell", "holler",
 ];
 #[rustfmt::skip]
 pub const WANTS: &[&str] = &[

@@ -197,7 +197,18 @@ pub fn day_at(tokens: &[Token], i: usize) -> Option<(DayExpr, usize)> {
         _ => ("", 0),
     };
     // "sat", "sun" and "wed" are words too: as days they are written with a capital.
-    let day_word = tokens.get(i + w_at).filter(|w| w.capitalised || !w.is_any(&["sat", "sun", "wed"]));
+    // In lower case they are days beside a day's other words: "this sat", "on wed", "sat arvo", "sun 10am".
+    let prev = i.checked_sub(1).and_then(|p| tokens.get(p)).map(|p| p.norm.as_str()).unwrap_or("");
+    let after = next(w_at + 1);
+    // Not after its subject: "we sat at the pub for 3 hours", "I sat 10 minutes in the queue".
+    let subject_before = matches!(prev, "i" | "we" | "they" | "he" | "she" | "you" | "just" | "then" | "and");
+    let beside_day_words = !subject_before
+        && (w_at == 1
+            || matches!(prev, "on" | "by" | "till" | "until")
+            || matches!(after, "arvo" | "morning" | "afternoon" | "evening" | "night" | "at" | "next" | "@")
+            || after.starts_with(|c: char| c.is_ascii_digit()) && !after.ends_with('%'));
+    let day_word =
+        tokens.get(i + w_at).filter(|w| w.capitalised || !w.is_any(&["sat", "sun", "wed"]) || beside_day_words);
     if let Some(day) = day_word.and_then(|w| weekday(&w.norm)) {
         let mut used = w_at + 1;
         let next_week = next(used) == "next" && next(used + 1) == "week";
