@@ -33,6 +33,7 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
                 // "I wanna post…", not "someone's gotta post…".
                 || (before(1).is_some_and(|t| t.is_any(&["wanna", "gotta"]))
                     && before(2).is_some_and(|t| t.is_any(&["i", "we"])))
+                || before(1).is_some_and(|t| t.is_any(&["lemme", "wanna"]))
         };
         let posting = act.polite_request
             // "I'd be grateful if you could share…" — courtesy around a verb of posting, not "I'd like to
@@ -101,6 +102,7 @@ const POSTING_VERBS: &[&str] = &[
     "spread",
     "broadcast",
     "stick",
+    "fire",
 ];
 
 /// Words that make money coming in a thing still to come ("my tax refund will be $1,240", "a $230

@@ -25,14 +25,27 @@ fn opened_content(a: &Analysis) -> Option<String> {
             "noticeboard",
             "group",
             "message",
-        ]) || (t.tokens[k].is_any(&["tell", "let"])
-            && t.tokens.get(k + 1).is_some_and(|n| {
-                n.is_any(&["the", "everyone", "people", "folks", "all"])
-                    || (n.is_any(&["my", "our"]) && t.tokens.get(k + 2).is_some_and(|f| f.is_any(FOLLOWERS)))
-            }))
+            "notice",
+        ]) || (t.tokens[k].is("heads") && t.norm(k + 1) == "up")
+            || (t.tokens[k].is_any(&["tell", "let"])
+                && t.tokens.get(k + 1).is_some_and(|n| {
+                    n.is_any(&["the", "everyone", "people", "folks", "all"])
+                        || (n.is_any(&["my", "our"]) && t.tokens.get(k + 2).is_some_and(|f| f.is_any(FOLLOWERS)))
+                })
+                // "let everyone know …", not "let everyone sleep in".
+                && (t.tokens[k].is("tell") || t.tokens[k + 1..t.len().min(k + 6)].iter().any(|w| w.is("know"))))
     }) else {
         return told_to_everyone(a);
     };
+    // "give the community a heads up that the Coles is out of bread".
+    if t.tokens[post].is("heads") {
+        let mut k = post + 2;
+        if matches!(t.norm(k), "that" | "about" | ":" | "-") {
+            k += 1;
+        }
+        let words = t.tokens[k.min(t.len())..].iter().filter(|w| !w.is_punct()).count();
+        return if words >= 2 { rest_from(t, k) } else { None };
+    }
     // "tell the community the track is closed": what follows the audience is the content.
     if t.tokens[post].is_any(&["tell", "let"]) {
         // The audience ("the community", "my followers", "everyone in the group") and "know"/"that";
@@ -94,6 +107,20 @@ fn opened_content(a: &Analysis) -> Option<String> {
             if t.norm(k) == "that" {
                 k += 1;
             }
+            break;
+        }
+        // "a post to the mob warning them the corrugations …", "a heads up that the Coles is out of bread".
+        if matches!(w, "warning" | "telling" | "reminding" | "asking")
+            && matches!(t.norm(k + 1), "them" | "everyone" | "people" | "folks" | "all" | "everybody")
+        {
+            k += 2;
+            if matches!(t.norm(k), "that" | "about") {
+                k += 1;
+            }
+            break;
+        }
+        if w == "heads" && t.norm(k + 1) == "up" && matches!(t.norm(k + 2), "that" | "about" | ":" | "-") {
+            k += 3;
             break;
         }
         if w == "telling" && matches!(t.norm(k + 1), "everyone" | "people" | "folks" | "all") {
@@ -184,7 +211,8 @@ fn unopened_content(a: &Analysis, post: usize) -> Option<String> {
     }
     let words = t.tokens[k.min(t.len())..].iter().filter(|w| w.norm.chars().any(char::is_alphanumeric)).count();
     if words < 2
-        || t.tokens[k].is_any(&["it", "this", "that", "them"])
+        // "share something with the community … found the best pie shop": the text comes later.
+        || t.tokens[k].is_any(&["it", "this", "that", "them", "something", "somethin"])
         || crate::speech_act::is_finite(&t.tokens[k].norm)
         || t.tokens[k..].iter().any(|w| w.is_any(&["?"]))
         || ends_in_frame(t, k)
@@ -198,7 +226,19 @@ fn unopened_content(a: &Analysis, post: usize) -> Option<String> {
 const FOLLOWERS: &[&str] = &["followers", "subscribers", "mob", "members"];
 
 /// Who a post is for when an order names no post: the community as a whole.
-const AUDIENCE: &[&str] = &["everyone", "everybody", "folks", "group", "community", "members", "forum", "y'all"];
+const AUDIENCE: &[&str] = &[
+    "everyone",
+    "everybody",
+    "folks",
+    "group",
+    "community",
+    "members",
+    "forum",
+    "y'all",
+    "people",
+    "mob",
+    "followers",
+];
 
 /// Verbs of telling people something, which open an order to tell the community. A short list on
 /// purpose: a sentence opening with anything else ("Glad everyone made it", "Dad tells everyone …",
@@ -217,6 +257,7 @@ const TELLING: &[&str] = &[
     "get",
     "broadcast",
     "announce",
+    "let",
 ];
 
 /// An order addressed to the community, with no word of posting in it: "warn everyone the causeway is
@@ -234,10 +275,20 @@ pub(crate) fn order_to_everyone(t: &Text) -> Option<usize> {
                 || t.tokens[k - 1].norm.ends_with('.')
         }
     };
-    let start = (0..t.len()).filter(|&k| opens(k)).find_map(|k| {
-        let start = (k..t.len()).find(|&i| !t.tokens[i].is_any(&["please", "pls", "just", "pam", ","]))?;
-        t.tokens[start].is_any(TELLING).then_some(start)
-    })?;
+    let start = (0..t.len())
+        .filter(|&k| opens(k))
+        .find_map(|k| {
+            let start = (k..t.len()).find(|&i| {
+                !t.tokens[i]
+                    .is_any(&["please", "pls", "just", "pam", ",", "wanna", "can", "could", "would", "you", "u", "ya"])
+            })?;
+            t.tokens[start].is_any(TELLING).then_some(start)
+        })
+        // Or after a short greeting or preamble: "quick one, broadcast to everyone on here that …".
+        .or_else(|| {
+            let comma = (1..t.len().min(5)).find(|&k| t.tokens[k].is(","))?;
+            t.tokens.get(comma + 1).filter(|w| w.is_any(TELLING)).map(|_| comma + 1)
+        })?;
     let verb = &t.tokens[start];
     for j in start + 1..t.len().min(start + 6) {
         let w = &t.tokens[j];
@@ -251,8 +302,12 @@ pub(crate) fn order_to_everyone(t: &Text) -> Option<usize> {
         if w.norm == "word" && t.tokens.get(j + 1).is_some_and(|n| n.is_any(&[":", "-", "that"])) {
             return Some(j + 1);
         }
-        // "put" and "get" tell only when they put something out: "get that out to the group".
-        if w.is_any(AUDIENCE) && (!verb.is_any(&["put", "get"]) || t.tokens[start + 1..j].iter().any(|x| x.is("out"))) {
+        // "put" and "get" tell only when they put something out ("get that out to the group"), and
+        // "let" only lets them know ("let people on the app know").
+        if w.is_any(AUDIENCE)
+            && (!verb.is_any(&["put", "get"]) || t.tokens[start + 1..j].iter().any(|x| x.is("out")))
+            && (!verb.is("let") || t.tokens[j..t.len().min(j + 5)].iter().any(|x| x.is("know")))
+        {
             return Some(j + 1);
         }
     }
@@ -269,6 +324,14 @@ fn told_to_everyone(a: &Analysis) -> Option<String> {
         return None;
     }
     let mut k = order_to_everyone(t)?;
+    // "broadcast to everyone on here that …", "tell the group on the app that …".
+    if let Some(that) = (k..t.len().min(k + 5)).find(|&j| t.tokens[j].is("that"))
+        && t.tokens[k..that]
+            .iter()
+            .all(|w| w.is_any(&["on", "in", "here", "the", "app", "group", "page", "forum", "board"]))
+    {
+        k = that;
+    }
     while k < t.len() && t.tokens[k].is_any(&["that", ":", "-", ","]) {
         k += 1;
     }
@@ -366,9 +429,12 @@ fn beside_the_order(a: &Analysis) -> Option<String> {
         && let Some(start) = (k..n).find(|&i| !t.tokens[i].is_punct())
         && let Some(clause) = t.folded.get(t.tokens[start].span.start..).map(Text::new)
         && let Some(told) = order_to_everyone(&clause)
-        && clause.tokens[told..]
-            .iter()
-            .all(|w| w.is_punct() || w.is_any(&["please", "pls", "know", "asap", "thanks", "now"]))
+        && clause.tokens[told..].iter().all(|w| {
+            w.is_punct()
+                || w.is_any(&[
+                    "please", "pls", "know", "asap", "thanks", "now", "on", "in", "the", "app", "here", "page",
+                ])
+        })
     {
         let content = t.folded.get(..t.tokens[k].span.start)?.trim().trim_end_matches([',', '-', ':', '.', ' ']).trim();
         return (content.split_whitespace().count() >= 2).then(|| content.to_string());

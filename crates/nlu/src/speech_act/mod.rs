@@ -213,7 +213,7 @@ impl SpeechAct {
                 && !(*w == "could" && matches!(words.get(i + 1), Some(&"you") | Some(&"u")))
                 && !(*w == "should" && directive)
                 // "I wanna cap the Starlink at 140", "wanna remember the groomer Monday" want it done now.
-                && !(*w == "wanna" && (i == 0 || matches!(words[i - 1], "i" | "we")))
+                && !(*w == "wanna" && (i == 0 || matches!(words[i - 1], "i" | "we" | ",")))
                 // "95 worth of diesel": an amount's worth, not whether something is worth it.
                 && !(*w == "worth"
                     && words.get(i + 1) == Some(&"of")

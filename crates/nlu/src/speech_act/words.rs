@@ -111,13 +111,13 @@ pub const ORDER_VERBS: &[&str] = &[
     "chuck", "bung", "run", "read", "whack", "forecast", "predict", "project", "compare", "summarise", "summarize",
     "break", "let", "help", "allocate", "sort", "reserve", "earmark", "bump", "lock", "announce", "broadcast", "warn",
     "alert", "notify", "inform", "spread", "restrict", "reduce", "trim", "adjust", "boost", "reset", "plot", "pare",
-    "knock", "double", "halve", "ping", "buzz", "nudge", "beep", "shout", "yell", "holler",
+    "knock", "double", "halve", "ping", "buzz", "nudge", "beep", "shout", "yell", "holler", "fire",
 ];
 #[rustfmt::skip]
 pub const WANTS: &[&str] = &[
     "i want", "i'd like", "id like", "i need", "let's", "lets", "we want", "we need", "i wanna", "can i get",
     "could i get", "can i have", "i'll have", "we'd like", "we'd love", "i'd love", "id love", "we would love",
-    "i would love", "i'm after", "im after", "we're after",
+    "i would love", "i'm after", "im after", "we're after", "lemme", "let me",
 ];
 /// Words of budgeting: beside an amount per period they make it an allowance.
 #[rustfmt::skip]
