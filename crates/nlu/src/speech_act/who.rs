@@ -168,13 +168,14 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
     // "the insurance paid out €800", "the shifts paid out C$640": someone or something that is not a
     // person paying their own way ("my brother paid out the deposit on his van"), and not the user in
     // diary style ("just paid out 350").
-    let paid_out = text.find_phrase("paid out").is_some_and(|at| {
-        let payer: Vec<&Token> = text.tokens[..at]
-            .iter()
-            .filter(|t| !t.is_any(FILLERS) && t.norm.chars().any(char::is_alphabetic))
-            .collect();
-        !payer.is_empty() && !payer.iter().any(|t| t.is_any(SELF_SUBJECT) || person(t))
-    });
+    let paid_out =
+        ["paid out", "coughed up", "forked out", "paid up"].iter().filter_map(|p| text.find_phrase(p)).any(|at| {
+            let payer: Vec<&Token> = text.tokens[..at]
+                .iter()
+                .filter(|t| !t.is_any(FILLERS) && t.norm.chars().any(char::is_alphabetic))
+                .collect();
+            !payer.is_empty() && !payer.iter().any(|t| t.is_any(SELF_SUBJECT) || person(t))
+        });
     // "pay" the noun ("pay's in", "back pay arrived", "pay from the station"), not the verb ("pay the
     // site fee", "pay for diesel").
     let pay_noun = (0..words.len()).any(|i| {
@@ -183,10 +184,12 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
                 && (i == 0 || matches!(words[i - 1], "my" | "our" | "the" | "back" | "holiday" | "extra"))
                 && words.get(i + 1).is_some_and(|n| PAY_ARRIVED.contains(n)))
     });
+    // "got 188 refunded", not "I refunded the buyer 50".
     let named = pay_noun
-        || words
-            .iter()
-            .any(|w| EARNINGS.contains(&w.trim_end_matches("'s")) || PAYERS.contains(&w.trim_end_matches("'s")));
+        || words.iter().enumerate().any(|(i, w)| {
+            (EARNINGS.contains(&w.trim_end_matches("'s")) || PAYERS.contains(&w.trim_end_matches("'s")))
+                && !(matches!(*w, "refunded" | "reimbursed") && i > 0 && matches!(words[i - 1], "i" | "we"))
+        });
     // Paying words that may also receive ("got paid") do not count against a named income; these do.
     let user_paid =
         words.iter().any(|w| is_spent(w) && !matches!(*w, "got" | "came" | "was" | "were" | "had" | "gave"))
@@ -223,5 +226,5 @@ const PAY_ARRIVED: &[&str] = &[
 #[rustfmt::skip]
 const EARNINGS: &[&str] = &[
     "paycheck", "paycheque", "wages", "wage", "salary", "payout", "refund", "reimbursement", "earnings", "takings",
-    "winnings", "pension",
+    "winnings", "pension", "refunded", "reimbursed",
 ];
