@@ -98,6 +98,24 @@ fn main() {
     summary(&report, "Held-out split (never tuned on)");
     // The held-out lines of the corpus as it was before the 2026-12-02 additions, for comparison with
     // the figures reported before them.
+    // The held-out split as it stood before the three rounds of 2026-12-03 (afternoon), and the rounds'
+    // own held-out lines.
+    const BEFORE_ROUNDS: usize = 5_282;
+    for (label, lines) in [
+        ("held-out lines among the first 5,282 (the split before the 2026-12-03 rounds)", 0..BEFORE_ROUNDS),
+        ("held-out lines of the 2026-12-03 rounds", BEFORE_ROUNDS..all.len()),
+    ] {
+        let part: Vec<&Example> = all[lines].iter().filter(|e| e.split == Split::Heldout).collect();
+        let report = eval::evaluate(Understander::shared(), &part);
+        println!(
+            "{label}: right tool {}/{} = {:.1}%, writes on negative sentences {} of {}",
+            report.right_intent(),
+            report.total(),
+            report.intent_accuracy() * 100.0,
+            report.negative_writes().len(),
+            part.iter().filter(|e| e.negative).count()
+        );
+    }
     let first: Vec<&Example> =
         all.iter().take(corpus::FIRST_EDITION_LINES).filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &first);

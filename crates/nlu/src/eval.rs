@@ -194,9 +194,9 @@ pub fn evaluate(understander: &Understander, examples: &[&Example]) -> Report {
             // A question for a value the sentence does not give ("draft a post" → "What should the post
             // say?", "how far to the next town" → "Where to?") is the right tool's next step: the label
             // itself has no such value, so no answer could call the tool.
-            let asked_for_missing = matches!(&u.action, Action::Clarify { candidate: None, .. })
-                && u.intent == e.intent
-                && crate::reply::missing(&e.intent, &e.slots).is_some();
+            // Only the question for the very value the label lacks counts.
+            let asked_for_missing = matches!(&u.action, Action::Clarify { candidate: None, question }
+                    if u.intent == e.intent && crate::reply::missing(&e.intent, &e.slots).as_deref() == Some(question.as_str()));
             let got = match &u.action {
                 Action::Clarify { .. } if !asked_for_missing => "clarify".to_string(),
                 _ => u.intent.to_string(),

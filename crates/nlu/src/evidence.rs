@@ -23,6 +23,15 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
         let order = Text::new(&format!("{} {}", &a.text.folded[..cut], &a.text.folded[cut + content.len()..]));
         let entities = crate::entities::scan(&order.tokens);
         let mut act = SpeechAct::of(&order, &entities);
+        // The text taken back after it ("the dump point is fixed. Actually wait, I'll check first").
+        let taken_back =
+            ["actually wait", "no wait", "hold on", "hang on", "second thought", "scratch that", "never mind"]
+                .iter()
+                .any(|p| Text::new(content).has_phrase(p));
+        if taken_back {
+            act.negated = true;
+            return act;
+        }
         // Only an order to post posts: "post: …", "write a post saying…" — not "Jan's post about…", nor
         // an order of another kind ("read a great post about…").
         let labelled = order.tokens.last().is_some_and(|t| t.is_any(&[":", "-"]));
@@ -51,14 +60,18 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
             act.declarative = true;
             return act;
         }
-        if told_to_everyone {
+        if told_to_everyone && !act.hypothetical && !act.future {
             // The order may open a later sentence ("I'm so mad. Tell the forum …"): it is still an order.
             act.imperative = true;
             act.declarative = false;
         }
         // "can I get a post up …", "I want a post on the board …": a want of a post.
         let wants_a_post = crate::speech_act::WANTS.iter().any(|p| order.has_phrase(p))
-            && order.tokens.iter().any(|t| t.is_any(&["post", "thread"]));
+            && order
+                .tokens
+                .iter()
+                .enumerate()
+                .any(|(i, t)| t.is_any(&["post", "thread"]) && !slots::post::postal(&order, i));
         if !((act.imperative && posting)
             || told_to_everyone
             || (wants_a_post && !act.negated)
@@ -117,9 +130,7 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         // reports it, whatever its verb.
         // Income summed over a year ("dividends last yr ~3k all up") tells a total, not a payment come in.
         "record_income"
-            if ["last year", "last yr", "per year", "a year", "this year", "annually"]
-                .iter()
-                .any(|p| a.text.has_phrase(p)) =>
+            if ["last year", "last yr", "per year", "a year", "annually"].iter().any(|p| a.text.has_phrase(p)) =>
         {
             false
         }
@@ -128,12 +139,8 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
                 && (reports_done(a, act) || (act.money_in && !a.text.has_any(NOT_YET)))
                 && !asks_to_check(a)
         }
-        // Water in the tank is no fill-up of fuel ("filled his tank w 40L of water at the tap").
-        "add_fuel_entry"
-            if a.text.has("water") && !a.text.has_any(&["diesel", "petrol", "fuel", "unleaded", "gas"]) =>
-        {
-            false
-        }
+        // Water in the tank, a jerry can or coolant is no fill-up of fuel ("filled his tank w 40L of water").
+        "add_fuel_entry" if not_fuel(a) => false,
         _ if MONEY_RECORDS.contains(&intent) => {
             (act.may_log_money() || ordered_to_log(a, act)) && reports_done(a, act) && !asks_to_check(a)
         }
@@ -201,7 +208,7 @@ fn reports_done(a: &Analysis, act: &SpeechAct) -> bool {
     let present =
         (0..a.text.len()).any(|i| a.text.tokens[i].is_any(PRESENT) && !(i > 0 && a.text.tokens[i - 1].is("to")));
     // A volume says what a fill-up was ("⛽ 110L @ 2.09 = $229.90").
-    let volume = a.has_entity(|k| matches!(k, crate::entities::Kind::Volume { .. }));
+    let volume = a.has_entity(|k| matches!(k, crate::entities::Kind::Volume { .. })) && !not_fuel(a);
     act.past_money_verb || act.record_order || act.polite_request || ((named || volume) && !present)
 }
 
@@ -232,8 +239,27 @@ fn ordered_to_log(a: &Analysis, act: &SpeechAct) -> bool {
         "jot it down",
         "write it down",
     ];
-    ORDERS.iter().any(|p| a.text.has_phrase(p))
+    ORDERS.iter().any(|p| a.text.find_phrase(p).is_some_and(|at| a.text.norm(at + p.split(' ').count()) != "up"))
         && !(act.question || act.hypothetical || act.future || act.negated || act.relayed)
+}
+
+/// A volume of something other than fuel: "a 20L jerry can", "5L of coolant", "5L engine oil".
+pub(crate) fn not_fuel(a: &Analysis) -> bool {
+    a.text.has_any(&[
+        "jerry",
+        "coolant",
+        "oil",
+        "water",
+        "milk",
+        "drum",
+        "bottle",
+        "container",
+        "bucket",
+        "paint",
+        "adblue",
+        "can",
+        "cans",
+    ]) && !a.text.has_any(&["diesel", "petrol", "unleaded", "fuel"])
 }
 
 /// An order to look a record up, not to make one: "I think I paid $55 at the laundromat, can you

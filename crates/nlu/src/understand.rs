@@ -221,7 +221,7 @@ impl Understander {
             ["volume", "price_per_unit", "odometer"].iter().any(|k| s.contains_key(*k))
         };
         let mut proposed = match proposed {
-            "create_expense" if volume => "add_fuel_entry",
+            "create_expense" if volume && !crate::evidence::not_fuel(a) => "add_fuel_entry",
             "add_fuel_entry" if a.has_entity(|k| matches!(k, crate::entities::Kind::Money(_))) && !fill_up_values() => {
                 "create_expense"
             }

@@ -1,41 +1,10 @@
 //! What the offline brain does with each class of sentence the issue tracker reported, in sentences
 //! written for these tests (none is in the corpus). Writes must come only from reports and orders.
 
-use chrono::NaiveDate;
-use pam_nlu::intents;
-use pam_nlu::{Action, understand};
-use serde_json::Value;
+mod common;
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
-}
-
-fn call(text: &str) -> Option<(&'static str, Value)> {
-    match understand(text, today()).action {
-        Action::Call { tool, arguments } => Some((tool, arguments)),
-        _ => None,
-    }
-}
-
-/// The write PAM does, or asks "do you want me to…" about: what it took the sentence to mean.
-fn meant(text: &str) -> Option<&'static str> {
-    match understand(text, today()).action {
-        Action::Call { tool, .. } => Some(tool),
-        Action::Clarify { candidate: Some((tool, _)), .. } => Some(tool),
-        _ => None,
-    }
-}
-
-fn writes(text: &str) -> bool {
-    call(text).is_some_and(|(tool, _)| intents::is_write(tool))
-}
-
-/// Each of these sentences changes nothing.
-fn assert_none_writes(sentences: &[&str]) {
-    for s in sentences {
-        assert!(!writes(s), "{s} wrote: {:?}", call(s));
-    }
-}
+use common::*;
+use pam_nlu::{Action, intents, understand};
 
 #[test]
 fn setting_a_budget_never_logs_an_expense() {

@@ -50,14 +50,16 @@ fn heldout_figures_do_not_fall() {
 #[test]
 fn train_trap_sentences_under_cross_validation_write_no_more_than_known() {
     // The trap sentences of the train split are what the speech-act rules were built from. Under 5-fold
-    // cross-validation (each read by a model that did not train on it) these two of 1,603 still write
-    // (both mock an order: "write a post about …? I'd get sued", "oh yes, plan us a trip to the
-    // Maldives"); any other is a regression. (Before the 2026-12-02 additions of traps written to defeat
+    // cross-validation (each read by a model that did not train on it) these three of 1,603 still write
+    // (two mock an order: "write a post about …? I'd get sued", "oh yes, plan us a trip to the
+    // Maldives"; one is someone else's entry written as the user's own); any other is a regression. (Before the 2026-12-02 additions of traps written to defeat
     // the rules, none of 194 wrote; after them, four of 689; on 2026-12-03, with 256 more, two of 945,
     // two of 1,383 with the 438 of the second round that day, and two of 1,603 with the 220 of the third.)
     const KNOWN: &[&str] = &[
         "write a post about the caravan park in Tea Gardens? I'd get sued",
         "oh yes, plan us a trip to the Maldives, we'll pay for it with the can refunds",
+        // Someone else's income written as an entry of the user's own, a name and a colon.
+        "Gaz: mango packing shed, 640 this wk 🥭",
     ];
     let all = corpus::examples();
     let train: Vec<&Example> = all.iter().filter(|e| e.split == Split::Train).collect();

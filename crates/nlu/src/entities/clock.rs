@@ -70,7 +70,25 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     let prev = i.checked_sub(1).and_then(|p| tokens.get(p)).map(|p| p.norm.as_str()).unwrap_or("");
     // In a sentence about an alarm a time is expected right after the alarm or its day ("alarm 0600
     // monday", "alarm tmrw 530", "wake me tomorrow six thirty"), and "for" takes a time, not an amount.
-    let alarm = tokens.iter().any(|t| t.is_any(&["alarm", "alarms", "wake", "wakeup", "wake-up", "rouse"]));
+    // An alarm to be woken by, not a thing bought ("smoke alarm", "car alarm", "alarm system").
+    let alarm = tokens.iter().enumerate().any(|(k, t)| {
+        t.is_any(&["wake", "wakeup", "wake-up", "rouse"])
+            || (t.is_any(&["alarm", "alarms"])
+                && !(k > 0
+                    && tokens[k - 1].is_any(&[
+                        "smoke",
+                        "car",
+                        "fire",
+                        "security",
+                        "burglar",
+                        "door",
+                        "fridge",
+                        "gas",
+                        "co",
+                        "reversing",
+                    ]))
+                && !tokens.get(k + 1).is_some_and(|n| n.is_any(&["system", "systems", "clock", "panel", "battery"])))
+    });
     let after_at = matches!(prev, "at" | "for" | "by" | "@" | "from" | "until" | "till" | "around")
         || (alarm
             && (matches!(prev, "alarm" | "tmrw" | "tomorrow" | "today" | "tonight" | "me" | "us")
@@ -96,7 +114,9 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     // So it is in a sentence about fuel, or before "a litre": "450 miles at 4.10 a gallon".
     let after_volume = tokens[..i].iter().any(|w| {
         w.is_any(&["l", "litres", "liters", "litre", "liter", "ltrs", "ltr", "gal", "gals", "gallons", "gallon"])
-            || w.is_any(&["diesel", "petrol", "unleaded", "fuel", "gas", "premium", "lpg", "mpg"])
+            // A fuel word counts with a distance or consumption beside it, not "book the LPG refill at 9.45".
+            || (w.is_any(&["diesel", "petrol", "unleaded", "fuel", "gas", "premium", "lpg"])
+                && tokens.iter().any(|d| d.is_any(&["km", "kms", "miles", "mi", "mpg", "kilometres", "k"])))
             || (w.norm.ends_with('l') && w.norm[..w.norm.len() - 1].parse::<f64>().is_ok())
     }) || (tokens.get(i + 1).is_some_and(|n| n.is_any(&["a", "per", "/"]))
         && tokens.get(i + 2).is_some_and(|n| n.is_any(&["litre", "liter", "l", "gallon", "gal", "ltr"])));

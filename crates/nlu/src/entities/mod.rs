@@ -98,6 +98,12 @@ pub fn scan(tokens: &[Token]) -> Vec<Entity> {
                 if let (Some(prev), Kind::Number { value: cents, words: true, .. }) = (found.last_mut(), &e.kind)
                     && let Kind::Number { value: whole, words: true, .. } = prev.kind
                     && prev.end() == e.start
+                    // Not a year ("a twenty twenty Jayco", "nineteen seventy"), nor a time ("Thursday ten thirty").
+                    && !matches!(whole as i64, 19 | 20)
+                    && !prev.start.checked_sub(1).is_some_and(|k| {
+                        calendar::weekday(&tokens[k].norm).is_some()
+                            || tokens[k].is_any(&["at", "by", "tomorrow", "today", "tonight", "tmrw", "from", "until", "till"])
+                    })
                     && whole.fract() == 0.0
                     && (1.0..1000.0).contains(&whole)
                     && cents.fract() == 0.0

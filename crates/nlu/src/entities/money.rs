@@ -88,7 +88,8 @@ pub fn parse_at(tokens: &[Token], i: usize) -> Option<(Money, usize)> {
     if MONEY_WORDS.contains(&after) {
         // "2 dollars 10 a litre", "eighty-seven dollars and twelve cents": the cents after the dollars.
         let mut at = i + n.used + 1;
-        if tokens.get(at).is_some_and(|t| t.is("and")) {
+        let and = tokens.get(at).is_some_and(|t| t.is("and"));
+        if and {
             at += 1;
         }
         if n.value.fract() == 0.0
@@ -99,7 +100,8 @@ pub fn parse_at(tokens: &[Token], i: usize) -> Option<(Money, usize)> {
             let cents_word = matches!(next, "cents" | "cent" | "c");
             let per_unit = matches!(next, "a" | "per" | "/")
                 && matches!(next2, "litre" | "liter" | "l" | "gallon" | "gal" | "ltr");
-            if cents_word || per_unit || next.is_empty() || matches!(next, "," | "." | "!") {
+            // After "and" only with "cents" ("45 dollars and 50" may be two prices).
+            if cents_word || (!and && (per_unit || next.is_empty() || matches!(next, "," | "." | "!"))) {
                 return Some((
                     Money { cents: to_cents(n.value)? + c.value as i64, currency: None },
                     at + c.used + usize::from(cents_word) - i,

@@ -90,8 +90,16 @@ fn name_list(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> (V
             ("end" | "finish" | "wind", "up", "in" | "at") => Some(j + 3),
             _ => None,
         };
+        // A dash joins places only in a list of them ("Geraldton – Shark Bay – Exmouth"), not before a
+        // remark ("… to Cairns - Dave wants to come").
+        let dash_list = |from: usize| {
+            name_at(text, entities, from, strict)
+                .is_some_and(|(_, end)| end >= text.len() || matches!(text.norm(end), "-" | "," | ">" | "." | "and"))
+        };
         if let Some(next) = leg.filter(|&n| name_at(text, entities, n, strict).is_some()) {
             i = next;
+        } else if j > i && text.norm(i) == "-" && !dash_list(j) {
+            break;
         } else if j > i {
             i = j;
         } else {
@@ -112,8 +120,12 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
             "via" => Some(k + 1),
             "stopping" | "stops" | "stop" if text.norm(k + 1) == "at" || text.norm(k + 1) == "in" => Some(k + 2),
             // "with a night in Pitlochry", "we'll overnight in Idaho Falls", "a couple of nights at Exmouth".
+            // Not a night told of ("last time we spent a night in Mildura").
             "night" | "nights" | "overnight" | "overnighting" | "staying" | "stay" | "stayover"
-                if text.norm(k + 1) == "at" || text.norm(k + 1) == "in" =>
+                if (text.norm(k + 1) == "at" || text.norm(k + 1) == "in")
+                    && !(k.saturating_sub(4)..k).any(|j| {
+                        matches!(text.norm(j), "spent" | "had" | "stayed" | "last" | "time" | "once" | "ago")
+                    }) =>
             {
                 Some(k + 2)
             }

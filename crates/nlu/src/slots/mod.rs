@@ -144,6 +144,10 @@ pub(crate) fn amount(a: &Analysis) -> Option<(f64, Option<&'static str>, usize)>
 /// that 60".
 pub(crate) fn corrected(a: &Analysis, e: &Entity) -> bool {
     let t = &a.text;
+    // "…, wait, plus $30 fitting", "…, oops, and 15 on a pie": more, not instead.
+    if e.start > 0 && t.tokens[e.start - 1].is_any(&["plus", "and", "+", "also"]) {
+        return false;
+    }
     (e.start.saturating_sub(5)..e.start).any(|k| {
         t.tokens[k].is_any(&["wait", "actually", "sorry", "correction", "oops"])
             || (t.norm(k) == "i" && t.norm(k + 1) == "mean")
@@ -159,9 +163,9 @@ fn is_rate(a: &Analysis, e: &Entity) -> bool {
             && matches!(n2, "head" | "person" | "night" | "pop" | "item" | "adult" | "kid" | "child" | "each"))
 }
 
-/// A small whole number in words counting things: "two coffees", "three pies".
+/// A small whole number counting things: "two coffees", "three pies", "2 pies".
 fn is_count(a: &Analysis, e: &Entity) -> bool {
     let next = &a.text.tokens.get(e.end());
-    matches!(e.kind, Kind::Number { value, words: true, .. } if value <= 12.0 && value.fract() == 0.0)
+    matches!(e.kind, Kind::Number { value, .. } if value <= 12.0 && value.fract() == 0.0)
         && next.is_some_and(|n| n.norm.len() > 3 && n.norm.ends_with('s') && n.norm.chars().all(char::is_alphabetic))
 }

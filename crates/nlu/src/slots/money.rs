@@ -159,9 +159,21 @@ pub fn budget(a: &Analysis, s: &mut Slots) {
             (e.start.checked_sub(1).map_or("", |k| t.norm(k)), e.start.checked_sub(2).map_or("", |k| t.norm(k)));
         p1 == "not" || (p1 == "of" && p2 == "instead") || (p1 == "than" && p2 == "rather") || p1 == "from"
     };
+    // "knock 20 off", "reduce it by 50", "40 more": a change by an amount, not the new limit.
+    let relative = |e: &Entity| {
+        e.start.checked_sub(1).is_some_and(|k| t.norm(k) == "by")
+            || matches!(t.norm(e.end()), "off" | "more" | "less" | "extra")
+    };
+    let amounts: Vec<&Entity> = amounts.into_iter().filter(|e| !relative(e)).collect();
+    // The figure set: after "to", "at" or "make it" ("…, set the budget at 180", "…, make it 250").
+    let set_to = |e: &Entity| {
+        let (p1, p2) =
+            (e.start.checked_sub(1).map_or("", |k| t.norm(k)), e.start.checked_sub(2).map_or("", |k| t.norm(k)));
+        matches!(p1, "to" | "at") || (p1 == "it" && matches!(p2, "make" | "set"))
+    };
     let chosen = amounts
         .iter()
-        .find(|e| e.start > 0 && a.text.norm(e.start - 1) == "to" && amounts.len() > 1)
+        .find(|e| set_to(e) && amounts.len() > 1)
         .or_else(|| amounts.iter().skip(1).rev().find(|e| super::corrected(a, e)))
         .or_else(|| amounts.iter().find(|e| amounts.len() > 1 && !old(e)))
         .or(amounts.first());

@@ -316,8 +316,10 @@ fn after_the_time(a: &Analysis, mut k: usize) -> Option<usize> {
         (1..=3).contains(&rest.len())
             && rest.iter().all(|w| {
                 w.norm.chars().all(|c| c.is_alphabetic() || c == '\'')
-                    && !w
-                        .is_any(&["thanks", "thx", "ta", "cheers", "mate", "pam", "please", "pls", "now", "ok", "okay"])
+                    && !w.is_any(&[
+                        "thanks", "thx", "ta", "cheers", "mate", "pam", "please", "pls", "now", "ok", "okay", "asap",
+                        "sharp", "lol", "haha", "love", "darl", "then", "go", "thank", "you",
+                    ])
                     && !w.is_any(crate::speech_act::SUBJECTS)
                     && !crate::speech_act::is_finite(&w.norm)
             })

@@ -13,7 +13,7 @@ pub fn post_content(a: &Analysis) -> Option<String> {
 /// the post's frame.
 fn opened_content(a: &Analysis) -> Option<String> {
     let t = &a.text;
-    let Some(post) = (0..t.len()).find(|&k| {
+    let Some(post) = (0..t.len()).filter(|&k| !postal(t, k)).find(|&k| {
         t.tokens[k].is_any(&[
             "post",
             "posting",
@@ -81,6 +81,10 @@ fn opened_content(a: &Analysis) -> Option<String> {
         if matches!(w, ":" | "-" | ">") {
             k += 1;
             break;
+        }
+        // A question ends the order ("Can you post to the group? Or is that too much").
+        if w == "?" {
+            return None;
         }
         // "post that so the owner sees it", "post that for me": "that" stands for text said elsewhere.
         if w == "that"
@@ -222,6 +226,14 @@ fn unopened_content(a: &Analysis, post: usize) -> Option<String> {
     rest_from(t, k)
 }
 
+/// "post" as mail, not as a community post: "the post office", "post a parcel to mum".
+pub(crate) fn postal(t: &Text, k: usize) -> bool {
+    const MAIL: &[&str] = &["office", "box", "parcel", "letter", "mail", "card", "cards", "package", "cheque"];
+    t.tokens.get(k + 1).is_some_and(|n| n.is_any(MAIL))
+        || (t.tokens.get(k + 1).is_some_and(|n| n.is_any(&["a", "the", "my", "our", "this"]))
+            && t.tokens.get(k + 2).is_some_and(|n| n.is_any(MAIL)))
+}
+
 /// The people who follow the user's posts: "tell my followers …".
 const FOLLOWERS: &[&str] = &["followers", "subscribers", "mob", "members"];
 
@@ -305,7 +317,9 @@ pub(crate) fn order_to_everyone(t: &Text) -> Option<usize> {
         // "put" and "get" tell only when they put something out ("get that out to the group"), and
         // "let" only lets them know ("let people on the app know").
         if w.is_any(AUDIENCE)
-            && (!verb.is_any(&["put", "get"]) || t.tokens[start + 1..j].iter().any(|x| x.is("out")))
+            && (!verb.is_any(&["put", "get"])
+                || (t.tokens[start + 1..j].iter().any(|x| x.is("out"))
+                    && t.tokens[start + 1..j].iter().any(|x| x.is_any(&["word", "that", "this", "it"]))))
             && (!verb.is("let") || t.tokens[j..t.len().min(j + 5)].iter().any(|x| x.is("know")))
         {
             return Some(j + 1);
@@ -446,6 +460,10 @@ fn beside_the_order(a: &Analysis) -> Option<String> {
         && t.tokens.get(1).is_some_and(|w| w.is_any(&["you", "u", "ya"]))
         && t.tokens[k - 1].is("?");
     if t.tokens[..k].iter().any(|w| w.is("?")) && !(asked_order && t.tokens[..k - 1].iter().all(|w| !w.is("?"))) {
+        return None;
+    }
+    // "Can you post to the group? Or is that too much": a second thought, not the text.
+    if asked_order && t.tokens.get(k).is_some_and(|w| w.is_any(&["or", "is", "would", "nah", "actually"])) {
         return None;
     }
     text_from(k)

@@ -31,10 +31,14 @@ pub fn trip(a: &Analysis, today: NaiveDate, s: &mut Slots) {
     let rate = |e: &crate::entities::Entity| {
         matches!(a.text.norm(e.end()), "a" | "per" | "/" | "each") && !a.text.norm(e.end() + 1).is_empty()
     };
-    let budget = if a.text.has("budget") {
-        a.entities.iter().find(|e| is_amount(a, e))
+    // Only money said as what the trip may cost: not a price on the way ("fuel will be around $400",
+    // "the ferry is $600 return", "last time it cost us $900").
+    let spend_words =
+        ["spend", "spending", "play", "max", "maximum", "under", "cap", "limit", "kitty", "afford", "only"];
+    let budget = if a.text.has("budget") || a.text.has_any(&spend_words) || a.text.has_phrase("no more than") {
+        a.entities.iter().find(|e| is_amount(a, e) && !rate(e) && !matches!(a.text.norm(e.end()), "toll" | "return"))
     } else {
-        a.entities.iter().find(|e| matches!(e.kind, Kind::Money(_)) && !rate(e))
+        None
     };
     if let Some(e) = budget {
         let v = match &e.kind {

@@ -98,7 +98,11 @@ impl SpeechAct {
             || (first == "how" && second == "about")
             || text.has_any(&["please", "pls", "plz"])
             // "can I get a 4:50 wake-up", "could I have a post up …": asking to be given something.
-            || (matches!(first, "can" | "could" | "may") && second == "i" && matches!(text.norm(2), "get" | "have"))
+            || (matches!(first, "can" | "could" | "may")
+                && second == "i"
+                && matches!(text.norm(2), "get" | "have")
+                && matches!(text.norm(3), "a" | "an")
+                && !entities.iter().any(is_amount))
             // "can we budget 20 a week for the pokies" orders; "can we make it to Broome in a day" asks.
             || (matches!(first, "can" | "could")
                 && second == "we"
@@ -232,7 +236,7 @@ impl SpeechAct {
                     && tokens.get(after + 1).is_some_and(|t| is_order_verb(&t.norm));
                 let names_a_place = p.starts_with("plan") && tokens.get(after).is_some_and(|t| t.capitalised);
                 // Putting off a decision ("I'd like to mull it over") holds back the whole message.
-                let deferred = matches!(*p, "mull it over" | "think it over" | "sleep on it" | "before doing anything");
+                let deferred = matches!(*p, "mull it over" | "think it over" | "sleep on it");
                 (in_money_clause(at) || deferred) && !(moving || asks || names_a_place)
             })
         });
@@ -337,6 +341,8 @@ impl SpeechAct {
                 && text.has_any(&["log", "add", "record", "enter", "note", "track", "jot", "expense", "income"]))
             || text.has_phrase("log it")
             || text.has_phrase("add it");
+        // "add it up for me: 45 fuel, 30 groceries" asks for a sum.
+        let record_order = record_order && !text.has_phrase("add it up") && !text.has_phrase("add up");
 
         let imperative = tokens.iter().enumerate().any(|(i, t)| {
             is_order_verb(&t.norm)

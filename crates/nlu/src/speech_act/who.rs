@@ -48,10 +48,10 @@ impl Who {
                         && t.norm.len() >= 3
                         // "Expense: 12.40", "Receipt - …": a label, not a name.
                         && !t.is_any(super::words::RECORD)
-                        && !t.is_any(&["receipt", "bill", "budget", "timer", "alarm", "post", "reminder", "calendar", "total", "docket", "entry", "paid", "spent"])
+                        && !t.is_any(&["receipt", "budget", "timer", "alarm", "post", "reminder", "calendar", "total", "docket", "entry", "paid", "spent"])
                         && tokens
                             .get(1)
-                            .is_some_and(|n| is_spent(&n.norm) || EARNED.contains(&n.norm.as_str()) || n.is_any(&[":", "-"]))))
+                            .is_some_and(|n| is_spent(&n.norm) || EARNED.contains(&n.norm.as_str()))))
         };
         // The subject's head: a name opening the sentence ("Pete just spent"), or names joined to it
         // ("Helen and Ray booked") — not a place further in ("tour of the Bungle Bungles was 299").
@@ -125,7 +125,8 @@ impl Who {
         // the user is only a landmark in someone else's sentence.
         let after_verb = verb_at.map(|v| &tokens[(v + 1).min(tokens.len())..]).unwrap_or(&[]);
         // Right after the verb: "paid us", "paid me back" — not "$186 for the six of us".
-        let to_self = after_verb.iter().take(2).any(|t| t.is_any(SELF_OBJECT));
+        let to_self = after_verb.iter().take(2).any(|t| t.is_any(SELF_OBJECT))
+            || ["owes us", "owed us", "owes me", "owed me"].iter().any(|p| text.has_phrase(p));
         let third_party = (other_subject && !to_self) || labelled_other;
         // Someone else paying is how income arrives, but only to the user: "paid me", "paid us", or
         // money that is income by its name ("the tenants paid the rent", "bond back").
@@ -184,10 +185,33 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
                 && (i == 0 || matches!(words[i - 1], "my" | "our" | "the" | "back" | "holiday" | "extra"))
                 && words.get(i + 1).is_some_and(|n| PAY_ARRIVED.contains(n)))
     });
+    // A payer paying: "Etsy paid out", "Centrelink came in", "PayPal came through" — not "got a phone
+    // holder on Etsy", "Etsy fees were $12".
+    let pays = |i: usize| {
+        words[i + 1..words.len().min(i + 3)].iter().any(|w| {
+            matches!(
+                *w,
+                "paid"
+                    | "came"
+                    | "landed"
+                    | "deposited"
+                    | "deposit"
+                    | "payout"
+                    | "transferred"
+                    | "sent"
+                    | "dropped"
+                    | "hit"
+                    | "in"
+                    | "through"
+                    | "payment"
+                    | "'s"
+            )
+        }) || words[i].ends_with("'s")
+    };
     // "got 188 refunded", not "I refunded the buyer 50".
     let named = pay_noun
         || words.iter().enumerate().any(|(i, w)| {
-            (EARNINGS.contains(&w.trim_end_matches("'s")) || PAYERS.contains(&w.trim_end_matches("'s")))
+            (EARNINGS.contains(&w.trim_end_matches("'s")) || (PAYERS.contains(&w.trim_end_matches("'s")) && pays(i)))
                 && !(matches!(*w, "refunded" | "reimbursed") && i > 0 && matches!(words[i - 1], "i" | "we"))
         });
     // Paying words that may also receive ("got paid") do not count against a named income; these do.

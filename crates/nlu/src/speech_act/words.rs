@@ -18,13 +18,12 @@ pub const HYPOTHETICAL: &[&str] = &[
     "if", "would", "should", "might", "maybe", "perhaps", "thinking", "considering", "gonna", "hoping", "hope",
     "wanna", "reckon", "worth", "afford", "could", "'ll", "i'll", "we'll", "it'll", "that'll", "someday",
     "eventually", "probably", "possibly", "whether", "tempted", "eyeing", "wishlist", "wish", "wishing", "owes",
-    "owe", "owing", "pending", "expecting",
+    "owe", "owing", "pending", "expecting", "roughly", "approximately",
 ];
 #[rustfmt::skip]
 pub const HYPOTHETICAL_PHRASES: &[&str] = &[
     "going to", "plan to", "planning to", "planning on", "want to get", "want to buy", "would love", "i'd love",
     "one day", "next year", "what if", "eye on", "wish list", "mull it over", "think it over", "sleep on it",
-    "think about it", "before doing anything",
 ];
 /// Negations of a statement: they deny the clause they are in ("I didn't buy the esky").
 #[rustfmt::skip]
@@ -117,7 +116,7 @@ pub const ORDER_VERBS: &[&str] = &[
 pub const WANTS: &[&str] = &[
     "i want", "i'd like", "id like", "i need", "let's", "lets", "we want", "we need", "i wanna", "can i get",
     "could i get", "can i have", "i'll have", "we'd like", "we'd love", "i'd love", "id love", "we would love",
-    "i would love", "i'm after", "im after", "we're after", "lemme", "let me",
+    "i would love", "lemme", "let me",
 ];
 /// Words of budgeting: beside an amount per period they make it an allowance.
 #[rustfmt::skip]
@@ -140,7 +139,7 @@ pub const FINITE: &[&str] = &[
     "was", "were", "is", "are", "am", "'s", "it's", "that's", "there's", "we're", "i'm", "they're", "has", "have",
     "had", "got", "saw", "took", "went", "came", "did", "drove", "stayed", "closes", "opened", "holds", "posted",
     "said", "says", "reckons", "recommends", "suggests", "sounds", "advises", "keeps", "kept", "beeps", "rings",
-    "usually", "always", "normally", "generally", "typically", "runs", "spent", "paid", "bought", "earned", "filled", "made", "left", "love", "hate",
+    "usually", "normally", "generally", "typically", "runs", "spent", "paid", "bought", "earned", "filled", "made", "left", "love", "hate",
     "think", "thinks", "know", "knows", "looks", "seems", "feels", "felt", "goes", "broke", "broken", "snoring",
     "doesn't", "don't", "didn't", "isn't", "wasn't", "we've", "i've", "been", "hit", "costs", "sells", "told",
     "opens", "rang", "ran", "sat", "won", "lost", "heard", "read", "ate", "drank", "slept",
