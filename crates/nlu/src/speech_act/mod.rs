@@ -11,6 +11,7 @@
 mod allows;
 mod grammar;
 mod price;
+mod voice;
 mod who;
 mod words;
 
@@ -89,28 +90,7 @@ impl SpeechAct {
             .unwrap_or((0, text.len()));
         let in_money_clause = |i: usize| (money_clause.0..money_clause.1).contains(&i);
 
-        // "can you believe…", "would you believe…" exclaim; they ask for nothing.
-        let exclaims = ["can you believe", "would you believe", "could you believe"].iter().any(|p| text.has_phrase(p));
-        let polite_request = (!exclaims
-            && words
-                .windows(2)
-                .any(|w| matches!(w[0], "can" | "could" | "would" | "will") && matches!(w[1], "you" | "u" | "ya" | "ye")))
-            || (first == "how" && second == "about")
-            || text.has_any(&["please", "pls", "plz"])
-            // "can I get a 4:50 wake-up", "could I have a post up …": asking to be given something.
-            || (matches!(first, "can" | "could" | "may")
-                && second == "i"
-                && matches!(text.norm(2), "get" | "have")
-                && matches!(text.norm(3), "a" | "an")
-                && !entities.iter().any(is_amount))
-            // "can we budget 20 a week for the pokies" orders; "can we make it to Broome in a day" asks.
-            || (matches!(first, "can" | "could")
-                && second == "we"
-                && matches!(
-                    text.norm(2),
-                    "budget" | "set" | "add" | "plan" | "log" | "put" | "schedule" | "book" | "change" | "record" | "bump"
-                        | "raise" | "lower" | "increase" | "reduce" | "cut" | "cap" | "limit" | "allocate" | "move"
-                ));
+        let polite_request = voice::polite_request(text, entities);
         // "how much…", and after a softener: "roughly how many km…", "so what's on…".
         // Tokens inside a courtesy formula. One that holds "if" or "whether" wraps a request only when an
         // order follows it ("if you could log…", "wondering whether you might put…"); otherwise it is a
@@ -292,38 +272,7 @@ impl SpeechAct {
             || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("no"));
 
         let who = who::Who::of(text, entities, &words);
-        // "the receipt says 59.8 L", "clock says 212,004 km": an instrument read out, not hearsay.
-        let read_out = |i: usize| {
-            matches!(words[i], "says" | "said")
-                && i > 0
-                && matches!(
-                    words[i - 1],
-                    "receipt"
-                        | "docket"
-                        | "clock"
-                        | "odo"
-                        | "odometer"
-                        | "pump"
-                        | "gauge"
-                        | "meter"
-                        | "screen"
-                        | "bill"
-                        | "statement"
-                        | "app"
-                        | "bank"
-                        | "payslip"
-                        | "invoice"
-                )
-        };
-        // "camp kitchen sign: 'Set a timer! …'": a sign's words, not the user's.
-        let sign = (0..tokens.len()).any(|i| {
-            tokens[i].is_any(&["sign", "signs", "notice", "poster", "placard"])
-                && tokens.get(i + 1).is_some_and(|n| n.is_any(&[":", "says", "said", "reads", "read"]))
-        });
-        let reported = (words.iter().enumerate().any(|(i, w)| REPORTED.contains(w) && !read_out(i))
-            || sign
-            || text.has_phrase("per the"))
-            && !text.has_phrase("pay me");
+        let reported = voice::reported(text, &words);
         // "the board's got forty posts", "we've got a dentist appointment": "got" that has, not bought.
         let possession = |i: usize| {
             words[i] == "got"

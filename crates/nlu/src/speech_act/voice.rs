@@ -1,0 +1,70 @@
+//! How a sentence asks, and whose words it carries: an order asked politely, and hearsay.
+
+use super::grammar::is_amount;
+use super::words::*;
+use crate::entities::Entity;
+use crate::text::Text;
+
+/// "can you…", "could you…", "please…", "how about we…", "can I get a …": an order asked politely.
+pub(super) fn polite_request(text: &Text, entities: &[Entity]) -> bool {
+    let words: Vec<&str> = text.tokens.iter().map(|t| t.norm.as_str()).collect();
+    let (first, second) = (text.norm(0), text.norm(1));
+    // "can you believe…", "would you believe…" exclaim; they ask for nothing.
+    let exclaims = ["can you believe", "would you believe", "could you believe"].iter().any(|p| text.has_phrase(p));
+    (!exclaims
+        && words
+            .windows(2)
+            .any(|w| matches!(w[0], "can" | "could" | "would" | "will") && matches!(w[1], "you" | "u" | "ya" | "ye")))
+        || (first == "how" && second == "about")
+        || text.has_any(&["please", "pls", "plz"])
+        // "can I get a 4:50 wake-up", "could I have a post up …": asking to be given something.
+        || (matches!(first, "can" | "could" | "may")
+            && second == "i"
+            && matches!(text.norm(2), "get" | "have")
+            && matches!(text.norm(3), "a" | "an")
+            && !entities.iter().any(is_amount))
+        // "can we budget 20 a week for the pokies" orders; "can we make it to Broome in a day" asks.
+        || (matches!(first, "can" | "could")
+            && second == "we"
+            && matches!(
+                text.norm(2),
+                "budget" | "set" | "add" | "plan" | "log" | "put" | "schedule" | "book" | "change" | "record" | "bump"
+                    | "raise" | "lower" | "increase" | "reduce" | "cut" | "cap" | "limit" | "allocate" | "move"
+            ))
+}
+
+/// Someone said or quoted it ("quoted us", "reckons", "apparently", "the menu says", a sign's words), not an
+/// instrument read out ("the receipt says 59.8 L").
+pub(super) fn reported(text: &Text, words: &[&str]) -> bool {
+    let tokens = &text.tokens;
+    // "the receipt says 59.8 L", "clock says 212,004 km": an instrument read out, not hearsay.
+    let read_out = |i: usize| {
+        matches!(words[i], "says" | "said")
+            && i > 0
+            && matches!(
+                words[i - 1],
+                "receipt"
+                    | "docket"
+                    | "clock"
+                    | "odo"
+                    | "odometer"
+                    | "pump"
+                    | "gauge"
+                    | "meter"
+                    | "screen"
+                    | "bill"
+                    | "statement"
+                    | "app"
+                    | "bank"
+                    | "payslip"
+                    | "invoice"
+            )
+    };
+    // "camp kitchen sign: 'Set a timer! …'": a sign's words, not the user's.
+    let sign = (0..tokens.len()).any(|i| {
+        tokens[i].is_any(&["sign", "signs", "notice", "poster", "placard"])
+            && tokens.get(i + 1).is_some_and(|n| n.is_any(&[":", "says", "said", "reads", "read"]))
+    });
+    (words.iter().enumerate().any(|(i, w)| REPORTED.contains(w) && !read_out(i)) || sign || text.has_phrase("per the"))
+        && !text.has_phrase("pay me")
+}
