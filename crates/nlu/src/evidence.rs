@@ -144,9 +144,48 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         _ if MONEY_RECORDS.contains(&intent) => {
             (act.may_log_money() || ordered_to_log(a, act)) && reports_done(a, act) && !asks_to_check(a)
         }
+        // A budget is a limit on spending: some word of one must be there ("Fuel's gone up to 2.30, track it"
+        // sets nothing).
+        "update_budget" if !spoken_of_as_limit(a, act) => false,
         "update_budget" => act.may_order() || states_a_limit(a, act),
         _ => act.may_order(),
     }
+}
+
+/// Whether a budget is spoken of: a word of budgeting or limiting, or an amount per week, month or year.
+fn spoken_of_as_limit(a: &Analysis, act: &SpeechAct) -> bool {
+    act.per_period
+        || a.text.has_any(crate::speech_act::BUDGET_WORDS)
+        || a.text.has_any(&[
+            "under",
+            "spend",
+            "spending",
+            "allocate",
+            "allocation",
+            "ceiling",
+            "kitty",
+            "month",
+            "week",
+            "year",
+            "mo",
+            "wk",
+            "fortnight",
+            "aside",
+            "limits",
+            "budgets",
+            "caps",
+            "restrict",
+            "reduce",
+            "lower",
+            "raise",
+            "increase",
+            "bump",
+            "weekly",
+            "monthly",
+            "yearly",
+            "annual",
+            "money",
+        ])
 }
 
 /// A limit said as a rule the user sets ("from now on health spending is capped at 180 a month", "phone:

@@ -213,7 +213,7 @@ impl Understander {
         let to_expense = proposed == "record_income"
             && !a.act.money_in
             && !a.act.third_party
-            && a.text.has_any(crate::speech_act::USER_SPENDING)
+            && (a.text.has_any(crate::speech_act::USER_SPENDING) || a.text.has_any(&["fees", "charges"]))
             && !a.text.has_any(&["sold", "earned", "takings", "made", "paid"]);
         // And money on fuel with no volume, unit price or odometer is an expense (corpus README).
         let fill_up_values = || {

@@ -76,7 +76,13 @@ fn their_false_friends_change_nothing() {
         "we sat at the pub for 3 hours",
         "post from last night — deleted, too ranty",
         "Expense: $0 — the ferry was free for seniors today haha",
+        // A price gone up is no budget; a wish with an excuse, or a rough sum, asks for nothing.
+        "Fuel's gone up to 2.30, track it",
+        "I'd love to post a photo of the sunset but I'm flat out",
+        "Tank's about 80L, at 2.15 so roughly 172",
     ]);
+    // Fees are money going out, whoever charged them.
+    assert_ne!(call("Etsy fees were $12 this month").map(|(t, _)| t), Some("record_income"));
 }
 
 #[test]

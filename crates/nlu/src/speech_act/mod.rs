@@ -192,7 +192,9 @@ impl SpeechAct {
         let hypothetical = words.iter().enumerate().any(|(i, w)| {
             HYPOTHETICAL.contains(w)
                 && !in_courtesy(i)
-                && (in_money_clause(i) || in_first_clause(i) || matches!(*w, "if" | "pending" | "wishlist"))
+                && (in_money_clause(i)
+                    || in_first_clause(i)
+                    || matches!(*w, "if" | "pending" | "wishlist" | "roughly" | "approximately"))
                 && !(*w == "would" && matches!(words.get(i + 1), Some(&"you" | &"ya" | &"ye" | &"u")))
                 && !(*w == "could" && matches!(words.get(i + 1), Some(&"you") | Some(&"u")))
                 && !(*w == "should" && directive)
@@ -211,9 +213,11 @@ impl SpeechAct {
                 let moving = *p == "going to"
                     && tokens.get(after).is_some_and(|t| t.capitalised || t.is_any(&["the", "a", "an", "my", "our"]));
                 // "I'd love to share a little review with the community": a request, like "I'd like to".
+                // Not with an excuse after it ("I'd love to post a photo but I'm flat out").
                 let asks = matches!(*p, "would love" | "i'd love")
                     && tokens.get(after).is_some_and(|t| t.is("to"))
-                    && tokens.get(after + 1).is_some_and(|t| is_order_verb(&t.norm));
+                    && tokens.get(after + 1).is_some_and(|t| is_order_verb(&t.norm))
+                    && !tokens[after..].iter().any(|t| t.is("but"));
                 let names_a_place = p.starts_with("plan") && tokens.get(after).is_some_and(|t| t.capitalised);
                 // Putting off a decision ("I'd like to mull it over") holds back the whole message.
                 let deferred = matches!(*p, "mull it over" | "think it over" | "sleep on it");
