@@ -41,3 +41,7 @@ pub const WRITE_BEHIND_NONE: f32 = 0.25;
 /// Money read as paid to the user is recorded as income without asking only when the classifier gives
 /// income at least this much; below it PAM asks first.
 pub const SWITCH_SURE: f32 = 0.2;
+
+/// The user's own spending told plainly ("I spent $8 on a pie") is logged when the classifier has an
+/// expense among its first two at least this likely.
+pub const OWN_REPORT_FLOOR: f32 = 0.15;

@@ -166,6 +166,16 @@ impl Understander {
         let (top, p1) = ranked[0];
         let p2 = ranked.get(1).map(|r| r.1).unwrap_or(0.0);
         let proposed = intents::label(top).unwrap_or("none");
+        // "I spent $8 on a pie": the user, a verb of their own spending and money, nothing asked, supposed,
+        // denied or quoted — the plainest report there is. When the classifier has an expense among its
+        // first two, the report decides, whatever else a rare word made it think.
+        if own_spending_told(&a)
+            && proposed != "create_expense"
+            && ranked.iter().take(2).any(|(l, p)| *l == "create_expense" && *p >= OWN_REPORT_FLOOR)
+        {
+            let p = probability(&ranked, "create_expense").max(WRITE_CONFIDENCE);
+            return self.decide_write(&a, &ranked, "create_expense", p, 0.0, today);
+        }
         if intents::is_write(proposed) {
             return self.decide_write(&a, &ranked, proposed, p1, p2, today);
         }
@@ -321,7 +331,7 @@ impl Understander {
         let stated_limit = proposed == "update_budget"
             && !act.may_order()
             && a.text.has_any(&["my", "our", "i", "we", "i'm", "we're", "now", "from"]);
-        let doubted = trap >= TRAP_ASK && !stated_limit;
+        let doubted = trap >= TRAP_ASK && !stated_limit && !(proposed == "create_expense" && own_spending_told(a));
         if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || doubted || income_doubted {
             let question = reply::confirm_question(proposed, &slots);
             return Understanding {
@@ -340,6 +350,15 @@ impl Understander {
             action: Action::Call { tool: proposed, arguments },
         }
     }
+}
+
+/// The user telling of their own spending in the plainest form: "I"/"we" right before a verb of spending,
+/// an amount of money, and none of question, supposition, plan, denial, someone else, hearsay or a quote.
+fn own_spending_told(a: &Analysis) -> bool {
+    let t = &a.text;
+    let told = (1..t.len())
+        .any(|i| t.tokens[i - 1].is_any(&["i", "we"]) && t.tokens[i].is_any(crate::speech_act::USER_SPENDING));
+    told && a.has_entity(|k| matches!(k, crate::entities::Kind::Money(_))) && a.act.may_log_money() && !a.act.money_in
 }
 
 fn said(intent: &'static str, confidence: f32, proposed: &'static str, slots: Slots, text: String) -> Understanding {

@@ -18,6 +18,9 @@ fn requests_in_unusual_shapes_are_acted_on() {
         ("I'm so mad. Tell the forum the park charged us for power that never worked", "create_post"),
         ("want to give the community a heads up that the Coles in Katherine is out of bread", "create_post"),
         ("Centrelink came in yesterday, $980", "record_income"),
+        // The plainest report, whatever rare word it holds.
+        ("I spent $8 on a sausage roll", "create_expense"),
+        ("I spent $12 on a pie at Bakery Hill", "create_expense"),
         ("we cancelled the trailer rego and got 188 refunded", "record_income"),
         ("the fella in Broome only wanted 140 to fix the pump. Log that please", "create_expense"),
     ] {

@@ -299,7 +299,8 @@ pub fn summary(a: &Analysis, today: NaiveDate, s: &mut Slots) {
             s.insert("days".into(), json!(n));
         }
         Some(p) => {
-            if let Some(name) = p.name() {
+            // Only periods with spending in them: "tomorrow" or "next week" ask about the calendar, not money.
+            if let Some(name) = p.name().filter(|n| !matches!(*n, "tomorrow" | "next_week")) {
                 s.insert("period".into(), json!(name));
             }
         }
