@@ -310,3 +310,26 @@ fn asks_to_check(a: &Analysis) -> bool {
             && (i == 0 || tokens[i - 1].is_any(&["you", "pls", "please", ",", "and", "just", "pam"]))
     })
 }
+
+/// Evidence strong enough that the learned gate's doubt does not outweigh it, each kind checked by its rule:
+/// a limit stated as the user's own rule, or the user's own spending told plainly.
+pub(crate) fn beyond_doubt(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
+    // A limit stated as a rule ("from today dining is capped at 90 a week") passed `allowed` on the
+    // rule's own evidence (an allowance per period, a word of budgeting beside it, nothing asked,
+    // supposed, denied or past): the gate's doubt, learnt from talk about budgets, does not outweigh it.
+    // Only the user's own rule ("our", "from today", "now"): "the average grocery budget is 250 a week"
+    // is still doubted.
+    let stated_limit = intent == "update_budget"
+        && !act.may_order()
+        && a.text.has_any(&["my", "our", "i", "we", "i'm", "we're", "now", "from"]);
+    stated_limit || (intent == "create_expense" && own_spending_told(a))
+}
+
+/// The user telling of their own spending in the plainest form: "I"/"we" right before a verb of spending,
+/// an amount of money, and none of question, supposition, plan, denial, someone else, hearsay or a quote.
+pub(crate) fn own_spending_told(a: &Analysis) -> bool {
+    let t = &a.text;
+    let told = (1..t.len())
+        .any(|i| t.tokens[i - 1].is_any(&["i", "we"]) && t.tokens[i].is_any(crate::speech_act::USER_SPENDING));
+    told && a.has_entity(|k| matches!(k, crate::entities::Kind::Money(_))) && a.act.may_log_money() && !a.act.money_in
+}

@@ -204,6 +204,18 @@ impl Text {
         self.tokens.iter().any(|t| t.is_any(words))
     }
 
+    /// Whether a sentence ends right before token `k`: a "?" or "!" token, or a full stop or either mark in
+    /// the text between the two tokens ("… water over the causeway. Tell the community").
+    pub fn sentence_break_before(&self, k: usize) -> bool {
+        k > 0
+            && k < self.tokens.len()
+            && (self.tokens[k - 1].is_any(&["?", "!"])
+                || self
+                    .folded
+                    .get(self.tokens[k - 1].span.end..self.tokens[k].span.start)
+                    .is_some_and(|gap| gap.contains(['.', '!', '?'])))
+    }
+
     /// Whether the token sequence contains `phrase` (space-separated words).
     pub fn has_phrase(&self, phrase: &str) -> bool {
         self.find_phrase(phrase).is_some()

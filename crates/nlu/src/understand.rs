@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::analysis::Analysis;
 use crate::corpus::{self, Example, Split};
-use crate::evidence::{act_for, allowed};
+use crate::evidence::{act_for, allowed, beyond_doubt, own_spending_told};
 use crate::intents::{self, LABELS};
 use crate::model::Model;
 use crate::reply;
@@ -323,15 +323,7 @@ impl Understander {
         if trap >= TRAP_DROP {
             return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
         }
-        // A limit stated as a rule ("from today dining is capped at 90 a week") passed `allowed` on the
-        // rule's own evidence (an allowance per period, a word of budgeting beside it, nothing asked,
-        // supposed, denied or past): the gate's doubt, learnt from talk about budgets, does not outweigh it.
-        // Only the user's own rule ("our", "from today", "now"): "the average grocery budget is 250 a week"
-        // is still doubted.
-        let stated_limit = proposed == "update_budget"
-            && !act.may_order()
-            && a.text.has_any(&["my", "our", "i", "we", "i'm", "we're", "now", "from"]);
-        let doubted = trap >= TRAP_ASK && !stated_limit && !(proposed == "create_expense" && own_spending_told(a));
+        let doubted = trap >= TRAP_ASK && !beyond_doubt(proposed, a, &act);
         if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || doubted || income_doubted {
             let question = reply::confirm_question(proposed, &slots);
             return Understanding {
@@ -350,15 +342,6 @@ impl Understander {
             action: Action::Call { tool: proposed, arguments },
         }
     }
-}
-
-/// The user telling of their own spending in the plainest form: "I"/"we" right before a verb of spending,
-/// an amount of money, and none of question, supposition, plan, denial, someone else, hearsay or a quote.
-fn own_spending_told(a: &Analysis) -> bool {
-    let t = &a.text;
-    let told = (1..t.len())
-        .any(|i| t.tokens[i - 1].is_any(&["i", "we"]) && t.tokens[i].is_any(crate::speech_act::USER_SPENDING));
-    told && a.has_entity(|k| matches!(k, crate::entities::Kind::Money(_))) && a.act.may_log_money() && !a.act.money_in
 }
 
 fn said(intent: &'static str, confidence: f32, proposed: &'static str, slots: Slots, text: String) -> Understanding {

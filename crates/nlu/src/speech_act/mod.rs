@@ -92,27 +92,7 @@ impl SpeechAct {
 
         let polite_request = voice::polite_request(text, entities);
         // "how much…", and after a softener: "roughly how many km…", "so what's on…".
-        // Tokens inside a courtesy formula. One that holds "if" or "whether" wraps a request only when an
-        // order follows it ("if you could log…", "wondering whether you might put…"); otherwise it is a
-        // condition or a question ("if you'd bought the esky…", "wondering if we spent…").
-        let request_follows = |end: usize| {
-            tokens[end.min(tokens.len())..]
-                .iter()
-                .take(4)
-                .any(|t| is_order_verb(&t.norm) || t.is_any(RECORD) || t.is("be"))
-        };
-        let courtesy: Vec<(usize, usize)> = COURTESY
-            .iter()
-            .filter(|p| p.split(' ').next().is_some_and(|head| text.has(head)))
-            .flat_map(|p| {
-                let n = p.split(' ').count();
-                let conditional = p.split(' ').any(|w| matches!(w, "if" | "whether"));
-                (0..tokens.len().saturating_sub(n - 1))
-                    .filter(move |&i| p.split(' ').enumerate().all(|(k, w)| tokens[i + k].is(w)))
-                    .map(move |i| (i, i + n))
-                    .filter(move |&(_, end)| !conditional || request_follows(end))
-            })
-            .collect();
+        let courtesy = voice::courtesy(text);
         let courteous = !courtesy.is_empty();
         let in_courtesy = |i: usize| courtesy.iter().any(|(s, e)| (*s..*e).contains(&i));
         let clause_opens_question = parts.iter().any(|(s, _)| {

@@ -68,3 +68,26 @@ pub(super) fn reported(text: &Text, words: &[&str]) -> bool {
     (words.iter().enumerate().any(|(i, w)| REPORTED.contains(w) && !read_out(i)) || sign || text.has_phrase("per the"))
         && !text.has_phrase("pay me")
 }
+
+/// The token ranges of the courtesy formulas that wrap a request ("I was wondering whether you might…").
+pub(super) fn courtesy(text: &Text) -> Vec<(usize, usize)> {
+    let tokens = &text.tokens;
+    // Tokens inside a courtesy formula. One that holds "if" or "whether" wraps a request only when an
+    // order follows it ("if you could log…", "wondering whether you might put…"); otherwise it is a
+    // condition or a question ("if you'd bought the esky…", "wondering if we spent…").
+    let request_follows = |end: usize| {
+        tokens[end.min(tokens.len())..].iter().take(4).any(|t| is_order_verb(&t.norm) || t.is_any(RECORD) || t.is("be"))
+    };
+    COURTESY
+        .iter()
+        .filter(|p| p.split(' ').next().is_some_and(|head| text.has(head)))
+        .flat_map(|p| {
+            let n = p.split(' ').count();
+            let conditional = p.split(' ').any(|w| matches!(w, "if" | "whether"));
+            (0..tokens.len().saturating_sub(n - 1))
+                .filter(move |&i| p.split(' ').enumerate().all(|(k, w)| tokens[i + k].is(w)))
+                .map(move |i| (i, i + n))
+                .filter(move |&(_, end)| !conditional || request_follows(end))
+        })
+        .collect()
+}

@@ -284,11 +284,7 @@ fn quoted(a: &Analysis) -> Option<String> {
 
 /// Whether a clause break (a colon, dash, comma, or the end of a sentence) comes before token `k`.
 fn break_before(t: &Text, k: usize) -> bool {
-    let Some(token) = t.tokens.get(k) else { return false };
-    let gap_from = t.tokens.get(k.wrapping_sub(1)).map_or(0, |p| p.span.end);
-    token.is_any(&[":", "-", ","])
-        || (k > 0 && t.tokens[k - 1].is_any(&["?", "!"]))
-        || t.folded.get(gap_from..token.span.start).is_some_and(|gap| gap.contains(['.', '!', '?']))
+    t.tokens.get(k).is_some_and(|token| token.is_any(&[":", "-", ","])) || t.sentence_break_before(k)
 }
 
 /// A post's text on the far side of a clause break from a short order to post it: after the order

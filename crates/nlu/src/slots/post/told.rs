@@ -51,13 +51,7 @@ const TELLING: &[&str] = &[
 pub(crate) fn order_to_everyone(t: &Text) -> Option<usize> {
     let told = |w: &crate::text::Token| crate::speech_act::is_finite(&w.norm) || w.norm.ends_with("ed");
     // The verb opens the message or a sentence of it ("I'm so mad. Tell the forum the park charged us …").
-    let opens = |k: usize| {
-        k == 0 || t.tokens[k - 1].is_any(&["?", "!"]) || {
-            let gap_from = t.tokens[k - 1].span.end;
-            t.folded.get(gap_from..t.tokens[k].span.start).is_some_and(|gap| gap.contains(['.', '!', '?']))
-                || t.tokens[k - 1].norm.ends_with('.')
-        }
-    };
+    let opens = |k: usize| k == 0 || t.sentence_break_before(k) || t.tokens[k - 1].norm.ends_with('.');
     let start = (0..t.len())
         .filter(|&k| opens(k))
         .find_map(|k| {
