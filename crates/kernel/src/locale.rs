@@ -90,6 +90,18 @@ impl Locale {
     pub fn today_at(&self, clock: &Clock) -> NaiveDate {
         clock.now().with_timezone(&self.tz).date_naive()
     }
+
+    /// Money is kept in the user's own currency, with no conversion: an amount said in another one
+    /// ("€30 for the ferry") is refused rather than stored as 30 of the user's own.
+    pub fn check_currency(&self, said: Option<&str>) -> Result<(), DomainError> {
+        match said {
+            Some(c) if !c.trim().eq_ignore_ascii_case(&self.currency) => Err(DomainError::invalid(
+                &["body", "currency"],
+                format!("amounts are kept in {0}, with no conversion; give the amount in {0}", self.currency),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Where a user's locale comes from (their profile). Domains that need it hold a [`Locales`] handle

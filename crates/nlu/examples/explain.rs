@@ -1,11 +1,23 @@
 //! How the offline understanding reads one sentence, step by step:
 //! `cargo run -p pam-nlu --example explain -- "spent $40 on diesel yesterday"`
+//!
+//! With `--batch`, reads one sentence per line from standard input and prints one line for each:
+//! the sentence, then what PAM would do (`CALL tool {arguments}`, `ASK question`, or `SAY reply`).
+//! Handy for reviewing many sentences at once without retraining for each.
+
+use std::io::BufRead;
 
 use pam_nlu::analysis::Analysis;
+use pam_nlu::understand::Action;
 use pam_nlu::{Understander, eval};
 
 fn main() {
-    let text = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--batch") {
+        batch();
+        return;
+    }
+    let text = args.join(" ");
     let a = Analysis::new(&text);
     println!("words:    {}", a.words.join(" "));
     println!("entities: {:?}", a.entities.iter().map(|e| (&e.kind, e.start, e.len)).collect::<Vec<_>>());
@@ -18,4 +30,21 @@ fn main() {
     println!("intent:   {} ({:.2}, proposed {})", r.intent, r.confidence, r.proposed);
     println!("slots:    {}", serde_json::Value::Object(r.slots.clone()));
     println!("action:   {:?}", r.action);
+}
+
+fn batch() {
+    let u = Understander::shared();
+    for line in std::io::stdin().lock().lines().map_while(Result::ok) {
+        let text = line.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let r = u.understand(text, eval::reference_today());
+        let what = match &r.action {
+            Action::Call { tool, arguments } => format!("CALL {tool} {arguments}"),
+            Action::Clarify { question, .. } => format!("ASK {question}"),
+            Action::Reply { text } => format!("SAY {}", text.replace('\n', " ")),
+        };
+        println!("{text}\n    -> {what}");
+    }
 }

@@ -34,7 +34,17 @@ const OPENERS: &[&str] = &[
 /// The sentence without its opening fillers and the vocative "pam", when enough is left to be a
 /// request on its own ("hey pam, is Broome gonna be sunny tomorrow"); a greeting alone stays whole.
 fn without_openers(text: Text) -> Text {
-    let skip = text.tokens.iter().take_while(|t| t.is_any(OPENERS)).count();
+    // "Mate, can you…" calls the listener; "Mate got paid $2000" has a mate as its subject.
+    let subject_mate = |i: usize| {
+        text.tokens[i].is("mate")
+            && text.tokens.get(i + 1).is_some_and(|n| {
+                n.norm.ends_with("ed")
+                    || n.is_any(&[
+                        "got", "paid", "spent", "bought", "made", "reckons", "says", "said", "has", "had", "is", "was",
+                    ])
+            })
+    };
+    let skip = text.tokens.iter().enumerate().take_while(|(i, t)| t.is_any(OPENERS) && !subject_mate(*i)).count();
     let left = text.tokens.len() - skip;
     if skip == 0 || left < 3 {
         return text;

@@ -58,6 +58,7 @@ pub fn for_tool(tool: &str, slots: &Slots, a: &Analysis) -> Value {
             if let Some(amount) = f64_of(slots, "amount") {
                 let monthly = match slots.get("period").and_then(Value::as_str) {
                     Some("week") => amount * 52.0 / 12.0,
+                    Some("fortnight") => amount * 26.0 / 12.0,
                     Some("year") => amount / 12.0,
                     _ => amount,
                 };

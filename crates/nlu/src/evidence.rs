@@ -24,10 +24,25 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
         let entities = crate::entities::scan(&order.tokens);
         let mut act = SpeechAct::of(&order, &entities);
         // The text taken back after it ("the dump point is fixed. Actually wait, I'll check first").
-        let taken_back =
-            ["actually wait", "no wait", "hold on", "hang on", "second thought", "scratch that", "never mind"]
-                .iter()
-                .any(|p| Text::new(content).has_phrase(p));
+        let content_text = Text::new(content);
+        let taken_back = [
+            "actually wait",
+            "no wait",
+            "hold on",
+            "hang on",
+            "second thought",
+            "scratch that",
+            "never mind",
+            "not posting",
+            "don't post",
+            "dont post",
+            "forget it",
+            "forget that",
+        ]
+        .iter()
+        .any(|p| content_text.has_phrase(p))
+            || content_text.has_any(&["jk", "j/k", "kidding"])
+            || put_off(&content_text);
         if taken_back {
             act.negated = true;
             return act;
@@ -86,6 +101,17 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
     a.act
 }
 
+/// A post's text that ends by putting the posting off: "…, once I calm down", "…, after we get signal".
+fn put_off(content: &Text) -> bool {
+    content.tokens.windows(4).any(|w| {
+        w[0].is_punct()
+            && w[1].is_any(&["once", "after", "until", "when"])
+            && w[2].is_any(&["i", "we", "i'm", "we're", "im"])
+            && !w[3].norm.ends_with("ed")
+            && !w[3].is_any(&["was", "were", "got", "had", "left", "went", "came", "did"])
+    })
+}
+
 /// Verbs of an order to post something.
 const POSTING_VERBS: &[&str] = &[
     "post",
@@ -134,6 +160,7 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         {
             false
         }
+        "record_income" if not_income(a) => false,
         "record_income" => {
             act.may_log_income()
                 && (reports_done(a, act) || (act.money_in && !a.text.has_any(NOT_YET)))
@@ -150,6 +177,23 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         "update_budget" => act.may_order() || states_a_limit(a, act),
         _ => act.may_order(),
     }
+}
+
+/// Money that is not income however it reads: owed and not yet paid ("I'm owed $450 from the last gig
+/// but they haven't paid"), the user's own money moved between accounts ("transferred $500 from savings
+/// to my everyday account"), or a refund the user gave ("I refunded the buyer 50").
+fn not_income(a: &Analysis) -> bool {
+    let t = &a.text;
+    let owed = t.has_any(&["owed", "owes", "owe", "owing"])
+        && (!t.has_any(&["paid", "repaid", "settled", "came", "landed", "arrived", "transferred", "sent", "coughed"])
+            || t.has_any(&["haven't", "havent", "hasn't", "hasnt", "didn't", "didnt", "not", "yet", "still"]));
+    let moved = t.has_any(&["transferred", "moved", "shifted", "transfer", "move", "swept"])
+        && t.has_any(&["savings", "account", "fund", "offset", "kitty"])
+        && (["from savings", "from my", "from our", "from the savings"].iter().any(|p| t.has_phrase(p))
+            || matches!(t.norm(0), "transferred" | "moved" | "shifted" | "i" | "we"));
+    let gave_back =
+        t.tokens.windows(2).any(|w| w[0].is_any(&["i", "we"]) && w[1].is_any(&["refunded", "reimbursed", "repaid"]));
+    owed || moved || gave_back
 }
 
 /// Whether a budget is spoken of: a word of budgeting or limiting, or an amount per week, month or year.

@@ -94,6 +94,10 @@ pub fn missing(intent: &str, slots: &Slots) -> Option<String> {
     let q = match intent {
         "create_expense" | "record_income" if !has("amount") => "How much was it?",
         "update_budget" if !has("amount") => "What limit would you like, and per week, month or year?",
+        // Budgets are kept per category: an "overall" limit has nowhere to go.
+        "update_budget" if !has("category") => {
+            "Budgets are kept per spending category. Which one is this limit for, for example groceries or fuel?"
+        }
         "add_fuel_entry" if !has("volume") && !has("total") => {
             "How many litres (or gallons) did you put in, or what did it cost?"
         }
@@ -123,6 +127,15 @@ fn money(v: Option<&Value>) -> String {
 pub fn confirm_question(intent: &str, slots: &Slots) -> String {
     let s = |k: &str| slots.get(k).and_then(Value::as_str).unwrap_or("");
     match intent {
+        "create_expense" if slots.contains_key("items") => {
+            let items: Vec<String> =
+                slots.get("items").and_then(Value::as_array).into_iter().flatten().map(|v| money(Some(v))).collect();
+            format!(
+                "That's {} — shall I log them together as one expense of {}? To log them apart, send them one at a time.",
+                items.join(" and "),
+                money(slots.get("amount"))
+            )
+        }
         "create_expense" => {
             let category = if s("category").is_empty() { String::new() } else { format!(" for {}", s("category")) };
             format!("Do you want me to log {}{category} as an expense?", money(slots.get("amount")))
@@ -130,7 +143,7 @@ pub fn confirm_question(intent: &str, slots: &Slots) -> String {
         "record_income" => format!("Do you want me to record {} as income?", money(slots.get("amount"))),
         "update_budget" => format!(
             "Do you want me to set your {} budget to {} a {}?",
-            if s("category").is_empty() { "overall" } else { s("category") },
+            s("category"),
             money(slots.get("amount")),
             s("period")
         ),

@@ -295,7 +295,9 @@ impl Understander {
                 && (slots.contains_key("odometer") || slots.contains_key("price_per_unit"));
             // Income told as arrived with no figure ("pension landed"): ask how much.
             let income_arrived = proposed == "record_income" && act.money_in && !act.question;
-            if act.imperative || act.record_order || fill_up_begun || income_arrived {
+            // A limit told with its figure but not its category ("weekly spend limit 700 overall"): ask which.
+            let budget_told = proposed == "update_budget" && slots.contains_key("amount");
+            if act.imperative || act.record_order || fill_up_begun || income_arrived || budget_told {
                 return Understanding {
                     intent: proposed,
                     confidence: p1,
@@ -324,7 +326,9 @@ impl Understander {
             return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
         }
         let doubted = trap >= TRAP_ASK && !beyond_doubt(proposed, a, &act);
-        if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || doubted || income_doubted {
+        // Several amounts for one expense ("45 fuel, 30 groceries"): their sum is offered, not logged.
+        let several = slots.contains_key("items");
+        if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || doubted || income_doubted || several {
             let question = reply::confirm_question(proposed, &slots);
             return Understanding {
                 intent: proposed,

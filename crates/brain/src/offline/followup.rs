@@ -33,10 +33,19 @@ const YES: &[&str] = &[
     "affirmative",
 ];
 
+/// Words that take a "yes" back: "yeah nah" is Australian for no, "please don't", "ok no", "sure, not yet".
+const NO: &[&str] =
+    &["no", "nah", "nope", "not", "don't", "dont", "never", "cancel", "stop", "wait", "hold", "later", "n't"];
+
 fn is_yes(text: &str) -> bool {
     let t = text.trim().trim_end_matches(['.', '!']).to_lowercase();
-    YES.contains(&t.as_str())
-        || YES.iter().any(|y| t.starts_with(&format!("{y} ")) && t.split_whitespace().count() <= 3)
+    let words: Vec<&str> =
+        t.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.' | '!')).filter(|w| !w.is_empty()).collect();
+    let denied = words.iter().any(|w| NO.contains(w) || w.ends_with("n't"));
+    !denied
+        && (YES.contains(&t.as_str())
+            || YES.iter().any(|y| t.starts_with(&format!("{y} ")) && words.len() <= 3)
+            || (words.len() <= 3 && words.first().is_some_and(|w| YES.contains(w))))
 }
 
 /// The reading of the newest user message, taking the brain's last question into account.
@@ -67,5 +76,21 @@ pub fn read(messages: &[Message], today: NaiveDate) -> Understanding {
     match together.action {
         Action::Call { .. } => together,
         _ => direct,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_yes;
+
+    #[test]
+    fn a_yes_is_a_yes_and_a_yes_taken_back_is_not() {
+        for yes in ["yes", "Yep!", "yes please", "sure, go ahead", "ok do it", "go for it", "righto"] {
+            assert!(is_yes(yes), "{yes}");
+        }
+        for no in ["yeah nah", "please don't", "ok no", "sure, not yet", "no", "yes but wait", "nah", "ok, cancel"] {
+            assert!(!is_yes(no), "{no}");
+        }
+        assert!(!is_yes("yes I spent 40 on fuel and 20 on bait"), "a long answer is a new message, not a yes");
     }
 }

@@ -57,19 +57,19 @@ pub(crate) fn number(v: f64) -> Value {
 /// The spending category the sentence names, from the shared vocabulary; a near miss of a longer word
 /// ("parkng", "grocereis") counts.
 pub(crate) fn category(a: &Analysis) -> Option<&'static str> {
-    // "a breakdown of my expenses" is a split, not a vehicle breakdown.
+    // "a breakdown of my expenses", "a breakdown by category" are a split, not a vehicle breakdown.
     let lower: Vec<&str> = a
         .text
         .tokens
         .iter()
         .enumerate()
-        .filter(|(i, t)| !(t.is("breakdown") && a.text.norm(i + 1) == "of"))
+        .filter(|(i, t)| !(t.is("breakdown") && matches!(a.text.norm(i + 1), "of" | "by" | "per")))
         .map(|(_, t)| t.norm.as_str())
         .collect();
     if let Some((c, _)) = vocabulary::find_in_text(&lower.join(" ")) {
         return Some(c);
     }
-    a.text.tokens.iter().filter(|t| t.norm.len() >= 5).find_map(|t| vocabulary::near_miss(&t.norm))
+    lower.iter().filter(|w| w.len() >= 5).find_map(|w| vocabulary::near_miss(w))
 }
 
 /// The first day said, read in the sentence's tense.
@@ -98,15 +98,38 @@ pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
             // "turned 18", "aged 70": an age; "in 1985", "since 2019": a year.
             let age = matches!(prev, "turned" | "turns" | "turning" | "aged" | "age");
             let year = crate::speech_act::is_year(a.text.norm(e.start)) && matches!(prev, "in" | "since" | "back");
+            let model_year = model_year(a, e);
             value > 0.0
                 && !COUNTED.contains(&next)
                 && !matches!(prev, "x" | "site" | "number" | "no")
                 && next != "x"
                 && !age
                 && !year
+                && !model_year
         }
         _ => false,
     }
+}
+
+const DETERMINERS: &[&str] = &["a", "an", "the", "my", "our", "their", "his", "her", "your"];
+
+/// A vehicle's model year after a determiner, not a price: "a 2019 Jayco", "our twenty twenty Hilux"
+/// (said aloud, a year is two number words in a row: "nineteen ninety-eight").
+fn model_year(a: &Analysis, e: &Entity) -> bool {
+    let t = &a.text;
+    let spoken_pair = |first: &Entity, second: &Entity| {
+        first.end() == second.start
+            && matches!((&first.kind, &second.kind),
+                (Kind::Number { value: x, words: true, .. }, Kind::Number { value: y, words: true, .. })
+                    if (10.0..100.0).contains(x) && *y < 100.0)
+    };
+    let determined = |start: usize| start > 0 && t.tokens[start - 1].is_any(DETERMINERS);
+    if crate::speech_act::is_year(t.norm(e.start)) {
+        return determined(e.start);
+    }
+    a.entities.iter().any(|other| {
+        (spoken_pair(e, other) && determined(e.start)) || (spoken_pair(other, e) && determined(other.start))
+    })
 }
 
 /// The amount a sentence reports paying or receiving: after "=", "so", "total" or "came to" when
@@ -118,13 +141,12 @@ pub(crate) fn amount(a: &Analysis) -> Option<(f64, Option<&'static str>, usize)>
         Kind::Number { value, .. } => Some((*value, None, e.start)),
         _ => None,
     };
-    let marked = amounts.iter().find(|e| {
-        let prev = if e.start > 0 { a.text.norm(e.start - 1) } else { "" };
-        let prev2 = if e.start > 1 { a.text.norm(e.start - 2) } else { "" };
-        matches!(prev, "=" | "so" | "total" | "to") && (prev != "to" || matches!(prev2, "came" | "comes" | "come"))
-    });
-    if let Some(e) = marked {
+    if let Some(e) = amounts.iter().find(|e| marked_total(a, e)) {
         return value(e);
+    }
+    // Nothing but a price per item and a count: "2 pies at $6 each", "3 nights, $42 a night", "2 x $15".
+    if let Some(total) = count_times_rate(a, &amounts) {
+        return Some(total);
     }
     // With more than one amount: a correction wins ("paid 40, no wait, it was 45"); a rate ("$35 a head,
     // we paid $70") or a count ("two coffees and a banana bread, seventeen fifty") gives way.
@@ -138,6 +160,95 @@ pub(crate) fn amount(a: &Analysis) -> Option<(f64, Option<&'static str>, usize)>
         }
     }
     amounts.iter().find(|e| e.money().is_some()).or(amounts.first()).and_then(|e| value(e))
+}
+
+/// An amount marked as the total: after "=", "so", "total" or "came to", or before "all up".
+fn marked_total(a: &Analysis, e: &Entity) -> bool {
+    let prev = if e.start > 0 { a.text.norm(e.start - 1) } else { "" };
+    let prev2 = if e.start > 1 { a.text.norm(e.start - 2) } else { "" };
+    matches!(prev, "=" | "so" | "total" | "to") && (prev != "to" || matches!(prev2, "came" | "comes" | "come"))
+        || (a.text.norm(e.end()) == "all" && a.text.norm(e.end() + 1) == "up")
+}
+
+/// Amounts told as a list of items, "45 fuel, 30 groceries", "45 dollars and 50", "40 for the site and 12
+/// for firewood": two or more amounts with nothing between them but item words and joiners, none
+/// marked as the total or a correction. One expense cannot hold them, so PAM asks before logging their sum.
+pub(crate) fn listed_amounts(a: &Analysis) -> Option<Vec<f64>> {
+    // Words between two amounts that tell of something other than another item: "paid 50, got 10 change".
+    const NOT_ITEMS: &[&str] = &[
+        "to", "was", "is", "were", "got", "get", "paid", "pay", "spent", "cost", "costs", "came", "left", "owe",
+        "owes", "back", "change", "instead", "not", "but", "or", "out", "from", "off", "save", "saved",
+    ];
+    const JOINERS: &[&str] =
+        &["and", ",", "+", "plus", "&", "for", "on", "the", "a", "of", "-", "/", "then", "another"];
+    let amounts: Vec<&Entity> =
+        a.entities.iter().filter(|e| is_amount(a, e) && !is_rate(a, e) && !is_count(a, e)).collect();
+    if amounts.len() < 2
+        || amounts.iter().any(|e| marked_total(a, e))
+        || amounts.iter().skip(1).any(|e| corrected(a, e))
+    {
+        return None;
+    }
+    let joined = amounts.windows(2).all(|pair| {
+        let between = pair[0].end()..pair[1].start;
+        between.len() <= 4
+            && between.clone().any(|k| a.text.tokens[k].is_any(&["and", ",", "+", "plus", "&"]))
+            && between.clone().all(|k| {
+                let t = &a.text.tokens[k];
+                t.is_any(JOINERS)
+                    || vocabulary::canonical(&t.norm).is_some()
+                    || (t.norm.chars().all(char::is_alphabetic) && !t.norm.ends_with("ed") && !t.is_any(NOT_ITEMS))
+            })
+    });
+    let values: Vec<f64> = amounts
+        .iter()
+        .filter_map(|e| match &e.kind {
+            Kind::Money(m) => Some(m.cents as f64 / 100.0),
+            Kind::Number { value, .. } => Some(*value),
+            _ => None,
+        })
+        .collect();
+    joined.then_some(values)
+}
+
+/// The total of a count of things at a price each, when that is all the sentence gives.
+fn count_times_rate(a: &Analysis, amounts: &[&Entity]) -> Option<(f64, Option<&'static str>, usize)> {
+    let t = &a.text;
+    // "2 x $15", "2x $8": a count multiplying the price after it.
+    let times = |e: &Entity| {
+        let k = e.start;
+        (k >= 2 && t.tokens[k - 1].is_any(&["x", "×"]))
+            .then(|| a.entities.iter().find(|c| c.end() == k - 1))
+            .flatten()
+            .and_then(|c| match c.kind {
+                Kind::Number { value, .. } => Some(value),
+                _ => None,
+            })
+            .or_else(|| {
+                let prev = if k > 0 { t.norm(k - 1) } else { "" };
+                prev.strip_suffix('x').and_then(|n| n.parse::<f64>().ok())
+            })
+    };
+    let [price] = amounts.iter().filter(|e| e.money().is_some()).collect::<Vec<_>>()[..] else { return None };
+    let (cents, currency) = price.money().map(|m| (m.cents, m.currency))?;
+    let each = cents as f64 / 100.0;
+    if let Some(n) = times(price) {
+        return Some((each * n, currency, price.start));
+    }
+    let others = amounts.iter().filter(|e| e.start != price.start).all(|e| is_count(a, e));
+    let counts: Vec<f64> = a
+        .entities
+        .iter()
+        .filter(|e| is_count(a, e))
+        .filter_map(|e| match e.kind {
+            Kind::Number { value, .. } => Some(value),
+            _ => None,
+        })
+        .collect();
+    match counts[..] {
+        [n] if others && is_rate(a, price) => Some((each * n, currency, price.start)),
+        _ => None,
+    }
 }
 
 /// An amount said to put right an earlier one: "no wait, it was 45", "actually 52", "sorry, 18.50", "make
@@ -158,7 +269,12 @@ pub(crate) fn corrected(a: &Analysis, e: &Entity) -> bool {
 /// An amount per head, night or item: "$35 a head", "40 per person", "12 each".
 fn is_rate(a: &Analysis, e: &Entity) -> bool {
     let (n1, n2) = (a.text.norm(e.end()), a.text.norm(e.end() + 1));
-    n1 == "each"
+    // "4 nights at $35", "3 bags @ 4.50": a price each after a count of things.
+    let each_after_count = e.start > 0
+        && a.text.tokens[e.start - 1].is_any(&["at", "@"])
+        && a.entities.iter().any(|c| c.end() + 2 >= e.start && c.end() < e.start && is_count(a, c));
+    each_after_count
+        || n1 == "each"
         || (matches!(n1, "a" | "per" | "/")
             && matches!(n2, "head" | "person" | "night" | "pop" | "item" | "adult" | "kid" | "child" | "each"))
 }

@@ -3,14 +3,17 @@
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
-use super::{Slots, amount, category, day, is_amount, number};
+use super::{Slots, amount, category, day, is_amount, listed_amounts, number};
 use crate::analysis::Analysis;
 use crate::entities::{Entity, Kind, Period, Tense, VolumeUnit, calendar};
 use crate::numbers;
 use crate::places;
 
 pub fn expense(a: &Analysis, today: NaiveDate, s: &mut Slots) {
-    if let Some((value, currency, _)) = amount(a) {
+    if let Some(items) = listed_amounts(a) {
+        s.insert("amount".into(), number(items.iter().sum()));
+        s.insert("items".into(), items.into_iter().map(number).collect());
+    } else if let Some((value, currency, _)) = amount(a) {
         s.insert("amount".into(), number(value));
         if let Some(c) = currency {
             s.insert("currency".into(), json!(c));
@@ -198,7 +201,9 @@ pub fn budget(a: &Analysis, s: &mut Slots) {
 
 /// The budget period the words name, a week before a year.
 fn period_of(words: &[&str]) -> Option<&'static str> {
-    if words.iter().any(|w| matches!(*w, "week" | "weekly" | "wk" | "/wk" | "pw" | "weeks")) {
+    if words.iter().any(|w| matches!(*w, "fortnight" | "fortnightly")) {
+        Some("fortnight")
+    } else if words.iter().any(|w| matches!(*w, "week" | "weekly" | "wk" | "/wk" | "pw" | "weeks")) {
         Some("week")
     } else if words.iter().any(|w| matches!(*w, "year" | "yearly" | "annual" | "annually" | "annum" | "pa" | "yr")) {
         Some("year")

@@ -229,6 +229,24 @@ fn lower_first(title: &str, a: &Analysis) -> String {
 pub fn timer_label(a: &Analysis) -> Option<String> {
     let t = &a.text;
     let anchor = a.entities.iter().find(|e| matches!(e.kind, Kind::Duration { .. } | Kind::Time(_)))?;
+    // A name given outright: "called check out", "labelled fishing", "call it pack up".
+    let named = (0..t.len()).find_map(|k| {
+        if t.tokens[k].is_any(&["called", "labelled", "labeled", "named", "titled"]) {
+            Some(k + 1)
+        } else if t.tokens[k].is_any(&["call", "name", "label"]) && t.norm(k + 1) == "it" {
+            Some(k + 2)
+        } else {
+            None
+        }
+    });
+    if let Some(k) = named {
+        let end = (k..t.len())
+            .find(|&j| t.tokens[j].is_any(&[",", "?", "!", "."]) || a.entities.iter().any(|e| e.start == j))
+            .unwrap_or(t.len());
+        if end > k {
+            return cut(t, k, end);
+        }
+    }
     // An errand anywhere: "remind me to…", "nudge me to…", "so I remember to…", "reminder to…".
     let errand = (1..t.len()).find(|&k| {
         t.tokens[k].is("to")

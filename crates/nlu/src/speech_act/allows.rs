@@ -8,6 +8,7 @@ impl SpeechAct {
         !(self.question
             || self.hypothetical
             || self.future
+            || self.deferred
             || self.negated
             || self.third_party
             || self.reported
@@ -23,6 +24,7 @@ impl SpeechAct {
         !(self.question
             || self.hypothetical
             || self.future
+            || self.deferred
             || self.negated
             || self.others_income
             || self.reported
@@ -38,6 +40,7 @@ impl SpeechAct {
     pub fn may_order(&self) -> bool {
         !self.negated
             && !self.relayed
+            && !self.deferred
             && (self.imperative
                 || !(self.question
                     || self.hypothetical

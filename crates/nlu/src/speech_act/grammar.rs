@@ -42,3 +42,46 @@ pub(super) fn past_tense(text: &Text, i: usize) -> bool {
 pub(crate) fn is_year(word: &str) -> bool {
     word.len() == 4 && word.chars().all(|c| c.is_ascii_digit()) && ("1900".."2100").contains(&word)
 }
+
+/// Past forms that do not end in "-ed".
+const IRREGULAR_PAST: &[&str] = &[
+    "was", "were", "got", "had", "broke", "did", "went", "came", "left", "paid", "spent", "bought", "filled", "put",
+    "saw",
+];
+
+/// An order or a report put off until something else happens: "record income of $500 once the invoice
+/// clears", "after dinner set a timer", "tell the forum, once I calm down", "if fuel drops below $2, set
+/// the budget to $400". Nothing is to be done now. ("If you could…", "after 2 hours", "when is…?" are not.)
+pub(super) fn deferred(text: &Text, entities: &[Entity]) -> bool {
+    let t = &text.tokens;
+    let subject = |i: usize| {
+        t.get(i).is_some_and(|w| {
+            w.is_any(&[
+                "i", "we", "it", "they", "he", "she", "the", "my", "our", "that", "this", "its", "it's", "i'm",
+                "we're", "im",
+            ])
+        })
+    };
+    let starts_clause = |i: usize| i == 0 || t[i - 1].is_punct() || t[i - 1].is_any(&["but", "and", "just", "only"]);
+    let number_after = |i: usize| entities.iter().any(|e| e.start == i + 1);
+    t.iter().enumerate().any(|(i, w)| {
+        // "once the invoice clears", "when I get signal" (not "for when", nor a question "when is…").
+        (w.is("once") && subject(i + 1))
+            // A clause of its own with its verb in the present: "when I get signal", not "when we filled
+            // up" (when it happened) nor "call the dealer when they open" (when the other thing happens).
+            || (w.is("when")
+                && i > 0
+                && starts_clause(i)
+                && subject(i + 1)
+                && !(i + 2..i + 4).any(|k| k < t.len() && (past_tense(text, k) || t[k].is_any(IRREGULAR_PAST))))
+            // "after dinner, set…", "after we eat": not "after 2 hours".
+            || (w.is("after")
+                && starts_clause(i)
+                && !number_after(i)
+                && t.get(i + 1).is_some_and(|n| !n.is_any(&["a", "an", "that", "this", "all", "last", "what", "yesterday", "today"])))
+            // "if fuel drops below $2, set…": not "if you could…", "if possible".
+            || (w.is_any(&["if", "unless"])
+                && starts_clause(i)
+                && !t.get(i + 1).is_some_and(|n| n.is_any(&["you", "u", "ya", "ye", "you'd", "youd", "you're", "possible", "poss", "that's", "thats", "ok", "okay"])))
+    })
+}

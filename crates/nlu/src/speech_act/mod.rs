@@ -46,6 +46,8 @@ pub struct SpeechAct {
     pub others_act: bool,
     /// An order passed on to someone else ("tell Dave to book the site").
     pub relayed: bool,
+    /// Put off until something else happens ("once the invoice clears", "after dinner", "if fuel drops").
+    pub deferred: bool,
     /// Someone else earned it ("Gary earned 600", "our son's paycheck was $3,100").
     pub others_income: bool,
     /// Money came to the user ("Centrelink paid us", "pay's in, 3.1k"), not from them.
@@ -236,7 +238,8 @@ impl SpeechAct {
             || (first == "no" && second == ",")
             // "~~bait 12~~": struck out.
             || text.folded.contains("~~")
-            || (first == "wait" && text.len() > 1);
+            || (first == "wait" && text.len() > 1)
+            || voice::not_meant(text, entities);
         // A denial counts in the amount's clause, or in the first clause when the user is its subject
         // ("we didn't go to Maccas in the end, so no 30 bucks"), not in a side remark ("bulk billing
         // wasn't on, so the GP charged us $95"); "no $30" denies the amount itself.
@@ -370,6 +373,7 @@ impl SpeechAct {
             third_party: who.third_party,
             others_act: who.others_act,
             relayed: who.relayed,
+            deferred: grammar::deferred(text, entities),
             others_income: who.others_income,
             money_in: who.money_in,
             reported,

@@ -35,8 +35,25 @@ impl Prices {
         let volume = entities.iter().any(|e| matches!(e.kind, Kind::Volume { .. }));
         let amount_said = entities.iter().any(money_like);
         // Prices set side by side ("IGA 3.90 vs Coles 3.10", "cheaper than the servo").
-        let comparison = text.has_any(&["vs", "versus", "v"])
+        // So are prices listed by place or shop ("$2.29 at Roma, $2.19 at Charleville", "Lake Argyle $55, El
+        // Questro $40", "campsite prices: …") when nobody says they paid.
+        let named_before = |e: &Entity| e.start > 0 && text.tokens[e.start - 1].capitalised;
+        let named_after =
+            |e: &Entity| text.norm(e.end()) == "at" && text.tokens.get(e.end() + 1).is_some_and(|t| t.capitalised);
+        let priced_by_name = entities.iter().filter(|e| money_like(e) && (named_before(e) || named_after(e))).count();
+        let paid = text.has_any(&["paid", "spent", "bought", "dropped", "forked", "grabbed", "got", "blew", "shelled"]);
+        let listed = !paid
+            && entities.iter().filter(|e| money_like(e)).count() >= 2
+            && (priced_by_name >= 2 || text.has_any(&["prices", "pricing"]));
+        let comparison = listed
+            || text.has_any(&["vs", "versus", "v"])
             || ["cheaper than", "dearer than", "compared to", "less than"].iter().any(|p| text.has_phrase(p));
+        // A price scoffed at, not paid: "$80 for a powered site, they're dreaming".
+        let scoffed = !past_money_verb
+            && (text.has("dreaming")
+                || ["having a laugh", "havin a laugh", "are they serious", "rip off", "you're joking"]
+                    .iter()
+                    .any(|p| text.has_phrase(p)));
         // A fuel price, not a purchase: "1.69 unleaded at the Metro", "diesel 2.19" (no one buys $2 of it).
         let fuel_price = entities.iter().any(|e| {
             let small = match &e.kind {
@@ -77,6 +94,7 @@ impl Prices {
                 .all(|e| per_fuel_unit(e) || entities.iter().any(|r| per_fuel_unit(r) && r.start == e.end()));
         let price_statement = !allowance
             && (asked
+                || scoffed
                 || (fuel_rate_only && !volume)
                 || ((comparison || fuel_price) && amount_said && !volume && !per_period)
                 || (!volume

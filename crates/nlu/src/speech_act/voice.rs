@@ -91,3 +91,25 @@ pub(super) fn courtesy(text: &Text) -> Vec<(usize, usize)> {
         })
         .collect()
 }
+
+/// Whether the message says it was not meant: taken back as a joke or a test ("spent $25 on lunch lol
+/// jk", "- kidding, it was free", "just testing you"), put right with no new figure ("we paid $60 for
+/// the site - no wait, that was the Smiths"), or mocked ("yeah right, plan me a trip to the moon",
+/// "sure, log $1,000,000 for caviar 🙄"). Whatever it asked is off.
+pub(super) fn not_meant(text: &Text, entities: &[Entity]) -> bool {
+    let t = &text.tokens;
+    let after_break =
+        |i: usize| i == 0 || t[i - 1].is_punct() || t[i - 1].is_any(&["just", "only", "lol", "haha", "im", "i'm"]);
+    let jest = t.iter().enumerate().any(|(i, w)| {
+        w.is_any(&["jk", "j/k", "jks", "jking"]) || (w.is_any(&["kidding", "joking"]) && i > 0 && after_break(i))
+    }) || ["just testing", "only testing", "testing you"].iter().any(|p| text.has_phrase(p));
+    // "no wait" / "oh wait, no" with no figure after it: the thing itself is taken back, not its amount.
+    let retracted = t.windows(2).enumerate().any(|(i, w)| {
+        let wait_no = (w[0].is_any(&["no", "oh"]) && w[1].is("wait")) || (w[0].is("wait") && w[1].is("no"));
+        wait_no && i > 0 && !entities.iter().any(|e| e.start > i && is_amount(e))
+    });
+    let eye_roll = text.folded.contains('\u{1f644}') || text.folded.contains('\u{1f643}');
+    let mocked = text.has_phrase("yeah right") && text.norm(0) == "yeah"
+        || (eye_roll && t.first().is_some_and(|w| w.is_any(&["sure", "yeah", "oh", "righto"])));
+    jest || retracted || mocked
+}

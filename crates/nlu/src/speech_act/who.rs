@@ -104,12 +104,14 @@ impl Who {
         // "tell Dave to book the site", "ask the missus to set an alarm": an order for someone else
         // (not "tell everyone…", a post).
         let relayed = (0..tokens.len()).any(|i| {
+            // "tell Jo to…", "ask my husband to…": the person may come after a possessive.
+            let k = if tokens.get(i + 1).is_some_and(|t| t.is_any(&["my", "our", "the"])) { i + 2 } else { i + 1 };
             tokens[i].is_any(&["tell", "ask", "get", "remind"])
-                && tokens.get(i + 1).is_some_and(|t| {
+                && tokens.get(k).is_some_and(|t| {
                     !t.is_any(&["everyone", "everybody", "folks", "people", "group", "community", "all", "me", "us"])
-                        && (person(t) || (t.capitalised && !in_entity(i + 1)))
+                        && (person(t) || (t.capitalised && !in_entity(k)))
                 })
-                && tokens[i + 2..].iter().take(3).any(|t| t.is("to"))
+                && tokens[(k + 1).min(tokens.len())..].iter().take(3).any(|t| t.is("to"))
         });
         // "Trev: 95L @ 2.24", "Ray's ute: 78L", "Gaz - packing shed, 640": someone else's entry.
         let labelled_other = tokens.len() > 2

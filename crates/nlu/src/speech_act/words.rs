@@ -42,7 +42,7 @@ pub const CALL_OFF: &[&str] = &[
 pub const CALL_OFF_PHRASES: &[&str] = &[
     "do not", "hold off", "never mind", "decided against", "no need", "leave it", "wasn't mine", "leave the",
     "already logged", "already in", "already added", "already recorded", "already entered", "double up",
-    "double count", "in there already", "put it back", "put them back",
+    "double count", "in there already", "put it back", "put them back", "scratch that",
 ];
 /// People other than the user.
 #[rustfmt::skip]

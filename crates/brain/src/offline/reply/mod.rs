@@ -24,9 +24,6 @@ fn describe(name: &str, data: &Value, said: Option<&pam_nlu::Understanding>, tod
             if let Some(d) = day(&data["date"], today) {
                 s.push_str(&format!(", dated {d}"));
             }
-            if let Some(named) = slot("currency").and_then(Value::as_str).filter(|c| *c != currency) {
-                s.push_str(&format!(" (you said {named}; your expenses are kept in {currency})"));
-            }
             s.push('.');
             s
         }

@@ -10,7 +10,15 @@ use told::{FOLLOWERS, told_to_everyone};
 /// A post's text without the order to post it: "draft a post saying the Bourke free camp is flooded" →
 /// "the Bourke free camp is flooded".
 pub fn post_content(a: &Analysis) -> Option<String> {
-    quoted(a).or_else(|| opened_content(a)).or_else(|| beside_the_order(a))
+    let content = quoted(a).or_else(|| opened_content(a)).or_else(|| beside_the_order(a))?;
+    // "Tell my followers. They'll love it.": a remark on the post to come, not its text.
+    let c = Text::new(&content);
+    let remark = c.tokens.iter().filter(|t| !t.is_punct()).count() <= 6
+        && c.tokens.first().is_some_and(|w| {
+            w.is_any(&["they'll", "they", "they'd", "they're", "everyone", "everybody", "people", "folks", "you'll"])
+        })
+        && c.has_any(&["it", "this", "that"]);
+    (!remark).then_some(content)
 }
 
 /// What follows the order to post, opened by a word ("saying", "about", "that"), a colon or a dash, or
