@@ -64,6 +64,15 @@ async fn offline_pam_logs_an_expense_and_answers_totals(backend: Backend) {
     assert_eq!(list["expenses"][0]["amount"], 42.5);
     assert_eq!(list["expenses"][0]["category"], "fuel");
     assert_eq!(list["expenses"][0]["date"], yesterday);
+    // Said in the user's own currency it is logged like any other; in another currency it is not stored
+    // as the user's own (no conversion is made), and the reply says so.
+    let currency = list["expenses"][0]["currency"].as_str().unwrap().to_string();
+    let other = if currency == "EUR" { "£" } else { "€" };
+    let reply = chat(&app, &user, json!({"message": format!("I paid {other}30 for the ferry")})).await;
+    let text = reply["response"].as_str().unwrap();
+    assert!(text.contains("couldn't") && text.contains(&currency), "{reply}");
+    let list: Value = app.get("/api/v1/expenses", &user.token).await.json().await.unwrap();
+    assert_eq!(list["total"], 1, "nothing stored in the wrong currency: {list}");
 
     expense_today(&app, &user, 10.0).await;
     let reply = chat(&app, &user, json!({"message": "How much have I spent this month?"})).await;
