@@ -1,8 +1,8 @@
 //! Bare axum: one JSON route, no middleware. The ceiling our /health is compared with.
 //!
 //! `bench-hello PORT` answers `/health` with a two-field JSON object and nothing else. `bench-hello PORT
-//! contract` answers `/health` with the bytes the contract asks of ours — the same headers (SPEC §2 and
-//! §7: request id, process time, security headers, `Vary`) and a body of the same size — written as
+//! contract` answers `/health` with the bytes the contract asks of ours — the same headers (request
+//! id, process time, security headers, `Vary`) and a body of the same size — written as
 //! cheaply as axum allows (static headers, a constant body). That is the floor for any server that
 //! keeps the contract: what sending those bytes costs, with no work behind them.
 use axum::http::{HeaderName, HeaderValue, header};
