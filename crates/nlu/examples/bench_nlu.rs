@@ -2,10 +2,38 @@
 //! `cargo run --release -p pam-nlu --example bench_nlu`
 //!
 //! Trains the model (timed), then reads every corpus sentence 20 times and reports the time per
-//! sentence (p50, p99, max), the model's own tables and the process's resident memory before and
-//! after training.
+//! sentence (p50, p99, max), the model's own tables, the heap the trained understander keeps (counted by
+//! the allocator: what stays allocated once training's scratch is freed — the model's memory), the
+//! heap's peak during training, and the process's resident memory before and after training (which also
+//! counts pages the allocator freed but kept).
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// The system allocator, counting the bytes live now and at the peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
 
 use pam_nlu::corpus;
 use pam_nlu::{Understander, eval};
@@ -20,10 +48,14 @@ fn rss_kib() -> u64 {
 
 fn main() {
     let before = rss_kib();
+    let heap_before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(heap_before, Ordering::Relaxed);
     let started = Instant::now();
     let u = Understander::shared();
     let trained = started.elapsed();
     let after = rss_kib();
+    let kept = LIVE.load(Ordering::Relaxed).saturating_sub(heap_before);
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(heap_before);
     let texts: Vec<String> = corpus::examples().into_iter().map(|e| e.text).collect();
     let today = eval::reference_today();
     // Warm up the lexicons.
@@ -52,6 +84,11 @@ fn main() {
         "model tables: {:.2} MB (word model {:.2} MB; with the character model and the gate)",
         u.memory_bytes() as f64 / 1e6,
         u.model().memory_bytes() as f64 / 1e6
+    );
+    println!(
+        "heap kept by the trained understander: {:.2} MB (peak during training {:.1} MB)",
+        kept as f64 / 1e6,
+        peak as f64 / 1e6
     );
     println!(
         "resident memory: {:.1} MB before training, {:.1} MB after (+{:.1} MB)",
