@@ -66,6 +66,41 @@ pub struct Understander {
 
 const GATE_LABELS: &[&str] = &["write", "trap"];
 
+/// Lines told after a remark or a greeting: every second line of the training set that asks for
+/// something (or is a trap), again, after one of the set's own small-talk or greeting lines ("What a view
+/// this morning. Spent $40 on diesel"), with its own label. People often say something else first; the
+/// corpus has few such lines, and without these the model learned that a story means `none`. The traps get
+/// the same treatment so that a remark before a sentence does not make it a request either. (Every second
+/// line, traps and greetings included, was best on cross-validation: right tool 6,202 → 6,222 of 6,632,
+/// trap writes 3 → 2; every line: 6,216 but 6 trap writes.)
+fn augment(examples: &[&Example]) -> Vec<Example> {
+    const EVERY: usize = 2;
+    let remarks: Vec<&str> = examples
+        .iter()
+        .filter(|e| matches!(e.intent.as_str(), "none" | "greeting") && !e.negative)
+        .map(|e| e.text.trim())
+        .filter(|t| {
+            let a = Analysis::new(t);
+            a.entities.is_empty() && !a.act.question && !a.act.imperative && (3..=12).contains(&a.words.len())
+        })
+        .collect();
+    if remarks.is_empty() {
+        return Vec::new();
+    }
+    examples
+        .iter()
+        .filter(|e| e.negative || !matches!(e.intent.as_str(), "none" | "greeting" | "help"))
+        .enumerate()
+        .filter(|(i, _)| i % EVERY == 0)
+        .map(|(i, e)| {
+            // A fixed, well-spread choice of remark: the model must come out the same on every start.
+            let remark = remarks[(i * 7919) % remarks.len()];
+            let joiner = if remark.ends_with(['.', '!', '?']) { " " } else { ". " };
+            Example { text: format!("{remark}{joiner}{}", e.text), ..(*e).clone() }
+        })
+        .collect()
+}
+
 fn probability(ranked: &[(&'static str, f32)], label: &str) -> f32 {
     ranked.iter().find(|(l, _)| *l == label).map_or(0.0, |(_, p)| *p)
 }
@@ -90,8 +125,11 @@ impl Understander {
             words: Vec<u64>,
             chars: Vec<u64>,
         }
+        let augmented = augment(examples);
         let read: Vec<Read> = examples
             .iter()
+            .copied()
+            .chain(augmented.iter())
             .map(|e| {
                 let a = Analysis::new(&e.text);
                 Read {
@@ -109,7 +147,9 @@ impl Understander {
         let topic = |f: fn(&Read) -> &Vec<u64>| -> Vec<(Vec<u64>, usize)> {
             read.iter().filter_map(|r| Some((f(r).clone(), r.label?))).collect()
         };
-        let gate: Vec<(Vec<u64>, usize)> = read.iter().filter_map(|r| Some((r.words.clone(), r.gate?))).collect();
+        // The gate learns from the corpus's own lines only (the remarks added above did not help it).
+        let gate: Vec<(Vec<u64>, usize)> =
+            read[..examples.len()].iter().filter_map(|r| Some((r.words.clone(), r.gate?))).collect();
         Understander {
             model: Model::train(LABELS, &topic(|r| &r.words), 40),
             chars: Model::train(LABELS, &topic(|r| &r.chars), CHAR_EPOCHS),

@@ -2,11 +2,11 @@
 //! trained on the train split reads lines it has never seen). `cargo run -p pam-nlu --example
 //! evaluate` prints the full table; bench/RESULTS.md keeps the history.
 //!
-//! The issue's bar is 95% right tool, 90% right key arguments and no write on a trap sentence. It is
-//! not met yet (2026-12-03, 1,344 held-out lines: 91.0%, 92.6%, 9 writes on 333 held-out traps; on
-//! the 517 held-out lines of the corpus before the 2026-12-02 additions, 95.7% and 1 write on 98): these
-//! tests hold the figures reached so that no change makes them worse, and are to be raised as they
-//! improve.
+//! The bar is 95% right tool, 90% right key arguments and no write on a trap sentence. It is not met
+//! yet (2026-12-03, evening, all 2,548 held-out lines: 92.4% right tool, 94.4% right key arguments, 9
+//! writes on 635 held-out traps; on the 517 held-out lines of the corpus before the 2026-12-02
+//! additions, 96.1% and no write on 98): these tests hold the figures reached so that no change makes
+//! them worse, and are to be raised as they improve.
 
 use pam_nlu::Understander;
 use pam_nlu::corpus::{self, Example, Split};
@@ -36,30 +36,29 @@ fn heldout_figures_do_not_fall() {
     let heldout: Vec<&Example> = all.iter().filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &heldout);
     let writes = report.negative_writes().len();
-    assert!(writes <= 11, "writes on held-out trap sentences: {writes}");
-    assert!(report.intent_accuracy() >= 0.919, "right tool {:.1}%", report.intent_accuracy() * 100.0);
+    assert!(writes <= 9, "writes on held-out trap sentences: {writes}");
+    assert!(report.intent_accuracy() >= 0.924, "right tool {:.1}%", report.intent_accuracy() * 100.0);
     assert!(report.slot_accuracy() >= 0.94, "right key arguments {:.1}%", report.slot_accuracy() * 100.0);
     // The held-out lines of the corpus before the 2026-12-02 additions, as reported before them.
     let first: Vec<&Example> =
         all.iter().take(corpus::FIRST_EDITION_LINES).filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &first);
-    assert!(report.negative_writes().len() <= 1, "writes on the first held-out traps");
+    assert!(report.negative_writes().is_empty(), "writes on the first held-out traps");
     assert!(report.intent_accuracy() >= 0.96, "right tool on the first held-out lines");
 }
 
 #[test]
 fn train_trap_sentences_under_cross_validation_write_no_more_than_known() {
     // The trap sentences of the train split are what the speech-act rules were built from. Under 5-fold
-    // cross-validation (each read by a model that did not train on it) these three of 1,603 still write
-    // (two mock an order: "write a post about …? I'd get sued", "oh yes, plan us a trip to the
-    // Maldives"; one is someone else's entry written as the user's own); any other is a regression. (Before the 2026-12-02 additions of traps written to defeat
+    // cross-validation (each read by a model that did not train on it) these two of 1,603 still write
+    // (both mock an order: "write a post about …? I'd get sued", "oh yes, plan us a trip to the
+    // Maldives"); any other is a regression. (Before the 2026-12-02 additions of traps written to defeat
     // the rules, none of 194 wrote; after them, four of 689; on 2026-12-03, with 256 more, two of 945,
-    // two of 1,383 with the 438 of the second round that day, and two of 1,603 with the 220 of the third.)
+    // two of 1,383 with the 438 of the second round that day, three of 1,603 with the 220 of the third,
+    // and two once requests were also learned after a remark.)
     const KNOWN: &[&str] = &[
         "write a post about the caravan park in Tea Gardens? I'd get sued",
         "oh yes, plan us a trip to the Maldives, we'll pay for it with the can refunds",
-        // Someone else's income written as an entry of the user's own, a name and a colon.
-        "Gaz: mango packing shed, 640 this wk 🥭",
     ];
     let all = corpus::examples();
     let train: Vec<&Example> = all.iter().filter(|e| e.split == Split::Train).collect();

@@ -146,7 +146,9 @@ pub async fn serve(
         state.config.jobs_in_process.then(|| tokio::spawn(crate::jobs::runner(&state).run(until(jobs_stop_rx))));
     // The offline brain's model is trained from its corpus once per process: do it now, off the async
     // threads, so the first message is not the one that waits for it.
-    tokio::task::spawn_blocking(pam_brain::offline::warm_up);
+    if state.config.offline_warm_up {
+        tokio::task::spawn_blocking(pam_brain::offline::warm_up);
+    }
     // On the signal: stop accepting (axum), ask every socket to close with 1001 once its turns' replies
     // have gone, stop claiming jobs, and give everything in flight one deadline.
     let (deadline_tx, mut deadline_rx) = tokio::sync::watch::channel::<Option<tokio::time::Instant>>(None);

@@ -280,8 +280,12 @@ impl SpeechAct {
         // "add it up for me: 45 fuel, 30 groceries" asks for a sum.
         let record_order = record_order && !text.has_phrase("add it up") && !text.has_phrase("add up");
 
+        // An order inside a quoted writing ("camp kitchen sign: 'Set a timer! …'", "got a text: 'click here to
+        // claim'") is the writer's, not the user's.
+        let quoted_from = voice::quoted_writing(text);
         let imperative = tokens.iter().enumerate().any(|(i, t)| {
             is_order_verb(&t.norm)
+                && quoted_from.is_none_or(|q| i < q)
                 && (i == 0 || tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "-", ":", "now", "so", "pam"]))
                 // "I'll just set an alarm…" tells what the speaker will do.
                 && !(i >= 2 && tokens[i - 1].is_any(&["just", "now", "so", "and"]) && tokens[i - 2].is_any(SUBJECTS))

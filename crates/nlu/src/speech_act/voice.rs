@@ -36,7 +36,6 @@ pub(super) fn polite_request(text: &Text, entities: &[Entity]) -> bool {
 /// Someone said or quoted it ("quoted us", "reckons", "apparently", "the menu says", a sign's words), not an
 /// instrument read out ("the receipt says 59.8 L").
 pub(super) fn reported(text: &Text, words: &[&str]) -> bool {
-    let tokens = &text.tokens;
     // "the receipt says 59.8 L", "clock says 212,004 km": an instrument read out, not hearsay.
     let read_out = |i: usize| {
         matches!(words[i], "says" | "said")
@@ -60,13 +59,23 @@ pub(super) fn reported(text: &Text, words: &[&str]) -> bool {
                     | "invoice"
             )
     };
-    // "camp kitchen sign: 'Set a timer! …'": a sign's words, not the user's.
-    let sign = (0..tokens.len()).any(|i| {
-        tokens[i].is_any(&["sign", "signs", "notice", "poster", "placard"])
-            && tokens.get(i + 1).is_some_and(|n| n.is_any(&[":", "says", "said", "reads", "read"]))
-    });
+    let sign = quoted_writing(text).is_some();
     (words.iter().enumerate().any(|(i, w)| REPORTED.contains(w) && !read_out(i)) || sign || text.has_phrase("per the"))
         && !text.has_phrase("pay me")
+}
+
+/// Where the words of a writing quoted by the user begin: "camp kitchen sign: 'Set a timer! …'", "got a
+/// text: 'You've received $5,000, click here'", "the flyer says…". The writing is named after something
+/// else ("Note: set a timer" labels the user's own note).
+pub(super) fn quoted_writing(text: &Text) -> Option<usize> {
+    let tokens = &text.tokens;
+    (1..tokens.len()).find_map(|i| {
+        let writing = tokens[i].is_any(&["sign", "signs", "notice", "poster", "placard"])
+            || tokens[i].is_any(&["text", "message", "email", "sms", "flyer", "ad", "banner", "letter", "voicemail"])
+                && tokens[i - 1].is_any(&["a", "the", "this", "that", "their", "an"]);
+        let opened = tokens.get(i + 1).is_some_and(|n| n.is_any(&[":", "says", "said", "reads", "read"]));
+        (writing && opened).then_some(i + 2)
+    })
 }
 
 /// The token ranges of the courtesy formulas that wrap a request ("I was wondering whether you might…").

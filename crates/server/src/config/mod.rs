@@ -111,6 +111,9 @@ pub struct Config {
     pub turn_wait: Duration,
     /// Whether `serve` also runs the background jobs (off when separate `worker` processes do).
     pub jobs_in_process: bool,
+    /// Whether `serve` trains the offline brain's model at start (`OFFLINE_BRAIN_WARM_UP`); when off it is
+    /// trained on the first message that needs it (for an instance that only ever uses an LLM provider).
+    pub offline_warm_up: bool,
     /// The first retry delay of a failed job (doubling after each failure).
     pub jobs_retry_base: Duration,
     /// Where the job queue is kept (`JOBS_QUEUE`).
@@ -270,6 +273,8 @@ impl Config {
             ws_silent_limit: Duration::from_secs(positive(&vars, "WS_SILENT_CLOSE_SECONDS", 60)? as u64),
             turn_wait: Duration::from_secs(parse_num(&vars, "PAM_TURN_WAIT_SECONDS", 15u64)?),
             jobs_in_process: get(&vars, "JOBS_IN_PROCESS").is_none() || parse_bool(&vars, "JOBS_IN_PROCESS")?,
+            offline_warm_up: get(&vars, "OFFLINE_BRAIN_WARM_UP").is_none()
+                || parse_bool(&vars, "OFFLINE_BRAIN_WARM_UP")?,
             jobs_retry_base: Duration::from_millis(positive(&vars, "JOBS_RETRY_BASE_MS", 5000)? as u64),
             jobs_queue,
             push_poll: Duration::from_millis(positive(&vars, "PUSH_POLL_MS", 500)? as u64),
