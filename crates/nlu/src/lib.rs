@@ -21,6 +21,7 @@ pub mod intents;
 pub mod model;
 pub mod numbers;
 pub mod places;
+mod remarks;
 pub mod reply;
 pub mod slots;
 pub mod speech_act;

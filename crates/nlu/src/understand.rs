@@ -66,41 +66,6 @@ pub struct Understander {
 
 const GATE_LABELS: &[&str] = &["write", "trap"];
 
-/// Lines told after a remark or a greeting: every second line of the training set that asks for
-/// something (or is a trap), again, after one of the set's own small-talk or greeting lines ("What a view
-/// this morning. Spent $40 on diesel"), with its own label. People often say something else first; the
-/// corpus has few such lines, and without these the model learned that a story means `none`. The traps get
-/// the same treatment so that a remark before a sentence does not make it a request either. (Every second
-/// line, traps and greetings included, was best on cross-validation: right tool 6,202 → 6,222 of 6,632,
-/// trap writes 3 → 2; every line: 6,216 but 6 trap writes.)
-fn augment(examples: &[&Example]) -> Vec<Example> {
-    const EVERY: usize = 2;
-    let remarks: Vec<&str> = examples
-        .iter()
-        .filter(|e| matches!(e.intent.as_str(), "none" | "greeting") && !e.negative)
-        .map(|e| e.text.trim())
-        .filter(|t| {
-            let a = Analysis::new(t);
-            a.entities.is_empty() && !a.act.question && !a.act.imperative && (3..=12).contains(&a.words.len())
-        })
-        .collect();
-    if remarks.is_empty() {
-        return Vec::new();
-    }
-    examples
-        .iter()
-        .filter(|e| e.negative || !matches!(e.intent.as_str(), "none" | "greeting" | "help"))
-        .enumerate()
-        .filter(|(i, _)| i % EVERY == 0)
-        .map(|(i, e)| {
-            // A fixed, well-spread choice of remark: the model must come out the same on every start.
-            let remark = remarks[(i * 7919) % remarks.len()];
-            let joiner = if remark.ends_with(['.', '!', '?']) { " " } else { ". " };
-            Example { text: format!("{remark}{joiner}{}", e.text), ..(*e).clone() }
-        })
-        .collect()
-}
-
 fn probability(ranked: &[(&'static str, f32)], label: &str) -> f32 {
     ranked.iter().find(|(l, _)| *l == label).map_or(0.0, |(_, p)| *p)
 }
@@ -125,7 +90,7 @@ impl Understander {
             words: Vec<u64>,
             chars: Vec<u64>,
         }
-        let augmented = augment(examples);
+        let augmented = crate::remarks::augment(examples);
         let read: Vec<Read> = examples
             .iter()
             .copied()
@@ -196,8 +161,38 @@ impl Understander {
         self.model.memory_bytes() + self.chars.memory_bytes() + self.gate.memory_bytes()
     }
 
-    /// Reads one sentence. `today` is the user's local date.
+    /// Reads one message. `today` is the user's local date. A message read whole as nothing to do may
+    /// still hold a request among remarks ("What a day! Spent $60 on a new hose"): then that sentence,
+    /// read alone, decides (`remarks`).
     pub fn understand(&self, text: &str, today: NaiveDate) -> Understanding {
+        let whole = self.read(text, today);
+        let Some(sentence) = crate::remarks::request_among_remarks(self, text, today) else { return whole };
+        let alone = self.read(sentence, today);
+        // The sentence alone decides when the whole said nothing to do, when both mean the same tool (its
+        // values are the sentence's own: a title without the greeting), and when the whole would write
+        // but the sentence alone would not.
+        let tool = |u: &Understanding| match &u.action {
+            Action::Call { tool, .. } => Some(*tool),
+            Action::Clarify { candidate: Some((tool, _)), .. } => Some(*tool),
+            _ => None,
+        };
+        let whole_writes = matches!(&whole.action, Action::Call { tool, .. } if intents::is_write(tool));
+        match (&whole.action, &alone.action) {
+            (Action::Reply { .. }, Action::Reply { .. }) => whole,
+            (Action::Reply { .. }, _) => alone,
+            (_, Action::Reply { .. }) if whole_writes => alone,
+            _ if tool(&whole).is_some() && tool(&whole) == tool(&alone) => alone,
+            _ => whole,
+        }
+    }
+
+    /// The top intent the classifier gives a text, and its probability.
+    pub(crate) fn top_intent(&self, a: &Analysis) -> (&'static str, f32) {
+        self.rank(a)[0]
+    }
+
+    /// Reads one message as a whole.
+    pub(crate) fn read(&self, text: &str, today: NaiveDate) -> Understanding {
         let a = Analysis::new(text);
         if a.text.is_empty() {
             return said("none", 0.0, "none", Slots::new(), reply::HELP.to_string());

@@ -16,7 +16,7 @@ mod who;
 mod words;
 
 pub(crate) use grammar::is_year;
-pub(crate) use words::{BUDGET_WORDS, SUBJECTS, USER_SPENDING, WANTS, is_finite};
+pub(crate) use words::{BUDGET_WORDS, PERSONS, SUBJECTS, USER_SPENDING, WANTS, is_finite};
 
 use grammar::{clauses, is_amount, past_tense};
 
@@ -248,6 +248,8 @@ impl SpeechAct {
             || words.iter().enumerate().any(|(i, w)| {
                 NEGATION.contains(w)
                     && (in_money_clause(i) || (self_first && in_first_clause(i)))
+                    // "I almost forgot, set an alarm…": the forgetting nearly happened, not the order.
+                    && !(matches!(*w, "almost" | "nearly") && words.get(i + 1) == Some(&"forgot"))
                     && !(*w == "not" && words.get(i + 1) == Some(&"sure"))
                     // "make it 550 not 500": one figure set against another, nothing denied.
                     && !(*w == "not"
@@ -256,7 +258,11 @@ impl SpeechAct {
                     && !limit_after(i)
                     && !purpose(i)
             })
-            || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("no"));
+            || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("no"))
+            // "we nearly spent $120 on dinner": a purchase that did not happen.
+            || words.windows(2).any(|w| {
+                w[0] == "nearly" && matches!(w[1], "spent" | "bought" | "paid" | "blew" | "splurged" | "forked" | "dropped")
+            });
 
         let who = who::Who::of(text, entities, &words);
         let reported = voice::reported(text, &words);

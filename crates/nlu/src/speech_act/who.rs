@@ -49,9 +49,12 @@ impl Who {
                         // "Expense: 12.40", "Receipt - …": a label, not a name.
                         && !t.is_any(super::words::RECORD)
                         && !t.is_any(&["receipt", "budget", "timer", "alarm", "post", "reminder", "calendar", "total", "docket", "entry", "paid", "spent"])
-                        && tokens
-                            .get(1)
-                            .is_some_and(|n| is_spent(&n.norm) || EARNED.contains(&n.norm.as_str()))))
+                        && tokens.get(1).is_some_and(|n| {
+                            is_spent(&n.norm)
+                                || EARNED.contains(&n.norm.as_str())
+                                // "Sarah set a 20 minute timer", "Jo booked the site": done by someone else.
+                                || n.is_any(&["set", "booked", "planned", "added", "posted", "scheduled", "wrote", "shared"])
+                        })))
         };
         // The subject's head: a name opening the sentence ("Pete just spent"), or names joined to it
         // ("Helen and Ray booked") — not a place further in ("tour of the Bungle Bungles was 299").

@@ -24,6 +24,7 @@ pub const HYPOTHETICAL: &[&str] = &[
 pub const HYPOTHETICAL_PHRASES: &[&str] = &[
     "going to", "plan to", "planning to", "planning on", "want to get", "want to buy", "would love", "i'd love",
     "one day", "next year", "what if", "eye on", "wish list", "mull it over", "think it over", "sleep on it",
+    "supposed to", "meant to",
 ];
 /// Negations of a statement: they deny the clause they are in ("I didn't buy the esky").
 #[rustfmt::skip]
