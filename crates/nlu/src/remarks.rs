@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 
 use crate::analysis::Analysis;
 use crate::corpus::Example;
-use crate::understand::{Action, Understander};
+use crate::intents;
+use crate::understand::{Action, Understander, Understanding};
 
 /// Lines told after a remark or a greeting: every second line of the training set that asks for
 /// something (or is a trap), again, after one of the set's own small-talk or greeting lines ("What a view
@@ -42,6 +43,29 @@ pub(crate) fn augment(examples: &[&Example]) -> Vec<Example> {
             Example { text: format!("{remark}{joiner}{}", e.text), ..(*e).clone() }
         })
         .collect()
+}
+
+/// A message read whole, or, when it holds one request among remarks, from that sentence: the sentence
+/// alone decides when the whole said nothing to do, when both mean the same tool (its values are the
+/// sentence's own: a title without the greeting), and when the whole would write but the sentence alone
+/// would not.
+pub(crate) fn read_with_remarks(u: &Understander, text: &str, today: NaiveDate) -> Understanding {
+    let whole = u.read(text, today);
+    let Some(sentence) = request_among_remarks(u, text, today) else { return whole };
+    let alone = u.read(sentence, today);
+    let tool = |u: &Understanding| match &u.action {
+        Action::Call { tool, .. } => Some(*tool),
+        Action::Clarify { candidate: Some((tool, _)), .. } => Some(*tool),
+        _ => None,
+    };
+    let whole_writes = matches!(&whole.action, Action::Call { tool, .. } if intents::is_write(tool));
+    match (&whole.action, &alone.action) {
+        (Action::Reply { .. }, Action::Reply { .. }) => whole,
+        (Action::Reply { .. }, _) => alone,
+        (_, Action::Reply { .. }) if whole_writes => alone,
+        _ if tool(&whole).is_some() && tool(&whole) == tool(&alone) => alone,
+        _ => whole,
+    }
 }
 
 /// The one sentence of a message that is not a remark, when every other sentence is one: a sentence

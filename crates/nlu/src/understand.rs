@@ -165,25 +165,7 @@ impl Understander {
     /// still hold a request among remarks ("What a day! Spent $60 on a new hose"): then that sentence,
     /// read alone, decides (`remarks`).
     pub fn understand(&self, text: &str, today: NaiveDate) -> Understanding {
-        let whole = self.read(text, today);
-        let Some(sentence) = crate::remarks::request_among_remarks(self, text, today) else { return whole };
-        let alone = self.read(sentence, today);
-        // The sentence alone decides when the whole said nothing to do, when both mean the same tool (its
-        // values are the sentence's own: a title without the greeting), and when the whole would write
-        // but the sentence alone would not.
-        let tool = |u: &Understanding| match &u.action {
-            Action::Call { tool, .. } => Some(*tool),
-            Action::Clarify { candidate: Some((tool, _)), .. } => Some(*tool),
-            _ => None,
-        };
-        let whole_writes = matches!(&whole.action, Action::Call { tool, .. } if intents::is_write(tool));
-        match (&whole.action, &alone.action) {
-            (Action::Reply { .. }, Action::Reply { .. }) => whole,
-            (Action::Reply { .. }, _) => alone,
-            (_, Action::Reply { .. }) if whole_writes => alone,
-            _ if tool(&whole).is_some() && tool(&whole) == tool(&alone) => alone,
-            _ => whole,
-        }
+        crate::remarks::read_with_remarks(self, text, today)
     }
 
     /// The top intent the classifier gives a text, and its probability.
