@@ -152,7 +152,7 @@ fn remark(u: &Understander, sentence: &str, today: NaiveDate) -> bool {
     let nothing_to_do = || matches!(u.read(sentence, today).action, Action::Reply { .. });
     a.entities.is_empty()
         && !someone
-        && !(act.question && !exclaimed)
+        && (exclaimed || !act.question)
         && !(act.negated
             || act.hypothetical
             || act.future
