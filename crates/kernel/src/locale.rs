@@ -96,7 +96,7 @@ impl Locale {
     pub fn check_currency(&self, said: Option<&str>) -> Result<(), DomainError> {
         match said {
             Some(c) if !c.trim().eq_ignore_ascii_case(&self.currency) => Err(DomainError::invalid(
-                &["body", "currency"],
+                &["currency"],
                 format!("amounts are kept in {0}, with no conversion; give the amount in {0}", self.currency),
             )),
             _ => Ok(()),
@@ -149,6 +149,14 @@ pub fn month_key(date: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_amount_in_another_currency_is_refused() {
+        let aud = Locale { currency: "AUD".into(), ..Locale::default() };
+        assert!(aud.check_currency(None).is_ok());
+        assert!(aud.check_currency(Some("aud")).is_ok());
+        assert!(aud.check_currency(Some("EUR")).is_err());
+    }
 
     #[test]
     fn month_arithmetic() {

@@ -175,6 +175,11 @@ impl Tool {
             run: Arc::new(move |ctx, args| {
                 let f = f.clone();
                 Box::pin(async move {
+                    // An amount said in another currency ("€30 for the ferry", which the offline brain passes on
+                    // as `currency`) is refused rather than stored as 30 of the user's own: nothing converts it.
+                    if changes_data {
+                        ctx.locale.check_currency(args.get("currency").and_then(Value::as_str))?;
+                    }
                     let input = parse_arguments::<I>(args)?;
                     f(ctx, input).await.map_err(ToolError::from)
                 })

@@ -109,6 +109,9 @@ fn names_periods_and_categories_said_plainly() {
     assert_eq!(arg("alarm for 6.45 tomorrow pls, call it pack up", "label"), "pack up");
     assert_eq!(arg("set entertainment budget to $100 per fortnight", "monthly_limit"), 216.67);
     assert_eq!(arg("just paid 2 hundred for the gas fitter", "category"), "repairs");
+    assert_eq!(arg("Add markets to my calendar for Sunday 8am", "title"), "markets");
+    assert_eq!(arg("add to calendar - rego due friday", "title"), "rego due");
+    assert_eq!(arg("Spent $54.20 on gas at the Chevron in Flagstaff", "location"), "Flagstaff");
     // "a breakdown of my expenses" is a split of spending, not a vehicle's breakdown.
     for s in ["give me a breakdown of my expenses", "show me a breakdown by category"] {
         let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}"));

@@ -62,9 +62,6 @@ pub struct NewIncome {
     pub date: Option<NaiveDate>,
     #[schema(max_length = 500)]
     pub description: Option<String>,
-    /// ISO 4217; when given it must be the user's own currency (amounts are not converted).
-    #[schema(example = "AUD", min_length = 3, max_length = 3)]
-    pub currency: Option<String>,
 }
 
 fn other() -> IncomeType {
@@ -179,7 +176,6 @@ pub async fn create_in(
     locale: &Locale,
     input: NewIncome,
 ) -> Result<Income, DomainError> {
-    locale.check_currency(input.currency.as_deref())?;
     let date = input.date.unwrap_or_else(|| locale.today());
     let (source, description) = check_texts(input.source, input.description, date)?;
     let now = Utc::now();

@@ -326,7 +326,24 @@ pub fn any_name(text: &Text, entities: &[Entity]) -> Option<String> {
 fn is_business(name: &str) -> bool {
     vocabulary::canonical(name).is_some()
         || vocabulary::find_in_text(name).is_some_and(|(_, w)| w.len() >= name.len().saturating_sub(1))
-        || name.split(' ').any(|w| matches!(w.to_lowercase().as_str(), "shell" | "bp" | "caltex" | "repco" | "ampol"))
+        || name.split(' ').any(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "shell"
+                    | "bp"
+                    | "caltex"
+                    | "repco"
+                    | "ampol"
+                    | "chevron"
+                    | "mobil"
+                    | "exxon"
+                    | "texaco"
+                    | "valero"
+                    | "sunoco"
+                    | "costco"
+                    | "walmart"
+            )
+        })
 }
 
 #[cfg(test)]

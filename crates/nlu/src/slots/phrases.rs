@@ -145,9 +145,12 @@ pub fn event_title(a: &Analysis) -> Option<String> {
     let t = &a.text;
     let mut end = t.len();
     for tail in SAVE_TAILS {
-        // A save phrase at the start is the order, not a tail ("add to calendar - rego due").
+        // A save phrase with only the order before it is the order, not a tail ("add to calendar - rego
+        // due"); after the event's name it is one ("Add markets to my calendar for Sunday").
         if let Some(k) = t.find_phrase(tail)
-            && k > 2
+            && (0..k).any(|j| {
+                !t.tokens[j].is_any(&["add", "put", "pop", "stick", "chuck", "please", "pls", "can", "you", "pam"])
+            })
         {
             end = end.min(k);
         }

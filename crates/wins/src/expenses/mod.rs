@@ -44,9 +44,6 @@ pub struct NewExpense {
     pub tags: Vec<String>,
     #[schema(value_type = Option<Link>)]
     pub receipt_url: Option<String>,
-    /// ISO 4217; when given it must be the user's own currency (amounts are not converted).
-    #[schema(example = "AUD", min_length = 3, max_length = 3)]
-    pub currency: Option<String>,
 }
 
 /// Partial update: fields present replace, `null` clears an optional one.
@@ -218,7 +215,6 @@ pub async fn create_in(
     locale: &Locale,
     input: NewExpense,
 ) -> Result<Expense, DomainError> {
-    locale.check_currency(input.currency.as_deref())?;
     let date = input.date.unwrap_or_else(|| locale.today());
     let c =
         check(input.amount, &input.category, input.description, date, input.location, input.tags, input.receipt_url)?;
