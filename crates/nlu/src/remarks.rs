@@ -137,7 +137,7 @@ fn remark(u: &Understander, sentence: &str, today: NaiveDate) -> bool {
     let place = crate::places::place(&a.text, &a.entities).unwrap_or_default().to_lowercase();
     let someone = a.text.tokens.iter().enumerate().any(|(i, t)| {
         (i > 0 && t.capitalised && !place.split(' ').any(|w| w == t.norm))
-            || (t.is_any(crate::speech_act::PERSONS) && !t.is("mate"))
+            || (crate::speech_act::person(t) && !t.is("mate"))
             || t.norm.ends_with("'s")
     });
     // Small talk to the classifier ("Payday!" is not), and nothing PAM would do on its own. A single word

@@ -5,11 +5,10 @@
 
 use crate::entities::Entity;
 use crate::text::Text;
-use crate::vocabulary;
 
 mod words;
 
-use words::{NOT_PLACES, STOP};
+use words::{NOT_PLACES, STOP, is_business};
 
 /// A place name typed in lower case comes back capitalised ("geelong" → "Geelong", "mt gambier" →
 /// "Mt Gambier"); a name written with capitals is kept as written ("Austin TX").
@@ -320,30 +319,6 @@ pub fn any_name(text: &Text, entities: &[Entity]) -> Option<String> {
         }
         name_at(text, entities, k, true).map(|(n, _)| n).filter(|n| !is_business(n))
     })
-}
-
-/// Shops and chains are not locations ("Woolies", "Bunnings", "KOA").
-fn is_business(name: &str) -> bool {
-    vocabulary::canonical(name).is_some()
-        || vocabulary::find_in_text(name).is_some_and(|(_, w)| w.len() >= name.len().saturating_sub(1))
-        || name.split(' ').any(|w| {
-            matches!(
-                w.to_lowercase().as_str(),
-                "shell"
-                    | "bp"
-                    | "caltex"
-                    | "repco"
-                    | "ampol"
-                    | "chevron"
-                    | "mobil"
-                    | "exxon"
-                    | "texaco"
-                    | "valero"
-                    | "sunoco"
-                    | "costco"
-                    | "walmart"
-            )
-        })
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! The word lists the place finder stops at or refuses as names.
 
+use crate::vocabulary;
+
 /// Words that end a place name.
 pub(super) const STOP: &[&str] = &[
     "via",
@@ -224,3 +226,16 @@ pub(super) const NOT_PLACES: &[&str] = &[
     "sept",
     "oct",
 ];
+
+/// Fuel and retail chains that are not in the spending vocabulary.
+const CHAINS: &[&str] = &[
+    "shell", "bp", "caltex", "repco", "ampol", "chevron", "mobil", "exxon", "texaco", "valero", "sunoco", "costco",
+    "walmart",
+];
+
+/// Shops and chains are not locations ("Woolies", "Bunnings", "KOA").
+pub(super) fn is_business(name: &str) -> bool {
+    vocabulary::canonical(name).is_some()
+        || vocabulary::find_in_text(name).is_some_and(|(_, w)| w.len() >= name.len().saturating_sub(1))
+        || name.split(' ').any(|w| CHAINS.contains(&w.to_lowercase().as_str()))
+}

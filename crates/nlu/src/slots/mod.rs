@@ -111,7 +111,8 @@ pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
     }
 }
 
-const DETERMINERS: &[&str] = &["a", "an", "the", "my", "our", "their", "his", "her", "your"];
+/// Articles and possessives: before a year, they make it a vehicle's model year ("our 2015 Hilux").
+const ARTICLES: &[&str] = &["a", "an", "the", "my", "our", "their", "his", "her", "your"];
 
 /// A vehicle's model year after a determiner, not a price: "a 2019 Jayco", "our twenty twenty Hilux"
 /// (said aloud, a year is two number words in a row: "nineteen ninety-eight").
@@ -123,7 +124,7 @@ fn model_year(a: &Analysis, e: &Entity) -> bool {
                 (Kind::Number { value: x, words: true, .. }, Kind::Number { value: y, words: true, .. })
                     if (10.0..100.0).contains(x) && *y < 100.0)
     };
-    let determined = |start: usize| start > 0 && t.tokens[start - 1].is_any(DETERMINERS);
+    let determined = |start: usize| start > 0 && t.tokens[start - 1].is_any(ARTICLES);
     if crate::speech_act::is_year(t.norm(e.start)) {
         return determined(e.start);
     }

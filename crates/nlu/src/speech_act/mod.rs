@@ -16,7 +16,8 @@ mod who;
 mod words;
 
 pub(crate) use grammar::is_year;
-pub(crate) use words::{BUDGET_WORDS, PERSONS, SUBJECTS, USER_SPENDING, WANTS, is_finite};
+pub(crate) use who::person;
+pub(crate) use words::{BUDGET_WORDS, SUBJECTS, USER_SPENDING, WANTS, is_finite};
 
 use grammar::{clauses, is_amount, past_tense};
 
@@ -260,9 +261,7 @@ impl SpeechAct {
             })
             || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("no"))
             // "we nearly spent $120 on dinner": a purchase that did not happen.
-            || words.windows(2).any(|w| {
-                w[0] == "nearly" && matches!(w[1], "spent" | "bought" | "paid" | "blew" | "splurged" | "forked" | "dropped")
-            });
+            || words.windows(2).any(|w| w[0] == "nearly" && PAID_OUT.contains(&w[1]));
 
         let who = who::Who::of(text, entities, &words);
         let reported = voice::reported(text, &words);
@@ -286,29 +285,9 @@ impl SpeechAct {
         // "add it up for me: 45 fuel, 30 groceries" asks for a sum.
         let record_order = record_order && !text.has_phrase("add it up") && !text.has_phrase("add up");
 
-        // An order inside a quoted writing ("camp kitchen sign: 'Set a timer! …'", "got a text: 'click here to
-        // claim'") is the writer's, not the user's.
-        let quoted_from = voice::quoted_writing(text);
-        let imperative = tokens.iter().enumerate().any(|(i, t)| {
-            is_order_verb(&t.norm)
-                && quoted_from.is_none_or(|q| i < q)
-                && (i == 0 || tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "-", ":", "now", "so", "pam"]))
-                // "I'll just set an alarm…" tells what the speaker will do.
-                && !(i >= 2 && tokens[i - 1].is_any(&["just", "now", "so", "and"]) && tokens[i - 2].is_any(SUBJECTS))
-        }) || polite_request
+        let imperative = voice::order_verb_given(text)
+            || polite_request
             || courteous
-            // "plan it out for us", "put that in the calendar": an order wherever it stands, unless
-            // someone is its subject ("we set it").
-            || tokens.iter().enumerate().any(|(i, t)| {
-                is_order_verb(&t.norm)
-                    && tokens.get(i + 1).is_some_and(|n| n.is_any(&["it", "that", "this", "them"]))
-                    && (i == 0 || {
-                        // Not when something before it is its subject or hedges it: "Jan put that in",
-                        // "I already set it", "we should cap it".
-                        let prev = &tokens[i - 1];
-                        !(prev.is_any(SUBJECTS) || prev.is_any(NOT_BEFORE_AN_ORDER) || prev.capitalised || who::person(prev))
-                    })
-            })
             // "I want a $500 limit on repairs" orders; "I want to get a new phone, maybe $900" wishes.
             || (WANTS.iter().any(|p| text.has_phrase(p)) && !hypothetical)
             // "need a 6 minute timer for the eggs": a want with its subject dropped.

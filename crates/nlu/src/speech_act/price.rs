@@ -41,7 +41,7 @@ impl Prices {
         let named_after =
             |e: &Entity| text.norm(e.end()) == "at" && text.tokens.get(e.end() + 1).is_some_and(|t| t.capitalised);
         let priced_by_name = entities.iter().filter(|e| money_like(e) && (named_before(e) || named_after(e))).count();
-        let paid = text.has_any(&["paid", "spent", "bought", "dropped", "forked", "grabbed", "got", "blew", "shelled"]);
+        let paid = text.has_any(PAID_OUT) || text.has("got");
         let listed = !paid
             && entities.iter().filter(|e| money_like(e)).count() >= 2
             && (priced_by_name >= 2 || text.has_any(&["prices", "pricing"]));

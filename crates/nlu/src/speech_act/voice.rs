@@ -122,3 +122,30 @@ pub(super) fn not_meant(text: &Text, entities: &[Entity]) -> bool {
         || (eye_roll && t.first().is_some_and(|w| w.is_any(&["sure", "yeah", "oh", "righto"])));
     jest || retracted || mocked
 }
+
+/// An order verb given as one: opening a clause ("set a timer", "…, and plan it out"), or with its object
+/// right after it wherever it stands ("plan it out for us", "put that in the calendar") unless something
+/// before it is its subject or hedges it ("Jan put that in", "I already set it", "we should cap it"). An
+/// order inside a quoted writing ("camp kitchen sign: 'Set a timer! …'", "got a text: 'click here to
+/// claim'") is the writer's, not the user's.
+pub(super) fn order_verb_given(text: &Text) -> bool {
+    let tokens = &text.tokens;
+    let quoted_from = quoted_writing(text);
+    tokens.iter().enumerate().any(|(i, t)| {
+        is_order_verb(&t.norm)
+            && quoted_from.is_none_or(|q| i < q)
+            && (i == 0 || tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "-", ":", "now", "so", "pam"]))
+            // "I'll just set an alarm…" tells what the speaker will do.
+            && !(i >= 2 && tokens[i - 1].is_any(&["just", "now", "so", "and"]) && tokens[i - 2].is_any(SUBJECTS))
+    }) || tokens.iter().enumerate().any(|(i, t)| {
+        is_order_verb(&t.norm)
+            && tokens.get(i + 1).is_some_and(|n| n.is_any(&["it", "that", "this", "them"]))
+            && (i == 0 || {
+                let prev = &tokens[i - 1];
+                !(prev.is_any(SUBJECTS)
+                    || prev.is_any(NOT_BEFORE_AN_ORDER)
+                    || prev.capitalised
+                    || super::who::person(prev))
+            })
+    })
+}

@@ -17,7 +17,7 @@ pub(super) struct Who {
 }
 
 /// A word for a person other than the user ("sister", "the neighbours", "my buddy's", "sister-in-law").
-pub(super) fn person(t: &Token) -> bool {
+pub(crate) fn person(t: &Token) -> bool {
     let base = t.norm.trim_end_matches("'s");
     is_person_word(base) || base.split_once('-').is_some_and(|(head, _)| is_person_word(head))
 }

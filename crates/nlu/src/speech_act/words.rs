@@ -82,6 +82,12 @@ pub const REPORTED: &[&str] = &[
 pub const USER_SPENDING: &[&str] = &[
     "spent", "bought", "purchased", "blew", "splurged", "forked", "shelled", "coughed", "shouted",
 ];
+/// Verbs of the user paying money out, unmistakably (not "got", "was", "came"): a price list beside one is
+/// a purchase, and "nearly" before one denies it.
+#[rustfmt::skip]
+pub const PAID_OUT: &[&str] = &[
+    "spent", "paid", "bought", "dropped", "forked", "grabbed", "blew", "shelled", "splurged",
+];
 /// Verbs that report money spent.
 #[rustfmt::skip]
 pub const SPENT: &[&str] = &[

@@ -10,13 +10,15 @@ use serde_json::Value;
 
 use crate::analysis::Analysis;
 use crate::corpus::{self, Example, Split};
-use crate::evidence::{act_for, allowed, beyond_doubt, own_spending_told};
+use crate::evidence::{act_for, allowed, own_spending_told};
 use crate::intents::{self, LABELS};
 use crate::model::Model;
 use crate::reply;
 use crate::slots::{self, Slots};
 
 pub use crate::thresholds::*;
+
+mod write;
 
 /// What PAM does with a sentence.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,7 +68,7 @@ pub struct Understander {
 
 const GATE_LABELS: &[&str] = &["write", "trap"];
 
-fn probability(ranked: &[(&'static str, f32)], label: &str) -> f32 {
+pub(super) fn probability(ranked: &[(&'static str, f32)], label: &str) -> f32 {
     ranked.iter().find(|(l, _)| *l == label).map_or(0.0, |(_, p)| *p)
 }
 
@@ -218,158 +220,19 @@ impl Understander {
         }
         decide_read(&a, proposed, p1, today)
     }
-
-    fn decide_write(
-        &self,
-        a: &Analysis,
-        ranked: &[(&'static str, f32)],
-        proposed: &'static str,
-        p1: f32,
-        p2: f32,
-        today: NaiveDate,
-    ) -> Understanding {
-        // A fill-up is money spent on fuel with a volume said (corpus README): the volume decides.
-        let volume = a.has_entity(|k| matches!(k, crate::entities::Kind::Volume { .. }));
-        // Money that came to the user is income, however much the sentence looks like spending — unless it
-        // is someone else's ("my brother's boss paid him 300"). Against a classifier that saw no income in
-        // it, PAM asks before recording it.
-        let to_income = proposed == "create_expense" && !volume && a.act.money_in && !a.act.third_party;
-        let income_doubted = to_income && probability(ranked, "record_income") < SWITCH_SURE;
-        // And the other way: the user spending, with nothing coming in, is an expense however much the
-        // sentence talks of money received ("bought the kids a gift with the money mum sent us, $60").
-        let to_expense = proposed == "record_income"
-            && !a.act.money_in
-            && !a.act.third_party
-            && (a.text.has_any(crate::speech_act::USER_SPENDING) || a.text.has_any(&["fees", "charges"]))
-            && !a.text.has_any(&["sold", "earned", "takings", "made", "paid"]);
-        // And money on fuel with no volume, unit price or odometer is an expense (corpus README).
-        let fill_up_values = || {
-            let s = slots::fill("add_fuel_entry", a, today);
-            ["volume", "price_per_unit", "odometer"].iter().any(|k| s.contains_key(*k))
-        };
-        let mut proposed = match proposed {
-            "create_expense" if volume && !crate::evidence::not_fuel(a) => "add_fuel_entry",
-            "add_fuel_entry" if a.has_entity(|k| matches!(k, crate::entities::Kind::Money(_))) && !fill_up_values() => {
-                "create_expense"
-            }
-            "create_expense" if to_income => "record_income",
-            "record_income" if to_expense => "create_expense",
-            _ => proposed,
-        };
-        let act = act_for(proposed, a);
-        if !allowed(proposed, a, &act) {
-            // Not an order or a report: a question may still ask for the best read.
-            let read = ranked.iter().find(|(l, _)| !intents::is_write(l)).copied();
-            return match read {
-                Some((label, p))
-                    if a.act.question
-                        && p >= REFUSED_WRITE_READ
-                        && !intents::CONVERSATION.contains(&label)
-                        && a.act.may_read() =>
-                {
-                    let mut u = decide_read(a, intents::label(label).unwrap_or("none"), p.max(READ_CONFIDENCE), today);
-                    u.proposed = proposed;
-                    u
-                }
-                _ => {
-                    let text = reply::nothing_done(proposed, &act);
-                    Understanding {
-                        intent: "none",
-                        confidence: p1,
-                        proposed,
-                        slots: Slots::new(),
-                        action: Action::Reply { text },
-                    }
-                }
-            };
-        }
-        let mut slots = slots::fill(proposed, a, today);
-        // A write whose values are not in the sentence, beside a close runner-up write whose values
-        // are ("remind me in 2 hours…" has a duration, not a date): the runner-up was meant.
-        if reply::missing(proposed, &slots).is_some()
-            && let Some((other, _)) = ranked.iter().skip(1).take(2).find(|(l, p)| intents::is_write(l) && *p >= 0.1)
-            && let Some(other) = intents::label(other)
-        {
-            let other_slots = slots::fill(other, a, today);
-            if reply::missing(other, &other_slots).is_none() && allowed(other, a, &act_for(other, a)) {
-                proposed = other;
-                slots = other_slots;
-            }
-        }
-        if let Some(question) = reply::missing(proposed, &slots) {
-            // Not told enough for the write: a likely read is what was meant ("budget check"); else,
-            // when asked to do it, ask; merely mentioned ("we spent three days in Kakadu"): nothing to do.
-            let read =
-                ranked.iter().find(|(l, _)| !intents::is_write(l) && !intents::CONVERSATION.contains(l)).copied();
-            if let Some((label, p)) = read.filter(|(_, p)| *p >= BLOCKED_READ_CONFIDENCE && a.act.may_read()) {
-                let mut u = decide_read(a, intents::label(label).unwrap_or("none"), p.max(READ_CONFIDENCE), today);
-                u.proposed = proposed;
-                return u;
-            }
-            // A fill-up told with its odometer or price but not its litres or cost ("brimmed the tank, odo
-            // now 99,004 km"): ask for the rest.
-            let fill_up_begun = proposed == "add_fuel_entry"
-                && (slots.contains_key("odometer") || slots.contains_key("price_per_unit"));
-            // Income told as arrived with no figure ("pension landed"): ask how much.
-            let income_arrived = proposed == "record_income" && act.money_in && !act.question;
-            // A limit told with its figure but not its category ("weekly spend limit 700 overall"): ask which.
-            let budget_told = proposed == "update_budget" && slots.contains_key("amount");
-            if act.imperative || act.record_order || fill_up_begun || income_arrived || budget_told {
-                return Understanding {
-                    intent: proposed,
-                    confidence: p1,
-                    proposed,
-                    slots,
-                    action: Action::Clarify { question, candidate: None },
-                };
-            }
-            return Understanding {
-                intent: "none",
-                confidence: p1,
-                proposed,
-                slots: Slots::new(),
-                action: Action::Reply { text: reply::small_talk(&a.text) },
-            };
-        }
-        let arguments = crate::arguments::for_tool(proposed, &slots, a);
-        // A bare note ("dentist tomorrow at 10am", "groceries 67.20") is weaker evidence than an order or
-        // a report: it is acted on only when the classifier is surer.
-        let note = !(act.imperative || act.record_order || act.polite_request || act.courteous || act.past_money_verb);
-        let needed = if note { NOTE_CONFIDENCE } else { WRITE_CONFIDENCE };
-        // An order asked back ("plan a trip to Bali? on our pension?") may be a real request or a scoff.
-        let asked_back = act.question && act.imperative && !act.polite_request && !act.courteous;
-        let trap = self.trap_probability(a);
-        if trap >= TRAP_DROP {
-            return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
-        }
-        let doubted = trap >= TRAP_ASK && !beyond_doubt(proposed, a, &act);
-        // Several amounts for one expense ("45 fuel, 30 groceries"): their sum is offered, not logged.
-        let several = slots.contains_key("items");
-        if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || doubted || income_doubted || several {
-            let question = reply::confirm_question(proposed, &slots);
-            return Understanding {
-                intent: proposed,
-                confidence: p1,
-                proposed,
-                slots,
-                action: Action::Clarify { question, candidate: Some((proposed, arguments)) },
-            };
-        }
-        Understanding {
-            intent: proposed,
-            confidence: p1,
-            proposed,
-            slots,
-            action: Action::Call { tool: proposed, arguments },
-        }
-    }
 }
 
-fn said(intent: &'static str, confidence: f32, proposed: &'static str, slots: Slots, text: String) -> Understanding {
+pub(super) fn said(
+    intent: &'static str,
+    confidence: f32,
+    proposed: &'static str,
+    slots: Slots,
+    text: String,
+) -> Understanding {
     Understanding { intent, confidence, proposed, slots, action: Action::Reply { text } }
 }
 
-fn decide_read(a: &Analysis, label: &'static str, p: f32, today: NaiveDate) -> Understanding {
+pub(super) fn decide_read(a: &Analysis, label: &'static str, p: f32, today: NaiveDate) -> Understanding {
     match label {
         "greeting" => said(label, p, label, Slots::new(), reply::GREETING.to_string()),
         "help" => said(label, p, label, Slots::new(), reply::HELP.to_string()),
