@@ -145,6 +145,8 @@ pub struct Tool {
     pub parameters: Value,
     run: Runner,
     check: Checker,
+    /// Whether an amount said in another currency is refused ([`Tool::amounts_in_users_currency`]).
+    users_currency_only: bool,
     /// The question put to the user before a confirmed tool runs ("Delete the $42.50 fuel expense of 3 March?").
     describe: Option<Describer>,
 }
@@ -169,17 +171,13 @@ impl Tool {
             description,
             changes_data,
             needs_confirmation: false,
+            users_currency_only: false,
             describe: None,
             parameters: schema_of::<I>(),
             check: Arc::new(|args| parse_arguments::<I>(args.clone()).map(|_| ())),
             run: Arc::new(move |ctx, args| {
                 let f = f.clone();
                 Box::pin(async move {
-                    // An amount said in another currency ("€30 for the ferry", which the offline brain passes on
-                    // as `currency`) is refused rather than stored as 30 of the user's own: nothing converts it.
-                    if changes_data {
-                        ctx.locale.check_currency(args.get("currency").and_then(Value::as_str))?;
-                    }
                     let input = parse_arguments::<I>(args)?;
                     f(ctx, input).await.map_err(ToolError::from)
                 })
@@ -243,7 +241,18 @@ impl Tool {
         (self.check)(args)
     }
 
+    /// Marks a tool whose amounts are money kept in the user's own currency (an expense, income): an
+    /// amount said in another currency ("€30 for the ferry", which the offline brain passes on as
+    /// `currency`) is refused rather than stored as 30 of the user's own, since nothing converts it.
+    pub fn amounts_in_users_currency(mut self) -> Tool {
+        self.users_currency_only = true;
+        self
+    }
+
     pub async fn run(&self, ctx: ToolContext, args: Value) -> Result<ToolOutput, ToolError> {
+        if self.users_currency_only {
+            ctx.locale.check_currency(args.get("currency").and_then(Value::as_str))?;
+        }
         (self.run)(ctx, args).await
     }
 }

@@ -71,7 +71,8 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
                 let id = e.id;
                 ToolOutput::changed(e, UiAction::reload_expenses().about("expense", id, title))
             },
-        ),
+        )
+        .amounts_in_users_currency(),
         Tool::with_state(
             state.clone(),
             "delete_expense",
@@ -220,6 +221,7 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
                 let (id, title) = (i.id, i.source.clone());
                 ToolOutput::changed(i, UiAction::reload_expenses().about("income", id, title))
             },
-        ),
+        )
+        .amounts_in_users_currency(),
     ]
 }

@@ -226,6 +226,25 @@ async fn tools_can_be_listed_and_run(backend: Backend) {
         )
         .await;
     assert_eq!(res.json::<Value>().await.unwrap()["data"]["nickname"], "Pammy");
+    // An expense in another currency is refused; a profile's own currency is a setting, and changes.
+    let res = app
+        .send_json(
+            Method::POST,
+            "/api/v1/pam/tools/execute/create_expense",
+            Some(&user.token),
+            &json!({"amount": 30, "category": "transport", "currency": "EUR"}),
+        )
+        .await;
+    assert_error(res, 422, "validation_error").await;
+    let res = app
+        .send_json(
+            Method::POST,
+            "/api/v1/pam/tools/execute/update_profile",
+            Some(&user.token),
+            &json!({"currency": "EUR"}),
+        )
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["data"]["currency"], "EUR");
     let health: Value = app.get_anonymous("/api/v1/pam/health").await.json().await.unwrap();
     assert_eq!(health["service"], "PAM");
     assert_eq!(health["providers"][0]["model"], "pam-offline");
