@@ -150,7 +150,14 @@ fn remark(u: &Understander, sentence: &str, today: NaiveDate) -> bool {
         _ => false,
     };
     let nothing_to_do = || matches!(u.read(sentence, today).action, Action::Reply { .. });
+    // "Kidding, it was free.", "No wait, wrong one.", "Nah, skip it.": they bear on the request even where,
+    // opening their own sentence, the speech act does not count them.
+    let takes_back = a.text.tokens.iter().any(|t| {
+        t.is_any(&["kidding", "joking", "jk", "jks", "wait", "no", "nah", "nope", "not", "never"])
+            || t.is_any(crate::speech_act::CALL_OFF)
+    });
     a.entities.is_empty()
+        && !takes_back
         && !someone
         && (exclaimed || !act.question)
         && !(act.negated

@@ -20,6 +20,11 @@ fn a_message_taken_back_or_mocked_changes_nothing() {
         "post \"I love traffic jams\" 🙃 kidding",
         "sure, log $1,000,000 for caviar 🙄",
         "yeah right, plan me a trip to the moon",
+        // Taken back in a sentence of its own.
+        "Spent $25 on lunch. Kidding, it was free.",
+        "Spent $25 on lunch. No wait, wrong one.",
+        // An order on a sign is the sign's.
+        "camp sign says: put it in the calendar, working bee Sat 9am",
     ]);
     // A correction with a new figure is no retraction: the new figure is logged.
     assert_eq!(call("paid 40 for the site, no wait, it was 45").map(|(_, a)| a["amount"].clone()), Some(45.into()));
@@ -94,6 +99,10 @@ fn several_items_in_one_message_are_offered_as_one_total_not_guessed() {
         assert_eq!(args["amount"].as_f64(), Some(total), "{s}");
         assert!(question.contains("one at a time"), "{s}: {question}");
     }
+    // The currency said goes with the sum, so a "yes" cannot store euros as the user's own money.
+    let u = understand("€45 fuel and €30 groceries", today());
+    let Action::Clarify { candidate: Some((_, args)), .. } = &u.action else { panic!("{:?}", u.action) };
+    assert_eq!(args["currency"], "EUR");
     // A total said outright is the amount.
     assert_eq!(
         call("flat white 5.20, banana bread 6, total 11.20").map(|(_, a)| a["amount"].clone()),

@@ -34,11 +34,41 @@ const YES: &[&str] = &[
 ];
 
 /// Words that take a "yes" back: "yeah nah" is Australian for no, "please don't", "ok no", "sure, not yet".
-const NO: &[&str] =
-    &["no", "nah", "nope", "not", "don't", "dont", "never", "cancel", "stop", "wait", "hold", "later", "n't"];
+const NO: &[&str] = &[
+    "no",
+    "nah",
+    "nope",
+    "not",
+    "don't",
+    "dont",
+    "never",
+    "cancel",
+    "stop",
+    "wait",
+    "hold",
+    "later",
+    "n't",
+    "skip",
+    "forget",
+    "nvm",
+    "nevermind",
+    "jk",
+    "kidding",
+];
+
+/// Yeses that hold a word of refusal: "sure, no worries", "yep, no problem", "why not".
+const YES_WITH_NO: &[&str] = &["no worries", "no problem", "no probs", "no dramas", "why not"];
 
 fn is_yes(text: &str) -> bool {
-    let t = text.trim().trim_end_matches(['.', '!']).to_lowercase();
+    let folded = text.trim().replace(['\u{2019}', '\u{2018}'], "'").to_lowercase();
+    // A question back ("ok why?") is no yes.
+    if folded.contains('?') {
+        return false;
+    }
+    let mut t = folded.trim_end_matches(['.', '!']).to_string();
+    for phrase in YES_WITH_NO {
+        t = t.replace(phrase, "ok");
+    }
     let words: Vec<&str> =
         t.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.' | '!')).filter(|w| !w.is_empty()).collect();
     let denied = words.iter().any(|w| NO.contains(w) || w.ends_with("n't"));
@@ -88,7 +118,25 @@ mod tests {
         for yes in ["yes", "Yep!", "yes please", "sure, go ahead", "ok do it", "go for it", "righto"] {
             assert!(is_yes(yes), "{yes}");
         }
-        for no in ["yeah nah", "please don't", "ok no", "sure, not yet", "no", "yes but wait", "nah", "ok, cancel"] {
+        for yes in ["sure, why not", "yep, no worries", "sure, no problem"] {
+            assert!(is_yes(yes), "{yes}");
+        }
+        for no in [
+            "yeah nah",
+            "please don't",
+            "ok no",
+            "sure, not yet",
+            "no",
+            "yes but wait",
+            "nah",
+            "ok, cancel",
+            "please skip it",
+            "ok forget it",
+            "ok nvm",
+            "ok jk",
+            "ok why?",
+            "ok don\u{2019}t",
+        ] {
             assert!(!is_yes(no), "{no}");
         }
         assert!(!is_yes("yes I spent 40 on fuel and 20 on bait"), "a long answer is a new message, not a yes");

@@ -227,7 +227,9 @@ fn count_times_rate(a: &Analysis, amounts: &[&Entity]) -> Option<(f64, Option<&'
             })
             .or_else(|| {
                 let prev = if k > 0 { t.norm(k - 1) } else { "" };
-                prev.strip_suffix('x').and_then(|n| n.parse::<f64>().ok())
+                prev.strip_suffix('x')
+                    .filter(|n| (1..=3).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit()))
+                    .and_then(|n| n.parse::<f64>().ok())
             })
     };
     let [price] = amounts.iter().filter(|e| e.money().is_some()).collect::<Vec<_>>()[..] else { return None };

@@ -13,6 +13,10 @@ pub fn expense(a: &Analysis, today: NaiveDate, s: &mut Slots) {
     if let Some(items) = listed_amounts(a) {
         s.insert("amount".into(), number(items.iter().sum()));
         s.insert("items".into(), items.into_iter().map(number).collect());
+        // "€45 fuel and €30 groceries": the currency said goes with the sum, so the tool can refuse it.
+        if let Some((_, Some(c), _)) = amount(a) {
+            s.insert("currency".into(), json!(c));
+        }
     } else if let Some((value, currency, _)) = amount(a) {
         s.insert("amount".into(), number(value));
         if let Some(c) = currency {

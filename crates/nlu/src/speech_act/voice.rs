@@ -107,8 +107,12 @@ pub(super) fn courtesy(text: &Text) -> Vec<(usize, usize)> {
 /// "sure, log $1,000,000 for caviar 🙄"). Whatever it asked is off.
 pub(super) fn not_meant(text: &Text, entities: &[Entity]) -> bool {
     let t = &text.tokens;
-    let after_break =
-        |i: usize| i == 0 || t[i - 1].is_punct() || t[i - 1].is_any(&["just", "only", "lol", "haha", "im", "i'm"]);
+    let after_break = |i: usize| {
+        i == 0
+            || t[i - 1].is_punct()
+            || text.sentence_break_before(i)
+            || t[i - 1].is_any(&["just", "only", "lol", "haha", "im", "i'm"])
+    };
     let jest = t.iter().enumerate().any(|(i, w)| {
         w.is_any(&["jk", "j/k", "jks", "jking"]) || (w.is_any(&["kidding", "joking"]) && i > 0 && after_break(i))
     }) || ["just testing", "only testing", "testing you"].iter().any(|p| text.has_phrase(p));
@@ -139,6 +143,7 @@ pub(super) fn order_verb_given(text: &Text) -> bool {
             && !(i >= 2 && tokens[i - 1].is_any(&["just", "now", "so", "and"]) && tokens[i - 2].is_any(SUBJECTS))
     }) || tokens.iter().enumerate().any(|(i, t)| {
         is_order_verb(&t.norm)
+            && quoted_from.is_none_or(|q| i < q)
             && tokens.get(i + 1).is_some_and(|n| n.is_any(&["it", "that", "this", "them"]))
             && (i == 0 || {
                 let prev = &tokens[i - 1];
