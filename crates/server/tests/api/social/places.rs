@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{expect, follow, id, roomy_app, set_privacy};
-use crate::helpers::{Backend, TestApp, TestUser, spawn_app};
+use crate::helpers::{Backend, TestApp, TestUser, spawn_app_with};
 use pam_testkit::on_both_databases;
 
 on_both_databases!(
@@ -37,7 +37,8 @@ async fn expire(app: &TestApp, shared_id: &str) {
 }
 
 async fn shared_locations_need_sharing_on_and_expired_ones_are_never_returned(backend: Backend) {
-    let app = spawn_app(backend).await;
+    // No background jobs: the scheduled cleanup would race the explicit one this test runs at the end.
+    let app = spawn_app_with(backend, &[("JOBS_IN_PROCESS", "false")]).await;
     let (ann, ben) = (app.register("ann@example.com").await, app.register("ben@example.com").await);
     let body = json!({"latitude": -31.08, "longitude": 150.93});
     let refused = expect(&app, &ann, Method::POST, "/api/v1/social/shared-locations", Some(body), 409).await;
