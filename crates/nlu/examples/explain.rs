@@ -29,6 +29,10 @@ fn main() {
     let r = u.understand(&text, eval::reference_today());
     println!("intent:   {} ({:.2}, proposed {})", r.intent, r.confidence, r.proposed);
     println!("slots:    {}", serde_json::Value::Object(r.slots.clone()));
+    if r.proposed == "create_post" {
+        let post = pam_nlu::slots::fill("create_post", &a, eval::reference_today());
+        println!("post:     {}", serde_json::Value::Object(post));
+    }
     println!("action:   {:?}", r.action);
 }
 

@@ -168,6 +168,7 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         }
         // Water in the tank, a jerry can or coolant is no fill-up of fuel ("filled his tank w 40L of water").
         "add_fuel_entry" if not_fuel(a) => false,
+        "create_expense" if lent(a) => false,
         _ if MONEY_RECORDS.contains(&intent) => {
             (act.may_log_money() || ordered_to_log(a, act)) && reports_done(a, act) && !asks_to_check(a)
         }
@@ -193,7 +194,24 @@ fn not_income(a: &Analysis) -> bool {
             || matches!(t.norm(0), "transferred" | "moved" | "shifted" | "i" | "we"));
     let gave_back =
         t.tokens.windows(2).any(|w| w[0].is_any(&["i", "we"]) && w[1].is_any(&["refunded", "reimbursed", "repaid"]));
-    owed || moved || gave_back
+    owed || moved || gave_back || handed_over(a)
+}
+
+/// Money the user handed to someone ("gave Dave $100 for his share of the fuel", "I lent my son $500",
+/// "sent mum 50"): out, not in — the verb opens the message or follows "I"/"we", and no "me" or "us"
+/// receives it.
+fn handed_over(a: &Analysis) -> bool {
+    let t = &a.text.tokens;
+    t.iter().enumerate().any(|(i, w)| {
+        w.is_any(&["gave", "lent", "loaned", "sent", "handed", "transferred", "wired", "venmoed", "shouted"])
+            && (i == 0 || t[i - 1].is_any(&["i", "we", "just", "also", ","]))
+            && !t.get(i + 1).is_some_and(|n| n.is_any(&["me", "us", "myself", "ourselves", "back"]))
+    })
+}
+
+/// Money lent ("I lent Dave $100", "loaned my son 500"): still the user's, so no expense either.
+pub(crate) fn lent(a: &Analysis) -> bool {
+    a.text.has_any(&["lent", "loaned"])
 }
 
 /// Whether a budget is spoken of: a word of budgeting or limiting, or an amount per week, month or year.
@@ -326,23 +344,27 @@ fn ordered_to_log(a: &Analysis, act: &SpeechAct) -> bool {
         && !(act.question || act.hypothetical || act.future || act.negated || act.relayed)
 }
 
-/// A volume of something other than fuel: "a 20L jerry can", "5L of coolant", "5L engine oil".
+/// A volume of something other than fuel: "5L of coolant", "5L engine oil", "filled his tank w 40L of
+/// water", or a container bought ("a 20L jerry can", "2 x 20L jerry cans"). Filling a container is a
+/// fill-up ("jerry can top up, 20L, $41", "put 40 litres in the jerry cans"), and "can you log it" is
+/// no can.
 pub(crate) fn not_fuel(a: &Analysis) -> bool {
-    a.text.has_any(&[
-        "jerry",
-        "coolant",
-        "oil",
-        "water",
-        "milk",
-        "drum",
-        "bottle",
-        "container",
-        "bucket",
-        "paint",
-        "adblue",
-        "can",
-        "cans",
-    ]) && !a.text.has_any(&["diesel", "petrol", "unleaded", "fuel"])
+    const LIQUIDS: &[&str] = &["coolant", "oil", "water", "milk", "paint", "adblue"];
+    const CONTAINERS: &[&str] =
+        &["jerry", "jerrycan", "jerrycans", "drum", "bottle", "container", "bucket", "can", "cans"];
+    const FILLING: &[&str] = &["filled", "fill", "fills", "topped", "top", "put", "brimmed", "poured", "tipped"];
+    let t = &a.text;
+    if t.has_any(&["diesel", "petrol", "unleaded", "fuel"]) {
+        return false;
+    }
+    let container_at = |i: usize| {
+        t.tokens[i].is_any(CONTAINERS)
+            // "can you…", "we can": a modal verb, not a can.
+            && !(t.tokens[i].is("can")
+                && (t.tokens.get(i + 1).is_some_and(|n| n.is_any(&["you", "u", "ya", "i", "we", "be", "not", "still"]))
+                    || (i > 0 && t.tokens[i - 1].is_any(&["i", "we", "you", "u", "it"]))))
+    };
+    t.has_any(LIQUIDS) || ((0..t.len()).any(container_at) && !t.has_any(FILLING))
 }
 
 /// An order to look a record up, not to make one: "I think I paid $55 at the laundromat, can you

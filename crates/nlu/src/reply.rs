@@ -16,10 +16,18 @@ the month, plan a trip between two named places, work out fuel cost for a distan
 due, add or list calendar events, set a timer or alarm and draft a post. Open questions need an online model.";
 
 /// A reply to thanks, goodbyes and chat that asks for nothing.
+/// Only a short message is thanks or a goodbye: "we got 120 mm of rain last night" says no good night.
 pub fn small_talk(text: &Text) -> String {
-    if text.has_any(&["thanks", "thank", "ta", "cheers", "thx", "ty"]) {
+    let short = text.tokens.iter().filter(|t| !t.is_punct()).count() <= 6;
+    if short && text.has_any(&["thanks", "thank", "ta", "cheers", "thx", "ty"]) {
         "No worries!".into()
-    } else if text.has_any(&["bye", "night", "later", "cya"]) {
+    } else if short
+        && (text.has_any(&["bye", "cya", "nite", "goodnight"])
+            || text.has_phrase("good night")
+            || text.has_phrase("see ya")
+            || text.has_phrase("see you")
+            || text.tokens.last().is_some_and(|t| t.is_any(&["later", "night"])))
+    {
         "See you down the road!".into()
     } else if text.len() <= 2 && text.has_any(&["ok", "okay", "cool", "yes", "yep", "righto", "sure", "lol", "nice"]) {
         "Righto.".into()

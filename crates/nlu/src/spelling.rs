@@ -69,9 +69,13 @@ pub fn is_common_word(word: &str) -> bool {
         .contains(word)
 }
 
-/// The known word an unknown one was most likely meant as, if it is one edit away.
+/// The known word an unknown one was most likely meant as: drawn out for effect ("hiii", "hellooo",
+/// "pleeease" — no English word has a letter three times in a row), or one edit away.
 pub fn correct(word: &str) -> Option<&'static str> {
     let lex = lexicon();
+    if let Some(w) = drawn_out(word).and_then(|w| lex.words.get(&w)) {
+        return Some(w.as_str());
+    }
     // Four-letter words are too often real words the corpus never used ("plot" is not "pilot").
     if word.chars().count() < 5 || lex.words.contains(word) || !word.chars().all(char::is_alphabetic) {
         return None;
@@ -80,6 +84,28 @@ pub fn correct(word: &str) -> Option<&'static str> {
         return Some(w.as_str());
     }
     deletions(word).find_map(|d| lex.deletions.get(&d)).map(String::as_str)
+}
+
+/// A word with its runs of three or more of one letter cut to one, or to two when that is a known word
+/// ("sooo" → "so", "gooood" → "good").
+fn drawn_out(word: &str) -> Option<String> {
+    let chars: Vec<char> = word.chars().collect();
+    if !chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_alphabetic()) {
+        return None;
+    }
+    let cut = |keep: usize| {
+        let mut out = String::with_capacity(word.len());
+        let mut i = 0;
+        while i < chars.len() {
+            let run = chars[i..].iter().take_while(|c| **c == chars[i]).count();
+            let kept = if run >= 3 { keep } else { run };
+            out.extend(std::iter::repeat_n(chars[i], kept));
+            i += run;
+        }
+        out
+    };
+    let (one, two) = (cut(1), cut(2));
+    Some(if is_known_word(&two) && !is_known_word(&one) { two } else { one })
 }
 
 #[cfg(test)]
@@ -94,5 +120,13 @@ mod tests {
         assert_eq!(correct("trip"), None);
         assert_eq!(correct("xyzzyq"), None);
         assert_eq!(correct("ab"), None);
+    }
+
+    #[test]
+    fn a_word_drawn_out_for_effect_is_the_word() {
+        assert_eq!(correct("hiii"), Some("hi"));
+        assert_eq!(correct("hellooo"), Some("hello"));
+        assert_eq!(correct("gooood"), Some("good"), "a run cut to two when that is the word");
+        assert_eq!(correct("zzzzz"), None, "nothing known underneath");
     }
 }

@@ -266,6 +266,8 @@ pub fn find_in_text(text: &str) -> Option<(&'static str, &'static str)> {
     let padded = format!(" {cleaned} ");
     let singular: String = cleaned
         .split_whitespace()
+        // "the vet's bill", "chemist's been $30": the possessive or the "is" names the same thing.
+        .map(|w| w.strip_suffix("'s").unwrap_or(w))
         .map(|w| if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") { &w[..w.len() - 1] } else { w })
         .collect::<Vec<_>>()
         .join(" ");

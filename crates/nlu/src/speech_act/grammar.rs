@@ -85,3 +85,46 @@ pub(super) fn deferred(text: &Text, entities: &[Entity]) -> bool {
                 && !t.get(i + 1).is_some_and(|n| n.is_any(&["you", "u", "ya", "ye", "you'd", "youd", "you're", "possible", "poss", "that's", "thats", "ok", "okay"])))
     })
 }
+
+/// Money still to change hands, told in the present with a day that is not past: "I'm paying $200 for
+/// the service on Friday", "I get paid $800 on Friday", "the pension comes in Thursday, $1,150", "pension
+/// due Friday, 1144", "my super pays out $2,000 on the 1st". A weekday alone reads as the last one when
+/// something is reported done; with the verb in the present it is the next one, and nothing has happened.
+pub(super) fn told_ahead(text: &Text, entities: &[Entity]) -> bool {
+    const PRESENT: &[&str] = &[
+        "paying",
+        "pay",
+        "pays",
+        "comes",
+        "coming",
+        "due",
+        "receive",
+        "receives",
+        "receiving",
+        "expect",
+        "expecting",
+        "lands",
+        "arrives",
+        "arriving",
+        "hits",
+        "goes",
+    ];
+    const GETTING: &[&str] = &["get", "gets", "getting"];
+    let t = &text.tokens;
+    let day_ahead = entities.iter().any(|e| match e.kind {
+        Kind::Day(crate::entities::DayExpr::Weekday { last, .. }) => !last,
+        Kind::Day(crate::entities::DayExpr::Offset(n)) => n > 0,
+        Kind::Day(crate::entities::DayExpr::DayOfMonth(_) | crate::entities::DayExpr::MonthDay { .. }) => true,
+        _ => false,
+    });
+    // "I get paid", "getting paid": "paid" after a present "get" is no past.
+    let present_at = |i: usize| {
+        (t[i].is_any(PRESENT) && !(i > 0 && t[i - 1].is_any(&["to", "had", "didn't", "didnt"])))
+            || (t[i].is("paid") && i > 0 && t[i - 1].is_any(GETTING))
+    };
+    let past_at = |i: usize| {
+        (t[i].is_any(IRREGULAR_PAST) || past_tense(text, i) || t[i].is_any(&["cost", "charged", "received", "landed"]))
+            && !(t[i].is("paid") && i > 0 && t[i - 1].is_any(GETTING))
+    };
+    day_ahead && (0..t.len()).any(present_at) && !(0..t.len()).any(past_at)
+}

@@ -175,6 +175,12 @@ impl SpeechAct {
         let hypothetical = words.iter().enumerate().any(|(i, w)| {
             HYPOTHETICAL.contains(w)
                 && !in_courtesy(i)
+                // "hope you're well", "hope ya had a good weekend": a greeting, not a wish about the money.
+                && !(matches!(*w, "hope" | "hoping")
+                    && matches!(
+                        words.get(i + 1),
+                        Some(&"you" | &"you're" | &"youre" | &"ya" | &"u" | &"ur" | &"all" | &"everyone" | &"your")
+                    ))
                 && (in_money_clause(i)
                     || in_first_clause(i)
                     || matches!(*w, "if" | "pending" | "wishlist" | "roughly" | "approximately"))
@@ -183,6 +189,10 @@ impl SpeechAct {
                 && !(*w == "should" && directive)
                 // "I wanna cap the Starlink at 140", "wanna remember the groomer Monday" want it done now.
                 && !(*w == "wanna" && (i == 0 || matches!(words[i - 1], "i" | "we" | ",")))
+                // "worth every cent", "it was worth it": a purchase judged after the fact.
+                && !(*w == "worth"
+                    && (matches!(words.get(i + 1), Some(&"every"))
+                        || (i > 0 && matches!(words[i - 1], "was" | "were" | "well"))))
                 // "95 worth of diesel": an amount's worth, not whether something is worth it.
                 && !(*w == "worth"
                     && words.get(i + 1) == Some(&"of")
@@ -261,7 +271,11 @@ impl SpeechAct {
             })
             || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("no"))
             // "we nearly spent $120 on dinner": a purchase that did not happen.
-            || words.windows(2).any(|w| w[0] == "nearly" && PAID_OUT.contains(&w[1]));
+            || words.windows(2).any(|w| w[0] == "nearly" && PAID_OUT.contains(&w[1]))
+            // "got the bill for the tyres, $880, haven't paid it yet": a bill still to pay, in any clause.
+            || text.has("unpaid")
+            || (words.windows(2).any(|w| NEGATION.contains(&w[0]) && matches!(w[1], "paid" | "pay" | "settled"))
+                && text.has_any(&["yet", "still", "until", "till", "til"]));
 
         let who = who::Who::of(text, entities, &words);
         let reported = voice::reported(text, &words);
@@ -358,7 +372,7 @@ impl SpeechAct {
             courteous,
             hypothetical,
             negated,
-            future: future_day || long_ago,
+            future: future_day || long_ago || grammar::told_ahead(text, entities),
             third_party: who.third_party,
             others_act: who.others_act,
             relayed: who.relayed,

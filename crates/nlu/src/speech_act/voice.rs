@@ -104,7 +104,8 @@ pub(super) fn courtesy(text: &Text) -> Vec<(usize, usize)> {
 /// Whether the message says it was not meant: taken back as a joke or a test ("spent $25 on lunch lol
 /// jk", "- kidding, it was free", "just testing you"), put right with no new figure ("we paid $60 for
 /// the site - no wait, that was the Smiths"), or mocked ("yeah right, plan me a trip to the moon",
-/// "sure, log $1,000,000 for caviar 🙄"). Whatever it asked is off.
+/// "sure, log $1,000,000 for caviar 🙄"), or a correction of an earlier entry ("correction: the diesel
+/// was $130"). Whatever it asked is off.
 pub(super) fn not_meant(text: &Text, entities: &[Entity]) -> bool {
     let t = &text.tokens;
     let after_break = |i: usize| {
@@ -124,7 +125,17 @@ pub(super) fn not_meant(text: &Text, entities: &[Entity]) -> bool {
     let eye_roll = text.folded.contains('\u{1f644}') || text.folded.contains('\u{1f643}');
     let mocked = text.has_phrase("yeah right") && text.norm(0) == "yeah"
         || (eye_roll && t.first().is_some_and(|w| w.is_any(&["sure", "yeah", "oh", "righto"])));
-    jest || retracted || mocked
+    // "correction: the diesel was $130", "sorry, I meant $45 not $54": a change to something logged before,
+    // not a new purchase (logging it would count it twice).
+    let opening = t
+        .iter()
+        .position(|w| !w.is_punct() && !w.is_any(&["sorry", "oops", "ok", "okay", "oh", "pam", "actually", "whoops"]));
+    let correction = opening.is_some_and(|i| {
+        t[i].is_any(&["correction", "typo", "correcting"])
+            || (t[i].is_any(&["i", "we"]) && t.get(i + 1).is_some_and(|n| n.is("meant")))
+            || t[i].is("meant")
+    });
+    jest || retracted || mocked || correction
 }
 
 /// An order verb given as one: opening a clause ("set a timer", "…, and plan it out"), or with its object

@@ -51,7 +51,7 @@ impl Who {
                         && !t.is_any(&["receipt", "budget", "timer", "alarm", "post", "reminder", "calendar", "total", "docket", "entry", "paid", "spent"])
                         && tokens.get(1).is_some_and(|n| {
                             is_spent(&n.norm)
-                                || EARNED.contains(&n.norm.as_str())
+                                || (EARNED.contains(&n.norm.as_str()) && !INCOME_NOUNS.contains(&n.norm.as_str()))
                                 // "Sarah set a 20 minute timer", "Jo booked the site": done by someone else.
                                 || n.is_any(&["set", "booked", "planned", "added", "posted", "scheduled", "wrote", "shared"])
                         })))
@@ -79,7 +79,13 @@ impl Who {
                     && crate::vocabulary::canonical(&t.norm).is_none()
                     && crate::vocabulary::find_in_text(&t.norm).is_none()
             });
-            let possessive_other = subject.iter().any(|t| t.norm.ends_with("'s") && (t.capitalised || person(t)));
+            // "Jan's", "my sister's" — not "Doctor's gap fee", whose capital only opens the sentence.
+            let possessive_other = subject.iter().enumerate().any(|(k, t)| {
+                t.norm.ends_with("'s")
+                    && (person(t)
+                        || (t.capitalised
+                            && (k > 0 || !crate::spelling::is_common_word(t.norm.trim_end_matches("'s")))))
+            });
             // "a couple of shifts": a number, not a pair of people.
             let someone = subject
                 .iter()
@@ -93,7 +99,11 @@ impl Who {
                 && !subject.iter().any(|t| t.is_any(PAYERS))
                 && !subject.iter().any(|t| t.is_any(SELF_SUBJECT))
         };
-        let other_subject = others(subject, verb_at);
+        // Income named by its noun ("Age pension landed", "Veterans pension in"): the words before it name
+        // the kind of income, not who earned it — unless they say whose it is ("Dad's pension").
+        let income_noun = verb_at.is_some_and(|v| INCOME_NOUNS.contains(&words[v]));
+        let whose = subject.iter().any(|t| t.norm.ends_with("'s") || t.is_any(&["his", "her", "their"]));
+        let other_subject = others(subject, verb_at) && (!income_noun || whose);
         // For an order: the words before the first verb of any kind.
         let act_at = (1..tokens.len()).find(|&i| {
             !in_entity(i)
@@ -130,8 +140,24 @@ impl Who {
         // the user is only a landmark in someone else's sentence.
         let after_verb = verb_at.map(|v| &tokens[(v + 1).min(tokens.len())..]).unwrap_or(&[]);
         // Right after the verb: "paid us", "paid me back" — not "$186 for the six of us".
+        // And "hubby got the tyres rotated, cost us 60 bucks": whoever took the van in, the money was the user's.
         let to_self = after_verb.iter().take(2).any(|t| t.is_any(SELF_OBJECT))
-            || ["owes us", "owed us", "owes me", "owed me"].iter().any(|p| text.has_phrase(p));
+            || [
+                "owes us",
+                "owed us",
+                "owes me",
+                "owed me",
+                "cost us",
+                "cost me",
+                "set us back",
+                "set me back",
+                "charged us",
+                "charged me",
+                "stung us",
+                "stung me",
+            ]
+            .iter()
+            .any(|p| text.has_phrase(p));
         let third_party = (other_subject && !to_self) || labelled_other;
         // Someone else paying is how income arrives, but only to the user: "paid me", "paid us", or
         // money that is income by its name ("the tenants paid the rent", "bond back").
@@ -189,6 +215,10 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
             || (words[i] == "pay"
                 && (i == 0 || matches!(words[i - 1], "my" | "our" | "the" | "back" | "holiday" | "extra"))
                 && words.get(i + 1).is_some_and(|n| PAY_ARRIVED.contains(n)))
+            // "remote work pay hit today": a verb only money arriving does, whatever names the pay.
+            || (words[i] == "pay"
+                && !(i > 0 && matches!(words[i - 1], "to" | "i" | "we" | "will" | "'ll" | "can" | "must" | "should"))
+                && words.get(i + 1).is_some_and(|n| matches!(*n, "came" | "hit" | "arrived" | "landed" | "cleared")))
     });
     // A payer paying: "Etsy paid out", "Centrelink came in", "PayPal came through" — not "got a phone
     // holder on Etsy", "Etsy fees were $12".
@@ -246,6 +276,8 @@ const GIVEN: &[&str] = &[
     "paid", "reimbursed", "refunded", "repaid", "netted", "sent", "transferred", "tipped", "gave", "handed", "wired",
     "venmoed", "fronted",
 ];
+/// Income named by a noun that the subject finder takes for its verb.
+const INCOME_NOUNS: &[&str] = &["paycheck", "paycheque", "wages", "salary", "pension"];
 /// What comes after "pay" the noun.
 #[rustfmt::skip]
 const PAY_ARRIVED: &[&str] = &[

@@ -18,7 +18,7 @@ pub const HYPOTHETICAL: &[&str] = &[
     "if", "would", "should", "might", "maybe", "perhaps", "thinking", "considering", "gonna", "hoping", "hope",
     "wanna", "reckon", "worth", "afford", "could", "'ll", "i'll", "we'll", "it'll", "that'll", "someday",
     "eventually", "probably", "possibly", "whether", "tempted", "eyeing", "wishlist", "wish", "wishing", "owes",
-    "owe", "owing", "pending", "expecting", "roughly", "approximately",
+    "owe", "owing", "pending", "expecting", "roughly", "approximately", "hopefully",
 ];
 #[rustfmt::skip]
 pub const HYPOTHETICAL_PHRASES: &[&str] = &[
