@@ -396,6 +396,13 @@ pub(crate) fn beyond_doubt(intent: &str, a: &Analysis, act: &SpeechAct) -> bool 
 pub(crate) fn own_spending_told(a: &Analysis) -> bool {
     let t = &a.text;
     let told = (1..t.len())
-        .any(|i| t.tokens[i - 1].is_any(&["i", "we"]) && t.tokens[i].is_any(crate::speech_act::USER_SPENDING));
-    told && a.has_entity(|k| matches!(k, crate::entities::Kind::Money(_))) && a.act.may_log_money() && !a.act.money_in
+        .any(|i| t.tokens[i - 1].is_any(&["i", "we"]) && t.tokens[i].is_any(crate::speech_act::USER_SPENDING))
+        // "had to pay 120 for a tow out of the sand": an obligation met, said with or without its "I".
+        || (2..t.len()).any(|i| {
+            t.tokens[i - 2].is("had")
+                && t.tokens[i - 1].is("to")
+                && t.tokens[i].is_any(&["pay", "fork", "shell", "cough", "spend", "buy"])
+                && (i == 2 || t.tokens[i - 3].is_any(&["i", "we", "just", "and", ",", "so"]))
+        });
+    told && a.entities.iter().any(|e| slots::is_amount(a, e)) && a.act.may_log_money() && !a.act.money_in
 }

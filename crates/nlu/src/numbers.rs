@@ -84,7 +84,7 @@ pub fn parse_at(tokens: &[Token], i: usize) -> Option<Num> {
         // "3 hundred", "2 grand", "1.5 thousand".
         let next = tokens.get(i + 1).map(|t| t.norm.as_str());
         let scale = match next {
-            Some("hundred") => 100.0,
+            Some("hundred" | "hundy" | "hundies") => 100.0,
             Some("thousand" | "grand") => 1000.0,
             Some("million") => 1_000_000.0,
             _ => 1.0,
@@ -123,7 +123,7 @@ fn words_at(tokens: &[Token], i: usize) -> Option<Num> {
             }
             current = current.saturating_add(u64::from(v));
             any = true;
-        } else if w == "hundred" && (any || article) {
+        } else if matches!(w, "hundred" | "hundy" | "hundies") && (any || article) {
             current = current.max(1).saturating_mul(100);
             any = true;
         } else if (w == "thousand" || w == "grand") && (any || article) {
@@ -132,7 +132,7 @@ fn words_at(tokens: &[Token], i: usize) -> Option<Num> {
             any = true;
         } else if (w == "a" || w == "an") && !any {
             // "a hundred", "a thousand": only when a scale word follows.
-            if !tokens.get(i + used + 1).is_some_and(|n| n.is_any(&["hundred", "thousand", "grand"])) {
+            if !tokens.get(i + used + 1).is_some_and(|n| n.is_any(&["hundred", "thousand", "grand", "hundy"])) {
                 return None;
             }
             article = true;

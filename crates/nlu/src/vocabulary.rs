@@ -141,6 +141,19 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
             "wash",
             "parts",
             "mechanic service",
+            // Parts of the van and the car: "a wheel alignment", "a replacement jockey wheel".
+            "wheel alignment",
+            "alignment",
+            "jockey wheel",
+            "wheel bearings",
+            "bearings",
+            "shock absorbers",
+            "awning arm",
+            "thermostat",
+            "oil filter",
+            "air filter",
+            "towbar",
+            "tow bar",
         ],
     ),
     (
@@ -156,6 +169,9 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
             "windscreen",
             "brake pads",
             "fan belt",
+            // A pump fails and is fixed ("fix the busted water pump"), not a water or fuel bill.
+            "water pump",
+            "fuel pump",
             "gas fitter",
             "gasfitter",
             "plumber",
@@ -201,6 +217,8 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
             "pokies",
             "whale watching",
             "concert",
+            "admission",
+            "entry fee",
         ],
     ),
     (

@@ -90,3 +90,32 @@ fn a_statement_that_mentions_the_night_is_no_goodbye() {
     assert!(said("good night pam").contains("down the road"));
     assert!(said("thanks heaps").contains("No worries"));
 }
+
+#[test]
+fn amounts_said_as_slang_or_with_a_trailing_code() {
+    let amount = |text: &str| call(text).map(|(_, a)| a["amount"].clone());
+    assert_eq!(amount("paid a tenner for a shower at the roadhouse"), Some(10.into()));
+    assert_eq!(amount("paid a fiver for a coffee"), Some(5.into()));
+    assert_eq!(amount("Dropped 2 hundy on a new water pump for the van"), Some(200.into()));
+    assert_eq!(amount("3 hundy on tyres"), Some(300.into()));
+    let (_, args) = call("spent $50 USD on gas in Vegas").expect("logged");
+    assert_eq!(args["currency"], "USD", "the code after the amount says whose dollars");
+}
+
+#[test]
+fn everyday_reports_and_questions_read_right() {
+    // A sentence about the tank is no one else's fill-up.
+    assert_eq!(meant("Tank was empty, filled 110 litres at 2.15 a litre"), Some("add_fuel_entry"));
+    // An obligation met is a payment made.
+    assert_eq!(meant("had to pay 120 for a tow out of the sand"), Some("create_expense"));
+    // A spending breakdown is a split of spending, not a vehicle breakdown.
+    let (tool, args) = call("Spending breakdown for last week").expect("a read");
+    assert_eq!(tool, "get_spending_summary");
+    assert_eq!(args.get("category"), None);
+    // The month before this one is last month.
+    let (_, args) = call("what did I spend in October on fuel").expect("a read");
+    assert_eq!(args["period"], "last_month");
+    // A dash between two places is a route.
+    let (_, args) = call("Plan a trip Townsville - Mt Isa").expect("a plan");
+    assert_eq!((args["origin"].as_str(), args["destination"].as_str()), (Some("Townsville"), Some("Mt Isa")));
+}

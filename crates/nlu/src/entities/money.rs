@@ -39,6 +39,15 @@ const PREFIXES: &[(&str, Option<&str>)] = &[
 /// Words after a number that make it money in the user's own currency.
 const MONEY_WORDS: &[&str] = &["dollars", "dollar", "bucks", "buck", "dollarydoos", "clams"];
 
+/// A banknote named for its value: "a tenner", "two fivers".
+fn note(word: &str) -> Option<f64> {
+    match word {
+        "tenner" | "tenners" => Some(10.0),
+        "fiver" | "fivers" => Some(5.0),
+        _ => None,
+    }
+}
+
 fn code(word: &str) -> Option<&'static str> {
     CODES.iter().find(|(w, _)| *w == word).map(|(_, c)| *c)
 }
@@ -57,6 +66,13 @@ pub fn parse_at(tokens: &[Token], i: usize) -> Option<(Money, usize)> {
             if rest.is_empty() {
                 let n = numbers::parse_at(tokens, i + 1)?;
                 return Some((Money { cents: to_cents(n.value)?, currency: *currency }, 1 + n.used));
+            }
+            // "$50 USD": a bare dollar sign, then the code saying whose dollars.
+            if currency.is_none()
+                && let Some(n) = numbers::digits(rest)
+                && let Some(c) = tokens.get(i + 1).and_then(|t| code(&t.norm))
+            {
+                return Some((Money { cents: to_cents(n.0)?, currency: Some(c) }, 2));
             }
             let inner = Token { norm: rest.to_string(), span: t.span.clone(), capitalised: false };
             let mut rest_tokens = vec![inner];
@@ -80,7 +96,15 @@ pub fn parse_at(tokens: &[Token], i: usize) -> Option<(Money, usize)> {
     if let Some(c) = t.norm.strip_suffix('c').and_then(numbers::digits).filter(|(v, d)| *d == 0 && *v < 100.0) {
         return Some((Money { cents: c.0 as i64, currency: None }, 1));
     }
+    // "a tenner", "a fiver": the note is the amount.
+    if let Some(value) = note(&t.norm) {
+        return Some((Money { cents: to_cents(value)?, currency: None }, 1));
+    }
     let n: Num = numbers::parse_at(tokens, i)?;
+    // "two tenners".
+    if let Some(value) = tokens.get(i + n.used).and_then(|t| note(&t.norm)) {
+        return Some((Money { cents: to_cents(n.value * value)?, currency: None }, n.used + 1));
+    }
     if tokens.get(i + n.used).is_some_and(|t| t.is_any(&["cents", "cent"])) && n.value < 100.0 {
         return Some((Money { cents: n.value as i64, currency: None }, n.used + 1));
     }
@@ -113,8 +137,8 @@ pub fn parse_at(tokens: &[Token], i: usize) -> Option<(Money, usize)> {
     if let Some(c) = code(after) {
         return Some((Money { cents: to_cents(n.value)?, currency: Some(c) }, n.used + 1));
     }
-    // "five grand": grand is only ever money.
-    if tokens.get(i + n.used - 1).is_some_and(|t| t.is("grand")) {
+    // "five grand", "2 hundy": grand and hundy are only ever money.
+    if tokens.get(i + n.used - 1).is_some_and(|t| t.is_any(&["grand", "hundy", "hundies"])) {
         return Some((Money { cents: to_cents(n.value)?, currency: None }, n.used));
     }
     None
@@ -145,6 +169,11 @@ mod tests {
         assert_eq!(money("forty bucks"), Some((4000, None, 2)));
         assert_eq!(money("a hundred and twenty dollars"), Some((12_000, None, 5)));
         assert_eq!(money("five grand"), Some((500_000, None, 2)));
+        assert_eq!(money("2 hundy"), Some((20_000, None, 2)));
+        assert_eq!(money("a hundy"), Some((10_000, None, 2)));
+        assert_eq!(money("tenner"), Some((1_000, None, 1)));
+        assert_eq!(money("two fivers"), Some((1_000, None, 2)));
+        assert_eq!(money("$50 USD"), Some((5_000, Some("USD"), 2)));
         assert_eq!(money("a buck ninety-five"), Some((195, None, 3)));
         assert_eq!(money("two dollars four a litre"), Some((204, None, 3)));
         assert_eq!(money("$3k"), Some((300_000, None, 1)));

@@ -192,8 +192,12 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
             }
         }
     }
+    // "Townsville - Mt Isa", "Cairns → Cooktown": an arrow or a dash between two names, as ">".
     if r.destination.is_none()
-        && let Some(g) = (0..text.len()).find(|&k| text.norm(k) == ">")
+        && let Some(g) = (0..text.len()).find(|&k| {
+            text.norm(k) == ">"
+                || (matches!(text.norm(k), "-" | "–" | "→" | "->") && name_before(text, entities, k, strict).is_some())
+        })
     {
         let first = name_before(text, entities, g, strict);
         let (mut names, _) = name_list(text, entities, g + 1, strict);
@@ -363,6 +367,7 @@ mod tests {
             (p("Austin TX"), p("Santa Fe NM"), vec![])
         );
         assert_eq!(route_of("Plan a trip to Byron Bay"), (None, p("Byron Bay"), vec![]));
+        assert_eq!(route_of("Plan a trip Townsville - Mt Isa"), (p("Townsville"), p("Mt Isa"), vec![]));
     }
 
     #[test]

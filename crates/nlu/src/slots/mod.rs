@@ -57,13 +57,22 @@ pub(crate) fn number(v: f64) -> Value {
 /// The spending category the sentence names, from the shared vocabulary; a near miss of a longer word
 /// ("parkng", "grocereis") counts.
 pub(crate) fn category(a: &Analysis) -> Option<&'static str> {
-    // "a breakdown of my expenses", "a breakdown by category" are a split, not a vehicle breakdown.
+    // "a breakdown of my expenses", "a breakdown by category", "spending breakdown for October" are a
+    // split, not a vehicle breakdown.
+    let split = |i: usize| {
+        matches!(a.text.norm(i + 1), "of" | "by" | "per" | "for")
+            || (i > 0
+                && matches!(
+                    a.text.norm(i - 1),
+                    "spending" | "spend" | "expense" | "expenses" | "cost" | "costs" | "budget" | "money" | "category"
+                ))
+    };
     let lower: Vec<&str> = a
         .text
         .tokens
         .iter()
         .enumerate()
-        .filter(|(i, t)| !(t.is("breakdown") && matches!(a.text.norm(i + 1), "of" | "by" | "per")))
+        .filter(|(i, t)| !(t.is("breakdown") && split(*i)))
         .map(|(_, t)| t.norm.as_str())
         .collect();
     if let Some((c, _)) = vocabulary::find_in_text(&lower.join(" ")) {

@@ -190,7 +190,10 @@ impl Understander {
         // first two, the report decides, whatever else a rare word made it think.
         if own_spending_told(&a)
             && proposed != "create_expense"
-            && ranked.iter().take(2).any(|(l, p)| *l == "create_expense" && *p >= OWN_REPORT_FLOOR)
+            // Or when it proposed no write at all: a rare word ("we spent $40 at the markets last Monday")
+            // may pull it to nothing, but not away from the report.
+            && (ranked.iter().take(2).any(|(l, p)| *l == "create_expense" && *p >= OWN_REPORT_FLOOR)
+                || !intents::is_write(proposed))
         {
             let p = probability(&ranked, "create_expense").max(WRITE_CONFIDENCE);
             return self.decide_write(&a, &ranked, "create_expense", p, 0.0, today);

@@ -346,13 +346,13 @@ pub fn period(tokens: &[Token], current_month: u32) -> Option<Period> {
         if matches!(a, "tomorrow" | "tmrw" | "tomorrow's") {
             return Some(Period::Tomorrow);
         }
-        if month(a) == Some(current_month)
-            && a != "may"
-            && day_number(b).is_none()
-            && i > 0
-            && day_number(norm(i - 1)).is_none()
-        {
+        // "in November" (this month), "in October" (the month before: last month).
+        let named_month = a != "may" && day_number(b).is_none() && i > 0 && day_number(norm(i - 1)).is_none();
+        if named_month && month(a) == Some(current_month) {
             return Some(Period::ThisMonth);
+        }
+        if named_month && month(a) == Some(if current_month == 1 { 12 } else { current_month - 1 }) {
+            return Some(Period::LastMonth);
         }
     }
     None

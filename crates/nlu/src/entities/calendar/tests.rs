@@ -47,6 +47,8 @@ fn periods() {
     assert_eq!(p("utilities last wk"), Some(Period::LastWeek));
     assert_eq!(p("since the start of the year"), Some(Period::ThisYear));
     assert_eq!(p("expected spending for the rest of november"), Some(Period::ThisMonth));
+    assert_eq!(p("what did I spend in October on fuel"), Some(Period::LastMonth));
+    assert_eq!(p("what did I spend on the 3rd of October"), None, "a day, not the month");
     assert_eq!(p("what's on Wednesday next week"), None);
     assert_eq!(p("what have I got next week"), Some(Period::NextWeek));
     assert_eq!(p("show spending"), None);
