@@ -20,7 +20,15 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
         // The order is the text without its content: before it, after it (a text that comes first: "Lost
         // a pair of glasses at the camp kitchen - can you stick that on the community page?"), or both
         // (a quote: `post "BBQ at 6" - actually no, hold off`).
-        let order = Text::new(&format!("{} {}", &a.text.folded[..cut], &a.text.folded[cut + content.len()..]));
+        let order = format!("{} {}", &a.text.folded[..cut], &a.text.folded[cut + content.len()..]);
+        // "ask the forum if …": the "if" opens the question to post, not a condition on the order.
+        let order = match order.trim_end().rsplit_once(' ') {
+            Some((head, "if" | "whether")) if head.split_whitespace().any(|w| w.eq_ignore_ascii_case("ask")) => {
+                head.to_string()
+            }
+            _ => order,
+        };
+        let order = Text::new(&order);
         let entities = crate::entities::scan(&order.tokens);
         let mut act = SpeechAct::of(&order, &entities);
         // The text taken back after it ("the dump point is fixed. Actually wait, I'll check first").
@@ -110,6 +118,22 @@ fn put_off(content: &Text) -> bool {
             && !w[3].norm.ends_with("ed")
             && !w[3].is_any(&["was", "were", "got", "had", "left", "went", "came", "did"])
     })
+}
+
+/// A post told of as seen, read or there already: "I saw a post saying…", "read on the forum that…",
+/// "came across a post that…", "there's a post saying…".
+/// Judged on the order, not the text to post ("gotta get a warning out, there's been break-ins").
+pub(crate) fn post_seen(a: &Analysis, content: &str) -> bool {
+    const SEEN: &[&str] =
+        &["saw", "seen", "see", "read", "reading", "noticed", "spotted", "found", "heard", "across", "says", "said"];
+    let order = match a.text.folded.rfind(content) {
+        Some(cut) => Text::new(&format!("{} {}", &a.text.folded[..cut], &a.text.folded[cut + content.len()..])),
+        None => Text::new(&a.text.folded),
+    };
+    let t = &order.tokens;
+    order.has_any(SEEN)
+        || t.windows(2).any(|w| w[0].is("there") && w[1].is_any(&["was", "is", "'s", "are", "were"]))
+        || t.iter().any(|w| w.is_any(&["there's", "theres"]))
 }
 
 /// Verbs of an order to post something.

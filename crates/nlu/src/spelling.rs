@@ -86,8 +86,8 @@ pub fn correct(word: &str) -> Option<&'static str> {
     deletions(word).find_map(|d| lex.deletions.get(&d)).map(String::as_str)
 }
 
-/// A word with its runs of three or more of one letter cut to one, or to two when that is a known word
-/// ("sooo" → "so", "gooood" → "good").
+/// A word with its runs of three or more of one letter cut to two when that is a known word ("gooood" →
+/// "good", not "god"), else to one ("sooo" → "so").
 fn drawn_out(word: &str) -> Option<String> {
     let chars: Vec<char> = word.chars().collect();
     if !chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_alphabetic()) {
@@ -105,7 +105,7 @@ fn drawn_out(word: &str) -> Option<String> {
         out
     };
     let (one, two) = (cut(1), cut(2));
-    Some(if is_known_word(&two) && !is_known_word(&one) { two } else { one })
+    Some(if is_known_word(&two) { two } else { one })
 }
 
 #[cfg(test)]

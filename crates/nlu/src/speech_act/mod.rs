@@ -17,7 +17,7 @@ mod words;
 
 pub(crate) use grammar::is_year;
 pub(crate) use who::person;
-pub(crate) use words::{BUDGET_WORDS, CALL_OFF, SUBJECTS, USER_SPENDING, WANTS, is_finite};
+pub(crate) use words::{BUDGET_WORDS, CALL_OFF, SUBJECTS, USER_SPENDING, WANTS, WH, is_finite};
 
 use grammar::{clauses, is_amount, past_tense};
 

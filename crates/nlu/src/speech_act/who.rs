@@ -50,8 +50,9 @@ impl Who {
                         && !t.is_any(super::words::RECORD)
                         && !t.is_any(&["receipt", "budget", "timer", "alarm", "post", "reminder", "calendar", "total", "docket", "entry", "paid", "spent"])
                         && tokens.get(1).is_some_and(|n| {
-                            // "Tank was empty", "Power went out": a copula or a verb of motion tells of a thing.
-                            (is_spent(&n.norm) && !n.is_any(&["was", "were", "had", "came", "went", "took"]))
+                            // "Tank was empty": a copula after a common word tells of a thing ("Sarah went to
+                            // town" still tells of someone).
+                            (is_spent(&n.norm) && !n.is_any(&["was", "were"]))
                                 || (EARNED.contains(&n.norm.as_str()) && !INCOME_NOUNS.contains(&n.norm.as_str()))
                                 // "Sarah set a 20 minute timer", "Jo booked the site": done by someone else.
                                 || n.is_any(&["set", "booked", "planned", "added", "posted", "scheduled", "wrote", "shared"])

@@ -50,7 +50,26 @@ impl Understander {
             "record_income" if to_expense => "create_expense",
             _ => proposed,
         };
-        let act = act_for(proposed, a);
+        let mut act = act_for(proposed, a);
+        // A post the classifier is sure of, with its text found, from a message whose order the rules
+        // could not place ("gotta get a warning out to the community, …", "that one's for the forum"):
+        // the order is taken as given unless it is denied, put off, passed on, supposed or asked.
+        let content = || slots::fill(proposed, a, today).get("content").and_then(|c| c.as_str().map(str::to_string));
+        if proposed == "create_post"
+            && p1 >= POST_SURE
+            && !allowed(proposed, a, &act)
+            && let Some(content) = content()
+            && !(act.negated || act.deferred || act.relayed || act.hypothetical || act.future || act.others_act)
+            && (!act.question || act.polite_request)
+            // Nor someone else's wish told ("Jan wants to tell everyone …"), nor a post seen or read ("I saw
+            // a post saying the roadhouse is out of diesel", "there's a post saying the water is off").
+            && !(a.act.reported || a.act.others_act || a.act.relayed || a.act.deferred || a.act.negated)
+            && !crate::evidence::post_seen(a, &content)
+            && self.trap_probability(a) < TRAP_ASK
+        {
+            act.imperative = true;
+            act.declarative = false;
+        }
         if !allowed(proposed, a, &act) {
             // Not an order or a report: a question may still ask for the best read.
             let read = ranked.iter().find(|(l, _)| !intents::is_write(l)).copied();

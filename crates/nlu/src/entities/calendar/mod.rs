@@ -347,7 +347,12 @@ pub fn period(tokens: &[Token], current_month: u32) -> Option<Period> {
             return Some(Period::Tomorrow);
         }
         // "in November" (this month), "in October" (the month before: last month).
-        let named_month = a != "may" && day_number(b).is_none() && i > 0 && day_number(norm(i - 1)).is_none();
+        // Not a day of it: "October 3", "the 3rd October", "the 3rd of October".
+        let named_month = a != "may"
+            && day_number(b).is_none()
+            && i > 0
+            && day_number(norm(i - 1)).is_none()
+            && !(i > 1 && norm(i - 1) == "of" && day_number(norm(i - 2)).is_some());
         if named_month && month(a) == Some(current_month) {
             return Some(Period::ThisMonth);
         }

@@ -1,5 +1,6 @@
 //! A post's text, cut from what the user wrote: what follows the order to post it, or the post's frame.
 
+mod prefix;
 mod told;
 
 use crate::analysis::Analysis;
@@ -10,7 +11,11 @@ use told::{FOLLOWERS, told_to_everyone};
 /// A post's text without the order to post it: "draft a post saying the Bourke free camp is flooded" →
 /// "the Bourke free camp is flooded".
 pub fn post_content(a: &Analysis) -> Option<String> {
-    let content = quoted(a).or_else(|| opened_content(a)).or_else(|| beside_the_order(a))?;
+    let (content, quote) = match quoted(a) {
+        Some(q) => (q, true),
+        None => (opened_content(a).or_else(|| beside_the_order(a)).or_else(|| prefix::after_order_words(a))?, false),
+    };
+    let content = if quote { content } else { trimmed(a, content)? };
     // "Tell my followers. They'll love it.": a remark on the post to come, not its text.
     let c = Text::new(&content);
     let remark = c.tokens.iter().filter(|t| !t.is_punct()).count() <= 6
@@ -19,6 +24,31 @@ pub fn post_content(a: &Analysis) -> Option<String> {
         })
         && c.has_any(&["it", "this", "that"]);
     (!remark).then_some(content)
+}
+
+/// A post's text without what belongs to the order around it: the question mark of a polite request
+/// ("could you post that the Gibb is open?") and an order after it ("… drive slow. post it pls").
+fn trimmed(a: &Analysis, content: String) -> Option<String> {
+    let mut content = content;
+    let c = Text::new(&content);
+    // The last sentence, when it only points back to post: "post it pls", "share that".
+    if let Some(cut) = (1..c.len()).rev().find(|&k| c.sentence_break_before(k))
+        && c.len() - cut <= 5
+        && c.tokens[cut..].iter().any(|w| w.is_any(&["it", "that", "this"]))
+        && c.tokens[cut..].iter().any(|w| w.is_any(&["post", "share", "put", "pop", "stick", "publish"]))
+    {
+        content = c.folded[..c.tokens[cut].span.start].trim().to_string();
+    }
+    let asked = a.text.tokens.first().is_some_and(|w| w.is_any(&["can", "could", "would", "will"]))
+        && a.text.tokens.get(1).is_some_and(|w| w.is_any(&["you", "u", "ya"]));
+    let c = Text::new(&content);
+    let question_of_its_own = c.tokens.first().is_some_and(|w| {
+        w.is_any(crate::speech_act::WH) || w.is_any(&["anyone", "anybody", "does", "is", "are", "do", "has"])
+    });
+    if asked && !question_of_its_own {
+        content = content.trim_end_matches(['?', ' ']).to_string();
+    }
+    (content.split_whitespace().count() >= 2).then_some(content)
 }
 
 /// What follows the order to post, opened by a word ("saying", "about", "that"), a colon or a dash, or
@@ -52,6 +82,28 @@ fn opened_content(a: &Analysis) -> Option<String> {
     // "give the community a heads up that the Coles is out of bread".
     if t.tokens[post].is("heads") {
         let mut k = post + 2;
+        // "heads up for the group: …", "heads up to everyone - …", "heads up post pls: …": who it is for.
+        let colon = (k..t.len().min(k + 6)).find(|&j| t.tokens[j].is_any(&[":", "-"]));
+        if let Some(c) = colon
+            && t.tokens[k..c].iter().all(|w| {
+                w.is_any(&[
+                    "for",
+                    "to",
+                    "the",
+                    "our",
+                    "my",
+                    "all",
+                    "post",
+                    "pls",
+                    "please",
+                    "everyone",
+                    "everybody",
+                    "folks",
+                ]) || w.is_any(POST_FRAME)
+            })
+        {
+            k = c;
+        }
         if matches!(t.norm(k), "that" | "about" | ":" | "-") {
             k += 1;
         }
@@ -81,10 +133,22 @@ fn opened_content(a: &Analysis) -> Option<String> {
         {
             k = that + 1;
         }
-        // Less than two words left ("… water over the causeway. Tell the community please"): the text is
-        // elsewhere.
-        let words = t.tokens[k.min(t.len())..].iter().filter(|w| !w.is_punct()).count();
-        return if words >= 2 { rest_from(t, k) } else { None };
+        // "let everyone know: happy hour's at 5", "tell the community - the Gibb is open".
+        if t.tokens.get(k).is_some_and(|w| w.is_any(&[":", "-"])) {
+            k += 1;
+        }
+        // Less than two words left ("… water over the causeway. Tell the community please"), or only
+        // where they are told ("…, wanna let people on the app know"): the text is elsewhere.
+        let rest = &t.tokens[k.min(t.len())..];
+        let words = rest.iter().filter(|w| !w.is_punct()).count();
+        let only_where = rest.iter().all(|w| {
+            w.is_punct()
+                || w.is_any(TOLD)
+                || w.is_any(&[
+                    "on", "in", "the", "app", "here", "page", "please", "pls", "thanks", "asap", "wheels", "wins", "&",
+                ])
+        });
+        return if words >= 2 && !only_where { rest_from(t, k) } else { None };
     }
     // What opens the content: a colon or dash, "saying", "that says", "telling everyone", "that", "about".
     let mut k = post + 1;
@@ -102,7 +166,10 @@ fn opened_content(a: &Analysis) -> Option<String> {
         if w == "that"
             && t.tokens.get(k + 1).is_none_or(|n| {
                 n.is_punct()
-                    || n.is_any(&["so", "for", "please", "pls", "up", "on", "to", "in", "asap", "now", "thanks"])
+                    || n.is_any(&[
+                        "so", "for", "please", "pls", "up", "on", "to", "in", "asap", "now", "thanks", "with", "onto",
+                        "out",
+                    ])
             })
         {
             return None;

@@ -41,6 +41,8 @@ const TELLING: &[&str] = &[
     "broadcast",
     "announce",
     "let",
+    // "ask the forum if anyone has a spare fan belt": the question is the post.
+    "ask",
 ];
 
 /// An order addressed to the community, with no word of posting in it: "warn everyone the causeway is
@@ -99,10 +101,12 @@ pub(crate) fn order_to_everyone(t: &Text) -> Option<usize> {
 /// alone, in `evidence::act_for`.)
 pub(super) fn told_to_everyone(a: &Analysis) -> Option<String> {
     let t = &a.text;
-    if a.act.question {
+    let mut k = order_to_everyone(t)?;
+    // Asking everyone: the text is a question, opened by "if", "whether" or a question word.
+    let asking = t.tokens[..k].iter().any(|w| w.is("ask"));
+    if a.act.question && !asking {
         return None;
     }
-    let mut k = order_to_everyone(t)?;
     // "broadcast to everyone on here that …", "tell the group on the app that …".
     if let Some(that) = (k..t.len().min(k + 5)).find(|&j| t.tokens[j].is("that"))
         && t.tokens[k..that]
@@ -111,11 +115,13 @@ pub(super) fn told_to_everyone(a: &Analysis) -> Option<String> {
     {
         k = that;
     }
-    while k < t.len() && t.tokens[k].is_any(&["that", ":", "-", ","]) {
+    while k < t.len()
+        && (t.tokens[k].is_any(&["that", ":", "-", ","]) || (asking && t.tokens[k].is_any(&["if", "whether"])))
+    {
         k += 1;
     }
     let words = t.tokens[k.min(t.len())..].iter().filter(|w| !w.is_punct()).count();
-    if words < 2 || t.tokens[k..].iter().any(|w| w.is_any(&["?"])) || ends_in_frame(t, k) {
+    if words < 2 || (!asking && t.tokens[k..].iter().any(|w| w.is_any(&["?"]))) || ends_in_frame(t, k) {
         return None;
     }
     rest_from(t, k)
