@@ -36,8 +36,8 @@ fn heldout_figures_do_not_fall() {
     let heldout: Vec<&Example> = all.iter().filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &heldout);
     let writes = report.negative_writes().len();
-    assert!(writes <= 9, "writes on held-out trap sentences: {writes}");
-    assert!(report.intent_accuracy() >= 0.923, "right tool {:.1}%", report.intent_accuracy() * 100.0);
+    assert!(writes <= 8, "writes on held-out trap sentences: {writes}");
+    assert!(report.intent_accuracy() >= 0.928, "right tool {:.1}%", report.intent_accuracy() * 100.0);
     assert!(report.slot_accuracy() >= 0.94, "right key arguments {:.1}%", report.slot_accuracy() * 100.0);
     // The held-out lines of the corpus before the 2026-12-02 additions, as reported before them.
     let first: Vec<&Example> =
