@@ -2,6 +2,7 @@
 
 mod prefix;
 mod told;
+mod trim;
 
 use crate::analysis::Analysis;
 use crate::text::Text;
@@ -15,7 +16,7 @@ pub fn post_content(a: &Analysis) -> Option<String> {
         Some(q) => (q, true),
         None => (opened_content(a).or_else(|| beside_the_order(a)).or_else(|| prefix::after_order_words(a))?, false),
     };
-    let content = if quote { content } else { trimmed(a, content)? };
+    let content = if quote { content } else { trim::trimmed(a, content)? };
     // "Tell my followers. They'll love it.": a remark on the post to come, not its text.
     let c = Text::new(&content);
     let remark = c.tokens.iter().filter(|t| !t.is_punct()).count() <= 6
@@ -24,31 +25,6 @@ pub fn post_content(a: &Analysis) -> Option<String> {
         })
         && c.has_any(&["it", "this", "that"]);
     (!remark).then_some(content)
-}
-
-/// A post's text without what belongs to the order around it: the question mark of a polite request
-/// ("could you post that the Gibb is open?") and an order after it ("… drive slow. post it pls").
-fn trimmed(a: &Analysis, content: String) -> Option<String> {
-    let mut content = content;
-    let c = Text::new(&content);
-    // The last sentence, when it only points back to post: "post it pls", "share that".
-    if let Some(cut) = (1..c.len()).rev().find(|&k| c.sentence_break_before(k))
-        && c.len() - cut <= 5
-        && c.tokens[cut..].iter().any(|w| w.is_any(&["it", "that", "this"]))
-        && c.tokens[cut..].iter().any(|w| w.is_any(&["post", "share", "put", "pop", "stick", "publish"]))
-    {
-        content = c.folded[..c.tokens[cut].span.start].trim().to_string();
-    }
-    let asked = a.text.tokens.first().is_some_and(|w| w.is_any(&["can", "could", "would", "will"]))
-        && a.text.tokens.get(1).is_some_and(|w| w.is_any(&["you", "u", "ya"]));
-    let c = Text::new(&content);
-    let question_of_its_own = c.tokens.first().is_some_and(|w| {
-        w.is_any(crate::speech_act::WH) || w.is_any(&["anyone", "anybody", "does", "is", "are", "do", "has"])
-    });
-    if asked && !question_of_its_own {
-        content = content.trim_end_matches(['?', ' ']).to_string();
-    }
-    (content.split_whitespace().count() >= 2).then_some(content)
 }
 
 /// What follows the order to post, opened by a word ("saying", "about", "that"), a colon or a dash, or

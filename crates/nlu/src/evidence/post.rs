@@ -1,0 +1,170 @@
+//! The evidence a post needs: the order to post it, judged apart from the text to post.
+
+use crate::analysis::Analysis;
+use crate::slots;
+use crate::speech_act::SpeechAct;
+use crate::text::Text;
+use serde_json::Value;
+
+/// The speech act that decides a write. A post is judged on the order alone: its content may well
+/// ask or deny ("does anyone know a mechanic?", "no dramas").
+pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
+    if intent == "create_post"
+        && let Some(content) = slots::fill(intent, a, chrono::NaiveDate::MIN).get("content").and_then(Value::as_str)
+        && a.text.folded.contains(content)
+    {
+        // The order is the text without its content: before it, after it (a text that comes first: "Lost
+        // a pair of glasses at the camp kitchen - can you stick that on the community page?"), or both
+        // (a quote: `post "BBQ at 6" - actually no, hold off`).
+        let order = order_around(a, content);
+        // "ask the forum if …": the "if" opens the question to post, not a condition on the order.
+        let order = match order.trim_end().rsplit_once(' ') {
+            Some((head, "if" | "whether")) if head.split_whitespace().any(|w| w.eq_ignore_ascii_case("ask")) => {
+                head.to_string()
+            }
+            _ => order,
+        };
+        let order = Text::new(&order);
+        let entities = crate::entities::scan(&order.tokens);
+        let mut act = SpeechAct::of(&order, &entities);
+        // The text taken back after it ("the dump point is fixed. Actually wait, I'll check first").
+        let content_text = Text::new(content);
+        let taken_back = [
+            "actually wait",
+            "no wait",
+            "hold on",
+            "hang on",
+            "second thought",
+            "scratch that",
+            "never mind",
+            "not posting",
+            "don't post",
+            "dont post",
+            "forget it",
+            "forget that",
+        ]
+        .iter()
+        .any(|p| content_text.has_phrase(p))
+            || content_text.has_any(&["jk", "j/k", "kidding"])
+            || put_off(&content_text);
+        if taken_back {
+            act.negated = true;
+            return act;
+        }
+        // Only an order to post posts: "post: …", "write a post saying…" — not "Jan's post about…", nor
+        // an order of another kind ("read a great post about…").
+        let labelled = order.tokens.last().is_some_and(|t| t.is_any(&[":", "-"]));
+        let verb_at = |i: usize| {
+            let before = |k: usize| i.checked_sub(k).map(|j| &order.tokens[j]);
+            i == 0
+                || before(1).is_some_and(|t| t.is_punct() || t.is_any(&["and", "please", "pls", "just", "pam", "so", "to"]))
+                // "I wanna post…", not "someone's gotta post…".
+                || (before(1).is_some_and(|t| t.is_any(&["wanna", "gotta"]))
+                    && before(2).is_some_and(|t| t.is_any(&["i", "we"])))
+                || before(1).is_some_and(|t| t.is_any(&["lemme", "wanna"]))
+        };
+        let posting = act.polite_request
+            // "I'd be grateful if you could share…" — courtesy around a verb of posting, not "I'd like to
+            // read Jan's post".
+            || (act.courteous && order.tokens.iter().any(|t| t.is_any(POSTING_VERBS)))
+            || order.tokens.iter().enumerate().any(|(i, t)| t.is_any(POSTING_VERBS) && verb_at(i));
+        // "warn everyone …", "holler at the group that …": an order to tell the community is one to post.
+        let told_to_everyone = slots::post::order_to_everyone(&order).is_some() && !act.question && !act.negated;
+        // "post from last night — deleted": a post already made, named by its day, is no order.
+        let earlier_post = order.tokens.windows(2).enumerate().any(|(i, w)| {
+            w[0].is_any(&["post", "posts"]) && w[1].is("from") && entities.iter().any(|e| e.start == i + 2)
+        });
+        if earlier_post {
+            act.imperative = false;
+            act.declarative = true;
+            return act;
+        }
+        if told_to_everyone && !act.hypothetical && !act.future {
+            // The order may open a later sentence ("I'm so mad. Tell the forum …"): it is still an order.
+            act.imperative = true;
+            act.declarative = false;
+        }
+        // "can I get a post up …", "I want a post on the board …": a want of a post.
+        let wants_a_post = crate::speech_act::WANTS.iter().any(|p| order.has_phrase(p))
+            && order
+                .tokens
+                .iter()
+                .enumerate()
+                .any(|(i, t)| t.is_any(&["post", "thread"]) && !slots::post::postal(&order, i));
+        if !((act.imperative && posting)
+            || told_to_everyone
+            || (wants_a_post && !act.negated)
+            || labelled
+            || order.tokens.first().is_some_and(|t| t.is_any(&["post", "new", "community", "draft"])))
+        {
+            act.imperative = false;
+            act.declarative = true;
+        }
+        return act;
+    }
+    a.act
+}
+
+/// A post's text that ends by putting the posting off: "…, once I calm down", "…, after we get signal".
+fn put_off(content: &Text) -> bool {
+    content.tokens.windows(4).any(|w| {
+        w[0].is_punct()
+            && w[1].is_any(&["once", "after", "until", "when"])
+            && w[2].is_any(&["i", "we", "i'm", "we're", "im"])
+            && !w[3].norm.ends_with("ed")
+            && !w[3].is_any(&["was", "were", "got", "had", "left", "went", "came", "did"])
+    })
+}
+
+/// A post told of as seen, read or there already: "I saw a post saying…", "read on the forum that…",
+/// "came across a post that…", "there's a post saying…".
+/// Judged on the order, not the text to post ("gotta get a warning out, there's been break-ins").
+pub(crate) fn post_seen(a: &Analysis, content: &str) -> bool {
+    const SEEN: &[&str] =
+        &["saw", "seen", "see", "read", "reading", "noticed", "spotted", "found", "heard", "across", "says", "said"];
+    let order = Text::new(&order_around(a, content));
+    let t = &order.tokens;
+    order.has_any(SEEN)
+        || t.windows(2).any(|w| w[0].is("there") && w[1].is_any(&["was", "is", "'s", "are", "were"]))
+        || t.iter().any(|w| w.is_any(&["there's", "theres"]))
+}
+
+/// The message without the post's text: the order to post it, before the text, after it, or both.
+fn order_around(a: &Analysis, content: &str) -> String {
+    match a.text.folded.rfind(content) {
+        Some(cut) => format!("{} {}", &a.text.folded[..cut], &a.text.folded[cut + content.len()..]),
+        None => a.text.folded.clone(),
+    }
+}
+
+/// Verbs of an order to post something.
+const POSTING_VERBS: &[&str] = &[
+    "post",
+    "write",
+    "draft",
+    "share",
+    "put",
+    "publish",
+    "make",
+    "create",
+    "send",
+    "tell",
+    "let",
+    "announce",
+    "shout",
+    "pop",
+    "chuck",
+    "whack",
+    "bung",
+    "start",
+    "give",
+    "compose",
+    "type",
+    "prepare",
+    "knock",
+    "throw",
+    "spread",
+    "broadcast",
+    "stick",
+    "fire",
+];
