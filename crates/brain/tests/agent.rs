@@ -112,6 +112,11 @@ impl Toolbox for Recorder {
                 "create_expense" => {
                     json!({"amount": input["amount"], "category": input["category"], "currency": "AUD", "date": input.get("date").cloned().unwrap_or(json!("2026-11-25"))})
                 }
+                "get_spending_summary" if input["month"] == "2026-06" => {
+                    // As Wins answers a calendar month: its dates and the month asked for.
+                    json!({"days": 30, "period": null, "month": "2026-06", "start_date": "2026-06-01",
+                        "end_date": "2026-06-30", "expenses": 80.0, "currency": "AUD", "categories": []})
+                }
                 "get_spending_summary" => {
                     // As Wins answers a named period: its dates and the period asked for.
                     json!({"days": 25, "period": input["period"], "start_date": "2026-11-01", "end_date": "2026-11-25",
@@ -277,6 +282,11 @@ async fn the_offline_brain_logs_an_expense_through_the_loop() {
         turn(&chain, &tools, "How much have I spent this month?", TurnOptions { today, ..Default::default() }).await;
     assert_eq!(tools.executed.lock().unwrap()[1].1["period"], "this_month");
     assert!(out.text.starts_with("You've spent $123.45 this month (1–25 November)"), "{}", out.text);
+
+    // A month of its own is asked for as that month, and the reply names it.
+    let out = turn(&chain, &tools, "how much did we spend in June?", TurnOptions { today, ..Default::default() }).await;
+    assert_eq!(tools.executed.lock().unwrap()[2].1["month"], "2026-06");
+    assert_eq!(out.text, "You've spent $80.00 in June 2026 (1–30 June).");
 
     let out = turn(&chain, &tools, "spent -$5 on fuel", TurnOptions { today, ..Default::default() }).await;
     assert!(!out.text.is_empty());

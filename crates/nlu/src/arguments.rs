@@ -31,7 +31,11 @@ pub fn for_tool(tool: &str, slots: &Slots, a: &Analysis) -> Value {
             out.insert("category".into(), json!(category));
             // The words that named it ("diesel", "fish and chips"), and where.
             let lower: Vec<&str> = a.text.tokens.iter().map(|t| t.norm.as_str()).collect();
-            let said = vocabulary::find_in_text(&lower.join(" ")).map(|(_, w)| w).unwrap_or(category);
+            let thing = || crate::slots::thing::bought(a);
+            let said = vocabulary::find_in_text(&lower.join(" "))
+                .map(|(_, w)| w.to_string())
+                .or_else(thing)
+                .unwrap_or_else(|| category.to_string());
             let description = match slots.get("location").and_then(Value::as_str) {
                 Some(place) => format!("{said} at {place}"),
                 None => said.to_string(),
@@ -52,7 +56,11 @@ pub fn for_tool(tool: &str, slots: &Slots, a: &Analysis) -> Value {
             out.insert("type".into(), json!(kind));
         }
         "update_budget" => {
-            let category = slots.get("category").and_then(Value::as_str).unwrap_or("other");
+            // A known category, else the user's own name for one ("the pet budget").
+            let category = ["category", "own_category"]
+                .iter()
+                .find_map(|k| slots.get(*k).and_then(Value::as_str))
+                .unwrap_or("other");
             out.insert("category".into(), json!(category));
             // Budgets are monthly: a weekly or yearly figure is converted (the reply says so).
             if let Some(amount) = f64_of(slots, "amount") {
@@ -65,7 +73,7 @@ pub fn for_tool(tool: &str, slots: &Slots, a: &Analysis) -> Value {
                 out.insert("monthly_limit".into(), cents(monthly));
             }
         }
-        "get_spending_summary" => copy(slots, &mut out, &["days", "period", "category"]),
+        "get_spending_summary" => copy(slots, &mut out, &["days", "period", "month", "category"]),
         // These take no arguments; what was asked about (a category) shapes the reply instead.
         "compare_vs_budget" | "predict_end_of_month" | "get_maintenance_schedule" | "find_savings_opportunities" => {}
         "add_fuel_entry" => {

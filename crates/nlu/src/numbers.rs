@@ -89,13 +89,17 @@ pub fn parse_at(tokens: &[Token], i: usize) -> Option<Num> {
             Some("million") => 1_000_000.0,
             _ => 1.0,
         };
-        let used = if scale > 1.0 { 2 } else { 1 };
-        return Some(Num {
-            value: value * scale,
-            used,
-            words: false,
-            decimals: if scale > 1.0 { 0 } else { decimals },
-        });
+        let mut used = if scale > 1.0 { 2 } else { 1 };
+        let mut value = value * scale;
+        // "4 hundred and twenty", "2 thousand 3 hundred": the rest of the number, below the scale.
+        if scale > 1.0 && value.fract() == 0.0 {
+            let and = usize::from(tokens.get(i + used).is_some_and(|t| t.is("and")));
+            if let Some(rest) = parse_at(tokens, i + used + and).filter(|r| r.value >= 1.0 && r.value < scale) {
+                value += rest.value;
+                used += and + rest.used;
+            }
+        }
+        return Some(Num { value, used, words: false, decimals: if scale > 1.0 { 0 } else { decimals } });
     }
     if let Some(value) = thousands_shorthand(&first.norm) {
         return Some(Num { value, used: 1, words: false, decimals: 0 });
@@ -200,6 +204,9 @@ mod tests {
         assert_eq!(num("50k"), Some(50000.0));
         assert_eq!(num("five grand"), Some(5000.0));
         assert_eq!(num("3 hundred"), Some(300.0));
+        assert_eq!(num("4 hundred and twenty"), Some(420.0));
+        assert_eq!(num("2 thousand 3 hundred"), Some(2300.0));
+        assert_eq!(num("2 hundred 50"), Some(250.0));
         assert_eq!(num("twelve hundred"), Some(1200.0));
         assert_eq!(num("a hundred and twenty dollars"), Some(120.0));
         assert_eq!(num("four thousand two hundred"), Some(4200.0));

@@ -103,7 +103,7 @@ pub fn missing(intent: &str, slots: &Slots) -> Option<String> {
         "create_expense" | "record_income" if !has("amount") => "How much was it?",
         "update_budget" if !has("amount") => "What limit would you like, and per week, month or year?",
         // Budgets are kept per category: an "overall" limit has nowhere to go.
-        "update_budget" if !has("category") => {
+        "update_budget" if !has("category") && !has("own_category") => {
             "Budgets are kept per spending category. Which one is this limit for, for example groceries or fuel?"
         }
         "add_fuel_entry" if !has("volume") && !has("total") => {

@@ -80,10 +80,31 @@ pub fn correct(word: &str) -> Option<&'static str> {
     if word.chars().count() < 5 || lex.words.contains(word) || !word.chars().all(char::is_alphabetic) {
         return None;
     }
+    // An English word the corpus never used is not a typo: "convert £200 to AUD" is no concert.
+    if is_english(word) {
+        return None;
+    }
     if let Some(w) = lex.deletions.get(word) {
         return Some(w.as_str());
     }
     deletions(word).find_map(|d| lex.deletions.get(&d)).map(String::as_str)
+}
+
+/// Everyday English words of five letters or more, one per line in byte order: SCOWL's lists up to size 35
+/// in American, British, Australian and Canadian spelling (`data/english-words.COPYRIGHT` gives their
+/// terms). Kept as the text itself and searched by halves, so it costs the binary 350 KB and the heap a
+/// table of line starts.
+pub(crate) fn is_english(word: &str) -> bool {
+    static WORDS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            let text = include_str!("../data/english-words.txt");
+            let mut words = Vec::with_capacity(text.lines().count());
+            words.extend(text.lines());
+            words
+        })
+        .binary_search(&word)
+        .is_ok()
 }
 
 /// A word with its runs of three or more of one letter cut to two when that is a known word ("gooood" →
@@ -120,6 +141,17 @@ mod tests {
         assert_eq!(correct("trip"), None);
         assert_eq!(correct("xyzzyq"), None);
         assert_eq!(correct("ab"), None);
+    }
+
+    #[test]
+    fn an_english_word_the_corpus_never_used_is_meant_as_itself() {
+        assert_eq!(correct("convert"), None, "not \"concert\"");
+        assert_eq!(correct("vanguard"), None);
+        assert!(is_english("dividend") && !is_english("grocey"));
+        // Typos are still read as the word meant.
+        assert_eq!(correct("grocey"), Some("grocery"));
+        assert_eq!(crate::vocabulary::near_miss("convert"), None);
+        assert_eq!(crate::vocabulary::near_miss("shower"), Some("utilities"), "a singular is its plural");
     }
 
     #[test]

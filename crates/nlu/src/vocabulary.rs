@@ -304,10 +304,14 @@ pub fn all_words() -> impl Iterator<Item = &'static str> {
 /// The category of a word one letter away from a vocabulary word of five letters or more
 /// ("parkng", "grocereis" is two away and does not count).
 pub fn near_miss(word: &str) -> Option<&'static str> {
+    // An English word is meant as itself ("convert" is not "concert"), or as its singular or plural
+    // ("shower" is "showers").
+    let english = crate::spelling::is_english(word);
+    let plural_pair = |w: &str| w.strip_suffix('s') == Some(word) || word.strip_suffix('s') == Some(w);
     candidates()
         .iter()
         .filter(|(_, w, _)| w.len() >= 5 && !w.contains(' '))
-        .find(|(_, w, _)| within_one_edit(word, w))
+        .find(|(_, w, _)| if english { plural_pair(w) } else { within_one_edit(word, w) })
         .map(|(c, _, _)| *c)
 }
 

@@ -96,8 +96,8 @@ pub fn tools(state: &WinsState) -> Vec<Tool> {
             state.clone(),
             "get_spending_summary",
             "Income, expenses, net and spending per category over the last N days (default 30) or a named \
-            period (today, this_week, last_week, this_month, last_month, this_year), optionally picking out one \
-            category.",
+            period (today, this_week, last_week, this_month, last_month, this_year) or a calendar month \
+            (month: YYYY-MM), optionally picking out one category.",
             false,
             |state, ctx, input: SummaryRequest| async move {
                 ToolOutput::data(reports::summary(&state, ctx.user_id, &input).await?)

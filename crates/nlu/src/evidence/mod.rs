@@ -7,6 +7,7 @@ use crate::analysis::Analysis;
 use crate::intents::MONEY_RECORDS;
 use crate::slots;
 use crate::speech_act::SpeechAct;
+use crate::text::Text;
 pub(crate) use post::{act_for, post_seen};
 
 /// Words that make money coming in a thing still to come ("my tax refund will be $1,240", "a $230
@@ -175,7 +176,20 @@ fn reports_done(a: &Analysis, act: &SpeechAct) -> bool {
         (0..a.text.len()).any(|i| a.text.tokens[i].is_any(PRESENT) && !(i > 0 && a.text.tokens[i - 1].is("to")));
     // A volume says what a fill-up was ("⛽ 110L @ 2.09 = $229.90").
     let volume = a.has_entity(|k| matches!(k, crate::entities::Kind::Volume { .. })) && !not_fuel(a);
-    act.past_money_verb || act.record_order || act.polite_request || ((named || volume) && !present)
+    act.past_money_verb
+        || act.record_order
+        || (act.polite_request && !asks_to_spend(a))
+        || ((named || volume) && !present)
+}
+
+/// A polite request whose verb is spending, not recording: "would you spend $300 on a new mattress?"
+/// asks advice (or asks PAM to buy), it reports nothing.
+fn asks_to_spend(a: &Analysis) -> bool {
+    let t = &a.text;
+    (1..t.len()).any(|i| {
+        t.tokens[i - 1].is_any(&["you", "u", "ya", "we", "i"])
+            && t.tokens[i].is_any(&["spend", "buy", "pay", "splurge", "fork", "shell", "blow"])
+    })
 }
 
 /// An explicit order to record what was just told ("the fella only wanted 140 to fix it. Log that please",
@@ -256,12 +270,34 @@ pub(crate) fn beyond_doubt(intent: &str, a: &Analysis, act: &SpeechAct) -> bool 
     stated_limit || (intent == "create_expense" && own_spending_told(a))
 }
 
+/// Words that may sit between the user and their verb of paying ("I just paid"), or open a diary-style
+/// report with no "I" ("just spent $27 at the laundrette").
+const REPORT_ADVERBS: &[&str] =
+    &["just", "only", "finally", "also", "then", "so", "and", "ok", "well", "today", "yesterday"];
+
+/// The user paying money out: "I"/"we" (perhaps with "just", "finally"…) before a verb of their own
+/// paying ("I paid", "we just spent", "I dropped"), or a sentence opening on such a verb, as a diary
+/// entry does ("spent $25 on lunch", "just bought a kettle"). "paid" counts after "I"/"we" only: "paid
+/// 1,200 today" may be pay day.
+pub(crate) fn user_paid_out(t: &Text) -> bool {
+    let spending = |i: usize| t.tokens[i].is_any(crate::speech_act::USER_SPENDING) || t.tokens[i].is("dropped");
+    let opens = |i: usize| i == 0 || t.sentence_break_before(i);
+    (0..t.len()).any(|i| {
+        let by_user = |k: usize| t.tokens[k].is_any(&["i", "we"]);
+        let before = i.checked_sub(1);
+        let subject = before.is_some_and(|k| {
+            by_user(k) || (t.tokens[k].is_any(REPORT_ADVERBS) && k.checked_sub(1).is_some_and(by_user))
+        });
+        let diary = opens(i) || before.is_some_and(|k| opens(k) && t.tokens[k].is_any(REPORT_ADVERBS));
+        (subject && (spending(i) || t.tokens[i].is("paid"))) || (diary && spending(i))
+    })
+}
+
 /// The user telling of their own spending in the plainest form: "I"/"we" right before a verb of spending,
 /// an amount of money, and none of question, supposition, plan, denial, someone else, hearsay or a quote.
 pub(crate) fn own_spending_told(a: &Analysis) -> bool {
     let t = &a.text;
-    let told = (1..t.len())
-        .any(|i| t.tokens[i - 1].is_any(&["i", "we"]) && t.tokens[i].is_any(crate::speech_act::USER_SPENDING))
+    let told = user_paid_out(t)
         // "had to pay 120 for a tow out of the sand": an obligation met, said with or without its "I".
         || (2..t.len()).any(|i| {
             t.tokens[i - 2].is("had")

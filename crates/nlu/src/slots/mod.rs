@@ -3,8 +3,10 @@
 //! `crate::understand` turns them into a tool's arguments.
 
 mod money;
+mod own_category;
 mod phrases;
 pub(crate) mod post;
+pub(crate) mod thing;
 mod time;
 mod travel;
 
@@ -175,6 +177,8 @@ pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
             value > 0.0
                 && !COUNTED.contains(&next)
                 && !matches!(prev, "x" | "site" | "number" | "no")
+                && !NAMES_A_NUMBER.contains(&prev)
+                && !phone_like(a, e)
                 && next != "x"
                 && !age
                 && !year
@@ -182,6 +186,28 @@ pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
         }
         _ => false,
     }
+}
+
+/// Words a number after them is the name of, not an amount ("postcode 4830", "flight number QF 432",
+/// "exit 41"). Not "room" or "phone": "room 140" and "phone 60" are what was paid.
+#[rustfmt::skip]
+const NAMES_A_NUMBER: &[&str] = &[
+    "postcode", "zip", "pin", "flight", "gate", "platform", "route", "highway", "hwy", "exit", "channel",
+    "version", "ref", "reference", "qf", "#", "nr", "confirmation",
+];
+
+/// A phone number or an identifier, not money: a number written with a leading zero ("0412 345 678"),
+/// or one of several bare numbers of three digits or more in a row ("1300 555 123"; "budget 2 180" is
+/// "to 180").
+fn phone_like(a: &Analysis, e: &Entity) -> bool {
+    let written = a.text.norm(e.start);
+    let bare = |x: &Entity| {
+        matches!(x.kind, Kind::Number { words: false, decimals: 0, .. }) && a.text.norm(x.start).len() >= 3
+    };
+    let leading_zero = written.len() >= 3 && written.starts_with('0') && written.chars().all(|c| c.is_ascii_digit());
+    let in_a_row = bare(e)
+        && a.entities.iter().any(|o| bare(o) && (o.end() == e.start || o.start == e.end()) && o.start != e.start);
+    leading_zero || in_a_row
 }
 
 /// Articles and possessives: before a year, they make it a vehicle's model year ("our 2015 Hilux").

@@ -154,9 +154,10 @@ pub fn income(a: &Analysis, today: NaiveDate, s: &mut Slots) {
 }
 
 pub fn budget(a: &Analysis, s: &mut Slots) {
-    if let Some(c) = category(a) {
-        s.insert("category".into(), json!(c));
-    }
+    match category(a) {
+        Some(c) => s.insert("category".into(), json!(c)),
+        None => super::own_category::own_category(a).and_then(|c| s.insert("own_category".into(), json!(c))),
+    };
     // "change my weekly grocery limit from 150 to 180": the new figure is the one after "to".
     let amounts: Vec<&Entity> = a.entities.iter().filter(|e| is_amount(a, e)).collect();
     // "make it 550 not 500", "instead of 500, let's budget 450": the figure set aside is the old one.
@@ -225,6 +226,13 @@ fn per_unit_after(a: &Analysis, e: &Entity) -> bool {
         || matches!(n1, "/l" | "/gal" | "cpl" | "c/l")
 }
 
+/// A number said as an odometer reading ("odo 98 450").
+fn odometer_word(a: &Analysis, e: &Entity) -> bool {
+    let before = |k: usize| e.start.checked_sub(k).map_or("", |i| a.text.norm(i));
+    matches!(before(1), "odo" | "odometer" | "mileage" | "odo:" | "km" | "kms")
+        || matches!(before(2), "odo" | "odometer" | "mileage")
+}
+
 pub fn fill_up(a: &Analysis, today: NaiveDate, s: &mut Slots) {
     let volume = a.entities.iter().find_map(|e| match e.kind {
         Kind::Volume { value, unit } => Some((value, unit, e.end())),
@@ -249,6 +257,8 @@ pub fn fill_up(a: &Analysis, today: NaiveDate, s: &mut Slots) {
         }
         let value = match &e.kind {
             Kind::Money(m) => m.cents as f64 / 100.0,
+            // "batteries at 12.6 volts": a measure, not money.
+            Kind::Number { .. } if !super::is_amount(a, e) && !odometer_word(a, e) => continue,
             Kind::Number { value, .. } => *value,
             Kind::Distance { value, .. } if *value >= 1000.0 => {
                 s.entry("odometer").or_insert(number(*value));
@@ -313,7 +323,12 @@ pub fn summary(a: &Analysis, today: NaiveDate, s: &mut Slots) {
                 s.insert("period".into(), json!(name));
             }
         }
-        None => {}
+        // "how much did we spend in June": a month of its own, not this one or the last.
+        None => {
+            if let Some((year, month)) = calendar::named_month(&a.text.tokens, today) {
+                s.insert("month".into(), json!(format!("{year:04}-{month:02}")));
+            }
+        }
     }
     if let Some(c) = category(a) {
         s.insert("category".into(), json!(c));

@@ -255,7 +255,32 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
     let user_paid =
         words.iter().any(|w| is_spent(w) && !matches!(*w, "got" | "came" | "was" | "were" | "had" | "gave"))
             || text.has("towards");
-    given_to_self || paid_out || (named && !user_paid)
+    // "just got 85 bucks for the old camp chairs", "got 90 for helping a bloke with his solar": money got
+    // for work done or for the user's old things (opening the sentence, or after "I"/"we") is money
+    // received — not "got $40 for the site" nor "got $20 for parking", where the money is the price.
+    let for_work_or_old_things = |k: usize| {
+        let w = words.get(k).copied().unwrap_or("");
+        let done = w.len() > 5
+            && w.ends_with("ing")
+            && crate::vocabulary::canonical(w).is_none()
+            && !matches!(
+                w,
+                "parking" | "camping" | "shopping" | "clothing" | "bedding" | "lodging" | "washing" | "fishing"
+            );
+        let old = matches!(w, "the" | "my" | "our" | "me") && words.get(k + 1).is_some_and(|n| *n == "old");
+        done || old
+    };
+    let got_for = (0..words.len()).any(|i| {
+        matches!(words[i], "got" | "received" | "earned" | "pocketed" | "made" | "cleared" | "netted")
+            && (i == 0 || matches!(words[i - 1], "i" | "we" | "just" | "finally"))
+            && entities.iter().any(|e| {
+                e.start == i + 1
+                    && matches!(e.kind, Kind::Money(_))
+                    && words.get(e.end()).is_some_and(|w| *w == "for")
+                    && for_work_or_old_things(e.end() + 1)
+            })
+    });
+    given_to_self || paid_out || got_for || (named && !user_paid)
 }
 
 /// Words before a verb that are not its subject.

@@ -193,7 +193,10 @@ impl Understander {
             // Or when it proposed no write at all: a rare word ("we spent $40 at the markets last Monday")
             // may pull it to nothing, but not away from the report.
             && (ranked.iter().take(2).any(|(l, p)| *l == "create_expense" && *p >= OWN_REPORT_FLOOR)
-                || !intents::is_write(proposed))
+                // Or a read when the message asks nothing ("we paid 200 for the rv storage this month") —
+                // but not a read asked for with a report inside it ("list everything I spent over $100").
+                || proposed == "none"
+                || (!intents::is_write(proposed) && !a.act.question && !a.act.imperative && !a.act.polite_request))
         {
             let p = probability(&ranked, "create_expense").max(WRITE_CONFIDENCE);
             return self.decide_write(&a, &ranked, "create_expense", p, 0.0, today);

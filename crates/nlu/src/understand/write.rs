@@ -12,6 +12,9 @@ use crate::reply;
 use crate::slots::{self, Slots};
 use crate::thresholds::*;
 
+/// The two writes of money spent.
+const SPENDING: &[&str] = &["create_expense", "add_fuel_entry"];
+
 impl Understander {
     pub(super) fn decide_write(
         &self,
@@ -34,8 +37,11 @@ impl Understander {
         let to_expense = proposed == "record_income"
             && !a.act.money_in
             && !a.act.third_party
-            && (a.text.has_any(crate::speech_act::USER_SPENDING) || a.text.has_any(&["fees", "charges"]))
-            && !a.text.has_any(&["sold", "earned", "takings", "made", "paid"]);
+            && !a.text.has_any(&["sold", "earned", "takings", "made"])
+            && ((a.text.has_any(crate::speech_act::USER_SPENDING) || a.text.has_any(&["fees", "charges"]))
+                && !a.text.has("paid")
+                // "I paid 75 for the balloon ride deposit": the user paying is never money in.
+                || crate::evidence::user_paid_out(&a.text));
         // And money on fuel with no volume, unit price or odometer is an expense (corpus README).
         let fill_up_values = || {
             let s = slots::fill("add_fuel_entry", a, today);
@@ -158,6 +164,15 @@ impl Understander {
         let doubted = trap >= TRAP_ASK && !beyond_doubt(proposed, a, &act);
         // Several amounts for one expense ("45 fuel, 30 groceries"): their sum is offered, not logged.
         let several = slots.contains_key("items");
+        // Spending told with a volume is a fill-up and without one an expense (corpus README): the rule
+        // decides between the two, so the classifier's doubt between them is no doubt about the write.
+        let (p1, p2) = if p1 >= p2 && SPENDING.contains(&proposed) {
+            let spent: f32 = SPENDING.iter().map(|l| probability(ranked, l)).sum();
+            let other = ranked.iter().filter(|(l, _)| !SPENDING.contains(l)).map(|r| r.1).fold(0.0, f32::max);
+            (spent.max(p1), p2.min(other))
+        } else {
+            (p1, p2)
+        };
         if p1 < needed || p1 - p2 < WRITE_MARGIN || asked_back || doubted || income_doubted || several {
             let question = reply::confirm_question(proposed, &slots);
             return Understanding {

@@ -94,6 +94,36 @@ async fn summary_forecast_and_opportunities_use_the_users_month(backend: Backend
     assert_eq!(summary["categories"][0]["percent"], 90.9);
     assert_error(app.get("/api/v1/wins/summary?days=0", &user.token).await, 422, "validation_error").await;
 
+    // A calendar month ("how much did we spend in June") holds that month's expenses only.
+    let month = months_ago(2).format("%Y-%m").to_string();
+    let summary: Value =
+        app.get(&format!("/api/v1/wins/summary?month={month}"), &user.token).await.json().await.unwrap();
+    assert_eq!(summary["expenses"], 100.0);
+    assert_eq!(summary["month"], month.as_str());
+    assert_eq!(summary["start_date"], format!("{month}-01"));
+    assert_eq!(summary["period"], Value::Null);
+    // This month ends today.
+    let this_month = today().format("%Y-%m").to_string();
+    let summary: Value =
+        app.get(&format!("/api/v1/wins/summary?month={this_month}"), &user.token).await.json().await.unwrap();
+    assert_eq!(
+        (summary["expenses"].as_f64(), summary["end_date"].as_str()),
+        (Some(1100.0), Some(&*today().to_string()))
+    );
+    let next_month = months_ago(0).checked_add_months(chrono::Months::new(1)).unwrap().format("%Y-%m").to_string();
+    for bad in [
+        "2026-13",
+        "June",
+        "2026-6",
+        "1969-12",
+        &next_month,
+        &format!("{month}&days=3"),
+        &format!("{month}&period=this_month"),
+    ] {
+        let res = app.get(&format!("/api/v1/wins/summary?month={bad}"), &user.token).await;
+        assert_error(res, 422, "validation_error").await;
+    }
+
     let forecast: Value = app.get("/api/v1/wins/forecast", &user.token).await.json().await.unwrap();
     let (elapsed, days) = (forecast["days_elapsed"].as_i64().unwrap(), forecast["days_in_month"].as_i64().unwrap());
     assert_eq!(elapsed, today().day() as i64);

@@ -90,6 +90,11 @@ pub struct SummaryRequest {
     pub days: Option<i64>,
     /// A named period instead of `days`: today, this_week, last_week, this_month, last_month, this_year.
     pub period: Option<Period>,
+    /// A calendar month instead of `days` or `period`, as `YYYY-MM` ("how much did we spend in June").
+    /// The month still running ends today.
+    #[param(pattern = r"^\d{4}-\d{2}$", example = "2026-06")]
+    #[schema(pattern = r"^\d{4}-\d{2}$", example = "2026-06")]
+    pub month: Option<String>,
     /// A spending category to report on its own as well (synonyms such as "diesel" or "servo" count).
     pub category: Option<String>,
 }
@@ -108,6 +113,8 @@ pub struct Summary {
     pub days: i64,
     /// The named period asked for, if one was.
     pub period: Option<Period>,
+    /// The calendar month asked for (`YYYY-MM`), if one was.
+    pub month: Option<String>,
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub currency: String,
@@ -125,6 +132,19 @@ pub struct Summary {
     pub category: Option<CategorySpend>,
 }
 
+/// The first day of a month written `YYYY-MM`, within the years a user's data can hold.
+fn calendar_month(text: &str) -> Result<NaiveDate, DomainError> {
+    let invalid = || DomainError::invalid(&["query", "month"], "must be a month written YYYY-MM, such as 2026-06");
+    let (year, month) = text.trim().split_once('-').ok_or_else(invalid)?;
+    if year.len() != 4 || month.len() != 2 {
+        return Err(invalid());
+    }
+    let first = NaiveDate::from_ymd_opt(year.parse().map_err(|_| invalid())?, month.parse().map_err(|_| invalid())?, 1)
+        .ok_or_else(invalid)?;
+    pam_kernel::text::plausible_date(first).map_err(|m| DomainError::invalid(&["query", "month"], m))?;
+    Ok(first)
+}
+
 fn percent(part: Money, whole: Money) -> f64 {
     if whole.cents() == 0 { 0.0 } else { (part.cents() as f64 * 1000.0 / whole.cents() as f64).round() / 10.0 }
 }
@@ -132,12 +152,17 @@ fn percent(part: Money, whole: Money) -> f64 {
 pub async fn summary(state: &WinsState, user_id: Uuid, request: &SummaryRequest) -> Result<Summary, DomainError> {
     let locale = state.locales.of(user_id).await?;
     let today = locale.today();
-    let (start, end) = match (request.days, request.period) {
-        (Some(_), Some(_)) => {
-            return Err(DomainError::invalid(&["query", "period"], "give either days or period, not both"));
+    let month = request.month.as_deref().map(calendar_month).transpose()?;
+    let (start, end) = match (request.days, request.period, month) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) | (_, Some(_), Some(_)) => {
+            return Err(DomainError::invalid(&["query", "period"], "give one of days, period or month"));
         }
-        (_, Some(period)) => period.bounds(today),
-        (days, None) => {
+        (_, Some(period), _) => period.bounds(today),
+        (_, _, Some(first)) => {
+            let (start, last) = month_bounds(first);
+            (start, last.min(today))
+        }
+        (days, None, None) => {
             let days = days.unwrap_or(30);
             if !(1..=3660).contains(&days) {
                 return Err(DomainError::invalid(&["query", "days"], "must be between 1 and 3660"));
@@ -145,6 +170,9 @@ pub async fn summary(state: &WinsState, user_id: Uuid, request: &SummaryRequest)
             (today - Duration::days(days - 1), today)
         }
     };
+    if start > today {
+        return Err(DomainError::invalid(&["query", "month"], "must not be a month still to come"));
+    }
     let days = (end - start).num_days() + 1;
     let spent = expenses::in_range(state, user_id, start, end).await?;
     let income = income::total_in_range(state, user_id, start, end).await?;
@@ -167,6 +195,7 @@ pub async fn summary(state: &WinsState, user_id: Uuid, request: &SummaryRequest)
     Ok(Summary {
         days,
         period: request.period,
+        month: month.map(|_| start.format("%Y-%m").to_string()),
         start_date: start,
         end_date: end,
         currency: locale.currency,

@@ -37,8 +37,12 @@ fn describe(name: &str, data: &Value, said: Option<&pam_nlu::Understanding>, tod
             s
         }
         "get_spending_summary" => {
+            let month = data["month"]
+                .as_str()
+                .and_then(|m| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok());
             let when = match (data["period"].as_str(), span(&data["start_date"], &data["end_date"])) {
                 (Some(p), Some(span)) => format!("{} ({span})", p.replace('_', " ")),
+                (None, Some(span)) if let Some(first) = month => format!("in {} ({span})", first.format("%B %Y")),
                 (None, Some(span)) => format!("over the last {} days ({span})", data["days"]),
                 _ => "lately".into(),
             };

@@ -146,6 +146,9 @@ fn day_number(word: &str) -> Option<u32> {
 pub fn day_at(tokens: &[Token], i: usize) -> Option<(DayExpr, usize)> {
     let t = tokens.get(i)?;
     let next = |k: usize| tokens.get(i + k).map(|t| t.norm.as_str()).unwrap_or("");
+    if let Some(slashed) = slashed_date(&t.norm, next(1), next(2), next(3), next(4)) {
+        return Some(slashed);
+    }
     match t.norm.as_str() {
         "today" | "tonight" | "tonite" | "2day" => return Some((DayExpr::Offset(0), 1)),
         "yesterday" | "yday" | "yesterdy" | "yest" => return Some((DayExpr::Offset(-1), 1)),
@@ -367,6 +370,11 @@ pub fn period(tokens: &[Token], current_month: u32) -> Option<Period> {
 fn weekday_before(tokens: &[Token], i: usize) -> bool {
     i > 0 && weekday(&tokens[i - 1].norm).is_some()
 }
+
+mod written;
+
+pub use written::named_month;
+use written::slashed_date;
 
 #[cfg(test)]
 mod tests;
