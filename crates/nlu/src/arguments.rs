@@ -98,6 +98,10 @@ pub fn for_tool(tool: &str, slots: &Slots, a: &Analysis) -> Value {
                 (Some(d), None) => {
                     out.insert("start".into(), json!(d));
                     out.insert("all_day".into(), json!(true));
+                    // "the rally, Jan 18-26": all days of it, the last included.
+                    if let Some(last) = slots.get("end_date") {
+                        out.insert("end".into(), last.clone());
+                    }
                 }
                 (None, Some(t)) => {
                     out.insert("time".into(), json!(t));

@@ -51,6 +51,14 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
             act.negated = true;
             return act;
         }
+        // "post on the forum says the LTVA is $180": the post is the subject of what it says, one read.
+        if content_text.tokens.first().is_some_and(|w| {
+            w.is_any(&["says", "said", "reckons", "reckoned", "mentions", "mentioned", "claims", "claimed", "shows"])
+        }) {
+            act.imperative = false;
+            act.reported = true;
+            return act;
+        }
         // Only an order to post posts: "post: …", "write a post saying…" — not "Jan's post about…", nor
         // an order of another kind ("read a great post about…").
         let labelled = order.tokens.last().is_some_and(|t| t.is_any(&[":", "-"]));

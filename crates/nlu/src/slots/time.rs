@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{Slots, day, phrases};
 use crate::analysis::Analysis;
-use crate::entities::{ClockTime, DayExpr, Kind, Period, Tense, calendar};
+use crate::entities::{ClockTime, DayExpr, Entity, Kind, Period, Tense, calendar};
 
 /// A day part said without a clock time: "Saturday morning" is 09:00, "this arvo" 15:00.
 fn day_part(a: &Analysis) -> Option<(u32, u32)> {
@@ -34,12 +34,75 @@ fn hhmm((h, m): (u32, u32)) -> String {
     format!("{h:02}:{m:02}")
 }
 
+/// Words between the first and last day of a span.
+const SPAN_TO: &[&str] = &["-", "to", "till", "til", "until", "through", "thru", "–"];
+
+/// A span of days said ("Jan 18-26", "from the 8th to the 12th", "5th to 7th of September"): its first
+/// and last day, at most a month apart.
+fn day_span(a: &Analysis, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let t = &a.text;
+    let days: Vec<&Entity> = a.entities.iter().filter(|e| matches!(e.kind, Kind::Day(_))).collect();
+    let first = *days.first()?;
+    let Kind::Day(first_day) = first.kind else { return None };
+    let found = first_day.resolve(today, Tense::Future)?;
+    let span =
+        |start: NaiveDate, end: NaiveDate| (end > start && (end - start).num_days() <= 31).then_some((start, end));
+    // The day of a month on or after `from`: "the 8th to the 12th", "28th to the 2nd".
+    let on_or_after = |from: NaiveDate, day: u32| DayExpr::DayOfMonth(day).resolve(from, Tense::Future);
+    // "5th to 7th of September", "28th to the 2nd": the first day told bare, before the range word.
+    let the = usize::from(first.start >= 1 && t.norm(first.start - 1) == "the");
+    if first.start >= 2 + the
+        && t.tokens[first.start - 1 - the].is_any(SPAN_TO)
+        && let Some(day) = calendar::day_number(t.norm(first.start - 2 - the))
+    {
+        let month_before = found.with_day(1)?.pred_opt()?;
+        let start = NaiveDate::from_ymd_opt(found.year(), found.month(), day)
+            .filter(|d| *d < found)
+            .or_else(|| NaiveDate::from_ymd_opt(month_before.year(), month_before.month(), day))?;
+        return span(start, found);
+    }
+    // "Jan 18-26": both in one word.
+    if let Some((_, last)) = t.norm(first.end() - 1).split_once('-')
+        && let Some(day) = calendar::day_number(last)
+    {
+        return span(found, on_or_after(found, day)?);
+    }
+    let mut k = first.end();
+    if !t.tokens.get(k).is_some_and(|w| w.is_any(SPAN_TO)) {
+        return None;
+    }
+    k += 1 + usize::from(t.norm(k + 1) == "the");
+    if let Some(second) = days.get(1).filter(|e| e.start == k)
+        && let Kind::Day(last) = second.kind
+    {
+        return span(found, last.resolve(found, Tense::Future)?);
+    }
+    span(found, on_or_after(found, calendar::day_number(t.norm(k))?)?)
+}
+
 pub fn event(a: &Analysis, today: NaiveDate, s: &mut Slots) {
     if let Some(title) = phrases::event_title(a) {
         s.insert("title".into(), json!(title));
     }
-    if let Some(d) = day(a, today, Tense::Future) {
-        s.insert("date".into(), json!(d.to_string()));
+    match day_span(a, today) {
+        Some((first, last)) => {
+            s.insert("date".into(), json!(first.to_string()));
+            s.insert("end_date".into(), json!(last.to_string()));
+            // The span's first day told bare is no part of the title ("the rally 28th to the 2nd").
+            if let Some(title) = s.get("title").and_then(|v| v.as_str()) {
+                let mut words: Vec<&str> = title.split_whitespace().collect();
+                while words.len() > 1 && words.last().is_some_and(|w| calendar::day_number(w).is_some()) {
+                    words.pop();
+                }
+                let title = words.join(" ");
+                s.insert("title".into(), json!(title));
+            }
+        }
+        None => {
+            if let Some(d) = day(a, today, Tense::Future) {
+                s.insert("date".into(), json!(d.to_string()));
+            }
+        }
     }
     let evening = a.text.has_any(&["tonight", "tonite", "evening", "arvo", "afternoon", "dinner"]);
     let morning = a.text.has_any(&["morning"]);

@@ -158,7 +158,7 @@ impl Understander {
         // An order asked back ("plan a trip to Bali? on our pension?") may be a real request or a scoff.
         let asked_back = act.question && act.imperative && !act.polite_request && !act.courteous;
         let trap = self.trap_probability(a);
-        if trap >= TRAP_DROP {
+        if trap >= TRAP_DROP && !(proposed == "create_post" && crate::evidence::labelled_post(a)) {
             return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
         }
         let doubted = trap >= TRAP_ASK && !beyond_doubt(proposed, a, &act);

@@ -252,8 +252,13 @@ fn describe(name: &str, data: &Value, said: Option<&pam_nlu::Understanding>, tod
         }
         "create_calendar_event" | "update_calendar_event" => {
             let done = if name == "create_calendar_event" { "Added" } else { "Changed" };
+            let last = Some(&data["end"]).filter(|end| data["all_day"] == true && **end != data["start"]);
             let at = if data["all_day"] == true {
-                day(&data["start"], today).unwrap_or_default()
+                match last.and_then(|end| day(end, today)) {
+                    // Several days ("the rally, Jan 18-26"): its first and last.
+                    Some(to) => format!("{} to {to}", day(&data["start"], today).unwrap_or_default()),
+                    None => day(&data["start"], today).unwrap_or_default(),
+                }
             } else {
                 when(&data["start"], today).unwrap_or_default()
             };
@@ -316,4 +321,20 @@ pub fn compose(messages: &[Message], today: NaiveDate) -> String {
         sentences.push(describe(name, &data, said.as_ref(), today));
     }
     sentences.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn an_event_of_several_days_is_told_from_its_first_to_its_last() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let event = |end: &str| json!({"title": "RV rally", "start": "2027-01-18", "end": end, "all_day": true, "reminder_minutes": []});
+        let several = describe("create_calendar_event", &event("2027-01-26"), None, today);
+        let one = describe("create_calendar_event", &event("2027-01-18"), None, today);
+        assert!(several.contains(" to ") && several.starts_with("Added \"RV rally\" on "), "{several}");
+        assert!(!one.contains(" to "), "{one}");
+    }
 }

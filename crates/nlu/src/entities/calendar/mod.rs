@@ -138,7 +138,7 @@ fn ordinal(word: &str) -> Option<u32> {
     (1..=31).contains(&n).then_some(n)
 }
 
-fn day_number(word: &str) -> Option<u32> {
+pub(crate) fn day_number(word: &str) -> Option<u32> {
     ordinal(word).or_else(|| word.parse().ok().filter(|n| (1..=31).contains(n)))
 }
 
@@ -237,6 +237,12 @@ pub fn day_at(tokens: &[Token], i: usize) -> Option<(DayExpr, usize)> {
         let the = usize::from(next(1) == "the");
         if let Some(day) = day_number(next(1 + the)) {
             return valid(m, day).then_some((DayExpr::MonthDay { month: m, day }, 2 + the));
+        }
+        // "Jan 18-26": the first day of a span written as one word (its last is `slots::time`'s).
+        if let Some((first, last)) = next(1).split_once('-')
+            && let (Some(day), Some(_)) = (day_number(first), day_number(last))
+        {
+            return valid(m, day).then_some((DayExpr::MonthDay { month: m, day }, 2));
         }
     }
     None

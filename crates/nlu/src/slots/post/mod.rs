@@ -329,7 +329,8 @@ fn quoted(a: &Analysis) -> Option<String> {
     })?;
     let inner = s[inner_start..inner_start + end.0].trim();
     let order = format!("{} {}", &s[..open], &s[inner_start + end.0 + close.len_utf8()..]);
-    let ordered = Text::new(&order).tokens.iter().any(|w| w.is_any(POSTING_WORDS));
+    // "draft: 'anyone want to split a bulk order?'": beside a quote, drafting is drafting a post.
+    let ordered = Text::new(&order).tokens.iter().any(|w| w.is_any(POSTING_WORDS) || w.is("draft"));
     (ordered && inner.split_whitespace().count() >= 2).then(|| inner.to_string())
 }
 
