@@ -47,3 +47,16 @@ fn a_post_that_says_something_is_one_read() {
         "post from the ranger reckons the track reopens Friday",
     ]);
 }
+
+#[test]
+fn a_habit_of_the_past_and_a_bill_of_someone_named_write_nothing() {
+    assert_none_writes(&[
+        "we used to spend 50 bucks a week on groceries in the eighties",
+        "used to pay $30 a night at that park",
+        "Gwens grocery bill at Coles was $212 this week, for two people!",
+        "Jims blood pressure was 140 over 90 at the chemist",
+    ]);
+    // A shop's name is no one's possessive.
+    assert_eq!(meant("Woolies grocery bill was $212"), Some("create_expense"));
+    assert_eq!(meant("got used to paying $40 a night, paid 40 at Kalbarri today"), Some("create_expense"));
+}

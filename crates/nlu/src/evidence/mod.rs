@@ -18,6 +18,9 @@ const NOT_YET: &[&str] =
 /// Whether the speech act lets this write run at all.
 pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
     match intent {
+        // A habit of the past ("we used to spend 50 a week on groceries in the eighties") is no purchase,
+        // income or limit of now.
+        _ if (MONEY_RECORDS.contains(&intent) || intent == "update_budget") && used_to(a) => false,
         // Money named as come in ("pay from the cattle station, 3,012", "back pay arrived Sunday, 560")
         // reports it, whatever its verb.
         // Income summed over a year ("dividends last yr ~3k all up") tells a total, not a payment come in.
@@ -44,6 +47,16 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         "update_budget" => act.may_order() || states_a_limit(a, act),
         _ => act.may_order(),
     }
+}
+
+/// "used to" before a verb: a habit of the past ("we used to pay 30 a night"), not "got used to".
+fn used_to(a: &Analysis) -> bool {
+    let t = &a.text;
+    (1..t.len()).any(|i| {
+        t.tokens[i - 1].is("used")
+            && t.tokens[i].is("to")
+            && !(i >= 2 && t.tokens[i - 2].is_any(&["get", "got", "getting"]))
+    })
 }
 
 /// Money that is not income however it reads: owed and not yet paid ("I'm owed $450 from the last gig

@@ -88,6 +88,23 @@ impl Who {
                         || (t.capitalised
                             && (k > 0 || !crate::spelling::is_common_word(t.norm.trim_end_matches("'s")))))
             });
+            // "Gwens grocery bill", "Phils fifth wheel": a possessive typed without its apostrophe — a
+            // capitalised word no word list knows, with or without its "s", before an everyday word.
+            let unknown = |w: &str| {
+                !crate::spelling::is_known_word(w)
+                    && !crate::spelling::is_english(w)
+                    && crate::vocabulary::canonical(w).is_none()
+            };
+            let bare_possessive =
+                subject.first().is_some_and(|t| {
+                    t.capitalised
+                        && t.norm.len() > 3
+                        && t.norm.ends_with('s')
+                        && !t.norm.ends_with("ss")
+                        && unknown(&t.norm)
+                        && unknown(&t.norm[..t.norm.len() - 1])
+                }) && subject.get(1).is_some_and(|n| !n.capitalised && crate::spelling::is_common_word(&n.norm));
+            let possessive_other = possessive_other || bare_possessive;
             // "a couple of shifts": a number, not a pair of people.
             let someone = subject
                 .iter()
