@@ -91,10 +91,14 @@ pub fn parse_at(tokens: &[Token], i: usize) -> Option<Num> {
         };
         let mut used = if scale > 1.0 { 2 } else { 1 };
         let mut value = value * scale;
-        // "4 hundred and twenty", "2 thousand 3 hundred": the rest of the number, below the scale.
+        // "4 hundred and twenty", "2 thousand 3 hundred", "2 hundred fifty": the rest of the number,
+        // below the scale — after "and", or itself in words or scaled. A bare figure after it is a count
+        // or a date of its own ("2 hundred 3 nights", "3 hundred 25/11").
         if scale > 1.0 && value.fract() == 0.0 {
             let and = usize::from(tokens.get(i + used).is_some_and(|t| t.is("and")));
-            if let Some(rest) = parse_at(tokens, i + used + and).filter(|r| r.value >= 1.0 && r.value < scale) {
+            if let Some(rest) = parse_at(tokens, i + used + and)
+                .filter(|r| r.value >= 1.0 && r.value < scale && (and == 1 || r.words || r.used > 1))
+            {
                 value += rest.value;
                 used += and + rest.used;
             }
@@ -206,7 +210,8 @@ mod tests {
         assert_eq!(num("3 hundred"), Some(300.0));
         assert_eq!(num("4 hundred and twenty"), Some(420.0));
         assert_eq!(num("2 thousand 3 hundred"), Some(2300.0));
-        assert_eq!(num("2 hundred 50"), Some(250.0));
+        assert_eq!(num("2 hundred fifty"), Some(250.0));
+        assert_eq!(num("2 hundred 3 nights"), Some(200.0), "a count of its own");
         assert_eq!(num("twelve hundred"), Some(1200.0));
         assert_eq!(num("a hundred and twenty dollars"), Some(120.0));
         assert_eq!(num("four thousand two hundred"), Some(4200.0));

@@ -151,7 +151,7 @@ pub fn confirm_question(intent: &str, slots: &Slots) -> String {
         "record_income" => format!("Do you want me to record {} as income?", money(slots.get("amount"))),
         "update_budget" => format!(
             "Do you want me to set your {} budget to {} a {}?",
-            s("category"),
+            if slots.contains_key("category") { s("category") } else { s("own_category") },
             money(slots.get("amount")),
             s("period")
         ),

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[test]
 fn an_event_over_several_days_keeps_its_first_and_last() {
@@ -59,4 +59,36 @@ fn a_habit_of_the_past_and_a_bill_of_someone_named_write_nothing() {
     // A shop's name is no one's possessive.
     assert_eq!(meant("Woolies grocery bill was $212"), Some("create_expense"));
     assert_eq!(meant("got used to paying $40 a night, paid 40 at Kalbarri today"), Some("create_expense"));
+}
+
+#[test]
+fn what_a_review_of_these_rules_found_is_read_right() {
+    // A figure after a scaled one is a count or a date of its own.
+    let (_, args) = call("spent 3 hundred on tyres 25/11").unwrap();
+    assert_eq!((&args["amount"], &args["date"]), (&json!(300), &json!("2026-11-25")));
+    // Numbers beside a slash are no money: a date that is no date, a fraction, "24/7".
+    assert_none_writes(&["lunch 31/11", "groceries 30/2", "I spent 1/2 a tank"]);
+    assert_eq!(call("fuel 24/7 servo 80").map(|c| c.1["amount"].clone()), Some(json!(80)));
+    // No span where the last day comes first, or where a count follows the dash.
+    for s in ["put the rally in the calendar Jan 18-17", "add bbq on the 5th - 6 people coming"] {
+        assert_eq!(call(s).and_then(|c| c.1.get("end").cloned()), None, "{s}");
+    }
+    // A month: the year before with "last year"; none for a span from it, a year to come or a sale.
+    let month = |s: &str| call(s).and_then(|c| c.1.get("month").cloned());
+    assert_eq!(month("how much did we spend in March last year"), Some(json!("2025-03")));
+    for s in [
+        "how much have we spent since June",
+        "how much did we spend in June 2027",
+        "what did we spend on the jan sale stuff",
+    ] {
+        assert_eq!(month(s), None, "{s}");
+    }
+    // A month or a person is no budget category.
+    for s in ["set the budget for January to 500", "make the budget for Jake 50 a week"] {
+        let category = call(s).map(|c| c.1["category"].clone());
+        assert!(!matches!(category, Some(Value::String(ref c)) if c == "january" || c == "jake"), "{s}: {category:?}");
+    }
+    // Time spent and pay to oneself are no spending.
+    assert!(!writes("spent the arvo working, got 200 for mowing"));
+    assert_ne!(meant("I paid myself 2000 from the business"), Some("create_expense"));
 }

@@ -320,7 +320,35 @@ const REPORT_ADVERBS: &[&str] =
 /// entry does ("spent $25 on lunch", "just bought a kettle"). "paid" counts after "I"/"we" only: "paid
 /// 1,200 today" may be pay day.
 pub(crate) fn user_paid_out(t: &Text) -> bool {
-    let spending = |i: usize| t.tokens[i].is_any(crate::speech_act::USER_SPENDING) || t.tokens[i].is("dropped");
+    // Not time spent ("spent the arvo working") nor money paid to oneself ("I paid myself 2000").
+    let spent_on_time_or_self = |i: usize| {
+        let k = i + 1 + usize::from(t.tokens.get(i + 1).is_some_and(|w| w.is_any(&["the", "a", "all", "most"])));
+        t.tokens.get(k).is_some_and(|w| {
+            w.is_any(&[
+                "arvo",
+                "morning",
+                "afternoon",
+                "evening",
+                "day",
+                "days",
+                "night",
+                "nights",
+                "week",
+                "weekend",
+                "hours",
+                "hour",
+                "time",
+                "ages",
+                "while",
+                "myself",
+                "ourselves",
+                "yourself",
+            ])
+        })
+    };
+    let spending = |i: usize| {
+        (t.tokens[i].is_any(crate::speech_act::USER_SPENDING) || t.tokens[i].is("dropped")) && !spent_on_time_or_self(i)
+    };
     let opens = |i: usize| i == 0 || t.sentence_break_before(i);
     (0..t.len()).any(|i| {
         let by_user = |k: usize| t.tokens[k].is_any(&["i", "we"]);
@@ -329,7 +357,7 @@ pub(crate) fn user_paid_out(t: &Text) -> bool {
             by_user(k) || (t.tokens[k].is_any(REPORT_ADVERBS) && k.checked_sub(1).is_some_and(by_user))
         });
         let diary = opens(i) || before.is_some_and(|k| opens(k) && t.tokens[k].is_any(REPORT_ADVERBS));
-        (subject && (spending(i) || t.tokens[i].is("paid"))) || (diary && spending(i))
+        (subject && (spending(i) || (t.tokens[i].is("paid") && !spent_on_time_or_self(i)))) || (diary && spending(i))
     })
 }
 

@@ -179,6 +179,7 @@ pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
                 && !matches!(prev, "x" | "site" | "number" | "no")
                 && !NAMES_A_NUMBER.contains(&prev)
                 && !phone_like(a, e)
+                && !slashed(a, e)
                 && next != "x"
                 && !age
                 && !year
@@ -208,6 +209,15 @@ fn phone_like(a: &Analysis, e: &Entity) -> bool {
     let in_a_row = bare(e)
         && a.entities.iter().any(|o| bare(o) && (o.end() == e.start || o.start == e.end()) && o.start != e.start);
     leading_zero || in_a_row
+}
+
+/// A number on either side of a slash between two numbers: a date that is no date ("31/11"), a fraction
+/// ("1/2 a tank") or "24/7" — never an amount.
+fn slashed(a: &Analysis, e: &Entity) -> bool {
+    let t = &a.text;
+    let number = |k: usize| k < t.len() && t.norm(k).chars().all(|c| c.is_ascii_digit()) && !t.norm(k).is_empty();
+    (t.norm(e.end()) == "/" && number(e.end() + 1))
+        || (e.start >= 2 && t.norm(e.start - 1) == "/" && number(e.start - 2))
 }
 
 /// Articles and possessives: before a year, they make it a vehicle's model year ("our 2015 Hilux").

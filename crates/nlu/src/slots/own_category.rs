@@ -38,12 +38,17 @@ const NOT_A_CATEGORY: &[&str] = &[
 pub(crate) fn own_category(a: &Analysis) -> Option<String> {
     let t = &a.text;
     let in_entity = |i: usize| a.entities.iter().any(|e| (e.start..e.end()).contains(&i));
+    // Not a month, a day or a person ("the budget for January", "an allowance for Jake", "for the kids").
     let word = |i: usize| {
         i < t.len()
             && !t.tokens[i].is_punct()
             && !in_entity(i)
             && t.tokens[i].norm.chars().all(|c| c.is_alphabetic() || c == '-')
             && !t.tokens[i].is_any(NOT_A_CATEGORY)
+            && (i == 0 || !t.tokens[i].capitalised)
+            && crate::entities::calendar::month(&t.tokens[i].norm).is_none()
+            && crate::entities::calendar::weekday(&t.tokens[i].norm).is_none()
+            && !crate::speech_act::person(&t.tokens[i])
     };
     let phrase =
         |first: usize, last: usize| -> String { (first..=last).map(|i| t.norm(i)).collect::<Vec<_>>().join(" ") };

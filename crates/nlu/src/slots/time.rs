@@ -47,8 +47,15 @@ fn day_span(a: &Analysis, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
     let found = first_day.resolve(today, Tense::Future)?;
     let span =
         |start: NaiveDate, end: NaiveDate| (end > start && (end - start).num_days() <= 31).then_some((start, end));
-    // The day of a month on or after `from`: "the 8th to the 12th", "28th to the 2nd".
-    let on_or_after = |from: NaiveDate, day: u32| DayExpr::DayOfMonth(day).resolve(from, Tense::Future);
+    // The last day told by its number: later in the same month ("the 8th to the 12th"), or early in the
+    // next when the span starts late in one ("28th to the 2nd"). "Jan 18-17" and "Feb 28-30" are no span.
+    let on_or_after = |from: NaiveDate, day: u32| {
+        let same_month = from.with_day(day).filter(|d| *d > from);
+        let next_month = (from.day() >= 20 && day <= 10)
+            .then(|| from.with_day(1)?.checked_add_months(chrono::Months::new(1))?.with_day(day))
+            .flatten();
+        same_month.or(next_month)
+    };
     // "5th to 7th of September", "28th to the 2nd": the first day told bare, before the range word.
     let the = usize::from(first.start >= 1 && t.norm(first.start - 1) == "the");
     if first.start >= 2 + the
@@ -76,6 +83,12 @@ fn day_span(a: &Analysis, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
         && let Kind::Day(last) = second.kind
     {
         return span(found, last.resolve(found, Tense::Future)?);
+    }
+    // A bare number is a day only where nothing but a month or the sentence's end follows it: "on the 5th
+    // - 6 people coming" is a count.
+    let after = t.norm(k + 1);
+    if !(after.is_empty() || t.tokens[k + 1].is_punct() || after == "of" || calendar::month(after).is_some()) {
+        return None;
     }
     span(found, on_or_after(found, calendar::day_number(t.norm(k))?)?)
 }

@@ -277,7 +277,16 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
     // received — not "got $40 for the site" nor "got $20 for parking", where the money is the price.
     let for_work_or_old_things = |k: usize| {
         let w = words.get(k).copied().unwrap_or("");
-        let done = w.len() > 5
+        // A verb of work ends the sentence or takes its object ("for helping a bloke", "for mowing"); an
+        // "-ing" word before a noun names a thing bought ("for painting supplies", "for cooking gas").
+        let as_verb = words.get(k + 1).is_none_or(|n| {
+            matches!(
+                *n,
+                "a" | "an" | "the" | "his" | "her" | "their" | "some" | "for" | "at" | "in" | "on" | "," | "." | "!"
+            )
+        });
+        let done = as_verb
+            && w.len() > 5
             && w.ends_with("ing")
             && crate::vocabulary::canonical(w).is_none()
             && !matches!(

@@ -115,6 +115,8 @@ async fn summary_forecast_and_opportunities_use_the_users_month(backend: Backend
         "2026-13",
         "June",
         "2026-6",
+        "2026-+6",
+        "%202026-06",
         "1969-12",
         &next_month,
         &format!("{month}&days=3"),

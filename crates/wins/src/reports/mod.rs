@@ -92,8 +92,8 @@ pub struct SummaryRequest {
     pub period: Option<Period>,
     /// A calendar month instead of `days` or `period`, as `YYYY-MM` ("how much did we spend in June").
     /// The month still running ends today.
-    #[param(pattern = r"^\d{4}-\d{2}$", example = "2026-06")]
-    #[schema(pattern = r"^\d{4}-\d{2}$", example = "2026-06")]
+    #[param(pattern = r"^\d{4}-(0[1-9]|1[0-2])$", example = "2026-06")]
+    #[schema(pattern = r"^\d{4}-(0[1-9]|1[0-2])$", example = "2026-06")]
     pub month: Option<String>,
     /// A spending category to report on its own as well (synonyms such as "diesel" or "servo" count).
     pub category: Option<String>,
@@ -135,8 +135,9 @@ pub struct Summary {
 /// The first day of a month written `YYYY-MM`, within the years a user's data can hold.
 fn calendar_month(text: &str) -> Result<NaiveDate, DomainError> {
     let invalid = || DomainError::invalid(&["query", "month"], "must be a month written YYYY-MM, such as 2026-06");
-    let (year, month) = text.trim().split_once('-').ok_or_else(invalid)?;
-    if year.len() != 4 || month.len() != 2 {
+    let (year, month) = text.split_once('-').ok_or_else(invalid)?;
+    let digits = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year, 4) || !digits(month, 2) {
         return Err(invalid());
     }
     let first = NaiveDate::from_ymd_opt(year.parse().map_err(|_| invalid())?, month.parse().map_err(|_| invalid())?, 1)
@@ -154,8 +155,11 @@ pub async fn summary(state: &WinsState, user_id: Uuid, request: &SummaryRequest)
     let today = locale.today();
     let month = request.month.as_deref().map(calendar_month).transpose()?;
     let (start, end) = match (request.days, request.period, month) {
-        (Some(_), Some(_), _) | (Some(_), _, Some(_)) | (_, Some(_), Some(_)) => {
+        (Some(_), Some(_), None) => {
             return Err(DomainError::invalid(&["query", "period"], "give one of days, period or month"));
+        }
+        (Some(_), _, Some(_)) | (_, Some(_), Some(_)) => {
+            return Err(DomainError::invalid(&["query", "month"], "give one of days, period or month"));
         }
         (_, Some(period), _) => period.bounds(today),
         (_, _, Some(first)) => {
