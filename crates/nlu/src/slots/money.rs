@@ -267,11 +267,7 @@ pub fn fill_up(a: &Analysis, today: NaiveDate, s: &mut Slots) {
             _ => continue,
         };
         let prev = if e.start > 0 { a.text.norm(e.start - 1) } else { "" };
-        let prev2 = if e.start > 1 { a.text.norm(e.start - 2) } else { "" };
-        if matches!(prev, "odo" | "odometer" | "mileage" | "odo:" | "km" | "kms")
-            || matches!(prev2, "odo" | "odometer" | "mileage")
-            || (value >= 1000.0 && e.money().is_none())
-        {
+        if odometer_word(a, e) || (value >= 1000.0 && e.money().is_none()) {
             // "odo 98 450": thousands set off by a space.
             let thousands = a.entities.get(n + 1).filter(|next| {
                 next.start == e.end()

@@ -37,7 +37,7 @@ const NOT_A_CATEGORY: &[&str] = &[
 /// "booze and smokes").
 pub(crate) fn own_category(a: &Analysis) -> Option<String> {
     let t = &a.text;
-    let in_entity = |i: usize| a.entities.iter().any(|e| (e.start..e.end()).contains(&i));
+    let in_entity = |i: usize| a.entities.iter().any(|e| e.covers(i));
     // Not a month, a day or a person ("the budget for January", "an allowance for Jake", "for the kids").
     let word = |i: usize| {
         i < t.len()

@@ -32,7 +32,7 @@ const ENDS: &[&str] = &[
 /// ("new fridge 1150"); at most three words.
 pub(crate) fn bought(a: &Analysis) -> Option<String> {
     let t = &a.text;
-    let in_entity = |i: usize| a.entities.iter().any(|e| (e.start..e.end()).contains(&i));
+    let in_entity = |i: usize| a.entities.iter().any(|e| e.covers(i));
     let word = |i: usize| {
         let w = &t.tokens[i];
         !w.is_punct()

@@ -1,6 +1,10 @@
 //! Spending vocabulary shared by the offline brain and the money domain: the canonical categories and
 //! the words travellers use for them (diesel, servo, caravan park, rego…).
 
+mod common;
+
+pub use common::is_common_word;
+
 pub const CANONICAL: &[&str] = &[
     "fuel",
     "campground",
@@ -313,59 +317,6 @@ pub fn near_miss(word: &str) -> Option<&'static str> {
         .filter(|(_, w, _)| w.len() >= 5 && !w.contains(' '))
         .find(|(_, w, _)| if english { plural_pair(w) } else { within_one_edit(word, w) })
         .map(|(c, _, _)| *c)
-}
-
-/// Whether a lower-case word is an everyday word (a vocabulary word or a common English word), as
-/// opposed to a name. Used to lower-case a title's first word only when it is not a name.
-pub fn is_common_word(word: &str) -> bool {
-    const COMMON: &[&str] = &[
-        "appointment",
-        "meeting",
-        "lunch",
-        "dinner",
-        "breakfast",
-        "call",
-        "birthday",
-        "party",
-        "check",
-        "inspection",
-        "service",
-        "test",
-        "flight",
-        "ferry",
-        "tour",
-        "haircut",
-        "dentist",
-        "doctor",
-        "vet",
-        "physio",
-        "blood",
-        "hearing",
-        "van",
-        "car",
-        "pay",
-        "renew",
-        "book",
-        "pick",
-        "drop",
-        "visit",
-        "leave",
-        "market",
-        "markets",
-        "flu",
-        "shot",
-        "rego",
-        "tyre",
-        "gas",
-        "water",
-        "oil",
-        "happy",
-        "church",
-        "golf",
-        "bowls",
-        "swim",
-    ];
-    COMMON.contains(&word) || canonical(word).is_some()
 }
 
 fn within_one_edit(a: &str, b: &str) -> bool {
