@@ -95,6 +95,11 @@ impl Routing {
         Routing { provider, speed }
     }
 
+    /// The average speed the estimate drives at (also what a distance alone is timed at).
+    pub fn average_speed(&self) -> AverageSpeed {
+        self.speed
+    }
+
     /// The route through `waypoints`, from the provider (`source: "osrm"`) or the estimate
     /// (`source: "estimate"`). The only error is [`ProviderError::NoRoute`]: when the routing service
     /// says no road joins the stops (Tasmania from the mainland), a straight-line estimate would be

@@ -135,7 +135,7 @@ pub fn for_tool(tool: &str, slots: &Slots, a: &Analysis) -> Value {
                 out.insert("price_unit".into(), json!("gallons"));
             }
         }
-        "estimate_travel_time" => copy(slots, &mut out, &["origin", "destination"]),
+        "estimate_travel_time" => copy(slots, &mut out, &["origin", "destination", "distance", "distance_unit"]),
         "get_weather_forecast" => copy(slots, &mut out, &["location", "date"]),
         "create_post" => {
             copy(slots, &mut out, &["content"]);

@@ -117,7 +117,9 @@ pub fn missing(intent: &str, slots: &Slots) -> Option<String> {
         "plan_trip" if !has("destination") => {
             "Where are you heading? For example \"plan a trip from Brisbane to Cairns\"."
         }
-        "estimate_travel_time" if !has("destination") => "Where to? For example \"how far from Dubbo to Bourke\".",
+        "estimate_travel_time" if !has("destination") && !has("distance") => {
+            "Where to, or how far? For example \"how far from Dubbo to Bourke\" or \"how long to drive 450 km\"."
+        }
         "calculate_gas_cost" if !has("distance") && !has("destination") => {
             "How far is it, or where to? For example \"fuel cost for 450 km\"."
         }

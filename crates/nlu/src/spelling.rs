@@ -69,6 +69,31 @@ pub fn is_common_word(word: &str) -> bool {
         .contains(word)
 }
 
+/// Whether a word was written with a capital inside a training sentence typed with capitals (not at its
+/// start, nor after a full stop): a name there ("Broome", "Hedland"), even where a sentence typed in
+/// lower case also has it. Tells a place typed in lower case from an everyday word.
+pub fn seen_as_name(word: &str) -> bool {
+    static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let mut set = HashSet::new();
+            for e in corpus::examples().iter().filter(|e| e.split == Split::Train) {
+                let t = Text::new(&e.text);
+                if t.shouted() {
+                    continue;
+                }
+                let after_stop = |k: usize| matches!(t.norm(k), "." | "!" | "?" | ":" | "\"" | "'");
+                set.extend(
+                    (1..t.len())
+                        .filter(|&k| t.tokens[k].capitalised && !after_stop(k - 1))
+                        .map(|k| t.tokens[k].norm.clone()),
+                );
+            }
+            set
+        })
+        .contains(word)
+}
+
 /// The known word an unknown one was most likely meant as: drawn out for effect ("hiii", "hellooo",
 /// "pleeease" — no English word has a letter three times in a row), or one edit away.
 pub fn correct(word: &str) -> Option<&'static str> {

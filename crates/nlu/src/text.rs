@@ -155,11 +155,16 @@ impl Text {
         }
     }
 
+    /// Whether the sentence is written all in capitals (at least 8 letters, none lower case).
+    pub fn shouted(&self) -> bool {
+        let letters = || self.folded.chars().filter(|c| c.is_alphabetic());
+        letters().count() >= 8 && !letters().any(char::is_lowercase)
+    }
+
     /// A shouted sentence ("ANY APPOINTMENTS TODAY?") has no capitals to tell names by: every word
     /// would look like one. There, only the words `known` does not know keep their capital.
     pub fn unshout(&mut self, known: impl Fn(&str) -> bool) {
-        let letters = || self.folded.chars().filter(|c| c.is_alphabetic());
-        if letters().count() >= 8 && !letters().any(char::is_lowercase) {
+        if self.shouted() {
             for t in &mut self.tokens {
                 t.capitalised = t.capitalised && !known(&t.norm);
             }

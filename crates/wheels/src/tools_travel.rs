@@ -2,7 +2,7 @@
 //! REST routes use. Tools that need an outside service say so plainly when it is missing.
 
 use chrono::{Datelike, NaiveDate};
-use pam_kernel::{DomainError, Money, Tool, ToolOutput, UiAction};
+use pam_kernel::{DomainError, Locale, Money, Tool, ToolOutput, UiAction};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -20,9 +20,14 @@ pub struct TravelTimeInput {
     /// Default: where the user is.
     #[serde(default)]
     pub origin: String,
-    pub destination: String,
+    /// Where to; or, with no place in mind, a `distance`.
+    pub destination: Option<String>,
     #[serde(default)]
     pub stops: Vec<String>,
+    /// A distance to drive, in `distance_unit` (default the user's units), timed at the average speed
+    /// of the estimate; used when no destination is given.
+    pub distance: Option<f64>,
+    pub distance_unit: Option<DistanceUnit>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -117,17 +122,15 @@ pub fn tools(state: &WheelsState) -> Vec<Tool> {
         Tool::with_state(
             state.clone(),
             "estimate_travel_time",
-            "How far and how long to drive between places (not saved).",
+            "How far and how long to drive between places, or how long a distance takes to drive (not saved).",
             false,
             |state, ctx, input: TravelTimeInput| async move {
-                let origin = plan::origin_or_here(&input.origin, ctx.position)?;
-                let req = RouteRequest {
-                    origin,
-                    destination: input.destination,
-                    stops: input.stops,
-                    vehicle_id: None,
-                    optimize_stops: false,
+                let Some(destination) = input.destination else {
+                    return ToolOutput::data(time_for_distance(&state, ctx.user_id, &input).await?);
                 };
+                let origin = plan::origin_or_here(&input.origin, ctx.position)?;
+                let req =
+                    RouteRequest { origin, destination, stops: input.stops, vehicle_id: None, optimize_stops: false };
                 let route = plan::plan(&state, ctx.user_id, &req).await?;
                 ToolOutput::data(json!({"distance_km": route.distance_km, "distance": route.distance,
                     "duration_minutes": route.duration_minutes, "legs": route.legs, "source": route.source,
@@ -298,17 +301,38 @@ pub fn tools(state: &WheelsState) -> Vec<Tool> {
     ]
 }
 
+/// A distance given in a tool's input, in km: in `unit`, else the user's units.
+fn given_km(distance: f64, unit: Option<DistanceUnit>, locale: &Locale) -> Result<f64, DomainError> {
+    if !(distance.is_finite() && distance > 0.0 && distance <= 50_000.0) {
+        return Err(DomainError::invalid(&["body", "distance"], "must be between 0 and 50,000"));
+    }
+    Ok(units::to_km(distance, unit.unwrap_or(DistanceUnit::default_for(locale.units))))
+}
+
+/// How long a distance alone takes to drive ("how long to drive 450 km"): no places, so no route, only
+/// the estimate's average speed, and the answer says so (`source: "estimate"`, `average_speed_kmh`).
+async fn time_for_distance(
+    state: &WheelsState,
+    user_id: Uuid,
+    input: &TravelTimeInput,
+) -> Result<serde_json::Value, DomainError> {
+    let Some(distance) = input.distance else {
+        return Err(DomainError::invalid(&["body", "destination"], "give a destination, or a distance"));
+    };
+    let locale = state.locales.of(user_id).await?;
+    let km = given_km(distance, input.distance_unit, &locale)?;
+    let speed = state.travel.routing.average_speed().kmh();
+    let tenth = |v: f64| (v * 10.0).round() / 10.0;
+    Ok(json!({"distance_km": tenth(km), "distance": units::show_distance(km, locale.units),
+        "duration_minutes": tenth(km / speed * 60.0), "legs": [], "source": "estimate",
+        "average_speed_kmh": speed, "places": []}))
+}
+
 /// The cost of the fuel for a distance or a route.
 async fn gas_cost(state: &WheelsState, user_id: Uuid, input: GasCostInput) -> Result<serde_json::Value, DomainError> {
     let locale = state.locales.of(user_id).await?;
     let (distance_km, start, source) = match (input.distance, &input.origin, &input.destination) {
-        (Some(d), _, _) => {
-            if !(d.is_finite() && d > 0.0 && d <= 50_000.0) {
-                return Err(DomainError::invalid(&["body", "distance"], "must be between 0 and 50,000"));
-            }
-            let unit = input.distance_unit.unwrap_or(DistanceUnit::default_for(locale.units));
-            (units::to_km(d, unit), None, "given".to_string())
-        }
+        (Some(d), _, _) => (given_km(d, input.distance_unit, &locale)?, None, "given".to_string()),
         (None, Some(o), Some(d)) => {
             let req = RouteRequest {
                 origin: o.clone(),

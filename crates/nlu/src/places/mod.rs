@@ -11,7 +11,12 @@ mod words;
 use words::{NOT_PLACES, STOP, is_business};
 
 /// A place name typed in lower case comes back capitalised ("geelong" → "Geelong", "mt gambier" →
-/// "Mt Gambier"); a name written with capitals is kept as written ("Austin TX").
+/// "Mt Gambier"), and so does one shouted ("COOBER PEDY" → "Coober Pedy"); a name written with capitals
+/// is kept as written ("Austin TX").
+fn as_name(text: &Text, name: &str) -> String {
+    if text.shouted() { capitalise(&name.to_lowercase()) } else { capitalise(name) }
+}
+
 fn capitalise(name: &str) -> String {
     if name.chars().any(char::is_uppercase) {
         return name.to_string();
@@ -34,10 +39,13 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
     let start = i;
     while i < text.len() && i - start < 4 {
         let t = &text.tokens[i];
+        // "Austin TX": two capitals after a name written in lower case (in "COOBER PEDY TO ALICE" the
+        // "TO" is no state).
         let state_code = t.norm.len() == 2
             && t.norm.chars().all(|c| c.is_ascii_alphabetic())
             && i > start
-            && text.folded[t.span.clone()].chars().all(|c| c.is_ascii_uppercase());
+            && text.folded[t.span.clone()].chars().all(|c| c.is_ascii_uppercase())
+            && text.folded[text.tokens[i - 1].span.clone()].chars().any(char::is_lowercase);
         let stop = STOP.contains(&t.norm.as_str())
             && !(t.capitalised && i > start && !t.is_any(&["to", "via", "and", "from"]));
         if entities.iter().any(|e| e.covers(i)) || (stop && !state_code) || (strict && !t.capitalised && !state_code) {
@@ -55,12 +63,14 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
     if name.is_empty() || NOT_PLACES.contains(&name.to_lowercase().as_str()) {
         return None;
     }
-    Some((capitalise(name), i))
+    Some((as_name(text, name), i))
 }
 
-/// Whether the sentence is written with capitals (so lower-case words are not names).
+/// Whether the sentence is written with capitals (so lower-case words are not names). A shouted one is
+/// not: its capitals tell no names apart ("rockhampton -> longreach how far" is read as if typed in
+/// lower case).
 fn cased(text: &Text) -> bool {
-    text.tokens.iter().skip(1).any(|t| t.capitalised)
+    !text.shouted() && text.tokens.iter().skip(1).any(|t| t.capitalised)
 }
 
 /// A route: origin (when said), destination and the stops between, in the order said.
@@ -85,7 +95,8 @@ fn name_list(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> (V
         }
         let leg = match (text.norm(j), text.norm(j + 1), text.norm(j + 2)) {
             ("on" | "up" | "down" | "over" | "across" | "back" | "out", "to", _) => Some(j + 2),
-            ("to", _, _) if j > i => Some(j + 1),
+            // "Kalgoorlie to Norseman to Eucla": with capitals to tell the next name by.
+            ("to", _, _) if j > i || strict => Some(j + 1),
             ("end" | "finish" | "wind", "up", "in" | "at") => Some(j + 3),
             _ => None,
         };
@@ -97,7 +108,7 @@ fn name_list(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> (V
         };
         if let Some(next) = leg.filter(|&n| name_at(text, entities, n, strict).is_some()) {
             i = next;
-        } else if j > i && text.norm(i) == "-" && !dash_list(j) {
+        } else if j > i && text.norm(i) == "-" && text.norm(i + 1) != ">" && !dash_list(j) {
             break;
         } else if j > i {
             i = j;
@@ -117,6 +128,9 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
     for k in 0..text.len() {
         let starts = match text.norm(k) {
             "via" => Some(k + 1),
+            // "taking in Lake Tekapo and Queenstown", "by way of Fort William".
+            "taking" if text.norm(k + 1) == "in" => Some(k + 2),
+            "way" if text.norm(k.wrapping_sub(1)) == "by" && text.norm(k + 1) == "of" => Some(k + 2),
             "stopping" | "stops" | "stop" if text.norm(k + 1) == "at" || text.norm(k + 1) == "in" => Some(k + 2),
             // "with a night in Pitlochry", "we'll overnight in Idaho Falls", "a couple of nights at Exmouth".
             // Not a night told of ("last time we spent a night in Mildura").
@@ -171,8 +185,10 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
             r.destination = names.pop();
             r.stops.extend(names);
             if r.origin.is_none() {
-                // "to Y from X" is handled above; "X to Y" takes the name before "to".
-                r.origin = name_before(text, entities, t, strict);
+                // "to Y from X" is handled above; "X to Y" takes the name before "to", and so does "X
+                // down to Y".
+                let leg = matches!(text.norm(t.wrapping_sub(1)), "up" | "down" | "over" | "across" | "back" | "out");
+                r.origin = name_before(text, entities, if leg { t - 1 } else { t }, strict);
             }
             if r.origin.is_none()
                 && let Some(l) = (end..text.len()).find(|&k| matches!(text.norm(k), "left" | "leaving" | "leave"))
@@ -200,7 +216,9 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
         })
     {
         let first = name_before(text, entities, g, strict);
-        let (mut names, _) = name_list(text, entities, g + 1, strict);
+        // "->" is typed as a dash and a ">".
+        let after = if text.norm(g) == "-" && text.norm(g + 1) == ">" { g + 2 } else { g + 1 };
+        let (mut names, _) = name_list(text, entities, after, strict);
         if let (Some(o), Some(d)) = (first, names.pop()) {
             r.origin = Some(o);
             r.destination = Some(d);
@@ -275,7 +293,7 @@ fn name_before(text: &Text, entities: &[Entity], end: usize, strict: bool) -> Op
     while start < end && NOT_PLACES.contains(&text.norm(start)) {
         start += 1;
     }
-    (start < end).then(|| capitalise(text.slice(start, end - 1)))
+    (start < end).then(|| as_name(text, text.slice(start, end - 1)))
 }
 
 /// A single place named after "in", "at", "near", "for" (or, in a cased sentence, any run of
@@ -311,6 +329,20 @@ pub fn place(text: &Text, entities: &[Entity]) -> Option<String> {
         }
     }
     None
+}
+
+/// Where a sentence typed all in lower case or all in capitals asks about, when capitals tell no names
+/// apart ("weather in broome tomorrow", "ANY RAIN AT COOBER PEDY"): the words after "in", "at", "near",
+/// "around" or "for", unless every one of them is an everyday word ("for the weekend", "in the arvo").
+pub fn uncased_place(text: &Text, entities: &[Entity], everyday: impl Fn(&str) -> bool) -> Option<String> {
+    if cased(text) {
+        return None;
+    }
+    (0..text.len()).filter(|&k| matches!(text.norm(k), "in" | "at" | "near" | "around" | "for")).find_map(|k| {
+        let (name, _) = name_at(text, entities, k + 1, false)?;
+        let words = name.split(' ').map(str::to_lowercase);
+        (!words.clone().all(|w| everyday(&w)) && !is_business(&name)).then_some(name)
+    })
 }
 
 /// Any run of capitalised words that is not a day, a month, a shop or a command word: "chance of rain
@@ -368,6 +400,37 @@ mod tests {
         );
         assert_eq!(route_of("Plan a trip to Byron Bay"), (None, p("Byron Bay"), vec![]));
         assert_eq!(route_of("Plan a trip Townsville - Mt Isa"), (p("Townsville"), p("Mt Isa"), vec![]));
+        assert_eq!(route_of("rockhampton -> longreach how far"), (p("Rockhampton"), p("Longreach"), vec![]));
+        assert_eq!(route_of("Cairns → Cooktown"), (p("Cairns"), p("Cooktown"), vec![]));
+        assert_eq!(route_of("Longreach up to Winton, how far"), (p("Longreach"), p("Winton"), vec![]));
+        assert_eq!(
+            route_of("plan Bendigo to Echuca to Swan Hill"),
+            (p("Bendigo"), p("Swan Hill"), vec!["Echuca".into()])
+        );
+        assert_eq!(
+            route_of("plan a drive from Hobart to Strahan taking in Queenstown"),
+            (p("Hobart"), p("Strahan"), vec!["Queenstown".into()])
+        );
+        assert_eq!(
+            route_of("from Derby to Broome by way of Fitzroy Crossing"),
+            (p("Derby"), p("Broome"), vec!["Fitzroy Crossing".into()])
+        );
+        assert_eq!(
+            route_of("Albany -> Esperance -> Norseman, leaving Friday"),
+            (p("Albany"), p("Norseman"), vec!["Esperance".into()])
+        );
+        // Lower case, a name does not run on into the next "to" ("drive to cairns to see the reef").
+        assert_eq!(route_of("drive to cairns to see the reef"), (None, p("Cairns"), vec![]));
+    }
+
+    #[test]
+    fn shouted_routes_are_read_as_if_typed_in_lower_case() {
+        // Capitals tell no names apart here, and "TO" is no state code.
+        assert_eq!(route_of("HOW LONG FROM COOBER PEDY TO ALICE"), (p("Coober Pedy"), p("Alice"), vec![]));
+        assert_eq!(
+            route_of("PLAN A TRIP FROM DUBBO TO BOURKE VIA NYNGAN"),
+            (p("Dubbo"), p("Bourke"), vec!["Nyngan".into()])
+        );
     }
 
     #[test]

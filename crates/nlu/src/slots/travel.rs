@@ -50,30 +50,34 @@ pub fn trip(a: &Analysis, today: NaiveDate, s: &mut Slots) {
     }
 }
 
+/// A distance to drive: "450 km", "300 miles", "900k", and "500k" in a trip's fuel, where "k" after a
+/// distance is kilometres, not thousands (no road trip is 500,000 km).
+/// Returns where the distance starts.
+fn distance_into(a: &Analysis, s: &mut Slots) -> Option<usize> {
+    let explicit = a.entities.iter().any(|d| matches!(d.kind, Kind::Distance { .. }));
+    let found = a.entities.iter().find_map(|e| match &e.kind {
+        Kind::Distance { value, unit } => {
+            Some((e.start, *value, if *unit == DistanceUnit::Miles { "mi" } else { "km" }))
+        }
+        Kind::Number { value, .. } if a.text.norm(e.end()) == "k" => Some((e.start, *value, "km")),
+        // An explicit distance wins ("odo's on 180k, what'll 900km cost").
+        Kind::Number { value, .. }
+            if e.len == 1 && a.text.norm(e.start).ends_with('k') && *value >= 50_000.0 && !explicit =>
+        {
+            Some((e.start, *value / 1000.0, "km"))
+        }
+        _ => None,
+    });
+    let (start, value, unit) = found?;
+    s.insert("distance".into(), number(value));
+    s.insert("distance_unit".into(), json!(unit));
+    Some(start)
+}
+
 pub fn gas_cost(a: &Analysis, s: &mut Slots) {
-    for e in &a.entities {
+    let distance = distance_into(a, s);
+    for e in a.entities.iter().filter(|e| Some(e.start) != distance) {
         match &e.kind {
-            Kind::Distance { value, unit } if !s.contains_key("distance") => {
-                s.insert("distance".into(), number(*value));
-                s.insert("distance_unit".into(), json!(if *unit == DistanceUnit::Miles { "mi" } else { "km" }));
-            }
-            Kind::Number { value, .. } if a.text.norm(e.end()) == "k" && !s.contains_key("distance") => {
-                s.insert("distance".into(), number(*value));
-                s.insert("distance_unit".into(), json!("km"));
-            }
-            // "what's 500k gonna cost": in a trip's fuel, "k" after a distance is kilometres, not thousands
-            // (no road trip is 500,000 km).
-            Kind::Number { value, .. }
-                if e.len == 1
-                    && a.text.norm(e.start).ends_with('k')
-                    && *value >= 50_000.0
-                    && !s.contains_key("distance")
-                    // An explicit distance wins ("odo's on 180k, what'll 900km cost").
-                    && !a.entities.iter().any(|d| matches!(d.kind, Kind::Distance { .. })) =>
-            {
-                s.insert("distance".into(), number(*value / 1000.0));
-                s.insert("distance_unit".into(), json!("km"));
-            }
             Kind::Consumption { value, unit } => {
                 s.insert("consumption".into(), number(*value));
                 s.insert(
@@ -101,12 +105,21 @@ pub fn gas_cost(a: &Analysis, s: &mut Slots) {
     }
 }
 
+/// The places to drive between, or, with no destination named, a distance ("how long to drive 450 km").
 pub fn travel_time(a: &Analysis, s: &mut Slots) {
     route_into(a, s, false);
+    if !s.contains_key("destination") {
+        distance_into(a, s);
+    }
 }
 
 pub fn weather(a: &Analysis, today: NaiveDate, s: &mut Slots) {
-    if let Some(p) = places::place(&a.text, &a.entities).or_else(|| places::any_name(&a.text, &a.entities)) {
+    if let Some(p) =
+        places::place(&a.text, &a.entities).or_else(|| places::any_name(&a.text, &a.entities)).or_else(|| {
+            use crate::spelling::{is_common_word, seen_as_name};
+            places::uncased_place(&a.text, &a.entities, |w| is_common_word(w) && !seen_as_name(w))
+        })
+    {
         s.insert("location".into(), json!(p));
     }
     if let Some(d) = day(a, today, Tense::Future) {

@@ -59,6 +59,23 @@ async fn routes_are_estimated_and_reordered_by_the_tools(backend: Backend) {
     assert_eq!(trip["source"], "estimate");
     assert!((150.0..300.0).contains(&trip["duration_minutes"].as_f64().unwrap()), "{trip}");
     assert_eq!(trip["places"][1]["name"], "Canberra");
+    // A distance alone ("how long to drive 450 km") is timed at the estimate's average speed, 80 km/h.
+    let drive = tool_data(&app, &user, "estimate_travel_time", json!({"distance": 450})).await;
+    assert_eq!(
+        (drive["distance_km"].clone(), drive["duration_minutes"].clone()),
+        (json!(450.0), json!(337.5)),
+        "{drive}"
+    );
+    assert_eq!((drive["source"].clone(), drive["average_speed_kmh"].clone()), (json!("estimate"), json!(80.0)));
+    let miles = tool_data(&app, &user, "estimate_travel_time", json!({"distance": 100, "distance_unit": "mi"})).await;
+    assert_eq!(miles["distance_km"], 160.9, "{miles}");
+    for (args, field) in
+        [(json!({}), "destination"), (json!({"distance": -5}), "distance"), (json!({"distance": 1e9}), "distance")]
+    {
+        let res = post(&app, &user, "/api/v1/pam/tools/execute/estimate_travel_time", args).await;
+        let err = assert_error(res, 422, "validation_error").await;
+        assert_eq!(err["detail"][0]["loc"], json!(["body", field]), "{err}");
+    }
 
     let body = tool(
         &app,

@@ -160,6 +160,20 @@ fn describe(name: &str, data: &Value, said: Option<&pam_nlu::Understanding>, tod
                 .as_array()
                 .map(|p| p.iter().filter_map(|x| x["name"].as_str()).collect())
                 .unwrap_or_default();
+            if places.is_empty() {
+                // A distance alone: timed at the estimate's average speed, and said so.
+                let kmh = data["average_speed_kmh"].as_f64().unwrap_or(0.0);
+                let speed = if data["distance"]["unit"] == "mi" {
+                    format!("{:.0} mph", kmh / 1.609_344)
+                } else {
+                    format!("{kmh:.0} km/h")
+                };
+                return format!(
+                    "{} is about {} of driving at an average {speed} (an estimate; no route).",
+                    distance(&data["distance"]),
+                    duration(&data["duration_minutes"]),
+                );
+            }
             format!(
                 "{} is {} — about {} of driving{}.",
                 places.join(" to "),
@@ -336,5 +350,18 @@ mod tests {
         let one = describe("create_calendar_event", &event("2027-01-18"), None, today);
         assert!(several.contains(" to ") && several.starts_with("Added \"RV rally\" on "), "{several}");
         assert!(!one.contains(" to "), "{one}");
+    }
+
+    #[test]
+    fn a_distance_alone_is_timed_at_the_average_speed_and_says_so() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let drive = |value: f64, unit: &str| {
+            json!({"distance": {"value": value, "unit": unit}, "duration_minutes": 337.5, "places": [],
+                "source": "estimate", "average_speed_kmh": 80.0})
+        };
+        let km = describe("estimate_travel_time", &drive(450.0, "km"), None, today);
+        assert_eq!(km, "450 km is about 5 h 38 min of driving at an average 80 km/h (an estimate; no route).");
+        let mi = describe("estimate_travel_time", &drive(280.0, "mi"), None, today);
+        assert!(mi.contains("average 50 mph"), "{mi}");
     }
 }

@@ -1,0 +1,50 @@
+//! Drive times for a distance alone, and routes written shouted or with a typed arrow.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+#[test]
+fn a_distance_alone_is_timed_not_asked_where_to() {
+    let timed = |s: &str| {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}: no call"));
+        assert_eq!(tool, "estimate_travel_time", "{s}");
+        (args["distance"].clone(), args["distance_unit"].clone(), args.get("destination").cloned())
+    };
+    assert_eq!(timed("how long to drive 450 km"), (json!(450), json!("km"), None));
+    assert_eq!(timed("how long will 600km take us"), (json!(600), json!("km"), None));
+    assert_eq!(timed("how many hours is 300 miles of driving"), (json!(300), json!("mi"), None));
+    // A place named wins over the distance: the route is timed.
+    let (distance, _, destination) = timed("how long to drive the 450 km to Broome");
+    assert_eq!((distance, destination), (json!(null), Some(json!("Broome"))));
+}
+
+#[test]
+fn shouted_and_arrowed_routes_name_both_ends() {
+    let route = |s: &str| {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}: no call"));
+        (tool, args["origin"].clone(), args["destination"].clone())
+    };
+    assert_eq!(route("HOW FAR FROM DUBBO TO BOURKE"), ("estimate_travel_time", json!("Dubbo"), json!("Bourke")));
+    assert_eq!(
+        route("how far is it rockhampton -> longreach"),
+        ("estimate_travel_time", json!("Rockhampton"), json!("Longreach"))
+    );
+}
+
+#[test]
+fn a_place_typed_in_lower_case_or_shouted_is_where_the_forecast_is_for() {
+    let location = |s: &str| {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}: no call"));
+        assert_eq!(tool, "get_weather_forecast", "{s}");
+        args["location"].clone()
+    };
+    assert_eq!(location("whats the weather in broome tomorrow"), json!("Broome"));
+    assert_eq!(location("WHATS THE WEATHER IN BROOME TOMORROW"), json!("Broome"));
+    assert_eq!(location("will it be hot in port hedland next week"), json!("Port Hedland"));
+    // Everyday words are no place: the forecast is for where the user is.
+    for s in ["any rain for the weekend", "weather in the morning", "weather in the area", "rain at camp tonight?"] {
+        assert_eq!(location(s), json!(null), "{s}");
+    }
+}
