@@ -48,3 +48,16 @@ fn a_place_typed_in_lower_case_or_shouted_is_where_the_forecast_is_for() {
         assert_eq!(location(s), json!(null), "{s}");
     }
 }
+
+#[test]
+fn an_order_said_otherwise_is_no_title_and_a_spoken_price_no_total() {
+    let (tool, args) = call("chuck a reminder in for Friday at 3 to call the insurer").unwrap();
+    assert_eq!((tool, &args["title"]), ("create_calendar_event", &json!("call the insurer")));
+    let (_, args) = call("jot down dinner with Sue on Saturday at 6").unwrap();
+    assert_eq!(args["title"], json!("dinner with Sue"));
+    let (_, args) = call("stick it in the diary, trivia night Tuesday 7pm").unwrap();
+    assert_eq!(args["title"], json!("trivia night"));
+    // "at two fifteen" is the pump price, and none of its words a total paid.
+    let (tool, args) = call("filled up 64 litres at two fifteen").unwrap();
+    assert_eq!((tool, &args["price_per_unit"], args.get("total")), ("add_fuel_entry", &json!(2.15), None));
+}

@@ -243,16 +243,19 @@ pub fn fill_up(a: &Analysis, today: NaiveDate, s: &mut Slots) {
         s.insert("volume_unit".into(), json!(if unit == VolumeUnit::Gallons { "gal" } else { "L" }));
     }
     let after_volume = volume.map(|(_, _, end)| end).unwrap_or(0);
-    // A servo-sign price right after "at": "at two oh nine".
+    // A servo-sign price right after "at": "at two oh nine". Its words are no other amount ("at one
+    // ninety-nine" is no total of $99).
+    let mut spoken = 0..0;
     if let Some(at) = (after_volume..a.text.len()).find(|&k| a.text.norm(k) == "at" || a.text.norm(k) == "@")
         && let Some(p) = numbers::spoken_price(&a.text.tokens, at + 1)
         && p.value < 10.0
     {
         s.insert("price_per_unit".into(), number(p.value));
+        spoken = at + 1..at + 1 + p.used;
     }
     let mut taken = None;
     for (n, e) in a.entities.iter().enumerate() {
-        if taken == Some(n) {
+        if taken == Some(n) || spoken.contains(&e.start) {
             continue;
         }
         let value = match &e.kind {

@@ -62,6 +62,21 @@ const EVENT_FRAME: &[&str] = &[
     "there",
     "is",
     "and",
+    // The order said otherwise: "stick a reminder in…", "I should like a reminder…", "I need reminding…",
+    // "jot down…", "chuck it in the diary, mate".
+    "stick",
+    "chuck",
+    "jot",
+    "down",
+    "reminding",
+    "should",
+    "like",
+    "i'd",
+    "id",
+    "want",
+    "diary",
+    "mate",
+    "note",
 ];
 /// Words that sit before a day or time and go with it ("on Friday", "at 10", "next Tuesday").
 const TIME_JOINERS: &[&str] = &["on", "at", "for", "next", "this", "by", "the", "from", "of", "in", "coming", "@"];
@@ -149,7 +164,8 @@ pub fn event_title(a: &Analysis) -> Option<String> {
         // due"); after the event's name it is one ("Add markets to my calendar for Sunday").
         if let Some(k) = t.find_phrase(tail)
             && (0..k).any(|j| {
-                !t.tokens[j].is_any(&["add", "put", "pop", "stick", "chuck", "please", "pls", "can", "you", "pam"])
+                !t.tokens[j]
+                    .is_any(&["add", "put", "pop", "stick", "chuck", "please", "pls", "can", "you", "pam", "it"])
             })
         {
             end = end.min(k);
