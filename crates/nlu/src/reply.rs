@@ -26,7 +26,7 @@ pub fn small_talk(text: &Text) -> String {
             || text.has_phrase("good night")
             || text.has_phrase("see ya")
             || text.has_phrase("see you")
-            || text.tokens.last().is_some_and(|t| t.is_any(&["later", "night"])))
+            || farewell_ending(text))
     {
         "See you down the road!".into()
     } else if text.len() <= 2 && text.has_any(&["ok", "okay", "cool", "yes", "yep", "righto", "sure", "lol", "nice"]) {
@@ -34,6 +34,16 @@ pub fn small_talk(text: &Text) -> String {
     } else {
         format!("I'm running offline, so I can't help with that one. {HELP}")
     }
+}
+
+/// A message ending on "later" or "night" as a farewell does ("catch ya later", "night all" aside), not on a
+/// rate or a time ("the campsite costs 25 a night", "we got in late last night").
+fn farewell_ending(text: &Text) -> bool {
+    let n = text.len();
+    text.tokens.last().is_some_and(|t| t.is_any(&["later", "night"]))
+        && !text.tokens.iter().any(|t| t.norm.chars().any(|c| c.is_ascii_digit()))
+        && !(n >= 2
+            && text.tokens[n - 2].is_any(&["a", "per", "each", "every", "last", "one", "the", "at", "tomorrow", "by"]))
 }
 
 pub fn price_question() -> String {

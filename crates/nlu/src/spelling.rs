@@ -69,29 +69,37 @@ pub fn is_common_word(word: &str) -> bool {
         .contains(word)
 }
 
-/// Whether a word was written with a capital inside a training sentence typed with capitals (not at its
-/// start, nor after a full stop): a name there ("Broome", "Hedland"), even where a sentence typed in
-/// lower case also has it. Tells a place typed in lower case from an everyday word.
-pub fn seen_as_name(word: &str) -> bool {
-    static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
-    NAMES
+/// Whether a word is an everyday word, no name: written in lower case inside a training sentence that uses
+/// capitals (where lower case is a choice: a sentence typed all in lower case tells nothing), and never
+/// with a capital inside one (not at its start, nor after a full stop), and, from five letters on, in the
+/// English word list. "mate", "heading" and "weekend"
+/// are; "broome", "creek" and "port" are not. Tells a place's edges in a sentence typed without capitals.
+pub fn is_everyday_word(word: &str) -> bool {
+    static EVERYDAY: OnceLock<HashSet<String>> = OnceLock::new();
+    EVERYDAY
         .get_or_init(|| {
-            let mut set = HashSet::new();
+            let (mut lower, mut names) = (HashSet::new(), HashSet::new());
             for e in corpus::examples().iter().filter(|e| e.split == Split::Train) {
                 let t = Text::new(&e.text);
-                if t.shouted() {
+                if t.shouted() || !t.tokens.iter().skip(1).any(|k| k.capitalised) {
                     continue;
                 }
                 let after_stop = |k: usize| matches!(t.norm(k), "." | "!" | "?" | ":" | "\"" | "'");
-                set.extend(
-                    (1..t.len())
-                        .filter(|&k| t.tokens[k].capitalised && !after_stop(k - 1))
-                        .map(|k| t.tokens[k].norm.clone()),
-                );
+                for k in 1..t.len() {
+                    let token = &t.tokens[k];
+                    if !token.capitalised {
+                        lower.insert(token.norm.clone());
+                    } else if !after_stop(k - 1) {
+                        names.insert(token.norm.clone());
+                    }
+                }
             }
-            set
+            lower.retain(|w| !names.contains(w));
+            lower
         })
         .contains(word)
+        // A longer word is an English one too ("buller" in "rough ETA to mt buller" is no everyday word).
+        && (word.chars().count() < 5 || is_english(word))
 }
 
 /// The known word an unknown one was most likely meant as: drawn out for effect ("hiii", "hellooo",

@@ -61,3 +61,46 @@ fn an_order_said_otherwise_is_no_title_and_a_spoken_price_no_total() {
     let (tool, args) = call("filled up 64 litres at two fifteen").unwrap();
     assert_eq!((tool, &args["price_per_unit"], args.get("total")), ("add_fuel_entry", &json!(2.15), None));
 }
+
+#[test]
+fn a_route_typed_without_capitals_has_its_edges_found_by_everyday_words() {
+    let route = |s: &str| {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}: no call"));
+        (tool, args["origin"].clone(), args["destination"].clone(), args.get("stops").cloned())
+    };
+    // Only a route, with arrows: how far and how long.
+    assert_eq!(route("bourke -> cobar"), ("estimate_travel_time", json!("Bourke"), json!("Cobar"), None));
+    assert_eq!(route("CAIRNS -> COOKTOWN"), ("estimate_travel_time", json!("Cairns"), json!("Cooktown"), None));
+    assert_eq!(call("love -> hate"), None);
+    // An everyday word is no part of a name: "heading", "far", a trailing "mate".
+    assert_eq!(
+        route("we're leaving longreach tomorrow and heading to winton, how far is it"),
+        ("estimate_travel_time", json!("Longreach"), json!("Winton"), None)
+    );
+    assert_eq!(
+        route("how far adelaide -> port augusta"),
+        ("estimate_travel_time", json!("Adelaide"), json!("Port Augusta"), None)
+    );
+    assert_eq!(
+        route("gold coast to byron how long"),
+        ("estimate_travel_time", json!("Gold Coast"), json!("Byron"), None)
+    );
+    assert_eq!(
+        route("can you plan our trip sale to orbost going through bairnsdale"),
+        ("plan_trip", json!("Sale"), json!("Orbost"), Some(json!(["Bairnsdale"])))
+    );
+    let (tool, args) = call("weather katherine").unwrap();
+    assert_eq!((tool, &args["location"]), ("get_weather_forecast", &json!("Katherine")));
+}
+
+#[test]
+fn recording_refused_writes_nothing_and_a_rate_is_no_farewell() {
+    assert_none_writes(&[
+        "fuel was 90 but i'm not logging it, work's paying",
+        "we won't be recording the 20 for the ferry",
+    ]);
+    let u = pam_nlu::understand("the site costs 30 a night", today());
+    assert!(!format!("{:?}", u.action).contains("See you down the road"), "{:?}", u.action);
+    let u = pam_nlu::understand("catch ya later", today());
+    assert!(format!("{:?}", u.action).contains("See you down the road"), "{:?}", u.action);
+}

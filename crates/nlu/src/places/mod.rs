@@ -8,7 +8,7 @@ use crate::text::Text;
 
 mod words;
 
-use words::{NOT_PLACES, STOP, is_business};
+use words::{NOT_PLACES, STOP, everyday, is_business};
 
 /// A place name typed in lower case comes back capitalised ("geelong" → "Geelong", "mt gambier" →
 /// "Mt Gambier"), and so does one shouted ("COOBER PEDY" → "Coober Pedy"); a name written with capitals
@@ -48,7 +48,14 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
             && text.folded[text.tokens[i - 1].span.clone()].chars().any(char::is_lowercase);
         let stop = STOP.contains(&t.norm.as_str())
             && !(t.capitalised && i > start && !t.is_any(&["to", "via", "and", "from"]));
-        if entities.iter().any(|e| e.covers(i)) || (stop && !state_code) || (strict && !t.capitalised && !state_code) {
+        // Typed without capitals, an everyday word ends the name ("tennant creek mate how long") unless
+        // a word that names goes on after it ("the gold coast").
+        let plain = !strict && !cased(text) && everyday(&t.norm) && !names_on(text, entities, i + 1);
+        if entities.iter().any(|e| e.covers(i))
+            || (stop && !state_code)
+            || (strict && !t.capitalised && !state_code)
+            || plain
+        {
             break;
         }
         if t.is_punct() {
@@ -64,6 +71,14 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
         return None;
     }
     Some((as_name(text, name), i))
+}
+
+/// Whether token `k` is a word that may name a place, typed without capitals: no everyday word, stop
+/// word, value or punctuation.
+fn names_on(text: &Text, entities: &[Entity], k: usize) -> bool {
+    text.tokens.get(k).is_some_and(|t| {
+        !t.is_punct() && !STOP.contains(&t.norm.as_str()) && !everyday(&t.norm) && !entities.iter().any(|e| e.covers(k))
+    })
 }
 
 /// Whether the sentence is written with capitals (so lower-case words are not names). A shouted one is
@@ -130,6 +145,15 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
             "via" => Some(k + 1),
             // "taking in Lake Tekapo and Queenstown", "by way of Fort William".
             "taking" if text.norm(k + 1) == "in" => Some(k + 2),
+            // "going through Canberra", "passing through Gundagai".
+            "through"
+                if matches!(
+                    text.norm(k.wrapping_sub(1)),
+                    "going" | "passing" | "driving" | "heading" | "travelling" | "traveling"
+                ) =>
+            {
+                Some(k + 1)
+            }
             "way" if text.norm(k.wrapping_sub(1)) == "by" && text.norm(k + 1) == "of" => Some(k + 2),
             "stopping" | "stops" | "stop" if text.norm(k + 1) == "at" || text.norm(k + 1) == "in" => Some(k + 2),
             // "with a night in Pitlochry", "we'll overnight in Idaho Falls", "a couple of nights at Exmouth".
@@ -190,8 +214,10 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
                 let leg = matches!(text.norm(t.wrapping_sub(1)), "up" | "down" | "over" | "across" | "back" | "out");
                 r.origin = name_before(text, entities, if leg { t - 1 } else { t }, strict);
             }
+            // "… to Y, leaving X", or told first: "we're leaving X tomorrow and heading to Y".
+            let leaving = |k: usize| matches!(text.norm(k), "left" | "leaving" | "leave");
             if r.origin.is_none()
-                && let Some(l) = (end..text.len()).find(|&k| matches!(text.norm(k), "left" | "leaving" | "leave"))
+                && let Some(l) = (end..text.len()).find(|&k| leaving(k)).or_else(|| (0..t).find(|&k| leaving(k)))
             {
                 r.origin = name_at(text, entities, l + 1, strict).map(|(n, _)| n);
             }
@@ -278,13 +304,37 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
     r
 }
 
+/// A message that is only a route written with arrows ("adelaide -> port augusta", "Cairns → Cooktown?"):
+/// names joined by arrows and nothing else. It asks how far and how long, whatever the classifier made
+/// of its unknown words.
+pub fn bare_route(text: &Text, entities: &[Entity]) -> bool {
+    let arrow = |k: usize| matches!(text.norm(k), ">" | "→") || (text.norm(k) == "-" && text.norm(k + 1) == ">");
+    let plain = |k: usize| {
+        let t = &text.tokens[k];
+        if t.is_punct() {
+            return matches!(t.norm.as_str(), ">" | "→" | "-" | "?" | "," | ".");
+        }
+        !STOP.contains(&t.norm.as_str()) && !NOT_PLACES.contains(&t.norm.as_str()) && !everyday(&t.norm)
+    };
+    entities.is_empty()
+        && text.len() <= 16
+        && (0..text.len()).any(arrow)
+        && (0..text.len()).all(plain)
+        && route(text, entities).destination.is_some()
+}
+
 /// The name that ends right before token `end` ("Broken Hill to Adelaide" → "Broken Hill").
 fn name_before(text: &Text, entities: &[Entity], end: usize, strict: bool) -> Option<String> {
     let mut start = end;
     while start > 0 && end - start < 4 {
         let t = &text.tokens[start - 1];
         let ok = !STOP.contains(&t.norm.as_str()) && !t.is_punct() && !entities.iter().any(|e| e.covers(start - 1));
-        if !ok || (strict && !t.capitalised) || NOT_PLACES.contains(&t.norm.as_str()) && !t.capitalised {
+        // An everyday word starts no name typed without capitals ("heading to halls creek", "how far
+        // adelaide -> …"), unless it opens the message or follows "the" ("the gold coast to byron").
+        let opens = start == 1 || matches!(text.norm(start.wrapping_sub(2)), "the" | "," | "." | "!" | "?" | ":");
+        let kept = opens && start < end;
+        let plain = !strict && !cased(text) && everyday(&t.norm) && !kept;
+        if !ok || (strict && !t.capitalised) || NOT_PLACES.contains(&t.norm.as_str()) && !t.capitalised || plain {
             break;
         }
         start -= 1;
@@ -332,16 +382,17 @@ pub fn place(text: &Text, entities: &[Entity]) -> Option<String> {
 }
 
 /// Where a sentence typed all in lower case or all in capitals asks about, when capitals tell no names
-/// apart ("weather in broome tomorrow", "ANY RAIN AT COOBER PEDY"): the words after "in", "at", "near",
-/// "around" or "for", unless every one of them is an everyday word ("for the weekend", "in the arvo").
-pub fn uncased_place(text: &Text, entities: &[Entity], everyday: impl Fn(&str) -> bool) -> Option<String> {
+/// apart ("weather in broome tomorrow", "ANY RAIN AT COOBER PEDY", "weather katherine"): the words after
+/// "in", "at", "near", "around", "for", "weather" or "forecast" up to an everyday word ("for the weekend",
+/// "in the arvo" name no place).
+pub fn uncased_place(text: &Text, entities: &[Entity]) -> Option<String> {
     if cased(text) {
         return None;
     }
-    (0..text.len()).filter(|&k| matches!(text.norm(k), "in" | "at" | "near" | "around" | "for")).find_map(|k| {
+    let before = |k: usize| matches!(text.norm(k), "in" | "at" | "near" | "around" | "for" | "weather" | "forecast");
+    (0..text.len()).filter(|&k| before(k)).find_map(|k| {
         let (name, _) = name_at(text, entities, k + 1, false)?;
-        let words = name.split(' ').map(str::to_lowercase);
-        (!words.clone().all(|w| everyday(&w)) && !is_business(&name)).then_some(name)
+        (!is_business(&name)).then_some(name)
     })
 }
 

@@ -1,6 +1,11 @@
 //! The word lists the place finder stops at or refuses as names.
 
-use crate::vocabulary;
+use crate::{spelling, vocabulary};
+
+/// An everyday word, no name (see [`spelling::is_everyday_word`]).
+pub(super) fn everyday(word: &str) -> bool {
+    spelling::is_everyday_word(word)
+}
 
 /// Words that end a place name.
 pub(super) const STOP: &[&str] = &[

@@ -114,11 +114,9 @@ pub fn travel_time(a: &Analysis, s: &mut Slots) {
 }
 
 pub fn weather(a: &Analysis, today: NaiveDate, s: &mut Slots) {
-    if let Some(p) =
-        places::place(&a.text, &a.entities).or_else(|| places::any_name(&a.text, &a.entities)).or_else(|| {
-            use crate::spelling::{is_common_word, seen_as_name};
-            places::uncased_place(&a.text, &a.entities, |w| is_common_word(w) && !seen_as_name(w))
-        })
+    if let Some(p) = places::place(&a.text, &a.entities)
+        .or_else(|| places::any_name(&a.text, &a.entities))
+        .or_else(|| places::uncased_place(&a.text, &a.entities))
     {
         s.insert("location".into(), json!(p));
     }

@@ -246,6 +246,7 @@ impl SpeechAct {
                 (dont && !limit_after(i) && !purpose(i)) || *w == "nah" || (CALL_OFF.contains(w) && clause_start(i))
             })
             || CALL_OFF_PHRASES.iter().any(|p| text.has_phrase(p))
+            || voice::refuses_recording(&words)
             || (first == "no" && second == ",")
             // "~~bait 12~~": struck out.
             || text.folded.contains("~~")

@@ -165,3 +165,30 @@ pub(super) fn order_verb_given(text: &Text) -> bool {
             })
     })
 }
+
+/// "I'm not logging it", "we won't be recording that", "not gonna bother adding this one": the recording
+/// itself refused, in any clause. (Not "haven't logged it yet", which leaves it to be done.)
+pub(super) fn refuses_recording(words: &[&str]) -> bool {
+    const RECORDING: &[&str] = &[
+        "log",
+        "logging",
+        "record",
+        "recording",
+        "add",
+        "adding",
+        "enter",
+        "entering",
+        "track",
+        "tracking",
+        "claim",
+        "claiming",
+    ];
+    words.iter().enumerate().any(|(i, w)| {
+        matches!(*w, "not" | "won't" | "wont" | "never")
+            && words[i + 1..]
+                .iter()
+                .take(4)
+                .find(|x| !matches!(**x, "be" | "gonna" | "going" | "to" | "bother" | "bothering" | "even"))
+                .is_some_and(|x| RECORDING.contains(x))
+    })
+}

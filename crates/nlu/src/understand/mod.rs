@@ -214,6 +214,12 @@ impl Understander {
         {
             return self.decide_write(&a, &ranked, write, p, p1, today);
         }
+        // Only a route, written with arrows ("bourke -> cobar"): how far and how long, a read.
+        if (intents::CONVERSATION.contains(&proposed) || p1 < READ_CONFIDENCE)
+            && crate::places::bare_route(&a.text, &a.entities)
+        {
+            return decide_read(&a, "estimate_travel_time", READ_CONFIDENCE, today);
+        }
         if !intents::CONVERSATION.contains(&proposed) && (!a.act.may_read() || a.act.plan_told()) && p1 < SURE_READ {
             let text = if a.act.price_question { reply::price_question() } else { reply::small_talk(&a.text) };
             return Understanding {
