@@ -6,7 +6,11 @@
 use crate::entities::Entity;
 use crate::text::Text;
 
+mod uncased;
 mod words;
+
+use uncased::names_on;
+pub use uncased::{bare_route, uncased_place};
 
 use words::{NOT_PLACES, STOP, everyday, is_business};
 
@@ -71,14 +75,6 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
         return None;
     }
     Some((as_name(text, name), i))
-}
-
-/// Whether token `k` is a word that may name a place, typed without capitals: no everyday word, stop
-/// word, value or punctuation.
-fn names_on(text: &Text, entities: &[Entity], k: usize) -> bool {
-    text.tokens.get(k).is_some_and(|t| {
-        !t.is_punct() && !STOP.contains(&t.norm.as_str()) && !everyday(&t.norm) && !entities.iter().any(|e| e.covers(k))
-    })
 }
 
 /// Whether the sentence is written with capitals (so lower-case words are not names). A shouted one is
@@ -304,25 +300,6 @@ pub fn route(text: &Text, entities: &[Entity]) -> Route {
     r
 }
 
-/// A message that is only a route written with arrows ("adelaide -> port augusta", "Cairns → Cooktown?"):
-/// names joined by arrows and nothing else. It asks how far and how long, whatever the classifier made
-/// of its unknown words.
-pub fn bare_route(text: &Text, entities: &[Entity]) -> bool {
-    let arrow = |k: usize| matches!(text.norm(k), ">" | "→") || (text.norm(k) == "-" && text.norm(k + 1) == ">");
-    let plain = |k: usize| {
-        let t = &text.tokens[k];
-        if t.is_punct() {
-            return matches!(t.norm.as_str(), ">" | "→" | "-" | "?" | "," | ".");
-        }
-        !STOP.contains(&t.norm.as_str()) && !NOT_PLACES.contains(&t.norm.as_str()) && !everyday(&t.norm)
-    };
-    entities.is_empty()
-        && text.len() <= 16
-        && (0..text.len()).any(arrow)
-        && (0..text.len()).all(plain)
-        && route(text, entities).destination.is_some()
-}
-
 /// The name that ends right before token `end` ("Broken Hill to Adelaide" → "Broken Hill").
 fn name_before(text: &Text, entities: &[Entity], end: usize, strict: bool) -> Option<String> {
     let mut start = end;
@@ -381,21 +358,6 @@ pub fn place(text: &Text, entities: &[Entity]) -> Option<String> {
     None
 }
 
-/// Where a sentence typed all in lower case or all in capitals asks about, when capitals tell no names
-/// apart ("weather in broome tomorrow", "ANY RAIN AT COOBER PEDY", "weather katherine"): the words after
-/// "in", "at", "near", "around", "for", "weather" or "forecast" up to an everyday word ("for the weekend",
-/// "in the arvo" name no place).
-pub fn uncased_place(text: &Text, entities: &[Entity]) -> Option<String> {
-    if cased(text) {
-        return None;
-    }
-    let before = |k: usize| matches!(text.norm(k), "in" | "at" | "near" | "around" | "for" | "weather" | "forecast");
-    (0..text.len()).filter(|&k| before(k)).find_map(|k| {
-        let (name, _) = name_at(text, entities, k + 1, false)?;
-        (!is_business(&name)).then_some(name)
-    })
-}
-
 /// Any run of capitalised words that is not a day, a month, a shop or a command word: "chance of rain
 /// Coffs Harbour Sunday" → "Coffs Harbour".
 pub fn any_name(text: &Text, entities: &[Entity]) -> Option<String> {
@@ -409,91 +371,4 @@ pub fn any_name(text: &Text, entities: &[Entity]) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::entities::scan;
-
-    fn route_of(s: &str) -> (Option<String>, Option<String>, Vec<String>) {
-        let t = Text::new(s);
-        let e = scan(&t.tokens);
-        let r = route(&t, &e);
-        (r.origin, r.destination, r.stops)
-    }
-
-    fn p(s: &str) -> Option<String> {
-        Some(s.to_string())
-    }
-
-    #[test]
-    fn routes() {
-        assert_eq!(
-            route_of("plan a route from Brisbane to Cairns stopping at Rockhampton and Mackay"),
-            (p("Brisbane"), p("Cairns"), vec!["Rockhampton".into(), "Mackay".into()])
-        );
-        assert_eq!(
-            route_of("Broken Hill to Adelaide via Mildura next Monday"),
-            (p("Broken Hill"), p("Adelaide"), vec!["Mildura".into()])
-        );
-        assert_eq!(
-            route_of("plan trip melbourne to adelaide along the great ocean road"),
-            (p("Melbourne"), p("Adelaide"), vec![])
-        );
-        assert_eq!(route_of("help me plan a road trip to Uluru from Adelaide"), (p("Adelaide"), p("Uluru"), vec![]));
-        assert_eq!(
-            route_of("new trip: Coffs Harbour > Brisbane > Noosa"),
-            (p("Coffs Harbour"), p("Noosa"), vec!["Brisbane".into()])
-        );
-        assert_eq!(route_of("how far is Katoomba from Sydney"), (p("Sydney"), p("Katoomba"), vec![]));
-        assert_eq!(route_of("how far apart are Bendigo and Echuca"), (p("Bendigo"), p("Echuca"), vec![]));
-        assert_eq!(
-            route_of("Plan a route from Austin TX to Santa Fe NM, budget 800 bucks"),
-            (p("Austin TX"), p("Santa Fe NM"), vec![])
-        );
-        assert_eq!(route_of("Plan a trip to Byron Bay"), (None, p("Byron Bay"), vec![]));
-        assert_eq!(route_of("Plan a trip Townsville - Mt Isa"), (p("Townsville"), p("Mt Isa"), vec![]));
-        assert_eq!(route_of("rockhampton -> longreach how far"), (p("Rockhampton"), p("Longreach"), vec![]));
-        assert_eq!(route_of("Cairns → Cooktown"), (p("Cairns"), p("Cooktown"), vec![]));
-        assert_eq!(route_of("Longreach up to Winton, how far"), (p("Longreach"), p("Winton"), vec![]));
-        assert_eq!(
-            route_of("plan Bendigo to Echuca to Swan Hill"),
-            (p("Bendigo"), p("Swan Hill"), vec!["Echuca".into()])
-        );
-        assert_eq!(
-            route_of("plan a drive from Hobart to Strahan taking in Queenstown"),
-            (p("Hobart"), p("Strahan"), vec!["Queenstown".into()])
-        );
-        assert_eq!(
-            route_of("from Derby to Broome by way of Fitzroy Crossing"),
-            (p("Derby"), p("Broome"), vec!["Fitzroy Crossing".into()])
-        );
-        assert_eq!(
-            route_of("Albany -> Esperance -> Norseman, leaving Friday"),
-            (p("Albany"), p("Norseman"), vec!["Esperance".into()])
-        );
-        // Lower case, a name does not run on into the next "to" ("drive to cairns to see the reef").
-        assert_eq!(route_of("drive to cairns to see the reef"), (None, p("Cairns"), vec![]));
-    }
-
-    #[test]
-    fn shouted_routes_are_read_as_if_typed_in_lower_case() {
-        // Capitals tell no names apart here, and "TO" is no state code.
-        assert_eq!(route_of("HOW LONG FROM COOBER PEDY TO ALICE"), (p("Coober Pedy"), p("Alice"), vec![]));
-        assert_eq!(
-            route_of("PLAN A TRIP FROM DUBBO TO BOURKE VIA NYNGAN"),
-            (p("Dubbo"), p("Bourke"), vec!["Nyngan".into()])
-        );
-    }
-
-    #[test]
-    fn places() {
-        let at = |s: &str| {
-            let t = Text::new(s);
-            place(&t, &scan(&t.tokens))
-        };
-        assert_eq!(at("I spent $42.50 on diesel at Dubbo yesterday"), p("Dubbo"));
-        assert_eq!(at("spent $52 at Woolies in Mudgee this morning"), p("Mudgee"));
-        assert_eq!(at("beers at the Birdsville pub $42"), p("Birdsville"));
-        assert_eq!(at("forty-two dollars, fuel, Coober Pedy"), p("Coober Pedy"));
-        assert_eq!(at("Dropped $230 on groceries at Woolies"), None);
-    }
-}
+mod tests;
