@@ -38,6 +38,7 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         // Water in the tank, a jerry can or coolant is no fill-up of fuel ("filled his tank w 40L of water").
         "add_fuel_entry" if not_fuel(a) => false,
         "create_expense" if lent(a) => false,
+        _ if MONEY_RECORDS.contains(&intent) && disputed(a) && !act.record_order => false,
         _ if MONEY_RECORDS.contains(&intent) => {
             (act.may_log_money() || ordered_to_log(a, act)) && reports_done(a, act) && !asks_to_check(a)
         }
@@ -88,14 +89,46 @@ fn handed_over(a: &Analysis) -> bool {
     })
 }
 
+/// A figure a paper or a meter gave, disputed ("the fuel receipt says 78 litres but i swear it was 70", "the
+/// bill shows 240 but we only had two nights"): a complaint about the record, not one to make.
+fn disputed(a: &Analysis) -> bool {
+    const PAPERS: &[&str] =
+        &["receipt", "docket", "pump", "bill", "invoice", "statement", "meter", "screen", "sign", "app", "bowser"];
+    let t = &a.text.tokens;
+    t.iter().enumerate().any(|(i, w)| {
+        w.is_any(PAPERS)
+            && t.get(i + 1).is_some_and(|v| v.is_any(&["says", "said", "shows", "showed", "reads", "read", "reckons"]))
+            && t[i + 2..].iter().any(|b| b.is("but"))
+    })
+}
+
 /// Money lent ("I lent Dave $100", "loaned my son 500"): still the user's, so no expense either.
 pub(crate) fn lent(a: &Analysis) -> bool {
     a.text.has_any(&["lent", "loaned"])
 }
 
+/// A change by an amount ordered ("lower groceries by fifty bucks", "bump fuel up by 100"): a limit moved,
+/// never money spent — the verb of change opens the order and "by" stands before the amount.
+pub(crate) fn changed_by(a: &Analysis) -> bool {
+    const CHANGE: &[&str] =
+        &["lower", "cut", "reduce", "raise", "increase", "decrease", "drop", "bump", "up", "trim", "boost", "lift"];
+    let t = &a.text;
+    let opens = t.tokens.iter().enumerate().any(|(i, w)| {
+        w.is_any(CHANGE) && (i == 0 || t.tokens[i - 1].is_any(&[",", "please", "pls", "pam", "can", "could", "just"]))
+    });
+    opens
+        && a.entities.iter().any(|e| {
+            matches!(e.kind, crate::entities::Kind::Money(_) | crate::entities::Kind::Number { .. })
+                && e.start > 0
+                && t.tokens[e.start - 1].is("by")
+        })
+}
+
 /// Whether a budget is spoken of: a word of budgeting or limiting, or an amount per week, month or year.
 fn spoken_of_as_limit(a: &Analysis, act: &SpeechAct) -> bool {
     act.per_period
+        || changed_by(a)
+        || from_now_on(a)
         || a.text.has_any(crate::speech_act::BUDGET_WORDS)
         || a.text.has_any(&[
             "under",
@@ -134,8 +167,11 @@ fn spoken_of_as_limit(a: &Analysis, act: &SpeechAct) -> bool {
 /// of budgeting stands beside it, and it is not asked, supposed, denied, someone else's, or told of the
 /// past ("the old limit was 80 a week", "our fuel budget was 500 a month last year").
 fn states_a_limit(a: &Analysis, act: &SpeechAct) -> bool {
+    // Or a rule the user lays down from now on ("right, from now on it's 80 a week for the pub and that's
+    // final") — not a price that holds from now on ("the caravan park is 300 a week from now on").
+    let own_rule = from_now_on(a) && a.text.has_any(&["it's", "its", "we", "we're", "we'll", "i", "i'm", "i'll"]);
     act.per_period
-        && limit_beside_amount(a)
+        && (limit_beside_amount(a) || own_rule)
         && !a.text.has_any(&["was", "were", "used", "had", "old", "previous", "last", "ago", "before", "former"])
         && !(act.question
             || act.future
@@ -145,6 +181,13 @@ fn states_a_limit(a: &Analysis, act: &SpeechAct) -> bool {
             || act.others_act
             || act.relayed
             || act.third_party)
+}
+
+/// A rule that holds from now on ("from now on", "going forward", "from here on in", "as of today").
+fn from_now_on(a: &Analysis) -> bool {
+    ["from now on", "going forward", "from here on", "as of today", "as of now", "from today on"]
+        .iter()
+        .any(|p| a.text.has_phrase(p))
 }
 
 /// A word of budgeting in the amount's own clause, not denied: "dining is capped at 90 a week", but not
@@ -305,6 +348,13 @@ pub(crate) fn labelled_post(a: &Analysis) -> bool {
                 "community",
                 "group",
                 "quick",
+                // "Post to community - …", "post on the feed: …".
+                "to",
+                "on",
+                "the",
+                "feed",
+                "page",
+                "board",
             ])
         })
         && t.len() - colon > 3

@@ -394,6 +394,10 @@ fn is_rate(a: &Analysis, e: &Entity) -> bool {
 /// A small whole number counting things: "two coffees", "three pies", "2 pies".
 fn is_count(a: &Analysis, e: &Entity) -> bool {
     let next = &a.text.tokens.get(e.end());
+    let word = |n: &crate::text::Token| n.norm.chars().all(char::is_alphabetic);
+    // "3 loaves", "2 pies", or a measure of something ("1 bag of ice", "2 loaf of bread") — not "10 worth of".
+    let measure_of = next.is_some_and(|n| word(n) && !n.is_any(&["worth", "lot", "bit"]))
+        && a.text.tokens.get(e.end() + 1).is_some_and(|o| o.is("of"));
     matches!(e.kind, Kind::Number { value, .. } if value <= 12.0 && value.fract() == 0.0)
-        && next.is_some_and(|n| n.norm.len() > 3 && n.norm.ends_with('s') && n.norm.chars().all(char::is_alphabetic))
+        && (measure_of || next.is_some_and(|n| n.norm.len() > 3 && n.norm.ends_with('s') && word(n)))
 }

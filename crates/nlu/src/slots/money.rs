@@ -191,7 +191,7 @@ pub fn budget(a: &Analysis, s: &mut Slots) {
             Kind::Number { value, .. } => *value,
             _ => 0.0,
         };
-        s.insert("amount".into(), number(v));
+        s.insert("amount".into(), number(spoken_limit(a, e, v)));
     }
     // The period said with the amount ("500 a month for the rest of the year" is monthly), else any
     // period word in the sentence ("weekly grocery limit of 150"), else a month.
@@ -205,6 +205,20 @@ pub fn budget(a: &Analysis, s: &mut Slots) {
 }
 
 /// The budget period the words name, a week before a year.
+/// A limit said the way a price is read ("fuel budget two fifty", "dining to one fifty a month") means
+/// hundreds: no budget is $2.50, and "one" before "fifty" is its hundreds, not a count.
+fn spoken_limit(a: &Analysis, e: &Entity, v: f64) -> f64 {
+    let spoken = matches!(e.kind, Kind::Number { words: true, .. });
+    if spoken && v < 10.0 && v.fract() > 0.0 {
+        return (v.trunc() * 100.0 + (v.fract() * 100.0).round()).round();
+    }
+    let one_before = e.start.checked_sub(1).is_some_and(|k| a.text.norm(k) == "one");
+    if spoken && one_before && (10.0..100.0).contains(&v) && v.fract() == 0.0 {
+        return 100.0 + v;
+    }
+    v
+}
+
 fn period_of(words: &[&str]) -> Option<&'static str> {
     if words.iter().any(|w| matches!(*w, "fortnight" | "fortnightly")) {
         Some("fortnight")

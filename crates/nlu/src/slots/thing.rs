@@ -26,6 +26,8 @@ const ENDS: &[&str] = &[
     "quid", "cents", "a", "an", "the", "what", "how", "then", "ago", "morning", "arvo", "night", "nights",
     "day", "days", "week", "weeks", "hour", "hours", "dropped", "paid", "spent", "blew", "forked", "shelled",
     "splashed", "out", "worth", "only", "about", "around", "roughly", "like",
+    // The order to record it ("add expense 9.99 netflix").
+    "add", "log", "expense", "record", "track",
 ];
 
 /// The thing bought, named after "on", "for" or a verb of buying, or beside the amount in a short note

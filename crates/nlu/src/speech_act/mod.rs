@@ -16,7 +16,7 @@ mod who;
 mod words;
 
 pub(crate) use grammar::is_year;
-pub(crate) use who::person;
+pub(crate) use who::{person, users_spending_word};
 pub(crate) use words::{BUDGET_WORDS, CALL_OFF, SUBJECTS, USER_SPENDING, WANTS, WH, is_finite};
 
 use grammar::{clauses, is_amount, past_tense};

@@ -203,8 +203,9 @@ impl Who {
 fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
     let money_at =
         |j: usize| entities.iter().any(|e| e.start == j && matches!(e.kind, Kind::Money(_) | Kind::Number { .. }));
-    // The user's own spending anywhere ("bought a gift with the money mum sent us") settles it.
-    if words.iter().any(|w| USER_SPENDING.contains(w)) {
+    // The user's own spending anywhere ("bought a gift with the money mum sent us") settles it — not
+    // another's told in a clause of its own ("received 280 from the bloke who bought our old annexe").
+    if users_spending_word(text) {
         return false;
     }
     // "paid us 1,200", "netted me $410", "paid me the 300 he owed", "paid us back", "sent us our bond".
@@ -296,6 +297,16 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
         let old = matches!(w, "the" | "my" | "our" | "me") && words.get(k + 1).is_some_and(|n| *n == "old");
         done || old
     };
+    // "received 280 from the bloke …", "we received $90 from the club": received from someone.
+    let received_from = (0..words.len()).any(|i| {
+        words[i] == "received"
+            && (i == 0 || matches!(words[i - 1], "i" | "we" | "just" | "finally"))
+            && entities.iter().any(|e| {
+                e.start == i + 1
+                    && matches!(e.kind, Kind::Money(_) | Kind::Number { .. })
+                    && words.get(e.end()).is_some_and(|w| *w == "from")
+            })
+    });
     let got_for = (0..words.len()).any(|i| {
         matches!(words[i], "got" | "received" | "earned" | "pocketed" | "made" | "cleared" | "netted")
             && (i == 0 || matches!(words[i - 1], "i" | "we" | "just" | "finally"))
@@ -306,7 +317,14 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
                     && for_work_or_old_things(e.end() + 1)
             })
     });
-    given_to_self || paid_out || got_for || (named && !user_paid)
+    given_to_self || paid_out || got_for || received_from || (named && !user_paid)
+}
+
+/// A verb of the user's spending ("bought", "spent"), not one of someone else's told in a relative clause
+/// ("the bloke who bought our old annexe").
+pub(crate) fn users_spending_word(text: &Text) -> bool {
+    let t = &text.tokens;
+    (0..t.len()).any(|i| t[i].is_any(USER_SPENDING) && !(i > 0 && t[i - 1].is_any(&["who", "that", "which"])))
 }
 
 /// Words before a verb that are not its subject.

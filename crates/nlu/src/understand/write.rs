@@ -38,7 +38,7 @@ impl Understander {
             && !a.act.money_in
             && !a.act.third_party
             && !a.text.has_any(&["sold", "earned", "takings", "made"])
-            && ((a.text.has_any(crate::speech_act::USER_SPENDING) || a.text.has_any(&["fees", "charges"]))
+            && ((crate::speech_act::users_spending_word(&a.text) || a.text.has_any(&["fees", "charges"]))
                 && !a.text.has("paid")
                 // "I paid 75 for the balloon ride deposit": the user paying is never money in.
                 || crate::evidence::user_paid_out(&a.text));
@@ -53,6 +53,7 @@ impl Understander {
                 "create_expense"
             }
             "create_expense" if to_income => "record_income",
+            "create_expense" if crate::evidence::changed_by(a) => "update_budget",
             "record_income" if to_expense => "create_expense",
             _ => proposed,
         };
@@ -132,7 +133,9 @@ impl Understander {
             // Income told as arrived with no figure ("pension landed"): ask how much.
             let income_arrived = proposed == "record_income" && act.money_in && !act.question;
             // A limit told with its figure but not its category ("weekly spend limit 700 overall"): ask which.
-            let budget_told = proposed == "update_budget" && slots.contains_key("amount");
+            // Or moved by an amount ("cut groceries by 50"): ask the new limit.
+            let budget_told =
+                proposed == "update_budget" && (slots.contains_key("amount") || crate::evidence::changed_by(a));
             if act.imperative || act.record_order || fill_up_begun || income_arrived || budget_told {
                 return Understanding {
                     intent: proposed,

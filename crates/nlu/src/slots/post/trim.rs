@@ -16,6 +16,7 @@ pub(super) fn trimmed(a: &Analysis, content: String) -> Option<String> {
     {
         content = c.folded[..c.tokens[cut].span.start].trim().to_string();
     }
+    content = without_order_left_over(content);
     let asked = a.text.tokens.first().is_some_and(|w| w.is_any(&["can", "could", "would", "will"]))
         && a.text.tokens.get(1).is_some_and(|w| w.is_any(&["you", "u", "ya"]));
     let c = Text::new(&content);
@@ -26,4 +27,38 @@ pub(super) fn trimmed(a: &Analysis, content: String) -> Option<String> {
         content = content.trim_end_matches(['?', ' ']).to_string();
     }
     (content.split_whitespace().count() >= 2).then_some(content)
+}
+
+/// The text without what the order left at its start: a stray mark (", roadworks on the Bruce" from "put
+/// this on the feed: heads up, roadworks…"), the asking ("asking if anyone's got…" is "anyone's got…"),
+/// the saying ("just say thanks to everyone…"), or where it goes, told before "know" ("let everyone on the
+/// feed know the park has a deal").
+fn without_order_left_over(content: String) -> String {
+    let c = Text::new(&content);
+    let t = &c.tokens;
+    let mut k = 0;
+    while t.get(k).is_some_and(|w| w.is_any(&[",", "-", ":", ";"])) {
+        k += 1;
+    }
+    if t.get(k).is_some_and(|w| w.is("asking")) {
+        if t.get(k + 1).is_some_and(|w| w.is_any(&["if", "whether"])) {
+            k += 2;
+        } else if t.get(k + 1).is_some_and(|w| w.is_any(crate::speech_act::WH)) {
+            k += 1;
+        }
+    }
+    let say = if t.get(k).is_some_and(|w| w.is("just")) { k + 1 } else { k };
+    if t.get(say).is_some_and(|w| w.is("say")) && t.len() > say + 2 {
+        k = say + 1 + usize::from(t.get(say + 1).is_some_and(|w| w.is("that")));
+    }
+    if t.get(k).is_some_and(|w| w.is_any(&["on", "in"]))
+        && let Some(know) = (k + 1..t.len().min(k + 5)).find(|&j| t[j].is("know"))
+        && t[k + 1..know].iter().any(|w| w.is_any(&["feed", "forum", "page", "board", "group", "app", "community"]))
+    {
+        k = know + 1 + usize::from(t.get(know + 1).is_some_and(|w| w.is("that")));
+    }
+    match t.get(k) {
+        Some(first) if k > 0 => c.folded[first.span.start..].trim().to_string(),
+        _ => content,
+    }
 }
