@@ -104,3 +104,49 @@ fn a_post_text_loses_what_the_order_left_at_its_start() {
         "Anyone going to the Parkes Elvis festival in January?"
     );
 }
+
+#[test]
+fn a_limit_kept_under_or_starting_later_is_set_and_an_order_after_a_question_is_given() {
+    let limit = |s: &str| {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}: no call"));
+        assert_eq!(tool, "update_budget", "{s}");
+        (args["category"].clone(), args["monthly_limit"].clone())
+    };
+    assert_eq!(
+        limit("we've agreed shopping stays under 100 a month, hold me to it"),
+        (json!("shopping"), json!(100.0))
+    );
+    assert_eq!(limit("starting next month our entertainment allowance is 150"), (json!("entertainment"), json!(150.0)));
+    assert_eq!(limit("fine. 500 a month for eating out. happy now, Barb? set it"), (json!("dining"), json!(500.0)));
+    // The order asked back is still only asked about, and a scoff sets nothing.
+    assert!(!writes("set the fuel budget to 300? are you mad? no way"));
+    assert_none_writes(&["we came in under 100 a week last month", "our old allowance was 150 starting next month"]);
+}
+
+#[test]
+fn dont_let_me_forget_asks_for_help_it_denies_nothing() {
+    let (tool, args) = call("dont let me forget the gas bottle swap wednesday next week").expect("a call");
+    assert_eq!((tool, args["title"].clone()), ("create_calendar_event", json!("gas bottle swap")));
+    let (tool, args) = call("nap timer 25 min, dont let me sleep the whole arvo away").expect("a call");
+    assert_eq!((tool, args["duration_seconds"].clone()), ("set_timer_or_alarm", json!(1500)));
+    assert_none_writes(&["don't log it, let me think", "dont let me log that twice"]);
+}
+
+#[test]
+fn minutes_in_words_before_past_or_to_tell_the_time() {
+    let time = |s: &str| call(s).map(|(_, args)| args["time"].clone());
+    assert_eq!(time("wake me at twenty to six"), Some(json!("05:40")));
+    assert_eq!(time("wake me at twenty past five"), Some(json!("05:20")));
+    assert_eq!(time("wake me at twenty-five past six"), Some(json!("06:25")));
+}
+
+#[test]
+fn an_insurer_coughing_up_is_income_and_a_list_with_its_sum_is_one_expense() {
+    let (tool, args) = call("The insurer finally coughed up $1,875 for the smashed windscreen").expect("a call");
+    assert_eq!((tool, args["amount"].clone()), ("record_income", json!(1875)));
+    let (tool, _) = call("we finally coughed up 200 for the rego").expect("a call");
+    assert_eq!(tool, "create_expense");
+    let (tool, args) =
+        call("bread 4.50, milk 3.20, eggs 7, that's 14.70 at the general store in Birdsville").expect("a call");
+    assert_eq!((tool, args["amount"].clone()), ("create_expense", json!(14.7)));
+}

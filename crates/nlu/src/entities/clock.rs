@@ -50,6 +50,16 @@ fn hour_value(t: &Token) -> Option<u32> {
     word_value(&t.norm).filter(|h| (1..=12).contains(h))
 }
 
+/// Minutes said before "past" or "to": 1 to 30, in figures or words ("twenty to six", "10 past 4").
+fn minutes_value(t: &Token) -> Option<u32> {
+    let m = match numbers::digits(&t.norm) {
+        Some((v, 0)) => v as u32,
+        Some(_) => return None,
+        None => word_value(&t.norm)?,
+    };
+    (1..=30).contains(&m).then_some(m)
+}
+
 /// "5:30", "17:45", "4:30am" → (hour, minute, pm).
 fn colon_time(word: &str) -> Option<ClockTime> {
     let (body, pm) = match word.find(|c: char| c.is_ascii_alphabetic()) {
@@ -148,11 +158,11 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
         return (1..=12).contains(&hour).then_some((ClockTime { hour, minute: 0, pm: Some(pm) }, 1));
     }
     // "half past five", "quarter to three", "twenty past 7", "10 to 6".
-    if t.is_any(&["half", "quarter"]) || (after_at && hour_value(t).is_some_and(|m| m <= 30)) {
+    if t.is_any(&["half", "quarter"]) || (after_at && minutes_value(t).is_some()) {
         let minutes = match t.norm.as_str() {
             "half" => 30,
             "quarter" => 15,
-            _ => hour_value(t).unwrap_or(0),
+            _ => minutes_value(t).unwrap_or(0),
         };
         if let Some(rel) = tokens.get(i + 1)
             && rel.is_any(&["past", "to", "after"])

@@ -170,8 +170,10 @@ fn states_a_limit(a: &Analysis, act: &SpeechAct) -> bool {
     // Or a rule the user lays down from now on ("right, from now on it's 80 a week for the pub and that's
     // final") — not a price that holds from now on ("the caravan park is 300 a week from now on").
     let own_rule = from_now_on(a) && a.text.has_any(&["it's", "its", "we", "we're", "we'll", "i", "i'm", "i'll"]);
-    act.per_period
-        && (limit_beside_amount(a) || own_rule)
+    // A limit with no period said, when it starts from a time ("starting next month our entertainment
+    // allowance is 150").
+    ((act.per_period && (limit_beside_amount(a) || own_rule || kept_under(a)))
+        || (from_now_on(a) && limit_beside_amount(a)))
         && !a.text.has_any(&["was", "were", "used", "had", "old", "previous", "last", "ago", "before", "former"])
         && !(act.question
             || act.future
@@ -183,11 +185,43 @@ fn states_a_limit(a: &Analysis, act: &SpeechAct) -> bool {
             || act.third_party)
 }
 
-/// A rule that holds from now on ("from now on", "going forward", "from here on in", "as of today").
+/// A rule that holds from now on ("from now on", "going forward", "from here on in", "as of today"), or
+/// from a time to come ("starting next month", "from next week").
 fn from_now_on(a: &Analysis) -> bool {
-    ["from now on", "going forward", "from here on", "as of today", "as of now", "from today on"]
-        .iter()
-        .any(|p| a.text.has_phrase(p))
+    let t = &a.text;
+    [
+        "from now on",
+        "going forward",
+        "from here on",
+        "as of today",
+        "as of now",
+        "from today",
+        "starting today",
+        "starting now",
+        "starting tomorrow",
+        "from tomorrow",
+    ]
+    .iter()
+    .any(|p| t.has_phrase(p))
+        || t.tokens.windows(3).any(|w| {
+            w[0].is_any(&["starting", "from"])
+                && w[1].is("next")
+                && w[2].is_any(&["week", "month", "year", "fortnight", "pay"])
+        })
+}
+
+/// Spending kept below an amount ("we've agreed shopping stays under 100 a month", "keep fuel below 150 a
+/// week", "no more than 80 a week on takeaway").
+fn kept_under(a: &Analysis) -> bool {
+    let t = &a.text.tokens;
+    a.entities.iter().any(|e| {
+        let before = |k: usize| e.start.checked_sub(k).map(|i| &t[i]);
+        before(1).is_some_and(|w| w.is_any(&["under", "below"]))
+            && (1..=4).filter_map(|k| before(k + 1)).any(|w| w.is_any(&["stay", "stays", "keep", "keeps", "stick"]))
+            || (before(1).is_some_and(|w| w.is("than"))
+                && before(2).is_some_and(|w| w.is("more"))
+                && before(3).is_some_and(|w| w.is("no")))
+    })
 }
 
 /// A word of budgeting in the amount's own clause, not denied: "dining is capped at 90 a week", but not

@@ -276,7 +276,8 @@ pub(crate) fn amount(a: &Analysis) -> Option<(f64, Option<&'static str>, usize)>
 fn marked_total(a: &Analysis, e: &Entity) -> bool {
     let prev = if e.start > 0 { a.text.norm(e.start - 1) } else { "" };
     let prev2 = if e.start > 1 { a.text.norm(e.start - 2) } else { "" };
-    matches!(prev, "=" | "so" | "total" | "to") && (prev != "to" || matches!(prev2, "came" | "comes" | "come"))
+    matches!(prev, "=" | "so" | "total" | "to" | "that's" | "thats")
+        && (prev != "to" || matches!(prev2, "came" | "comes" | "come"))
         || (a.text.norm(e.end()) == "all" && a.text.norm(e.end() + 1) == "up")
 }
 

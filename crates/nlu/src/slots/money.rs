@@ -130,6 +130,10 @@ const INCOME_KINDS: &[(&str, &[&str])] = &[
             "prize",
             "winnings",
             "owed",
+            // An insurance claim paid out.
+            "insurer",
+            "insurance",
+            "claim",
         ],
     ),
 ];

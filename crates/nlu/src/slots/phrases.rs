@@ -77,6 +77,11 @@ const EVENT_FRAME: &[&str] = &[
     "diary",
     "mate",
     "note",
+    // "don't let me forget the gas bottle swap".
+    "don't",
+    "dont",
+    "let",
+    "forget",
 ];
 /// Words that sit before a day or time and go with it ("on Friday", "at 10", "next Tuesday").
 const TIME_JOINERS: &[&str] = &["on", "at", "for", "next", "this", "by", "the", "from", "of", "in", "coming", "@"];

@@ -233,7 +233,12 @@ impl SpeechAct {
             })
         };
         // "so I don't forget", "so we don't double up": a purpose, not a denial.
-        let purpose = |i: usize| i >= 2 && tokens[i - 2].is_any(&["so", "lest"]);
+        // "don't let me forget the gas bottle swap", "dont let us sleep in": asking for help, not denying.
+        let purpose = |i: usize| {
+            (i >= 2 && tokens[i - 2].is_any(&["so", "lest"]))
+                || (tokens.get(i + 1).is_some_and(|t| t.is("let"))
+                    && tokens.get(i + 2).is_some_and(|t| t.is_any(&["me", "us"])))
+        };
         let called_off = words
             .iter()
             .enumerate()
@@ -243,7 +248,7 @@ impl SpeechAct {
                     && (clause_start(i)
                         || tokens[i - 1].is_any(&["i", "we", "you", "no", "and", "actually", "but"])
                         || tokens.get(i + 1).is_some_and(|n| n.is_any(RECORD) || n.is_any(&["bother", "count", "include"])));
-                (dont && !limit_after(i) && !purpose(i)) || *w == "nah" || (CALL_OFF.contains(w) && clause_start(i))
+                (dont && !limit_after(i) && !purpose(i)) || *w == "nah" || (CALL_OFF.contains(w) && clause_start(i) && !purpose(i))
             })
             || CALL_OFF_PHRASES.iter().any(|p| text.has_phrase(p))
             || voice::refuses_recording(&words)
@@ -391,7 +396,10 @@ impl SpeechAct {
             totalled: text.has("=")
                 || text.has("total")
                 || text.has_phrase("all up")
-                || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("so")),
+                || entities.iter().any(|e| {
+                    // "…, so 42", "…, that's 14.70": the sum said after the items.
+                    is_amount(e) && e.start > 0 && tokens[e.start - 1].is_any(&["so", "that's", "thats"])
+                }),
             per_period: prices.per_period,
             how_to,
         }

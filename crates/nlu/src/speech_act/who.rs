@@ -324,7 +324,26 @@ fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
 /// ("the bloke who bought our old annexe").
 pub(crate) fn users_spending_word(text: &Text) -> bool {
     let t = &text.tokens;
-    (0..t.len()).any(|i| t[i].is_any(USER_SPENDING) && !(i > 0 && t[i - 1].is_any(&["who", "that", "which"])))
+    (0..t.len()).any(|i| {
+        t[i].is_any(USER_SPENDING) && !(i > 0 && t[i - 1].is_any(&["who", "that", "which"])) && !others_verb(text, i)
+    })
+}
+
+/// A verb whose subject is someone named before it ("the insurer finally coughed up", "my brother bought"):
+/// a noun after "the", "my", "our", "his", "her" or "their", or a capitalised name, with perhaps "finally",
+/// "just" or "eventually" between.
+fn others_verb(text: &Text, i: usize) -> bool {
+    let t = &text.tokens;
+    let mut k = i;
+    while k > 0 && t[k - 1].is_any(&["finally", "just", "eventually", "also", "then", "actually"]) {
+        k -= 1;
+    }
+    let Some(subject) = k.checked_sub(1).map(|j| &t[j]) else { return false };
+    let named = subject.capitalised && !subject.is("i") && k >= 2 && !text.sentence_break_before(k - 1);
+    let owned = k >= 2
+        && t[k - 2].is_any(&["the", "my", "our", "his", "her", "their"])
+        && subject.norm.chars().all(char::is_alphabetic);
+    named || owned
 }
 
 /// Words before a verb that are not its subject.

@@ -159,7 +159,10 @@ impl Understander {
         let note = !(act.imperative || act.record_order || act.polite_request || act.courteous || act.past_money_verb);
         let needed = if note { NOTE_CONFIDENCE } else { WRITE_CONFIDENCE };
         // An order asked back ("plan a trip to Bali? on our pension?") may be a real request or a scoff.
-        let asked_back = act.question && act.imperative && !act.polite_request && !act.courteous;
+        // Not when the order is a sentence of its own after the question ("500 a month for eating out.
+        // happy now, Barb? set it").
+        let asked_back =
+            act.question && act.imperative && !act.polite_request && !act.courteous && !order_after_question(a);
         let trap = self.trap_probability(a);
         if trap >= TRAP_DROP && !(proposed == "create_post" && crate::evidence::labelled_post(a)) {
             return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
@@ -194,4 +197,17 @@ impl Understander {
             action: Action::Call { tool: proposed, arguments },
         }
     }
+}
+
+/// The message ends on an order of its own, after its last question mark ("happy now, Barb? set it").
+fn order_after_question(a: &Analysis) -> bool {
+    let t = &a.text;
+    let Some(mark) = t.tokens.iter().rposition(|w| w.is("?")) else { return false };
+    if mark + 1 >= t.len() {
+        return false;
+    }
+    let rest = crate::text::Text::new(t.rest_from(mark + 1));
+    let entities = crate::entities::scan(&rest.tokens);
+    let act = crate::speech_act::SpeechAct::of(&rest, &entities);
+    act.imperative && !act.question && !act.negated && !act.hypothetical
 }
