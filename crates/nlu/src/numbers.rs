@@ -53,7 +53,13 @@ pub fn word_value(word: &str) -> Option<u32> {
     if word == "fourty" {
         return Some(40);
     }
-    TENS.iter().position(|t| !t.is_empty() && *t == word).map(|i| i as u32 * 10)
+    if let Some(tens) = TENS.iter().position(|t| !t.is_empty() && *t == word) {
+        return Some(tens as u32 * 10);
+    }
+    // Run together, as voice typing and hurried thumbs write them: "fortyfive", "twentyone".
+    let (t, rest) = TENS.iter().enumerate().skip(2).find_map(|(i, t)| Some((i, word.strip_prefix(t)?)))?;
+    let u = UNITS.iter().position(|u| *u == rest).filter(|u| (1..10).contains(u))?;
+    Some(t as u32 * 10 + u as u32)
 }
 
 /// Digits as written: "1,200", "67.20", "$5" is not a plain number (money reads its own prefix).

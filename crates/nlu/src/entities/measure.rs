@@ -142,6 +142,15 @@ pub fn duration_at(tokens: &[Token], i: usize) -> Option<(i64, usize)> {
             used = j + 2 - i;
             break;
         }
+        // "an hour and a quarter", "two hours and three quarters".
+        if unit == 3600 && tokens.get(j).is_some_and(|t| t.is_any(&["a", "three"])) {
+            let quarters = if tokens[j].is("a") { 1 } else { 3 };
+            if tokens.get(j + 1).is_some_and(|t| t.is_any(&["quarter", "quarters"])) {
+                seconds += unit / 4 * quarters;
+                used = j + 2 - i;
+                break;
+            }
+        }
         // "one hour fifteen", "an hour 40": minutes left without their unit after the hours.
         if unit == 3600
             && one_duration(tokens, j).is_none()

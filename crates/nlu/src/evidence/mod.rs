@@ -38,6 +38,7 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         // Water in the tank, a jerry can or coolant is no fill-up of fuel ("filled his tank w 40L of water").
         "add_fuel_entry" if not_fuel(a) => false,
         "create_expense" if lent(a) => false,
+        "set_timer_or_alarm" if travel_time_told(a) => false,
         _ if MONEY_RECORDS.contains(&intent) && disputed(a) && !act.record_order => false,
         _ if MONEY_RECORDS.contains(&intent) => {
             (act.may_log_money() || ordered_to_log(a, act)) && reports_done(a, act) && !asks_to_check(a)
@@ -100,6 +101,37 @@ fn disputed(a: &Analysis) -> bool {
             && t.get(i + 1).is_some_and(|v| v.is_any(&["says", "said", "shows", "showed", "reads", "read", "reckons"]))
             && t[i + 2..].iter().any(|b| b.is("but"))
     })
+}
+
+/// A drive's length told, with no word of a timer or an alarm ("2 hours to Bourke", "an hour and a quarter
+/// from Katherine"): a travel time, not a timer to set.
+fn travel_time_told(a: &Analysis) -> bool {
+    const TIMER_WORDS: &[&str] = &[
+        "timer",
+        "alarm",
+        "remind",
+        "reminder",
+        "wake",
+        "buzz",
+        "ping",
+        "nudge",
+        "beep",
+        "ring",
+        "countdown",
+        "shout",
+        "call",
+        "tell",
+        "give",
+        "set",
+        "start",
+    ];
+    let t = &a.text;
+    !t.has_any(TIMER_WORDS)
+        && a.entities.iter().any(|e| {
+            matches!(e.kind, crate::entities::Kind::Duration { .. })
+                && t.tokens.get(e.end()).is_some_and(|w| w.is_any(&["to", "from"]))
+                && t.tokens.get(e.end() + 1).is_some_and(|w| w.capitalised)
+        })
 }
 
 /// Money lent ("I lent Dave $100", "loaned my son 500"): still the user's, so no expense either.
@@ -366,6 +398,9 @@ pub(crate) fn beyond_doubt(intent: &str, a: &Analysis, act: &SpeechAct) -> bool 
 /// "New forum post - free firewood at site 22"): the user's own order, however much the text after it
 /// asks or tells.
 pub(crate) fn labelled_post(a: &Analysis) -> bool {
+    if crate::slots::post::order_then_colon(a) {
+        return true;
+    }
     let t = &a.text;
     let Some(colon) = (1..t.len().min(5)).find(|&k| t.tokens[k].is_any(&[":", "-"])) else { return false };
     let label = &t.tokens[..colon];

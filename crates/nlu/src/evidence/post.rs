@@ -38,13 +38,17 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
             "scratch that",
             "never mind",
             "not posting",
-            "don't post",
-            "dont post",
             "forget it",
             "forget that",
         ]
         .iter()
         .any(|p| content_text.has_phrase(p))
+            // "don't post it", "dont post that yet" — not advice to post ("don't post your rego online").
+            || content_text.tokens.windows(2).enumerate().any(|(i, w)| {
+                w[0].is_any(&["don't", "dont"])
+                    && w[1].is("post")
+                    && content_text.tokens.get(i + 2).is_none_or(|n| n.is_any(&["it", "that", "this", "anything", "yet", "."]))
+            })
             || content_text.has_any(&["jk", "j/k", "kidding"])
             || put_off(&content_text);
         if taken_back {

@@ -103,7 +103,13 @@ const SAVE_TAILS: &[&str] = &[
     "in my calendar",
     "on my calendar",
     "to calendar",
+    "in calendar",
+    "on calendar",
+    "into the calendar",
+    "into my calendar",
+    "in our calendar",
     "in the diary",
+    "in my diary",
 ];
 
 fn is_time_token(a: &Analysis, k: usize) -> bool {
@@ -215,7 +221,8 @@ pub fn event_title(a: &Analysis) -> Option<String> {
             s += 1;
         }
         let mut e = e;
-        while e > s && t.tokens[e - 1].is_any(&["on", "at", "for", "in", "to", "and", "with", "the"]) {
+        // "the rego inspection is next wednesday": the verb before the day is no part of the name.
+        while e > s && t.tokens[e - 1].is_any(&["on", "at", "for", "in", "to", "and", "with", "the", "is", "are"]) {
             e -= 1;
         }
         if let Some(p) = cut(t, s, e) {
@@ -283,9 +290,17 @@ pub fn timer_label(a: &Analysis) -> Option<String> {
     };
     if let Some(k) = start {
         let k = skip_articles(t, k);
-        let end = (k..t.len())
+        let mut end = (k..t.len())
             .find(|&j| t.tokens[j].is_any(&[",", "?", "!", "."]) || a.entities.iter().any(|e| e.start == j))
             .unwrap_or(t.len());
+        // "…for the eggs would ya", "…for the roast please": courtesy after the label is not part of it.
+        while end > k
+            && t.tokens[end - 1].is_any(&[
+                "please", "pls", "plz", "thanks", "thx", "ta", "cheers", "mate", "ya", "you", "would", "could", "lol",
+            ])
+        {
+            end -= 1;
+        }
         return cut(t, k, end);
     }
     // "timer for the pizza 14 min": what it is for, between the timer and its time.

@@ -201,6 +201,12 @@ impl Understander {
             let p = probability(&ranked, "create_expense").max(WRITE_CONFIDENCE);
             return self.decide_write(&a, &ranked, "create_expense", p, 0.0, today);
         }
+        // "post to the community: rain forecast for Broome tomorrow": an order to post, then its text —
+        // whatever the text talks about, it is to be posted.
+        if proposed != "create_post" && crate::slots::post::order_then_colon(&a) {
+            let p = probability(&ranked, "create_post").max(WRITE_CONFIDENCE);
+            return self.decide_write(&a, &ranked, "create_post", p, 0.0, today);
+        }
         if intents::is_write(proposed) {
             return self.decide_write(&a, &ranked, proposed, p1, p2, today);
         }

@@ -6,6 +6,7 @@ mod trim;
 
 use crate::analysis::Analysis;
 use crate::text::Text;
+pub(crate) use prefix::order_then_colon;
 pub(crate) use told::order_to_everyone;
 use told::{FOLLOWERS, told_to_everyone};
 

@@ -68,3 +68,20 @@ pub(super) fn after_order_words(a: &Analysis) -> Option<String> {
     .then(|| rest_from(t, k))
     .flatten()
 }
+
+/// An order to post made only of words of ordering, then a colon or a dash, then the text ("share to the
+/// community pls: rain forecast for Karijini this weekend, campgrounds might close"): whatever the text
+/// talks about, the message asks for it to be posted.
+pub(crate) fn order_then_colon(a: &Analysis) -> bool {
+    let t = &a.text;
+    let Some(mark) = t.tokens.iter().position(|w| w.is_any(&[":", "-"])) else { return false };
+    let order = &t.tokens[..mark];
+    let verb = order.iter().enumerate().any(|(k, w)| {
+        w.is_any(VERBS) && !(k > 0 && order[k - 1].is_any(&["the", "a", "an", "my", "our", "this", "that", "your"]))
+    });
+    !order.is_empty()
+        && order.iter().all(|w| w.is_any(ORDER_WORDS) || w.is_any(VERBS))
+        && verb
+        && order.iter().any(|w| w.is_any(PUBLIC))
+        && t.tokens[mark + 1..].iter().filter(|w| !w.is_punct()).count() >= 3
+}

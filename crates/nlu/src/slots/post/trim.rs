@@ -51,14 +51,47 @@ fn without_order_left_over(content: String) -> String {
     if t.get(say).is_some_and(|w| w.is("say")) && t.len() > say + 2 {
         k = say + 1 + usize::from(t.get(say + 1).is_some_and(|w| w.is("that")));
     }
+    // "the other rvers on the app that the bridge is down to one lane": the audience told, then the text.
+    if let Some(that) = (k + 1..t.len().min(k + 8)).find(|&j| t[j].is("that"))
+        && t[k..that].iter().any(|w| {
+            w.is_any(&[
+                "rvers",
+                "people",
+                "folks",
+                "travellers",
+                "travelers",
+                "campers",
+                "members",
+                "everyone",
+                "everybody",
+                "app",
+                "forum",
+                "community",
+                "group",
+                "feed",
+                "nomads",
+                "caravanners",
+            ])
+        })
+        && t[k..that].iter().all(|w| !w.is_punct())
+        && t.len() > that + 2
+    {
+        k = that + 1;
+    }
     if t.get(k).is_some_and(|w| w.is_any(&["on", "in"]))
         && let Some(know) = (k + 1..t.len().min(k + 5)).find(|&j| t[j].is("know"))
         && t[k + 1..know].iter().any(|w| w.is_any(&["feed", "forum", "page", "board", "group", "app", "community"]))
     {
         k = know + 1 + usize::from(t.get(know + 1).is_some_and(|w| w.is("that")));
     }
-    match t.get(k) {
-        Some(first) if k > 0 => c.folded[first.span.start..].trim().to_string(),
+    // "…whale watching this week plz": courtesy at the end is the order's, not the post's.
+    let mut end = t.len();
+    while end > k + 2 && t[end - 1].is_any(&["plz", "pls", "please", "thx", "thanks", "ta"]) {
+        end -= 1;
+    }
+    match (t.get(k), end < t.len()) {
+        (Some(first), true) => c.folded[first.span.start..t[end - 1].span.end].trim().to_string(),
+        (Some(first), false) if k > 0 => c.folded[first.span.start..].trim().to_string(),
         _ => content,
     }
 }
