@@ -1,5 +1,5 @@
 //! Speed and memory of the offline understanding:
-//! `cargo run --release -p pam-nlu --example bench_nlu`
+//! `cargo run --release -p pam-nlu --example bench_nlu [-- --slowest 20]`
 //!
 //! Trains the model (timed), then reads every corpus sentence 20 times and reports the time per
 //! sentence (p50, p99, max), the model's own tables, the heap the trained understander keeps (counted by
@@ -63,11 +63,24 @@ fn main() {
         std::hint::black_box(u.understand(t, today));
     }
     let mut times = Vec::with_capacity(texts.len() * 20);
+    // Each sentence's fastest read: with `--slowest N`, the N slowest sentences are listed (where to look
+    // when the p99 moves).
+    let mut fastest = vec![u64::MAX; texts.len()];
     for _ in 0..20 {
-        for t in &texts {
+        for (k, t) in texts.iter().enumerate() {
             let s = Instant::now();
             std::hint::black_box(u.understand(t, today));
-            times.push(s.elapsed().as_nanos() as u64);
+            let ns = s.elapsed().as_nanos() as u64;
+            fastest[k] = fastest[k].min(ns);
+            times.push(ns);
+        }
+    }
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(n) = args.iter().position(|a| a == "--slowest").and_then(|i| args.get(i + 1)?.parse::<usize>().ok()) {
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&k| std::cmp::Reverse(fastest[k]));
+        for &k in order.iter().take(n) {
+            println!("{:>8.1} µs  {}", fastest[k] as f64 / 1000.0, texts[k]);
         }
     }
     times.sort_unstable();

@@ -19,6 +19,8 @@ pub struct Analysis {
     pub extra_words: Vec<String>,
     /// The classifier's features, worked out once (the topic model and the gate both read them).
     features: std::sync::OnceLock<Vec<u64>>,
+    /// A post's text, worked out once: the decision on a post asks for it several times.
+    post: std::sync::OnceLock<Option<String>>,
 }
 
 /// Longer messages are cut here: nothing past the first few sentences changes what is asked, and
@@ -105,12 +107,25 @@ impl Analysis {
             words.push(word);
             i += 1;
         }
-        Analysis { text, entities, act, words, extra_words, features: std::sync::OnceLock::new() }
+        Analysis {
+            text,
+            entities,
+            act,
+            words,
+            extra_words,
+            features: std::sync::OnceLock::new(),
+            post: std::sync::OnceLock::new(),
+        }
     }
 
     /// The word model's and the gate's features.
     pub fn features(&self) -> &[u64] {
         self.features.get_or_init(|| self.work_out_features())
+    }
+
+    /// The text a post would carry ([`crate::slots::post::post_content`]), worked out once.
+    pub fn post_content(&self) -> Option<&str> {
+        self.post.get_or_init(|| crate::slots::post::post_content(self)).as_deref()
     }
 
     fn work_out_features(&self) -> Vec<u64> {

@@ -228,11 +228,15 @@ impl Text {
 
     /// Where `phrase` (space-separated words) starts.
     pub fn find_phrase(&self, phrase: &str) -> Option<usize> {
-        let words: Vec<&str> = phrase.split(' ').collect();
-        if words.is_empty() || words.len() > self.tokens.len() {
+        // No allocation: this runs for every phrase list on every sentence.
+        let n = phrase.split(' ').count();
+        let first = phrase.split(' ').next()?;
+        if n > self.tokens.len() {
             return None;
         }
-        (0..=self.tokens.len() - words.len()).find(|&i| words.iter().enumerate().all(|(k, w)| self.tokens[i + k].is(w)))
+        (0..=self.tokens.len() - n).find(|&i| {
+            self.tokens[i].is(first) && phrase.split(' ').enumerate().skip(1).all(|(k, w)| self.tokens[i + k].is(w))
+        })
     }
 }
 

@@ -41,7 +41,7 @@ pub fn fill(intent: &str, a: &Analysis, today: NaiveDate) -> Slots {
         "estimate_travel_time" => travel::travel_time(a, &mut s),
         "get_weather_forecast" => travel::weather(a, today, &mut s),
         "create_post" => {
-            if let Some(c) = post::post_content(a) {
+            if let Some(c) = a.post_content() {
                 s.insert("content".into(), json!(c));
             }
         }
