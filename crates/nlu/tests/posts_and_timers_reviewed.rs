@@ -70,3 +70,26 @@ fn an_event_name_loses_the_verb_and_the_calendar_said_without_the() {
     );
     assert_eq!(title("put the kids' video call in calendar for Sunday at 5pm"), Some(json!("kids' video call")));
 }
+
+#[test]
+fn the_community_asked_to_hear_something_is_a_post_a_dread_of_it_is_not() {
+    assert_eq!(
+        content("can the forum know that the free camp near Gundagai has been shut by council"),
+        "the free camp near Gundagai has been shut by council"
+    );
+    assert_eq!(
+        content("i'd like the forum to know that the self-check-in at the national park campground doesn't take cards"),
+        "the self-check-in at the national park campground doesn't take cards"
+    );
+    assert_eq!(
+        content(
+            "Can the group be told that the Ceduna quarantine bin took all our fruit so eat it before you get there"
+        ),
+        "the Ceduna quarantine bin took all our fruit so eat it before you get there"
+    );
+    assert_none_writes(&[
+        "i'd hate the forum to know that we got lost",
+        "does the group know that the bridge is out?",
+        "the group knows that the bridge is out",
+    ]);
+}

@@ -55,6 +55,12 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
             act.negated = true;
             return act;
         }
+        // "i'd hate the forum to know that we got lost", "I'd rather the group didn't hear": a dread, no order.
+        if order.has_any(&["hate", "dread", "afraid", "rather", "embarrassed", "mortified", "worried", "scared"]) {
+            act.imperative = false;
+            act.negated = true;
+            return act;
+        }
         // "post on the forum says the LTVA is $180": the post is the subject of what it says, one read.
         if content_text.tokens.first().is_some_and(|w| {
             w.is_any(&["says", "said", "reckons", "reckoned", "mentions", "mentioned", "claims", "claimed", "shows"])
@@ -82,6 +88,27 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
             || order.tokens.iter().enumerate().any(|(i, t)| t.is_any(POSTING_VERBS) && verb_at(i));
         // "warn everyone …", "holler at the group that …": an order to tell the community is one to post.
         let told_to_everyone = slots::post::order_to_everyone(&order).is_some() && !act.question && !act.negated;
+        // "can the forum know that …", "i'd like the group to know …", "can the group be told that …": the
+        // community asked to hear it, the text after.
+        let asked_politely = order.tokens.first().is_some_and(|t| t.is_any(&["can", "could", "would", "will"]));
+        let wished = ["i'd like", "id like", "i'd love", "i want", "we'd like", "we want", "we'd love", "i would like"]
+            .iter()
+            .any(|p| order.has_phrase(p));
+        let audience_asked = (asked_politely || wished)
+            && order.tokens.iter().enumerate().any(|(i, t)| {
+                t.is_any(&[
+                    "forum",
+                    "group",
+                    "community",
+                    "feed",
+                    "board",
+                    "everyone",
+                    "everybody",
+                    "followers",
+                    "members",
+                ]) && order.tokens[i + 1..order.len().min(i + 4)].iter().any(|n| n.is_any(&["know", "told", "hear"]))
+            })
+            && !(act.negated || act.hypothetical || act.future || act.deferred || act.relayed);
         // "post from last night — deleted": a post already made, named by its day, is no order.
         let earlier_post = order.tokens.windows(2).enumerate().any(|(i, w)| {
             w[0].is_any(&["post", "posts"]) && w[1].is("from") && entities.iter().any(|e| e.start == i + 2)
@@ -91,10 +118,13 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
             act.declarative = true;
             return act;
         }
-        if told_to_everyone && !act.hypothetical && !act.future {
+        if (told_to_everyone || audience_asked) && !act.hypothetical && !act.future {
             // The order may open a later sentence ("I'm so mad. Tell the forum …"): it is still an order.
             act.imperative = true;
             act.declarative = false;
+        }
+        if audience_asked && asked_politely {
+            act.polite_request = true;
         }
         // "can I get a post up …", "I want a post on the board …": a want of a post.
         let wants_a_post = crate::speech_act::WANTS.iter().any(|p| order.has_phrase(p))
@@ -105,6 +135,7 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
                 .any(|(i, t)| t.is_any(&["post", "thread"]) && !slots::post::postal(&order, i));
         if !((act.imperative && posting)
             || told_to_everyone
+            || audience_asked
             || (wants_a_post && !act.negated)
             || labelled
             || order.tokens.first().is_some_and(|t| t.is_any(&["post", "new", "community", "draft"])))
