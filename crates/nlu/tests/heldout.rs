@@ -3,7 +3,7 @@
 //! evaluate` prints the full table; bench/RESULTS.md keeps the history.
 //!
 //! The bar is 95% right tool, 90% right key arguments and no write on a trap sentence. It is not met
-//! yet (2026-12-04, all 2,548 held-out lines: 92.9% right tool (2,368), 94.6% right key arguments, 7
+//! yet (2026-12-04, all 2,548 held-out lines: 93.0% right tool (2,369), 94.9% right key arguments, 6
 //! writes on 635 held-out traps; on the 517 held-out lines of the corpus before the 2026-12-02
 //! additions, 96.1% and no write on 98): these tests hold the figures reached so that no change makes
 //! them worse, and are to be raised as they improve.
@@ -36,8 +36,8 @@ fn heldout_figures_do_not_fall() {
     let heldout: Vec<&Example> = all.iter().filter(|e| e.split == Split::Heldout).collect();
     let report = eval::evaluate(Understander::shared(), &heldout);
     let writes = report.negative_writes().len();
-    assert!(writes <= 7, "writes on held-out trap sentences: {writes}");
-    assert!(report.intent_accuracy() >= 0.928, "right tool {:.1}%", report.intent_accuracy() * 100.0);
+    assert!(writes <= 6, "writes on held-out trap sentences: {writes}");
+    assert!(report.intent_accuracy() >= 0.929, "right tool {:.1}%", report.intent_accuracy() * 100.0);
     assert!(report.slot_accuracy() >= 0.94, "right key arguments {:.1}%", report.slot_accuracy() * 100.0);
     // The held-out lines of the corpus before the 2026-12-02 additions, as reported before them.
     let first: Vec<&Example> =

@@ -93,3 +93,42 @@ fn the_community_asked_to_hear_something_is_a_post_a_dread_of_it_is_not() {
         "the group knows that the bridge is out",
     ]);
 }
+
+#[test]
+fn a_post_already_there_a_place_alone_or_a_refusal_is_no_order_to_post() {
+    assert_none_writes(&[
+        "latest forum post: some fella complaining about the caravan park",
+        "read the community post: bloke lost his dog at Karumba",
+        "yesterday i posted to the community: roadworks near Katherine",
+        "reply to forum post: no idea mate",
+        "forum: so rude",
+        "old forum post: free camps near Mildura",
+        "forum update: the mods deleted my thread",
+        "the forum knows that the bridge is out",
+        "the forum must know that the dump point is fixed",
+        "post to the community: lol no",
+        "post to the community: no thanks",
+        "post to the forum: nah not gonna bother",
+        "post to the group - later, not now",
+        "can the forum know that i'm here? privacy thing",
+    ]);
+    // Labels and orders that do name a new post still post.
+    assert_eq!(
+        content("post to the forum: free firewood at site 4, help yourselves"),
+        "free firewood at site 4, help yourselves"
+    );
+    assert_eq!(
+        content("new post - free firewood at site 4, help yourselves"),
+        "free firewood at site 4, help yourselves"
+    );
+    assert_eq!(content("post: no fires tonight, total fire ban"), "no fires tonight, total fire ban");
+}
+
+#[test]
+fn a_memory_kept_or_pay_from_now_on_records_nothing() {
+    assert_none_writes(&[
+        "dont let me forget how bad friday at 10 was",
+        "don't let me forget we were at the vet on friday at 10",
+        "from now on i'm earning 900 a week from the caretaking gig",
+    ]);
+}

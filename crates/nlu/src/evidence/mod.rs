@@ -8,7 +8,7 @@ use crate::intents::MONEY_RECORDS;
 use crate::slots;
 use crate::speech_act::SpeechAct;
 use crate::text::Text;
-pub(crate) use post::{act_for, post_seen};
+pub(crate) use post::{act_for, post_ordered_around, post_seen};
 
 /// Words that make money coming in a thing still to come ("my tax refund will be $1,240", "a $230
 /// refund coming from the ATO").
@@ -30,6 +30,8 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
             false
         }
         "record_income" if not_income(a) => false,
+        // Pay at a rate from now on ("from now on i'm earning 900 a week") is no payment come in.
+        "record_income" if from_now_on(a) => false,
         "record_income" => {
             act.may_log_income()
                 && (reports_done(a, act) || (act.money_in && !a.text.has_any(NOT_YET)))

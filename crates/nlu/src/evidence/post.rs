@@ -50,6 +50,7 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
                     && content_text.tokens.get(i + 2).is_none_or(|n| n.is_any(&["it", "that", "this", "anything", "yet", "."]))
             })
             || content_text.has_any(&["jk", "j/k", "kidding"])
+            || refused(&content_text)
             || put_off(&content_text);
         if taken_back {
             act.negated = true;
@@ -71,7 +72,12 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
         }
         // Only an order to post posts: "post: …", "write a post saying…" — not "Jan's post about…", nor
         // an order of another kind ("read a great post about…").
-        let labelled = order.tokens.last().is_some_and(|t| t.is_any(&[":", "-"]));
+        // A label is made of words of posting only and names the post ("post:", "new post -", "community
+        // post:", "post to the group -"): not a post already there ("latest forum post:", "read the
+        // community post:", "reply to forum post:") nor a place alone ("forum: so rude").
+        let labelled = order.tokens.last().is_some_and(|t| t.is_any(&[":", "-"]))
+            && order.tokens[..order.len() - 1].iter().all(|t| t.is_any(LABEL_WORDS))
+            && order.tokens.iter().any(|t| t.is_any(&["post", "draft", "psa", "announcement", "broadcast", "share"]));
         let verb_at = |i: usize| {
             let before = |k: usize| i.checked_sub(k).map(|j| &order.tokens[j]);
             i == 0
@@ -108,7 +114,9 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
                     "members",
                 ]) && order.tokens[i + 1..order.len().min(i + 4)].iter().any(|n| n.is_any(&["know", "told", "hear"]))
             })
-            && !(act.negated || act.hypothetical || act.future || act.deferred || act.relayed);
+            && !(act.negated || act.hypothetical || act.future || act.deferred || act.relayed)
+            // "can the forum know that i'm here?": whether they can know, asked — not a text to post.
+            && !content.contains('?');
         // "post from last night — deleted": a post already made, named by its day, is no order.
         let earlier_post = order.tokens.windows(2).enumerate().any(|(i, w)| {
             w[0].is_any(&["post", "posts"]) && w[1].is("from") && entities.iter().any(|e| e.start == i + 2)
@@ -146,6 +154,27 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
         return act;
     }
     a.act
+}
+
+/// Words a label to post is made of.
+#[rustfmt::skip]
+const LABEL_WORDS: &[&str] = &[
+    "post", "draft", "psa", "announcement", "broadcast", "share", "new", "quick", "community", "forum", "group",
+    "feed", "page", "board", "to", "on", "the", "for", "everyone", "please", "pls", "pam", "hey", "ok", "okay", "it",
+    "this", "a",
+];
+
+/// A text that refuses the post it follows: "post to the community: lol no", "…: no thanks", "…: nah not
+/// gonna bother", "…: later, not now", "…: actually don't, Jan will kill me".
+fn refused(content: &Text) -> bool {
+    let t = &content.tokens;
+    let first = |k: usize| t.get(k).map(|w| w.norm.as_str()).unwrap_or("");
+    let lead = usize::from(matches!(first(0), "lol" | "haha" | "hmm" | "um" | "uh"));
+    matches!(first(lead), "nah" | "nope" | "nevermind")
+        || (first(lead) == "no" && matches!(first(lead + 1), "" | "thanks" | "thank" | "," | "way" | "no"))
+        || ["not gonna", "not going to", "actually don't", "actually dont", "maybe later", "not now", "later not now"]
+            .iter()
+            .any(|p| content.has_phrase(p))
 }
 
 /// A post's text that ends by putting the posting off: "…, once I calm down", "…, after we get signal".
@@ -211,3 +240,68 @@ const POSTING_VERBS: &[&str] = &[
     "stick",
     "fire",
 ];
+
+/// Around a post's text, a word that orders a post and nothing that names one already there: "PSA -
+/// …", "that one's for the forum", "gotta get a warning out to the community, …" — not "latest forum
+/// post: …", "read the community post: …", "yesterday i posted to the community: …", "the forum knows
+/// that …", "forum: so rude". The text is three words at least: "so rude" is a reaction, not a post.
+pub(crate) fn post_ordered_around(a: &Analysis, content: &str) -> bool {
+    const CUES: &[&str] = &[
+        "post",
+        "psa",
+        "announcement",
+        "draft",
+        "share",
+        "put",
+        "write",
+        "tell",
+        "let",
+        "announce",
+        "broadcast",
+        "shout",
+        "spread",
+        "warn",
+        "pop",
+        "stick",
+        "chuck",
+        "whack",
+        "bung",
+        "throw",
+        "send",
+        "publish",
+        "get",
+        "for",
+        "heads",
+        "know",
+    ];
+    const THERE_ALREADY: &[&str] = &[
+        "latest",
+        "old",
+        "that",
+        "read",
+        "reply",
+        "replied",
+        "posted",
+        "saw",
+        "seen",
+        "knows",
+        "must",
+        "surely",
+        "wrote",
+        "from",
+        "last",
+        "previous",
+        "someone's",
+        "his",
+        "her",
+        "their",
+        "your",
+        "update",
+        "thread",
+    ];
+    if Text::new(content).tokens.iter().filter(|t| !t.is_punct()).count() < 3 {
+        return false;
+    }
+    let order = Text::new(&order_around(a, content));
+    order.has_any(CUES) && !order.has_any(THERE_ALREADY)
+}

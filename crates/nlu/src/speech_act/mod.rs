@@ -237,7 +237,11 @@ impl SpeechAct {
         let purpose = |i: usize| {
             (i >= 2 && tokens[i - 2].is_any(&["so", "lest"]))
                 || (tokens.get(i + 1).is_some_and(|t| t.is("let"))
-                    && tokens.get(i + 2).is_some_and(|t| t.is_any(&["me", "us"])))
+                    && tokens.get(i + 2).is_some_and(|t| t.is_any(&["me", "us"]))
+                    // Not a memory kept ("dont let me forget how bad friday was", "…we were at the vet").
+                    && !tokens.get(i + 4).is_some_and(|t| {
+                        t.is_any(&["how", "what", "that", "we", "i", "it", "when", "where", "who", "this", "those"])
+                    }))
         };
         let called_off = words
             .iter()

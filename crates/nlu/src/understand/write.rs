@@ -72,6 +72,7 @@ impl Understander {
             // a post saying the roadhouse is out of diesel", "there's a post saying the water is off").
             && !(a.act.reported || a.act.others_act || a.act.relayed || a.act.deferred || a.act.negated)
             && !crate::evidence::post_seen(a, &content)
+            && crate::evidence::post_ordered_around(a, &content)
             && self.trap_probability(a) < TRAP_ASK
         {
             act.imperative = true;
