@@ -150,3 +150,14 @@ fn an_insurer_coughing_up_is_income_and_a_list_with_its_sum_is_one_expense() {
         call("bread 4.50, milk 3.20, eggs 7, that's 14.70 at the general store in Birdsville").expect("a call");
     assert_eq!((tool, args["amount"].clone()), ("create_expense", json!(14.7)));
 }
+
+#[test]
+fn a_price_that_moves_or_a_doubt_sets_no_limit() {
+    assert_none_writes(&[
+        "starting next month the phone plan drops to 35 a month",
+        "rego goes up to 900 a year",
+        "i doubt fuel stays under 300 a month this trip",
+    ]);
+    assert_eq!(meant("fuel budget goes up to 400 a month from now on"), Some("update_budget"));
+    assert_eq!(meant("drop fuel to 300 a month"), Some("update_budget"));
+}

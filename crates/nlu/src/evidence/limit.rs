@@ -140,3 +140,36 @@ fn limit_beside_amount(a: &Analysis) -> bool {
             })
     })
 }
+
+/// A price that moves, told ("starting next month the phone plan drops to 35 a month", "rego goes up to
+/// 900 a year"): the verb of the thing itself, with "to" and the new figure — not an order ("drop fuel to
+/// 300").
+pub(super) fn price_moves(a: &Analysis) -> bool {
+    const MOVES: &[&str] = &[
+        "drops",
+        "dropped",
+        "goes",
+        "went",
+        "rises",
+        "rose",
+        "jumps",
+        "jumped",
+        "climbs",
+        "climbed",
+        "falls",
+        "fell",
+        "increases",
+        "increased",
+        "decreases",
+        "decreased",
+    ];
+    let t = &a.text.tokens;
+    // "the fuel budget goes up to 400 from now on" moves a limit, not a price.
+    !a.text.has_any(crate::speech_act::BUDGET_WORDS)
+        && (1..t.len()).any(|i| {
+            t[i].is_any(MOVES) && {
+                let k = if t.get(i + 1).is_some_and(|w| w.is_any(&["up", "down"])) { i + 2 } else { i + 1 };
+                t.get(k).is_some_and(|w| w.is("to"))
+            }
+        })
+}

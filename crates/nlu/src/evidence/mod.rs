@@ -10,7 +10,7 @@ use crate::slots;
 use crate::speech_act::SpeechAct;
 use crate::text::Text;
 pub(crate) use limit::changed_by;
-use limit::{from_now_on, spoken_of_as_limit, states_a_limit};
+use limit::{from_now_on, price_moves, spoken_of_as_limit, states_a_limit};
 pub(crate) use post::{act_for, post_ordered_around, post_seen};
 
 /// Words that make money coming in a thing still to come ("my tax refund will be $1,240", "a $230
@@ -51,6 +51,7 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         // A budget is a limit on spending: some word of one must be there ("Fuel's gone up to 2.30, track it"
         // sets nothing).
         "update_budget" if !spoken_of_as_limit(a, act) => false,
+        "update_budget" if price_moves(a) || (a.text.has_any(&["doubt", "doubtful"]) && !act.imperative) => false,
         "update_budget" => act.may_order() || states_a_limit(a, act),
         _ => act.may_order(),
     }
