@@ -58,6 +58,15 @@ fn number_and_unit(tokens: &[Token], i: usize) -> Option<(Num, String, usize)> {
         let num = Num { value, used: 1, words: false, decimals };
         return Some((num, t.norm[split..].to_string(), 1));
     }
+    // "five-minute", "forty-five-litre": a number word joined to its unit ("forty-five" alone is a number).
+    if let Some((head, unit)) = t.norm.rsplit_once('-')
+        && !unit.is_empty()
+        && unit.chars().all(char::is_alphabetic)
+        && numbers::word_value(unit).is_none()
+        && let Some(value) = numbers::word_value(head)
+    {
+        return Some((Num { value: f64::from(value), used: 1, words: true, decimals: 0 }, unit.to_string(), 1));
+    }
     let n = numbers::parse_at(tokens, i)?;
     let unit = tokens.get(i + n.used)?.norm.clone();
     Some((n, unit, n.used + 1))
@@ -134,7 +143,7 @@ pub fn duration_at(tokens: &[Token], i: usize) -> Option<(i64, usize)> {
     let (mut seconds, mut used, mut unit) = one_duration(tokens, i)?;
     loop {
         let mut j = i + used;
-        if tokens.get(j).is_some_and(|t| t.is("and")) {
+        if tokens.get(j).is_some_and(|t| t.is_any(&["and", "n", "&"])) {
             j += 1;
         }
         if tokens.get(j).is_some_and(|t| t.is("a")) && tokens.get(j + 1).is_some_and(|t| t.is("half")) {
@@ -206,6 +215,14 @@ fn one_duration(tokens: &[Token], i: usize) -> Option<(i64, usize, i64)> {
             return Some((q * 900, used, 3600));
         }
     }
+    // "hour and a half", "hour n a half": the hour without its article, when a half follows.
+    if t.is_any(&["hour", "hr"])
+        && tokens.get(i + 1).is_some_and(|a| a.is_any(&["and", "n", "&"]))
+        && tokens.get(i + 2).is_some_and(|a| a.is("a"))
+        && tokens.get(i + 3).is_some_and(|h| h.is("half"))
+    {
+        return Some((3600, 1, 3600));
+    }
     // "an hour", "a minute", "a couple of hours".
     if t.is_any(&["an", "a"]) {
         if let Some(next) = tokens.get(i + 1)
@@ -275,6 +292,19 @@ mod tests {
             Some((17.0, ConsumptionUnit::LitresPer100Km, 5))
         );
         assert_eq!(consumption_at(&tokens("12 mpg"), 0), Some((12.0, ConsumptionUnit::Mpg, 2)));
+    }
+
+    #[test]
+    fn a_number_word_joined_to_its_unit() {
+        assert_eq!(duration_at(&tokens("five-minute timer"), 0), Some((300, 1)));
+        assert_eq!(duration_at(&tokens("Ninety-second timer"), 0), Some((90, 1)));
+        assert_eq!(duration_at(&tokens("a forty-five-minute walk"), 1), Some((2700, 1)));
+        assert_eq!(volume_at(&tokens("twenty-litre jerry can"), 0), Some((20.0, VolumeUnit::Litres, 1)));
+        assert_eq!(volume_at(&tokens("forty-five litres"), 0), Some((45.0, VolumeUnit::Litres, 2)));
+        assert_eq!(duration_at(&tokens("well-known"), 0), None);
+        assert_eq!(duration_at(&tokens("hour n a half"), 0), Some((5400, 4)));
+        assert_eq!(duration_at(&tokens("hour and a half for the roast"), 0), Some((5400, 4)));
+        assert_eq!(duration_at(&tokens("hour late"), 0), None);
     }
 
     #[test]

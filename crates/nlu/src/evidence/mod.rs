@@ -259,42 +259,7 @@ pub(crate) fn beyond_doubt(intent: &str, a: &Analysis, act: &SpeechAct) -> bool 
         && a.text.has_any(&["my", "our", "i", "we", "i'm", "we're", "now", "from"]);
     stated_limit
         || (intent == "create_expense" && own_spending_told(a))
-        || (intent == "create_post" && labelled_post(a))
-}
-
-/// A message opened by a label naming it a post ("Post: has anyone done the Oodnadatta in a Jayco?",
-/// "New forum post - free firewood at site 22"): the user's own order, however much the text after it
-/// asks or tells.
-pub(crate) fn labelled_post(a: &Analysis) -> bool {
-    if crate::slots::post::order_then_colon(a) {
-        return true;
-    }
-    let t = &a.text;
-    let Some(colon) = (1..t.len().min(5)).find(|&k| t.tokens[k].is_any(&[":", "-"])) else { return false };
-    let label = &t.tokens[..colon];
-    label.iter().any(|w| w.is_any(&["post", "draft", "psa", "announcement", "broadcast"]))
-        && label.iter().all(|w| {
-            w.is_any(&[
-                "post",
-                "draft",
-                "psa",
-                "announcement",
-                "broadcast",
-                "new",
-                "forum",
-                "community",
-                "group",
-                "quick",
-                // "Post to community - …", "post on the feed: …".
-                "to",
-                "on",
-                "the",
-                "feed",
-                "page",
-                "board",
-            ])
-        })
-        && t.len() - colon > 3
+        || (intent == "create_post" && crate::slots::post::labelled_post(a))
 }
 
 /// Words that may sit between the user and their verb of paying ("I just paid"), or open a diary-style

@@ -75,9 +75,7 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
         // A label is made of words of posting only and names the post ("post:", "new post -", "community
         // post:", "post to the group -"): not a post already there ("latest forum post:", "read the
         // community post:", "reply to forum post:") nor a place alone ("forum: so rude").
-        let labelled = order.tokens.last().is_some_and(|t| t.is_any(&[":", "-"]))
-            && order.tokens[..order.len() - 1].iter().all(|t| t.is_any(LABEL_WORDS))
-            && order.tokens.iter().any(|t| t.is_any(&["post", "draft", "psa", "announcement", "broadcast", "share"]));
+        let labelled = slots::post::label_mark(&order.tokens).is_some_and(|mark| mark + 1 == order.len());
         let verb_at = |i: usize| {
             let before = |k: usize| i.checked_sub(k).map(|j| &order.tokens[j]);
             i == 0
@@ -155,14 +153,6 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
     }
     a.act
 }
-
-/// Words a label to post is made of.
-#[rustfmt::skip]
-const LABEL_WORDS: &[&str] = &[
-    "post", "draft", "psa", "announcement", "broadcast", "share", "new", "quick", "community", "forum", "group",
-    "feed", "page", "board", "to", "on", "the", "for", "everyone", "please", "pls", "pam", "hey", "ok", "okay", "it",
-    "this", "a",
-];
 
 /// A text that refuses the post it follows: "post to the community: lol no", "…: no thanks", "…: nah not
 /// gonna bother", "…: later, not now", "…: actually don't, Jan will kill me".

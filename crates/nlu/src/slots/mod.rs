@@ -8,6 +8,7 @@ mod phrases;
 pub(crate) mod post;
 pub(crate) mod thing;
 mod time;
+mod timer_label;
 mod travel;
 
 use chrono::NaiveDate;

@@ -144,7 +144,7 @@ pub fn timer(a: &Analysis, today: NaiveDate, s: &mut Slots) {
             s.insert("date".into(), json!(d.to_string()));
         }
     }
-    if let Some(label) = phrases::timer_label(a) {
+    if let Some(label) = super::timer_label::timer_label(a) {
         s.insert("label".into(), json!(label));
     }
 }

@@ -183,12 +183,18 @@ impl Who {
         let income_word = text.has_any(INCOME_WORDS);
         // "my brother paid out the deposit on his van": someone else paying for their own thing.
         let their_own = after_verb.iter().any(|t| t.is_any(&["his", "her", "their"]));
+        // "the neighbours sold us their old generator": the user bought, nobody paid the user.
+        let sold_to_self =
+            verb_at.is_some_and(|v| words[v] == "sold") && after_verb.first().is_some_and(|t| t.is_any(SELF_OBJECT));
         let others_income = other_subject
-            && !to_self
-            && (verb_at.is_some_and(|v| EARNED.contains(&words[v]))
-                || their_own
-                || subject.iter().any(|t| t.is_any(&["paycheck", "paycheque", "wages", "salary", "pension"]))
-                || !income_word);
+            && (sold_to_self
+                || (!to_self
+                    && (verb_at.is_some_and(|v| EARNED.contains(&words[v]))
+                        || their_own
+                        || subject
+                            .iter()
+                            .any(|t| t.is_any(&["paycheck", "paycheque", "wages", "salary", "pension"]))
+                        || !income_word)));
 
         Who { third_party, others_act, relayed, others_income, money_in: money_in(text, entities, words) }
     }

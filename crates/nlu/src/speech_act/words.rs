@@ -101,7 +101,7 @@ pub const SPENT: &[&str] = &[
 #[rustfmt::skip]
 pub const EARNED: &[&str] = &[
     "earned", "earns", "earning", "received", "made", "makes", "paycheck", "paycheque", "wages", "salary", "pension",
-    "won", "got",
+    "won", "got", "sold",
 ];
 #[rustfmt::skip]
 pub const RECORD: &[&str] = &[

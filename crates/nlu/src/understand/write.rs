@@ -165,7 +165,7 @@ impl Understander {
         let asked_back =
             act.question && act.imperative && !act.polite_request && !act.courteous && !order_after_question(a);
         let trap = self.trap_probability(a);
-        if trap >= TRAP_DROP && !(proposed == "create_post" && crate::evidence::labelled_post(a)) {
+        if trap >= TRAP_DROP && !(proposed == "create_post" && crate::slots::post::labelled_post(a)) {
             return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
         }
         let doubted = trap >= TRAP_ASK && !beyond_doubt(proposed, a, &act);
