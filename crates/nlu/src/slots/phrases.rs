@@ -132,7 +132,8 @@ pub(super) fn cut(text: &Text, from: usize, to: usize) -> Option<String> {
     if from >= to {
         return None;
     }
-    let s = text.slice(from, to - 1).trim().trim_matches(|c: char| matches!(c, ',' | ':' | '-' | '.' | '\'' | '"'));
+    let s =
+        text.slice(from, to - 1).trim().trim_matches(|c: char| matches!(c, ',' | ':' | '-' | '.' | '\'' | '"')).trim();
     (!s.is_empty()).then(|| s.to_string())
 }
 
@@ -174,10 +175,7 @@ pub fn event_title(a: &Analysis) -> Option<String> {
         // A save phrase with only the order before it is the order, not a tail ("add to calendar - rego
         // due"); after the event's name it is one ("Add markets to my calendar for Sunday").
         if let Some(k) = t.find_phrase(tail)
-            && (0..k).any(|j| {
-                !t.tokens[j]
-                    .is_any(&["add", "put", "pop", "stick", "chuck", "please", "pls", "can", "you", "pam", "it"])
-            })
+            && (0..k).any(|j| !t.tokens[j].is_any(EVENT_FRAME))
         {
             end = end.min(k);
         }
@@ -213,6 +211,19 @@ pub fn event_title(a: &Analysis) -> Option<String> {
         // "I was wondering if you could schedule a video call with the grandkids": after the order.
         start = v + 1;
     }
+    title_between(a, start, end)
+        // "lodge tax return — put a reminder in for the 15th": nothing named after the order, so the name
+        // is what came before it.
+        .or_else(|| {
+            let mark = (1..start).rev().find(|&k| t.tokens[k].is_any(&["-", ",", ":"]))?;
+            title_between(a, 0, mark)
+        })
+}
+
+/// The event's name within tokens `start..end`: the first run of words that are neither a time nor a
+/// word of ordering.
+fn title_between(a: &Analysis, start: usize, end: usize) -> Option<String> {
+    let t = &a.text;
     let ranges = keep_ranges(a, start, end);
     let mut parts: Vec<String> = Vec::new();
     for (s, e) in ranges {

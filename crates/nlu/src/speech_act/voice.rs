@@ -17,9 +17,9 @@ pub(super) fn polite_request(text: &Text, entities: &[Entity]) -> bool {
             .any(|w| matches!(w[0], "can" | "could" | "would" | "will") && matches!(w[1], "you" | "u" | "ya" | "ye")))
         || (first == "how" && second == "about")
         || text.has_any(&["please", "pls", "plz"])
-        // "can I get a 4:50 wake-up", "could I have a post up …": asking to be given something.
+        // "can I get a 4:50 wake-up", "could we get a post up …": asking to be given something.
         || (matches!(first, "can" | "could" | "may")
-            && second == "i"
+            && matches!(second, "i" | "we")
             && matches!(text.norm(2), "get" | "have")
             && matches!(text.norm(3), "a" | "an")
             && !entities.iter().any(is_amount))
