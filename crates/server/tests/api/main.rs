@@ -31,6 +31,7 @@ mod shop;
 mod shutdown;
 mod social;
 mod speech;
+mod wheels_providers;
 mod wheels_tools;
 mod wheels_trips;
 mod wheels_vehicles;
