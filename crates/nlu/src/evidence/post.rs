@@ -50,6 +50,7 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
                     && content_text.tokens.get(i + 2).is_none_or(|n| n.is_any(&["it", "that", "this", "anything", "yet", "."]))
             })
             || content_text.has_any(&["jk", "j/k", "kidding"])
+            || crate::speech_act::SARCASM_TAGS.iter().any(|p| a.text.has_phrase(p))
             || refused(&content_text)
             || put_off(&content_text);
         if taken_back {

@@ -33,6 +33,9 @@ pub fn timer_label(a: &Analysis) -> Option<String> {
         t.tokens[k].is("to")
             && t.tokens[k - 1].is_any(&["me", "us", "remember", "reminder", "forget"])
             && !a.entities.iter().any(|e| e.start == k + 1)
+            // "remember to set an alarm for 6": the errand is the alarm itself, not what it is for.
+            && !(t.tokens.get(k + 1).is_some_and(|w| w.is_any(&["set", "start", "put", "make"]))
+                && t.tokens[k + 1..t.len().min(k + 5)].iter().any(|w| w.is_any(&["timer", "alarm"])))
     });
     let start = match errand {
         Some(k) => Some(k + 1),
@@ -43,6 +46,13 @@ pub fn timer_label(a: &Analysis) -> Option<String> {
         let mut end = (k..t.len())
             .find(|&j| t.tokens[j].is_any(&[",", "?", "!", "."]) || a.entities.iter().any(|e| e.start == j))
             .unwrap_or(t.len());
+        // "…to check the oven in 10 minutes": the word joining the time goes with it.
+        if end > k + 1
+            && a.entities.iter().any(|e| e.start == end)
+            && t.tokens[end - 1].is_any(&["in", "at", "for", "by", "on"])
+        {
+            end -= 1;
+        }
         // "…for the eggs would ya", "…for the roast please": courtesy after the label is not part of it.
         while end > k
             && t.tokens[end - 1].is_any(&[

@@ -18,7 +18,7 @@ mod words;
 
 pub(crate) use grammar::is_year;
 pub(crate) use who::{person, users_spending_word};
-pub(crate) use words::{BUDGET_WORDS, CALL_OFF, SUBJECTS, USER_SPENDING, WANTS, WH, is_finite};
+pub(crate) use words::{BUDGET_WORDS, CALL_OFF, SARCASM_TAGS, SUBJECTS, USER_SPENDING, WANTS, WH, is_finite};
 
 use grammar::{clauses, is_amount, past_tense};
 
@@ -160,9 +160,24 @@ impl SpeechAct {
             _ => false,
         }) || text.has_any(&["later", "tomorrow", "tmrw"]);
         // Long ago: "back in 1985 I earned four bucks an hour", "years ago we paid $2 a litre".
-        let long_ago = ["back in", "years ago", "decades ago", "when i was", "in the old days"]
-            .iter()
-            .any(|p| text.has_phrase(p))
+        // A memory told: "I remember filling up at Eucla for $1.20 a litre", "remember when diesel was $1".
+        let long_ago = [
+            "back in",
+            "years ago",
+            "years back",
+            "a year ago",
+            "a year back",
+            "decades ago",
+            "when i was",
+            "in the old days",
+            "i remember",
+            "we remember",
+            "remember when",
+            "remember the time",
+            "remember that time",
+        ]
+        .iter()
+        .any(|p| text.has_phrase(p))
             // "my first van cost me $4,000 in 1985": a year gone by.
             || (1..tokens.len()).any(|i| {
                 tokens[i - 1].is_any(&["in", "since"]) && is_year(words[i]) && words[i] < "2024"

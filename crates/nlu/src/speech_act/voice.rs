@@ -69,13 +69,46 @@ pub(super) fn reported(text: &Text, words: &[&str]) -> bool {
 /// else ("Note: set a timer" labels the user's own note).
 pub(super) fn quoted_writing(text: &Text) -> Option<usize> {
     let tokens = &text.tokens;
-    (1..tokens.len()).find_map(|i| {
-        let writing = tokens[i].is_any(&["sign", "signs", "notice", "poster", "placard"])
-            || tokens[i].is_any(&["text", "message", "email", "sms", "flyer", "ad", "banner", "letter", "voicemail"])
+    const POSTED_UP: &[&str] = &["sign", "signs", "notice", "poster", "placard", "ad", "advert", "flyer", "banner"];
+    // The colon may follow where the writing hangs: "Ad on the noticeboard: …", "sign at the servo: …".
+    let colon_after = |i: usize| {
+        (i + 1..tokens.len().min(i + 6))
+            .take_while(|&k| !is_order_verb(&tokens[k].norm))
+            .find(|&k| tokens[k].is(":"))
+            .filter(|&k| {
+                tokens[i + 1..k]
+                    .iter()
+                    .all(|t| t.is_any(&["on", "at", "in", "the", "a", "this", "that", "from"]) || !t.capitalised)
+            })
+    };
+    let named = (0..tokens.len()).find_map(|i| {
+        let writing = tokens[i].is_any(POSTED_UP)
+            || i > 0
+                && tokens[i].is_any(&["text", "message", "email", "sms", "letter", "voicemail"])
                 && tokens[i - 1].is_any(&["a", "the", "this", "that", "their", "an"]);
-        let opened = tokens.get(i + 1).is_some_and(|n| n.is_any(&[":", "says", "said", "reads", "read"]));
-        (writing && opened).then_some(i + 2)
-    })
+        // Opening the message, only a writing posted up: "Note: set a timer" labels the user's own note.
+        if !writing || (i == 0 && !tokens[0].is_any(POSTED_UP)) {
+            return None;
+        }
+        if tokens.get(i + 1).is_some_and(|n| n.is_any(&[":", "says", "said", "reads", "read"])) {
+            return Some(i + 2);
+        }
+        colon_after(i).filter(|_| tokens[i].is_any(POSTED_UP)).map(|k| k + 1)
+    });
+    // Words read out: "Reading this post out loud: '…'", "reading aloud: …", "reading Jan's post to Bob: …".
+    let read_aloud = || {
+        let colon = (0..tokens.len().min(8)).find(|&k| tokens[k].is(":"))?;
+        let before = &tokens[..colon];
+        let reading = before.first().is_some_and(|t| t.is_any(&["reading", "read"]))
+            || before.windows(2).any(|w| w[0].is_any(&["i'm", "im", "was", "am"]) && w[1].is("reading"));
+        let aloud =
+            before.iter().any(|t| t.is("aloud")) || before.windows(2).any(|w| w[0].is("out") && w[1].is("loud"));
+        let writing = before.iter().any(|t| {
+            t.is_any(&["post", "message", "text", "sign", "notice", "ad", "letter", "email", "review", "comment"])
+        });
+        (reading && (aloud || writing)).then_some(colon + 1)
+    };
+    named.or_else(read_aloud)
 }
 
 /// The token ranges of the courtesy formulas that wrap a request ("I was wondering whether you might…").

@@ -43,8 +43,11 @@ pub const CALL_OFF: &[&str] = &[
 pub const CALL_OFF_PHRASES: &[&str] = &[
     "do not", "hold off", "never mind", "decided against", "no need", "leave it", "wasn't mine", "leave the",
     "already logged", "already in", "already added", "already recorded", "already entered", "double up",
-    "double count", "in there already", "put it back", "put them back", "scratch that",
+    "double count", "in there already", "put it back", "put them back", "scratch that", "said no one ever",
+    "said nobody ever", "said no-one ever",
 ];
+/// Sarcasm's own tag: "'I love corrugated roads' — said no one ever".
+pub const SARCASM_TAGS: &[&str] = &["said no one ever", "said nobody ever", "said no-one ever"];
 /// People other than the user.
 #[rustfmt::skip]
 pub const PERSONS: &[&str] = &[
