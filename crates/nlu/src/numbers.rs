@@ -137,7 +137,14 @@ fn words_at(tokens: &[Token], i: usize) -> Option<Num> {
             }
             current = current.saturating_add(u64::from(v));
             any = true;
-        } else if matches!(w, "hundred" | "hundy" | "hundies") && (any || article) {
+        } else if matches!(w, "hundred" | "hundy" | "hundies")
+            && (any
+                || article
+                // "hundred and fifty dollars": the "a" dropped, as people say it.
+                || (used == 0
+                    && tokens.get(i + 1).is_some_and(|t| t.is("and"))
+                    && tokens.get(i + 2).is_some_and(|t| word_value(&t.norm).is_some())))
+        {
             current = current.max(1).saturating_mul(100);
             any = true;
         } else if (w == "thousand" || w == "grand") && (any || article) {
@@ -224,6 +231,8 @@ mod tests {
         assert_eq!(num("forty-two"), Some(42.0));
         assert_eq!(num("twenty five"), Some(25.0));
         assert_eq!(num("two hundred and fifty"), Some(250.0));
+        assert_eq!(num("hundred and fifty"), Some(150.0));
+        assert_eq!(num("hundred"), None, "a bare hundred is no amount");
         assert_eq!(num("a day"), None);
         assert_eq!(num("1.2.3"), None);
     }

@@ -81,7 +81,32 @@ fn not_income(a: &Analysis) -> bool {
             || matches!(t.norm(0), "transferred" | "moved" | "shifted" | "i" | "we"));
     let gave_back =
         t.tokens.windows(2).any(|w| w[0].is_any(&["i", "we"]) && w[1].is_any(&["refunded", "reimbursed", "repaid"]));
-    owed || moved || gave_back || handed_over(a)
+    owed || moved || gave_back || handed_over(a) || charge_received(a)
+}
+
+/// What the user was sent to pay is a charge, not income: "we received a bill for $300", "got a $120
+/// fine in the mail", "copped a parking ticket, 95 bucks".
+fn charge_received(a: &Analysis) -> bool {
+    let t = &a.text.tokens;
+    // Money back on a bill is income all the same ("got 60 back on the power bill").
+    !a.text.has_any(&["refund", "refunded", "back", "reimbursed", "rebate", "credit"])
+        && t.iter().enumerate().any(|(i, w)| {
+            w.is_any(&["received", "receive", "got", "get", "copped", "cop", "sent", "issued", "slapped"])
+                && !t.get(i + 1).is_some_and(|n| n.is("paid"))
+                && t[i + 1..t.len().min(i + 5)].iter().any(|n| {
+                    n.is_any(&[
+                        "bill",
+                        "bills",
+                        "invoice",
+                        "fine",
+                        "fines",
+                        "ticket",
+                        "infringement",
+                        "penalty",
+                        "charge",
+                    ])
+                })
+        })
 }
 
 /// Money the user handed to someone ("gave Dave $100 for his share of the fuel", "I lent my son $500",
@@ -326,4 +351,31 @@ pub(crate) fn own_spending_told(a: &Analysis) -> bool {
                 && (i == 2 || t.tokens[i - 3].is_any(&["i", "we", "just", "and", ",", "so"]))
         });
     told && a.entities.iter().any(|e| slots::is_amount(a, e)) && a.act.may_log_money() && !a.act.money_in
+}
+
+/// The user telling of their own income in the plainest form: "I"/"we" (or a diary line) right before a
+/// verb of earning ("I earned 1100 this fortnight", "we got paid 880 for harvest work", "netted 410
+/// from two shifts"), an amount, and none of question, supposition, plan, denial, someone else's money
+/// or hearsay. Not a bill or a fine received ("we received a bill for $300").
+pub(crate) fn own_income_told(a: &Analysis) -> bool {
+    let t = &a.text;
+    let earning = |i: usize| {
+        (t.tokens[i].is_any(&["earned", "received", "netted", "pocketed"])
+            && !t.tokens[i + 1..t.len().min(i + 4)]
+                .iter()
+                .any(|w| w.is_any(&["bill", "bills", "invoice", "fine", "ticket", "notice", "quote"])))
+            || (t.tokens[i].is_any(&["got", "was", "were", "been"])
+                && t.tokens.get(i + 1).is_some_and(|n| n.is("paid")))
+    };
+    let told = (0..t.len()).any(|i| {
+        let by_user = |k: usize| t.tokens[k].is_any(&["i", "we"]);
+        let subject = i.checked_sub(1).is_some_and(|k| {
+            by_user(k) || (t.tokens[k].is_any(REPORT_ADVERBS) && k.checked_sub(1).is_some_and(by_user))
+        });
+        (subject || i == 0 || t.sentence_break_before(i)) && earning(i)
+    });
+    told && a.entities.iter().any(|e| slots::is_amount(a, e))
+        && a.act.may_log_income()
+        && !a.act.third_party
+        && !a.act.others_act
 }

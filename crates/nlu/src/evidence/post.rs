@@ -96,9 +96,20 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
         // "can the forum know that …", "i'd like the group to know …", "can the group be told that …": the
         // community asked to hear it, the text after.
         let asked_politely = order.tokens.first().is_some_and(|t| t.is_any(&["can", "could", "would", "will"]));
-        let wished = ["i'd like", "id like", "i'd love", "i want", "we'd like", "we want", "we'd love", "i would like"]
-            .iter()
-            .any(|p| order.has_phrase(p));
+        let wished = [
+            "i'd like",
+            "id like",
+            "i'd love",
+            "i want",
+            "we'd like",
+            "we want",
+            "we'd love",
+            "i would like",
+            "i need",
+            "we need",
+        ]
+        .iter()
+        .any(|p| order.has_phrase(p));
         let audience_asked = (asked_politely || wished)
             && order.tokens.iter().enumerate().any(|(i, t)| {
                 t.is_any(&[
@@ -111,11 +122,14 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
                     "everybody",
                     "followers",
                     "members",
-                ]) && order.tokens[i + 1..order.len().min(i + 4)].iter().any(|n| n.is_any(&["know", "told", "hear"]))
+                ]) && order.tokens[i + 1..order.len().min(i + 4)]
+                    .iter()
+                    .any(|n| n.is_any(&["know", "told", "hear", "see", "weigh", "chime"]))
             })
             && !(act.negated || act.hypothetical || act.future || act.deferred || act.relayed)
-            // "can the forum know that i'm here?": whether they can know, asked — not a text to post.
-            && !content.contains('?');
+            // "can the forum know that i'm here?": whether they can know, asked — not a text to post. (A
+            // wish's text may ask: "I'd like the group to weigh in: panels or blankets?")
+            && !(asked_politely && content.contains('?'));
         // "post from last night — deleted": a post already made, named by its day, is no order.
         let earlier_post = order.tokens.windows(2).enumerate().any(|(i, w)| {
             w[0].is_any(&["post", "posts"]) && w[1].is("from") && entities.iter().any(|e| e.start == i + 2)

@@ -17,8 +17,11 @@ pub fn expense(a: &Analysis, today: NaiveDate, s: &mut Slots) {
         if let Some((_, Some(c), _)) = amount(a) {
             s.insert("currency".into(), json!(c));
         }
-    } else if let Some((value, currency, _)) = amount(a) {
-        s.insert("amount".into(), number(value));
+    } else if let Some((value, currency, at)) = amount(a) {
+        let big_ticket = category(a).is_some_and(|c| {
+            matches!(c, "repairs" | "maintenance" | "campground" | "insurance" | "registration" | "fuel")
+        });
+        s.insert("amount".into(), number(if big_ticket { spoken_hundreds(a, at, value) } else { value }));
         if let Some(c) = currency {
             s.insert("currency".into(), json!(c));
         }
@@ -139,8 +142,8 @@ const INCOME_KINDS: &[(&str, &[&str])] = &[
 ];
 
 pub fn income(a: &Analysis, today: NaiveDate, s: &mut Slots) {
-    if let Some((value, currency, _)) = amount(a) {
-        s.insert("amount".into(), number(value));
+    if let Some((value, currency, at)) = amount(a) {
+        s.insert("amount".into(), number(spoken_hundreds(a, at, value)));
         if let Some(c) = currency {
             s.insert("currency".into(), json!(c));
         }
@@ -206,6 +209,23 @@ pub fn budget(a: &Analysis, s: &mut Slots) {
     });
     let words: Vec<&str> = t.tokens.iter().map(|w| w.norm.as_str()).collect();
     s.insert("period".into(), json!(attached.or_else(|| period_of(&words)).unwrap_or("month")));
+}
+
+/// Money said the way a price is read with a single-digit whole ("four fifty", "eight eighty"): hundreds,
+/// where a few dollars cannot be meant — a repair, a service, a site, a fill, cover, rego, or money
+/// coming in ("got paid eight eighty for harvest work"). Elsewhere it stays dollars and cents ("a
+/// coffee, four fifty").
+fn spoken_hundreds(a: &Analysis, at: usize, v: f64) -> f64 {
+    let spoken = a.entities.iter().any(|e| e.start == at && matches!(e.kind, Kind::Number { words: true, .. }));
+    if spoken && (1.0..10.0).contains(&v) && v.fract() > 0.0 {
+        return (v.trunc() * 100.0 + (v.fract() * 100.0).round()).round();
+    }
+    // "fuel one twenty": "one" before the tens is their hundreds, not a count.
+    let one_before = at.checked_sub(1).is_some_and(|k| a.text.norm(k) == "one");
+    if spoken && one_before && (10.0..100.0).contains(&v) && v.fract() == 0.0 {
+        return 100.0 + v;
+    }
+    v
 }
 
 /// The budget period the words name, a week before a year.

@@ -73,6 +73,12 @@ pub(super) fn negated(
                 // "I almost forgot, set an alarm…": the forgetting nearly happened, not the order.
                 && !(matches!(*w, "almost" | "nearly") && words.get(i + 1) == Some(&"forgot"))
                 && !(*w == "not" && words.get(i + 1) == Some(&"sure"))
+                // "120 lol not much but add it", "not bad for a day's work": a remark on the amount.
+                && !(*w == "not"
+                    && words.get(i + 1).is_some_and(|n| {
+                        matches!(*n, "much" | "bad" | "cheap" | "great" | "huge" | "many" | "too" | "quite")
+                            || (*n == "a" && words.get(i + 2).is_some_and(|m| matches!(*m, "lot" | "fortune")))
+                    }))
                 // "make it 550 not 500": one figure set against another, nothing denied.
                 && !(*w == "not"
                     && entities.iter().any(|e| is_amount(e) && e.end() == i)

@@ -75,10 +75,12 @@ pub(super) fn quoted_writing(text: &Text) -> Option<usize> {
         (i + 1..tokens.len().min(i + 6))
             .take_while(|&k| !is_order_verb(&tokens[k].norm))
             .find(|&k| tokens[k].is(":"))
+            // Where it hangs, not whom it is for: "Notice for the board: …" is the user's own.
             .filter(|&k| {
-                tokens[i + 1..k]
-                    .iter()
-                    .all(|t| t.is_any(&["on", "at", "in", "the", "a", "this", "that", "from"]) || !t.capitalised)
+                tokens
+                    .get(i + 1)
+                    .is_some_and(|t| t.is_any(&["on", "at", "in", "from", "outside", "near", "by", "inside"]))
+                    && !tokens[i + 1..k].iter().any(|t| t.is_any(&["for", "to", "please", "pls"]))
             })
     };
     let named = (0..tokens.len()).find_map(|i| {

@@ -201,6 +201,16 @@ impl Understander {
             let p = probability(&ranked, "create_expense").max(WRITE_CONFIDENCE);
             return self.decide_write(&a, &ranked, "create_expense", p, 0.0, today);
         }
+        // "I earned 1100 this fortnight at the mine site kitchen": the user's own income told as plainly,
+        // with income among the classifier's first two or nothing else proposed.
+        if crate::evidence::own_income_told(&a)
+            && (proposed == "record_income"
+                || proposed == "none"
+                || ranked.iter().take(2).any(|(l, p)| *l == "record_income" && *p >= OWN_REPORT_FLOOR))
+        {
+            let p = probability(&ranked, "record_income").max(WRITE_CONFIDENCE);
+            return self.decide_write(&a, &ranked, "record_income", p, 0.0, today);
+        }
         // "post to the community: rain forecast for Broome tomorrow": an order to post, then its text —
         // whatever the text talks about, it is to be posted.
         if proposed != "create_post" && crate::slots::post::order_then_colon(&a) {
