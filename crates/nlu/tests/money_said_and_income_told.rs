@@ -1,7 +1,8 @@
 //! From the thirteenth review (messy requests): money said the way a price is read is hundreds where a
 //! few dollars cannot be meant; "hundred and fifty" without its "a"; the user's own income told plainly
-//! is recorded; a remark on the amount ("not much") denies nothing; a bill or a fine received is no
-//! income; a wish that the community hear or weigh in is an order to post.
+//! is recorded; a remark on the amount ("not much") denies nothing; a bill, a fine, a letter or a request
+//! received is no income, nor money received from the user; a wish that the community hear or weigh in is
+//! an order to post. (The fourteenth review tried these rules and found the traps added below.)
 
 mod common;
 
@@ -35,7 +36,14 @@ fn the_users_own_income_told_plainly_is_recorded() {
         "we received a bill for $300 from the council",
         "received a $300 fine from the council",
         "got a bill for 300 from the council",
+        "We received a letter saying our rego is 850",
+        "I received a refund request from a customer for 80",
+        "The buyer received 500 from us for the bike rack",
+        "Sure, we got paid 880, in my dreams",
+        "I remember setting an alarm for 5am to catch the sunrise",
     ]);
+    assert_eq!(meant("my son paid back the 50 he borrowed from me"), Some("record_income"));
+    assert_eq!(amount("Filled up with diesel, one twenty"), json!(120));
     assert_eq!(meant("got a refund of 300 on the council bill"), Some("record_income"));
 }
 

@@ -84,29 +84,45 @@ fn not_income(a: &Analysis) -> bool {
     owed || moved || gave_back || handed_over(a) || charge_received(a)
 }
 
-/// What the user was sent to pay is a charge, not income: "we received a bill for $300", "got a $120
-/// fine in the mail", "copped a parking ticket, 95 bucks".
+/// What the user was sent to pay or answer is not income: "we received a bill for $300", "got a $120
+/// fine in the mail", "received a letter saying our rego is 850", "received a refund request for 80" —
+/// and money received *from* the user is money out ("the buyer received 500 from us").
 fn charge_received(a: &Analysis) -> bool {
+    const PAPERS: &[&str] = &[
+        "bill",
+        "bills",
+        "invoice",
+        "fine",
+        "fines",
+        "ticket",
+        "infringement",
+        "penalty",
+        "charge",
+        "letter",
+        "request",
+        "notice",
+        "email",
+        "text",
+        "message",
+        "quote",
+        "reminder",
+        "demand",
+    ];
     let t = &a.text.tokens;
-    // Money back on a bill is income all the same ("got 60 back on the power bill").
-    !a.text.has_any(&["refund", "refunded", "back", "reimbursed", "rebate", "credit"])
-        && t.iter().enumerate().any(|(i, w)| {
-            w.is_any(&["received", "receive", "got", "get", "copped", "cop", "sent", "issued", "slapped"])
-                && !t.get(i + 1).is_some_and(|n| n.is("paid"))
-                && t[i + 1..t.len().min(i + 5)].iter().any(|n| {
-                    n.is_any(&[
-                        "bill",
-                        "bills",
-                        "invoice",
-                        "fine",
-                        "fines",
-                        "ticket",
-                        "infringement",
-                        "penalty",
-                        "charge",
-                    ])
-                })
-        })
+    // Money back on a bill is income all the same ("got 60 back on the power bill") — not a request for it.
+    let money_back = a.text.has_any(&["refund", "refunded", "back", "reimbursed", "rebate", "credit"])
+        && !a.text.has_any(&["request", "requested", "requesting"]);
+    let received =
+        |i: usize| t[i].is_any(&["received", "receive", "got", "get", "copped", "cop", "sent", "issued", "slapped"]);
+    let paper = t.iter().enumerate().any(|(i, _)| {
+        received(i)
+            && !t.get(i + 1).is_some_and(|n| n.is("paid"))
+            && t[i + 1..t.len().min(i + 5)].iter().any(|n| n.is_any(PAPERS))
+    });
+    let from_user = t.iter().enumerate().any(|(i, _)| {
+        received(i) && t[i + 1..t.len().min(i + 6)].windows(2).any(|w| w[0].is("from") && w[1].is_any(&["us", "me"]))
+    }) && !a.text.has_any(&["back", "borrowed", "lent", "owed", "repaid"]);
+    (paper && !money_back) || from_user
 }
 
 /// Money the user handed to someone ("gave Dave $100 for his share of the fuel", "I lent my son $500",
@@ -356,14 +372,12 @@ pub(crate) fn own_spending_told(a: &Analysis) -> bool {
 /// The user telling of their own income in the plainest form: "I"/"we" (or a diary line) right before a
 /// verb of earning ("I earned 1100 this fortnight", "we got paid 880 for harvest work", "netted 410
 /// from two shifts"), an amount, and none of question, supposition, plan, denial, someone else's money
-/// or hearsay. Not a bill or a fine received ("we received a bill for $300").
+/// or hearsay.
 pub(crate) fn own_income_told(a: &Analysis) -> bool {
     let t = &a.text;
     let earning = |i: usize| {
-        (t.tokens[i].is_any(&["earned", "received", "netted", "pocketed"])
-            && !t.tokens[i + 1..t.len().min(i + 4)]
-                .iter()
-                .any(|w| w.is_any(&["bill", "bills", "invoice", "fine", "ticket", "notice", "quote"])))
+        // (A bill or a letter received is refused by `allowed`, in `charge_received`.)
+        t.tokens[i].is_any(&["earned", "received", "netted", "pocketed"])
             || (t.tokens[i].is_any(&["got", "was", "were", "been"])
                 && t.tokens.get(i + 1).is_some_and(|n| n.is("paid")))
     };

@@ -341,7 +341,7 @@ pub fn fill_up(a: &Analysis, today: NaiveDate, s: &mut Slots) {
         {
             s.entry("price_per_unit").or_insert(number(value));
         } else if !s.contains_key("total") {
-            s.insert("total".into(), number(value));
+            s.insert("total".into(), number(spoken_hundreds(a, e.start, value)));
         }
     }
     if let Some(d) = day(a, today, Tense::Past) {

@@ -161,23 +161,13 @@ impl SpeechAct {
         }) || text.has_any(&["later", "tomorrow", "tmrw"]);
         // Long ago: "back in 1985 I earned four bucks an hour", "years ago we paid $2 a litre".
         // A memory told: "I remember filling up at Eucla for $1.20 a litre", "remember when diesel was $1".
-        let long_ago = [
-            "back in",
-            "years ago",
-            "years back",
-            "a year ago",
-            "a year back",
-            "decades ago",
-            "when i was",
-            "in the old days",
-            "i remember",
-            "we remember",
-            "remember when",
-            "remember the time",
-            "remember that time",
-        ]
-        .iter()
-        .any(|p| text.has_phrase(p))
+        let recalled = ["i remember", "we remember", "remember when", "remember the time", "remember that time"]
+            .iter()
+            .any(|p| text.has_phrase(p));
+        let long_ago = recalled
+            || ["back in", "years ago", "years back", "a year ago", "a year back", "decades ago", "when i was", "in the old days"]
+                .iter()
+                .any(|p| text.has_phrase(p))
             // "my first van cost me $4,000 in 1985": a year gone by.
             || (1..tokens.len()).any(|i| {
                 tokens[i - 1].is_any(&["in", "since"]) && is_year(words[i]) && words[i] < "2024"
@@ -313,7 +303,9 @@ impl SpeechAct {
         let remarked_note = parts.len() > 1
             && (!(first_clause.0..first_clause.1).any(verb) || note_last)
             && !(0..text.len()).any(|i| past_tense(text, i));
-        let declarative = !question && !imperative && (past_marker || (!remarked_note && (0..text.len()).any(verb)));
+        // A memory is told, whatever it recalls ("I remember setting an alarm for 5am").
+        let declarative =
+            !question && !imperative && (past_marker || recalled || (!remarked_note && (0..text.len()).any(verb)));
         // "the going rate", "what's the rate for…" — not "at this rate", a trend.
         let rate_asked = text.has_phrase("going rate")
             || (text.has("rate") && !text.has_phrase("this rate") && !text.has_phrase("that rate"));
