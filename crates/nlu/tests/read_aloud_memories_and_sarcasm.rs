@@ -1,5 +1,6 @@
 //! From the twelfth (adversarial) review: words read out or posted up by someone else, memories, and
-//! sarcasm write nothing — and the plain request beside each still does.
+//! sarcasm write nothing — nor a post made by others or a limit someone else keeps (from the tenth) —
+//! and the plain request beside each still does.
 
 mod common;
 
@@ -50,4 +51,17 @@ fn an_alarms_label_is_not_the_order_to_set_it() {
     let (_, args) = call("remind me to check the timer on the oven in 10 minutes").expect("a timer");
     assert_eq!(args["label"], json!("check the timer on the oven"));
     assert_eq!(call("alarm to remind me to check in at 3pm").expect("an alarm").1["label"], json!("check in"));
+}
+
+#[test]
+fn a_post_made_by_others_or_a_limit_kept_by_others_is_not_the_users() {
+    assert_none_writes(&[
+        "post from the group: happy hour at 5",
+        "post from Jan: free firewood at site 4",
+        "my sister's rule: from now on she only spends 50 a week on takeaway",
+        "Dad's budget for fuel is 300 a month",
+    ]);
+    assert_eq!(meant("post to the group: happy hour at 5"), Some("create_post"));
+    // Ordered, the budget is set whoever it is for.
+    assert_eq!(meant("set Dad's budget for fuel to 300 a month"), Some("update_budget"));
 }

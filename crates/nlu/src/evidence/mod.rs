@@ -52,9 +52,21 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         // sets nothing).
         "update_budget" if !spoken_of_as_limit(a, act) => false,
         "update_budget" if price_moves(a) || (a.text.has_any(&["doubt", "doubtful"]) && !act.imperative) => false,
+        // "my sister's rule: from now on she only spends 50 a week": someone else's limit, told.
+        "update_budget" if others_limit(a) && !act.imperative => false,
         "update_budget" => act.may_order() || states_a_limit(a, act),
         _ => act.may_order(),
     }
+}
+
+/// A limit someone else keeps: "my sister's rule: …", "Dad's budget for fuel is 300".
+fn others_limit(a: &Analysis) -> bool {
+    let t = &a.text.tokens;
+    t.windows(2).any(|w| {
+        w[0].norm.ends_with("'s")
+            && crate::speech_act::person(&w[0])
+            && w[1].is_any(&["rule", "rules", "budget", "limit", "allowance", "cap"])
+    })
 }
 
 /// "used to" before a verb: a habit of the past ("we used to pay 30 a night"), not "got used to".

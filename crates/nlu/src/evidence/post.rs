@@ -130,9 +130,18 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
             // "can the forum know that i'm here?": whether they can know, asked — not a text to post. (A
             // wish's text may ask: "I'd like the group to weigh in: panels or blankets?")
             && !(asked_politely && content.contains('?'));
-        // "post from last night — deleted": a post already made, named by its day, is no order.
+        // "post from last night — deleted", "post from the group: happy hour at 5": a post already made,
+        // named by its day or by who made it, is no order.
         let earlier_post = order.tokens.windows(2).enumerate().any(|(i, w)| {
-            w[0].is_any(&["post", "posts"]) && w[1].is("from") && entities.iter().any(|e| e.start == i + 2)
+            let by = order.tokens[i + 2..].iter().find(|t| !t.is_any(&["the", "my", "our", "a"]));
+            w[0].is_any(&["post", "posts"])
+                && w[1].is("from")
+                && (entities.iter().any(|e| e.start == i + 2)
+                    || by.is_some_and(|t| {
+                        t.capitalised
+                            || crate::speech_act::person(t)
+                            || t.is_any(&["group", "forum", "community", "club", "admin", "admins", "park", "council"])
+                    }))
         });
         if earlier_post {
             act.imperative = false;
