@@ -198,7 +198,7 @@ pub fn budget(a: &Analysis, s: &mut Slots) {
             Kind::Number { value, .. } => *value,
             _ => 0.0,
         };
-        s.insert("amount".into(), number(spoken_limit(a, e, v)));
+        s.insert("amount".into(), number(spoken_hundreds(a, e.start, v)));
     }
     // The period said with the amount ("500 a month for the rest of the year" is monthly), else any
     // period word in the sentence ("weekly grocery limit of 150"), else a month.
@@ -211,16 +211,16 @@ pub fn budget(a: &Analysis, s: &mut Slots) {
     s.insert("period".into(), json!(attached.or_else(|| period_of(&words)).unwrap_or("month")));
 }
 
-/// Money said the way a price is read with a single-digit whole ("four fifty", "eight eighty"): hundreds,
-/// where a few dollars cannot be meant — a repair, a service, a site, a fill, cover, rego, or money
-/// coming in ("got paid eight eighty for harvest work"). Elsewhere it stays dollars and cents ("a
-/// coffee, four fifty").
+/// Money said the way a price is read ("four fifty", "eight eighty", "one twenty"): hundreds, where a few
+/// dollars cannot be meant — a limit ("fuel budget two fifty": no budget is $2.50), a repair, a service, a
+/// site, a fill, cover, rego, or money coming in ("got paid eight eighty for harvest work"). "One" before
+/// the tens is their hundreds, not a count. The callers decide where; elsewhere it stays dollars and
+/// cents ("a coffee, four fifty").
 fn spoken_hundreds(a: &Analysis, at: usize, v: f64) -> f64 {
     let spoken = a.entities.iter().any(|e| e.start == at && matches!(e.kind, Kind::Number { words: true, .. }));
-    if spoken && (1.0..10.0).contains(&v) && v.fract() > 0.0 {
+    if spoken && v < 10.0 && v.fract() > 0.0 {
         return (v.trunc() * 100.0 + (v.fract() * 100.0).round()).round();
     }
-    // "fuel one twenty": "one" before the tens is their hundreds, not a count.
     let one_before = at.checked_sub(1).is_some_and(|k| a.text.norm(k) == "one");
     if spoken && one_before && (10.0..100.0).contains(&v) && v.fract() == 0.0 {
         return 100.0 + v;
@@ -229,20 +229,6 @@ fn spoken_hundreds(a: &Analysis, at: usize, v: f64) -> f64 {
 }
 
 /// The budget period the words name, a week before a year.
-/// A limit said the way a price is read ("fuel budget two fifty", "dining to one fifty a month") means
-/// hundreds: no budget is $2.50, and "one" before "fifty" is its hundreds, not a count.
-fn spoken_limit(a: &Analysis, e: &Entity, v: f64) -> f64 {
-    let spoken = matches!(e.kind, Kind::Number { words: true, .. });
-    if spoken && v < 10.0 && v.fract() > 0.0 {
-        return (v.trunc() * 100.0 + (v.fract() * 100.0).round()).round();
-    }
-    let one_before = e.start.checked_sub(1).is_some_and(|k| a.text.norm(k) == "one");
-    if spoken && one_before && (10.0..100.0).contains(&v) && v.fract() == 0.0 {
-        return 100.0 + v;
-    }
-    v
-}
-
 fn period_of(words: &[&str]) -> Option<&'static str> {
     if words.iter().any(|w| matches!(*w, "fortnight" | "fortnightly")) {
         Some("fortnight")

@@ -55,7 +55,7 @@ pub(super) fn negated(
                     || tokens.get(i + 1).is_some_and(|n| n.is_any(RECORD) || n.is_any(&["bother", "count", "include"])));
             (dont && !limit_after(i) && !purpose(i)) || *w == "nah" || (CALL_OFF.contains(w) && clause_start(i) && !purpose(i))
         })
-        || CALL_OFF_PHRASES.iter().any(|p| text.has_phrase(p))
+        || CALL_OFF_PHRASES.iter().chain(SARCASM_TAGS).any(|p| text.has_phrase(p))
         || voice::refuses_recording(words)
         || (first == "no" && second == ",")
         // "~~bait 12~~": struck out.

@@ -43,8 +43,7 @@ pub const CALL_OFF: &[&str] = &[
 pub const CALL_OFF_PHRASES: &[&str] = &[
     "do not", "hold off", "never mind", "decided against", "no need", "leave it", "wasn't mine", "leave the",
     "already logged", "already in", "already added", "already recorded", "already entered", "double up",
-    "double count", "in there already", "put it back", "put them back", "scratch that", "said no one ever",
-    "said nobody ever", "said no-one ever", "in my dreams", "in your dreams", "yeah right", "dream on",
+    "double count", "in there already", "put it back", "put them back", "scratch that",
 ];
 /// Sarcasm's own tags: "'I love corrugated roads' — said no one ever", "sure, we got paid 880, in my dreams".
 pub const SARCASM_TAGS: &[&str] = &[

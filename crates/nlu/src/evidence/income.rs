@@ -1,0 +1,95 @@
+//! The evidence that money came to the user: what is not income however it reads (owed, moved between
+//! the user's own accounts, handed over, a bill received), and the user's own income told plainly.
+
+use super::users_verb;
+use crate::analysis::Analysis;
+use crate::slots;
+
+/// Money that is not income however it reads: owed and not yet paid ("I'm owed $450 from the last gig
+/// but they haven't paid"), the user's own money moved between accounts ("transferred $500 from savings
+/// to my everyday account"), or a refund the user gave ("I refunded the buyer 50").
+pub(super) fn not_income(a: &Analysis) -> bool {
+    let t = &a.text;
+    let owed = t.has_any(&["owed", "owes", "owe", "owing"])
+        && (!t.has_any(&["paid", "repaid", "settled", "came", "landed", "arrived", "transferred", "sent", "coughed"])
+            || t.has_any(&["haven't", "havent", "hasn't", "hasnt", "didn't", "didnt", "not", "yet", "still"]));
+    let moved = t.has_any(&["transferred", "moved", "shifted", "transfer", "move", "swept"])
+        && t.has_any(&["savings", "account", "fund", "offset", "kitty"])
+        && (["from savings", "from my", "from our", "from the savings"].iter().any(|p| t.has_phrase(p))
+            || matches!(t.norm(0), "transferred" | "moved" | "shifted" | "i" | "we"));
+    let gave_back =
+        t.tokens.windows(2).any(|w| w[0].is_any(&["i", "we"]) && w[1].is_any(&["refunded", "reimbursed", "repaid"]));
+    owed || moved || gave_back || handed_over(a) || charge_received(a)
+}
+
+/// What the user was sent to pay or answer is not income: "we received a bill for $300", "got a $120
+/// fine in the mail", "received a letter saying our rego is 850", "received a refund request for 80" —
+/// and money received *from* the user is money out ("the buyer received 500 from us").
+fn charge_received(a: &Analysis) -> bool {
+    const PAPERS: &[&str] = &[
+        "bill",
+        "bills",
+        "invoice",
+        "fine",
+        "fines",
+        "ticket",
+        "infringement",
+        "penalty",
+        "charge",
+        "letter",
+        "request",
+        "notice",
+        "email",
+        "text",
+        "message",
+        "quote",
+        "reminder",
+        "demand",
+    ];
+    let t = &a.text.tokens;
+    // Money back on a bill is income all the same ("got 60 back on the power bill") — not a request for it.
+    let money_back = a.text.has_any(&["refund", "refunded", "back", "reimbursed", "rebate", "credit"])
+        && !a.text.has_any(&["request", "requested", "requesting"]);
+    let received =
+        |i: usize| t[i].is_any(&["received", "receive", "got", "get", "copped", "cop", "sent", "issued", "slapped"]);
+    let paper = t.iter().enumerate().any(|(i, _)| {
+        received(i)
+            && !t.get(i + 1).is_some_and(|n| n.is("paid"))
+            && t[i + 1..t.len().min(i + 5)].iter().any(|n| n.is_any(PAPERS))
+    });
+    let from_user = t.iter().enumerate().any(|(i, _)| {
+        received(i) && t[i + 1..t.len().min(i + 6)].windows(2).any(|w| w[0].is("from") && w[1].is_any(&["us", "me"]))
+    }) && !a.text.has_any(&["back", "borrowed", "lent", "owed", "repaid"]);
+    (paper && !money_back) || from_user
+}
+
+/// Money the user handed to someone ("gave Dave $100 for his share of the fuel", "I lent my son $500",
+/// "sent mum 50"): out, not in — the verb opens the message or follows "I"/"we", and no "me" or "us"
+/// receives it.
+fn handed_over(a: &Analysis) -> bool {
+    let t = &a.text.tokens;
+    t.iter().enumerate().any(|(i, w)| {
+        w.is_any(&["gave", "lent", "loaned", "sent", "handed", "transferred", "wired", "venmoed", "shouted"])
+            && (i == 0 || t[i - 1].is_any(&["i", "we", "just", "also", ","]))
+            && !t.get(i + 1).is_some_and(|n| n.is_any(&["me", "us", "myself", "ourselves", "back"]))
+    })
+}
+
+/// The user telling of their own income in the plainest form: "I"/"we" (or a diary line) right before a
+/// verb of earning ("I earned 1100 this fortnight", "we got paid 880 for harvest work", "netted 410
+/// from two shifts"), an amount, and none of question, supposition, plan, denial, someone else's money
+/// or hearsay.
+pub(crate) fn own_income_told(a: &Analysis) -> bool {
+    let t = &a.text;
+    let earning = |i: usize| {
+        // (A bill or a letter received is refused by `allowed`, in `charge_received`.)
+        t.tokens[i].is_any(&["earned", "received", "netted", "pocketed"])
+            || (t.tokens[i].is_any(&["got", "was", "were", "been"])
+                && t.tokens.get(i + 1).is_some_and(|n| n.is("paid")))
+    };
+    let told = (0..t.len()).any(|i| (users_verb(t, i) || i == 0 || t.sentence_break_before(i)) && earning(i));
+    told && a.entities.iter().any(|e| slots::is_amount(a, e))
+        && a.act.may_log_income()
+        && !a.act.third_party
+        && !a.act.others_act
+}
