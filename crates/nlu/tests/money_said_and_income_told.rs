@@ -41,7 +41,14 @@ fn the_users_own_income_told_plainly_is_recorded() {
         "The buyer received 500 from us for the bike rack",
         "Sure, we got paid 880, in my dreams",
         "I remember setting an alarm for 5am to catch the sunrise",
+        // From a fresh reading of the rules: a bill named however, and a remark that is not about the amount.
+        "I received a bill for $300 for the back tyre",
+        "I received a really hefty electricity bill, $410",
+        "I received the rego renewal, $850",
+        "We received the council rates, 1,400",
+        "I reckon there's not much point logging the $12 I spent on parking",
     ]);
+    assert_eq!(meant("we were paid 880 for harvest work"), Some("record_income"));
     assert_eq!(meant("my son paid back the 50 he borrowed from me"), Some("record_income"));
     assert_eq!(amount("Filled up with diesel, one twenty"), json!(120));
     assert_eq!(meant("got a refund of 300 on the council bill"), Some("record_income"));

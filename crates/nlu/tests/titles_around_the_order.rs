@@ -1,6 +1,6 @@
 //! An event's name may come before the order to save it ("lodge tax return — put a reminder in for the
 //! 15th") or after a save phrase that is all order ("make a note in the diary: Kev and Robyn arriving
-//! Friday"); "could we get a post up: …" asks for a post as "could I get…" does.
+//! Friday"); "could we get …?" asks whether it can be had and orders nothing.
 
 mod common;
 
@@ -30,14 +30,16 @@ fn the_name_before_the_order_or_after_an_all_order_save_phrase() {
 }
 
 #[test]
-fn could_we_get_a_post_up_asks_for_one() {
-    let (tool, args) = call("Could we get a post up: what are your favourite dog-friendly camps in Victoria?")
-        .expect("a post is asked for");
-    assert_eq!(tool, "create_post");
-    assert_eq!(args["content"], json!("what are your favourite dog-friendly camps in Victoria?"));
-    // Asking whether something can be had is no order.
+fn a_title_is_not_taken_from_courtesy_before_a_comma() {
+    // Nothing named: PAM asks what the reminder is for rather than calling it "Thanks heaps".
+    assert_none_writes(&["Thanks heaps, put a reminder in for the 15th"]);
+}
+
+#[test]
+fn asking_whether_something_can_be_had_is_no_order() {
     assert_none_writes(&[
         "could we get a refund on the site if it rains?",
         "can we get a site at Bourke for $30 a night?",
+        "Can we get a site at Cable Beach on the 12th?",
     ]);
 }

@@ -45,17 +45,28 @@ fn charge_received(a: &Analysis) -> bool {
         "quote",
         "reminder",
         "demand",
+        "renewal",
+        "rates",
+        "summons",
+        "assessment",
     ];
     let t = &a.text.tokens;
-    // Money back on a bill is income all the same ("got 60 back on the power bill") — not a request for it.
-    let money_back = a.text.has_any(&["refund", "refunded", "back", "reimbursed", "rebate", "credit"])
+    // Money back on a bill is income all the same ("got 60 back on the power bill", "a refund of 300 on the
+    // council bill") — not a request for it, nor "the back tyre".
+    let back_after = |k: usize| t.get(k + 1).is_some_and(|n| n.is("back"));
+    let money_back = (a.text.has_any(&["refund", "refunded", "reimbursed", "rebate", "credit"])
+        || a.entities.iter().any(|e| back_after(e.end() - 1))
+        || t.iter().enumerate().any(|(k, w)| w.is_any(&["got", "get", "received"]) && back_after(k)))
         && !a.text.has_any(&["request", "requested", "requesting"]);
     let received =
         |i: usize| t[i].is_any(&["received", "receive", "got", "get", "copped", "cop", "sent", "issued", "slapped"]);
+    // The paper named close after the verb, or anywhere before the amount ("received a $300 fine",
+    // "received a really hefty electricity bill, $410").
     let paper = t.iter().enumerate().any(|(i, _)| {
+        let amount_at = a.entities.iter().map(|e| e.start).find(|&s| s > i).unwrap_or(t.len());
         received(i)
             && !t.get(i + 1).is_some_and(|n| n.is("paid"))
-            && t[i + 1..t.len().min(i + 5)].iter().any(|n| n.is_any(PAPERS))
+            && t[i + 1..amount_at.max(i + 5).min(i + 8).min(t.len())].iter().any(|n| n.is_any(PAPERS))
     });
     let from_user = t.iter().enumerate().any(|(i, _)| {
         received(i) && t[i + 1..t.len().min(i + 6)].windows(2).any(|w| w[0].is("from") && w[1].is_any(&["us", "me"]))
@@ -81,13 +92,18 @@ fn handed_over(a: &Analysis) -> bool {
 /// or hearsay.
 pub(crate) fn own_income_told(a: &Analysis) -> bool {
     let t = &a.text;
+    // Not "received": what is received may be a bill, a parcel or a letter as well as money.
     let earning = |i: usize| {
-        // (A bill or a letter received is refused by `allowed`, in `charge_received`.)
-        t.tokens[i].is_any(&["earned", "received", "netted", "pocketed"])
-            || (t.tokens[i].is_any(&["got", "was", "were", "been"])
-                && t.tokens.get(i + 1).is_some_and(|n| n.is("paid")))
+        t.tokens[i].is_any(&["earned", "netted", "pocketed"])
+            || (t.tokens[i].is_any(&["got", "been"]) && t.tokens.get(i + 1).is_some_and(|n| n.is("paid")))
     };
-    let told = (0..t.len()).any(|i| (users_verb(t, i) || i == 0 || t.sentence_break_before(i)) && earning(i));
+    // "we were paid 880": passive pay is the user's only with the user as its subject ("Power bill. Was
+    // paid $312" tells of the bill).
+    let paid_to_user = |i: usize| {
+        users_verb(t, i) && t.tokens[i].is_any(&["was", "were"]) && t.tokens.get(i + 1).is_some_and(|n| n.is("paid"))
+    };
+    let told = (0..t.len())
+        .any(|i| ((users_verb(t, i) || i == 0 || t.sentence_break_before(i)) && earning(i)) || paid_to_user(i));
     told && a.entities.iter().any(|e| slots::is_amount(a, e))
         && a.act.may_log_income()
         && !a.act.third_party

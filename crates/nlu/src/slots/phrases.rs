@@ -215,7 +215,8 @@ pub fn event_title(a: &Analysis) -> Option<String> {
         // "lodge tax return — put a reminder in for the 15th": nothing named after the order, so the name
         // is what came before it.
         .or_else(|| {
-            let mark = (1..start).rev().find(|&k| t.tokens[k].is_any(&["-", ",", ":"]))?;
+            // A dash or colon only: what comes before a comma may be courtesy ("Thanks heaps, put a reminder in …").
+            let mark = (1..start).rev().find(|&k| t.tokens[k].is_any(&["-", ":"]))?;
             title_between(a, 0, mark)
         })
 }

@@ -21,6 +21,9 @@ pub(super) fn negated(
     let (first, second) = (text.norm(0), text.norm(1));
     let in_money_clause = |i: usize| (money_clause.0..money_clause.1).contains(&i);
     let in_first_clause = |i: usize| (first_clause.0..first_clause.1).contains(&i);
+    let remark_ends = |k: usize| {
+        words.get(k).is_none_or(|w| matches!(*w, "," | "." | "!" | "but" | "though" | "lol" | "haha" | "eh" | "mate"))
+    };
     // "skip it", "forget the coffee" call off when they open a clause; "the truck stop" does not.
     let clause_start = |i: usize| {
         i == 0 || tokens[i - 1].is_any(CLAUSE_BREAKS) || tokens[i - 1].is_any(&["just", "please", "pls", "oh", "nah"])
@@ -74,11 +77,13 @@ pub(super) fn negated(
                 && !(matches!(*w, "almost" | "nearly") && words.get(i + 1) == Some(&"forgot"))
                 && !(*w == "not" && words.get(i + 1) == Some(&"sure"))
                 // "120 lol not much but add it", "not bad for a day's work": a remark on the amount.
+                // A remark closes its clause: not "there's not much point logging it".
                 && !(*w == "not"
-                    && words.get(i + 1).is_some_and(|n| {
-                        matches!(*n, "much" | "bad" | "cheap" | "great" | "huge" | "many" | "too" | "quite")
-                            || (*n == "a" && words.get(i + 2).is_some_and(|m| matches!(*m, "lot" | "fortune")))
-                    }))
+                    && match words.get(i + 1).copied() {
+                        Some("much" | "bad" | "cheap" | "great" | "huge" | "many") => remark_ends(i + 2),
+                        Some("a") => words.get(i + 2).is_some_and(|m| matches!(*m, "lot" | "fortune")) && remark_ends(i + 3),
+                        _ => false,
+                    })
                 // "make it 550 not 500": one figure set against another, nothing denied.
                 && !(*w == "not"
                     && entities.iter().any(|e| is_amount(e) && e.end() == i)

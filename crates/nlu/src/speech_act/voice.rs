@@ -17,9 +17,9 @@ pub(super) fn polite_request(text: &Text, entities: &[Entity]) -> bool {
             .any(|w| matches!(w[0], "can" | "could" | "would" | "will") && matches!(w[1], "you" | "u" | "ya" | "ye")))
         || (first == "how" && second == "about")
         || text.has_any(&["please", "pls", "plz"])
-        // "can I get a 4:50 wake-up", "could we get a post up …": asking to be given something.
+        // "can I get a 4:50 wake-up", "could I have a post up …": asking to be given something.
         || (matches!(first, "can" | "could" | "may")
-            && matches!(second, "i" | "we")
+            && second == "i"
             && matches!(text.norm(2), "get" | "have")
             && matches!(text.norm(3), "a" | "an")
             && !entities.iter().any(is_amount))
@@ -66,7 +66,8 @@ pub(super) fn reported(text: &Text, words: &[&str]) -> bool {
 
 /// Where the words of a writing quoted by the user begin: "camp kitchen sign: 'Set a timer! …'", "got a
 /// text: 'You've received $5,000, click here'", "the flyer says…". The writing is named after something
-/// else ("Note: set a timer" labels the user's own note).
+/// else, or opens the message as a writing posted up ("Sign: …", "Ad on the noticeboard: …"); "Notice for
+/// the board: …" names where the user's own post goes.
 pub(super) fn quoted_writing(text: &Text) -> Option<usize> {
     let tokens = &text.tokens;
     const POSTED_UP: &[&str] = &["sign", "signs", "notice", "poster", "placard", "ad", "advert", "flyer", "banner"];
@@ -88,7 +89,7 @@ pub(super) fn quoted_writing(text: &Text) -> Option<usize> {
             || i > 0
                 && tokens[i].is_any(&["text", "message", "email", "sms", "letter", "voicemail"])
                 && tokens[i - 1].is_any(&["a", "the", "this", "that", "their", "an"]);
-        // Opening the message, only a writing posted up: "Note: set a timer" labels the user's own note.
+        // Opening the message, only a writing posted up ("Sign: …"), not a message of the user's ("Text: …").
         if !writing || (i == 0 && !tokens[0].is_any(POSTED_UP)) {
             return None;
         }

@@ -46,15 +46,8 @@ pub const CALL_OFF_PHRASES: &[&str] = &[
     "double count", "in there already", "put it back", "put them back", "scratch that",
 ];
 /// Sarcasm's own tags: "'I love corrugated roads' — said no one ever", "sure, we got paid 880, in my dreams".
-pub const SARCASM_TAGS: &[&str] = &[
-    "said no one ever",
-    "said nobody ever",
-    "said no-one ever",
-    "in my dreams",
-    "in your dreams",
-    "yeah right",
-    "dream on",
-];
+pub const SARCASM_TAGS: &[&str] =
+    &["said no one ever", "said nobody ever", "said no-one ever", "in my dreams", "in your dreams", "dream on"];
 /// People other than the user.
 #[rustfmt::skip]
 pub const PERSONS: &[&str] = &[

@@ -206,7 +206,8 @@ impl Understander {
         if crate::evidence::own_income_told(&a)
             && (proposed == "record_income"
                 || proposed == "none"
-                || ranked.iter().take(2).any(|(l, p)| *l == "record_income" && *p >= OWN_REPORT_FLOOR))
+                || (!intents::is_write(proposed)
+                    && ranked.iter().take(2).any(|(l, p)| *l == "record_income" && *p >= OWN_REPORT_FLOOR)))
         {
             let p = probability(&ranked, "record_income").max(WRITE_CONFIDENCE);
             return self.decide_write(&a, &ranked, "record_income", p, 0.0, today);
