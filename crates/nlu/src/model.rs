@@ -131,9 +131,43 @@ const LEARNING_RATE: f32 = 0.5;
 const L2: f32 = 1e-5;
 const SEED: u64 = 20_261_201;
 
+/// How a model is fitted: passes over the data, the share of each example's features hidden at random
+/// on each pass, and how many fits from different shuffles are averaged.
+#[derive(Clone, Copy, Debug)]
+pub struct Fit {
+    pub epochs: usize,
+    /// Hiding a tenth of the features on each pass (input dropout) keeps the model from leaning on any
+    /// one word or pair, so a sentence missing the word it learnt a class by is still read by the rest
+    /// (5-fold cross-validation on the train split, four seeds: +10 right tools on average).
+    pub dropout: f32,
+    /// Fits averaged, weight by weight: one fit's answer depends on its shuffle (±10 right tools on
+    /// cross-validation between seeds); the average of three is steadier and, with dropout, +17 on
+    /// average over four seeds.
+    pub runs: u64,
+}
+
 impl Model {
-    /// Fits the model to labelled feature sets.
-    pub fn train(labels: &[&'static str], examples: &[(Vec<u64>, usize)], epochs: usize) -> Model {
+    /// Fits the model to labelled feature sets: `fit.runs` fits from different shuffles, their weights
+    /// averaged (every fit indexes the features alike, so weight `i` means the same in each).
+    pub fn train(labels: &[&'static str], examples: &[(Vec<u64>, usize)], fit: Fit) -> Model {
+        let runs = fit.runs.max(1);
+        let mut model = Model::train_once(labels, examples, fit, SEED);
+        for r in 1..runs {
+            let other = Model::train_once(labels, examples, fit, SEED.wrapping_add(r * 7919));
+            for (w, o) in model.weights.iter_mut().zip(&other.weights) {
+                *w += o;
+            }
+            for (w, o) in model.bias.iter_mut().zip(&other.bias) {
+                *w += o;
+            }
+        }
+        for w in model.weights.iter_mut().chain(model.bias.iter_mut()) {
+            *w /= runs as f32;
+        }
+        model
+    }
+
+    fn train_once(labels: &[&'static str], examples: &[(Vec<u64>, usize)], fit: Fit, seed: u64) -> Model {
         let mut index = FeatureIndex::default();
         for (features, _) in examples {
             for f in features {
@@ -148,20 +182,21 @@ impl Model {
         let mut g2 = vec![1e-6f32; model.weights.len()];
         let mut gb2 = vec![1e-6f32; k];
         let mut order: Vec<usize> = (0..examples.len()).collect();
-        let mut rng = SEED;
+        let mut rng = seed;
         let mut probs = vec![0.0f32; k];
-        for _ in 0..epochs {
+        for _ in 0..fit.epochs {
             // Fisher–Yates with a xorshift: a fixed, reproducible order.
             for i in (1..order.len()).rev() {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                order.swap(i, (rng % (i as u64 + 1)) as usize);
+                order.swap(i, (xorshift(&mut rng) % (i as u64 + 1)) as usize);
             }
             for &e in &order {
                 let (features, label) = &examples[e];
-                let rows: Vec<usize> =
+                let mut rows: Vec<usize> =
                     features.iter().filter_map(|f| model.index.get(f)).map(|r| *r as usize).collect();
+                if fit.dropout > 0.0 {
+                    let kept = ((1.0 - fit.dropout) * 1000.0) as u64;
+                    rows.retain(|_| xorshift(&mut rng) % 1000 < kept);
+                }
                 let scale = 1.0 / (rows.len().max(1) as f32).sqrt();
                 model.scores(&rows, scale, &mut probs);
                 softmax(&mut probs);
@@ -194,14 +229,25 @@ impl Model {
 
     /// Probabilities per label, best first.
     pub fn predict(&self, features: &[u64]) -> Vec<(&'static str, f32)> {
+        let mut ranked: Vec<(&'static str, f32)> =
+            self.labels.iter().copied().zip(self.probabilities(features)).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked
+    }
+
+    /// Probabilities per label, in the order of the labels the model was trained with.
+    pub fn probabilities(&self, features: &[u64]) -> Vec<f32> {
         let rows: Vec<usize> = features.iter().filter_map(|f| self.index.get(f)).map(|r| *r as usize).collect();
         let scale = 1.0 / (rows.len().max(1) as f32).sqrt();
         let mut probs = vec![0.0; self.labels.len()];
         self.scores(&rows, scale, &mut probs);
         softmax(&mut probs);
-        let mut ranked: Vec<(&'static str, f32)> = self.labels.iter().copied().zip(probs).collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-        ranked
+        probs
+    }
+
+    /// The labels, in the order [`Model::probabilities`] gives them.
+    pub fn labels(&self) -> &[&'static str] {
+        &self.labels
     }
 
     /// Bytes held by the model's tables (weights, biases, feature index).
@@ -212,6 +258,13 @@ impl Model {
     pub fn feature_count(&self) -> usize {
         self.index.len()
     }
+}
+
+fn xorshift(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
 }
 
 fn softmax(v: &mut [f32]) {
@@ -242,8 +295,8 @@ mod tests {
             ex(&["paid", "<money>", "for", "fuel"], 1),
             ex(&["bought", "bread", "<money>"], 1),
         ];
-        let a = Model::train(&labels, &data, 40);
-        let b = Model::train(&labels, &data, 40);
+        let a = Model::train(&labels, &data, Fit { epochs: 40, dropout: 0.0, runs: 1 });
+        let b = Model::train(&labels, &data, Fit { epochs: 40, dropout: 0.0, runs: 1 });
         let probe = features(&["spent", "<money>", "on", "bread"], std::iter::empty());
         assert_eq!(a.predict(&probe)[0].0, "spend");
         assert_eq!(a.predict(&probe), b.predict(&probe));
@@ -266,8 +319,31 @@ mod tests {
             (features(&["hello", "there"], std::iter::empty()), 0),
             (features(&["spending", "<money>"], std::iter::empty()), 1),
         ];
-        let model = Model::train(&labels, &data, 40);
+        let model = Model::train(&labels, &data, Fit { epochs: 40, dropout: 0.0, runs: 1 });
         let unseen = features(&["spends"], std::iter::empty());
         assert_eq!(model.predict(&unseen)[0].0, "spend");
+    }
+
+    #[test]
+    fn averaged_fits_with_dropout_are_deterministic_and_still_learn() {
+        let labels = ["greet", "spend"];
+        let ex = |words: &[&str], label| (features(words, std::iter::empty()), label);
+        let data = vec![
+            ex(&["hi", "there"], 0),
+            ex(&["hello", "pam"], 0),
+            ex(&["spent", "<money>", "on", "fuel"], 1),
+            ex(&["paid", "<money>", "for", "bread"], 1),
+        ];
+        let fit = Fit { epochs: 20, dropout: 0.1, runs: 3 };
+        let a = Model::train(&labels, &data, fit);
+        let b = Model::train(&labels, &data, fit);
+        let probe = features(&["spent", "<money>", "on", "bread"], std::iter::empty());
+        assert_eq!(a.predict(&probe), b.predict(&probe), "the same corpus gives the same model");
+        assert_eq!(a.predict(&probe)[0].0, "spend");
+        // Three fits differ from one: the average is not the first fit returned as it was.
+        let one = Model::train(&labels, &data, Fit { runs: 1, ..fit });
+        assert_ne!(one.predict(&probe), a.predict(&probe));
+        assert_eq!(a.probabilities(&probe).len(), 2);
+        assert_eq!(a.labels(), labels);
     }
 }

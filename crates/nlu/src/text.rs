@@ -34,6 +34,40 @@ impl Token {
 pub struct Text {
     pub folded: String,
     pub tokens: Vec<Token>,
+    /// Which words the tokens hold, as a Bloom filter: the phrase lists are looked up in every
+    /// sentence, most of their words are in none, and a bit test turns those away without a scan.
+    words: WordFilter,
+}
+
+/// A 512-bit Bloom filter over the tokens' words, two bits a word: with the 30-odd words of a long
+/// message about one look-up in a hundred passes wrongly, and then the scan that follows says no.
+#[derive(Clone, Debug, Default)]
+struct WordFilter([u64; 8]);
+
+impl WordFilter {
+    fn of(tokens: &[Token]) -> WordFilter {
+        let mut f = WordFilter::default();
+        for t in tokens {
+            for bit in WordFilter::bits(&t.norm) {
+                f.0[bit / 64] |= 1 << (bit % 64);
+            }
+        }
+        f
+    }
+
+    /// FNV-1a of the word, its low and high bits as the two positions.
+    fn bits(word: &str) -> [usize; 2] {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in word.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        [(h & 511) as usize, ((h >> 32) & 511) as usize]
+    }
+
+    fn may_hold(&self, word: &str) -> bool {
+        WordFilter::bits(word).iter().all(|bit| self.0[bit / 64] & (1 << (bit % 64)) != 0)
+    }
 }
 
 /// Texting shorthand and what it stands for: a closed set, one word each.
@@ -132,7 +166,8 @@ impl Text {
             }
             i += 1;
         }
-        Text { folded, tokens }
+        let words = WordFilter::of(&tokens);
+        Text { folded, tokens, words }
     }
 
     /// Texting shorthand read as the words it stands for ("u" you, "r" are, "wat" what, "pd" paid),
@@ -153,6 +188,7 @@ impl Text {
                 }
             }
         }
+        self.words = WordFilter::of(&self.tokens);
     }
 
     /// Whether the sentence is written all in capitals (at least 8 letters, none lower case).
@@ -198,15 +234,18 @@ impl Text {
 
     /// The index of the first token equal to one of `words`.
     pub fn position(&self, words: &[&str]) -> Option<usize> {
+        if !words.iter().any(|w| self.words.may_hold(w)) {
+            return None;
+        }
         self.tokens.iter().position(|t| t.is_any(words))
     }
 
     pub fn has(&self, word: &str) -> bool {
-        self.tokens.iter().any(|t| t.is(word))
+        self.words.may_hold(word) && self.tokens.iter().any(|t| t.is(word))
     }
 
     pub fn has_any(&self, words: &[&str]) -> bool {
-        self.tokens.iter().any(|t| t.is_any(words))
+        words.iter().any(|w| self.has(w))
     }
 
     /// Whether a sentence ends right before token `k`: a "?" or "!" token, or a full stop or either mark in
@@ -229,6 +268,9 @@ impl Text {
     /// Where `phrase` (space-separated words) starts.
     pub fn find_phrase(&self, phrase: &str) -> Option<usize> {
         // No allocation: this runs for every phrase list on every sentence.
+        if !phrase.split(' ').all(|w| self.words.may_hold(w)) {
+            return None;
+        }
         let n = phrase.split(' ').count();
         let first = phrase.split(' ').next()?;
         if n > self.tokens.len() {
@@ -292,5 +334,22 @@ mod tests {
         assert_eq!(t.rest_from(3), "to Port Augusta");
         assert!(t.tokens[4].capitalised);
         assert_eq!(t.find_phrase("a trip"), Some(1));
+    }
+
+    #[test]
+    fn the_word_filter_never_turns_away_a_word_that_is_there() {
+        let t = Text::new("jus pd 40 for the van wash n a coffee at the servo in Longreach");
+        for token in &t.tokens {
+            assert!(t.has(&token.norm), "{} is in the sentence", token.norm);
+        }
+        assert!(t.has_phrase("the van wash"));
+        assert_eq!(t.position(&["coffee", "tea"]), Some(9));
+        assert!(!t.has("diesel"));
+        assert!(!t.has_phrase("the van park"));
+        // Texting shorthand is read as its word, and the filter learns the new word.
+        let mut t = Text::new("can u log it n thx");
+        t.expand_texting(|_| false);
+        assert!(t.has("you") && t.has_phrase("log it and thanks"));
+        assert!(!t.has("u"));
     }
 }

@@ -262,6 +262,17 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
             };
             return Some((ClockTime { hour, minute, pm: part }, used));
         }
+        // "bought ice for four fifty": after "for" and a verb of buying, an hour with its minutes in
+        // words is a price said the way prices are ("booked the table for six thirty" stays a time).
+        if prev == "for"
+            && minute.is_some_and(|m| (10..=59).contains(&m))
+            && word_value(next).is_some()
+            && tokens[..i]
+                .iter()
+                .any(|w| w.is_any(&["bought", "paid", "got", "grabbed", "picked", "sold", "spent", "charged", "cost"]))
+        {
+            return None;
+        }
         return Some((ClockTime { hour, minute: 0, pm: part }, 1));
     }
     if bare && part.is_some() && !amount_before {

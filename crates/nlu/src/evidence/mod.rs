@@ -287,7 +287,13 @@ pub(crate) fn user_paid_out(t: &Text) -> bool {
     let spending = |i: usize| {
         (t.tokens[i].is_any(crate::speech_act::USER_SPENDING) || t.tokens[i].is("dropped")) && !spent_on_time_or_self(i)
     };
-    let opens = |i: usize| i == 0 || t.sentence_break_before(i);
+    // A clause opens a diary line after a word that moves on from a remark ("… 😩 anyway, spent $30").
+    let moves_on = |i: usize| {
+        i >= 2
+            && t.tokens[i - 1].is(",")
+            && t.tokens[i - 2].is_any(&["anyway", "anyways", "anyhow", "btw", "also", "oh", "ps", "ok", "okay"])
+    };
+    let opens = |i: usize| i == 0 || t.sentence_break_before(i) || moves_on(i);
     (0..t.len()).any(|i| {
         let before = i.checked_sub(1);
         let diary = opens(i) || before.is_some_and(|k| opens(k) && t.tokens[k].is_any(REPORT_ADVERBS));

@@ -63,6 +63,12 @@ pub(crate) fn act_for(intent: &str, a: &Analysis) -> SpeechAct {
             act.negated = true;
             return act;
         }
+        // An order quoted from someone else ("'post to the forum: …' is what Barry wrote").
+        if crate::speech_act::order_quoted(&a.text) {
+            act.imperative = false;
+            act.reported = true;
+            return act;
+        }
         // "post on the forum says the LTVA is $180": the post is the subject of what it says, one read.
         if content_text.tokens.first().is_some_and(|w| {
             w.is_any(&["says", "said", "reckons", "reckoned", "mentions", "mentioned", "claims", "claimed", "shows"])

@@ -11,13 +11,21 @@
 mod allows;
 mod denial;
 mod grammar;
+mod money_in;
 mod price;
 mod voice;
 mod who;
 mod words;
 
 pub(crate) use grammar::is_year;
-pub(crate) use who::{person, users_spending_word};
+
+/// An order that is not the user's: the whole of it quoted from someone else ("'post to the forum: …' is
+/// what Barry wrote").
+pub(crate) fn order_quoted(text: &crate::text::Text) -> bool {
+    voice::quoted_writing(text) == Some(0)
+}
+pub(crate) use money_in::users_spending_word;
+pub(crate) use who::person;
 pub(crate) use words::{BUDGET_WORDS, CALL_OFF, SARCASM_TAGS, SUBJECTS, USER_SPENDING, WANTS, WH, is_finite};
 
 use grammar::{clauses, is_amount, past_tense};

@@ -111,7 +111,34 @@ pub(super) fn quoted_writing(text: &Text) -> Option<usize> {
         });
         (reading && (aloud || writing)).then_some(colon + 1)
     };
-    named.or_else(read_aloud)
+    named.or_else(read_aloud).or_else(|| quotation_then_source(text).then_some(0))
+}
+
+/// A message that opens with a quotation and then says whose words they were: "'post to the forum: free
+/// firewood' is what Barry wrote", "\"log 50 for fuel\" — that's what the sign said".
+fn quotation_then_source(text: &Text) -> bool {
+    let folded = text.folded.trim_start();
+    let Some(open) = folded.chars().next().filter(|c| matches!(c, '\'' | '"' | '\u{2018}' | '\u{201c}')) else {
+        return false;
+    };
+    let close = match open {
+        '\u{2018}' => '\u{2019}',
+        '\u{201c}' => '\u{201d}',
+        c => c,
+    };
+    let start = text.folded.len() - folded.len() + open.len_utf8();
+    // The closing mark ends a word: an apostrophe inside one ("Barry's") closes nothing.
+    let rest = &text.folded[start..];
+    let Some(end) = rest.char_indices().find_map(|(k, c)| {
+        let after = rest[k + c.len_utf8()..].chars().next();
+        (c == close && k > 0 && after.is_none_or(|a| !a.is_alphanumeric())).then_some(start + k)
+    }) else {
+        return false;
+    };
+    let after: Vec<&str> = text.tokens.iter().filter(|t| t.span.start > end).map(|t| t.norm.as_str()).take(6).collect();
+    after.iter().any(|w| {
+        matches!(*w, "wrote" | "said" | "says" | "posted" | "texted" | "messaged" | "reads" | "read" | "put" | "sent")
+    }) && after.iter().any(|w| matches!(*w, "what" | "that's" | "thats" | "is" | "was" | "-" | ","))
 }
 
 /// The token ranges of the courtesy formulas that wrap a request ("I was wondering whether you might…").

@@ -4,8 +4,9 @@
 //! ("Trev: 95L @ 2.24").
 
 use super::grammar::past_tense;
+use super::money_in::PAYERS;
 use super::words::*;
-use crate::entities::{Entity, Kind};
+use crate::entities::Entity;
 use crate::text::{Text, Token};
 
 pub(super) struct Who {
@@ -146,8 +147,17 @@ impl Who {
                 && tokens[(k + 1).min(tokens.len())..].iter().take(3).any(|t| t.is("to"))
         });
         // "Trev: 95L @ 2.24", "Ray's ute: 78L", "Gaz - packing shed, 640": someone else's entry.
+        // A label written with a capital that is no everyday word ("Gaz:", though "gaz" turns up in lower
+        // case in a sentence that has none) names who, not what ("Fuel:", "Dinner:").
+        let name_label = tokens.len() > 2
+            && tokens[1].is(":")
+            && tokens[0].capitalised
+            && !in_entity(0)
+            && !tokens[0].is_any(OPENERS)
+            && !crate::spelling::is_everyday_word(&tokens[0].norm)
+            && crate::vocabulary::canonical(&tokens[0].norm).is_none();
         let labelled_other = tokens.len() > 2
-            && (name(0) || person(&tokens[0]))
+            && (name(0) || person(&tokens[0]) || name_label)
             && (0..5.min(tokens.len())).any(|i| tokens[i].is_any(&[":", "-"]))
             && !tokens[..5.min(tokens.len())].iter().any(|t| t.is_any(FIRST_PERSON));
         let others_act = relayed
@@ -196,192 +206,22 @@ impl Who {
                             .any(|t| t.is_any(&["paycheck", "paycheque", "wages", "salary", "pension"]))
                         || !income_word)));
 
-        Who { third_party, others_act, relayed, others_income, money_in: money_in(text, entities, words) }
+        Who {
+            third_party,
+            others_act,
+            relayed,
+            others_income,
+            money_in: super::money_in::money_in(text, entities, words),
+        }
     }
-}
-
-/// Money that came to the user rather than went from them: paid to the user ("Centrelink paid us 1,200",
-/// "two shifts netted me $410", "she paid us back"), paid out by someone else ("the insurance paid out
-/// €800"), or named as income with no word of the user paying ("pay's in, 3.1k", "paycheque from the mine
-/// site, 4,380"). Not a bill or a visit handed over ("sent us the bill, $480", "paid us a visit"), nor the
-/// user paying out ("just paid out 350 for the rego"). Whose income it is (the user's or someone else's)
-/// is `others_income`'s question, not this one's.
-fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
-    let money_at =
-        |j: usize| entities.iter().any(|e| e.start == j && matches!(e.kind, Kind::Money(_) | Kind::Number { .. }));
-    // The user's own spending anywhere ("bought a gift with the money mum sent us") settles it — not
-    // another's told in a clause of its own ("received 280 from the bloke who bought our old annexe").
-    if users_spending_word(text) {
-        return false;
-    }
-    // "paid us 1,200", "netted me $410", "paid me the 300 he owed", "paid us back", "sent us our bond".
-    let given_to_self = (0..words.len()).any(|i| {
-        let j = i + 2;
-        GIVEN.contains(&words[i])
-            && words.get(i + 1).is_some_and(|w| matches!(*w, "me" | "us"))
-            && (words.get(j).is_some_and(|w| *w == "back" || EARNINGS.contains(w) || INCOME_WORDS.contains(w))
-                || money_at(j)
-                || (words.get(j).is_some_and(|w| matches!(*w, "the" | "our" | "my")) && money_at(j + 1)))
-    });
-    // "the insurance paid out €800", "the shifts paid out C$640": someone or something that is not a
-    // person paying their own way ("my brother paid out the deposit on his van"), and not the user in
-    // diary style ("just paid out 350").
-    let paid_out =
-        ["paid out", "coughed up", "forked out", "paid up"].iter().filter_map(|p| text.find_phrase(p)).any(|at| {
-            let payer: Vec<&Token> = text.tokens[..at]
-                .iter()
-                .filter(|t| !t.is_any(FILLERS) && t.norm.chars().any(char::is_alphabetic))
-                .collect();
-            !payer.is_empty() && !payer.iter().any(|t| t.is_any(SELF_SUBJECT) || person(t))
-        });
-    // "pay" the noun ("pay's in", "back pay arrived", "pay from the station"), not the verb ("pay the
-    // site fee", "pay for diesel").
-    let pay_noun = (0..words.len()).any(|i| {
-        words[i] == "pay's"
-            || (words[i] == "pay"
-                && (i == 0 || matches!(words[i - 1], "my" | "our" | "the" | "back" | "holiday" | "extra"))
-                && words.get(i + 1).is_some_and(|n| PAY_ARRIVED.contains(n)))
-            // "remote work pay hit today": a verb only money arriving does, whatever names the pay.
-            || (words[i] == "pay"
-                && !(i > 0 && matches!(words[i - 1], "to" | "i" | "we" | "will" | "'ll" | "can" | "must" | "should"))
-                && words.get(i + 1).is_some_and(|n| matches!(*n, "came" | "hit" | "arrived" | "landed" | "cleared")))
-    });
-    // A payer paying: "Etsy paid out", "Centrelink came in", "PayPal came through" — not "got a phone
-    // holder on Etsy", "Etsy fees were $12".
-    let pays = |i: usize| {
-        words[i + 1..words.len().min(i + 3)].iter().any(|w| {
-            matches!(
-                *w,
-                "paid"
-                    | "came"
-                    | "landed"
-                    | "deposited"
-                    | "deposit"
-                    | "payout"
-                    | "transferred"
-                    | "sent"
-                    | "dropped"
-                    | "hit"
-                    | "in"
-                    | "through"
-                    | "payment"
-                    | "'s"
-            )
-        }) || words[i].ends_with("'s")
-    };
-    // "got 188 refunded", not "I refunded the buyer 50".
-    let named = pay_noun
-        || words.iter().enumerate().any(|(i, w)| {
-            (EARNINGS.contains(&w.trim_end_matches("'s")) || (PAYERS.contains(&w.trim_end_matches("'s")) && pays(i)))
-                && !(matches!(*w, "refunded" | "reimbursed") && i > 0 && matches!(words[i - 1], "i" | "we"))
-        });
-    // Paying words that may also receive ("got paid") do not count against a named income; these do.
-    let user_paid =
-        words.iter().any(|w| is_spent(w) && !matches!(*w, "got" | "came" | "was" | "were" | "had" | "gave"))
-            || text.has("towards");
-    // "just got 85 bucks for the old camp chairs", "got 90 for helping a bloke with his solar": money got
-    // for work done or for the user's old things (opening the sentence, or after "I"/"we") is money
-    // received — not "got $40 for the site" nor "got $20 for parking", where the money is the price.
-    let for_work_or_old_things = |k: usize| {
-        let w = words.get(k).copied().unwrap_or("");
-        // A verb of work ends the sentence or takes its object ("for helping a bloke", "for mowing"); an
-        // "-ing" word before a noun names a thing bought ("for painting supplies", "for cooking gas").
-        let as_verb = words.get(k + 1).is_none_or(|n| {
-            matches!(
-                *n,
-                "a" | "an" | "the" | "his" | "her" | "their" | "some" | "for" | "at" | "in" | "on" | "," | "." | "!"
-            )
-        });
-        let done = as_verb
-            && w.len() > 5
-            && w.ends_with("ing")
-            && crate::vocabulary::canonical(w).is_none()
-            && !matches!(
-                w,
-                "parking" | "camping" | "shopping" | "clothing" | "bedding" | "lodging" | "washing" | "fishing"
-            );
-        let old = matches!(w, "the" | "my" | "our" | "me") && words.get(k + 1).is_some_and(|n| *n == "old");
-        done || old
-    };
-    // "received 280 from the bloke …", "we received $90 from the club": received from someone.
-    let received_from = (0..words.len()).any(|i| {
-        words[i] == "received"
-            && (i == 0 || matches!(words[i - 1], "i" | "we" | "just" | "finally"))
-            && entities.iter().any(|e| {
-                e.start == i + 1
-                    && matches!(e.kind, Kind::Money(_) | Kind::Number { .. })
-                    && words.get(e.end()).is_some_and(|w| *w == "from")
-            })
-    });
-    let got_for = (0..words.len()).any(|i| {
-        matches!(words[i], "got" | "received" | "earned" | "pocketed" | "made" | "cleared" | "netted")
-            && (i == 0 || matches!(words[i - 1], "i" | "we" | "just" | "finally"))
-            && entities.iter().any(|e| {
-                e.start == i + 1
-                    && matches!(e.kind, Kind::Money(_))
-                    && words.get(e.end()).is_some_and(|w| *w == "for")
-                    && for_work_or_old_things(e.end() + 1)
-            })
-    });
-    given_to_self || paid_out || got_for || received_from || (named && !user_paid)
-}
-
-/// A verb of the user's spending ("bought", "spent"), not one of someone else's told in a relative clause
-/// ("the bloke who bought our old annexe").
-pub(crate) fn users_spending_word(text: &Text) -> bool {
-    let t = &text.tokens;
-    (0..t.len()).any(|i| {
-        t[i].is_any(USER_SPENDING) && !(i > 0 && t[i - 1].is_any(&["who", "that", "which"])) && !others_verb(text, i)
-    })
-}
-
-/// A verb whose subject is someone named before it ("the insurer finally coughed up", "my brother bought"):
-/// a noun after "the", "my", "our", "his", "her" or "their", or a capitalised name, with perhaps "finally",
-/// "just" or "eventually" between.
-fn others_verb(text: &Text, i: usize) -> bool {
-    let t = &text.tokens;
-    let mut k = i;
-    while k > 0 && t[k - 1].is_any(&["finally", "just", "eventually", "also", "then", "actually"]) {
-        k -= 1;
-    }
-    let Some(subject) = k.checked_sub(1).map(|j| &t[j]) else { return false };
-    let named = subject.capitalised && !subject.is("i") && k >= 2 && !text.sentence_break_before(k - 1);
-    let owned = k >= 2
-        && t[k - 2].is_any(&["the", "my", "our", "his", "her", "their"])
-        && subject.norm.chars().all(char::is_alphabetic);
-    named || owned
 }
 
 /// Words before a verb that are not its subject.
 #[rustfmt::skip]
-const FILLERS: &[&str] = &[
+pub(super) const FILLERS: &[&str] = &[
     "just", "finally", "ugh", "so", "then", "and", "today", "yesterday", "well", "oh", "also", "already", "only",
     "ok", "okay", "right", "welp", "yep", "yeah", "had", "have", "has", "to",
 ];
 
-/// Who pays a traveller's income by its name: a pension office or a payroll, not a person.
-#[rustfmt::skip]
-const PAYERS: &[&str] = &[
-    "centrelink", "dva", "va", "ato", "ird", "cpp", "oas", "ssa", "winz", "payroll", "superannuation", "etsy",
-    "paypal", "venmo", "ebay", "airbnb", "patreon", "youtube", "stripe",
-];
-
-/// Verbs of money handed over: with "me" or "us" after them, the user received it.
-#[rustfmt::skip]
-const GIVEN: &[&str] = &[
-    "paid", "reimbursed", "refunded", "repaid", "netted", "sent", "transferred", "tipped", "gave", "handed", "wired",
-    "venmoed", "fronted",
-];
 /// Income named by a noun that the subject finder takes for its verb.
 const INCOME_NOUNS: &[&str] = &["paycheck", "paycheque", "wages", "salary", "pension"];
-/// What comes after "pay" the noun.
-#[rustfmt::skip]
-const PAY_ARRIVED: &[&str] = &[
-    "came", "comes", "from", "is", "hit", "arrived", "landed", "went", "has", "cleared", "dropped", "in", "this", "was",
-];
-/// Money that is the user's income by its name, whoever handed it over.
-#[rustfmt::skip]
-const EARNINGS: &[&str] = &[
-    "paycheck", "paycheque", "wages", "wage", "salary", "payout", "refund", "reimbursement", "earnings", "takings",
-    "winnings", "pension", "refunded", "reimbursed",
-];

@@ -107,7 +107,9 @@ impl Understander {
         let mut slots = slots::fill(proposed, a, today);
         // A write whose values are not in the sentence, beside a close runner-up write whose values
         // are ("remind me in 2 hours…" has a duration, not a date): the runner-up was meant.
+        // Not a limit moved by an amount ("lower groceries by fifty bucks"): its figure is no price.
         if reply::missing(proposed, &slots).is_some()
+            && !(proposed == "update_budget" && crate::evidence::changed_by(a))
             && let Some((other, _)) = ranked.iter().skip(1).take(2).find(|(l, p)| intents::is_write(l) && *p >= 0.1)
             && let Some(other) = intents::label(other)
         {

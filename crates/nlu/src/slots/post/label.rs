@@ -31,7 +31,9 @@ pub(crate) fn label_mark(tokens: &[Token]) -> Option<usize> {
 /// to post, however much the text after it asks or tells.
 pub(crate) fn labelled_post(a: &Analysis) -> bool {
     let t = &a.text;
-    super::order_then_colon(a) || label_mark(&t.tokens).is_some_and(|mark| mark < 5 && t.len() - mark > 3)
+    super::order_then_colon(a)
+        || (label_mark(&t.tokens).is_some_and(|mark| mark < 5 && t.len() - mark > 3)
+            && !crate::speech_act::order_quoted(t))
 }
 
 #[cfg(test)]

@@ -84,4 +84,5 @@ pub(crate) fn order_then_colon(a: &Analysis) -> bool {
         && verb
         && order.iter().any(|w| w.is_any(PUBLIC))
         && t.tokens[mark + 1..].iter().filter(|w| !w.is_punct()).count() >= 3
+        && !crate::speech_act::order_quoted(t)
 }
