@@ -1,24 +1,13 @@
-//! From the fourteenth session: a note labelled with someone's name is theirs ("Gaz: packing shed,
-//! 640"); money got back is money in, not spending ("got 60 back on the power bill"); and a price said
-//! the way prices are after "for" is no clock time ("bought ice for four fifty"); an order quoted whole
-//! from someone else is theirs ("'post to the forum: …' is what Barry wrote").
+//! From the fourteenth session and its review: money got back is money in, not spending ("got 60 back on
+//! the power bill"); a price said the way prices are after "for" and a verb of buying is no clock time
+//! ("bought ice for four fifty"); an order quoted whole and then attributed is someone else's ("'post to
+//! the forum: …' is what Barry wrote"); a request asked the other way round ("reckon you could …") is
+//! asked.
 
 mod common;
 
 use common::*;
 use serde_json::json;
-
-#[test]
-fn a_note_under_someone_elses_name_writes_nothing() {
-    assert_none_writes(&[
-        "Gaz: mango packing shed, 640 this wk",
-        "Shazza: servo pies 14",
-        "Bev: bottle-o 62 (her shout)",
-    ]);
-    // A label that names a thing is the user's own entry.
-    assert_eq!(meant("Groceries: $143.55 Woolies Broome"), Some("create_expense"));
-    assert_eq!(meant("Dinner: $27.80"), Some("create_expense"));
-}
 
 #[test]
 fn money_got_back_is_no_spending() {
@@ -35,10 +24,15 @@ fn a_price_after_for_is_no_clock_time() {
     let (tool, args) = call("Bought ice for four fifty").expect("a call");
     assert_eq!(tool, "create_expense");
     assert_eq!(args["amount"], json!(4.5));
-    // A time after "for" stays a time where nothing was bought.
+    for (s, amount) in [("grabbed a pie for five forty", 5.4), ("bought bait for twelve fifty", 12.5)] {
+        assert_eq!(call(s).map(|c| c.1["amount"].clone()), Some(json!(amount)), "{s}");
+    }
+    // A time after "for" stays a time where nothing was bought in its clause.
     let (tool, args) = call("set an alarm for four fifty tomorrow").expect("a call");
     assert_eq!(tool, "set_timer_or_alarm");
     assert!(args.to_string().contains("04:50") || args.to_string().contains("16:50"), "{args}");
+    let (tool, args) = call("Bought ice for four fifty, set an alarm for six").expect("a call");
+    assert_eq!((tool, &args["time"]), ("set_timer_or_alarm", &json!("06:00")));
 }
 
 #[test]
@@ -46,9 +40,34 @@ fn an_order_quoted_whole_from_someone_else_is_theirs() {
     assert_none_writes(&[
         "'post to the forum: free firewood' is what Barry wrote",
         "\"log 50 for fuel\" - that's what the sign said",
+        "'spent $80 on groceries' is what Mum texted me",
     ]);
-    // The user's own order after a quotation still posts it.
+    // An order after the attribution is the user's own.
+    assert_eq!(
+        meant("'Free firewood at site 9' is what Barry wrote, post it to the forum for me"),
+        Some("create_post")
+    );
+    // The user's own order after a quotation still posts it, even after a dash.
+    assert_eq!(
+        meant("'Anyone else having trouble with Telstra signal around Coober Pedy?' — put that up on the forum for me"),
+        Some("create_post")
+    );
     let (tool, args) = call("'Free firewood at site 9' - post that for me").expect("a call");
     assert_eq!(tool, "create_post");
     assert_eq!(args["content"], json!("Free firewood at site 9"));
+}
+
+#[test]
+fn a_request_asked_the_other_way_round_is_asked() {
+    assert_eq!(meant("reckon you could log 40 for the laundromat"), Some("create_expense"));
+    let (tool, args) =
+        call("ya reckon u could put up a post 4 me, selling our old annexe walls $150 ono pickup Bendigo")
+            .expect("a call");
+    assert_eq!(tool, "create_post");
+    assert_eq!(args["content"], json!("selling our old annexe walls $150 ono pickup Bendigo"));
+    // Said of what the user could do, it orders nothing.
+    assert_none_writes(&[
+        "I reckon you could spend 40 on the laundromat easily",
+        "they reckon you could log a tonne of fish here",
+    ]);
 }

@@ -236,7 +236,17 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
             | "out"
     ) || crate::vocabulary::canonical(prev).is_some();
     let bare = (1..=12).contains(&hour) && t.norm.chars().all(|c| c.is_alphanumeric());
-    if bare && after_at && !unit_after {
+    // "bought ice for four fifty": after "for" and a verb of buying in the same clause, an hour with its
+    // minutes in words is a price said the way prices are ("booked the table for six thirty", "bought
+    // the tickets, add an event friday for seven thirty" stay times).
+    let bought_for = prev == "for"
+        && word_value(next).is_some_and(|m| (10..=59).contains(&m))
+        && tokens[..i]
+            .iter()
+            .rev()
+            .take_while(|w| !w.is_any(&[",", ".", ";", "and", "then", "-", "!", "?"]))
+            .any(|w| w.is_any(&["bought", "paid", "grabbed", "sold", "spent", "charged", "cost", "costs"]));
+    if bare && after_at && !unit_after && !bought_for {
         // "at one thirty in the afternoon", "at six fifteen": the hour, then its minutes in words.
         // "five forty five": tens and units. Not an amount after it ("at 8 twenty bucks entry").
         let (minute, used) = match (word_value(next), word_value(word(2))) {
@@ -261,17 +271,6 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
                 (w, _) => meridiem(w).or_else(|| (w == "tonight").then_some(true)),
             };
             return Some((ClockTime { hour, minute, pm: part }, used));
-        }
-        // "bought ice for four fifty": after "for" and a verb of buying, an hour with its minutes in
-        // words is a price said the way prices are ("booked the table for six thirty" stays a time).
-        if prev == "for"
-            && minute.is_some_and(|m| (10..=59).contains(&m))
-            && word_value(next).is_some()
-            && tokens[..i]
-                .iter()
-                .any(|w| w.is_any(&["bought", "paid", "got", "grabbed", "picked", "sold", "spent", "charged", "cost"]))
-        {
-            return None;
         }
         return Some((ClockTime { hour, minute: 0, pm: part }, 1));
     }

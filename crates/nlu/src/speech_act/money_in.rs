@@ -128,13 +128,30 @@ pub(super) fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool
                     && for_work_or_old_things(e.end() + 1)
             })
     });
-    // "got 60 back on the power bill", "we got $45 back from the mechanic": money back to the user.
+    // "got 60 back on the power bill", "we got $45 back from the mechanic": money back to the user — a
+    // bare number only beside a word of money ("got 3 back from the vet, all healthy" counts animals).
+    let money_word = text.has_any(&[
+        "bill",
+        "bills",
+        "refund",
+        "rebate",
+        "bond",
+        "deposit",
+        "overcharged",
+        "overpaid",
+        "invoice",
+        "rates",
+        "rego",
+        "insurance",
+        "bucks",
+        "dollars",
+    ]);
     let got_back = (0..words.len()).any(|i| {
         matches!(words[i], "got" | "received")
             && (i == 0 || matches!(words[i - 1], "i" | "we" | "just" | "finally" | "also"))
             && entities.iter().any(|e| {
                 e.start == i + 1
-                    && matches!(e.kind, Kind::Money(_) | Kind::Number { .. })
+                    && (matches!(e.kind, Kind::Money(_)) || (matches!(e.kind, Kind::Number { .. }) && money_word))
                     && words.get(e.end()).is_some_and(|w| *w == "back")
             })
     });

@@ -15,6 +15,12 @@ pub(super) fn polite_request(text: &Text, entities: &[Entity]) -> bool {
         && words
             .windows(2)
             .any(|w| matches!(w[0], "can" | "could" | "would" | "will") && matches!(w[1], "you" | "u" | "ya" | "ye")))
+        // "ya reckon u could put up a post", "d'you think you could log it": the same ask, turned round.
+        || words.windows(3).any(|w| {
+            matches!(w[0], "reckon" | "think")
+                && matches!(w[1], "you" | "u" | "ya" | "ye")
+                && matches!(w[2], "could" | "can" | "would")
+        })
         || (first == "how" && second == "about")
         || text.has_any(&["please", "pls", "plz"])
         // "can I get a 4:50 wake-up", "could I have a post up …": asking to be given something.
@@ -135,10 +141,14 @@ fn quotation_then_source(text: &Text) -> bool {
     }) else {
         return false;
     };
-    let after: Vec<&str> = text.tokens.iter().filter(|t| t.span.start > end).map(|t| t.norm.as_str()).take(6).collect();
-    after.iter().any(|w| {
-        matches!(*w, "wrote" | "said" | "says" | "posted" | "texted" | "messaged" | "reads" | "read" | "put" | "sent")
-    }) && after.iter().any(|w| matches!(*w, "what" | "that's" | "thats" | "is" | "was" | "-" | ","))
+    let after: Vec<&str> =
+        text.tokens.iter().filter(|t| t.span.start > end && !t.is_punct()).map(|t| t.norm.as_str()).take(6).collect();
+    // Whose words they were, not what to do with them ("— put that up on the forum for me", "… is what
+    // Barry wrote, post it for me").
+    let tail: Vec<&str> = text.tokens.iter().filter(|t| t.span.start > end).map(|t| t.norm.as_str()).collect();
+    !tail.iter().any(|w| is_order_verb(w))
+        && after.iter().any(|w| matches!(*w, "wrote" | "said" | "says" | "posted" | "texted" | "messaged"))
+        && after.iter().any(|w| matches!(*w, "what" | "that's" | "thats" | "is" | "was"))
 }
 
 /// The token ranges of the courtesy formulas that wrap a request ("I was wondering whether you might…").

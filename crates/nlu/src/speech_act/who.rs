@@ -147,17 +147,8 @@ impl Who {
                 && tokens[(k + 1).min(tokens.len())..].iter().take(3).any(|t| t.is("to"))
         });
         // "Trev: 95L @ 2.24", "Ray's ute: 78L", "Gaz - packing shed, 640": someone else's entry.
-        // A label written with a capital that is no everyday word ("Gaz:", though "gaz" turns up in lower
-        // case in a sentence that has none) names who, not what ("Fuel:", "Dinner:").
-        let name_label = tokens.len() > 2
-            && tokens[1].is(":")
-            && tokens[0].capitalised
-            && !in_entity(0)
-            && !tokens[0].is_any(OPENERS)
-            && !crate::spelling::is_everyday_word(&tokens[0].norm)
-            && crate::vocabulary::canonical(&tokens[0].norm).is_none();
         let labelled_other = tokens.len() > 2
-            && (name(0) || person(&tokens[0]) || name_label)
+            && (name(0) || person(&tokens[0]))
             && (0..5.min(tokens.len())).any(|i| tokens[i].is_any(&[":", "-"]))
             && !tokens[..5.min(tokens.len())].iter().any(|t| t.is_any(FIRST_PERSON));
         let others_act = relayed

@@ -262,7 +262,7 @@ fn unopened_content(a: &Analysis, post: usize) -> Option<String> {
     while k < t.len() {
         if frame_noun(k) {
             k += if t.tokens[k].is_any(POST_FRAME) { 1 } else { 2 };
-        } else if (t.tokens[k].is_any(&["in", "on", "to", "for", "onto", "with"]) && frame_noun(k + 1))
+        } else if (t.tokens[k].is_any(&["in", "on", "to", "for", "4", "onto", "with"]) && frame_noun(k + 1))
             || t.tokens[k].is_any(&["up", "out", "please", "pls", "plz"])
         {
             k += 1;
