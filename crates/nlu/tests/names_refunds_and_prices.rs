@@ -71,3 +71,22 @@ fn a_request_asked_the_other_way_round_is_asked() {
         "they reckon you could log a tonne of fish here",
     ]);
 }
+
+#[test]
+fn a_price_moved_by_an_amount_is_no_purchase_and_no_limit() {
+    assert_none_writes(&["Groceries went up by fifty bucks at Woolies this week", "diesel has gone up by 20c a litre"]);
+    // A limit moved by an amount, asked politely, asks for the new limit; never logs the change as spending.
+    assert_eq!(meant("Could you lower groceries by fifty bucks?"), None);
+    assert!(matches!(
+        pam_nlu::understand("Could you lower groceries by fifty bucks?", today()).action,
+        pam_nlu::Action::Clarify { .. }
+    ));
+    // A purchase told beside a price move is logged at what was paid.
+    assert_eq!(
+        call("spent 50 on groceries, prices went up by 10 bucks").map(|c| c.1["amount"].clone()),
+        Some(json!(50))
+    );
+    let (tool, args) = call("diesel has gone up by 20c a litre, filled up 60L for $130").expect("a call");
+    assert_eq!((tool, &args["total"]), ("add_fuel_entry", &json!(130)));
+    assert!(args.get("price_per_unit").is_none(), "the rise is no price: {args}");
+}

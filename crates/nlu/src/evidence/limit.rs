@@ -10,7 +10,9 @@ pub(crate) fn changed_by(a: &Analysis) -> bool {
         &["lower", "cut", "reduce", "raise", "increase", "decrease", "drop", "bump", "up", "trim", "boost", "lift"];
     let t = &a.text;
     let opens = t.tokens.iter().enumerate().any(|(i, w)| {
-        w.is_any(CHANGE) && (i == 0 || t.tokens[i - 1].is_any(&[",", "please", "pls", "pam", "can", "could", "just"]))
+        w.is_any(CHANGE)
+            && (i == 0
+                || t.tokens[i - 1].is_any(&[",", "please", "pls", "pam", "can", "could", "just", "you", "u", "ya"]))
     });
     opens
         && a.entities.iter().any(|e| {
@@ -145,31 +147,48 @@ fn limit_beside_amount(a: &Analysis) -> bool {
 /// 900 a year"): the verb of the thing itself, with "to" and the new figure — not an order ("drop fuel to
 /// 300").
 pub(super) fn price_moves(a: &Analysis) -> bool {
-    const MOVES: &[&str] = &[
-        "drops",
-        "dropped",
-        "goes",
-        "went",
-        "rises",
-        "rose",
-        "jumps",
-        "jumped",
-        "climbs",
-        "climbed",
-        "falls",
-        "fell",
-        "increases",
-        "increased",
-        "decreases",
-        "decreased",
-    ];
+    moves(a, "to")
+}
+
+/// A price moved by an amount ("groceries went up by fifty bucks at Woolies", "diesel has gone up by 20c"):
+/// the change in a price, no purchase and no limit.
+pub(super) fn price_moved_by(a: &Analysis) -> bool {
+    let t = &a.text.tokens;
+    // The amount it moved by right after "by" ("went up by heaps" names none).
+    let amount_after_by = (0..t.len()).any(|i| t[i].is("by") && a.entities.iter().any(|e| e.start == i + 1));
+    moves(a, "by") && amount_after_by
+}
+
+/// Verbs of a price moving ("went up", "has gone up", "dropped").
+pub(crate) const PRICE_MOVES: &[&str] = &[
+    "drops",
+    "dropped",
+    "goes",
+    "went",
+    "rises",
+    "rose",
+    "jumps",
+    "jumped",
+    "climbs",
+    "climbed",
+    "falls",
+    "fell",
+    "increases",
+    "increased",
+    "decreases",
+    "decreased",
+    "gone",
+];
+
+/// A verb of a price moving, then perhaps "up" or "down", then `prep`.
+fn moves(a: &Analysis, prep: &str) -> bool {
     let t = &a.text.tokens;
     // "the fuel budget goes up to 400 from now on" moves a limit, not a price.
     !a.text.has_any(crate::speech_act::BUDGET_WORDS)
         && (1..t.len()).any(|i| {
-            t[i].is_any(MOVES) && {
+            t[i].is_any(PRICE_MOVES) && {
                 let k = if t.get(i + 1).is_some_and(|w| w.is_any(&["up", "down"])) { i + 2 } else { i + 1 };
-                t.get(k).is_some_and(|w| w.is("to"))
+                t.get(k).is_some_and(|w| w.is(prep))
             }
         })
 }

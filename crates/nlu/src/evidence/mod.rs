@@ -12,7 +12,7 @@ use crate::speech_act::SpeechAct;
 use crate::text::Text;
 use income::not_income;
 pub(crate) use income::own_income_told;
-pub(crate) use limit::changed_by;
+pub(crate) use limit::{PRICE_MOVES, changed_by};
 use limit::{from_now_on, price_moves, spoken_of_as_limit, states_a_limit};
 pub(crate) use post::{act_for, post_ordered_around, post_seen};
 
@@ -46,6 +46,15 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
         // Water in the tank, a jerry can or coolant is no fill-up of fuel ("filled his tank w 40L of water").
         "add_fuel_entry" if not_fuel(a) => false,
         "create_expense" if lent(a) => false,
+        // A price moved by an amount is no purchase ("groceries went up by fifty bucks at Woolies"), unless
+        // the user tells of one beside it ("diesel's gone up by 20c, filled up 60L for $130").
+        _ if MONEY_RECORDS.contains(&intent)
+            && limit::price_moved_by(a)
+            && !user_paid_out(&a.text)
+            && !a.text.has_any(&["filled", "brimmed", "topped"]) =>
+        {
+            false
+        }
         "set_timer_or_alarm" if travel_time_told(a) => false,
         _ if MONEY_RECORDS.contains(&intent) && disputed(a) && !act.record_order => false,
         _ if MONEY_RECORDS.contains(&intent) => {

@@ -78,6 +78,9 @@ const COUNTED: &[&str] = &[
 
 /// Whether a number entity is an amount of money in a sentence about money.
 pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
+    if moved_by(a, e) {
+        return false;
+    }
     match e.kind {
         // "$0 — the ferry was free": nothing was paid.
         Kind::Money(ref m) => m.cents > 0,
@@ -100,6 +103,14 @@ pub(crate) fn is_amount(a: &Analysis, e: &Entity) -> bool {
                 && !model_year
         }
         _ => false,
+    }
+}
+
+/// How much a price moved, not what was paid: "prices went up by 10 bucks", "diesel has gone up by 20c".
+pub(crate) fn moved_by(a: &Analysis, e: &Entity) -> bool {
+    e.start >= 2 && a.text.norm(e.start - 1) == "by" && {
+        let k = if matches!(a.text.norm(e.start - 2), "up" | "down") { e.start.saturating_sub(3) } else { e.start - 2 };
+        crate::evidence::PRICE_MOVES.contains(&a.text.norm(k))
     }
 }
 
