@@ -147,16 +147,21 @@ fn limit_beside_amount(a: &Analysis) -> bool {
 /// 900 a year"): the verb of the thing itself, with "to" and the new figure — not an order ("drop fuel to
 /// 300").
 pub(super) fn price_moves(a: &Analysis) -> bool {
-    moves(a, "to")
+    let t = &a.text.tokens;
+    // "the fuel budget goes up to 400 from now on" moves a limit, not a price.
+    !a.text.has_any(crate::speech_act::BUDGET_WORDS)
+        && (1..t.len()).any(|i| {
+            t[i].is_any(PRICE_MOVES) && {
+                let k = if t.get(i + 1).is_some_and(|w| w.is_any(&["up", "down"])) { i + 2 } else { i + 1 };
+                t.get(k).is_some_and(|w| w.is("to"))
+            }
+        })
 }
 
 /// A price moved by an amount ("groceries went up by fifty bucks at Woolies", "diesel has gone up by 20c"):
-/// the change in a price, no purchase and no limit.
+/// the change in a price, no purchase and no limit — the amount read as `slots::moved_by` reads it.
 pub(super) fn price_moved_by(a: &Analysis) -> bool {
-    let t = &a.text.tokens;
-    // The amount it moved by right after "by" ("went up by heaps" names none).
-    let amount_after_by = (0..t.len()).any(|i| t[i].is("by") && a.entities.iter().any(|e| e.start == i + 1));
-    moves(a, "by") && amount_after_by
+    !a.text.has_any(crate::speech_act::BUDGET_WORDS) && a.entities.iter().any(|e| crate::slots::moved_by(a, e))
 }
 
 /// Verbs of a price moving ("went up", "has gone up", "dropped").
@@ -179,16 +184,3 @@ pub(crate) const PRICE_MOVES: &[&str] = &[
     "decreased",
     "gone",
 ];
-
-/// A verb of a price moving, then perhaps "up" or "down", then `prep`.
-fn moves(a: &Analysis, prep: &str) -> bool {
-    let t = &a.text.tokens;
-    // "the fuel budget goes up to 400 from now on" moves a limit, not a price.
-    !a.text.has_any(crate::speech_act::BUDGET_WORDS)
-        && (1..t.len()).any(|i| {
-            t[i].is_any(PRICE_MOVES) && {
-                let k = if t.get(i + 1).is_some_and(|w| w.is_any(&["up", "down"])) { i + 2 } else { i + 1 };
-                t.get(k).is_some_and(|w| w.is(prep))
-            }
-        })
-}

@@ -19,7 +19,7 @@ use crate::analysis::Analysis;
 use crate::entities::{Kind, Tense};
 use crate::vocabulary;
 
-pub(crate) use amount::{amount, corrected, is_amount, listed_amounts};
+pub(crate) use amount::{amount, corrected, is_amount, listed_amounts, moved_by};
 
 pub type Slots = Map<String, Value>;
 

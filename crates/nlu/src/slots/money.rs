@@ -279,7 +279,7 @@ pub fn fill_up(a: &Analysis, today: NaiveDate, s: &mut Slots) {
     }
     let mut taken = None;
     for (n, e) in a.entities.iter().enumerate() {
-        if taken == Some(n) || spoken.contains(&e.start) || super::amount::moved_by(a, e) {
+        if taken == Some(n) || spoken.contains(&e.start) || super::moved_by(a, e) {
             continue;
         }
         let value = match &e.kind {
