@@ -11,6 +11,9 @@ use crate::vocabulary;
 
 pub struct Analysis {
     pub text: Text,
+    /// The message opened with a greeting ("hello pam, it's my first time here", "hola!"), which the
+    /// openers taken off may have removed from `text`.
+    pub greeted: bool,
     pub entities: Vec<Entity>,
     pub act: SpeechAct,
     /// Tokens with entities replaced by placeholders and capitalised names by `<cap>`.
@@ -57,13 +60,63 @@ fn without_openers(text: Text) -> Text {
     }
 }
 
+/// Words that greet, in the languages travellers greet PAM in. A closed class: the classifier cannot
+/// learn "hullo" or "howzit" from a few lines, and the openers taken off hide "hello" from it.
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hiya",
+    "hello",
+    "helo",
+    "hullo",
+    "hallo",
+    "'ello",
+    "ello",
+    "hey",
+    "heya",
+    "heyo",
+    "g'day",
+    "gday",
+    "gidday",
+    "howdy",
+    "hola",
+    "ciao",
+    "yo",
+    "ayo",
+    "howzit",
+    "salutations",
+    "greetings",
+    "aloha",
+    "bonjour",
+    "namaste",
+    "sup",
+    "wassup",
+    "morning",
+    "mornin",
+    "evening",
+    "afternoon",
+    "kia",
+    "servus",
+    "hej",
+    "ahoy",
+];
+
+/// The message opens with a greeting word, or a greeting calls PAM by name ("well look who it is, hi pam").
+fn opens_with_greeting(text: &Text) -> bool {
+    let first = text.tokens.iter().position(|t| !t.is_punct());
+    let greets = |i: usize| text.tokens.get(i).is_some_and(|t| t.is_any(GREETINGS));
+    first.is_some_and(|i| greets(i) || (text.tokens[i].is("good") && greets(i + 1)))
+        || (0..text.len()).any(|i| greets(i) && text.tokens.get(i + 1).is_some_and(|t| t.is("pam")))
+}
+
 impl Analysis {
     pub fn new(original: &str) -> Analysis {
         let cut = match original.char_indices().nth(MAX_CHARS) {
             Some((at, _)) => &original[..at],
             None => original,
         };
-        let mut text = without_openers(Text::new(cut));
+        let whole = Text::new(cut);
+        let greeted = opens_with_greeting(&whole);
+        let mut text = without_openers(whole);
         text.expand_texting(spelling::is_known_word);
         text.unshout(|w| spelling::is_common_word(w) || entities::calendar::weekday(w).is_some());
         let entities = entities::scan(&text.tokens);
@@ -109,6 +162,7 @@ impl Analysis {
         }
         Analysis {
             text,
+            greeted,
             entities,
             act,
             words,

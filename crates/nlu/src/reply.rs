@@ -22,10 +22,12 @@ pub fn small_talk(text: &Text) -> String {
     if short && text.has_any(&["thanks", "thank", "ta", "cheers", "thx", "ty"]) {
         "No worries!".into()
     } else if short
-        && (text.has_any(&["bye", "cya", "nite", "goodnight"])
+        && (text.has_any(&["bye", "goodbye", "cya", "nite", "goodnight", "ttyl", "ttfn"])
             || text.has_phrase("good night")
-            || text.has_phrase("see ya")
-            || text.has_phrase("see you")
+            // "see you later", not "good to see you".
+            || ((text.has_phrase("see ya") || text.has_phrase("see you"))
+                && !text.has_phrase("to see you")
+                && !text.has_phrase("to see ya"))
             || farewell_ending(text))
     {
         "See you down the road!".into()

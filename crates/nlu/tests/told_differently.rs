@@ -49,6 +49,16 @@ fn values_said_the_way_people_say_them() {
 }
 
 #[test]
+fn an_alarm_bought_is_no_alarm_to_set() {
+    // A bare note of a thing, a price and a shop is read like "grocerys @ foodland 84.3": logged or asked
+    // about as an expense, never an alarm.
+    for s in ["Smoke alarm 2 pack 25 bucks at Bunnings", "bought a new smoke alarm at Bunnings for 25"] {
+        assert_eq!(meant(s), Some("create_expense"), "{s}");
+    }
+    assert_none_writes(&["need a smoke alarm battery, they're 12 bucks at Bunnings"]);
+}
+
+#[test]
 fn their_false_friends_change_nothing() {
     assert_none_writes(&[
         // "can I get …" asks to be given something only with no money in it.
@@ -66,8 +76,6 @@ fn their_false_friends_change_nothing() {
         // A change by an amount is not the new limit.
         "Knock 20 off the food budget",
         "Reduce the fuel budget by 50",
-        // Alarms that are things bought.
-        "Smoke alarm 2 pack 25 bucks at Bunnings",
         // Volumes that are not fuel.
         "5L of coolant for 30 at Repco",
         "mate just filled his jayco tank w 40L of water at the tap, free, lucky",

@@ -81,27 +81,16 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     // In a sentence about an alarm a time is expected right after the alarm or its day ("alarm 0600
     // monday", "alarm tmrw 530", "wake me tomorrow six thirty"), and "for" takes a time, not an amount.
     // An alarm to be woken by, not a thing bought ("smoke alarm", "car alarm", "alarm system").
-    let alarm = tokens.iter().enumerate().any(|(k, t)| {
-        t.is_any(&["wake", "wakeup", "wake-up", "rouse"])
-            || (t.is_any(&["alarm", "alarms"])
-                && !(k > 0
-                    && tokens[k - 1].is_any(&[
-                        "smoke",
-                        "car",
-                        "fire",
-                        "security",
-                        "burglar",
-                        "door",
-                        "fridge",
-                        "gas",
-                        "co",
-                        "reversing",
-                    ]))
-                && !tokens.get(k + 1).is_some_and(|n| n.is_any(&["system", "systems", "clock", "panel", "battery"])))
-    });
+    let alarm = tokens
+        .iter()
+        .enumerate()
+        .any(|(k, t)| t.is_any(&["wake", "wakeup", "wake-up", "rouse"]) || super::alarm::alarm_to_wake(tokens, k));
+    // "alarm: 0510 tmrw": the alarm's label, then its time.
+    let labelled = prev == ":" && i >= 2 && tokens[i - 2].is_any(&["alarm", "wake", "wakeup", "wake-up"]);
     let after_at = matches!(prev, "at" | "for" | "by" | "@" | "from" | "until" | "till" | "around")
         || (alarm
             && (matches!(prev, "alarm" | "tmrw" | "tomorrow" | "today" | "tonight" | "me" | "us")
+                || labelled
                 || super::calendar::weekday(prev).is_some()));
     let next_pm = tokens.get(i + 1).and_then(|n| meridiem(&n.norm));
     match t.norm.as_str() {
@@ -186,7 +175,13 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     // "0530" after "for"/"at" ("sold the generator for 1100" is an amount: after "for", only a leading 0,
     // unless the sentence is about an alarm); "530" only for an alarm.
     let digits = t.norm.chars().all(|c| c.is_ascii_digit());
-    if after_at
+    // "1900 tonight dinner at the marina", "0600 tomorrow": four figures told with their day are a
+    // 24-hour time, not an amount ("paid 1200 today" is one).
+    let with_day = t.norm.len() == 4
+        && tokens.get(i + 1).is_some_and(|n| n.is_any(&["tonight", "tomorrow", "tmrw", "today"]))
+        && !matches!(prev, "spent" | "paid" | "pay" | "cost" | "costs" | "was" | "is" | "earned" | "got" | "$")
+        && crate::vocabulary::canonical(prev).is_none();
+    if (after_at || with_day)
         && digits
         && (t.norm.len() == 4 || (alarm && t.norm.len() == 3))
         && (prev != "for" || t.norm.starts_with('0') || alarm)

@@ -3,6 +3,7 @@
 //! tokens; the classifier sees the utterance with those runs replaced by placeholders (`<money>`,
 //! `<vol>`…), so "spent $52" and "spent forty bucks" look alike to it.
 
+pub mod alarm;
 pub mod calendar;
 pub mod clock;
 pub mod measure;

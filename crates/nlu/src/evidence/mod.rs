@@ -56,6 +56,8 @@ pub(crate) fn allowed(intent: &str, a: &Analysis, act: &SpeechAct) -> bool {
             false
         }
         "set_timer_or_alarm" if travel_time_told(a) => false,
+        // "need a smoke alarm battery": a thing bought, no alarm to set.
+        "set_timer_or_alarm" if crate::entities::alarm::only_alarm_things(&a.text.tokens) => false,
         _ if MONEY_RECORDS.contains(&intent) && disputed(a) && !act.record_order => false,
         _ if MONEY_RECORDS.contains(&intent) => {
             (act.may_log_money() || ordered_to_log(a, act)) && reports_done(a, act) && !asks_to_check(a)

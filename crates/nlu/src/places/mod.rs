@@ -55,10 +55,17 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
         // Typed without capitals, an everyday word ends the name ("tennant creek mate how long") unless
         // a word that names goes on after it ("the gold coast").
         let plain = !strict && !cased(text) && everyday(&t.norm) && !names_on(text, entities, i + 1);
+        // "Coeur d'Alene", "Port O'Connor": a particle joined to a capital goes on with the name.
+        let particle = i > start && {
+            let raw = &text.folded[t.span.clone()];
+            (raw.starts_with("d'") || raw.starts_with("o'")) && raw[2..].starts_with(|c: char| c.is_uppercase())
+        };
         if entities.iter().any(|e| e.covers(i))
             || (stop && !state_code)
-            || (strict && !t.capitalised && !state_code)
+            || (strict && !t.capitalised && !state_code && !particle)
             || plain
+            // "… on to Kalgoorlie. Map it?": a name ends with its sentence.
+            || (i > start && text.sentence_break_before(i))
         {
             break;
         }

@@ -23,9 +23,10 @@ pub(super) fn polite_request(text: &Text, entities: &[Entity]) -> bool {
         })
         || (first == "how" && second == "about")
         || text.has_any(&["please", "pls", "plz"])
-        // "can I get a 4:50 wake-up", "could I have a post up …": asking to be given something.
+        // "can I get a 4:50 wake-up", "could I have a post up …", "could we get a post up": asking to be given
+        // something.
         || (matches!(first, "can" | "could" | "may")
-            && second == "i"
+            && matches!(second, "i" | "we")
             && matches!(text.norm(2), "get" | "have")
             && matches!(text.norm(3), "a" | "an")
             && !entities.iter().any(is_amount))
@@ -222,7 +223,10 @@ pub(super) fn order_verb_given(text: &Text) -> bool {
     tokens.iter().enumerate().any(|(i, t)| {
         is_order_verb(&t.norm)
             && quoted_from.is_none_or(|q| i < q)
-            && (i == 0 || tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "-", ":", "now", "so", "pam"]))
+            // Opening the message or a sentence of it ("I keep overspending at the servo. set fuel to 150").
+            && (i == 0
+                || tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "-", ":", "now", "so", "pam"])
+                || text.sentence_break_before(i))
             // "I'll just set an alarm…" tells what the speaker will do.
             && !(i >= 2 && tokens[i - 1].is_any(&["just", "now", "so", "and"]) && tokens[i - 2].is_any(SUBJECTS))
     }) || tokens.iter().enumerate().any(|(i, t)| {

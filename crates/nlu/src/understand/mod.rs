@@ -184,17 +184,29 @@ impl Understander {
     /// Reads one message as a whole.
     pub(crate) fn read(&self, text: &str, today: NaiveDate) -> Understanding {
         let a = Analysis::new(text);
+        let read = self.read_analysed(&a, today);
+        // "Hello PAM, it's my first time talking to you", "hola amiga": a greeting with nothing to do and
+        // no value in it is answered as one, not as a request PAM could not follow.
+        let chat = read.intent == "none"
+            && matches!(&read.action, Action::Reply { text } if *text == reply::small_talk(&a.text) || *text == reply::not_followed());
+        if chat && a.greeted && a.entities.is_empty() && reply::small_talk(&a.text).ends_with(reply::HELP) {
+            return said("greeting", read.confidence, read.proposed, Slots::new(), reply::GREETING.to_string());
+        }
+        read
+    }
+
+    fn read_analysed(&self, a: &Analysis, today: NaiveDate) -> Understanding {
         if a.text.is_empty() {
             return said("none", 0.0, "none", Slots::new(), reply::HELP.to_string());
         }
-        let ranked = self.rank(&a);
+        let ranked = self.rank(a);
         let (top, p1) = ranked[0];
         let p2 = ranked.get(1).map(|r| r.1).unwrap_or(0.0);
         let proposed = intents::label(top).unwrap_or("none");
         // "I spent $8 on a pie": the user, a verb of their own spending and money, nothing asked, supposed,
         // denied or quoted — the plainest report there is. When the classifier has an expense among its
         // first two, the report decides, whatever else a rare word made it think.
-        if own_spending_told(&a)
+        if own_spending_told(a)
             && proposed != "create_expense"
             // Or when it proposed no write at all: a rare word ("we spent $40 at the markets last Monday")
             // may pull it to nothing, but not away from the report.
@@ -205,27 +217,27 @@ impl Understander {
                 || (!intents::is_write(proposed) && !a.act.question && !a.act.imperative && !a.act.polite_request))
         {
             let p = probability(&ranked, "create_expense").max(WRITE_CONFIDENCE);
-            return self.decide_write(&a, &ranked, "create_expense", p, 0.0, today);
+            return self.decide_write(a, &ranked, "create_expense", p, 0.0, today);
         }
         // "I earned 1100 this fortnight at the mine site kitchen": the user's own income told as plainly,
         // with income among the classifier's first two or nothing else proposed.
-        if crate::evidence::own_income_told(&a)
+        if crate::evidence::own_income_told(a)
             && (proposed == "record_income"
                 || proposed == "none"
                 || (!intents::is_write(proposed)
                     && ranked.iter().take(2).any(|(l, p)| *l == "record_income" && *p >= OWN_REPORT_FLOOR)))
         {
             let p = probability(&ranked, "record_income").max(WRITE_CONFIDENCE);
-            return self.decide_write(&a, &ranked, "record_income", p, 0.0, today);
+            return self.decide_write(a, &ranked, "record_income", p, 0.0, today);
         }
         // "post to the community: rain forecast for Broome tomorrow": an order to post, then its text —
         // whatever the text talks about, it is to be posted.
-        if proposed != "create_post" && crate::slots::post::order_then_colon(&a) {
+        if proposed != "create_post" && crate::slots::post::order_then_colon(a) {
             let p = probability(&ranked, "create_post").max(WRITE_CONFIDENCE);
-            return self.decide_write(&a, &ranked, "create_post", p, 0.0, today);
+            return self.decide_write(a, &ranked, "create_post", p, 0.0, today);
         }
         if intents::is_write(proposed) {
-            return self.decide_write(&a, &ranked, proposed, p1, p2, today);
+            return self.decide_write(a, &ranked, proposed, p1, p2, today);
         }
         // Talk to the classifier, but a write close behind it with the evidence a write needs ("I spent
         // my tax refund on a new awning, $900"): asked about, never done — its margin over `none` is
@@ -233,15 +245,15 @@ impl Understander {
         if proposed == "none"
             && let Some(&(write, p)) = ranked.get(1).filter(|(l, p)| intents::is_write(l) && *p >= WRITE_BEHIND_NONE)
             && let Some(write) = intents::label(write)
-            && allowed(write, &a, &act_for(write, &a))
+            && allowed(write, a, &act_for(write, a))
         {
-            return self.decide_write(&a, &ranked, write, p, p1, today);
+            return self.decide_write(a, &ranked, write, p, p1, today);
         }
         // Only a route, written with arrows ("bourke -> cobar"): how far and how long, a read.
         if (intents::CONVERSATION.contains(&proposed) || p1 < READ_CONFIDENCE)
             && crate::places::bare_route(&a.text, &a.entities)
         {
-            return decide_read(&a, "estimate_travel_time", READ_CONFIDENCE, today);
+            return decide_read(a, "estimate_travel_time", READ_CONFIDENCE, today);
         }
         if !intents::CONVERSATION.contains(&proposed) && (!a.act.may_read() || a.act.plan_told()) && p1 < SURE_READ {
             let text = if a.act.price_question { reply::price_question() } else { reply::small_talk(&a.text) };
@@ -253,7 +265,7 @@ impl Understander {
                 action: Action::Reply { text },
             };
         }
-        decide_read(&a, proposed, p1, today)
+        decide_read(a, proposed, p1, today)
     }
 }
 
@@ -269,6 +281,10 @@ pub(super) fn said(
 
 pub(super) fn decide_read(a: &Analysis, label: &'static str, p: f32, today: NaiveDate) -> Understanding {
     match label {
+        // "goodbye pam", "good chat, ttyl": a farewell or thanks the classifier took for a hello.
+        "greeting" if !reply::small_talk(&a.text).ends_with(reply::HELP) => {
+            said("none", p, label, Slots::new(), reply::small_talk(&a.text))
+        }
         "greeting" => said(label, p, label, Slots::new(), reply::GREETING.to_string()),
         "help" => said(label, p, label, Slots::new(), reply::HELP.to_string()),
         "none" => said(label, p, label, Slots::new(), reply::small_talk(&a.text)),
