@@ -102,3 +102,26 @@ fn four_figure_times_after_an_alarm_label_or_before_their_day() {
     assert_eq!(tool, "create_expense");
     assert_eq!(args["amount"], 1200.0);
 }
+
+#[test]
+fn one_place_asked_about_is_the_drive_from_where_the_user_is() {
+    for (s, place) in
+        [("how far r we from Townsville", "Townsville"), ("rough ETA to mt buller from here?", "Mt Buller")]
+    {
+        let (tool, args) = call(s).unwrap();
+        assert_eq!(tool, "estimate_travel_time", "{s}");
+        assert_eq!(args["destination"], place, "{s}");
+        assert!(args.get("origin").is_none(), "{s}: {args}");
+    }
+}
+
+#[test]
+fn money_paid_back_is_in_and_a_figure_guessed_at_is_no_hearsay() {
+    let (tool, args) = call("grandson paid back the NZ$200 we lent him in Rotorua").unwrap();
+    assert_eq!(tool, "record_income");
+    assert_eq!(args["amount"], 200.0);
+    // The user paying back is no income.
+    assert!(meant("we paid back the 200 mum lent us") != Some("record_income"));
+    assert_eq!(meant("pharmacy pick up after lunch tomorrow — say 1.30"), Some("create_calendar_event"));
+    assert_none_writes(&["they say $50 for a site at Broome", "the ranger said 40 bucks a night, say 1.30 check-in"]);
+}

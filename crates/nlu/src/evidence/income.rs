@@ -79,11 +79,18 @@ fn charge_received(a: &Analysis) -> bool {
 /// receives it.
 fn handed_over(a: &Analysis) -> bool {
     let t = &a.text.tokens;
-    t.iter().enumerate().any(|(i, w)| {
-        w.is_any(&["gave", "lent", "loaned", "sent", "handed", "transferred", "wired", "venmoed", "shouted"])
-            && (i == 0 || t[i - 1].is_any(&["i", "we", "just", "also", ","]))
-            && !t.get(i + 1).is_some_and(|n| n.is_any(&["me", "us", "myself", "ourselves", "back"]))
-    })
+    // "grandson paid back the 200 we lent him": the loan is the background, the money came back.
+    let came_back = t.iter().enumerate().any(|(i, w)| {
+        (w.is("repaid")
+            || (w.is_any(&["paid", "gave", "sent", "transferred"]) && t[i + 1..].iter().take(2).any(|n| n.is("back"))))
+            && !users_verb(&a.text, i)
+    });
+    !came_back
+        && t.iter().enumerate().any(|(i, w)| {
+            w.is_any(&["gave", "lent", "loaned", "sent", "handed", "transferred", "wired", "venmoed", "shouted"])
+                && (i == 0 || t[i - 1].is_any(&["i", "we", "just", "also", ","]))
+                && !t.get(i + 1).is_some_and(|n| n.is_any(&["me", "us", "myself", "ourselves", "back"]))
+        })
 }
 
 /// The user telling of their own income in the plainest form: "I"/"we" (or a diary line) right before a

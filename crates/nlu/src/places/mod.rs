@@ -88,7 +88,9 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
 /// not: its capitals tell no names apart ("rockhampton -> longreach how far" is read as if typed in
 /// lower case).
 fn cased(text: &Text) -> bool {
-    !text.shouted() && text.tokens.iter().skip(1).any(|t| t.capitalised)
+    // An acronym ("rough ETA to mt buller") shows no care for capitals.
+    let acronym = |t: &crate::text::Token| !text.folded[t.span.clone()].chars().any(char::is_lowercase);
+    !text.shouted() && text.tokens.iter().skip(1).any(|t| t.capitalised && !acronym(t))
 }
 
 /// A route: origin (when said), destination and the stops between, in the order said.

@@ -10,6 +10,7 @@ pub(super) fn everyday(word: &str) -> bool {
 /// Words that end a place name.
 pub(super) const STOP: &[&str] = &[
     "via",
+    "eta",
     "on",
     "next",
     "tomorrow",

@@ -111,6 +111,14 @@ pub fn travel_time(a: &Analysis, s: &mut Slots) {
     if !s.contains_key("destination") {
         distance_into(a, s);
     }
+    // "how far are we from Townsville": one place, and the drive between it and where the user is — the
+    // same either way, so it is where the tool drives to from the user's position.
+    if !s.contains_key("destination")
+        && !s.contains_key("distance")
+        && let Some(origin) = s.remove("origin")
+    {
+        s.insert("destination".into(), origin);
+    }
 }
 
 pub fn weather(a: &Analysis, today: NaiveDate, s: &mut Slots) {

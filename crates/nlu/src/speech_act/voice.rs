@@ -66,8 +66,16 @@ pub(super) fn reported(text: &Text, words: &[&str]) -> bool {
                     | "invoice"
             )
     };
+    // "pharmacy pick up after lunch tomorrow — say 1.30": a figure guessed at, not words reported.
+    let guessed = |i: usize| {
+        words[i] == "say"
+            && (i == 0 || matches!(words[i - 1], "," | "-" | "—" | "–" | "or" | "let's" | "lets"))
+            && words.get(i + 1).is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit() || c == '$'))
+    };
     let sign = quoted_writing(text).is_some();
-    (words.iter().enumerate().any(|(i, w)| REPORTED.contains(w) && !read_out(i)) || sign || text.has_phrase("per the"))
+    (words.iter().enumerate().any(|(i, w)| REPORTED.contains(w) && !read_out(i) && !guessed(i))
+        || sign
+        || text.has_phrase("per the"))
         && !text.has_phrase("pay me")
 }
 
