@@ -82,3 +82,29 @@ fn a_post_the_classifier_is_sure_of_is_made_when_its_order_is_plain_enough() {
             .is_none_or(|(_, a)| a.get("content").is_none())
     );
 }
+
+#[test]
+fn the_text_is_found_past_courtesy_a_source_and_a_say_colon() {
+    // Courtesy after the order is no text: the text is the one the order points back to.
+    assert_eq!(
+        content("Bloody fantastic pie shop in Mount Perry, the steak and pepper one is a winner. Pop that on the group page would ya").as_deref(),
+        Some("Bloody fantastic pie shop in Mount Perry, the steak and pepper one is a winner.")
+    );
+    // "from this group" is where advice came from, not the order.
+    assert_eq!(
+        content("We got the best advice from this group last time so I'd like to post again: what's the go with weight distribution hitches on a 21 foot van").as_deref(),
+        Some("what's the go with weight distribution hitches on a 21 foot van")
+    );
+    // "Say:" opening a sentence orders the words; it reports nobody's.
+    assert_eq!(
+        content("Ok PAM new post. Title can be whatever. Say: thanks to the lovely couple from Ballarat who lent us their jumper leads").as_deref(),
+        Some("thanks to the lovely couple from Ballarat who lent us their jumper leads")
+    );
+    // "that one's for the forum" points back at the text; "that post" names one there already.
+    assert_eq!(
+        content("the boat ramp at Karumba is closed for repairs till the end of the month. that one's for the forum")
+            .as_deref(),
+        Some("the boat ramp at Karumba is closed for repairs till the end of the month.")
+    );
+    assert_none_writes(&["the boat ramp at Karumba is closed till the end of the month, says that post on the forum"]);
+}

@@ -297,7 +297,6 @@ pub(crate) fn post_ordered_around(a: &Analysis, content: &str) -> bool {
     const THERE_ALREADY: &[&str] = &[
         "latest",
         "old",
-        "that",
         "read",
         "reply",
         "replied",
@@ -323,5 +322,8 @@ pub(crate) fn post_ordered_around(a: &Analysis, content: &str) -> bool {
         return false;
     }
     let order = Text::new(&order_around(a, content));
-    order.has_any(CUES) && !order.has_any(THERE_ALREADY)
+    // "that post", "that thread": one named already there ("that one's for the forum" points at the text).
+    let that_one =
+        order.tokens.windows(2).any(|w| w[0].is("that") && w[1].is_any(&["post", "posts", "thread", "update"]));
+    order.has_any(CUES) && !order.has_any(THERE_ALREADY) && !that_one
 }

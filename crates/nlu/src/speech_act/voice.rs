@@ -66,11 +66,13 @@ pub(super) fn reported(text: &Text, words: &[&str]) -> bool {
                     | "invoice"
             )
     };
-    // "pharmacy pick up after lunch tomorrow — say 1.30": a figure guessed at, not words reported.
+    // "pharmacy pick up after lunch tomorrow — say 1.30": a figure guessed at, not words reported; "New
+    // post. Say: thanks to …": the user's order of what to say.
     let guessed = |i: usize| {
         words[i] == "say"
-            && (i == 0 || matches!(words[i - 1], "," | "-" | "—" | "–" | "or" | "let's" | "lets"))
-            && words.get(i + 1).is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit() || c == '$'))
+            && (((i == 0 || matches!(words[i - 1], "," | "-" | "—" | "–" | "or" | "let's" | "lets"))
+                && words.get(i + 1).is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit() || c == '$')))
+                || ((i == 0 || text.sentence_break_before(i)) && words.get(i + 1) == Some(&":")))
     };
     let sign = quoted_writing(text).is_some();
     (words.iter().enumerate().any(|(i, w)| REPORTED.contains(w) && !read_out(i) && !guessed(i))

@@ -16,13 +16,17 @@ use told::{FOLLOWERS, told_to_everyone};
 /// A post's text without the order to post it: "draft a post saying the Bourke free camp is flooded" →
 /// "the Bourke free camp is flooded".
 pub fn post_content(a: &Analysis) -> Option<String> {
-    let (content, quote) = match quoted(a) {
-        Some(q) => (q, true),
+    // Where the text is found, in turn: after the order's opening word, beside the order, after the order's
+    // words. Courtesy after the order ("pop that on the group page would ya") is no text: the next place
+    // is tried.
+    let content = match quoted(a) {
+        Some(q) => q,
         None => {
-            (opened_content(a).or_else(|| beside::beside_the_order(a)).or_else(|| prefix::after_order_words(a))?, false)
+            let places: [fn(&Analysis) -> Option<String>; 3] =
+                [opened_content, beside::beside_the_order, prefix::after_order_words];
+            places.iter().find_map(|place| place(a).and_then(|c| trim::trimmed(a, c)))?
         }
     };
-    let content = if quote { content } else { trim::trimmed(a, content)? };
     // "Tell my followers. They'll love it.": a remark on the post to come, not its text.
     let c = Text::new(&content);
     let remark = c.tokens.iter().filter(|t| !t.is_punct()).count() <= 6
@@ -37,7 +41,10 @@ pub fn post_content(a: &Analysis) -> Option<String> {
 /// the post's frame.
 fn opened_content(a: &Analysis) -> Option<String> {
     let t = &a.text;
-    let Some(post) = (0..t.len()).filter(|&k| !postal(t, k)).find(|&k| {
+    // "the best advice from this group": where something came from, not where the post goes.
+    let source =
+        |k: usize| k >= 2 && t.tokens[k - 2].is("from") && t.tokens[k - 1].is_any(&["this", "the", "our", "that"]);
+    let Some(post) = (0..t.len()).filter(|&k| !postal(t, k) && !source(k)).find(|&k| {
         t.tokens[k].is_any(&[
             "post",
             "posting",

@@ -26,7 +26,15 @@ pub(super) fn trimmed(a: &Analysis, content: String) -> Option<String> {
     if asked && !question_of_its_own {
         content = content.trim_end_matches(['?', ' ']).to_string();
     }
-    (content.split_whitespace().count() >= 2).then_some(content)
+    // Only courtesy left ("would ya", "could you please"): the order's, not a text.
+    let courtesy = Text::new(&content).tokens.iter().all(|w| {
+        w.is_punct()
+            || w.is_any(&[
+                "would", "could", "will", "can", "ya", "you", "u", "ye", "please", "pls", "plz", "thanks", "ta",
+                "mate", "eh", "yeah", "cheers", "love", "thx",
+            ])
+    });
+    (content.split_whitespace().count() >= 2 && !courtesy).then_some(content)
 }
 
 /// The text without what the order left at its start: a stray mark (", roadworks on the Bruce" from "put
