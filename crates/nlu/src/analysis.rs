@@ -46,10 +46,19 @@ fn without_openers(text: Text) -> Text {
                 n.norm.ends_with("ed")
                     || n.is_any(&[
                         "got", "paid", "spent", "bought", "made", "reckons", "says", "said", "has", "had", "is", "was",
+                        "of", "from",
                     ])
             })
     };
-    let skip = text.tokens.iter().enumerate().take_while(|(i, t)| t.is_any(OPENERS) && !subject_mate(*i)).count();
+    // A greeting with its own mark ("morning, Bazza got a new awning…", "howdy! …") opens the message too;
+    // not "morning tea at 10".
+    let greeting = |i: usize| text.tokens[i].is_any(GREETINGS) && text.tokens.get(i + 1).is_some_and(|n| n.is_punct());
+    let skip = text
+        .tokens
+        .iter()
+        .enumerate()
+        .take_while(|(i, t)| (t.is_any(OPENERS) || greeting(*i)) && !subject_mate(*i))
+        .count();
     let left = text.tokens.len() - skip;
     if skip == 0 || left < 3 {
         return text;

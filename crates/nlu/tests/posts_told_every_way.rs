@@ -107,4 +107,12 @@ fn the_text_is_found_past_courtesy_a_source_and_a_say_colon() {
         Some("the boat ramp at Karumba is closed for repairs till the end of the month.")
     );
     assert_none_writes(&["the boat ramp at Karumba is closed till the end of the month, says that post on the forum"]);
+    // Only the order's words after it: the text is the one before, or PAM asks for it.
+    assert_eq!(
+        content("Cobar dump point closed. share that one with the forum would ya").as_deref(),
+        Some("Cobar dump point closed.")
+    );
+    for s in ["post that for me would ya", "share that one would ya"] {
+        assert!(call(s).is_none(), "{s}");
+    }
 }

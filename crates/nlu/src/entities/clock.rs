@@ -107,8 +107,12 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
         return Some((c, 1));
     }
     // "10.30" is a time only where a time is expected ("at 10.30", "alarm 6.15", "Mon 9.15") or with am/pm.
-    let time_expected =
-        after_at || prev == "alarm" || (super::calendar::weekday(prev).is_some() && next_is_not_amount(tokens, i));
+    // "dentist tomorrow, say 2.30": a time guessed at.
+    let guessed = prev == "say" && i >= 2 && tokens[i - 2].is_punct();
+    let time_expected = after_at
+        || prev == "alarm"
+        || guessed
+        || (super::calendar::weekday(prev).is_some() && next_is_not_amount(tokens, i));
     // After a volume it is a price per litre or gallon: "82L diesel at 2.09", "41.5L @ 2.03".
     // So it is in a sentence about fuel, or before "a litre": "450 miles at 4.10 a gallon".
     let after_volume = tokens[..i].iter().any(|w| {
@@ -175,13 +179,7 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     // "0530" after "for"/"at" ("sold the generator for 1100" is an amount: after "for", only a leading 0,
     // unless the sentence is about an alarm); "530" only for an alarm.
     let digits = t.norm.chars().all(|c| c.is_ascii_digit());
-    // "1900 tonight dinner at the marina", "0600 tomorrow": four figures told with their day are a
-    // 24-hour time, not an amount ("paid 1200 today" is one).
-    let with_day = t.norm.len() == 4
-        && tokens.get(i + 1).is_some_and(|n| n.is_any(&["tonight", "tomorrow", "tmrw", "today"]))
-        && !matches!(prev, "spent" | "paid" | "pay" | "cost" | "costs" | "was" | "is" | "earned" | "got" | "$")
-        && crate::vocabulary::canonical(prev).is_none();
-    if (after_at || with_day)
+    if after_at
         && digits
         && (t.norm.len() == 4 || (alarm && t.norm.len() == 3))
         && (prev != "for" || t.norm.starts_with('0') || alarm)

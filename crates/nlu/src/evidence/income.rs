@@ -19,7 +19,20 @@ pub(super) fn not_income(a: &Analysis) -> bool {
             || matches!(t.norm(0), "transferred" | "moved" | "shifted" | "i" | "we"));
     let gave_back =
         t.tokens.windows(2).any(|w| w[0].is_any(&["i", "we"]) && w[1].is_any(&["refunded", "reimbursed", "repaid"]));
-    owed || moved || gave_back || handed_over(a) || charge_received(a)
+    owed || moved || gave_back || handed_over(a) || charge_received(a) || repaid_by_user(a)
+}
+
+/// The user paying a debt back ("paid mum back 100 today", "paid back the loan 500", "I gave back the 40 Sue
+/// lent me"): money out, whatever "back" suggests — not "paid me back", "she paid us back".
+fn repaid_by_user(a: &Analysis) -> bool {
+    let t = &a.text.tokens;
+    t.iter().enumerate().any(|(i, w)| {
+        let back = w.is("repaid")
+            || (w.is_any(&["paid", "gave", "sent", "transferred", "handed"])
+                && t[i + 1..].iter().take(3).any(|n| n.is("back")));
+        back && (i == 0 || users_verb(&a.text, i) || t[i - 1].is_any(&["just", "finally", "also"]) && i == 1)
+            && !t.get(i + 1).is_some_and(|n| n.is_any(&["me", "us", "myself", "ourselves"]))
+    })
 }
 
 /// What the user was sent to pay or answer is not income: "we received a bill for $300", "got a $120
@@ -79,11 +92,11 @@ fn charge_received(a: &Analysis) -> bool {
 /// receives it.
 fn handed_over(a: &Analysis) -> bool {
     let t = &a.text.tokens;
-    // "grandson paid back the 200 we lent him": the loan is the background, the money came back.
-    let came_back = t.iter().enumerate().any(|(i, w)| {
-        (w.is("repaid")
-            || (w.is_any(&["paid", "gave", "sent", "transferred"]) && t[i + 1..].iter().take(2).any(|n| n.is("back"))))
-            && !users_verb(&a.text, i)
+    // "grandson paid back the 200 we lent him": the loan is a clause on the amount paid back, not a hand-over.
+    let came_back = a.entities.iter().any(|e| {
+        t.get(e.end()).is_some_and(|n| n.is_any(&["we", "i"]))
+            && t.get(e.end() + 1).is_some_and(|n| n.is_any(&["lent", "loaned"]))
+            && t[..e.start].iter().rev().take(3).any(|w| w.is_any(&["back", "repaid"]))
     });
     !came_back
         && t.iter().enumerate().any(|(i, w)| {

@@ -50,8 +50,10 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
             && i > start
             && text.folded[t.span.clone()].chars().all(|c| c.is_ascii_uppercase())
             && text.folded[text.tokens[i - 1].span.clone()].chars().any(char::is_lowercase);
+        // A capitalised stop word goes on with a name ("Lake Via…"), an acronym ("broome ASAP") does not.
+        let acronym = !text.folded[t.span.clone()].chars().any(char::is_lowercase);
         let stop = STOP.contains(&t.norm.as_str())
-            && !(t.capitalised && i > start && !t.is_any(&["to", "via", "and", "from"]));
+            && (!t.capitalised || acronym || i <= start || t.is_any(&["to", "via", "and", "from"]));
         // Typed without capitals, an everyday word ends the name ("tennant creek mate how long") unless
         // a word that names goes on after it ("the gold coast").
         let plain = !strict && !cased(text) && everyday(&t.norm) && !names_on(text, entities, i + 1);
@@ -65,7 +67,9 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
             || (strict && !t.capitalised && !state_code && !particle)
             || plain
             // "… on to Kalgoorlie. Map it?": a name ends with its sentence.
-            || (i > start && text.sentence_break_before(i))
+            || (i > start
+                && text.sentence_break_before(i)
+                && !text.tokens[i - 1].is_any(&["st", "mt", "pt", "ft", "mtn", "ste", "nth", "sth"]))
         {
             break;
         }

@@ -11,6 +11,7 @@ pub(super) fn everyday(word: &str) -> bool {
 pub(super) const STOP: &[&str] = &[
     "via",
     "eta",
+    "asap",
     "on",
     "next",
     "tomorrow",

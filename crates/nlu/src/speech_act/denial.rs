@@ -47,15 +47,14 @@ pub(super) fn negated(
                     t.is_any(&["how", "what", "that", "we", "i", "it", "when", "where", "who", "this", "those"])
                 }))
     };
-    // "…to eighty a month, we don't need to see every museum in Texas": a need denied, not the order —
-    // unless what is not needed is the recording or the change itself ("we don't need to log that").
-    let other_need = |i: usize| {
-        let to = match words.get(i + 1).copied() {
-            Some("need" | "want" | "have") if words.get(i + 2) == Some(&"to") => i + 3,
-            Some("wanna" | "gotta") => i + 2,
-            _ => return false,
-        };
-        words.get(to).is_some_and(|v| !is_order_verb(v) && !RECORD.contains(v) && !matches!(*v, "bother" | "do"))
+    // "for the night we didn't use", "the tent I didn't need": a clause about a thing named, not a denial
+    // of what the sentence tells.
+    let relative = |i: usize| {
+        i >= 3
+            && matches!(words[i - 1], "we" | "i")
+            && !tokens[i - 2].is_punct()
+            && !NEGATION.contains(&words[i - 2])
+            && matches!(words[i - 3], "the" | "that" | "those" | "a" | "an")
     };
     let called_off = words
         .iter()
@@ -66,7 +65,7 @@ pub(super) fn negated(
                 && (clause_start(i)
                     || tokens[i - 1].is_any(&["i", "we", "you", "no", "and", "actually", "but"])
                     || tokens.get(i + 1).is_some_and(|n| n.is_any(RECORD) || n.is_any(&["bother", "count", "include"])));
-            (dont && !limit_after(i) && !purpose(i) && !other_need(i)) || *w == "nah" || (CALL_OFF.contains(w) && clause_start(i) && !purpose(i))
+            (dont && !limit_after(i) && !purpose(i)) || *w == "nah" || (CALL_OFF.contains(w) && clause_start(i) && !purpose(i))
         })
         || CALL_OFF_PHRASES.iter().chain(SARCASM_TAGS).any(|p| text.has_phrase(p))
         || voice::refuses_recording(words)
@@ -100,6 +99,7 @@ pub(super) fn negated(
                     && entities.iter().any(|e| is_amount(e) && e.start == i + 1))
                 && !limit_after(i)
                 && !purpose(i)
+                && !relative(i)
         })
         || entities.iter().any(|e| is_amount(e) && e.start > 0 && tokens[e.start - 1].is("no"))
         // "we nearly spent $120 on dinner": a purchase that did not happen.

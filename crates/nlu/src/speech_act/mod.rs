@@ -185,7 +185,7 @@ impl SpeechAct {
         let directive = !asks
             && !words.iter().any(|w| *w == "if" || REPORTED.contains(w))
             && ["should be", "needs to be", "ought to be", "has to be"].iter().any(|p| text.has_phrase(p))
-            && text.has_any(&["budget", "limit", "cap", "capped", "limited", "allowance"]);
+            && text.has_any(&["budget", "budgeted", "limit", "cap", "capped", "limited", "allowance"]);
         let hypothetical = words.iter().enumerate().any(|(i, w)| {
             HYPOTHETICAL.contains(w)
                 && !in_courtesy(i)

@@ -70,7 +70,7 @@ pub(super) fn reported(text: &Text, words: &[&str]) -> bool {
     // post. Say: thanks to …": the user's order of what to say.
     let guessed = |i: usize| {
         words[i] == "say"
-            && (((i == 0 || matches!(words[i - 1], "," | "-" | "—" | "–" | "or" | "let's" | "lets"))
+            && (((i == 0 || matches!(words[i - 1], "," | "-" | "—" | "–" | "or"))
                 && words.get(i + 1).is_some_and(|n| n.starts_with(|c: char| c.is_ascii_digit() || c == '$')))
                 || ((i == 0 || text.sentence_break_before(i)) && words.get(i + 1) == Some(&":")))
     };
@@ -233,10 +233,11 @@ pub(super) fn order_verb_given(text: &Text) -> bool {
     tokens.iter().enumerate().any(|(i, t)| {
         is_order_verb(&t.norm)
             && quoted_from.is_none_or(|q| i < q)
-            // Opening the message or a sentence of it ("I keep overspending at the servo. set fuel to 150").
-            && (i == 0
-                || tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "-", ":", "now", "so", "pam"])
-                || text.sentence_break_before(i))
+            && (i == 0 || tokens[i - 1].is_any(&[",", "and", "please", "pls", "just", "-", ":", "now", "so", "pam"]))
+            // "Set off for Dubbo at 9": leaving, not setting anything.
+            && !(t.is("set") && tokens.get(i + 1).is_some_and(|n| n.is_any(&["off", "out", "sail"])))
+            // "Wake up call at 6 was brutal", "Post office was shut": a noun heading a sentence that tells.
+            && !(i == 0 && tokens.iter().take_while(|w| !w.is_any(&[".", "!", "?", ","])).any(|w| w.is_any(&["was", "were"])))
             // "I'll just set an alarm…" tells what the speaker will do.
             && !(i >= 2 && tokens[i - 1].is_any(&["just", "now", "so", "and"]) && tokens[i - 2].is_any(SUBJECTS))
     }) || tokens.iter().enumerate().any(|(i, t)| {

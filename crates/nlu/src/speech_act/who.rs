@@ -106,11 +106,15 @@ impl Who {
                         && unknown(&t.norm[..t.norm.len() - 1])
                 }) && subject.get(1).is_some_and(|n| !n.capitalised && crate::spelling::is_common_word(&n.norm));
             let possessive_other = possessive_other || bare_possessive;
-            // "a couple of shifts": a number, not a pair of people.
-            let someone = subject
-                .iter()
-                .enumerate()
-                .any(|(k, t)| person(t) && !(t.is("couple") && subject.get(k + 1).is_some_and(|n| n.is("of"))));
+            // "a couple of shifts": a number, not a pair of people. "mini golf with the grandkids": company
+            // kept, not who did it.
+            let with_them = |k: usize| {
+                subject[..k].iter().rev().take(3).any(|t| t.is_any(&["with", "w/"]))
+                    && subject[k.saturating_sub(3)..k].iter().all(|t| !t.is_punct())
+            };
+            let someone = subject.iter().enumerate().any(|(k, t)| {
+                person(t) && !(t.is("couple") && subject.get(k + 1).is_some_and(|n| n.is("of"))) && !with_them(k)
+            });
             // "our wifi pass", "my rego": the user's own things are not someone else.
             let own_thing = subject.iter().any(|t| t.is_any(&["my", "our"])) && !someone;
             (named_subject || someone || family_name || possessive_other)

@@ -189,7 +189,12 @@ impl Understander {
         // no value in it is answered as one, not as a request PAM could not follow.
         let chat = read.intent == "none"
             && matches!(&read.action, Action::Reply { text } if *text == reply::small_talk(&a.text) || *text == reply::not_followed());
-        if chat && a.greeted && a.entities.is_empty() && reply::small_talk(&a.text).ends_with(reply::HELP) {
+        if chat
+            && a.greeted
+            && a.entities.is_empty()
+            && !a.act.negated
+            && reply::small_talk(&a.text).ends_with(reply::HELP)
+        {
             return said("greeting", read.confidence, read.proposed, Slots::new(), reply::GREETING.to_string());
         }
         read

@@ -164,14 +164,14 @@ impl Understander {
         // An order asked back ("plan a trip to Bali? on our pension?") may be a real request or a scoff.
         // Not when the order is a sentence of its own after the question ("500 a month for eating out.
         // happy now, Barb? set it").
-        // Nor when nothing follows the question mark ("Esperance to Kalgoorlie. Map it?"), or there is none
-        // ("what's the best way from Cairns to Airlie, plan it for me"): the scoff goes on after it.
+        // Nor when the question has no question mark and the order is a clause of its own ("what's the best
+        // way from Cairns to Airlie, plan it for me").
         let asked_back = act.question
             && act.imperative
             && !act.polite_request
             && !act.courteous
             && !order_after_question(a)
-            && talk_after_question(a);
+            && a.text.has("?");
         let trap = self.trap_probability(a);
         if trap >= TRAP_DROP && !(proposed == "create_post" && crate::slots::post::labelled_post(a)) {
             return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
@@ -206,12 +206,6 @@ impl Understander {
             action: Action::Call { tool: proposed, arguments },
         }
     }
-}
-
-/// Words follow a question mark ("plan a trip to Bali? on our pension?").
-fn talk_after_question(a: &Analysis) -> bool {
-    let t = &a.text.tokens;
-    t.iter().position(|w| w.is("?")).is_some_and(|mark| t[mark + 1..].iter().any(|w| !w.is_punct()))
 }
 
 /// The message ends on an order of its own, after its last question mark ("happy now, Barb? set it").

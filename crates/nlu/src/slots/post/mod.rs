@@ -16,15 +16,20 @@ use told::{FOLLOWERS, told_to_everyone};
 /// A post's text without the order to post it: "draft a post saying the Bourke free camp is flooded" →
 /// "the Bourke free camp is flooded".
 pub fn post_content(a: &Analysis) -> Option<String> {
-    // Where the text is found, in turn: after the order's opening word, beside the order, after the order's
-    // words. Courtesy after the order ("pop that on the group page would ya") is no text: the next place
-    // is tried.
     let content = match quoted(a) {
         Some(q) => q,
         None => {
-            let places: [fn(&Analysis) -> Option<String>; 3] =
-                [opened_content, beside::beside_the_order, prefix::after_order_words];
-            places.iter().find_map(|place| place(a).and_then(|c| trim::trimmed(a, c)))?
+            let found =
+                opened_content(a).or_else(|| beside::beside_the_order(a)).or_else(|| prefix::after_order_words(a))?;
+            match trim::trimmed(a, found.clone()) {
+                Some(c) => c,
+                // Only the order's own words after it ("pop that on the group page would ya"): the text is
+                // the one the order points back to.
+                None if trim::order_words_only(&found) => {
+                    beside::beside_the_order(a).and_then(|c| trim::trimmed(a, c))?
+                }
+                None => return None,
+            }
         }
     };
     // "Tell my followers. They'll love it.": a remark on the post to come, not its text.

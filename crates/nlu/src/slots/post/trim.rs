@@ -26,16 +26,25 @@ pub(super) fn trimmed(a: &Analysis, content: String) -> Option<String> {
     if asked && !question_of_its_own {
         content = content.trim_end_matches(['?', ' ']).to_string();
     }
-    // Only courtesy left ("would ya", "could you please"): the order's, not a text.
-    let courtesy = Text::new(&content).tokens.iter().all(|w| {
-        w.is_punct()
-            || w.is_any(&[
-                "would", "could", "will", "can", "ya", "you", "u", "ye", "please", "pls", "plz", "thanks", "ta",
-                "mate", "eh", "yeah", "cheers", "love", "thx",
-            ])
-    });
+    // Only what belongs to the order left ("would ya", "for me would ya", "one too", "with the forum would
+    // ya", "when you get a chance"): courtesy, whom it is for and where it goes — no text.
+    let courtesy = order_words_only(&content);
     (content.split_whitespace().count() >= 2 && !courtesy).then_some(content)
 }
+
+/// Whether a text holds only words an order to post leaves around its text.
+pub(super) fn order_words_only(content: &str) -> bool {
+    Text::new(content).tokens.iter().all(|w| w.is_punct() || w.is_any(ORDER_LEFTOVERS))
+}
+
+/// Words an order to post leaves around its text that are never a post's own.
+#[rustfmt::skip]
+const ORDER_LEFTOVERS: &[&str] = &[
+    "would", "could", "will", "can", "ya", "you", "u", "ye", "please", "pls", "plz", "thanks", "ta", "mate", "eh",
+    "yeah", "cheers", "love", "thx", "for", "me", "us", "one", "too", "as", "well", "if", "want", "when", "get", "a",
+    "chance", "with", "on", "to", "in", "the", "forum", "group", "page", "feed", "community", "board", "everyone",
+    "all", "that", "this", "it", "now", "later", "again", "also", "just", "ok", "okay",
+];
 
 /// The text without what the order left at its start: a stray mark (", roadworks on the Bruce" from "put
 /// this on the feed: heads up, roadworks…"), the asking ("asking if anyone's got…" is "anyone's got…"),
