@@ -164,3 +164,11 @@ fn company_kept_and_a_clause_about_a_thing_do_not_hide_a_report() {
         "we did not get the $45 back for the night we didn't use",
     ]);
 }
+
+#[test]
+fn four_figures_led_by_a_nought_are_a_time_wherever_they_stand() {
+    let (tool, args) = call("remind me 0730 tomorrow take meds").unwrap();
+    assert_eq!(tool, "create_calendar_event");
+    assert_eq!(args["start"], "2026-11-26T07:30:00");
+    assert_eq!(meant("0600 tomorrow"), Some("set_timer_or_alarm"));
+}

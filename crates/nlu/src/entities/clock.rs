@@ -179,7 +179,10 @@ pub fn time_at(tokens: &[Token], i: usize) -> Option<(ClockTime, usize)> {
     // "0530" after "for"/"at" ("sold the generator for 1100" is an amount: after "for", only a leading 0,
     // unless the sentence is about an alarm); "530" only for an alarm.
     let digits = t.norm.chars().all(|c| c.is_ascii_digit());
-    if after_at
+    // "0600 tomorrow", "remind me 0730": four figures with a leading nought are a 24-hour time wherever
+    // they stand — no one writes an amount that way.
+    let naught_led = t.norm.len() == 4 && t.norm.starts_with('0');
+    if (after_at || naught_led)
         && digits
         && (t.norm.len() == 4 || (alarm && t.norm.len() == 3))
         && (prev != "for" || t.norm.starts_with('0') || alarm)
