@@ -38,6 +38,12 @@ pub fn small_talk(text: &Text) -> String {
     }
 }
 
+/// Thanks or a farewell ("cheers", "goodbye pam"), which small talk answers in kind rather than with what
+/// PAM can do.
+pub fn thanks_or_farewell(text: &Text) -> bool {
+    !small_talk(text).ends_with(HELP)
+}
+
 /// A message ending on "later" or "night" as a farewell does ("catch ya later", "night all" aside), not on a
 /// rate or a time ("the campsite costs 25 a night", "we got in late last night").
 fn farewell_ending(text: &Text) -> bool {

@@ -6,14 +6,15 @@ use crate::text::Token;
 /// "alarm system").
 pub(crate) fn alarm_to_wake(tokens: &[Token], k: usize) -> bool {
     tokens[k].is_any(&["alarm", "alarms"])
-        && !(k > 0 && tokens[k - 1].is_any(&ALARM_THINGS))
+        && !(k > 0 && tokens[k - 1].is_any(ALARM_THINGS))
         && !tokens
             .get(k + 1)
             .is_some_and(|n| n.is_any(&["system", "systems", "clock", "panel", "battery", "batteries"]))
 }
 
-const ALARM_THINGS: [&str; 10] =
-    ["smoke", "car", "fire", "security", "burglar", "door", "fridge", "gas", "co", "reversing"];
+/// What an alarm bought or fitted is named after.
+const ALARM_THINGS: &[&str] =
+    &["smoke", "car", "fire", "security", "burglar", "door", "fridge", "gas", "co", "reversing"];
 
 /// An alarm named only as a thing ("need a smoke alarm battery, 12 bucks at Bunnings"), with no alarm to
 /// be woken by and no word of a timer.

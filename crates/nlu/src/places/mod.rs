@@ -51,7 +51,7 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
             && text.folded[t.span.clone()].chars().all(|c| c.is_ascii_uppercase())
             && text.folded[text.tokens[i - 1].span.clone()].chars().any(char::is_lowercase);
         // A capitalised stop word goes on with a name ("Lake Via…"), an acronym ("broome ASAP") does not.
-        let acronym = !text.folded[t.span.clone()].chars().any(char::is_lowercase);
+        let acronym = acronym(text, t);
         let stop = STOP.contains(&t.norm.as_str())
             && (!t.capitalised || acronym || i <= start || t.is_any(&["to", "via", "and", "from"]));
         // Typed without capitals, an everyday word ends the name ("tennant creek mate how long") unless
@@ -93,8 +93,12 @@ fn name_at(text: &Text, entities: &[Entity], mut i: usize, strict: bool) -> Opti
 /// lower case).
 fn cased(text: &Text) -> bool {
     // An acronym ("rough ETA to mt buller") shows no care for capitals.
-    let acronym = |t: &crate::text::Token| !text.folded[t.span.clone()].chars().any(char::is_lowercase);
-    !text.shouted() && text.tokens.iter().skip(1).any(|t| t.capitalised && !acronym(t))
+    !text.shouted() && text.tokens.iter().skip(1).any(|t| t.capitalised && !acronym(text, t))
+}
+
+/// A word written without a small letter ("ETA", "ASAP", "KOA").
+fn acronym(text: &Text, t: &crate::text::Token) -> bool {
+    !text.folded[t.span.clone()].chars().any(char::is_lowercase)
 }
 
 /// A route: origin (when said), destination and the stops between, in the order said.

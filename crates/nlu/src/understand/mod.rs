@@ -189,12 +189,7 @@ impl Understander {
         // no value in it is answered as one, not as a request PAM could not follow.
         let chat = read.intent == "none"
             && matches!(&read.action, Action::Reply { text } if *text == reply::small_talk(&a.text) || *text == reply::not_followed());
-        if chat
-            && a.greeted
-            && a.entities.is_empty()
-            && !a.act.negated
-            && reply::small_talk(&a.text).ends_with(reply::HELP)
-        {
+        if chat && a.greeted && a.entities.is_empty() && !a.act.negated && !reply::thanks_or_farewell(&a.text) {
             return said("greeting", read.confidence, read.proposed, Slots::new(), reply::GREETING.to_string());
         }
         read
@@ -287,7 +282,7 @@ pub(super) fn said(
 pub(super) fn decide_read(a: &Analysis, label: &'static str, p: f32, today: NaiveDate) -> Understanding {
     match label {
         // "goodbye pam", "good chat, ttyl": a farewell or thanks the classifier took for a hello.
-        "greeting" if !reply::small_talk(&a.text).ends_with(reply::HELP) => {
+        "greeting" if reply::thanks_or_farewell(&a.text) => {
             said("none", p, label, Slots::new(), reply::small_talk(&a.text))
         }
         "greeting" => said(label, p, label, Slots::new(), reply::GREETING.to_string()),
