@@ -10,7 +10,7 @@ pub(crate) mod post;
 pub(crate) mod thing;
 mod time;
 mod timer_label;
-mod travel;
+pub(crate) mod travel;
 
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};

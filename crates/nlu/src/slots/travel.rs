@@ -132,3 +132,16 @@ pub fn weather(a: &Analysis, today: NaiveDate, s: &mut Slots) {
         s.insert("date".into(), json!(d.to_string()));
     }
 }
+
+/// Words of getting somewhere. A "how long" with none of them and no place ("how long do you boil an egg
+/// for", "how long's left on the pasta timer") is no question of travel time.
+#[rustfmt::skip]
+const TRAVEL_WORDS: &[&str] = &[
+    "drive", "driving", "drove", "drives", "trip", "get", "getting", "reach", "there", "far", "km", "kms", "k",
+    "miles", "mi", "road", "travel", "travelling", "traveling", "go", "going", "head", "heading", "to", "from",
+    "till", "until", "arrive", "arriving", "eta", "away", "leg", "town", "home", "back",
+];
+
+pub fn talks_of_travel(a: &Analysis) -> bool {
+    a.text.has_any(TRAVEL_WORDS)
+}

@@ -16,7 +16,7 @@ pub(super) fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool
         |j: usize| entities.iter().any(|e| e.start == j && matches!(e.kind, Kind::Money(_) | Kind::Number { .. }));
     // The user's own spending anywhere ("bought a gift with the money mum sent us") settles it — not
     // another's told in a clause of its own ("received 280 from the bloke who bought our old annexe").
-    if users_spending_word(text) {
+    if users_spending_word(text) || paid_to_another(text, entities, words) {
         return false;
     }
     // "paid us 1,200", "netted me $410", "paid me the 300 he owed", "paid us back", "sent us our bond".
@@ -156,6 +156,49 @@ pub(super) fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool
             })
     });
     given_to_self || paid_out || got_for || received_from || got_back || (named && !user_paid)
+}
+
+/// Money handed to someone who is not the user: "the insurance paid out €800 to the other bloke", "the
+/// lotto paid out 2 million to some bloke in Perth", "the council reimbursed the caravan park 240" — not
+/// "paid out 800 to us", "paid the 200 back", "the tenants paid the rent".
+/// Words that may open a diary line before its verb ("just paid out 350 to the tow truck").
+const REPORT_WORDS: &[&str] = &["just", "finally", "also", "then", "so", "and", "ok", "today", "yesterday", "paid"];
+
+pub(super) fn paid_to_another(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
+    let money_at =
+        |j: usize| entities.iter().any(|e| e.start == j && matches!(e.kind, Kind::Money(_) | Kind::Number { .. }));
+    let determiner = |w: &str| matches!(w, "the" | "a" | "an" | "some" | "his" | "her" | "their" | "this" | "that");
+    // A person: "the other bloke", "some bloke in Perth", "the kids", or a name ("paid out 2 million to
+    // Shirl").
+    let someone_at = |k: usize| {
+        let Some(w) = words.get(k) else { return false };
+        let named =
+            text.tokens.get(k).is_some_and(|t| t.capitalised) && !matches!(*w, "i" | "me" | "us") && !money_at(k);
+        named || (determiner(w) && text.tokens[(k + 1).min(text.len())..].iter().take(2).any(person))
+    };
+    // The payer is named before the verb and is not the user ("I paid $300 to the mechanic", "paid 45
+    // to the caravan park" are the user's own spending).
+    let others_paying = |i: usize| {
+        let start = (0..i).rev().find(|&k| text.sentence_break_before(k + 1) || words[k] == ",").map_or(0, |k| k + 1);
+        let payer: Vec<&str> = words[start.min(i)..i]
+            .iter()
+            .copied()
+            .filter(|w| !FILLERS.contains(w) && w.chars().any(char::is_alphabetic))
+            .collect();
+        !payer.is_empty() && !payer.iter().any(|w| SELF_SUBJECT.contains(w) || REPORT_WORDS.contains(w))
+    };
+    (0..words.len()).any(|i| {
+        let paying = (GIVEN.contains(&words[i]) || matches!(words[i], "paid" | "out" | "up")) && others_paying(i);
+        // "… paid out €800 to the other bloke": "to" someone within a few words of the paying.
+        let to_someone = paying && (i + 1..words.len().min(i + 5)).any(|k| words[k] == "to" && someone_at(k + 1));
+        // "reimbursed the caravan park 240": someone named as the verb's object, then the money.
+        let object_then_money = paying
+            && GIVEN.contains(&words[i])
+            && someone_at(i + 1)
+            && (i + 2..words.len().min(i + 6)).any(|j| money_at(j))
+            && !words[i + 1..].iter().take(6).any(|w| *w == "back");
+        to_someone || object_then_money
+    })
 }
 
 /// A verb of the user's spending ("bought", "spent"), not one of someone else's told in a relative clause

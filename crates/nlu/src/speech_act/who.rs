@@ -201,11 +201,13 @@ impl Who {
                             .any(|t| t.is_any(&["paycheck", "paycheque", "wages", "salary", "pension"]))
                         || !income_word)));
 
+        // "the insurance paid out €800 to the other bloke": money that went to someone else.
+        let to_another = super::money_in::paid_to_another(text, entities, words);
         Who {
-            third_party,
+            third_party: third_party || to_another,
             others_act,
             relayed,
-            others_income,
+            others_income: others_income || to_another,
             money_in: super::money_in::money_in(text, entities, words),
         }
     }

@@ -166,17 +166,36 @@ impl Understander {
         // happy now, Barb? set it").
         // Nor when the question has no question mark and the order is a clause of its own ("what's the best
         // way from Cairns to Airlie, plan it for me").
-        let asked_back = act.question
-            && act.imperative
-            && !act.polite_request
-            && !act.courteous
-            && !order_after_question(a)
-            && a.text.has("?");
+        // "oh yes, plan us a trip to the Maldives": an order in a retort is asked about too.
+        let retort = a.text.tokens.first().is_some_and(|t| t.is("oh"));
+        let asked_back = retort
+            || ((act.question || order_asked_back(a))
+                && act.imperative
+                && !act.polite_request
+                && !act.courteous
+                && !order_after_question(a)
+                && a.text.has("?"));
         let trap = self.trap_probability(a);
         if trap >= TRAP_DROP && !(proposed == "create_post" && crate::slots::post::labelled_post(a)) {
             return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
         }
-        let doubted = trap >= TRAP_ASK && !beyond_doubt(proposed, a, &act);
+        // The gate learnt its doubt from talk about writes; an order put to PAM plainly ("write up a quick
+        // post about …", "can you post that we'll be at the rally") is no talk, so only the gate's
+        // certainty (above) stops it (cross-validation on the train split, four seeds: +21 right tools, no
+        // more trap writes). Not an order asked back ("write a post about them? I'd get sued"),
+        // nor one denied, supposed, put off, passed on, heard or someone else's.
+        let plain_order = (act.imperative || act.record_order || act.polite_request)
+            && !(act.negated
+                || act.hypothetical
+                || act.deferred
+                || act.relayed
+                || act.reported
+                || act.others_act
+                || act.third_party
+                || act.future)
+            && !asked_back
+            && (!a.text.has("?") || act.polite_request || order_after_question(a));
+        let doubted = trap >= TRAP_ASK && !beyond_doubt(proposed, a, &act) && !plain_order;
         // Several amounts for one expense ("45 fuel, 30 groceries"): their sum is offered, not logged.
         let several = slots.contains_key("items");
         // Spending told with a volume is a fill-up and without one an expense (corpus README): the rule
@@ -206,6 +225,20 @@ impl Understander {
             action: Action::Call { tool: proposed, arguments },
         }
     }
+}
+
+/// The message opens with an order that ends on a question mark of its own ("write a post about the
+/// caravan park in Tea Gardens? I'd get sued"), not on one of the text to post ("draft a post: anyone
+/// know a good mechanic in Longreach?", "write a post - anyone know a sparky in Mt Isa?").
+fn order_asked_back(a: &Analysis) -> bool {
+    const ASKING: &[&str] = &[
+        "anyone", "anybody", "does", "do", "is", "are", "who", "what", "where", "when", "how", "can", "could", "has",
+        "have", "any", "should", "would", "will", "which", "why", "whether",
+    ];
+    let t = &a.text.tokens;
+    let Some(mark) = t.iter().position(|w| w.is("?")) else { return false };
+    !t[..mark].iter().any(|w| w.is_any(&[":", "-", "—", "–", "'", "\"", "“", "‘"]))
+        && !t[..mark].iter().skip(1).any(|w| w.is_any(ASKING))
 }
 
 /// The message ends on an order of its own, after its last question mark ("happy now, Barb? set it").

@@ -1,0 +1,108 @@
+//! Plain orders the gate's doubt no longer holds up, orders asked back or made in a retort, money paid to
+//! someone else, how-to questions about things outside the app, "how long" with no travel in it, and a
+//! word echoed back in scorn.
+
+mod common;
+
+use common::*;
+use pam_nlu::{Action, reply, understand};
+
+fn intent(text: &str) -> &'static str {
+    understand(text, today()).intent
+}
+
+fn asks(text: &str) -> bool {
+    matches!(understand(text, today()).action, Action::Clarify { .. })
+}
+
+#[test]
+fn a_plain_order_is_done_not_asked_about() {
+    assert_eq!(
+        call("write up a quick post about how much we loved the Bungle Bungles").map(|c| c.0),
+        Some("create_post")
+    );
+    assert_eq!(
+        call("can you post that we'll be at the Escapees rally in Livingston if anybody wants to meet up").map(|c| c.0),
+        Some("create_post")
+    );
+    // The text to post may be a question of its own.
+    let (tool, args) = call("draft a post: does anyone know a good mechanic in Longreach?").expect("a post");
+    assert_eq!(tool, "create_post");
+    assert_eq!(args["content"], "does anyone know a good mechanic in Longreach?");
+    assert_eq!(
+        call("write a post - anyone know a good auto sparky in Mt Isa? fridge has carked it").map(|c| c.0),
+        Some("create_post")
+    );
+}
+
+#[test]
+fn an_order_asked_back_or_made_in_a_retort_is_not_done() {
+    // Its own question mark: asked about, never done.
+    let s = "write a post about the caravan park in Tea Gardens? I'd get sued";
+    assert!(!writes(s), "{s}");
+    assert!(asks(s), "{s}");
+    assert_none_writes(&[
+        "plan a trip to Cairns? on our pension? you're dreaming",
+        "oh yes, plan us a trip to the Maldives, we'll pay for it with the can refunds",
+        "oh sure, set the grocery budget to 10 bucks and we'll eat grass",
+    ]);
+}
+
+#[test]
+fn money_paid_to_someone_else_is_not_the_users_income() {
+    assert_none_writes(&[
+        "the insurance paid out €800 to the other bloke, not us",
+        "the lotto paid out 2 million to some bloke in Perth",
+    ]);
+    // The user paying someone is still the user's spending…
+    assert_eq!(call("I paid $300 to the mechanic in Dubbo").map(|c| c.0), Some("create_expense"));
+    assert_eq!(call("paid 45 to the caravan park for the night").map(|c| c.0), Some("create_expense"));
+    assert_eq!(call("we just paid out 350 to the tow truck driver").map(|c| c.0), Some("create_expense"));
+    // …and money paid to the user still income.
+    let (tool, args) = call("the council finally reimbursed us 240 for the overcharged camp fees").expect("income");
+    assert_eq!(tool, "record_income");
+    assert_eq!(args["amount"], 240);
+}
+
+#[test]
+fn a_how_to_outside_the_app_is_no_question_for_help() {
+    for s in [
+        "how do I make damper",
+        "how do you get red dirt out of carpet",
+        "what's the difference between a crocodile and an alligator",
+        "how do i fix a squeaky door hinge",
+    ] {
+        assert_eq!(intent(s), "none", "{s}");
+    }
+    for s in
+        ["how do I log fuel in this app", "how do u delete an expense", "i typed in the wrong amount how do i fix it"]
+    {
+        assert_eq!(intent(s), "help", "{s}");
+        assert!(matches!(understand(s, today()).action, Action::Reply { text } if text == reply::HELP), "{s}");
+    }
+}
+
+#[test]
+fn how_long_with_no_travel_in_it_asks_for_no_destination() {
+    for s in [
+        "how long do you boil an egg for",
+        "how long's left on the pasta timer?",
+        "how long do I boil corn for, 8 minutes or 10?",
+    ] {
+        assert!(!asks(s), "{s}");
+        assert_eq!(meant(s), None, "{s}");
+    }
+    // Travel still asks where to, or answers.
+    assert!(asks("how far to the next town"));
+    assert_eq!(call("how long to get to Broome").map(|c| c.0), Some("estimate_travel_time"));
+}
+
+#[test]
+fn a_word_echoed_back_in_scorn_asks_for_nothing() {
+    for s in ["budget? what budget 😂", "savings?? what savings lol", "budget? what budget 😂 we're in Noosa"] {
+        assert_eq!(intent(s), "none", "{s}");
+        assert_eq!(meant(s), None, "{s}");
+    }
+    // A real question about the budget is still answered.
+    assert_eq!(call("what's left in the grocery budget?").map(|c| c.0), Some("compare_vs_budget"));
+}
