@@ -1,6 +1,6 @@
 //! Plain orders the gate's doubt no longer holds up, orders asked back or made in a retort, money paid to
-//! someone else, how-to questions about things outside the app, "how long" with no travel in it, and a
-//! word echoed back in scorn.
+//! someone else, how-to questions about things outside the app, "how long" with no travel in it, a
+//! word echoed back in scorn, and a question told as a statement ("the missus wants to know if…").
 
 mod common;
 
@@ -105,4 +105,23 @@ fn a_word_echoed_back_in_scorn_asks_for_nothing() {
     }
     // A real question about the budget is still answered.
     assert_eq!(call("what's left in the grocery budget?").map(|c| c.0), Some("compare_vs_budget"));
+}
+
+#[test]
+fn a_question_told_as_a_statement_is_answered_with_a_read() {
+    for (s, tool) in [
+        (
+            "the hubby wants to know what the diesel is going to cost getting to Katherine from Darwin",
+            "calculate_gas_cost",
+        ),
+        ("my husband keeps asking what starlink has cost us this year", "get_spending_summary"),
+        ("I cant remember if the ferry is this week or next", "get_calendar_events"),
+    ] {
+        assert_eq!(call(s).map(|c| c.0), Some(tool), "{s}");
+    }
+    // Wanting to know is no order to write.
+    assert_none_writes(&[
+        "hubby wants to know if we can set the grocery budget to 300",
+        "my wife wants to know if I spent 40 on the fishing gear, I did",
+    ]);
 }

@@ -53,12 +53,12 @@ impl SpeechAct {
     /// Whether the sentence asks for something to be looked up: a question, an order or a bare note
     /// ("budget check"), not a statement ("it rained all day in Hobart") or a price question.
     pub fn may_read(&self) -> bool {
-        !self.price_question && (self.question || self.imperative || !self.declarative)
+        !self.price_question && (self.question || self.imperative || !self.declarative || self.asked_within)
     }
 
     /// A plan told, asking nothing ("gonna blow 40 at the pub tomorrow arvo").
     pub fn plan_told(&self) -> bool {
-        self.hypothetical && !self.question && !self.imperative
+        self.hypothetical && !self.question && !self.imperative && !self.asked_within
     }
 
     /// Classifier features.

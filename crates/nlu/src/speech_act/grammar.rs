@@ -128,3 +128,21 @@ pub(super) fn told_ahead(text: &Text, entities: &[Entity]) -> bool {
     };
     day_ahead && (0..t.len()).any(present_at) && !(0..t.len()).any(past_at)
 }
+
+/// A question told inside a statement: someone wanting to know, or the user not knowing, followed by
+/// what is asked ("the missus wants to know if we're free Friday arvo", "I can't remember if the ferry
+/// is this week or the one after", "my husband keeps asking what starlink has cost us").
+pub(super) fn asked_within(text: &Text) -> bool {
+    #[rustfmt::skip]
+    const WANTING: &[&str] = &[
+        "wants to know", "want to know", "wanna know", "like to know", "love to know", "keeps asking", "was asking",
+        "is asking", "asked me", "can't remember", "cant remember", "don't remember", "dont remember", "not sure",
+        "wondering", "i wonder", "no idea", "don't know", "dont know", "can't recall", "cant recall",
+    ];
+    const ASKED: &[&str] = &["if", "whether", "what", "when", "how", "where", "which", "who", "what's", "whats", "wat"];
+    let t = &text.tokens;
+    WANTING.iter().filter_map(|p| text.find_phrase(p).map(|at| at + p.split(' ').count())).any(|after| {
+        // The asked part follows at once, or after one word ("keeps asking me what").
+        t[after..].iter().take(2).any(|w| w.is_any(ASKED))
+    })
+}

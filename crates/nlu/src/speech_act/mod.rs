@@ -84,6 +84,9 @@ pub struct SpeechAct {
     pub per_period: bool,
     /// "how do I…", "explain…", "what's the way to…": a question about using the app.
     pub how_to: bool,
+    /// A question told as a statement ("the missus wants to know if we're free Friday arvo", "I can't
+    /// remember if the ferry is this week"): it may be answered with a read, as a question is.
+    pub asked_within: bool,
 }
 
 impl SpeechAct {
@@ -355,6 +358,7 @@ impl SpeechAct {
                 }),
             per_period: prices.per_period,
             how_to,
+            asked_within: grammar::asked_within(text),
         }
     }
 }
