@@ -125,3 +125,17 @@ fn a_question_told_as_a_statement_is_answered_with_a_read() {
         "my wife wants to know if I spent 40 on the fishing gear, I did",
     ]);
 }
+
+#[test]
+fn money_taken_off_the_user_is_their_spending() {
+    for (s, amount) in [("dentist took $260 off me", 260.0), ("the servo got 95 off us for diesel, robbery", 95.0)] {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}"));
+        assert_eq!(tool, "create_expense", "{s}");
+        assert_eq!(args["amount"].as_f64(), Some(amount), "{s}");
+    }
+    assert_none_writes(&[
+        "the bloke tried to get 50 off us for a tow but we said no",
+        "the caravan park will get 60 off us tomorrow",
+        "Dave got 40 off me for his share of the fuel",
+    ]);
+}

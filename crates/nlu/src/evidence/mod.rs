@@ -333,5 +333,19 @@ pub(crate) fn own_spending_told(a: &Analysis) -> bool {
                 && t.tokens[i].is_any(&["pay", "fork", "shell", "cough", "spend", "buy"])
                 && (i == 2 || t.tokens[i - 3].is_any(&["i", "we", "just", "and", ",", "so"]))
         });
-    told && a.entities.iter().any(|e| slots::is_amount(a, e)) && a.act.may_log_money() && !a.act.money_in
+    // "Woolies got 112 off us today", "the dentist took $260 off me", "the KOA got 62.50 out of us": money
+    // taken off the user.
+    let taken_off_user = a.entities.iter().any(|e| {
+        let after = |k: usize| t.tokens.get(e.end() + k);
+        slots::is_amount(a, e)
+            && (after(0).is_some_and(|w| w.is_any(&["off", "outta"]))
+                && after(1).is_some_and(|w| w.is_any(&["me", "us"]))
+                || after(0).is_some_and(|w| w.is("out"))
+                    && after(1).is_some_and(|w| w.is("of"))
+                    && after(2).is_some_and(|w| w.is_any(&["me", "us"])))
+    });
+    (told || taken_off_user)
+        && a.entities.iter().any(|e| slots::is_amount(a, e))
+        && a.act.may_log_money()
+        && !a.act.money_in
 }
