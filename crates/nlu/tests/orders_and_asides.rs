@@ -139,3 +139,25 @@ fn money_taken_off_the_user_is_their_spending() {
         "Dave got 40 off me for his share of the fuel",
     ]);
 }
+
+#[test]
+fn the_users_takings_and_sales_are_income() {
+    for (s, amount) in [
+        ("made $340 at the market today selling my crochet", 340.0),
+        ("did a DoorDash shift last night, cleared 87 bucks", 87.0),
+        ("flogged three paintings at the Eumundi markets for 390 all up", 390.0),
+        ("sold my old awning for 200", 200.0),
+    ] {
+        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}"));
+        assert_eq!(tool, "record_income", "{s}");
+        assert_eq!(args["amount"].as_f64(), Some(amount), "{s}");
+    }
+    // Someone selling to the user, someone else's sale, a sale supposed, trips made: no income.
+    assert_none_writes(&[
+        "sold us his old awning for 200",
+        "the bloke next door sold us his old awning for 200",
+        "my brother sold his boat for 9000",
+        "if we sold the second car for 8000 would that help",
+        "made 40 trips to the tip this week",
+    ]);
+}

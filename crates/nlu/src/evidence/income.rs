@@ -19,7 +19,9 @@ pub(super) fn not_income(a: &Analysis) -> bool {
             || matches!(t.norm(0), "transferred" | "moved" | "shifted" | "i" | "we"));
     let gave_back =
         t.tokens.windows(2).any(|w| w[0].is_any(&["i", "we"]) && w[1].is_any(&["refunded", "reimbursed", "repaid"]));
-    owed || moved || gave_back || handed_over(a) || charge_received(a) || repaid_by_user(a)
+    // "sold us his old awning for 200": the user bought.
+    let sold_to_user = t.tokens.windows(2).any(|w| w[0].is("sold") && w[1].is_any(&["us", "me"]));
+    owed || moved || gave_back || sold_to_user || handed_over(a) || charge_received(a) || repaid_by_user(a)
 }
 
 /// The user paying a debt back ("paid mum back 100 today", "paid back the loan 500", "I gave back the 40 Sue

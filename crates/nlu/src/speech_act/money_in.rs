@@ -16,7 +16,9 @@ pub(super) fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool
         |j: usize| entities.iter().any(|e| e.start == j && matches!(e.kind, Kind::Money(_) | Kind::Number { .. }));
     // The user's own spending anywhere ("bought a gift with the money mum sent us") settles it — not
     // another's told in a clause of its own ("received 280 from the bloke who bought our old annexe").
-    if users_spending_word(text) || paid_to_another(text, entities, words) {
+    // "sold us his old awning for 200": the user bought.
+    let sold_to_user = (1..words.len()).any(|i| words[i - 1] == "sold" && SELF_OBJECT.contains(&words[i]));
+    if users_spending_word(text) || paid_to_another(text, entities, words) || sold_to_user {
         return false;
     }
     // "paid us 1,200", "netted me $410", "paid me the 300 he owed", "paid us back", "sent us our bond".
@@ -155,7 +157,25 @@ pub(super) fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool
                     && words.get(e.end()).is_some_and(|w| *w == "back")
             })
     });
-    given_to_self || paid_out || got_for || received_from || got_back || (named && !user_paid)
+    // The user's own takings, opening a clause or after "I"/"we": "made $340 at the market selling my
+    // crochet", "we made $140 busking", "cleared 87 bucks", "flogged three paintings for 390", "sold the
+    // old generator for 450". Money made is said in money ("made 40 trips" is no income); a sale names
+    // its price after "for".
+    let own = |i: usize| {
+        i == 0 || text.sentence_break_before(i) || matches!(words[i - 1], "i" | "we" | "just" | "finally" | "," | "and")
+    };
+    let takings = (0..words.len()).any(|i| {
+        own(i)
+            && matches!(words[i], "made" | "cleared" | "netted" | "pocketed" | "earned" | "raked" | "pulled")
+            && entities.iter().any(|e| e.start > i && e.start <= i + 2 && matches!(e.kind, Kind::Money(_)))
+    });
+    let sold_for = (0..words.len()).any(|i| {
+        own(i)
+            && matches!(words[i], "sold" | "flogged" | "offloaded")
+            && !words.get(i + 1).is_some_and(|w| SELF_OBJECT.contains(w))
+            && (i + 1..words.len()).any(|k| words[k] == "for" && money_at(k + 1))
+    });
+    given_to_self || paid_out || got_for || received_from || got_back || takings || sold_for || (named && !user_paid)
 }
 
 /// Money handed to someone who is not the user: "the insurance paid out €800 to the other bloke", "the
