@@ -15,6 +15,15 @@ fn asks(text: &str) -> bool {
     matches!(understand(text, today()).action, Action::Clarify { .. })
 }
 
+/// Each sentence calls `tool` with its amount.
+fn assert_amounts(tool: &str, cases: &[(&str, f64)]) {
+    for (s, amount) in cases {
+        let (called, args) = call(s).unwrap_or_else(|| panic!("{s}"));
+        assert_eq!(called, tool, "{s}");
+        assert_eq!(args["amount"].as_f64(), Some(*amount), "{s}");
+    }
+}
+
 #[test]
 fn a_plain_order_is_done_not_asked_about() {
     assert_eq!(
@@ -128,11 +137,10 @@ fn a_question_told_as_a_statement_is_answered_with_a_read() {
 
 #[test]
 fn money_taken_off_the_user_is_their_spending() {
-    for (s, amount) in [("dentist took $260 off me", 260.0), ("the servo got 95 off us for diesel, robbery", 95.0)] {
-        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}"));
-        assert_eq!(tool, "create_expense", "{s}");
-        assert_eq!(args["amount"].as_f64(), Some(amount), "{s}");
-    }
+    assert_amounts(
+        "create_expense",
+        &[("dentist took $260 off me", 260.0), ("the servo got 95 off us for diesel, robbery", 95.0)],
+    );
     assert_none_writes(&[
         "the bloke tried to get 50 off us for a tow but we said no",
         "the caravan park will get 60 off us tomorrow",
@@ -142,16 +150,15 @@ fn money_taken_off_the_user_is_their_spending() {
 
 #[test]
 fn the_users_takings_and_sales_are_income() {
-    for (s, amount) in [
-        ("made $340 at the market today selling my crochet", 340.0),
-        ("did a DoorDash shift last night, cleared 87 bucks", 87.0),
-        ("flogged three paintings at the Eumundi markets for 390 all up", 390.0),
-        ("sold my old awning for 200", 200.0),
-    ] {
-        let (tool, args) = call(s).unwrap_or_else(|| panic!("{s}"));
-        assert_eq!(tool, "record_income", "{s}");
-        assert_eq!(args["amount"].as_f64(), Some(amount), "{s}");
-    }
+    assert_amounts(
+        "record_income",
+        &[
+            ("made $340 at the market today selling my crochet", 340.0),
+            ("did a DoorDash shift last night, cleared 87 bucks", 87.0),
+            ("flogged three paintings at the Eumundi markets for 390 all up", 390.0),
+            ("sold my old awning for 200", 200.0),
+        ],
+    );
     // Someone selling to the user, someone else's sale, a sale supposed, trips made: no income.
     assert_none_writes(&[
         "sold us his old awning for 200",
