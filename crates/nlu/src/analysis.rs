@@ -52,17 +52,12 @@ fn without_openers(text: Text) -> Text {
     };
     // A greeting with its own mark ("morning, Bazza got a new awning…", "howdy! …") opens the message too;
     // not "morning tea at 10".
-    // "oh yes, plan us a trip to the Maldives", "oh sure, post my bank details": the "oh" makes it a
-    // retort, so it stays.
-    let retort = |i: usize| {
-        text.tokens[i].is("oh") && text.tokens.get(i + 1).is_some_and(|n| n.is_any(&["yes", "sure", "great", "really"]))
-    };
     let greeting = |i: usize| text.tokens[i].is_any(GREETINGS) && text.tokens.get(i + 1).is_some_and(|n| n.is_punct());
     let skip = text
         .tokens
         .iter()
         .enumerate()
-        .take_while(|(i, t)| (t.is_any(OPENERS) || greeting(*i)) && !subject_mate(*i) && !retort(*i))
+        .take_while(|(i, t)| (t.is_any(OPENERS) || greeting(*i)) && !subject_mate(*i))
         .count();
     let left = text.tokens.len() - skip;
     if skip == 0 || left < 3 {

@@ -1,4 +1,4 @@
-//! Plain orders the gate's doubt no longer holds up, orders asked back or made in a retort, money paid to
+//! Plain orders the gate's doubt no longer holds up, orders asked back, money paid to
 //! someone else, how-to questions about things outside the app, "how long" with no travel in it, a
 //! word echoed back in scorn, and a question told as a statement ("the missus wants to know if…").
 
@@ -45,11 +45,18 @@ fn a_plain_order_is_done_not_asked_about() {
 }
 
 #[test]
-fn an_order_asked_back_or_made_in_a_retort_is_not_done() {
-    // Its own question mark: asked about, never done.
-    let s = "write a post about the caravan park in Tea Gardens? I'd get sued";
-    assert!(!writes(s), "{s}");
-    assert!(asks(s), "{s}");
+fn an_order_asked_back_is_not_done() {
+    // Its own question mark: asked about, never done (from the seventeenth review: "post that X is Y?" too).
+    for s in [
+        "write a post about the caravan park in Tea Gardens? I'd get sued",
+        "post that the owner is a crook? I'd get sued",
+        "post that the park is a dump? they'd sue me",
+    ] {
+        assert!(!writes(s), "{s}");
+        assert!(asks(s), "{s}");
+    }
+    // A post whose own text asks is done.
+    assert_eq!(call("post that we're at site 22, who's around for drinks?").map(|c| c.0), Some("create_post"));
     assert_none_writes(&[
         "plan a trip to Cairns? on our pension? you're dreaming",
         "oh yes, plan us a trip to the Maldives, we'll pay for it with the can refunds",
@@ -67,6 +74,11 @@ fn money_paid_to_someone_else_is_not_the_users_income() {
     assert_eq!(call("I paid $300 to the mechanic in Dubbo").map(|c| c.0), Some("create_expense"));
     assert_eq!(call("paid 45 to the caravan park for the night").map(|c| c.0), Some("create_expense"));
     assert_eq!(call("we just paid out 350 to the tow truck driver").map(|c| c.0), Some("create_expense"));
+    // Nor a diary line of the user paying someone, nor an errand run before the spending (the
+    // seventeenth review).
+    assert_none_writes(&["then paid out 90 to the caravan park", "paid out 50 to Dave for the firewood"]);
+    assert_eq!(call("Ducked out to Woolies and spent $85 on groceries").map(|c| c.0), Some("create_expense"));
+    assert_eq!(call("Went up to Kmart, spent 45 on a kettle").map(|c| c.0), Some("create_expense"));
     // …and money paid to the user still income.
     let (tool, args) = call("the council finally reimbursed us 240 for the overcharged camp fees").expect("income");
     assert_eq!(tool, "record_income");
@@ -103,6 +115,8 @@ fn how_long_with_no_travel_in_it_asks_for_no_destination() {
     }
     // Travel still asks where to, or answers.
     assert!(asks("how far to the next town"));
+    assert!(asks("how long will it take"));
+    assert!(asks("how long does the ferry take"));
     assert_eq!(call("how long to get to Broome").map(|c| c.0), Some("estimate_travel_time"));
 }
 
@@ -112,7 +126,11 @@ fn a_word_echoed_back_in_scorn_asks_for_nothing() {
         assert_eq!(intent(s), "none", "{s}");
         assert_eq!(meant(s), None, "{s}");
     }
-    // A real question about the budget is still answered.
+    // A real question after the echo is answered, and so is one about the budget.
+    assert_eq!(
+        call("weather? what weather are we getting in Broome tomorrow").map(|c| c.0),
+        Some("get_weather_forecast")
+    );
     assert_eq!(call("what's left in the grocery budget?").map(|c| c.0), Some("compare_vs_budget"));
 }
 

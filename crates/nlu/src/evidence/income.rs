@@ -19,9 +19,23 @@ pub(super) fn not_income(a: &Analysis) -> bool {
             || matches!(t.norm(0), "transferred" | "moved" | "shifted" | "i" | "we"));
     let gave_back =
         t.tokens.windows(2).any(|w| w[0].is_any(&["i", "we"]) && w[1].is_any(&["refunded", "reimbursed", "repaid"]));
+    // "paid out 50 to Dave for the firewood", "then paid 90 to the caravan park": a diary line of the user
+    // paying someone.
+    let paid_someone = t.tokens.iter().enumerate().any(|(i, w)| {
+        w.is("paid")
+            && (i == 0 || (i == 1 && t.tokens[0].is_any(&["then", "just", "also", "and", "finally"])))
+            && !t.tokens.get(i + 1).is_some_and(|n| n.is_any(&["me", "us", "myself", "ourselves"]))
+            && t.tokens[i + 1..].iter().take(5).any(|n| n.is("to"))
+    });
     // "sold us his old awning for 200": the user bought.
     let sold_to_user = t.tokens.windows(2).any(|w| w[0].is("sold") && w[1].is_any(&["us", "me"]));
-    owed || moved || gave_back || sold_to_user || handed_over(a) || charge_received(a) || repaid_by_user(a)
+    owed || moved
+        || gave_back
+        || sold_to_user
+        || paid_someone
+        || handed_over(a)
+        || charge_received(a)
+        || repaid_by_user(a)
 }
 
 /// The user paying a debt back ("paid mum back 100 today", "paid back the loan 500", "I gave back the 40 Sue

@@ -139,7 +139,8 @@ pub fn weather(a: &Analysis, today: NaiveDate, s: &mut Slots) {
 const TRAVEL_WORDS: &[&str] = &[
     "drive", "driving", "drove", "drives", "trip", "get", "getting", "reach", "there", "far", "km", "kms", "k",
     "miles", "mi", "road", "travel", "travelling", "traveling", "go", "going", "head", "heading", "to", "from",
-    "till", "until", "arrive", "arriving", "eta", "away", "leg", "town", "home", "back",
+    "till", "until", "arrive", "arriving", "eta", "away", "leg", "town", "home", "back", "take", "takes", "took",
+    "car", "van", "stretch", "via", "route", "ferry", "ride", "journey", "highway", "hwy",
 ];
 
 pub fn talks_of_travel(a: &Analysis) -> bool {

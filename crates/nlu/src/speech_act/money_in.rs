@@ -39,7 +39,9 @@ pub(super) fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool
                 .iter()
                 .filter(|t| !t.is_any(FILLERS) && t.norm.chars().any(char::is_alphabetic))
                 .collect();
-            !payer.is_empty() && !payer.iter().any(|t| t.is_any(SELF_SUBJECT) || person(t))
+            // "then paid out 90 to the caravan park": a word of telling is no payer.
+            !payer.iter().all(|t| t.is_any(&["then", "just", "also", "so", "and", "finally", "today", "yesterday"]))
+                && !payer.iter().any(|t| t.is_any(SELF_SUBJECT) || person(t))
         });
     // "pay" the noun ("pay's in", "back pay arrived", "pay from the station"), not the verb ("pay the
     // site fee", "pay for diesel").
@@ -181,9 +183,6 @@ pub(super) fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool
 /// Money handed to someone who is not the user: "the insurance paid out €800 to the other bloke", "the
 /// lotto paid out 2 million to some bloke in Perth", "the council reimbursed the caravan park 240" — not
 /// "paid out 800 to us", "paid the 200 back", "the tenants paid the rent".
-/// Words that may open a diary line before its verb ("just paid out 350 to the tow truck").
-const REPORT_WORDS: &[&str] = &["just", "finally", "also", "then", "so", "and", "ok", "today", "yesterday", "paid"];
-
 pub(super) fn paid_to_another(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
     let money_at =
         |j: usize| entities.iter().any(|e| e.start == j && matches!(e.kind, Kind::Money(_) | Kind::Number { .. }));
@@ -196,19 +195,23 @@ pub(super) fn paid_to_another(text: &Text, entities: &[Entity], words: &[&str]) 
             text.tokens.get(k).is_some_and(|t| t.capitalised) && !matches!(*w, "i" | "me" | "us") && !money_at(k);
         named || (determiner(w) && text.tokens[(k + 1).min(text.len())..].iter().take(2).any(person))
     };
-    // The payer is named before the verb and is not the user ("I paid $300 to the mechanic", "paid 45
-    // to the caravan park" are the user's own spending).
+    // The payer is named before the verb — "the insurance", "my brother", "Dave" — and is not the user ("I
+    // paid $300 to the mechanic", "hubby and me paid 300", "paid 45 to the caravan park", "last week paid
+    // 300 to Bob" are the user's own spending).
     let others_paying = |i: usize| {
         let start = (0..i).rev().find(|&k| text.sentence_break_before(k + 1) || words[k] == ",").map_or(0, |k| k + 1);
-        let payer: Vec<&str> = words[start.min(i)..i]
+        let payer: Vec<&Token> = text.tokens[start.min(i)..i]
             .iter()
-            .copied()
-            .filter(|w| !FILLERS.contains(w) && w.chars().any(char::is_alphabetic))
+            .filter(|t| !t.is_any(FILLERS) && t.norm.chars().any(char::is_alphabetic))
             .collect();
-        !payer.is_empty() && !payer.iter().any(|w| SELF_SUBJECT.contains(w) || REPORT_WORDS.contains(w))
+        let Some(first) = payer.first() else { return false };
+        let named = first.is_any(&["the", "a", "an", "his", "her", "their", "some", "my", "our"])
+            || payer.iter().any(|t| person(t))
+            || (first.capitalised && !crate::spelling::is_common_word(&first.norm));
+        named && !payer.iter().any(|t| t.is_any(SELF_SUBJECT) || t.is_any(&["me", "us"]))
     };
     (0..words.len()).any(|i| {
-        let paying = (GIVEN.contains(&words[i]) || matches!(words[i], "paid" | "out" | "up")) && others_paying(i);
+        let paying = (GIVEN.contains(&words[i]) || matches!(words[i], "coughed" | "forked")) && others_paying(i);
         // "… paid out €800 to the other bloke": "to" someone within a few words of the paying.
         let to_someone = paying && (i + 1..words.len().min(i + 5)).any(|k| words[k] == "to" && someone_at(k + 1));
         // "reimbursed the caravan park 240": someone named as the verb's object, then the money.

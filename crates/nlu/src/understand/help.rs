@@ -14,7 +14,9 @@ const APP_WORDS: &[&str] = &[
     "reminder", "reminders", "fuel", "fill", "fill-up", "odometer", "trip", "trips", "route", "stop", "stops",
     "weather", "travel", "currency", "miles", "litres", "gallons", "category", "categories", "notifications",
     "account", "password", "vehicle", "amount", "date", "typed", "entered", "spent", "spending", "mode", "screen",
-    "data", "tracking", "track", "dollars", "savings", "costs",
+    "data", "tracking", "track", "dollars", "savings", "costs", "it", "started", "remove", "back", "turn",
+    "sign", "pin", "theme", "upload", "photo", "receipt", "payment", "support", "total", "summary", "work", "works",
+    "offline", "reset", "login", "logout", "last",
 ];
 
 /// A how-to question ("how do I …", "how to …", "what's the difference between …") that names nothing of

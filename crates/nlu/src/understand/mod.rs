@@ -231,20 +231,6 @@ impl Understander {
             let p = probability(&ranked, "record_income").max(WRITE_CONFIDENCE);
             return self.decide_write(a, &ranked, "record_income", p, 0.0, today);
         }
-        // "the council finally reimbursed us 240 for the overcharged camp fees": money that came to the
-        // user, with its amount and nothing asked, supposed, denied or someone else's, is income to record
-        // even when a rare word pulled the classifier to nothing; the gate may still doubt it
-        // (cross-validation on the train split, four seeds: +9 right tools, no more trap writes).
-        if proposed == "none"
-            && a.act.money_in
-            && a.act.may_log_income()
-            && !a.act.third_party
-            && !a.act.others_act
-            && a.entities.iter().any(|e| crate::slots::is_amount(a, e))
-        {
-            let p = probability(&ranked, "record_income").max(WRITE_CONFIDENCE);
-            return self.decide_write(a, &ranked, "record_income", p, 0.0, today);
-        }
         // "post to the community: rain forecast for Broome tomorrow": an order to post, then its text —
         // whatever the text talks about, it is to be posted.
         if proposed != "create_post" && crate::slots::post::order_then_colon(a) {
@@ -297,6 +283,8 @@ fn echoed_in_scorn(t: &crate::text::Text) -> bool {
             && !w[i].is_punct()
             && w.get(i + 1 + marks).is_some_and(|n| n.is("what"))
             && w.get(i + 2 + marks).is_some_and(|n| n.norm == w[i].norm)
+            // It ends there: "weather? what weather are we getting in Broome" asks.
+            && w.get(i + 3 + marks).is_none_or(|n| n.is_punct() || n.is_any(&["lol", "haha", "hahaha", "lmao", "mate"]))
     })
 }
 

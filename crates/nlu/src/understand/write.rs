@@ -166,15 +166,12 @@ impl Understander {
         // happy now, Barb? set it").
         // Nor when the question has no question mark and the order is a clause of its own ("what's the best
         // way from Cairns to Airlie, plan it for me").
-        // "oh yes, plan us a trip to the Maldives": an order in a retort is asked about too.
-        let retort = a.text.tokens.first().is_some_and(|t| t.is("oh"));
-        let asked_back = retort
-            || ((act.question || order_asked_back(a))
-                && act.imperative
-                && !act.polite_request
-                && !act.courteous
-                && !order_after_question(a)
-                && a.text.has("?"));
+        let asked_back = (act.question || order_asked_back(a))
+            && act.imperative
+            && !act.polite_request
+            && !act.courteous
+            && !order_after_question(a)
+            && a.text.has("?");
         let trap = self.trap_probability(a);
         if trap >= TRAP_DROP && !(proposed == "create_post" && crate::slots::post::labelled_post(a)) {
             return said("none", p1, proposed, Slots::new(), reply::nothing_done(proposed, &act));
@@ -232,8 +229,8 @@ impl Understander {
 /// know a good mechanic in Longreach?", "write a post - anyone know a sparky in Mt Isa?").
 fn order_asked_back(a: &Analysis) -> bool {
     const ASKING: &[&str] = &[
-        "anyone", "anybody", "does", "do", "is", "are", "who", "what", "where", "when", "how", "can", "could", "has",
-        "have", "any", "should", "would", "will", "which", "why", "whether",
+        "anyone", "anybody", "who", "who's", "what", "what's", "where", "when", "how", "any", "which", "why",
+        "whether", "seen",
     ];
     let t = &a.text.tokens;
     let Some(mark) = t.iter().position(|w| w.is("?")) else { return false };
