@@ -218,7 +218,7 @@ pub(super) fn paid_to_another(text: &Text, entities: &[Entity], words: &[&str]) 
         let object_then_money = paying
             && GIVEN.contains(&words[i])
             && someone_at(i + 1)
-            && (i + 2..words.len().min(i + 6)).any(|j| money_at(j))
+            && (i + 2..words.len().min(i + 6)).any(&money_at)
             && !words[i + 1..].iter().take(6).any(|w| *w == "back");
         to_someone || object_then_money
     })
