@@ -181,7 +181,7 @@ pub(super) fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool
 }
 
 /// Money handed to someone who is not the user: "the insurance paid out €800 to the other bloke", "the
-/// lotto paid out 2 million to some bloke in Perth", "the council reimbursed the caravan park 240" — not
+/// lotto paid out 2 million to some bloke in Perth", "the council reimbursed the bloke next door 240" — not
 /// "paid out 800 to us", "paid the 200 back", "the tenants paid the rent".
 pub(super) fn paid_to_another(text: &Text, entities: &[Entity], words: &[&str]) -> bool {
     let money_at =
