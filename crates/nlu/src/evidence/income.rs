@@ -27,11 +27,9 @@ pub(super) fn not_income(a: &Analysis) -> bool {
             && !t.tokens.get(i + 1).is_some_and(|n| n.is_any(&["me", "us", "myself", "ourselves"]))
             && t.tokens[i + 1..].iter().take(5).any(|n| n.is("to"))
     });
-    // "sold us his old awning for 200": the user bought.
-    let sold_to_user = t.tokens.windows(2).any(|w| w[0].is("sold") && w[1].is_any(&["us", "me"]));
     owed || moved
         || gave_back
-        || sold_to_user
+        || crate::speech_act::sold_to_user(t)
         || paid_someone
         || handed_over(a)
         || charge_received(a)

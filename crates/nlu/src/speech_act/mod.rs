@@ -24,7 +24,7 @@ pub(crate) use grammar::is_year;
 pub(crate) fn order_quoted(text: &crate::text::Text) -> bool {
     voice::quoted_writing(text) == Some(0)
 }
-pub(crate) use money_in::users_spending_word;
+pub(crate) use money_in::{sold_to_user, users_spending_word};
 pub(crate) use who::person;
 pub(crate) use words::{BUDGET_WORDS, CALL_OFF, SARCASM_TAGS, SUBJECTS, USER_SPENDING, WANTS, WH, is_finite};
 

@@ -16,9 +16,7 @@ pub(super) fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool
         |j: usize| entities.iter().any(|e| e.start == j && matches!(e.kind, Kind::Money(_) | Kind::Number { .. }));
     // The user's own spending anywhere ("bought a gift with the money mum sent us") settles it — not
     // another's told in a clause of its own ("received 280 from the bloke who bought our old annexe").
-    // "sold us his old awning for 200": the user bought.
-    let sold_to_user = (1..words.len()).any(|i| words[i - 1] == "sold" && SELF_OBJECT.contains(&words[i]));
-    if users_spending_word(text) || paid_to_another(text, entities, words) || sold_to_user {
+    if users_spending_word(text) || paid_to_another(text, entities, words) || sold_to_user(text) {
         return false;
     }
     // "paid us 1,200", "netted me $410", "paid me the 300 he owed", "paid us back", "sent us our bond".
@@ -178,6 +176,11 @@ pub(super) fn money_in(text: &Text, entities: &[Entity], words: &[&str]) -> bool
             && (i + 1..words.len()).any(|k| words[k] == "for" && money_at(k + 1))
     });
     given_to_self || paid_out || got_for || received_from || got_back || takings || sold_for || (named && !user_paid)
+}
+
+/// "sold us his old awning for 200": the user bought, whoever sold.
+pub(crate) fn sold_to_user(text: &Text) -> bool {
+    text.tokens.windows(2).any(|w| w[0].is("sold") && w[1].is_any(&["us", "me"]))
 }
 
 /// Money handed to someone who is not the user: "the insurance paid out €800 to the other bloke", "the
